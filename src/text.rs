@@ -1,0 +1,209 @@
+//! Vietnamese text rules: normalisation, folding for search and matching, slugs.
+//!
+//! Staff files arrive in NFC, NFD (macOS, some Word exports) or with old-style tone
+//! placement ("hoà" vs "hòa"). Everything is normalised to NFC on input; comparisons
+//! that must ignore diacritics use [`fold`], which the browser-side search script
+//! reproduces exactly (see `tests/fixtures/fold_golden.tsv`).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// NFC form of `s`. Cheap when the text is already NFC.
+pub fn nfc(s: &str) -> String {
+    if unicode_normalization::is_nfc(s) {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Fold for search and matching: NFD, drop combining marks, đ/Đ → d, lower case.
+/// "Đống Đa" → "dong da"; "hộ nghèo" → "ho ngheo".
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Fold and squeeze every run of non-alphanumeric characters to one space; used to
+/// compare header names and person names ("Họ  và tên:" = "ho va ten").
+pub fn fold_words(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Canonical tone placement for comparing names: "hoà" and "hòa" give the same key,
+/// while "hoa" (no tone) stays different. The key is the NFC text with each syllable's
+/// tone mark moved to a fixed position (after the base letters), lower-cased.
+pub fn name_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, syllable) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut tone: Option<char> = None;
+        let mut base = String::new();
+        for c in syllable.nfd() {
+            if is_tone_mark(c) {
+                tone = Some(c);
+            } else {
+                base.extend(c.to_lowercase());
+            }
+        }
+        out.push_str(&base.nfc().collect::<String>());
+        if let Some(t) = tone {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The five Vietnamese tone marks as combining characters (grave, acute, hook above,
+/// tilde, dot below). Vowel-shape marks (circumflex, breve, horn) are not tones.
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{300}' | '\u{301}' | '\u{309}' | '\u{303}' | '\u{323}')
+}
+
+/// URL slug: "Đề án sắp xếp tổ dân phố" → "de-an-sap-xep-to-dan-pho".
+/// Only a–z, 0–9 and single hyphens; never empty for non-empty alphanumeric input.
+pub fn slugify(s: &str) -> String {
+    let folded = fold(s);
+    let mut out = String::with_capacity(folded.len());
+    let mut pending_dash = false;
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// "did you mean" suggestion: the candidate closest to `input` by edit distance on
+/// folded text, if close enough to be a plausible typo.
+pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let target = fold(input);
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        let d = edit_distance(&target, &fold(cand));
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.filter(|(d, _)| *d <= 2.max(target.chars().count() / 3))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_table() {
+        for (input, want) in [
+            ("hộ nghèo", "ho ngheo"),
+            ("Đống Đa", "dong da"),
+            ("đường", "duong"),
+            ("NGƯỜI CAO TUỔI", "nguoi cao tuoi"),
+            ("Hòa", "hoa"),
+            ("Hoà", "hoa"),
+            ("", ""),
+        ] {
+            assert_eq!(fold(input), want, "fold({input:?})");
+        }
+    }
+
+    #[test]
+    fn fold_handles_nfd_input() {
+        let nfd: String = "Tổ dân phố".nfd().collect();
+        assert_eq!(fold(&nfd), "to dan pho");
+        assert_eq!(nfc(&nfd), "Tổ dân phố");
+    }
+
+    #[test]
+    fn slug_table() {
+        for (input, want) in [
+            ("Đề án sắp xếp tổ dân phố", "de-an-sap-xep-to-dan-pho"),
+            ("Kế hoạch số 40/KH-UBND", "ke-hoach-so-40-kh-ubnd"),
+            ("  --Ủy ban  nhân dân--  ", "uy-ban-nhan-dan"),
+            ("!!!", ""),
+        ] {
+            assert_eq!(slugify(input), want, "slugify({input:?})");
+        }
+    }
+
+    #[test]
+    fn name_key_ignores_tone_placement_only() {
+        assert_eq!(name_key("Nguyễn Thị Hoà"), name_key("nguyễn thị hòa"));
+        assert_ne!(name_key("Hoà"), name_key("Hoa"));
+        assert_ne!(name_key("Hoà"), name_key("Hóa"));
+    }
+
+    #[test]
+    fn fold_words_squeezes_punctuation() {
+        assert_eq!(fold_words("Họ  và tên:"), "ho va ten");
+        assert_eq!(fold_words("Số tiền (VNĐ)"), "so tien vnd");
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos() {
+        let keys = ["title", "description", "date", "template"];
+        assert_eq!(did_you_mean("titel", keys), Some("title"));
+        assert_eq!(did_you_mean("descripton", keys), Some("description"));
+        assert_eq!(did_you_mean("zzzzzzzz", keys), None);
+    }
+}
