@@ -1,1 +1,185 @@
-fn main() {}
+//! The `congkhai` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use congkhai::diagnostics::Diagnostics;
+use congkhai::site::{self, BuildOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "congkhai",
+    version,
+    about = "Tạo cổng thông tin công khai tĩnh cho phường, xã (static transparency portal generator)",
+    long_about = "congkhai biến nội dung đã phê duyệt (content/, data/, themes/) thành một trang web tĩnh trong public/.\n\
+                  congkhai turns approved content (content/, data/, themes/) into a static site in public/."
+)]
+struct Cli {
+    /// Thư mục gốc của trang (nơi có config.toml) — site root directory
+    #[arg(long, short = 'r', global = true, default_value = ".")]
+    root: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Tạo trang vào public/ (build the site)
+    Build {
+        /// Thư mục đầu ra (output directory); mặc định public/, bản nháp: public-preview/
+        #[arg(long, short = 'o')]
+        output_dir: Option<PathBuf>,
+        /// Thay base_url trong config.toml (override base_url)
+        #[arg(long, short = 'u')]
+        base_url: Option<String>,
+        /// Bản xem trước cho cán bộ: hiện cả nội dung chưa phê duyệt, có nhãn BẢN NHÁP (staff draft preview)
+        #[arg(long)]
+        drafts: bool,
+        /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
+        #[arg(long, value_parser = parse_day)]
+        now: Option<NaiveDate>,
+    },
+    /// Kiểm tra toàn bộ nội dung, không ghi gì (validate everything, write nothing)
+    Check {
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_day)]
+        now: Option<NaiveDate>,
+    },
+    /// Xem trang trên máy, tự tạo lại khi sửa tệp (serve locally with live reload)
+    Serve {
+        /// Cổng (port)
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// Địa chỉ lắng nghe (interface)
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_day)]
+        now: Option<NaiveDate>,
+    },
+    /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
+    Init {
+        /// Thư mục sẽ tạo (directory to create)
+        dir: PathBuf,
+    },
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| {
+            format!("ngày không hợp lệ \u{201c}{s}\u{201d}: viết YYYY-MM-DD, ví dụ 2026-06-10")
+        })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone();
+    let result = match cli.command {
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+            now,
+        } => {
+            let opts = BuildOptions {
+                root,
+                output_dir,
+                base_url,
+                drafts,
+                today: now,
+            };
+            let started = std::time::Instant::now();
+            site::build(&opts).map(|s| {
+                print_warnings(&s.warnings);
+                eprintln!(
+                    "Đã tạo trang: {} trang, {} mục, {} tệp trong {} ({} ms){}{}",
+                    s.pages,
+                    s.sections,
+                    s.files,
+                    s.output.display(),
+                    started.elapsed().as_millis(),
+                    if s.drafts > 0 {
+                        format!("; {} bản nháp", s.drafts)
+                    } else {
+                        String::new()
+                    },
+                    if s.expired + s.embargoed > 0 {
+                        format!(
+                            "; {} hết hạn, {} chưa đến ngày đăng",
+                            s.expired, s.embargoed
+                        )
+                    } else {
+                        String::new()
+                    },
+                );
+                if drafts {
+                    eprintln!("LƯU Ý: đây là BẢN XEM TRƯỚC (bản nháp), không đăng lên mạng.");
+                }
+            })
+        }
+        Command::Check { drafts, now } => {
+            let opts = BuildOptions {
+                root,
+                drafts,
+                today: now,
+                ..Default::default()
+            };
+            site::check(&opts).map(|s| {
+                print_warnings(&s.warnings);
+                eprintln!(
+                    "Kiểm tra xong: không có lỗi ({} trang, {} cảnh báo).",
+                    s.pages,
+                    s.warnings.warning_count()
+                );
+            })
+        }
+        Command::Serve {
+            port,
+            interface,
+            drafts,
+            now,
+        } => {
+            let opts = BuildOptions {
+                root,
+                drafts,
+                today: now,
+                ..Default::default()
+            };
+            congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
+        }
+        Command::Init { dir } => congkhai::init::init(&dir)
+            .map_err(Diagnostics::from)
+            .map(|()| {
+                eprintln!(
+                    "Đã tạo trang mới trong {}. Tiếp theo: cd {} && congkhai serve",
+                    dir.display(),
+                    dir.display()
+                );
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            let diags = diags.sorted();
+            for d in diags.iter() {
+                eprintln!("{d}");
+            }
+            let n = diags.error_count();
+            eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_warnings(w: &Diagnostics) {
+    for d in w.iter() {
+        eprintln!("{d}");
+    }
+}

@@ -1,0 +1,361 @@
+//! TOML front matter between `+++` lines, with Zola's fields and congkhai's.
+//!
+//! Unknown keys are errors with a "did you mean" hint: a typo like `titel` or
+//! `publish_untill` must never silently publish something the staff did not intend.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::config::toml_error;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::text;
+
+const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "path",
+    "template",
+    "weight",
+    "aliases",
+    "taxonomies",
+    "extra",
+    "authors",
+    "in_search_index",
+    "render",
+    // congkhai
+    "kind",
+    "record",
+    "approval",
+    "publish_from",
+    "publish_until",
+    "attachments",
+    "noindex",
+];
+
+const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "sort_by",
+    "weight",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "insert_anchor_links",
+    "in_search_index",
+    "template",
+    "page_template",
+    "render",
+    "redirect_to",
+    "transparent",
+    "aliases",
+    "generate_feeds",
+    "extra",
+    // congkhai
+    "approval",
+    "noindex",
+];
+
+/// Who approved a published item, and by which document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Name of the person who approved (signed).
+    #[serde(default)]
+    pub by: String,
+    /// Their title: "Chủ tịch UBND phường".
+    #[serde(default)]
+    pub role: String,
+    /// The approving document: "Quyết định số 123/QĐ-UBND ngày 10/6/2026".
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default, with = "opt_date")]
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSpec {
+    pub file: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// An attachment approved separately from its page.
+    #[serde(default)]
+    pub approval: Option<Approval>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PageFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(with = "opt_datetime")]
+    pub date: Option<String>,
+    #[serde(with = "opt_datetime")]
+    pub updated: Option<String>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub path: Option<String>,
+    pub template: Option<String>,
+    pub weight: Option<i64>,
+    pub aliases: Vec<String>,
+    pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
+    pub extra: toml::Table,
+    pub authors: Vec<String>,
+    pub in_search_index: Option<bool>,
+    pub render: Option<bool>,
+    pub kind: Option<String>,
+    pub record: toml::Table,
+    pub approval: Option<Approval>,
+    #[serde(with = "opt_date")]
+    pub publish_from: Option<NaiveDate>,
+    #[serde(with = "opt_date")]
+    pub publish_until: Option<NaiveDate>,
+    pub attachments: Vec<AttachmentSpec>,
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(with = "opt_datetime")]
+    pub date: Option<String>,
+    #[serde(with = "opt_datetime")]
+    pub updated: Option<String>,
+    pub draft: bool,
+    pub sort_by: Option<String>,
+    pub weight: Option<i64>,
+    pub paginate_by: Option<usize>,
+    pub paginate_path: Option<String>,
+    pub paginate_reversed: bool,
+    pub insert_anchor_links: Option<String>,
+    pub in_search_index: Option<bool>,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    pub render: Option<bool>,
+    pub redirect_to: Option<String>,
+    pub transparent: bool,
+    pub aliases: Vec<String>,
+    pub generate_feeds: bool,
+    pub extra: toml::Table,
+    /// Default approval for the section's pages (and the section page itself).
+    pub approval: Option<Approval>,
+    pub noindex: bool,
+}
+
+/// Split `+++\n…\n+++\n body` into (front matter, body, line where the body starts).
+pub fn split(raw: &str) -> Option<(&str, &str, usize)> {
+    let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    let rest = raw.strip_prefix("+++")?;
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let fm = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            let body_line = fm.matches('\n').count() + 3;
+            return Some((fm, body, body_line));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+pub enum FrontMatterKind {
+    Page,
+    Section,
+}
+
+/// Parse and check the keys of a front matter block. `file` is relative to the site root.
+pub fn parse_table(
+    file: &Path,
+    raw: &str,
+    kind: FrontMatterKind,
+) -> Result<(toml::Table, String, usize), Diagnostics> {
+    let Some((fm, body, body_line)) = split(raw) else {
+        let d = if raw.trim_start().starts_with("---") {
+            Diagnostic::error(
+                "phần đầu trang (front matter) viết bằng YAML (---), congkhai cần TOML",
+            )
+            .at(Location::line(file, 1))
+            .hint("thay các dòng --- bằng +++ và viết khóa dạng title = \"…\"")
+        } else {
+            Diagnostic::error("thiếu phần đầu trang (front matter) đặt giữa hai dòng +++")
+                .at(Location::line(file, 1))
+                .hint("thêm ở đầu tệp:\n+++\ntitle = \"Tiêu đề\"\n+++")
+        };
+        return Err(d.into());
+    };
+    let table: toml::Table = fm.parse().map_err(|e| toml_error(file, fm, &e, 1))?;
+    let allowed = match kind {
+        FrontMatterKind::Page => PAGE_KEYS,
+        FrontMatterKind::Section => SECTION_KEYS,
+    };
+    let mut errors = Diagnostics::new();
+    for key in table.keys() {
+        if !allowed.contains(&key.as_str()) {
+            let line = fm
+                .lines()
+                .position(|l| {
+                    let t = l.trim_start();
+                    t.starts_with(key.as_str()) || t.starts_with(&format!("[{key}"))
+                })
+                .map_or(1, |i| i + 2);
+            let mut d = Diagnostic::error(format!(
+                "trường không hợp lệ trong phần đầu trang: \u{201c}{key}\u{201d}"
+            ))
+            .at(Location::line(file, line));
+            d = match text::did_you_mean(key, allowed.iter().copied()) {
+                Some(s) => d.hint(format!("có phải ý bạn là \u{201c}{s}\u{201d}?")),
+                None => d.hint("xóa trường này, hoặc đặt nó trong bảng [extra]"),
+            };
+            errors.push(d);
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok((table, body.to_string(), body_line))
+}
+
+pub fn deserialize<T: for<'de> Deserialize<'de>>(
+    file: &Path,
+    table: toml::Table,
+) -> Result<T, Diagnostic> {
+    table.try_into().map_err(|e: toml::de::Error| {
+        Diagnostic::error(format!("phần đầu trang không hợp lệ: {}", e.message().trim()))
+            .in_file(file)
+            .hint("ngày viết dạng 2026-06-10 (không có dấu ngoặc kép), chữ đặt trong dấu ngoặc kép, danh sách dạng [\"a\", \"b\"]")
+    })
+}
+
+/// Dates may be TOML dates (`2026-06-10`), datetimes, or strings in ISO or `dd/mm/yyyy`.
+pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let head = s.get(..10).unwrap_or(s);
+    NaiveDate::parse_from_str(head, "%Y-%m-%d")
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(s, "%d/%m/%Y").ok())
+}
+
+mod opt_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        let text = match &v {
+            toml::Value::Datetime(dt) => dt.to_string(),
+            toml::Value::String(s) => s.clone(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "cần một ngày (2026-06-10), không phải {}",
+                    other.type_str()
+                )));
+            }
+        };
+        super::parse_date_text(&text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "ngày không hợp lệ: \u{201c}{text}\u{201d} (viết 2026-06-10)"
+            ))
+        })
+    }
+}
+
+mod opt_datetime {
+    use serde::{Deserialize, Deserializer};
+
+    /// Kept as ISO text, as Zola exposes `page.date` to templates.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        let text = match &v {
+            toml::Value::Datetime(dt) => dt.to_string(),
+            toml::Value::String(s) => s.clone(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "cần một ngày (2026-06-10), không phải {}",
+                    other.type_str()
+                )));
+            }
+        };
+        match super::parse_date_text(&text) {
+            Some(date) if text.len() <= 10 || text.contains('T') || text.contains(' ') => {
+                if text.len() <= 10 {
+                    Ok(Some(date.format("%Y-%m-%d").to_string()))
+                } else {
+                    Ok(Some(text))
+                }
+            }
+            _ => Err(serde::de::Error::custom(format!(
+                "ngày không hợp lệ: \u{201c}{text}\u{201d} (viết 2026-06-10)"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_body_line() {
+        let raw = "+++\ntitle = \"A\"\n+++\nHello\n";
+        let (fm, body, line) = split(raw).unwrap();
+        assert_eq!(fm, "title = \"A\"\n");
+        assert_eq!(body, "Hello\n");
+        assert_eq!(line, 4);
+    }
+
+    #[test]
+    fn unknown_key_suggests() {
+        let raw = "+++\ntitel = \"A\"\n+++\n";
+        let err = parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page).unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location.as_ref().unwrap().line, Some(2));
+        assert!(d.hint.as_ref().unwrap().contains("title"));
+    }
+
+    #[test]
+    fn broken_toml_has_line_in_file() {
+        let raw = "+++\ntitle = \"A\"\ndate = 2026-13-45\n+++\n";
+        let err = parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page).unwrap_err();
+        let d = err.iter().next().unwrap();
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+    }
+
+    #[test]
+    fn dates_in_many_forms() {
+        let (t, _, _) = parse_table(
+            Path::new("a.md"),
+            "+++\ndate = 2026-06-10\npublish_from = \"10/06/2026\"\n[approval]\nby = \"X\"\ndate = 2026-06-01\n+++\n",
+            FrontMatterKind::Page,
+        )
+        .unwrap();
+        let fm: PageFrontMatter = deserialize(Path::new("a.md"), t).unwrap();
+        assert_eq!(fm.date.as_deref(), Some("2026-06-10"));
+        assert_eq!(fm.publish_from, NaiveDate::from_ymd_opt(2026, 6, 10));
+        assert_eq!(
+            fm.approval.unwrap().date,
+            NaiveDate::from_ymd_opt(2026, 6, 1)
+        );
+    }
+}

@@ -1,0 +1,452 @@
+//! Loading `content/`: sections (`_index.md`), pages (`*.md`, page bundles with
+//! `index.md`), co-located assets, and the URL of each.
+
+pub mod frontmatter;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
+use crate::text;
+use frontmatter::{FrontMatterKind, PageFrontMatter, SectionFrontMatter};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Relative to the site root, for messages: `content/van-ban/ke-hoach.md`.
+    pub file: PathBuf,
+    /// Relative to `content/`, as Zola's `relative_path`: `van-ban/ke-hoach.md`.
+    pub rel: String,
+    pub fm: PageFrontMatter,
+    pub body: String,
+    /// Line in the file where the Markdown body starts.
+    pub body_line: usize,
+    /// `rel` of the section the page belongs to (`van-ban/_index.md`).
+    pub section: String,
+    pub slug: String,
+    /// Site path with leading and trailing slash: `/van-ban/ke-hoach/`.
+    pub path: String,
+    /// Absolute directory of the page bundle, if the page is an `index.md` bundle.
+    pub bundle_dir: Option<PathBuf>,
+    /// Co-located files (names relative to `bundle_dir`), sorted.
+    pub assets: Vec<String>,
+    /// Date from the front matter or the file name (`2026-06-10-ten.md`).
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: PathBuf,
+    /// `van-ban/_index.md`; the root section is `_index.md`.
+    pub rel: String,
+    pub fm: SectionFrontMatter,
+    pub body: String,
+    pub body_line: usize,
+    pub path: String,
+    /// `rel` of the parent section, `None` for the root.
+    pub parent: Option<String>,
+    /// Indices into `Content::pages`, unsorted until the site sorts them.
+    pub pages: Vec<usize>,
+    /// `rel` of child sections.
+    pub subsections: Vec<String>,
+    pub dir: PathBuf,
+    pub assets: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    /// Keyed by `rel`, so iteration is sorted and deterministic.
+    pub sections: BTreeMap<String, Section>,
+}
+
+enum Source {
+    Page {
+        abs: PathBuf,
+        rel: String,
+        bundle: bool,
+    },
+    Section {
+        abs: PathBuf,
+        rel: String,
+    },
+}
+
+/// Read and parse every Markdown file under `content/`. Problems are collected, not
+/// returned early, so `check` can list them all.
+pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Diagnostics) {
+    let content_dir = root.join("content");
+    let mut diags = Diagnostics::new();
+    let ignore = build_ignore(&config.ignored_content, &mut diags);
+    let mut sources = Vec::new();
+    let mut dirs_with_index: Vec<String> = Vec::new();
+    if content_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::error(format!("không đọc được thư mục nội dung: {e}"))
+                            .in_file("content"),
+                    );
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let abs = entry.path().to_path_buf();
+            let rel = rel_string(&abs, &content_dir);
+            if ignore.as_ref().is_some_and(|g| g.is_match(&rel)) || is_hidden(&rel) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if !name.ends_with(".md") {
+                continue;
+            }
+            if name == "_index.md" {
+                dirs_with_index.push(parent_rel(&rel));
+                sources.push(Source::Section { abs, rel });
+            } else {
+                sources.push(Source::Page {
+                    abs,
+                    rel,
+                    bundle: name == "index.md",
+                });
+            }
+        }
+    }
+
+    // Parse in parallel; results keep the walk order, which is sorted.
+    let parsed: Vec<Result<Parsed, Diagnostics>> =
+        sources.par_iter().map(|s| parse_source(root, s)).collect();
+
+    let mut content = Content::default();
+    // The root section always exists, even without content/_index.md.
+    content.sections.insert(
+        "_index.md".to_string(),
+        Section {
+            file: PathBuf::from("content/_index.md"),
+            rel: "_index.md".into(),
+            fm: SectionFrontMatter::default(),
+            body: String::new(),
+            body_line: 1,
+            path: "/".into(),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            dir: content_dir.clone(),
+            assets: Vec::new(),
+        },
+    );
+    let mut pages = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(Parsed::Section(s)) => {
+                content.sections.insert(s.rel.clone(), s);
+            }
+            Ok(Parsed::Page(p)) => {
+                if p.fm.draft && !include_drafts {
+                    continue;
+                }
+                pages.push(p);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+
+    // Parents of sections; section paths from their directories.
+    let rels: Vec<String> = content.sections.keys().cloned().collect();
+    for rel in &rels {
+        if rel == "_index.md" {
+            continue;
+        }
+        let dir = parent_rel(rel);
+        let parent = nearest_section(&dir_parent(&dir), &dirs_with_index);
+        if let Some(s) = content.sections.get_mut(rel) {
+            s.parent = Some(parent.clone());
+        }
+        if let Some(p) = content.sections.get_mut(&parent) {
+            p.subsections.push(rel.clone());
+        }
+    }
+
+    // Page bundles: sibling files of index.md are its assets.
+    for mut page in pages {
+        let dir = parent_rel(&page.rel);
+        let section_dir = if page.bundle_dir.is_some() {
+            dir_parent(&dir)
+        } else {
+            dir.clone()
+        };
+        page.section = nearest_section(&section_dir, &dirs_with_index);
+        let section_path = content
+            .sections
+            .get(&page.section)
+            .map_or("/".to_string(), |s| s.path.clone());
+        page.path = match &page.fm.path {
+            Some(p) => normalise_path(p),
+            None => format!("{section_path}{}/", page.slug),
+        };
+        content.pages.push(page);
+    }
+    for (i, page) in content.pages.iter().enumerate() {
+        if let Some(s) = content.sections.get_mut(&page.section) {
+            s.pages.push(i);
+        }
+    }
+    check_duplicate_paths(&content, &mut diags);
+    (content, diags)
+}
+
+enum Parsed {
+    Page(Page),
+    Section(Section),
+}
+
+fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
+    let (abs, rel) = match source {
+        Source::Page { abs, rel, .. } | Source::Section { abs, rel } => (abs, rel),
+    };
+    let file = PathBuf::from("content").join(rel);
+    let bytes = std::fs::read(abs)
+        .map_err(|e| Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(&file))?;
+    let raw = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(_) => {
+            return Err(Diagnostic::error("tệp không phải UTF-8 (có thể là TCVN3, VNI hoặc Windows-1258)")
+                .in_file(&file)
+                .hint("mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8; văn bản TCVN3/VNI chuyển sang Unicode bằng Unikey (Ctrl+Shift+F6)")
+                .into());
+        }
+    };
+    let raw = text::nfc(&raw);
+    let _ = root;
+    match source {
+        Source::Section { abs, rel } => {
+            let (table, body, body_line) =
+                frontmatter::parse_table(&file, &raw, FrontMatterKind::Section)?;
+            let fm: SectionFrontMatter = frontmatter::deserialize(&file, table)?;
+            let dir_rel = parent_rel(rel);
+            let path = if dir_rel.is_empty() {
+                "/".to_string()
+            } else {
+                let parts: Vec<String> = dir_rel.split('/').map(text::slugify).collect();
+                format!("/{}/", parts.join("/"))
+            };
+            let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+            Ok(Parsed::Section(Section {
+                assets: list_assets(&dir),
+                file,
+                rel: rel.clone(),
+                fm,
+                body,
+                body_line,
+                path,
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                dir,
+            }))
+        }
+        Source::Page { abs, rel, bundle } => {
+            let (table, body, body_line) =
+                frontmatter::parse_table(&file, &raw, FrontMatterKind::Page)?;
+            let fm: PageFrontMatter = frontmatter::deserialize(&file, table)?;
+            let stem = if *bundle {
+                parent_rel(rel)
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            } else {
+                Path::new(rel)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            let (file_date, stem) = split_date_prefix(&stem);
+            let slug = match &fm.slug {
+                Some(s) => text::slugify(s),
+                None => text::slugify(stem),
+            };
+            if slug.is_empty() {
+                return Err(Diagnostic::error("không tạo được đường dẫn (slug) cho trang từ tên tệp")
+                    .in_file(&file)
+                    .hint("đổi tên tệp thành chữ không dấu, ví dụ ke-hoach-so-40.md, hoặc thêm slug = \"…\"")
+                    .into());
+            }
+            let bundle_dir =
+                bundle.then(|| abs.parent().map(Path::to_path_buf).unwrap_or_default());
+            let assets = bundle_dir.as_deref().map(list_assets).unwrap_or_default();
+            let date = fm.date.clone().or(file_date);
+            Ok(Parsed::Page(Page {
+                file,
+                rel: rel.clone(),
+                fm,
+                body,
+                body_line,
+                section: String::new(),
+                slug,
+                path: String::new(),
+                bundle_dir,
+                assets,
+                date,
+            }))
+        }
+    }
+}
+
+/// `2026-06-10-ke-hoach` → (Some("2026-06-10"), "ke-hoach"), as Zola does.
+fn split_date_prefix(stem: &str) -> (Option<String>, &str) {
+    if stem.len() > 11 {
+        let (head, rest) = stem.split_at(10);
+        if chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d").is_ok()
+            && (rest.starts_with('-') || rest.starts_with('_'))
+        {
+            return (Some(head.to_string()), &rest[1..]);
+        }
+    }
+    (None, stem)
+}
+
+fn list_assets(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().is_file() && !name.ends_with(".md") && !name.starts_with('.') {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn check_duplicate_paths(content: &Content, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for s in content.sections.values() {
+        seen.insert(&s.path, &s.file);
+    }
+    for p in &content.pages {
+        if let Some(other) = seen.get(p.path.as_str()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "hai nội dung có cùng đường dẫn {}: {} và {}",
+                    p.path,
+                    display_path(other),
+                    display_path(&p.file)
+                ))
+                .at(Location::file(&p.file))
+                .hint("đổi tên một tệp, hoặc đặt slug = \"…\" khác nhau trong phần đầu trang (các tiêu đề chỉ khác dấu thanh cho ra cùng đường dẫn)"),
+            );
+        } else {
+            seen.insert(&p.path, &p.file);
+        }
+    }
+}
+
+fn build_ignore(patterns: &[String], diags: &mut Diagnostics) -> Option<globset::GlobSet> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        match globset::Glob::new(p) {
+            Ok(g) => {
+                b.add(g);
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(format!(
+                    "mẫu ignored_content không hợp lệ \u{201c}{p}\u{201d}: {e}"
+                ))
+                .in_file("config.toml"),
+            ),
+        }
+    }
+    b.build().ok()
+}
+
+fn rel_string(abs: &Path, base: &Path) -> String {
+    abs.strip_prefix(base)
+        .unwrap_or(abs)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn is_hidden(rel: &str) -> bool {
+    rel.split('/').any(|c| c.starts_with('.'))
+}
+
+/// `van-ban/a.md` → `van-ban`; `a.md` → ``.
+fn parent_rel(rel: &str) -> String {
+    rel.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+fn dir_parent(dir: &str) -> String {
+    dir.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+/// The `_index.md` of `dir` or of its nearest ancestor that has one.
+fn nearest_section(dir: &str, with_index: &[String]) -> String {
+    let mut d = dir.to_string();
+    loop {
+        if d.is_empty() {
+            return "_index.md".into();
+        }
+        if with_index.iter().any(|x| x == &d) {
+            return format!("{d}/_index.md");
+        }
+        d = dir_parent(&d);
+    }
+}
+
+/// `/a/b` or `a/b/` → `/a/b/`.
+pub fn normalise_path(p: &str) -> String {
+    let t = p.trim().trim_matches('/');
+    if t.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{t}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_prefix() {
+        assert_eq!(
+            split_date_prefix("2026-06-10-ke-hoach"),
+            (Some("2026-06-10".into()), "ke-hoach")
+        );
+        assert_eq!(split_date_prefix("ke-hoach"), (None, "ke-hoach"));
+        assert_eq!(split_date_prefix("2026-13-10-x"), (None, "2026-13-10-x"));
+    }
+
+    #[test]
+    fn nearest_section_walks_up() {
+        let idx = vec!["van-ban".to_string()];
+        assert_eq!(nearest_section("van-ban/2026", &idx), "van-ban/_index.md");
+        assert_eq!(nearest_section("khac", &idx), "_index.md");
+    }
+
+    #[test]
+    fn paths_are_normalised() {
+        assert_eq!(normalise_path("a/b"), "/a/b/");
+        assert_eq!(normalise_path("/"), "/");
+    }
+}

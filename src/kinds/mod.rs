@@ -1,0 +1,152 @@
+//! Kinds of published record, behind one interface.
+//!
+//! A record is a Markdown page whose front matter says `kind = "…"` and whose `[record]`
+//! table holds the kind's metadata and the data files (relative to `data/`) it publishes.
+//! The kind loads and validates those files, and returns a model for the page template
+//! (`page.record`), extra pages (one per residential group, per place…), downloads (CSV,
+//! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
+//! new file here plus one line in [`registry`].
+
+pub mod document;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// What a kind gets to build one record.
+pub struct RecordInput<'a> {
+    /// The page file, relative to the site root (`content/sap-xep/phuong-an.md`).
+    pub file: &'a Path,
+    /// The page's site path (`/sap-xep/phuong-an/`).
+    pub path: &'a str,
+    pub title: &'a str,
+    /// The `[record]` table of the front matter.
+    pub record: &'a toml::Table,
+    /// The Markdown body (already NFC).
+    pub body: &'a str,
+    /// Absolute directory of the page bundle, for co-located data files.
+    pub bundle_dir: Option<&'a Path>,
+}
+
+impl RecordInput<'_> {
+    /// Location of a `[record]` field in the page, for messages.
+    pub fn field_location(&self, field: &str) -> Location {
+        Location::file(self.file).with_field(format!("record.{field}"))
+    }
+
+    /// A required string field of `[record]`.
+    pub fn str_field(&self, field: &str) -> Result<&str, Diagnostic> {
+        match self.record.get(field) {
+            Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
+            Some(_) => Err(Diagnostic::error(format!(
+                "trường record.{field} phải là chữ đặt trong dấu ngoặc kép"
+            ))
+            .at(self.field_location(field))),
+            None => Err(Diagnostic::error(format!("thiếu trường record.{field}"))
+                .at(self.field_location(field))
+                .hint(format!(
+                    "thêm {field} = \"…\" vào bảng [record] ở phần đầu trang"
+                ))),
+        }
+    }
+
+    pub fn opt_str(&self, field: &str) -> Option<&str> {
+        self.record
+            .get(field)
+            .and_then(toml::Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// Shared, read-only facts every kind may need.
+pub struct KindContext<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    /// The build date (Asia/Ho_Chi_Minh), an input so builds are reproducible.
+    pub today: NaiveDate,
+    /// A staff preview build (`--drafts`).
+    pub preview: bool,
+}
+
+/// An extra page a record generates (one per group, per place, per session…).
+#[derive(Debug, Clone)]
+pub struct SubPage {
+    /// Absolute site path with slashes: `/sap-xep/phuong-an/to-dan-pho-so-1/`.
+    pub path: String,
+    pub title: String,
+    /// Template name, e.g. `kinds/merger_plan/group.html`.
+    pub template: String,
+    /// Exposed to the template as `page.record`.
+    pub record: serde_json::Value,
+    /// Plain text for the search index.
+    pub search_text: String,
+    /// Whether it belongs in the sitemap and search engines.
+    pub indexable: bool,
+}
+
+/// A downloadable file published next to the record page.
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// File name, written under the record's path: `ket-qua-lay-y-kien.csv`.
+    pub file_name: String,
+    pub title: String,
+    /// "CSV", "JSON", "ICS", "SVG"…
+    pub format: String,
+    pub bytes: Vec<u8>,
+    /// For tables: the key column, so the change history can diff rows.
+    pub key_column: Option<String>,
+}
+
+/// A site-wide banner (an active scam warning), shown on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Banner {
+    /// Higher is more severe; the site shows the single most severe banner.
+    pub rank: u8,
+    pub severity: String,
+    pub severity_label: String,
+    pub title: String,
+    pub summary: String,
+    /// Filled in by the site with the record page's URL.
+    pub url: String,
+}
+
+/// Everything a kind returns for one record.
+#[derive(Debug, Default)]
+pub struct RecordOutput {
+    /// Exposed to the page template as `page.record`.
+    pub record: serde_json::Value,
+    pub warnings: Diagnostics,
+    pub subpages: Vec<SubPage>,
+    pub downloads: Vec<Download>,
+    /// Extra plain text for the search index.
+    pub search_text: String,
+    pub banner: Option<Banner>,
+    /// Keep the record out of search engines and the sitemap (beneficiary lists).
+    pub noindex: bool,
+}
+
+pub trait RecordKind: Send + Sync {
+    /// The `kind = "…"` value.
+    fn name(&self) -> &'static str;
+    /// Vietnamese name shown to citizens ("Văn bản").
+    fn label(&self) -> &'static str;
+    /// The page template; a site can override it in `templates/`.
+    fn template(&self) -> String {
+        format!("kinds/{}.html", self.name())
+    }
+    /// Load, validate and model one record. Errors are returned all at once.
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics>;
+}
+
+/// Every kind congkhai knows. One line per kind.
+pub fn registry() -> Vec<Box<dyn RecordKind>> {
+    vec![Box::new(document::Document)]
+}
+
+pub fn find<'a>(kinds: &'a [Box<dyn RecordKind>], name: &str) -> Option<&'a dyn RecordKind> {
+    kinds.iter().find(|k| k.name() == name).map(|k| k.as_ref())
+}

@@ -1,0 +1,570 @@
+//! The site model: every page and section with its publication status, its record (for
+//! pages with a `kind`), its attachments, and its rendered Markdown.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::content::frontmatter::Approval;
+use crate::content::{self, Content, Page, Section};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::kinds::{self, KindContext, RecordInput, RecordKind, RecordOutput};
+use crate::markdown::{self, AnchorLinks, Heading, RenderOptions};
+use crate::publication::{self, Status};
+
+/// A file published with a page (attachment) or generated for it (download).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileInfo {
+    pub title: String,
+    pub file_name: String,
+    pub url: String,
+    /// Site-relative output path (`van-ban/ke-hoach/ke-hoach.pdf`).
+    #[serde(skip)]
+    pub out_rel: String,
+    pub size: u64,
+    pub sha256: String,
+    pub format: String,
+    pub media_type: String,
+    #[serde(skip)]
+    pub source: FileSource,
+    #[serde(skip)]
+    pub key_column: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum FileSource {
+    #[default]
+    None,
+    Disk(PathBuf),
+    Bytes(std::sync::Arc<Vec<u8>>),
+}
+
+pub struct PageModel {
+    pub page: Page,
+    pub status: Status,
+    pub approval: Option<Approval>,
+    pub kind: Option<&'static str>,
+    pub kind_label: Option<&'static str>,
+    pub template: String,
+    pub record: Option<RecordOutput>,
+    pub html: String,
+    pub summary: Option<String>,
+    pub toc: Vec<Heading>,
+    pub word_count: usize,
+    pub plain_text: String,
+    pub attachments: Vec<FileInfo>,
+    pub downloads: Vec<FileInfo>,
+    pub noindex: bool,
+    /// Warnings about this page (also those of its record).
+    pub warnings: Diagnostics,
+    /// Bundle assets to copy next to the page (images), as (output rel, source).
+    pub assets: Vec<(String, PathBuf)>,
+}
+
+pub struct SectionModel {
+    pub section: Section,
+    pub status: Status,
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// Indices into `Model::pages`, sorted as the section asks; only listed pages.
+    pub pages: Vec<usize>,
+    pub approval: Option<Approval>,
+}
+
+pub struct Model {
+    pub root: PathBuf,
+    pub config: Config,
+    pub today: NaiveDate,
+    pub preview: bool,
+    pub pages: Vec<PageModel>,
+    pub sections: BTreeMap<String, SectionModel>,
+    pub warnings: Diagnostics,
+    pub embargoed: usize,
+}
+
+impl PageModel {
+    /// Listed in sections, feeds, sitemap and search.
+    pub fn is_listed(&self) -> bool {
+        matches!(self.status, Status::Published | Status::DraftPreview)
+    }
+}
+
+/// Extensions of files that may be published from a bundle without being declared as
+/// attachments: pictures shown in the page. Anything else must be declared (approved).
+const FREE_ASSET_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg", "avif"];
+
+impl Model {
+    pub fn load(
+        root: &Path,
+        config: Config,
+        today: NaiveDate,
+        preview: bool,
+    ) -> Result<Model, Diagnostics> {
+        let (content, mut diags) = content::load(root, &config, preview);
+        let Content { pages, sections } = content;
+        let registry = kinds::registry();
+        let ctx = KindContext {
+            root,
+            config: &config,
+            today,
+            preview,
+        };
+
+        // Paths of every content file, for `@/` links; expired pages still resolve
+        // (their URL shows a notice), embargoed ones do not exist yet.
+        let mut urls: BTreeMap<String, String> = BTreeMap::new();
+        for s in sections.values() {
+            urls.insert(s.rel.clone(), config.permalink(&s.path));
+        }
+        for p in &pages {
+            urls.insert(p.rel.clone(), config.permalink(&p.path));
+        }
+
+        let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.clone());
+        let results: Vec<Result<Option<PageModel>, Diagnostics>> = pages
+            .into_par_iter()
+            .map(|page| {
+                let approval = page
+                    .fm
+                    .approval
+                    .clone()
+                    .or_else(|| section_approval(&page.section));
+                build_page(page, approval, &ctx, &registry, &urls)
+            })
+            .collect();
+        let mut page_models = Vec::new();
+        let mut embargoed = 0;
+        for r in results {
+            match r {
+                Ok(Some(p)) => page_models.push(p),
+                Ok(None) => embargoed += 1,
+                Err(d) => diags.extend(d),
+            }
+        }
+
+        let mut section_models = BTreeMap::new();
+        for (rel, section) in sections {
+            let has_body = !section.body.trim().is_empty();
+            let item = publication::Item {
+                file: &section.file,
+                rel: &section.rel,
+                approval: section.fm.approval.as_ref(),
+                publish_from: None,
+                publish_until: None,
+                is_data: false,
+            };
+            // A section without text of its own is only a list of approved pages.
+            let status = if has_body {
+                match publication::assess(&config, &item, today, preview) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        diags.extend(e);
+                        Status::Published
+                    }
+                }
+            } else {
+                Status::Published
+            };
+            let permalink = config.permalink(&section.path);
+            let anchors = AnchorLinks::parse(section.fm.insert_anchor_links.as_deref());
+            let resolve = |p: &str| urls.get(p).cloned();
+            let r = markdown::render(
+                &section.body,
+                &RenderOptions {
+                    permalink: &permalink,
+                    footnote_prefix: "fn-",
+                    anchors,
+                    resolve: &resolve,
+                },
+            );
+            link_problems(&section.file, section.body_line, &r, &mut diags);
+            section_models.insert(
+                rel,
+                SectionModel {
+                    approval: section.fm.approval.clone(),
+                    section,
+                    status,
+                    html: r.html,
+                    toc: r.toc,
+                    pages: Vec::new(),
+                },
+            );
+        }
+
+        // Attach listed pages to their sections, sorted as each section asks.
+        for (i, p) in page_models.iter().enumerate() {
+            if p.is_listed()
+                && let Some(s) = section_models.get_mut(&p.page.section)
+            {
+                s.pages.push(i);
+            }
+        }
+        for s in section_models.values_mut() {
+            sort_pages(&mut s.pages, &page_models, s.section.fm.sort_by.as_deref());
+            if s.section.fm.paginate_reversed {
+                s.pages.reverse();
+            }
+        }
+
+        let mut warnings = Diagnostics::new();
+        let mut errors = Diagnostics::new();
+        for d in diags {
+            if d.is_error() {
+                errors.push(d);
+            } else {
+                warnings.push(d);
+            }
+        }
+        for p in &page_models {
+            warnings.extend(p.warnings.clone());
+            if let Some(r) = &p.record {
+                warnings.extend(r.warnings.clone());
+            }
+        }
+        if errors.has_errors() {
+            return Err(errors.sorted());
+        }
+        Ok(Model {
+            root: root.to_path_buf(),
+            config,
+            today,
+            preview,
+            pages: page_models,
+            sections: section_models,
+            warnings,
+            embargoed,
+        })
+    }
+}
+
+fn build_page(
+    page: Page,
+    approval: Option<Approval>,
+    ctx: &KindContext,
+    registry: &[Box<dyn RecordKind>],
+    urls: &BTreeMap<String, String>,
+) -> Result<Option<PageModel>, Diagnostics> {
+    let config = ctx.config;
+    let mut diags = Diagnostics::new();
+    let kind = match page.fm.kind.as_deref() {
+        None => None,
+        Some(name) => match kinds::find(registry, name) {
+            Some(k) => Some(k),
+            None => {
+                let names: Vec<&str> = registry.iter().map(|k| k.name()).collect();
+                let mut d = Diagnostic::error(format!(
+                    "loại nội dung không có: kind = \u{201c}{name}\u{201d}"
+                ))
+                .at(Location::file(&page.file).with_field("kind"));
+                d = match crate::text::did_you_mean(name, names.iter().copied()) {
+                    Some(s) => d.hint(format!(
+                        "có phải ý bạn là \u{201c}{s}\u{201d}? Các loại có: {}",
+                        names.join(", ")
+                    )),
+                    None => d.hint(format!("các loại có: {}", names.join(", "))),
+                };
+                return Err(d.into());
+            }
+        },
+    };
+    let item = publication::Item {
+        file: &page.file,
+        rel: &page.rel,
+        approval: approval.as_ref(),
+        publish_from: page.fm.publish_from,
+        publish_until: page.fm.publish_until,
+        is_data: kind.is_some_and(|k| k.name() != "document") || !page.fm.attachments.is_empty(),
+    };
+    let status = publication::assess(config, &item, ctx.today, ctx.preview)
+        .map_err(Diagnostics::from_vec)?;
+    if status == Status::Embargoed {
+        return Ok(None);
+    }
+
+    let template = page
+        .fm
+        .template
+        .clone()
+        .or_else(|| kind.map(|k| k.template()))
+        .unwrap_or_else(|| "page.html".to_string());
+
+    let mut model = PageModel {
+        status,
+        approval,
+        kind: kind.map(|k| k.name()),
+        kind_label: kind.map(|k| k.label()),
+        template,
+        record: None,
+        html: String::new(),
+        summary: None,
+        toc: Vec::new(),
+        word_count: 0,
+        plain_text: String::new(),
+        attachments: Vec::new(),
+        downloads: Vec::new(),
+        noindex: page.fm.noindex,
+        warnings: Diagnostics::new(),
+        assets: Vec::new(),
+        page,
+    };
+    // An expired item keeps only its notice: no body, no data, no files.
+    if status == Status::Expired {
+        return Ok(Some(model));
+    }
+
+    if let Some(k) = kind {
+        let input = RecordInput {
+            file: &model.page.file,
+            path: &model.page.path,
+            title: model.page.fm.title.as_deref().unwrap_or(""),
+            record: &model.page.fm.record,
+            body: &model.page.body,
+            bundle_dir: model.page.bundle_dir.as_deref(),
+        };
+        match k.build(&input, ctx) {
+            Ok(out) => {
+                model.noindex |= out.noindex;
+                for d in &out.downloads {
+                    model
+                        .downloads
+                        .push(generated_file(config, &model.page.path, d));
+                }
+                model.record = Some(out);
+            }
+            Err(e) => diags.extend(e),
+        }
+    }
+
+    // Attachments: declared files in the page bundle, hashed.
+    let mut declared = Vec::new();
+    for spec in &model.page.fm.attachments {
+        match attachment(config, &model.page, spec) {
+            Ok(info) => {
+                declared.push(info.file_name.clone());
+                model.attachments.push(info);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if let Some(dir) = &model.page.bundle_dir {
+        for asset in &model.page.assets {
+            if declared.contains(asset) {
+                continue;
+            }
+            let ext = asset.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            if !config.is_portal() || FREE_ASSET_EXTENSIONS.contains(&ext.as_str()) {
+                model.assets.push((
+                    format!("{}{}", model.page.path.trim_start_matches('/'), asset),
+                    dir.join(asset),
+                ));
+            } else {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "tệp {asset} nằm cạnh trang nhưng không được đăng vì chưa khai báo trong [[attachments]]"
+                    ))
+                    .in_file(&model.page.file)
+                    .hint("nếu tệp đã được phê duyệt để công khai, thêm [[attachments]] file = \"…\" vào phần đầu trang"),
+                );
+            }
+        }
+    }
+
+    // Markdown.
+    let permalink = config.permalink(&model.page.path);
+    let resolve = |p: &str| urls.get(p).cloned();
+    let prefix = format!("{}-fn-", model.page.slug);
+    let body = &model.page.body;
+    let (summary_src, has_more) = match body.find("<!-- more -->") {
+        Some(i) => (&body[..i], true),
+        None => ("", false),
+    };
+    let r = markdown::render(
+        body,
+        &RenderOptions {
+            permalink: &permalink,
+            footnote_prefix: &prefix,
+            anchors: AnchorLinks::None,
+            resolve: &resolve,
+        },
+    );
+    link_problems(&model.page.file, model.page.body_line, &r, &mut diags);
+    if has_more {
+        let s = markdown::render(
+            summary_src,
+            &RenderOptions {
+                permalink: &permalink,
+                footnote_prefix: &prefix,
+                anchors: AnchorLinks::None,
+                resolve: &resolve,
+            },
+        );
+        model.summary = Some(s.html);
+    }
+    model.html = r.html;
+    model.toc = r.toc;
+    model.word_count = r.word_count;
+    if config.search_enabled() {
+        model.plain_text = markdown::plain_text(body);
+    }
+
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        let mut all = Diagnostics::new();
+        all.extend(diags);
+        return Err(all);
+    }
+    model.warnings = diags;
+    Ok(Some(model))
+}
+
+fn link_problems(file: &Path, body_line: usize, r: &markdown::Rendered, diags: &mut Diagnostics) {
+    for (link, line) in &r.broken_links {
+        diags.push(
+            Diagnostic::error(format!("liên kết nội bộ tới nội dung không tồn tại: {link}"))
+                .at(Location::line(file, body_line + line - 1))
+                .hint("liên kết @/ tính từ thư mục content/, ví dụ @/van-ban/ke-hoach-40.md; kiểm tra tên tệp"),
+        );
+    }
+    for (link, line) in &r.unsafe_links {
+        diags.push(
+            Diagnostic::error(format!("liên kết không an toàn bị chặn: {link}"))
+                .at(Location::line(file, body_line + line - 1))
+                .hint("chỉ dùng liên kết http(s), mailto: hoặc tel:"),
+        );
+    }
+}
+
+fn attachment(
+    config: &Config,
+    page: &Page,
+    spec: &crate::content::frontmatter::AttachmentSpec,
+) -> Result<FileInfo, Diagnostic> {
+    let Some(dir) = &page.bundle_dir else {
+        return Err(Diagnostic::error(format!("tệp đính kèm {} cần nằm trong thư mục của trang", spec.file))
+            .at(Location::file(&page.file).with_field("attachments"))
+            .hint("chuyển trang thành thư mục: content/…/ten-trang/index.md và đặt tệp đính kèm cạnh index.md"));
+    };
+    let source = crate::data::safe_join(dir, &spec.file, "")
+        .map_err(|d| d.at(Location::file(&page.file).with_field("attachments")))?;
+    let bytes = std::fs::read(&source).map_err(|e| {
+        Diagnostic::error(format!("không đọc được tệp đính kèm {}: {e}", spec.file))
+            .at(Location::file(&page.file).with_field("attachments"))
+            .hint("kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) và vị trí: cạnh index.md của trang")
+    })?;
+    let file_name = Path::new(&spec.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| spec.file.clone());
+    let out_rel = format!("{}{}", page.path.trim_start_matches('/'), file_name);
+    let ext = file_name
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    Ok(FileInfo {
+        title: spec.title.clone().unwrap_or_else(|| file_name.clone()),
+        url: config.permalink(&format!("/{out_rel}")),
+        out_rel,
+        size: bytes.len() as u64,
+        sha256: sha256_hex(&bytes),
+        format: ext.to_uppercase(),
+        media_type: media_type(&ext).to_string(),
+        file_name,
+        source: FileSource::Disk(source),
+        key_column: None,
+    })
+}
+
+fn generated_file(config: &Config, page_path: &str, d: &kinds::Download) -> FileInfo {
+    let out_rel = format!("{}{}", page_path.trim_start_matches('/'), d.file_name);
+    let ext = d
+        .file_name
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    FileInfo {
+        title: d.title.clone(),
+        file_name: d.file_name.clone(),
+        url: config.permalink(&format!("/{out_rel}")),
+        out_rel,
+        size: d.bytes.len() as u64,
+        sha256: sha256_hex(&d.bytes),
+        format: d.format.clone(),
+        media_type: media_type(&ext).to_string(),
+        source: FileSource::Bytes(std::sync::Arc::new(d.bytes.clone())),
+        key_column: d.key_column.clone(),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+pub fn media_type(ext: &str) -> &'static str {
+    match ext {
+        "pdf" => "application/pdf",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "doc" => "application/msword",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls" => "application/vnd.ms-excel",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "ics" => "text/calendar",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
+    match sort_by {
+        Some("date") => idx.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a].page, &pages[*b].page);
+            pb.date.cmp(&pa.date).then_with(|| pa.rel.cmp(&pb.rel))
+        }),
+        Some("update_date") => idx.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a].page, &pages[*b].page);
+            let ua = pa.fm.updated.as_ref().or(pa.date.as_ref());
+            let ub = pb.fm.updated.as_ref().or(pb.date.as_ref());
+            ub.cmp(&ua).then_with(|| pa.rel.cmp(&pb.rel))
+        }),
+        Some("weight") => idx.sort_by(|a, b| {
+            let (pa, pb) = (&pages[*a].page, &pages[*b].page);
+            pa.fm
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&pb.fm.weight.unwrap_or(i64::MAX))
+                .then_with(|| pa.rel.cmp(&pb.rel))
+        }),
+        Some("title") => idx.sort_by_cached_key(|a| {
+            let p = &pages[*a].page;
+            (
+                crate::text::fold(p.fm.title.as_deref().unwrap_or("")),
+                p.rel.clone(),
+            )
+        }),
+        _ => idx.sort_by(|a, b| pages[*a].page.rel.cmp(&pages[*b].page.rel)),
+    }
+}
+
+impl Diagnostics {
+    pub fn from_vec(v: Vec<Diagnostic>) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        d.extend(v);
+        d
+    }
+}

@@ -1,0 +1,912 @@
+//! Rendering the model with Tera and writing every output file.
+//!
+//! Shared data (config, portal globals, every page as a template value) is serialised
+//! once; each render only adds `page`/`section` and the current path to a small context.
+//! Tera values are reference-counted, so a section listing 500 pages clones 500 pointers.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use tera::{Context, Tera, Value};
+
+use super::model::{FileInfo, FileSource, Model, PageModel, SectionModel};
+use super::{Sink, Summary};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kinds::Banner;
+use crate::publication::Status;
+use crate::templates::{self, Lookup};
+
+#[derive(Serialize)]
+struct ApprovalView<'a> {
+    by: &'a str,
+    role: &'a str,
+    decision: &'a str,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    permalink: String,
+    path: &'a str,
+}
+
+fn approval_view(a: Option<&crate::content::frontmatter::Approval>) -> Option<ApprovalView<'_>> {
+    a.map(|a| ApprovalView {
+        by: &a.by,
+        role: &a.role,
+        decision: &a.decision,
+        date: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
+    })
+}
+
+fn iso(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The `page` object templates see (Zola's fields plus congkhai's).
+fn page_value(model: &Model, i: usize) -> Value {
+    let pm = &model.pages[i];
+    let p = &pm.page;
+    let cfg = &model.config;
+    let permalink = cfg.permalink(&p.path);
+    let reading_time = pm.word_count.div_ceil(200);
+    let section_pages = model.sections.get(&p.section).map(|s| &s.pages);
+    let (lower, higher) =
+        match section_pages.and_then(|v| v.iter().position(|x| *x == i).map(|pos| (v, pos))) {
+            Some((v, pos)) => {
+                let link = |j: usize| {
+                    let q = &model.pages[j].page;
+                    Link {
+                        title: q.fm.title.as_deref().unwrap_or(""),
+                        permalink: cfg.permalink(&q.path),
+                        path: &q.path,
+                    }
+                };
+                (
+                    v.get(pos + 1).map(|j| link(*j)),
+                    pos.checked_sub(1).and_then(|k| v.get(k)).map(|j| link(*j)),
+                )
+            }
+            None => (None, None),
+        };
+    let mut ancestors = Vec::new();
+    let mut cur = model.sections.get(&p.section);
+    while let Some(s) = cur {
+        ancestors.push(s.section.rel.clone());
+        cur = s
+            .section
+            .parent
+            .as_ref()
+            .and_then(|r| model.sections.get(r));
+    }
+    ancestors.reverse();
+    let components: Vec<&str> = p
+        .path
+        .trim_matches('/')
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .collect();
+    let assets: Vec<String> = pm.assets.iter().map(|(rel, _)| format!("/{rel}")).collect();
+    let v = json!({
+        "relative_path": p.rel,
+        "title": p.fm.title,
+        "description": p.fm.description,
+        "date": p.date,
+        "updated": p.fm.updated,
+        "slug": p.slug,
+        "path": p.path,
+        "permalink": permalink,
+        "content": pm.html,
+        "summary": pm.summary,
+        "toc": pm.toc,
+        "word_count": pm.word_count,
+        "reading_time": reading_time,
+        "extra": p.fm.extra,
+        "taxonomies": p.fm.taxonomies,
+        "authors": p.fm.authors,
+        "draft": p.fm.draft,
+        "assets": assets,
+        "ancestors": ancestors,
+        "components": components,
+        "lower": lower,
+        "higher": higher,
+        "kind": pm.kind,
+        "kind_label": pm.kind_label,
+        "record": pm.record.as_ref().map(|r| &r.record),
+        "approval": approval_view(pm.approval.as_ref()),
+        "publish_from": iso(p.fm.publish_from),
+        "publish_until": iso(p.fm.publish_until),
+        "status": pm.status,
+        "is_draft_preview": pm.status == Status::DraftPreview,
+        "noindex": pm.noindex,
+        "attachments": pm.attachments,
+        "downloads": pm.downloads,
+    });
+    let mut value = Value::from_serializable(&v);
+    // `content` and `summary` are our own sanitised HTML: mark them safe for templates.
+    if let Some(map) = value.as_map() {
+        let mut map = map.clone();
+        map.insert("content".into(), Value::safe_string(&pm.html));
+        if let Some(s) = &pm.summary {
+            map.insert("summary".into(), Value::safe_string(s));
+        }
+        value = Value::from(map);
+    }
+    value
+}
+
+fn section_value(
+    model: &Model,
+    s: &SectionModel,
+    pages: &[Value],
+    subsections: Vec<String>,
+) -> Value {
+    let sec = &s.section;
+    let listed: Vec<Value> = s.pages.iter().map(|i| pages[*i].clone()).collect();
+    let v = json!({
+        "relative_path": sec.rel,
+        "title": sec.fm.title,
+        "description": sec.fm.description,
+        "path": sec.path,
+        "permalink": model.config.permalink(&sec.path),
+        "toc": s.toc,
+        "extra": sec.fm.extra,
+        "subsections": subsections,
+        "components": sec.path.trim_matches('/').split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>(),
+        "weight": sec.fm.weight,
+        "approval": approval_view(s.approval.as_ref()),
+        "assets": sec.assets,
+        "generate_feeds": sec.fm.generate_feeds,
+    });
+    let mut map = Value::from_serializable(&v)
+        .as_map()
+        .cloned()
+        .unwrap_or_default();
+    map.insert("content".into(), Value::safe_string(&s.html));
+    map.insert("pages".into(), Value::from(listed));
+    Value::from(map)
+}
+
+struct Ctx<'a> {
+    model: &'a Model,
+    tera: Tera,
+    sink: &'a dyn Sink,
+}
+
+impl Ctx<'_> {
+    fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| templates::tera_error(what, &e))
+    }
+
+    fn finish_html(&self, html: String) -> Vec<u8> {
+        if self.model.config.minify_html {
+            let cfg = minify_html::Cfg::new();
+            minify_html::minify(html.as_bytes(), &cfg)
+        } else {
+            html.into_bytes()
+        }
+    }
+
+    fn write_page(
+        &self,
+        path: &str,
+        template: &str,
+        ctx: &mut Context,
+        what: &str,
+    ) -> Result<(), Diagnostic> {
+        ctx.insert("current_path", path);
+        ctx.insert("current_url", &self.model.config.permalink(path));
+        let html = self.render(template, ctx, what)?;
+        let rel = format!("{}index.html", path.trim_start_matches('/'));
+        self.sink.write(&rel, &self.finish_html(html))
+    }
+}
+
+pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+    let cfg = &model.config;
+    let page_values: Vec<Value> = (0..model.pages.len())
+        .into_par_iter()
+        .map(|i| page_value(model, i))
+        .collect();
+
+    let mut lookup = Lookup {
+        root: model.root.clone(),
+        base_url: cfg.base().to_string(),
+        now: format!("{}T00:00:00+07:00", model.today.format("%Y-%m-%d")),
+        ..Default::default()
+    };
+    for (i, p) in model.pages.iter().enumerate() {
+        lookup
+            .urls
+            .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
+        if p.is_listed() {
+            lookup
+                .pages
+                .insert(p.page.rel.clone(), page_values[i].clone());
+        }
+    }
+    let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
+    for (rel, s) in &model.sections {
+        lookup
+            .urls
+            .insert(rel.clone(), cfg.permalink(&s.section.path));
+        let subs = s.section.subsections.clone();
+        let v = section_value(model, s, &page_values, subs);
+        section_values.insert(rel.clone(), v.clone());
+        lookup.sections.insert(rel.clone(), v);
+    }
+    let taxonomies = build_taxonomies(model, &page_values);
+    for (name, t) in &taxonomies {
+        lookup.taxonomies.insert(name.clone(), t.value.clone());
+    }
+
+    let sources = templates::collect_sources(&model.root, cfg)?;
+    let mut tera = templates::build(&sources, Arc::new(lookup))?;
+    let banner = site_banner(model);
+    {
+        let g = tera.global_context();
+        g.insert("config", &config_value(model));
+        g.insert("lang", &cfg.default_language);
+        g.insert(
+            "portal",
+            &json!({
+                "today": model.today.format("%Y-%m-%d").to_string(),
+                "preview": model.preview,
+                "banner": banner,
+                "nav": nav(model),
+                "search": cfg.search_enabled(),
+                "is_portal": cfg.is_portal(),
+            }),
+        );
+    }
+    let ctx = Ctx { model, tera, sink };
+    let errors: std::sync::Mutex<Diagnostics> = std::sync::Mutex::new(Diagnostics::new());
+    let push = |d: Diagnostic| {
+        if let Ok(mut e) = errors.lock() {
+            e.push(d);
+        }
+    };
+
+    // Pages (and their subpages, files and assets) in parallel.
+    model.pages.par_iter().enumerate().for_each(|(i, pm)| {
+        if let Err(d) = render_page(&ctx, pm, &page_values[i]) {
+            push(d);
+        }
+    });
+
+    // Sections, with pagination.
+    for (rel, s) in &model.sections {
+        if s.section.fm.render == Some(false) {
+            continue;
+        }
+        if let Err(d) = render_section(&ctx, s, &section_values[rel], &page_values) {
+            push(d);
+        }
+    }
+    for t in taxonomies.values() {
+        if let Err(d) = render_taxonomy(&ctx, t) {
+            push(d);
+        }
+    }
+    if let Err(d) = render_extras(&ctx, &page_values) {
+        push(d);
+    }
+    if let Err(d) = copy_static(&ctx) {
+        push(d);
+    }
+    let errors = errors.into_inner().unwrap_or_default();
+    if errors.has_errors() {
+        return Err(errors.sorted());
+    }
+    let mut summary = Summary {
+        pages: model.pages.len(),
+        sections: model.sections.len(),
+        drafts: model
+            .pages
+            .iter()
+            .filter(|p| p.status == Status::DraftPreview)
+            .count(),
+        expired: model
+            .pages
+            .iter()
+            .filter(|p| p.status == Status::Expired)
+            .count(),
+        embargoed: model.embargoed,
+        ..Default::default()
+    };
+    summary.files = sink.dir().map_or(0, count_files);
+    Ok(summary)
+}
+
+fn count_files(dir: &std::path::Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+fn config_value(model: &Model) -> serde_json::Value {
+    let cfg = &model.config;
+    json!({
+        "base_url": cfg.base_url,
+        "title": cfg.title,
+        "description": cfg.description,
+        "default_language": cfg.default_language,
+        "theme": cfg.theme,
+        "generate_feeds": cfg.generate_feeds,
+        "feed_filenames": cfg.feed_filenames,
+        "build_search_index": cfg.search_enabled(),
+        "extra": cfg.extra,
+        "ward": cfg.ward,
+        "taxonomies": cfg.taxonomies,
+        "mode": if model.preview { "preview" } else { "build" },
+    })
+}
+
+fn nav(model: &Model) -> Vec<serde_json::Value> {
+    let Some(root) = model.sections.get("_index.md") else {
+        return Vec::new();
+    };
+    let mut subs: Vec<&SectionModel> = root
+        .section
+        .subsections
+        .iter()
+        .filter_map(|r| model.sections.get(r))
+        .collect();
+    subs.sort_by(|a, b| {
+        a.section
+            .fm
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&b.section.fm.weight.unwrap_or(i64::MAX))
+            .then_with(|| a.section.rel.cmp(&b.section.rel))
+    });
+    subs.iter()
+        .filter(|s| {
+            s.section.fm.render != Some(false)
+                && !s
+                    .section
+                    .fm
+                    .extra
+                    .get("hidden")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false)
+        })
+        .map(|s| {
+            json!({
+                "title": s.section.fm.title.clone().unwrap_or_default(),
+                "url": model.config.permalink(&s.section.path),
+                "path": s.section.path,
+            })
+        })
+        .collect()
+}
+
+/// The single most severe active banner across all published records.
+fn site_banner(model: &Model) -> Option<Banner> {
+    model
+        .pages
+        .iter()
+        .filter(|p| p.status == Status::Published)
+        .filter_map(|p| {
+            p.record
+                .as_ref()
+                .and_then(|r| r.banner.clone())
+                .map(|b| (b, &p.page))
+        })
+        .max_by(|(a, pa), (b, pb)| {
+            a.rank
+                .cmp(&b.rank)
+                .then_with(|| pb.date.cmp(&pa.date))
+                .then_with(|| pb.rel.cmp(&pa.rel))
+        })
+        .map(|(mut b, p)| {
+            b.url = model.config.permalink(&p.path);
+            b
+        })
+}
+
+fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnostic> {
+    let model = ctx.model;
+    let p = &pm.page;
+    let what = crate::diagnostics::display_path(&p.file);
+    let mut c = Context::new();
+    c.insert_value("page", value.clone());
+    if pm.status == Status::Expired {
+        let template = if ctx.tera.get_template_names().any(|n| n == "expired.html") {
+            "expired.html"
+        } else {
+            "__congkhai/expired.html"
+        };
+        return ctx.write_page(&p.path, template, &mut c, &what);
+    }
+    if p.fm.render == Some(false) {
+        return Ok(());
+    }
+    ctx.write_page(&p.path, &pm.template, &mut c, &what)?;
+    for alias in &p.fm.aliases {
+        let mut a = Context::new();
+        a.insert("url", &model.config.permalink(&p.path));
+        let html = ctx.render("__congkhai/alias.html", &a, &what)?;
+        let path = crate::content::normalise_path(alias);
+        ctx.sink.write(
+            &format!("{}index.html", path.trim_start_matches('/')),
+            html.as_bytes(),
+        )?;
+    }
+    for f in pm.attachments.iter().chain(&pm.downloads) {
+        write_file(ctx.sink, f)?;
+    }
+    for (rel, src) in &pm.assets {
+        ctx.sink.copy(rel, src)?;
+    }
+    if let Some(record) = &pm.record {
+        let parent = json!({
+            "title": p.fm.title,
+            "path": p.path,
+            "permalink": model.config.permalink(&p.path),
+        });
+        for sp in &record.subpages {
+            let v = json!({
+                "title": sp.title,
+                "path": sp.path,
+                "permalink": model.config.permalink(&sp.path),
+                "record": sp.record,
+                "parent": parent,
+                "kind": pm.kind,
+                "kind_label": pm.kind_label,
+                "approval": approval_view(pm.approval.as_ref()),
+                "publish_from": iso(p.fm.publish_from),
+                "publish_until": iso(p.fm.publish_until),
+                "status": pm.status,
+                "is_draft_preview": pm.status == Status::DraftPreview,
+                "noindex": pm.noindex || !sp.indexable,
+                "is_subpage": true,
+                "downloads": pm.downloads,
+                "attachments": [],
+                "description": null,
+                "date": p.date,
+                "updated": p.fm.updated,
+                "extra": {},
+                "toc": [],
+                "content": "",
+            });
+            let mut c = Context::new();
+            c.insert("page", &v);
+            ctx.write_page(
+                &sp.path,
+                &sp.template,
+                &mut c,
+                &format!("{what} ({})", sp.path),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_file(sink: &dyn Sink, f: &FileInfo) -> Result<(), Diagnostic> {
+    match &f.source {
+        FileSource::Disk(p) => sink.copy(&f.out_rel, p),
+        FileSource::Bytes(b) => sink.write(&f.out_rel, b),
+        FileSource::None => Ok(()),
+    }
+}
+
+fn render_section(
+    ctx: &Ctx,
+    s: &SectionModel,
+    value: &Value,
+    pages: &[Value],
+) -> Result<(), Diagnostic> {
+    let sec = &s.section;
+    let what = crate::diagnostics::display_path(&sec.file);
+    let template = sec.fm.template.clone().unwrap_or_else(|| {
+        if sec.rel == "_index.md" {
+            "index.html".to_string()
+        } else {
+            "section.html".to_string()
+        }
+    });
+    if let Some(target) = &sec.fm.redirect_to {
+        let mut a = Context::new();
+        a.insert("url", target);
+        let html = ctx.render("__congkhai/alias.html", &a, &what)?;
+        return ctx.sink.write(
+            &format!("{}index.html", sec.path.trim_start_matches('/')),
+            html.as_bytes(),
+        );
+    }
+    let per = sec.fm.paginate_by.filter(|n| *n > 0);
+    let Some(per) = per else {
+        let mut c = Context::new();
+        c.insert_value("section", value.clone());
+        c.insert_value("paginator", Value::none());
+        return ctx.write_page(&sec.path, &template, &mut c, &what);
+    };
+    let paginate_path = sec
+        .fm
+        .paginate_path
+        .clone()
+        .unwrap_or_else(|| "page".into());
+    let total = s.pages.len();
+    let count = total.div_ceil(per).max(1);
+    let cfg = &ctx.model.config;
+    let url_of = |n: usize| {
+        if n == 1 {
+            cfg.permalink(&sec.path)
+        } else {
+            cfg.permalink(&format!("{}{paginate_path}/{n}/", sec.path))
+        }
+    };
+    for n in 1..=count {
+        let chunk: Vec<Value> = s
+            .pages
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|i| pages[*i].clone())
+            .collect();
+        let paginator = json!({
+            "paginate_by": per,
+            "base_url": cfg.permalink(&format!("{}{paginate_path}/", sec.path)),
+            "number_pagers": count,
+            "first": url_of(1),
+            "last": url_of(count),
+            "previous": (n > 1).then(|| url_of(n - 1)),
+            "next": (n < count).then(|| url_of(n + 1)),
+            "current_index": n,
+            "total_pages": total,
+        });
+        let mut pv = Value::from_serializable(&paginator)
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
+        pv.insert("pages".into(), Value::from(chunk));
+        let mut c = Context::new();
+        c.insert_value("section", value.clone());
+        c.insert_value("paginator", Value::from(pv));
+        let path = if n == 1 {
+            sec.path.clone()
+        } else {
+            format!("{}{paginate_path}/{n}/", sec.path)
+        };
+        ctx.write_page(&path, &template, &mut c, &what)?;
+    }
+    // /page/1/ redirects to the section itself, as in Zola.
+    let mut a = Context::new();
+    a.insert("url", &url_of(1));
+    let html = ctx.render("__congkhai/alias.html", &a, &what)?;
+    ctx.sink.write(
+        &format!(
+            "{}{paginate_path}/1/index.html",
+            sec.path.trim_start_matches('/')
+        ),
+        html.as_bytes(),
+    )
+}
+
+struct Taxonomy {
+    name: String,
+    value: Value,
+    terms: Vec<(String, Value)>,
+}
+
+fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy> {
+    let cfg = &model.config;
+    let mut out = BTreeMap::new();
+    for t in &cfg.taxonomies {
+        let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        for (i, p) in model.pages.iter().enumerate() {
+            if !p.is_listed() {
+                continue;
+            }
+            if let Some(names) = p.page.fm.taxonomies.get(&t.name) {
+                for n in names {
+                    let slug = crate::text::slugify(n);
+                    terms
+                        .entry(slug)
+                        .or_insert_with(|| (n.clone(), Vec::new()))
+                        .1
+                        .push(i);
+                }
+            }
+        }
+        let mut term_values = Vec::new();
+        for (slug, (name, idx)) in terms {
+            let path = format!("/{}/{}/", crate::text::slugify(&t.name), slug);
+            let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
+            let mut m = Value::from_serializable(&json!({
+                "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
+            }))
+            .as_map()
+            .cloned()
+            .unwrap_or_default();
+            m.insert("pages".into(), Value::from(list));
+            term_values.push((path, Value::from(m)));
+        }
+        let path = format!("/{}/", crate::text::slugify(&t.name));
+        let mut m = Value::from_serializable(&json!({
+            "name": t.name, "slug": crate::text::slugify(&t.name), "path": path, "permalink": cfg.permalink(&path),
+        }))
+        .as_map()
+        .cloned()
+        .unwrap_or_default();
+        m.insert(
+            "items".into(),
+            Value::from(
+                term_values
+                    .iter()
+                    .map(|(_, v)| v.clone())
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        out.insert(
+            t.name.clone(),
+            Taxonomy {
+                name: t.name.clone(),
+                value: Value::from(m),
+                terms: term_values,
+            },
+        );
+    }
+    out
+}
+
+fn render_taxonomy(ctx: &Ctx, t: &Taxonomy) -> Result<(), Diagnostic> {
+    let what = format!("phân loại {}", t.name);
+    let path = format!("/{}/", crate::text::slugify(&t.name));
+    let mut c = Context::new();
+    c.insert_value("taxonomy", t.value.clone());
+    c.insert_value(
+        "terms",
+        t.value
+            .as_map()
+            .and_then(|m| m.get(&"items".into()).cloned())
+            .unwrap_or_else(Value::none),
+    );
+    ctx.write_page(&path, "taxonomy_list.html", &mut c, &what)?;
+    for (tpath, term) in &t.terms {
+        let mut c = Context::new();
+        c.insert_value("taxonomy", t.value.clone());
+        c.insert_value("term", term.clone());
+        ctx.write_page(tpath, "taxonomy_single.html", &mut c, &what)?;
+    }
+    Ok(())
+}
+
+/// 404, sitemap, robots, feeds.
+fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
+    let model = ctx.model;
+    let cfg = &model.config;
+    if ctx.tera.get_template_names().any(|n| n == "404.html") {
+        let mut c = Context::new();
+        c.insert("current_path", "/404.html");
+        c.insert("current_url", &cfg.permalink("/404.html"));
+        let html = ctx.render("404.html", &c, "404.html")?;
+        ctx.sink.write("404.html", &ctx.finish_html(html))?;
+    }
+    if cfg.generate_sitemap && !model.preview {
+        let mut entries: Vec<serde_json::Value> = Vec::new();
+        for s in model.sections.values() {
+            if s.section.fm.render != Some(false)
+                && !s.section.fm.noindex
+                && s.section.fm.redirect_to.is_none()
+            {
+                entries.push(json!({"permalink": cfg.permalink(&s.section.path), "updated": null}));
+            }
+        }
+        for p in &model.pages {
+            if p.status != Status::Published || p.noindex || p.page.fm.render == Some(false) {
+                continue;
+            }
+            let updated = p.page.fm.updated.clone().or(p.page.date.clone());
+            entries.push(json!({"permalink": cfg.permalink(&p.page.path), "updated": updated.map(|u| u.chars().take(10).collect::<String>())}));
+            if let Some(r) = &p.record {
+                for sp in r.subpages.iter().filter(|sp| sp.indexable) {
+                    entries.push(json!({"permalink": cfg.permalink(&sp.path), "updated": null}));
+                }
+            }
+        }
+        entries.sort_by(|a, b| a["permalink"].as_str().cmp(&b["permalink"].as_str()));
+        let mut c = Context::new();
+        c.insert("entries", &entries);
+        let xml = ctx.render("__congkhai/sitemap.xml", &c, "sitemap.xml")?;
+        ctx.sink.write("sitemap.xml", xml.as_bytes())?;
+    }
+    if cfg.generate_robots_txt {
+        let name = if ctx.tera.get_template_names().any(|n| n == "robots.txt") {
+            "robots.txt"
+        } else {
+            "__congkhai/robots.txt"
+        };
+        let mut c = Context::new();
+        c.insert("sitemap_url", &cfg.permalink("/sitemap.xml"));
+        let txt = ctx.render(name, &c, "robots.txt")?;
+        ctx.sink.write("robots.txt", txt.as_bytes())?;
+    }
+    if !model.preview {
+        if cfg.generate_feeds {
+            let idx: Vec<usize> = (0..model.pages.len())
+                .filter(|i| feedable(&model.pages[*i]))
+                .collect();
+            let title = cfg.title.clone().unwrap_or_default();
+            write_feed(ctx, &idx, pages, "/", &title)?;
+        }
+        for s in model
+            .sections
+            .values()
+            .filter(|s| s.section.fm.generate_feeds)
+        {
+            let idx: Vec<usize> = s
+                .pages
+                .iter()
+                .copied()
+                .filter(|i| feedable(&model.pages[*i]))
+                .collect();
+            let title = format!(
+                "{} – {}",
+                s.section.fm.title.clone().unwrap_or_default(),
+                cfg.ward
+                    .as_ref()
+                    .map(|w| w.name.clone())
+                    .or(cfg.title.clone())
+                    .unwrap_or_default()
+            );
+            write_feed(ctx, &idx, pages, &s.section.path, &title)?;
+        }
+    }
+    Ok(())
+}
+
+fn feedable(p: &PageModel) -> bool {
+    p.status == Status::Published && !p.noindex && p.page.date.is_some()
+}
+
+fn rfc3339(date: &str) -> String {
+    if date.len() == 10 {
+        format!("{date}T00:00:00+07:00")
+    } else {
+        date.to_string()
+    }
+}
+
+fn write_feed(
+    ctx: &Ctx,
+    idx: &[usize],
+    pages: &[Value],
+    base: &str,
+    title: &str,
+) -> Result<(), Diagnostic> {
+    let model = ctx.model;
+    let cfg = &model.config;
+    let mut sorted: Vec<usize> = idx.to_vec();
+    sorted.sort_by(|a, b| {
+        model.pages[*b]
+            .page
+            .date
+            .cmp(&model.pages[*a].page.date)
+            .then_with(|| model.pages[*a].page.rel.cmp(&model.pages[*b].page.rel))
+    });
+    if let Some(limit) = cfg.feed_limit {
+        sorted.truncate(limit);
+    }
+    let mut entries = Vec::new();
+    let mut last = String::from("1970-01-01T00:00:00+07:00");
+    for i in &sorted {
+        let p = &model.pages[*i].page;
+        let date = rfc3339(p.date.as_deref().unwrap_or("1970-01-01"));
+        let updated = rfc3339(
+            p.fm.updated
+                .as_deref()
+                .or(p.date.as_deref())
+                .unwrap_or("1970-01-01"),
+        );
+        if updated > last {
+            last = updated.clone();
+        }
+        let mut m = pages[*i].as_map().cloned().unwrap_or_default();
+        m.insert("date_rfc3339".into(), Value::from(date.as_str()));
+        m.insert("updated_rfc3339".into(), Value::from(updated.as_str()));
+        entries.push(Value::from(m));
+    }
+    let author = cfg
+        .ward
+        .as_ref()
+        .map(|w| w.name.clone())
+        .or(cfg.title.clone())
+        .unwrap_or_default();
+    for name in &cfg.feed_filenames {
+        let mut c = Context::new();
+        c.insert_value("pages", Value::from(entries.clone()));
+        c.insert("feed_title", title);
+        c.insert("feed_url", &cfg.permalink(&format!("{base}{name}")));
+        c.insert("alternate_url", &cfg.permalink(base));
+        c.insert("last_updated", &last);
+        c.insert("feed_author", &author);
+        let template = if ctx.tera.get_template_names().any(|n| n == name) {
+            name.clone()
+        } else {
+            "__congkhai/atom.xml".to_string()
+        };
+        let xml = ctx.render(&template, &c, name)?;
+        ctx.sink.write(
+            &format!("{}{name}", base.trim_start_matches('/')),
+            xml.as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Theme static files, then the site's `static/` (the site's win).
+fn copy_static(ctx: &Ctx) -> Result<(), Diagnostic> {
+    let model = ctx.model;
+    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    if let Some(theme) = &model.config.theme {
+        let dir = model.root.join("themes").join(theme).join("static");
+        if dir.is_dir() {
+            collect_dir(&dir, &mut files);
+        } else if theme == "congkhai"
+            && let Some(d) = templates::DEFAULT_THEME.get_dir("static")
+        {
+            collect_embedded(d, &mut files);
+        }
+    }
+    let site_static = model.root.join("static");
+    if site_static.is_dir() {
+        collect_dir(&site_static, &mut files);
+    }
+    files.par_iter().try_for_each(|(rel, src)| match src {
+        StaticSource::Disk(p) => ctx.sink.copy(rel, p),
+        StaticSource::Embedded(b) => ctx.sink.write(rel, b),
+    })
+}
+
+enum StaticSource {
+    Disk(std::path::PathBuf),
+    Embedded(&'static [u8]),
+}
+
+fn collect_dir(dir: &std::path::Path, out: &mut BTreeMap<String, StaticSource>) {
+    for e in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel.split('/').any(|c| c.starts_with('.')) {
+                continue;
+            }
+            out.insert(rel, StaticSource::Disk(e.path().to_path_buf()));
+        }
+    }
+}
+
+fn collect_embedded(
+    dir: &'static include_dir::Dir<'static>,
+    out: &mut BTreeMap<String, StaticSource>,
+) {
+    for f in dir.files() {
+        if let Ok(rel) = f.path().strip_prefix("static") {
+            out.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                StaticSource::Embedded(f.contents()),
+            );
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}

@@ -1,0 +1,378 @@
+//! Tera 2 templates: loading (theme, then the site's `templates/` overriding it), the
+//! built-in templates (sitemap, robots, feeds, redirects), and every custom filter and
+//! function in one place.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::{format, markdown};
+
+/// Templates every site gets unless it defines its own with the same name.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "__congkhai/sitemap.xml",
+        include_str!("builtin/sitemap.xml"),
+    ),
+    ("__congkhai/robots.txt", include_str!("builtin/robots.txt")),
+    ("__congkhai/atom.xml", include_str!("builtin/atom.xml")),
+    ("__congkhai/alias.html", include_str!("builtin/alias.html")),
+];
+
+/// The embedded default theme, so `init` and a site without `themes/` work anywhere.
+pub static DEFAULT_THEME: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/congkhai");
+
+/// Lookups the template functions need (`get_page`, `get_section`, …), built once per
+/// build from the site model. Values are Tera values, so handing one to a template is an
+/// `Arc` clone, not a copy.
+#[derive(Default)]
+pub struct Lookup {
+    pub pages: BTreeMap<String, Value>,
+    pub sections: BTreeMap<String, Value>,
+    pub taxonomies: BTreeMap<String, Value>,
+    /// Every URL a `get_url(path="@/…")` may resolve to, by content path.
+    pub urls: BTreeMap<String, String>,
+    pub root: PathBuf,
+    pub base_url: String,
+    /// `now()` returns this (the build date/time), so output stays reproducible.
+    pub now: String,
+}
+
+/// Template sources, theme first then site (the site's win).
+pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, String)>, Diagnostics> {
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    for (name, src) in BUILTIN {
+        by_name.insert((*name).to_string(), (*src).to_string());
+    }
+    if let Some(theme) = &config.theme {
+        let dir = root.join("themes").join(theme).join("templates");
+        if dir.is_dir() {
+            read_dir_templates(&dir, &mut by_name)?;
+        } else if theme == "congkhai" {
+            if let Some(t) = DEFAULT_THEME.get_dir("templates") {
+                embedded_templates(t, &mut by_name);
+            }
+        } else {
+            return Err(Diagnostic::error(format!(
+                "không tìm thấy giao diện (theme) \u{201c}{theme}\u{201d}"
+            ))
+            .at(Location::file("config.toml").with_field("theme"))
+            .hint(format!(
+                "tạo thư mục themes/{theme}/templates, hoặc dùng theme = \"congkhai\" (có sẵn)"
+            ))
+            .into());
+        }
+    }
+    let site = root.join("templates");
+    if site.is_dir() {
+        read_dir_templates(&site, &mut by_name)?;
+    }
+    Ok(by_name.into_iter().collect())
+}
+
+fn embedded_templates(dir: &include_dir::Dir<'_>, out: &mut BTreeMap<String, String>) {
+    for f in dir.files() {
+        if let (Some(text), Ok(rel)) = (f.contents_utf8(), f.path().strip_prefix("templates")) {
+            out.insert(rel.to_string_lossy().replace('\\', "/"), text.to_string());
+        }
+    }
+    for d in dir.dirs() {
+        embedded_templates(d, out);
+    }
+}
+
+fn read_dir_templates(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<(), Diagnostics> {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+            Diagnostic::error(format!("không đọc được mẫu giao diện: {e}")).in_file(entry.path())
+        })?;
+        out.insert(name, crate::text::nfc(&text));
+    }
+    Ok(())
+}
+
+/// Build the Tera instance with every filter and function registered.
+pub fn build(sources: &[(String, String)], lookup: Arc<Lookup>) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    register_filters(&mut tera);
+    register_functions(&mut tera, lookup);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
+        return Err(tera_error("", &e).into());
+    }
+    Ok(tera)
+}
+
+/// Turn a Tera error into a diagnostic naming the template file and line.
+pub fn tera_error(context: &str, e: &tera::Error) -> Diagnostic {
+    let (file, line, col, message) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.filename().to_string(),
+            Some(r.span().start_line),
+            Some(r.span().start_col + 1),
+            r.message().to_string(),
+        ),
+        tera::ErrorKind::TemplateNotFound(name) => (
+            String::new(),
+            None,
+            None,
+            format!("không tìm thấy mẫu giao diện \u{201c}{name}\u{201d}"),
+        ),
+        _ => (String::new(), None, None, e.to_string()),
+    };
+    let mut chain = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    let msg = if context.is_empty() {
+        format!("lỗi mẫu giao diện: {message}{chain}")
+    } else {
+        format!("lỗi mẫu giao diện khi tạo {context}: {message}{chain}")
+    };
+    let mut d = Diagnostic::error(msg).hint(
+        "kiểm tra tên biến và bộ lọc trong mẫu; biến có thể vắng mặt thì dùng `if x is defined` hoặc bộ lọc default",
+    );
+    if !file.is_empty() {
+        d = d.at(Location {
+            file: PathBuf::from("templates").join(file),
+            line,
+            column: col,
+            field: None,
+        });
+    }
+    d
+}
+
+fn iso_date(s: &str) -> Option<chrono::NaiveDate> {
+    crate::content::frontmatter::parse_date_text(s)
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("date_vi", |v: &str, _: Kwargs, _: &State| {
+        iso_date(v).map_or_else(|| v.to_string(), format::date_short)
+    });
+    tera.register_filter("date_long_vi", |v: &str, _: Kwargs, _: &State| {
+        iso_date(v).map_or_else(|| v.to_string(), format::date_long)
+    });
+    tera.register_filter("weekday_vi", |v: &str, _: Kwargs, _: &State| {
+        iso_date(v).map_or_else(String::new, |d| format::weekday(d).to_string())
+    });
+    tera.register_filter("money_vi", |v: i64, _: Kwargs, _: &State| format::vnd(v));
+    tera.register_filter(
+        "number_vi",
+        |v: f64, k: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let decimals: usize = k.get("decimals")?.unwrap_or(0);
+            Ok(if decimals == 0 && v.fract() == 0.0 {
+                format::number(v as i64)
+            } else {
+                format::decimal(v, decimals)
+            })
+        },
+    );
+    tera.register_filter("percent_vi", |v: f64, _: Kwargs, _: &State| {
+        format::percent(v)
+    });
+    tera.register_filter("filesize_vi", |v: u64, _: Kwargs, _: &State| {
+        format::file_size(v)
+    });
+    // Zola's num_format: thousands separators in the site's language (vi: dots).
+    tera.register_filter("num_format", |v: f64, _: Kwargs, _: &State| {
+        if v.fract() == 0.0 {
+            format::number(v as i64)
+        } else {
+            format::decimal(v, 2)
+        }
+    });
+    tera.register_filter(
+        "markdown",
+        |v: &str, k: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let inline: bool = k.get("inline")?.unwrap_or(false);
+            Ok(Value::safe_string(&markdown::render_inline(v, inline)))
+        },
+    );
+    tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
+        crate::text::slugify(v)
+    });
+    tera.register_filter("fold_vi", |v: &str, _: Kwargs, _: &State| {
+        crate::text::fold(v)
+    });
+    tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| urlencode(v));
+    tera.register_filter(
+        "json_encode",
+        |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            serde_json::to_string(v).map_err(|e| tera::Error::message(e.to_string()))
+        },
+    );
+    // JSON safe inside <script type="application/ld+json">: no "</" can close the tag.
+    tera.register_filter(
+        "json_ld",
+        |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = serde_json::to_string(v).map_err(|e| tera::Error::message(e.to_string()))?;
+            Ok(Value::safe_string(&s.replace("</", "<\\/")))
+        },
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
+    let l = lookup.clone();
+    tera.register_function(
+        "get_page",
+        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = k.must_get("path")?;
+            let path = path.trim_start_matches("@/");
+            l.pages.get(path).cloned().ok_or_else(|| {
+                tera::Error::message(format!("get_page: không có trang \u{201c}{path}\u{201d}"))
+            })
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function(
+        "get_section",
+        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = k.must_get("path")?;
+            let path = path.trim_start_matches("@/");
+            let optional: bool = k.get("optional")?.unwrap_or(false);
+            match l.sections.get(path) {
+                Some(v) => Ok(v.clone()),
+                None if optional => Ok(Value::none()),
+                None => Err(tera::Error::message(format!(
+                    "get_section: không có mục \u{201c}{path}\u{201d}"
+                ))),
+            }
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function(
+        "get_taxonomy",
+        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let kind: &str = k.must_get("kind")?;
+            let required: bool = k.get("required")?.unwrap_or(true);
+            match l.taxonomies.get(kind) {
+                Some(v) => Ok(v.clone()),
+                None if !required => Ok(Value::none()),
+                None => Err(tera::Error::message(format!(
+                    "get_taxonomy: không có phân loại \u{201c}{kind}\u{201d}"
+                ))),
+            }
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function(
+        "get_url",
+        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = k.must_get("path")?;
+            if let Some(rest) = path.strip_prefix("@/") {
+                return l
+                    .urls
+                    .get(rest)
+                    .map(|u| Value::from(u.as_str()))
+                    .ok_or_else(|| {
+                        tera::Error::message(format!(
+                            "get_url: không có nội dung \u{201c}{path}\u{201d}"
+                        ))
+                    });
+            }
+            let trailing: bool = k.get("trailing_slash")?.unwrap_or(false);
+            let mut url = format!("{}/{}", l.base_url, path.trim_start_matches('/'));
+            if trailing && !url.ends_with('/') {
+                url.push('/');
+            }
+            Ok(Value::from(url.as_str()))
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function(
+        "load_data",
+        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = k.must_get("path")?;
+            let required: bool = k.get("required")?.unwrap_or(true);
+            match crate::data::load_value(&l.root, path) {
+                Ok(v) => Ok(Value::from_serializable(&v)),
+                Err(_) if !required => Ok(Value::none()),
+                Err(d) => Err(tera::Error::message(d.to_string())),
+            }
+        },
+    );
+    let l = lookup;
+    tera.register_function("now", move |_: Kwargs, _: &State| {
+        Value::from(l.now.as_str())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(src: &str) -> Result<String, tera::Error> {
+        let mut tera = Tera::new();
+        register_filters(&mut tera);
+        register_functions(&mut tera, Arc::new(Lookup::default()));
+        tera.add_raw_template("t.html", src)?;
+        tera.render("t.html", &tera::Context::new())
+    }
+
+    #[test]
+    fn vietnamese_filters() {
+        assert_eq!(
+            render("{{ \"2026-06-10\" | date_vi }}").unwrap(),
+            "10/06/2026"
+        );
+        assert_eq!(
+            render("{{ \"2026-06-10\" | date_long_vi }}").unwrap(),
+            "ngày 10 tháng 6 năm 2026"
+        );
+        assert_eq!(
+            render("{{ 1500000 | money_vi }}").unwrap(),
+            "1.500.000\u{a0}đ"
+        );
+        assert_eq!(render("{{ 0.524 | percent_vi }}").unwrap(), "52,4\u{a0}%");
+        assert_eq!(render("{{ 1234567 | num_format }}").unwrap(), "1.234.567");
+    }
+
+    #[test]
+    fn markdown_filter_is_safe_and_sanitised() {
+        let out = render("{{ \"**a** <script>x</script>\" | markdown(inline=true) }}").unwrap();
+        assert!(out.contains("<strong>a</strong>"));
+        assert!(!out.contains("<script"));
+    }
+
+    #[test]
+    fn undefined_variable_is_an_error() {
+        assert!(render("{{ khong_co }}").is_err());
+    }
+}
