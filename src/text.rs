@@ -120,7 +120,10 @@ pub fn escape_html(s: &str) -> String {
 
 /// "did you mean" suggestion: the candidate closest to `input` by edit distance on
 /// folded text, if close enough to be a plausible typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let target = fold(input);
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
