@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::encoding::decode_text;
+use super::encoding::{decode_text, detect_legacy_text, legacy_error};
 use super::headers::build_table;
 use super::{Grid, LoadOptions, RawRow, Table};
 use crate::diagnostics::{Diagnostic, Location};
@@ -19,6 +19,10 @@ pub fn load_csv_bytes(
     opts: &LoadOptions,
 ) -> Result<Table, Vec<Diagnostic>> {
     let (text, warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
+    // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi".
+    if let Some(kind) = detect_legacy_text(&text) {
+        return Err(vec![legacy_error(source, kind)]);
+    }
     let grid = read_grid(&text, source)?;
     let mut table = build_table(source, grid, opts)?;
     table.warnings.extend(warning);
@@ -204,6 +208,15 @@ mod tests {
         assert_eq!(t.text(&t.rows[0], "amount"), "1");
         let err = load(b"H\xe4 v\xb5 t\xaan,S\xe8 ti\xd2n\nch\xb5o,1\n").unwrap_err();
         assert!(err[0].message.contains("TCVN3"));
+        // The same text already saved as UTF-8 (Excel "CSV UTF-8" with a .VnTime font).
+        let err = load("Hä vµ tªn,Sè tiÒn\nNguyÔn V¨n A,1\n".as_bytes()).unwrap_err();
+        assert!(err[0].message.contains("TCVN3"), "{}", err[0].message);
+        let err = load(
+            "Ho\u{ef} va\u{f8} te\u{e2}n,So\u{e1} tie\u{e0}n\nNguye\u{e3}n Va\u{ea}n A,1\n"
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert!(err[0].message.contains("VNI"), "{}", err[0].message);
         let bytes =
             crate::data::encoding::tests::to_windows_1258("Họ và tên,Số tiền\nNguyễn Văn Đức,1\n");
         let t = load(&bytes).unwrap();

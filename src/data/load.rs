@@ -237,9 +237,7 @@ fn json_records(text: &str, source: &Path) -> Result<Vec<Record>, Diagnostic> {
 fn toml_records(text: &str, source: &Path) -> Result<Vec<Record>, Diagnostic> {
     const HINT: &str = "tệp bảng TOML phải có đúng một khóa chứa mảng các bảng, ví dụ:\n  [[ho]]\n  ten = \"...\"\n  [[ho]]\n  ten = \"...\"";
     let top: TomlTop = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map(|s| line_of(text, s.start));
         let loc = line.map_or_else(|| Location::file(source), |l| Location::line(source, l));
         Diagnostic::error(format!(
             "tệp TOML không phải là một mảng các bảng hợp lệ: {}",
@@ -264,6 +262,16 @@ fn toml_records(text: &str, source: &Path) -> Result<Vec<Record>, Diagnostic> {
     }
     let (_, rows) = top.remove(0);
     Ok(rows.into_iter().map(|o| o.0).collect())
+}
+
+/// 1-based line of a byte offset (clamped; never slices inside a character).
+fn line_of(text: &str, byte: usize) -> usize {
+    let end = byte.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn value_text(v: &Value) -> String {
@@ -372,9 +380,7 @@ pub fn load_value(site_root: &Path, rel: &str) -> Result<Value, Diagnostic> {
             let bytes = read_file(&full, &source)?;
             let (text, _) = decode_text(&bytes, &source)?;
             let v: toml::Value = toml::from_str(&text).map_err(|e| {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                let line = e.span().map(|s| line_of(&text, s.start));
                 let loc =
                     line.map_or_else(|| Location::file(&source), |l| Location::line(&source, l));
                 Diagnostic::error(format!("tệp TOML không hợp lệ: {}", e.message()))
