@@ -5,6 +5,10 @@
 //! ([`publication`], each kind in [`kinds`]) → model ([`site`]) → render
 //! ([`templates`], [`markdown`]) → write ([`output`]).
 
+// A `Diagnostic` is large (location, message, hint) but only travels on the error path,
+// where clarity for staff matters more than a few bytes of stack.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod content;
 pub mod data;

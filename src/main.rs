@@ -1,5 +1,7 @@
 //! The `congkhai` command line.
 
+#![allow(clippy::result_large_err)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -13,6 +13,15 @@ use serde::Serialize;
 
 use crate::text;
 
+/// A heading being read: level, explicit id, classes, attributes, inner events.
+type PendingHeading<'a> = (
+    HeadingLevel,
+    Option<CowStr<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    Vec<Event<'a>>,
+);
+
 /// One heading in a page's table of contents, nested like Zola's `page.toc`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Heading {
@@ -86,13 +95,7 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     let mut flat: Vec<(u32, String, String)> = Vec::new();
 
     // Buffer of a heading being read, so its id can be computed from its text.
-    let mut heading: Option<(
-        HeadingLevel,
-        Option<CowStr>,
-        Vec<CowStr>,
-        Vec<(CowStr, Option<CowStr>)>,
-        Vec<Event>,
-    )> = None;
+    let mut heading: Option<PendingHeading> = None;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         let event = match event {
