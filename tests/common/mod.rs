@@ -1,0 +1,162 @@
+//! Shared helpers for integration tests: make a site in a temp dir, run the real
+//! `congkhai` binary on it, and read the output as parsed HTML.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A minimal portal config (has `[ward]`, so the approval gate is on).
+pub const PORTAL_CONFIG: &str = r#"base_url = "https://phuong.example.vn"
+title = "Cổng thử nghiệm"
+theme = "congkhai"
+[ward]
+name = "Phường Thử Nghiệm"
+province = "Tỉnh Mẫu"
+[approval]
+exempt = ["_index.md"]
+"#;
+
+/// A complete approval block for front matter.
+pub const APPROVAL: &str = "[approval]\nby = \"Trần Văn Mẫu\"\nrole = \"Chủ tịch UBND phường\"\ndecision = \"Quyết định số 1/QĐ-UBND\"\ndate = 2026-06-01\n";
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// An empty site with the given config.toml.
+    pub fn new(config: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let s = Site { dir };
+        s.write("config.toml", config);
+        s.write("content/_index.md", "+++\ntitle = \"Trang chủ\"\n+++\n");
+        s
+    }
+
+    /// A copy of a fixture site under `tests/fixtures/NAME`.
+    pub fn fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&src, dir.path());
+        Site { dir }
+    }
+
+    /// The demo portal at the repository root (content/, data/, themes/, config.toml).
+    pub fn demo() -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for d in ["content", "data", "themes", "static", "templates"] {
+            if root.join(d).is_dir() {
+                copy_dir(&root.join(d), &dir.path().join(d));
+            }
+        }
+        std::fs::copy(root.join("config.toml"), dir.path().join("config.toml")).expect("config");
+        Site { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, content).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(rel))
+            .unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.dir.path().join(rel).exists()
+    }
+
+    /// Run `congkhai ARGS --root SITE`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::cargo_bin("congkhai")
+            .expect("binary")
+            .arg("--root")
+            .arg(self.dir.path())
+            .args(args)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run congkhai")
+    }
+
+    /// `build --now DATE`, asserting success.
+    pub fn build_ok(&self, now: &str) -> Output {
+        let out = self.run(&["build", "--now", now]);
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        out
+    }
+
+    /// `build --now DATE`, asserting failure; returns stderr.
+    pub fn build_err(&self, now: &str) -> String {
+        let out = self.run(&["build", "--now", now]);
+        assert!(
+            !out.status.success(),
+            "build should have failed; stderr:\n{}",
+            stderr(&out)
+        );
+        assert_eq!(out.status.code(), Some(1), "exit code 1 on bad input");
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "no panic: {err}");
+        err
+    }
+
+    /// Parsed HTML of an output file (`public/…`).
+    pub fn html(&self, rel: &str) -> scraper::Html {
+        scraper::Html::parse_document(&self.read(rel))
+    }
+
+    /// Every file under `public/`, relative paths, sorted.
+    pub fn output_files(&self) -> Vec<PathBuf> {
+        let base = self.dir.path().join("public");
+        let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&base).expect("prefix").to_path_buf())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Text of every element matching `selector`, whitespace-squeezed.
+pub fn texts(doc: &scraper::Html, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for e in walkdir::WalkDir::new(src).into_iter().flatten() {
+        let rel = e.path().strip_prefix(src).expect("prefix");
+        let target = dst.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else if e.file_type().is_file() {
+            std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
