@@ -147,6 +147,15 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
         };
 
         match event {
+            // Wide tables scroll sideways on a phone instead of breaking the layout.
+            Event::Start(Tag::Table(align)) => {
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(align)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -477,6 +486,20 @@ mod tests {
         assert!(!out.html.contains("onclick"));
         assert!(!out.html.contains("javascript:"));
         assert_eq!(out.unsafe_links.len(), 1);
+    }
+
+    #[test]
+    fn tables_are_wrapped_for_narrow_screens() {
+        let out = r("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            out.html.starts_with("<div class=\"table-wrap\"><table>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.trim_end().ends_with("</table>\n</div>")
+                || out.html.contains("</table>\n</div>")
+        );
     }
 
     #[test]

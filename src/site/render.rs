@@ -100,8 +100,6 @@ fn page_value(model: &Model, i: usize) -> Value {
         "slug": p.slug,
         "path": p.path,
         "permalink": permalink,
-        "content": pm.html,
-        "summary": pm.summary,
         "toc": pm.toc,
         "word_count": pm.word_count,
         "reading_time": reading_time,
@@ -126,17 +124,16 @@ fn page_value(model: &Model, i: usize) -> Value {
         "attachments": pm.attachments,
         "downloads": pm.downloads,
     });
-    let mut value = Value::from_serializable(&v);
-    // `content` and `summary` are our own sanitised HTML: mark them safe for templates.
-    if let Some(map) = value.as_map() {
-        let mut map = map.clone();
-        map.insert("content".into(), Value::safe_string(&pm.html));
-        if let Some(s) = &pm.summary {
-            map.insert("summary".into(), Value::safe_string(s));
-        }
-        value = Value::from(map);
-    }
-    value
+    // `content` and `summary` are our own sanitised HTML: added as safe strings, once.
+    let mut map = Value::from_serializable(&v).into_map().unwrap_or_default();
+    map.insert("content".into(), Value::safe_string(&pm.html));
+    map.insert(
+        "summary".into(),
+        pm.summary
+            .as_deref()
+            .map_or_else(Value::none, Value::safe_string),
+    );
+    Value::from(map)
 }
 
 fn section_value(
