@@ -10,8 +10,18 @@ use unicode_normalization::char::is_combining_mark;
 
 /// NFC form of `s`. Cheap when the text is already NFC.
 pub fn nfc(s: &str) -> String {
-    if unicode_normalization::is_nfc(s) {
+    // The quick check answers "yes" for almost all real text without a full pass.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
         s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// NFC form of an owned string, without copying when it is already NFC.
+pub fn into_nfc(s: String) -> String {
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        s
     } else {
         s.nfc().collect()
     }

@@ -222,7 +222,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 .into());
         }
     };
-    let raw = text::nfc(&raw);
+    let raw = text::into_nfc(raw);
     let _ = root;
     match source {
         Source::Section { abs, rel } => {

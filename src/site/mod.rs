@@ -131,11 +131,20 @@ pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     if let Some(b) = &opts.base_url {
         config.base_url = b.clone();
     }
+    let t = std::time::Instant::now();
     let model = Model::load(&opts.root, config, today, opts.drafts)?;
+    phase("load + model", t);
     warnings.extend(model.warnings.clone());
     let mut summary = render::render(&model, sink)?;
     summary.warnings = warnings.sorted();
     Ok(summary)
+}
+
+/// Print how long a phase took when `CONGKHAI_TIMINGS` is set (for profiling builds).
+pub(crate) fn phase(label: &str, since: std::time::Instant) {
+    if std::env::var_os("CONGKHAI_TIMINGS").is_some() {
+        eprintln!("[thời gian] {label}: {} ms", since.elapsed().as_millis());
+    }
 }
 
 /// `congkhai build`: generate into a staging directory and swap it in on success.

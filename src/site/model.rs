@@ -104,7 +104,9 @@ impl Model {
         today: NaiveDate,
         preview: bool,
     ) -> Result<Model, Diagnostics> {
+        let t = std::time::Instant::now();
         let (content, mut diags) = content::load(root, &config, preview);
+        super::phase("content", t);
         let Content { pages, sections } = content;
         let registry = kinds::registry();
         let ctx = KindContext {

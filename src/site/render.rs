@@ -47,7 +47,6 @@ fn iso(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// The `page` object templates see (Zola's fields plus congkhai's).
 fn page_value(model: &Model, i: usize) -> Value {
     let pm = &model.pages[i];
     let p = &pm.page;
@@ -91,41 +90,43 @@ fn page_value(model: &Model, i: usize) -> Value {
         .filter(|c| !c.is_empty())
         .collect();
     let assets: Vec<String> = pm.assets.iter().map(|(rel, _)| format!("/{rel}")).collect();
-    let v = json!({
-        "relative_path": p.rel,
-        "title": p.fm.title,
-        "description": p.fm.description,
-        "date": p.date,
-        "updated": p.fm.updated,
-        "slug": p.slug,
-        "path": p.path,
-        "permalink": permalink,
-        "toc": pm.toc,
-        "word_count": pm.word_count,
-        "reading_time": reading_time,
-        "extra": p.fm.extra,
-        "taxonomies": p.fm.taxonomies,
-        "authors": p.fm.authors,
-        "draft": p.fm.draft,
-        "assets": assets,
-        "ancestors": ancestors,
-        "components": components,
-        "lower": lower,
-        "higher": higher,
-        "kind": pm.kind,
-        "kind_label": pm.kind_label,
-        "record": pm.record.as_ref().map(|r| &r.record),
-        "approval": approval_view(pm.approval.as_ref()),
-        "publish_from": iso(p.fm.publish_from),
-        "publish_until": iso(p.fm.publish_until),
-        "status": pm.status,
-        "is_draft_preview": pm.status == Status::DraftPreview,
-        "noindex": pm.noindex,
-        "attachments": pm.attachments,
-        "downloads": pm.downloads,
-    });
+    let view = PageView {
+        relative_path: &p.rel,
+        title: p.fm.title.as_deref(),
+        description: p.fm.description.as_deref(),
+        date: p.date.as_deref(),
+        updated: p.fm.updated.as_deref(),
+        slug: &p.slug,
+        path: &p.path,
+        permalink,
+        toc: &pm.toc,
+        word_count: pm.word_count,
+        reading_time,
+        extra: &p.fm.extra,
+        taxonomies: &p.fm.taxonomies,
+        authors: &p.fm.authors,
+        draft: p.fm.draft,
+        assets,
+        ancestors,
+        components,
+        lower,
+        higher,
+        kind: pm.kind,
+        kind_label: pm.kind_label,
+        record: pm.record.as_ref().map(|r| &r.record),
+        approval: approval_view(pm.approval.as_ref()),
+        publish_from: iso(p.fm.publish_from),
+        publish_until: iso(p.fm.publish_until),
+        status: pm.status,
+        is_draft_preview: pm.status == Status::DraftPreview,
+        noindex: pm.noindex,
+        attachments: &pm.attachments,
+        downloads: &pm.downloads,
+    };
     // `content` and `summary` are our own sanitised HTML: added as safe strings, once.
-    let mut map = Value::from_serializable(&v).into_map().unwrap_or_default();
+    let mut map = Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&pm.html));
     map.insert(
         "summary".into(),
@@ -134,6 +135,42 @@ fn page_value(model: &Model, i: usize) -> Value {
             .map_or_else(Value::none, Value::safe_string),
     );
     Value::from(map)
+}
+
+/// The `page` object templates see: Zola's fields plus congkhai's.
+#[derive(Serialize)]
+struct PageView<'a> {
+    relative_path: &'a str,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    slug: &'a str,
+    path: &'a str,
+    permalink: String,
+    toc: &'a [crate::markdown::Heading],
+    word_count: usize,
+    reading_time: usize,
+    extra: &'a toml::Table,
+    taxonomies: &'a BTreeMap<String, Vec<String>>,
+    authors: &'a [String],
+    draft: bool,
+    assets: Vec<String>,
+    ancestors: Vec<String>,
+    components: Vec<&'a str>,
+    lower: Option<Link<'a>>,
+    higher: Option<Link<'a>>,
+    kind: Option<&'a str>,
+    kind_label: Option<&'a str>,
+    record: Option<&'a serde_json::Value>,
+    approval: Option<ApprovalView<'a>>,
+    publish_from: Option<String>,
+    publish_until: Option<String>,
+    status: Status,
+    is_draft_preview: bool,
+    noindex: bool,
+    attachments: &'a [FileInfo],
+    downloads: &'a [FileInfo],
 }
 
 fn section_value(
@@ -207,6 +244,7 @@ impl Ctx<'_> {
 
 pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
     let cfg = &model.config;
+    let t = std::time::Instant::now();
     let page_values: Vec<Value> = (0..model.pages.len())
         .into_par_iter()
         .map(|i| page_value(model, i))
@@ -243,6 +281,8 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
         lookup.taxonomies.insert(name.clone(), t.value.clone());
     }
 
+    super::phase("template values", t);
+    let t = std::time::Instant::now();
     let sources = templates::collect_sources(&model.root, cfg)?;
     let mut tera = templates::build(&sources, Arc::new(lookup))?;
     let banner = site_banner(model);
@@ -277,6 +317,8 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
         }
     });
 
+    super::phase("pages", t);
+    let t = std::time::Instant::now();
     // Sections, with pagination.
     for (rel, s) in &model.sections {
         if s.section.fm.render == Some(false) {
@@ -297,6 +339,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
     if let Err(d) = copy_static(&ctx) {
         push(d);
     }
+    super::phase("sections, extras, static", t);
     let errors = errors.into_inner().unwrap_or_default();
     if errors.has_errors() {
         return Err(errors.sorted());
