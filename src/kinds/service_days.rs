@@ -573,6 +573,7 @@ fn load_sessions(
     input: &RecordInput,
     ctx: &KindContext,
     catalogue: &BTreeMap<String, Service>,
+    catalogue_loaded: bool,
     errors: &mut Diagnostics,
 ) -> Vec<Session> {
     let rel = match input.str_field("sessions") {
@@ -661,7 +662,8 @@ fn load_sessions(
                 );
             }
             for code in &services {
-                if !catalogue.contains_key(code) {
+                // Without a loaded catalogue its own errors say enough.
+                if catalogue_loaded && !catalogue.contains_key(code) {
                     let mut d = Diagnostic::error(format!(
                         "mã thủ tục \u{201c}{code}\u{201d} không có trong danh mục"
                     ))
@@ -788,11 +790,11 @@ impl RecordKind for ServiceDays {
         let catalogue = load_catalogue(input, ctx, &mut errors);
         let empty = BTreeMap::new();
         let services = catalogue.as_ref().map_or(&empty, |(_, m)| m);
-        let mut sessions = load_sessions(input, ctx, services, &mut errors);
+        let mut sessions = load_sessions(input, ctx, services, catalogue.is_some(), &mut errors);
         let rules = parse_recurring(input, &mut errors);
         for r in &rules {
             for code in &r.services {
-                if !services.contains_key(code) {
+                if catalogue.is_some() && !services.contains_key(code) {
                     errors.push(
                         Diagnostic::error(format!(
                             "mã thủ tục \u{201c}{code}\u{201d} (lịch định kỳ) không có trong danh mục"
