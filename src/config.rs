@@ -229,11 +229,43 @@ pub struct PrivacyConfig {
     pub index_lists: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
     /// Domains that warnings may link to (`dichvucong.gov.vn`); subdomains included.
     pub official_domains: Vec<String>,
+    /// Whom citizens call about a scam, shown on every warning and poster. The ward's
+    /// police (`[ward] hotline_police`) is added first when set. Defaults: 156 and 5656,
+    /// the Ministry of Information and Communications' numbers for reporting scam calls
+    /// and SMS (Decree 91/2020/NĐ-CP on spam), and 113 for police emergencies.
+    pub scam_contacts: Vec<ScamContact>,
+}
+
+/// One number to call or text about a scam.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScamContact {
+    /// "Báo cuộc gọi lừa đảo".
+    pub label: String,
+    /// "156".
+    pub number: String,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        let c = |label: &str, number: &str| ScamContact {
+            label: label.to_string(),
+            number: number.to_string(),
+        };
+        LinksConfig {
+            official_domains: Vec::new(),
+            scam_contacts: vec![
+                c("Khẩn cấp, đang bị đe dọa: Công an", "113"),
+                c("Báo cuộc gọi lừa đảo, làm phiền", "156"),
+                c("Nhắn tin báo tin nhắn lừa đảo", "5656"),
+            ],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

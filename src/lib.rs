@@ -14,6 +14,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostics;
 pub mod format;
+pub mod ical;
 pub mod init;
 pub mod kinds;
 pub mod markdown;

@@ -8,6 +8,8 @@
 //! new file here plus one line in [`registry`].
 
 pub mod document;
+pub mod scam_warning;
+pub mod service_days;
 
 use std::path::Path;
 
@@ -144,7 +146,11 @@ pub trait RecordKind: Send + Sync {
 
 /// Every kind congkhai knows. One line per kind.
 pub fn registry() -> Vec<Box<dyn RecordKind>> {
-    vec![Box::new(document::Document)]
+    vec![
+        Box::new(document::Document),
+        Box::new(service_days::ServiceDays),
+        Box::new(scam_warning::ScamWarning),
+    ]
 }
 
 pub fn find<'a>(kinds: &'a [Box<dyn RecordKind>], name: &str) -> Option<&'a dyn RecordKind> {

@@ -1,0 +1,527 @@
+//! Service days (schedule, places, sessions, iCalendar) and anti-scam warnings (banner,
+//! link allow-list, posters), run through the real binary.
+mod common;
+use common::*;
+
+const CONFIG: &str = r#"base_url = "https://phuong.example.vn"
+title = "Cổng thử nghiệm"
+theme = "congkhai"
+[ward]
+name = "Phường Thử Nghiệm"
+province = "Tỉnh Mẫu"
+hotline_police = "0200.000.113"
+[approval]
+exempt = ["_index.md"]
+[links]
+official_domains = ["dichvucong.gov.vn", "vneid.gov.vn"]
+"#;
+
+/// Approved before every build date used below.
+const OLD_APPROVAL: &str = "[approval]\nby = \"Trần Văn Mẫu\"\nrole = \"Chủ tịch UBND phường\"\ndecision = \"Quyết định số 9/QĐ-UBND\"\ndate = 2025-11-01\n";
+
+const CATALOGUE: &str = "Mã,Tên thủ tục,Giấy tờ cần mang,Lệ phí,Đường dẫn\n\
+KS,Đăng ký khai sinh,Giấy chứng sinh; Căn cước của cha hoặc mẹ,Miễn phí,https://dichvucong.gov.vn/ks\n\
+BHYT,Gia hạn thẻ bảo hiểm y tế,Thẻ cũ,Miễn phí,\n";
+
+const SESSIONS: &str = "Ngày,Bắt đầu,Kết thúc,Địa điểm,Địa chỉ,Thủ tục,Trạng thái,Ghi chú,Lần sửa\n\
+13/12/2025,08:00,11:30,NVH Tổ 1,\"Ngõ 1, phố A\",KS,,,\n\
+10/01/2026,08:00,11:30,NVH Tổ 2,Ngõ 2,\"KS, BHYT\",,,\n\
+24/01/2026,08:00,11:30,NVH Tổ 1,\"Ngõ 1, phố A\",BHYT,đã hủy,Trùng lịch họp tổ dân phố,3\n\
+24/01/2026,11:30,12:00,NVH Tổ 1,\"Ngõ 1, phố A\",KS,,,\n";
+
+fn record_page(extra: &str) -> String {
+    format!(
+        "+++\ntitle = \"Lịch hỗ trợ\"\ndate = 2025-12-01\nkind = \"service_days\"\n[record]\nsessions = \"data/lich.csv\"\ncatalogue = \"data/dich-vu.csv\"\nupdated = 2025-12-01\n{extra}\n{OLD_APPROVAL}+++\n\nLịch.\n"
+    )
+}
+
+fn schedule_site() -> Site {
+    let site = Site::new(CONFIG);
+    site.write("data/dich-vu.csv", CATALOGUE);
+    site.write("data/lich.csv", SESSIONS);
+    site.write("content/lich.md", record_page(""));
+    site
+}
+
+#[test]
+fn schedule_pages_split_upcoming_and_past_relative_to_build_date() {
+    let site = schedule_site();
+    site.build_ok("2026-01-10");
+    let doc = site.html("public/lich/index.html");
+    let upcoming = texts(&doc, "#sap-toi ~ ul .session");
+    let past = texts(&doc, ".sessions--past .session");
+    // 10/01 counts as upcoming on its own day; two sessions on 24/01.
+    assert_eq!(upcoming.len(), 3, "{upcoming:?}");
+    assert_eq!(past.len(), 1, "{past:?}");
+    assert!(upcoming[0].contains("10/01/2026"), "{upcoming:?}");
+    assert!(past[0].contains("13/12/2025"));
+    assert!(
+        upcoming
+            .iter()
+            .any(|s| s.contains("ĐÃ HỦY") && s.contains("Trùng lịch họp"))
+    );
+    // Every upcoming item carries its end time for the script.
+    let sel = scraper::Selector::parse("[data-lich='sap-toi'] [data-end]").expect("sel");
+    let ends: Vec<&str> = doc
+        .select(&sel)
+        .filter_map(|e| e.value().attr("data-end"))
+        .collect();
+    assert_eq!(ends[0], "2026-01-10T11:30:00+07:00");
+    assert!(site.exists("public/js/lich.js"));
+
+    // One page per place and per session; the cancelled session keeps its page and reason.
+    assert!(site.exists("public/lich/nvh-to-1/index.html"));
+    assert!(site.exists("public/lich/nvh-to-2/index.html"));
+    let cancelled = site.html("public/lich/2026-01-24-nvh-to-1/index.html");
+    assert!(texts(&cancelled, "#thay-doi")[0].contains("ĐÃ HỦY"));
+    assert!(
+        site.read("public/lich/2026-01-24-nvh-to-1/index.html")
+            .contains("Trùng lịch họp tổ dân phố")
+    );
+    // The second session that day at the same place gets its own id.
+    assert!(site.exists("public/lich/2026-01-24-nvh-to-1-2/index.html"));
+
+    // What to bring, per service, on the session page.
+    let s = site.html("public/lich/2026-01-10-nvh-to-2/index.html");
+    let bring = texts(&s, ".bring li");
+    assert_eq!(
+        bring,
+        vec!["Giấy chứng sinh", "Căn cước của cha hoặc mẹ", "Thẻ cũ"]
+    );
+
+    // schema.org Event JSON-LD.
+    let sel = scraper::Selector::parse("script[type='application/ld+json']").expect("sel");
+    let ld: serde_json::Value = serde_json::from_str(
+        &s.select(&sel)
+            .next()
+            .expect("json-ld")
+            .text()
+            .collect::<String>(),
+    )
+    .expect("valid JSON-LD");
+    assert_eq!(ld["@type"], "Event");
+    assert_eq!(ld["startDate"], "2026-01-10T08:00:00+07:00");
+    assert_eq!(ld["endDate"], "2026-01-10T11:30:00+07:00");
+    assert_eq!(ld["location"]["name"], "NVH Tổ 2");
+    assert_eq!(ld["eventStatus"], "https://schema.org/EventScheduled");
+    let ld_c: serde_json::Value = serde_json::from_str(
+        &cancelled
+            .select(&sel)
+            .next()
+            .expect("json-ld")
+            .text()
+            .collect::<String>(),
+    )
+    .expect("valid JSON-LD");
+    assert_eq!(ld_c["eventStatus"], "https://schema.org/EventCancelled");
+}
+
+/// (uid, dtstart, dtend, status, sequence, summary) of every VEVENT, with an independent parser.
+fn parse_ics(text: &str) -> Vec<(String, String, String, String, String, String)> {
+    let reader = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let mut out = Vec::new();
+    let mut calendars = 0;
+    for cal in reader {
+        let cal = cal.expect("valid iCalendar");
+        calendars += 1;
+        assert_eq!(cal.timezones.len(), 1, "one VTIMEZONE");
+        for e in cal.events {
+            let get = |n: &str| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name == n)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default()
+            };
+            let tzid = e
+                .properties
+                .iter()
+                .find(|p| p.name == "DTSTART")
+                .and_then(|p| p.params.as_ref())
+                .and_then(|ps| {
+                    ps.iter()
+                        .find(|(k, _)| k == "TZID")
+                        .map(|(_, v)| v.join(","))
+                })
+                .unwrap_or_default();
+            assert_eq!(tzid, "Asia/Ho_Chi_Minh");
+            assert!(get("DTSTAMP").ends_with('Z'), "DTSTAMP in UTC");
+            out.push((
+                get("UID"),
+                get("DTSTART"),
+                get("DTEND"),
+                get("STATUS"),
+                get("SEQUENCE"),
+                get("SUMMARY"),
+            ));
+        }
+    }
+    assert_eq!(calendars, 1);
+    out
+}
+
+#[test]
+fn icalendar_round_trips_every_session() {
+    let site = schedule_site();
+    site.build_ok("2026-01-10");
+    let ics = site.read("public/lich/lich.ics");
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "line over 75 octets: {line:?}");
+        assert!(!line.contains('\n'));
+    }
+    let events = parse_ics(&ics);
+    let want = [
+        (
+            "2025-12-13-nvh-to-1",
+            "20251213T080000",
+            "20251213T113000",
+            "CONFIRMED",
+            "0",
+            "NVH Tổ 1",
+        ),
+        (
+            "2026-01-10-nvh-to-2",
+            "20260110T080000",
+            "20260110T113000",
+            "CONFIRMED",
+            "0",
+            "NVH Tổ 2",
+        ),
+        (
+            "2026-01-24-nvh-to-1",
+            "20260124T080000",
+            "20260124T113000",
+            "CANCELLED",
+            "3",
+            "NVH Tổ 1",
+        ),
+        (
+            "2026-01-24-nvh-to-1-2",
+            "20260124T113000",
+            "20260124T120000",
+            "CONFIRMED",
+            "0",
+            "NVH Tổ 1",
+        ),
+    ];
+    assert_eq!(events.len(), want.len());
+    for (e, w) in events.iter().zip(want) {
+        assert_eq!(e.0, format!("{}@phuong.example.vn", w.0));
+        assert_eq!(
+            (e.1.as_str(), e.2.as_str(), e.3.as_str(), e.4.as_str()),
+            (w.1, w.2, w.3, w.4)
+        );
+        assert!(e.5.contains(w.5), "{}", e.5);
+    }
+    // Per place: only that place's sessions.
+    let place = parse_ics(&site.read("public/lich/lich-nvh-to-1.ics"));
+    assert_eq!(place.len(), 3);
+    assert!(place.iter().all(|e| e.0.contains("nvh-to-1")));
+    // UIDs are stable across build dates; output is byte-identical for the same date.
+    let first = site.read("public/lich/lich.ics");
+    site.build_ok("2026-03-01");
+    assert_eq!(site.read("public/lich/lich.ics"), first);
+    // CSV download lists every session.
+    let csv = site.read("public/lich/lich.csv");
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+}
+
+#[test]
+fn recurring_rule_generates_upcoming_sessions_from_build_date() {
+    let site = schedule_site();
+    site.write(
+        "content/lich.md",
+        record_page(
+            "[record.recurring]\nweekday = \"thứ bảy\"\nweeks = [2]\nmonths = 3\nstart = \"08:00\"\nend = \"11:30\"\nplace = \"NVH Tổ 3\"\nservices = [\"KS\"]\n",
+        ),
+    );
+    site.build_ok("2026-11-23");
+    // Second Saturdays: 12/12/2026, 09/01/2027, 13/02/2027.
+    let doc = site.html("public/lich/index.html");
+    let up = texts(&doc, "[data-lich='sap-toi'] .session__when");
+    assert_eq!(up.len(), 3, "{up:?}");
+    assert!(
+        up[0].contains("12/12/2026") && up[2].contains("13/02/2027"),
+        "{up:?}"
+    );
+    let events = parse_ics(&site.read("public/lich/lich-nvh-to-3.ics"));
+    assert_eq!(events.len(), 3);
+}
+
+#[test]
+fn bad_schedules_are_refused_with_file_and_row() {
+    let head = "Ngày,Bắt đầu,Kết thúc,Địa điểm,Thủ tục,Trạng thái,Ghi chú\n";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "31/02/2026,08:00,11:30,NVH Tổ 1,KS,,\n",
+            "data/lich.csv:2",
+            "31/02/2026",
+        ),
+        (
+            "10/01/2026,25:00,26:00,NVH Tổ 1,KS,,\n",
+            "data/lich.csv:2",
+            "25:00",
+        ),
+        (
+            "10/01/2026,11:30,11:30,NVH Tổ 1,KS,,\n",
+            "data/lich.csv:2",
+            "không sau giờ bắt đầu",
+        ),
+        (
+            "10/01/2026,11:30,08:00,NVH Tổ 1,KS,,\n",
+            "data/lich.csv:2",
+            "không sau giờ bắt đầu",
+        ),
+        (
+            "10/01/2026,08:00,11:30,NVH Tổ 1,KS,,\n10/01/2026,11:29,12:00,NVH tổ 1,KS,,\n",
+            "data/lich.csv:3",
+            "trùng giờ",
+        ),
+        (
+            "10/01/2026,08:00,11:30,NVH Tổ 1,KX,,\n",
+            "data/lich.csv:2",
+            "“KX” không có trong danh mục",
+        ),
+        (
+            "10/01/2026,08:00,11:30,NVH Tổ 1,KS,đã hủy,\n",
+            "data/lich.csv:2",
+            "lý do",
+        ),
+        (
+            "10/01/2026,08:00,11:30,NVH Tổ 1,KS,có lẽ,\n",
+            "data/lich.csv:2",
+            "trạng thái",
+        ),
+    ];
+    for (rows, at, what) in cases {
+        let site = schedule_site();
+        site.build_ok("2026-01-01");
+        let before = site.read("public/lich/index.html");
+        site.write("data/lich.csv", format!("{head}{rows}"));
+        let err = site.build_err("2026-01-01");
+        assert!(err.contains(at), "{rows:?}: expected {at} in\n{err}");
+        assert!(err.contains(what), "{rows:?}: expected {what:?} in\n{err}");
+        assert_eq!(
+            site.read("public/lich/index.html"),
+            before,
+            "previous site untouched"
+        );
+    }
+    // Edge that must pass: touching sessions, and an overlap with a cancelled one.
+    let site = schedule_site();
+    site.write(
+        "data/lich.csv",
+        format!("{head}10/01/2026,08:00,11:30,NVH Tổ 1,KS,,\n10/01/2026,11:30,12:00,NVH Tổ 1,KS,,\n10/01/2026,09:00,10:00,NVH Tổ 1,KS,đã hủy,Mưa bão\n"),
+    );
+    site.build_ok("2026-01-01");
+}
+
+fn warning_page(severity: &str, from: &str, until: Option<&str>, body: &str) -> String {
+    let until = until
+        .map(|u| format!("active_until = {u}\n"))
+        .unwrap_or_default();
+    format!(
+        "+++\ntitle = \"Mạo danh cán bộ thu tiền\"\ndate = 2026-06-01\nkind = \"warning\"\n[record]\nseverity = \"{severity}\"\npattern = \"Kẻ gian nhận làm hộ giấy tờ và đòi tiền.\"\nsummary = \"Không đưa tiền cho người lạ.\"\nrecognise = [\"Đòi tiền làm nhanh\"]\nactions = [\"Báo công an phường\"]\nactive_from = {from}\n{until}\n{APPROVAL}+++\n\n{body}\n"
+    )
+}
+
+fn warning_site() -> Site {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/canh-bao/_index.md",
+        "+++\ntitle = \"Cảnh báo\"\ngenerate_feeds = true\n+++\n",
+    );
+    site.write(
+        "content/gioi-thieu.md",
+        format!("+++\ntitle = \"Giới thiệu\"\n{APPROVAL}+++\n\nPhường.\n"),
+    );
+    site.write(
+        "content/canh-bao/mao-danh.md",
+        warning_page(
+            "cảnh báo",
+            "2026-06-10",
+            Some("2026-06-30"),
+            "Xem [Cổng DVC](https://dichvucong.gov.vn/p/home).",
+        ),
+    );
+    site
+}
+
+fn html_pages(site: &Site) -> Vec<String> {
+    site.output_files()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| format!("public/{}", p.display()))
+        .collect()
+}
+
+#[test]
+fn banner_shows_on_every_page_only_while_active() {
+    let site = warning_site();
+    for (date, shown) in [
+        ("2026-06-09", false),
+        ("2026-06-15", true),
+        ("2026-06-30", true),
+        ("2026-07-01", false),
+    ] {
+        site.build_ok(date);
+        let pages = html_pages(&site);
+        assert!(pages.len() >= 4, "{pages:?}");
+        for p in &pages {
+            let doc = site.html(p);
+            let banner = texts(&doc, "section.alert[role='region'] h2#canh-bao-chung");
+            if shown && !p.ends_with("/in/index.html") && !p.ends_with("404.html") {
+                assert_eq!(banner.len(), 1, "{date}: one banner on {p}");
+                // Readable without colour: the heading says the level in words.
+                assert!(banner[0].starts_with("⚠ CẢNH BÁO:"), "{p}: {banner:?}");
+                assert!(banner[0].contains("Mạo danh cán bộ thu tiền"));
+            } else if !shown {
+                assert!(banner.is_empty(), "{date}: no banner on {p}");
+            }
+        }
+    }
+    // An Atom feed of warnings.
+    let feed = site.read("public/canh-bao/atom.xml");
+    assert!(feed.contains("Mạo danh cán bộ thu tiền"), "{feed}");
+}
+
+#[test]
+fn most_severe_banner_wins_and_info_level_shows_none() {
+    let site = warning_site();
+    site.write(
+        "content/canh-bao/khan.md",
+        warning_page("khẩn cấp", "2026-06-01", None, "")
+            .replace("Mạo danh cán bộ thu tiền", "Ứng dụng giả"),
+    );
+    site.build_ok("2026-06-15");
+    let b = texts(&site.html("public/index.html"), "#canh-bao-chung");
+    assert_eq!(b.len(), 1);
+    assert!(
+        b[0].starts_with("‼ KHẨN CẤP:") && b[0].contains("Ứng dụng giả"),
+        "{b:?}"
+    );
+
+    let site = warning_site();
+    site.write(
+        "content/canh-bao/mao-danh.md",
+        warning_page("thông tin", "2026-06-10", None, ""),
+    );
+    site.build_ok("2026-06-15");
+    assert!(texts(&site.html("public/index.html"), "#canh-bao-chung").is_empty());
+}
+
+#[test]
+fn warning_links_must_be_https_on_official_domains() {
+    for (link, ok) in [
+        ("https://abc.dichvucong.gov.vn/x", true),
+        ("https://dichvucong.gov.vn.evil.top/x", false),
+        ("https://dichvucongs.top", false),
+        ("http://dichvucong.gov.vn", false),
+        ("<a href=\"https://vneid-capnhat.online\">app</a>", false),
+    ] {
+        let site = warning_site();
+        site.build_ok("2026-06-15");
+        let before = site.read("public/index.html");
+        let body = if link.starts_with('<') {
+            link.to_string()
+        } else {
+            format!("Xem [đây]({link}).")
+        };
+        site.write(
+            "content/canh-bao/mao-danh.md",
+            warning_page("cảnh báo", "2026-06-10", None, &body),
+        );
+        if ok {
+            site.build_ok("2026-06-15");
+        } else {
+            let err = site.build_err("2026-06-15");
+            assert!(err.contains("content/canh-bao/mao-danh.md"), "{err}");
+            assert_eq!(
+                site.read("public/index.html"),
+                before,
+                "previous site untouched"
+            );
+        }
+    }
+}
+
+#[test]
+fn posters_have_qr_and_url() {
+    let site = warning_site();
+    site.build_ok("2026-06-15");
+    let p = site.read("public/canh-bao/mao-danh/in/index.html");
+    assert!(p.contains("<svg"), "QR SVG");
+    assert!(p.contains("https://phuong.example.vn/canh-bao/mao-danh/"));
+    // Ward police then 156 / 5656 / 113.
+    let doc = site.html("public/canh-bao/mao-danh/index.html");
+    let contacts = texts(&doc, ".contacts li").join(" | ");
+    for n in ["0200.000.113", "113", "156", "5656"] {
+        assert!(contacts.contains(n), "{contacts}");
+    }
+}
+
+/// Print the demo's posters with headless Chromium and count PDF pages.
+#[test]
+fn printed_posters_fit_one_a4_page() {
+    let chromium = [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).exists());
+    let Some(chromium) = chromium else {
+        eprintln!("SKIPPED printed_posters_fit_one_a4_page: no chromium found");
+        return;
+    };
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let mut posters: Vec<String> = html_pages(&site)
+        .into_iter()
+        .filter(|p| p.contains("/in-") || p.ends_with("/in/index.html"))
+        .collect();
+    posters.sort();
+    assert!(posters.len() >= 3, "{posters:?}");
+    let public = site.path().join("public");
+    for p in &posters {
+        // Point the absolute base URL at the local output so the stylesheet loads offline.
+        let html = site.read(p).replace(
+            "https://hoaan.example.vn/",
+            &format!("file://{}/", public.display()),
+        );
+        let local = site.path().join(p).with_file_name("print.html");
+        std::fs::write(&local, html).expect("write local copy");
+        let pdf = site.path().join("poster.pdf");
+        let _ = std::fs::remove_file(&pdf);
+        let status = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+            ])
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", local.display()))
+            .output()
+            .expect("run chromium");
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|_| {
+            panic!(
+                "no PDF for {p}: {}",
+                String::from_utf8_lossy(&status.stderr)
+            )
+        });
+        // The page tree's /Count (Chromium writes one /Pages node).
+        let text = String::from_utf8_lossy(&bytes);
+        let pages: Vec<usize> = text
+            .match_indices("/Count ")
+            .filter_map(|(i, m)| {
+                text[i + m.len()..]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|n| n.parse().ok())
+            })
+            .collect();
+        let pages = pages.into_iter().max().unwrap_or(0);
+        assert_eq!(pages, 1, "{p} prints on {pages} pages");
+    }
+}
