@@ -132,10 +132,10 @@ pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
         config.base_url = b.clone();
     }
     let t = std::time::Instant::now();
-    let model = Model::load(&opts.root, config, today, opts.drafts)?;
+    let mut model = Model::load(&opts.root, config, today, opts.drafts)?;
     phase("load + model", t);
     warnings.extend(model.warnings.clone());
-    let mut summary = render::render(&model, sink)?;
+    let mut summary = render::render(&mut model, sink)?;
     summary.warnings = warnings.sorted();
     Ok(summary)
 }

@@ -47,7 +47,7 @@ fn iso(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn page_value(model: &Model, i: usize) -> Value {
+fn page_value(model: &Model, i: usize, html: String) -> Value {
     let pm = &model.pages[i];
     let p = &pm.page;
     let cfg = &model.config;
@@ -127,7 +127,7 @@ fn page_value(model: &Model, i: usize) -> Value {
     let mut map = Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&pm.html));
+    map.insert("content".into(), Value::safe_string(&html));
     map.insert(
         "summary".into(),
         pm.summary
@@ -242,12 +242,21 @@ impl Ctx<'_> {
     }
 }
 
-pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+    // Move each page's HTML into its template value instead of copying it: on a large
+    // site the page bodies are most of the memory.
+    let htmls: Vec<String> = model
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.html))
+        .collect();
+    let model: &Model = model;
     let cfg = &model.config;
     let t = std::time::Instant::now();
-    let page_values: Vec<Value> = (0..model.pages.len())
+    let page_values: Vec<Value> = htmls
         .into_par_iter()
-        .map(|i| page_value(model, i))
+        .enumerate()
+        .map(|(i, html)| page_value(model, i, html))
         .collect();
 
     let mut lookup = Lookup {
