@@ -237,9 +237,13 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
             Some(Tok::Roman(_)) => None,
             _ => None,
         };
-        if let (Some(d), true, Some(m), true, Some(y)) =
-            (num(i), w(i + 1, "thang"), num(i + 2), w(i + 3, "nam"), num(i + 4))
-        {
+        if let (Some(d), true, Some(m), true, Some(y)) = (
+            num(i),
+            w(i + 1, "thang"),
+            num(i + 2),
+            w(i + 3, "nam"),
+            num(i + 4),
+        ) {
             out.push(Tok::Date(NaiveDate::from_ymd_opt(y as i32, m, d)?));
             i += 5;
             continue;
@@ -390,7 +394,8 @@ pub fn parse_due(text: &str) -> Due {
             }
             let recurring = if tail.is_empty() {
                 Some(false)
-            } else if words(&tail, &["va", "hang", "nam"]) || words(&tail, &["va", "thuong", "xuyen"])
+            } else if words(&tail, &["va", "hang", "nam"])
+                || words(&tail, &["va", "thuong", "xuyen"])
             {
                 Some(true)
             } else {
@@ -412,7 +417,10 @@ pub fn parse_due(text: &str) -> Due {
 pub fn describe(due: &Due) -> String {
     use crate::format::date_short;
     match due {
-        Due::By { date, before: false } => format!("Chậm nhất {}", date_short(*date)),
+        Due::By {
+            date,
+            before: false,
+        } => format!("Chậm nhất {}", date_short(*date)),
         Due::By { date, before: true } => format!("Trước {}", date_short(*date)),
         Due::Range { from, to, before } => format!(
             "{} – {}{}",
@@ -574,10 +582,22 @@ mod tests {
             ("Trước ngày 24/11/2026", false, TaskStatus::InProgress),
             ("Trước ngày 23/11/2026", false, TaskStatus::Overdue),
             ("Chậm nhất ngày 22/11/2026", true, TaskStatus::Done),
-            ("Từ ngày 24/11/2026 đến ngày 30/11/2026", false, TaskStatus::Upcoming),
-            ("Từ ngày 20/11/2026 đến ngày 23/11/2026", false, TaskStatus::InProgress),
+            (
+                "Từ ngày 24/11/2026 đến ngày 30/11/2026",
+                false,
+                TaskStatus::Upcoming,
+            ),
+            (
+                "Từ ngày 20/11/2026 đến ngày 23/11/2026",
+                false,
+                TaskStatus::InProgress,
+            ),
             ("Thường xuyên", false, TaskStatus::Ongoing),
-            ("Quý III, IV năm 2026 và hằng năm", false, TaskStatus::InProgress),
+            (
+                "Quý III, IV năm 2026 và hằng năm",
+                false,
+                TaskStatus::InProgress,
+            ),
             ("Quý III năm 2026", false, TaskStatus::Overdue),
             ("Quý II năm 2026 và hằng năm", false, TaskStatus::Ongoing),
             ("Sau khi HĐND quyết định", false, TaskStatus::Pending),

@@ -22,5 +22,6 @@ pub mod output;
 pub mod publication;
 pub mod serve;
 pub mod site;
+pub mod svg_chart;
 pub mod templates;
 pub mod text;

@@ -7,7 +7,11 @@
 //! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
 //! new file here plus one line in [`registry`].
 
+pub mod consultation;
 pub mod document;
+pub mod groups;
+pub mod merger_plan;
+pub mod timeline;
 
 use std::path::Path;
 
@@ -144,7 +148,12 @@ pub trait RecordKind: Send + Sync {
 
 /// Every kind congkhai knows. One line per kind.
 pub fn registry() -> Vec<Box<dyn RecordKind>> {
-    vec![Box::new(document::Document)]
+    vec![
+        Box::new(document::Document),
+        Box::new(merger_plan::MergerPlan),
+        Box::new(consultation::Consultation),
+        Box::new(timeline::Timeline),
+    ]
 }
 
 pub fn find<'a>(kinds: &'a [Box<dyn RecordKind>], name: &str) -> Option<&'a dyn RecordKind> {
