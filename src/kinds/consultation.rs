@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::groups::{self, BASIS_PASS, BASIS_PERIOD, Counts};
 use super::{KindContext, RecordInput, RecordKind, RecordOutput};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::format::{date_short, number, percent};
+use crate::format::{date_short, percent};
 use crate::svg_chart::{Bar, BarChart, Segment};
 
 pub struct Consultation;
@@ -290,7 +290,6 @@ impl RecordKind for Consultation {
                 &json!({"question": record["question"], "start": record["start"], "end": record["end"], "outcomes": record["outcomes"], "totals": record["totals"], "plan_passed": plan_passed}),
             ),
         ];
-        let _ = number;
         Ok(RecordOutput {
             record,
             warnings,

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 use super::groups::{self, BASIS_SIZE, NewGroup, Outcome};
 use super::{KindContext, RecordInput, RecordKind, RecordOutput, SubPage};
 use crate::diagnostics::Diagnostics;
-use crate::format::number;
 
 pub struct MergerPlan;
 
@@ -151,19 +150,23 @@ impl RecordKind for MergerPlan {
         let plan_passed = outcomes
             .as_ref()
             .map(|os| os.iter().all(|o| o.passed) && os.len() == affected);
+        let pass_pct = crate::format::percent(rules.merger_pass_ratio);
         let (stage, stage_label) = match (&decision, plan_passed) {
-            (Some(_), _) => ("decided", "Đã được Hội đồng nhân dân phường quyết định"),
+            (Some(_), _) => (
+                "decided",
+                "Đã được Hội đồng nhân dân phường quyết định".to_string(),
+            ),
             (None, Some(true)) => (
                 "consulted",
-                "Đã lấy ý kiến hộ gia đình: tất cả các tổ thuộc diện sáp nhập đều đạt; chờ Hội đồng nhân dân phường quyết định",
+                "Đã lấy ý kiến hộ gia đình: tất cả các tổ thuộc diện sáp nhập đều đạt; chờ Hội đồng nhân dân phường quyết định".to_string(),
             ),
             (None, Some(false)) => (
                 "consulted_failed",
-                "Đã lấy ý kiến hộ gia đình: có tổ chưa đạt trên 50 % số hộ đồng ý; phương án phải điều chỉnh",
+                format!("Đã lấy ý kiến hộ gia đình: có tổ chưa đạt trên {pass_pct} số hộ đồng ý; phương án phải điều chỉnh"),
             ),
             (None, None) => (
                 "draft",
-                "Dự thảo: đang công khai, chuẩn bị lấy ý kiến hộ gia đình",
+                "Dự thảo: đang công khai, chuẩn bị lấy ý kiến hộ gia đình".to_string(),
             ),
         };
         let os = outcomes.as_deref();
@@ -315,7 +318,6 @@ impl RecordKind for MergerPlan {
             .chain(all.iter().map(|g| g.name.clone()))
             .collect::<Vec<_>>()
             .join(" ");
-        let _ = number;
         Ok(RecordOutput {
             record,
             warnings,

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::groups;
 use super::{KindContext, RecordInput, RecordKind, RecordOutput};
 use crate::data::{FieldSpec, parse_date};
-use crate::deadline::{Due, describe, iso, parse_due, task_status};
+use crate::deadline::{Due, TaskStatus, describe, iso, parse_due, task_status};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::text::fold_words;
 
@@ -167,10 +167,21 @@ impl RecordKind for Timeline {
         if errors.has_errors() {
             return Err(errors);
         }
-        let summary: Vec<_> = counts
-            .iter()
-            .map(|(label, n)| json!({"label": label, "count": n}))
-            .collect();
+        let summary: Vec<_> = [
+            TaskStatus::Done,
+            TaskStatus::InProgress,
+            TaskStatus::Overdue,
+            TaskStatus::Ongoing,
+            TaskStatus::Upcoming,
+            TaskStatus::Pending,
+        ]
+        .iter()
+        .filter_map(|s| {
+            counts
+                .get(s.label())
+                .map(|n| json!({"label": s.label(), "count": n}))
+        })
+        .collect();
         let overdue = tasks.iter().filter(|t| t["status"] == "overdue").count();
         let record = json!({
             "tasks": tasks,
