@@ -295,9 +295,12 @@ pub fn parse_due(text: &str) -> Due {
     }
     // Single date with an optional lead-in.
     let by = |lead: &[Tok]| -> Option<bool> {
-        if lead.is_empty() || words(lead, &["cham", "nhat"]) || words(lead, &["han", "chot"]) {
-            Some(false)
-        } else if words(lead, &["den"]) || words(lead, &["hoan", "thanh"]) {
+        if lead.is_empty()
+            || words(lead, &["cham", "nhat"])
+            || words(lead, &["han", "chot"])
+            || words(lead, &["den"])
+            || words(lead, &["hoan", "thanh"])
+        {
             Some(false)
         } else if words(lead, &["truoc"]) || words(lead, &["hoan", "thanh", "truoc"]) {
             Some(true)

@@ -22,10 +22,10 @@ use crate::text::{fold_words, name_key, slugify};
 
 // Legal bases quoted in messages and on pages.
 pub const BASIS_SIZE: &str = "Nghị định 185/2026/NĐ-CP: quy mô tối thiểu của tổ dân phố, thôn (cấu hình rules.group_min_households, rules.village_min_households); trường hợp đặc thù do HĐND phường quyết định";
-pub const BASIS_POSTS: &str = "Nghị quyết của HĐND thành phố (seed 000): không quá 5 người hoạt động không chuyên trách ở mỗi tổ dân phố, không bình quân (cấu hình rules.max_part_time_posts)";
-pub const BASIS_DEPUTIES: &str = "Nghị quyết của HĐND thành phố (seed 000): tổ dân phố từ 1.000 hộ trở lên được tối đa 02 Phó Tổ trưởng (cấu hình rules.deputy_heads_threshold, rules.max_deputy_heads_large, rules.max_deputy_heads_small)";
+pub const BASIS_POSTS: &str = "Nghị quyết của HĐND thành phố về tổ chức và hoạt động của tổ dân phố: không quá 5 người hoạt động không chuyên trách ở mỗi tổ dân phố, không bình quân (cấu hình rules.max_part_time_posts)";
+pub const BASIS_DEPUTIES: &str = "Nghị quyết của HĐND thành phố về tổ chức và hoạt động của tổ dân phố: tổ dân phố từ 1.000 hộ trở lên được tối đa 02 Phó Tổ trưởng (cấu hình rules.deputy_heads_threshold, rules.max_deputy_heads_large, rules.max_deputy_heads_small)";
 pub const BASIS_PASS: &str = "Điều 21 Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15: được thông qua khi trên 50 % tổng số hộ gia đình của tổ đồng ý (cấu hình rules.merger_pass_ratio)";
-pub const BASIS_PERIOD: &str = "Nghị quyết của HĐND thành phố (seed 000): thời gian lấy ý kiến Nhân dân tối thiểu 07 ngày (cấu hình rules.consultation_min_days)";
+pub const BASIS_PERIOD: &str = "Nghị quyết của HĐND thành phố về tổ chức và hoạt động của tổ dân phố: thời gian lấy ý kiến Nhân dân tối thiểu 07 ngày (cấu hình rules.consultation_min_days)";
 pub const BASIS_ONCE: &str =
     "Phương án sắp xếp: mỗi tổ dân phố hiện nay thuộc đúng một tổ sau sắp xếp";
 
@@ -165,7 +165,7 @@ pub fn size_violation(
     }
     if justification.trim().is_empty() {
         return Some(format!(
-            "có {} hộ, dưới mức tối thiểu {} hộ; là trường hợp đặc thù nhưng chưa ghi lý do (cột justification)",
+            "có {} hộ, dưới mức tối thiểu {} hộ; là trường hợp đặc thù nhưng chưa ghi lý do (cột \u{201c}Lý do\u{201d}, justification)",
             number(households as i64),
             number(min)
         ));
@@ -684,7 +684,7 @@ pub fn read_plan(
                     if special_case { "justification" } else { "special_case" },
                     format!("tổ mới \u{201c}{code}\u{201d} {msg}. Căn cứ: {BASIS_SIZE}"),
                 )
-                .hint("ghép thêm tổ để đủ số hộ, hoặc ghi \u{201c}có\u{201d} ở cột trường hợp đặc thù kèm lý do ở cột justification"),
+                .hint("ghép thêm tổ để đủ số hộ, hoặc ghi \u{201c}có\u{201d} ở cột trường hợp đặc thù kèm lý do ở cột \u{201c}Lý do\u{201d} (justification)"),
             );
         }
         let posts = match parse_posts(t.text(row, "posts")) {
@@ -739,7 +739,7 @@ pub fn read_plan(
                 ))
                 .at(crate::diagnostics::Location::line(&t.source, 1).with_field("members"))
                 .hint(format!(
-                    "thêm mã {} vào cột members của một tổ mới (tổ giữ nguyên thì tạo một dòng chỉ gồm chính nó); tổ ở dòng {} của bảng tổ hiện nay",
+                    "thêm mã {} vào cột \u{201c}Các tổ hiện nay\u{201d} (members) của một tổ mới (tổ giữ nguyên thì tạo một dòng chỉ gồm chính nó); tổ ở dòng {} của bảng tổ hiện nay",
                     g.code, g.row
                 )),
             );
