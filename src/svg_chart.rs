@@ -36,7 +36,7 @@ pub struct BarChart {
 
 const LABEL_W: f64 = 150.0;
 const BAR_W: f64 = 300.0;
-const VALUE_W: f64 = 150.0;
+const VALUE_W: f64 = 175.0;
 const ROW_H: f64 = 28.0;
 const BAR_H: f64 = 18.0;
 const TOP: f64 = 30.0;

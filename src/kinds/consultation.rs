@@ -130,7 +130,7 @@ impl RecordKind for Consultation {
             id: "bieu-do-ket-qua".into(),
             title: "Biểu đồ tỷ lệ hộ gia đình đồng ý theo từng tổ".into(),
             desc: format!(
-                "Mỗi thanh là một tổ; phần đầu là tỷ lệ hộ đồng ý trên tổng số hộ của tổ, tiếp theo là không đồng ý, ý kiến khác, phiếu không hợp lệ. Đường kẻ đứt là mức {} phải vượt qua. Số liệu đầy đủ ở bảng bên dưới. {}",
+                "Mỗi thanh là một tổ; phần đầu là tỷ lệ hộ đồng ý trên tổng số hộ của tổ, tiếp theo là không đồng ý, ý kiến khác, phiếu không hợp lệ; phần nền xám nhạt còn lại là số hộ không gửi phiếu. Đường kẻ đứt là mức {} phải vượt qua. Số liệu đầy đủ ở bảng bên dưới. {}",
                 percent(rules.merger_pass_ratio),
                 outcomes
                     .iter()
@@ -193,6 +193,7 @@ impl RecordKind for Consultation {
                 ("disagree", "Không đồng ý".into()),
                 ("other", "Ý kiến khác".into()),
                 ("invalid", "Không hợp lệ".into()),
+                ("none", "Không gửi phiếu".into()),
             ],
         };
         let new_groups: Vec<Value> = plan
