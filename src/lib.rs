@@ -12,6 +12,7 @@
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod deadline;
 pub mod diagnostics;
 pub mod format;
 pub mod ical;
@@ -22,5 +23,6 @@ pub mod output;
 pub mod publication;
 pub mod serve;
 pub mod site;
+pub mod svg_chart;
 pub mod templates;
 pub mod text;

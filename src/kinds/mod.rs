@@ -7,9 +7,13 @@
 //! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
 //! new file here plus one line in [`registry`].
 
+pub mod consultation;
 pub mod document;
+pub mod groups;
+pub mod merger_plan;
 pub mod scam_warning;
 pub mod service_days;
+pub mod timeline;
 
 use std::path::Path;
 
@@ -150,6 +154,9 @@ pub fn registry() -> Vec<Box<dyn RecordKind>> {
         Box::new(document::Document),
         Box::new(service_days::ServiceDays),
         Box::new(scam_warning::ScamWarning),
+        Box::new(merger_plan::MergerPlan),
+        Box::new(consultation::Consultation),
+        Box::new(timeline::Timeline),
     ]
 }
 

@@ -1,0 +1,614 @@
+//! Deadlines as Vietnamese plans write them: "Chậm nhất ngày 10/6/2026",
+//! "Trước ngày 10/6/2026", "Từ ngày 12/6/2026 đến ngày 18/6/2026",
+//! "Quý III, IV năm 2026 và hằng năm", "Thường xuyên", "Sau khi HĐND phường quyết định".
+//!
+//! [`parse_due`] recognises only whole phrases of known shapes; anything else is kept as
+//! text ([`Due::Text`]) and never guessed. [`task_status`] gives the status of a task at
+//! the build date.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::text::fold;
+
+/// A parsed deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    /// "Chậm nhất ngày D", "D", "Trước ngày D" (`before`: the day itself is already late).
+    By { date: NaiveDate, before: bool },
+    /// "Từ ngày A đến ngày B", "Từ ngày A. Xong trước ngày B".
+    Range {
+        from: NaiveDate,
+        to: NaiveDate,
+        before: bool,
+    },
+    /// "Từ ngày A" with no end.
+    From(NaiveDate),
+    /// "Quý III, IV năm 2026" (quarters of one year); `recurring` with "và hằng năm".
+    Quarters {
+        year: i32,
+        quarters: Vec<u32>,
+        recurring: bool,
+    },
+    /// "Thường xuyên", "Từ quý III/2026 và thường xuyên" (`from` = start of that quarter).
+    Ongoing { from: Option<NaiveDate> },
+    /// "Sau khi …": depends on an event, not a date.
+    After(String),
+    /// Not recognised: shown as written.
+    Text(String),
+}
+
+impl Due {
+    /// First and last day the task may run, where known.
+    pub fn window(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        match self {
+            Due::By { date, before } => (None, Some(last_day(*date, *before))),
+            Due::Range { from, to, before } => (Some(*from), Some(last_day(*to, *before))),
+            Due::From(d) => (Some(*d), None),
+            Due::Quarters { year, quarters, .. } => {
+                let first = quarters.iter().min().copied().unwrap_or(1);
+                let last = quarters.iter().max().copied().unwrap_or(4);
+                (quarter_start(*year, first), quarter_end(*year, last))
+            }
+            Due::Ongoing { from } => (*from, None),
+            Due::After(_) | Due::Text(_) => (None, None),
+        }
+    }
+
+    /// Machine name of the form, for templates and CSV.
+    pub fn form(&self) -> &'static str {
+        match self {
+            Due::By { before: false, .. } => "by",
+            Due::By { before: true, .. } => "before",
+            Due::Range { .. } => "range",
+            Due::From(_) => "from",
+            Due::Quarters { .. } => "quarters",
+            Due::Ongoing { .. } => "ongoing",
+            Due::After(_) => "after",
+            Due::Text(_) => "text",
+        }
+    }
+}
+
+fn last_day(d: NaiveDate, before: bool) -> NaiveDate {
+    if before { d.pred_opt().unwrap_or(d) } else { d }
+}
+
+fn quarter_start(year: i32, q: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, (q.clamp(1, 4) - 1) * 3 + 1, 1)
+}
+
+fn quarter_end(year: i32, q: u32) -> Option<NaiveDate> {
+    let q = q.clamp(1, 4);
+    if q == 4 {
+        NaiveDate::from_ymd_opt(year, 12, 31)
+    } else {
+        quarter_start(year, q + 1).and_then(|d| d.pred_opt())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Done,
+    InProgress,
+    Overdue,
+    Ongoing,
+    Upcoming,
+    /// Waits for an event ("Sau khi …") or the deadline text is not a date.
+    Pending,
+}
+
+impl TaskStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Done => "Đã hoàn thành",
+            TaskStatus::InProgress => "Đang thực hiện",
+            TaskStatus::Overdue => "Quá hạn",
+            TaskStatus::Ongoing => "Thực hiện thường xuyên",
+            TaskStatus::Upcoming => "Chưa đến thời gian",
+            TaskStatus::Pending => "Chờ điều kiện thực hiện",
+        }
+    }
+}
+
+/// Status of a task at `today`: done when it has a completion date (or `done` is set),
+/// otherwise from its deadline.
+pub fn task_status(due: &Due, done: bool, today: NaiveDate) -> TaskStatus {
+    if done {
+        return TaskStatus::Done;
+    }
+    match due {
+        Due::Ongoing { from } => match from {
+            Some(f) if today < *f => TaskStatus::Upcoming,
+            _ => TaskStatus::Ongoing,
+        },
+        Due::From(f) => {
+            if today < *f {
+                TaskStatus::Upcoming
+            } else {
+                TaskStatus::Ongoing
+            }
+        }
+        Due::Quarters { recurring, .. } => {
+            let (start, end) = due.window();
+            match (start, end) {
+                (Some(s), _) if today < s => TaskStatus::Upcoming,
+                (_, Some(e)) if today > e && *recurring => TaskStatus::Ongoing,
+                (_, Some(e)) if today > e => TaskStatus::Overdue,
+                _ => TaskStatus::InProgress,
+            }
+        }
+        Due::By { .. } | Due::Range { .. } => {
+            let (start, end) = due.window();
+            match (start, end) {
+                (_, Some(e)) if today > e => TaskStatus::Overdue,
+                (Some(s), _) if today < s => TaskStatus::Upcoming,
+                _ => TaskStatus::InProgress,
+            }
+        }
+        Due::After(_) | Due::Text(_) => TaskStatus::Pending,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Date(NaiveDate),
+    Num(u32),
+    Roman(u32),
+    Comma,
+    Stop,
+}
+
+fn roman(s: &str) -> Option<u32> {
+    match s {
+        "i" => Some(1),
+        "ii" => Some(2),
+        "iii" => Some(3),
+        "iv" => Some(4),
+        _ => None,
+    }
+}
+
+/// "10/6/2026", "10-06-2026": day, month, four-digit year, a real date.
+fn slash_date(s: &str) -> Option<Option<NaiveDate>> {
+    let parts: Vec<&str> = s.split(['/', '-']).collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        || parts[0].len() > 2
+        || parts[1].len() > 2
+        || parts[2].len() != 4
+    {
+        return None;
+    }
+    let n = |p: &str| p.parse::<u32>().ok();
+    match (n(parts[0]), n(parts[1]), parts[2].parse::<i32>().ok()) {
+        (Some(d), Some(m), Some(y)) => Some(NaiveDate::from_ymd_opt(y, m, d)),
+        _ => Some(None),
+    }
+}
+
+/// Tokens of the folded text; `None` when a date-looking token is not a real date.
+fn tokenize(text: &str) -> Option<Vec<Tok>> {
+    let folded = fold(text);
+    let mut spaced = String::with_capacity(folded.len() + 8);
+    for c in folded.chars() {
+        match c {
+            ',' | ';' => spaced.push_str(" , "),
+            '.' | ':' => spaced.push_str(" . "),
+            '(' | ')' | '"' | '\u{201c}' | '\u{201d}' => spaced.push(' '),
+            c => spaced.push(c),
+        }
+    }
+    let mut toks = Vec::new();
+    for w in spaced.split_whitespace() {
+        if w == "," {
+            toks.push(Tok::Comma);
+        } else if w == "." {
+            toks.push(Tok::Stop);
+        } else if let Some(d) = slash_date(w) {
+            toks.push(Tok::Date(d?));
+        } else if let Some((a, b)) = w.split_once('/')
+            && let (Some(r), Ok(y)) = (roman(a), b.parse::<u32>())
+            && b.len() == 4
+        {
+            // "III/2026"
+            toks.push(Tok::Roman(r));
+            toks.push(Tok::Word("nam".into()));
+            toks.push(Tok::Num(y));
+        } else if let Some(r) = roman(w) {
+            toks.push(Tok::Roman(r));
+        } else if w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 4 {
+            toks.push(Tok::Num(w.parse().ok()?));
+        } else {
+            toks.push(Tok::Word(w.to_string()));
+        }
+    }
+    // "ngày 10 tháng 6 năm 2026" → a date; drop the word "ngày" before dates.
+    let mut out: Vec<Tok> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let w = |k: usize, s: &str| matches!(toks.get(k), Some(Tok::Word(x)) if x == s);
+        let num = |k: usize| match toks.get(k) {
+            Some(Tok::Num(n)) => Some(*n),
+            Some(Tok::Roman(_)) => None,
+            _ => None,
+        };
+        if let (Some(d), true, Some(m), true, Some(y)) = (
+            num(i),
+            w(i + 1, "thang"),
+            num(i + 2),
+            w(i + 3, "nam"),
+            num(i + 4),
+        ) {
+            out.push(Tok::Date(NaiveDate::from_ymd_opt(y as i32, m, d)?));
+            i += 5;
+            continue;
+        }
+        if w(i, "ngay") && matches!(toks.get(i + 1), Some(Tok::Date(_)) | Some(Tok::Num(_))) {
+            i += 1;
+            continue;
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    while matches!(out.last(), Some(Tok::Stop) | Some(Tok::Comma)) {
+        out.pop();
+    }
+    Some(out)
+}
+
+fn words(toks: &[Tok], want: &[&str]) -> bool {
+    toks.len() == want.len()
+        && toks
+            .iter()
+            .zip(want)
+            .all(|(t, w)| matches!(t, Tok::Word(x) if x == w))
+}
+
+/// Parse a deadline text. Unrecognised text is returned as [`Due::Text`], unchanged.
+pub fn parse_due(text: &str) -> Due {
+    let original = text.trim().to_string();
+    let keep = || Due::Text(original.clone());
+    if original.is_empty() {
+        return keep();
+    }
+    let Some(t) = tokenize(&original) else {
+        return keep();
+    };
+    let first_words: Vec<&str> = t
+        .iter()
+        .take(2)
+        .map(|x| match x {
+            Tok::Word(w) => w.as_str(),
+            _ => "",
+        })
+        .collect();
+    if first_words == ["sau", "khi"] && t.len() > 2 {
+        return Due::After(original);
+    }
+    if words(&t, &["thuong", "xuyen"]) {
+        return Due::Ongoing { from: None };
+    }
+    // Single date with an optional lead-in.
+    let by = |lead: &[Tok]| -> Option<bool> {
+        if lead.is_empty()
+            || words(lead, &["cham", "nhat"])
+            || words(lead, &["han", "chot"])
+            || words(lead, &["den"])
+            || words(lead, &["hoan", "thanh"])
+        {
+            Some(false)
+        } else if words(lead, &["truoc"]) || words(lead, &["hoan", "thanh", "truoc"]) {
+            Some(true)
+        } else {
+            None
+        }
+    };
+    if let Some(Tok::Date(d)) = t.last()
+        && !t[..t.len() - 1].iter().any(|x| matches!(x, Tok::Date(_)))
+    {
+        let lead = &t[..t.len() - 1];
+        if let Some(before) = by(lead) {
+            return Due::By { date: *d, before };
+        }
+        if words(lead, &["tu"]) {
+            return Due::From(*d);
+        }
+    }
+    // "Từ ngày A đến ngày B", "Từ ngày A. Xong trước ngày B".
+    if let (Some(Tok::Word(w0)), Some(Tok::Date(a))) = (t.first(), t.get(1))
+        && w0 == "tu"
+        && let Some(Tok::Date(b)) = t.last()
+        && t.len() >= 4
+    {
+        let mid: Vec<Tok> = t[2..t.len() - 1]
+            .iter()
+            .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
+            .cloned()
+            .collect();
+        let before = if words(&mid, &["den"]) {
+            Some(false)
+        } else if words(&mid, &["xong", "truoc"]) || words(&mid, &["den", "truoc"]) {
+            Some(true)
+        } else if words(&mid, &["xong", "cham", "nhat"]) || words(&mid, &["hoan", "thanh"]) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(before) = before
+            && a <= b
+        {
+            return Due::Range {
+                from: *a,
+                to: *b,
+                before,
+            };
+        }
+        return keep();
+    }
+    // Quarters: "[từ] quý III, IV năm 2026 [và hằng năm | và thường xuyên]".
+    let (from_q, rest) = match t.first() {
+        Some(Tok::Word(w)) if w == "tu" => (true, &t[1..]),
+        _ => (false, &t[..]),
+    };
+    if let Some(Tok::Word(w)) = rest.first()
+        && w == "quy"
+    {
+        let mut i = 1;
+        let mut quarters = Vec::new();
+        while let Some(tok) = rest.get(i) {
+            match tok {
+                Tok::Roman(r) => quarters.push(*r),
+                Tok::Num(n) if (1..=4).contains(n) => quarters.push(*n),
+                Tok::Comma => {}
+                Tok::Word(x) if x == "va" && matches!(rest.get(i + 1), Some(Tok::Roman(_))) => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        let year = match (rest.get(i), rest.get(i + 1)) {
+            (Some(Tok::Word(n)), Some(Tok::Num(y))) if n == "nam" && *y >= 1900 => {
+                i += 2;
+                Some(*y as i32)
+            }
+            _ => None,
+        };
+        let tail: Vec<Tok> = rest[i.min(rest.len())..]
+            .iter()
+            .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
+            .cloned()
+            .collect();
+        if let Some(year) = year
+            && !quarters.is_empty()
+        {
+            quarters.sort_unstable();
+            quarters.dedup();
+            if from_q {
+                if words(&tail, &["va", "thuong", "xuyen"]) || tail.is_empty() {
+                    return Due::Ongoing {
+                        from: quarter_start(year, quarters[0]),
+                    };
+                }
+                return keep();
+            }
+            let recurring = if tail.is_empty() {
+                Some(false)
+            } else if words(&tail, &["va", "hang", "nam"])
+                || words(&tail, &["va", "thuong", "xuyen"])
+            {
+                Some(true)
+            } else {
+                None
+            };
+            if let Some(recurring) = recurring {
+                return Due::Quarters {
+                    year,
+                    quarters,
+                    recurring,
+                };
+            }
+        }
+    }
+    keep()
+}
+
+/// A due text for people: the parsed dates in dd/mm/yyyy, or the text as written.
+pub fn describe(due: &Due) -> String {
+    use crate::format::date_short;
+    match due {
+        Due::By {
+            date,
+            before: false,
+        } => format!("Chậm nhất {}", date_short(*date)),
+        Due::By { date, before: true } => format!("Trước {}", date_short(*date)),
+        Due::Range { from, to, before } => format!(
+            "{} – {}{}",
+            date_short(*from),
+            if *before { "trước " } else { "" },
+            date_short(*to)
+        ),
+        Due::From(d) => format!("Từ {}", date_short(*d)),
+        Due::Quarters {
+            year,
+            quarters,
+            recurring,
+        } => {
+            let names: Vec<&str> = quarters
+                .iter()
+                .map(|q| match q {
+                    1 => "I",
+                    2 => "II",
+                    3 => "III",
+                    _ => "IV",
+                })
+                .collect();
+            format!(
+                "Quý {} năm {}{}",
+                names.join(", "),
+                year,
+                if *recurring { " và hằng năm" } else { "" }
+            )
+        }
+        Due::Ongoing { from: None } => "Thường xuyên".into(),
+        Due::Ongoing { from: Some(d) } => {
+            format!("Thường xuyên, từ {}", date_short(*d))
+        }
+        Due::After(s) | Due::Text(s) => s.clone(),
+    }
+}
+
+/// ISO date helper for templates.
+pub fn iso(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn parses_every_form_of_seed_000() {
+        let cases: Vec<(&str, Due)> = vec![
+            (
+                "Chậm nhất ngày 10/6/2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: false,
+                },
+            ),
+            (
+                "Trước ngày 10/6/2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: true,
+                },
+            ),
+            (
+                "19/6/2026",
+                Due::By {
+                    date: d(2026, 6, 19),
+                    before: false,
+                },
+            ),
+            (
+                "chậm nhất ngày 10 tháng 6 năm 2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: false,
+                },
+            ),
+            (
+                "Từ ngày 12/6/2026 đến ngày 18/6/2026",
+                Due::Range {
+                    from: d(2026, 6, 12),
+                    to: d(2026, 6, 18),
+                    before: false,
+                },
+            ),
+            (
+                "Từ ngày 01/7/2026. Xong trước ngày 31/12/2026",
+                Due::Range {
+                    from: d(2026, 7, 1),
+                    to: d(2026, 12, 31),
+                    before: true,
+                },
+            ),
+            (
+                "Quý III, IV năm 2026 và hằng năm",
+                Due::Quarters {
+                    year: 2026,
+                    quarters: vec![3, 4],
+                    recurring: true,
+                },
+            ),
+            (
+                "Quý III năm 2026",
+                Due::Quarters {
+                    year: 2026,
+                    quarters: vec![3],
+                    recurring: false,
+                },
+            ),
+            ("Thường xuyên", Due::Ongoing { from: None }),
+            ("thuong xuyen", Due::Ongoing { from: None }),
+            (
+                "Từ quý III/2026 và thường xuyên",
+                Due::Ongoing {
+                    from: Some(d(2026, 7, 1)),
+                },
+            ),
+            (
+                "Sau khi HĐND phường Quyết định theo thẩm quyền",
+                Due::After("Sau khi HĐND phường Quyết định theo thẩm quyền".into()),
+            ),
+            ("Từ ngày 01/7/2026", Due::From(d(2026, 7, 1))),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_due(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn nonsense_is_kept_as_text() {
+        for text in [
+            "",
+            "Khi nào xong thì báo",
+            "Khoảng 10/6/2026",
+            "31/2/2026",
+            "Chậm nhất ngày 32/6/2026",
+            "Từ ngày 18/6/2026 đến ngày 12/6/2026",
+            "Quý V năm 2026",
+            "Quý III",
+            "10/6",
+            "Trước Tết",
+            "Từ ngày 12/6/2026 hoặc 18/6/2026",
+            "ngày 30 tháng 2 năm 2026",
+        ] {
+            assert_eq!(parse_due(text), Due::Text(text.trim().into()), "{text}");
+        }
+    }
+
+    #[test]
+    fn status_at_build_date() {
+        let today = d(2026, 11, 23);
+        let cases = [
+            ("Chậm nhất ngày 23/11/2026", false, TaskStatus::InProgress),
+            ("Chậm nhất ngày 22/11/2026", false, TaskStatus::Overdue),
+            ("Trước ngày 24/11/2026", false, TaskStatus::InProgress),
+            ("Trước ngày 23/11/2026", false, TaskStatus::Overdue),
+            ("Chậm nhất ngày 22/11/2026", true, TaskStatus::Done),
+            (
+                "Từ ngày 24/11/2026 đến ngày 30/11/2026",
+                false,
+                TaskStatus::Upcoming,
+            ),
+            (
+                "Từ ngày 20/11/2026 đến ngày 23/11/2026",
+                false,
+                TaskStatus::InProgress,
+            ),
+            ("Thường xuyên", false, TaskStatus::Ongoing),
+            (
+                "Quý III, IV năm 2026 và hằng năm",
+                false,
+                TaskStatus::InProgress,
+            ),
+            ("Quý III năm 2026", false, TaskStatus::Overdue),
+            ("Quý II năm 2026 và hằng năm", false, TaskStatus::Ongoing),
+            ("Sau khi HĐND quyết định", false, TaskStatus::Pending),
+            ("không rõ", false, TaskStatus::Pending),
+            ("Từ quý I/2027 và thường xuyên", false, TaskStatus::Upcoming),
+        ];
+        for (text, done, want) in cases {
+            assert_eq!(task_status(&parse_due(text), done, today), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Static, accessible horizontal bar charts as inline SVG: no JavaScript, no external
+//! requests. The chart has `role="img"`, a `<title>` and a `<desc>`; pages must also show
+//! the same numbers in an HTML table (the chart is a picture of that table).
+
+use crate::text::escape_html;
+
+/// One segment of a stacked bar: its value and a CSS class suffix (`agree`, `disagree`…).
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub value: f64,
+    pub class: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub segments: Vec<Segment>,
+    /// Text printed right of the bar ("52,4 % đồng ý").
+    pub value_label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    /// Unique id prefix for `aria-labelledby`.
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub bars: Vec<Bar>,
+    /// Full scale (100.0 for percentages).
+    pub max: f64,
+    /// A vertical reference line (pass threshold) and its label.
+    pub marker: Option<(f64, String)>,
+    /// Legend entries: (class, label).
+    pub legend: Vec<(&'static str, String)>,
+}
+
+const LABEL_W: f64 = 150.0;
+const BAR_W: f64 = 300.0;
+const VALUE_W: f64 = 175.0;
+const ROW_H: f64 = 28.0;
+const BAR_H: f64 = 18.0;
+const TOP: f64 = 30.0;
+
+fn n(x: f64) -> String {
+    // Deterministic, compact numbers.
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+impl BarChart {
+    pub fn to_svg(&self) -> String {
+        let width = LABEL_W + BAR_W + VALUE_W;
+        let legend_h = if self.legend.is_empty() { 0.0 } else { 26.0 };
+        let height = TOP + ROW_H * self.bars.len() as f64 + legend_h + 8.0;
+        let id = escape_html(&self.id);
+        let mut s = String::new();
+        s.push_str(&format!(
+            "<svg class=\"bar-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"system-ui, Segoe UI, Roboto, Noto Sans, Arial, sans-serif\" font-size=\"13\">",
+            n(width),
+            n(height)
+        ));
+        s.push_str(&format!(
+            "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+            escape_html(&self.title),
+            escape_html(&self.desc)
+        ));
+        let scale = if self.max > 0.0 {
+            BAR_W / self.max
+        } else {
+            0.0
+        };
+        for (i, bar) in self.bars.iter().enumerate() {
+            let y = TOP + ROW_H * i as f64;
+            s.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+                n(LABEL_W - 8.0),
+                n(y + BAR_H - 4.0),
+                escape_html(&bar.label)
+            ));
+            s.push_str(&format!(
+                "<rect class=\"bar-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f0f0f0\" stroke=\"#8a8a8a\"/>",
+                n(LABEL_W),
+                n(y),
+                n(BAR_W),
+                n(BAR_H)
+            ));
+            let mut x = LABEL_W;
+            for seg in &bar.segments {
+                let w = (seg.value.max(0.0) * scale).min(LABEL_W + BAR_W - x);
+                if w > 0.0 {
+                    s.push_str(&format!(
+                        "<rect class=\"bar-seg bar-seg--{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                        seg.class,
+                        n(x),
+                        n(y),
+                        n(w),
+                        n(BAR_H)
+                    ));
+                    x += w;
+                }
+            }
+            s.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\">{}</text>",
+                n(LABEL_W + BAR_W + 6.0),
+                n(y + BAR_H - 4.0),
+                escape_html(&bar.value_label)
+            ));
+        }
+        if let Some((value, label)) = &self.marker {
+            let x = LABEL_W + value * scale;
+            let bottom = TOP + ROW_H * self.bars.len() as f64;
+            s.push_str(&format!(
+                "<line class=\"bar-marker\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/><text x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>",
+                n(x),
+                n(TOP - 6.0),
+                n(bottom),
+                n(TOP - 10.0),
+                escape_html(label)
+            ));
+        }
+        if !self.legend.is_empty() {
+            let y = TOP + ROW_H * self.bars.len() as f64 + 6.0;
+            let mut x = 0.0;
+            for (class, label) in &self.legend {
+                s.push_str(&format!(
+                    "<rect class=\"bar-seg bar-seg--{class}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"14\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                    n(x),
+                    n(y),
+                    n(x + 18.0),
+                    n(y + 12.0),
+                    escape_html(label)
+                ));
+                x += 30.0 + label.chars().count() as f64 * 7.0;
+            }
+        }
+        s.push_str("</svg>");
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accessible_and_escaped() {
+        let c = BarChart {
+            id: "c".into(),
+            title: "Kết quả <lấy ý kiến>".into(),
+            desc: "Tỷ lệ".into(),
+            bars: vec![Bar {
+                label: "Tổ 1 & 2".into(),
+                segments: vec![Segment {
+                    value: 52.4,
+                    class: "agree",
+                }],
+                value_label: "52,4 %".into(),
+            }],
+            max: 100.0,
+            marker: Some((50.0, "50 %".into())),
+            legend: vec![("agree", "Đồng ý".into())],
+        };
+        let svg = c.to_svg();
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("<title id=\"c-title\">Kết quả &lt;lấy ý kiến&gt;</title>"));
+        assert!(svg.contains("Tổ 1 &amp; 2"));
+        assert!(svg.contains("width=\"157.2\""), "{svg}");
+        assert!(!svg.contains("<script"));
+    }
+}

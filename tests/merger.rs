@@ -1,0 +1,393 @@
+//! Residential-group reorganisation: merger plan, consultation results, timeline.
+//! Builds the real binary on a small fixture site and checks the numbers in the HTML
+//! and CSV against the input files.
+mod common;
+use common::*;
+
+const NOW: &str = "2026-11-23";
+
+/// Rows of a fixture CSV (header skipped), split naively (fixtures quote only members).
+fn csv_rows(site: &Site, rel: &str) -> Vec<Vec<String>> {
+    let text = site.read(rel);
+    let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    r.records()
+        .map(|rec| rec.expect("csv").iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn vi_number(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "52,4 %" as `texts` shows it (the no-break space squeezed to a space).
+fn vi_pct(a: u64, b: u64) -> String {
+    let tenths = (a as f64 * 1000.0 / b as f64).round() as u64;
+    format!("{},{} %", tenths / 10, tenths % 10)
+}
+
+fn replace(site: &Site, rel: &str, from: &str, to: &str) {
+    let s = site.read(rel);
+    assert!(s.contains(from), "{rel} should contain {from:?}");
+    site.write(rel, s.replace(from, to));
+}
+
+#[test]
+fn plan_page_shows_computed_households_and_subpages() {
+    let site = Site::fixture("merger");
+    site.build_ok(NOW);
+    let groups = csv_rows(&site, "data/sx/groups.csv");
+    let households = |code: &str| -> u64 {
+        groups
+            .iter()
+            .find(|r| r[0] == code)
+            .map(|r| r[2].parse().unwrap())
+            .unwrap()
+    };
+    let doc = site.html("public/sx/phuong-an/index.html");
+    let summary = texts(&doc, ".merger-summary__big").join(" ");
+    assert!(summary.contains("5 tổ dân phố"), "{summary}");
+    assert!(summary.contains("3 tổ dân phố"), "{summary}");
+    for (code, members, slug) in [
+        ("N1", &["G1", "G2"][..], "to-mot-hai"),
+        ("N2", &["G3", "G4"][..], "to-ba-bon"),
+        ("N3", &["G5"][..], "to-nam"),
+    ] {
+        let want: u64 = members.iter().map(|m| households(m)).sum();
+        let cell = texts(&doc, &format!("tr[data-code=\"{code}\"] td.households"));
+        assert_eq!(cell, vec![vi_number(want)], "{code}");
+        let sub = site.html(&format!("public/sx/phuong-an/{slug}/index.html"));
+        let shown = texts(&sub, "dd.households");
+        assert_eq!(shown, vec![format!("{} hộ", vi_number(want))], "{slug}");
+    }
+    // The special case and its reason.
+    let sub = site.html("public/sx/phuong-an/to-nam/index.html");
+    let special = texts(&sub, "dd.special").join(" ");
+    assert!(special.contains("Có"), "{special}");
+    assert!(special.contains("Khu dân cư biệt lập"), "{special}");
+    // The failing group is shown on its new group's page.
+    let sub = site.html("public/sx/phuong-an/to-mot-hai/index.html");
+    let result = texts(&sub, ".result-line").join(" ");
+    assert!(
+        result.contains("Chưa đạt") && result.contains("G2"),
+        "{result}"
+    );
+
+    // CSV downloads, with the computed households.
+    let csv = site.read("public/sx/phuong-an/phuong-an-sap-xep.csv");
+    assert!(csv.starts_with('\u{feff}'), "BOM for Excel");
+    assert!(csv.contains("N1,Tổ Một Hai,\"G1, G2\",1200,"), "{csv}");
+    assert!(site.exists("public/sx/phuong-an/to-dan-pho-hien-nay.csv"));
+    assert!(site.exists("public/sx/phuong-an/phuong-an-sap-xep.json"));
+}
+
+#[test]
+fn consultation_numbers_match_input_and_boundary_is_strict() {
+    let site = Site::fixture("merger");
+    let out = site.build_ok(NOW);
+    // Turnout below 70 % is a warning, not an error.
+    let err = stderr(&out);
+    assert!(err.contains("G4") && err.contains("70,0"), "{err}");
+
+    let doc = site.html("public/sx/ket-qua/index.html");
+    let rows = csv_rows(&site, "data/sx/results.csv");
+    let mut total = [0u64; 7];
+    for r in &rows {
+        let n: Vec<u64> = r[1..].iter().map(|x| x.parse().unwrap()).collect();
+        for (t, v) in total.iter_mut().zip(&n) {
+            *t += v;
+        }
+        let sel = |c: &str| texts(&doc, &format!("tr[data-code=\"{}\"] td.{c}", r[0]));
+        assert_eq!(sel("c-households"), vec![vi_number(n[0])]);
+        assert_eq!(sel("c-issued"), vec![vi_number(n[1])]);
+        assert_eq!(
+            sel("c-agree"),
+            vec![format!("{} {}", vi_number(n[3]), vi_pct(n[3], n[0]))]
+        );
+        assert_eq!(
+            sel("c-disagree"),
+            vec![format!("{} {}", vi_number(n[4]), vi_pct(n[4], n[0]))]
+        );
+    }
+    // 501 / 1000 = 50,1 % passes; 100 / 200 = 50,0 % exactly fails.
+    let result = |code: &str| texts(&doc, &format!("tr[data-code=\"{code}\"] td.c-result"));
+    assert_eq!(result("G1"), vec!["✓ Đạt"]);
+    assert!(texts(&doc, "tr[data-code=\"G1\"] td.c-agree")[0].contains("50,1 %"));
+    assert_eq!(result("G2"), vec!["✗ Không đạt"]);
+    assert!(texts(&doc, "tr[data-code=\"G2\"] td.c-agree")[0].contains("50,0 %"));
+    // Plan-wide totals.
+    let totals = texts(&doc, "tr.totals td.c-agree");
+    assert_eq!(
+        totals,
+        vec![format!(
+            "{} {}",
+            vi_number(total[3]),
+            vi_pct(total[3], total[0])
+        )]
+    );
+    let overall = texts(&doc, "dd.overall").join(" ");
+    assert!(overall.contains("chưa được thông qua"), "{overall}");
+    // Accessible static chart, no script.
+    let html = site.read("public/sx/ket-qua/index.html");
+    assert!(html.contains("role=\"img\""));
+    assert!(texts(&doc, "svg title")[0].contains("Biểu đồ"));
+    assert!(!texts(&doc, "svg desc")[0].is_empty());
+    assert!(!html.contains("<script"), "no JavaScript");
+    // The response to comments (page body).
+    assert!(html.contains("Đã tiếp thu ý kiến về tên tổ"));
+    // CSV of results with computed percentages.
+    let csv = site.read("public/sx/ket-qua/ket-qua-lay-y-kien.csv");
+    assert!(
+        csv.contains("G2,Tổ số 2,N1,200,200,190,100,80,5,5,\"50,0\""),
+        "{csv}"
+    );
+}
+
+#[test]
+fn timeline_status_at_build_date() {
+    let site = Site::fixture("merger");
+    site.build_ok(NOW);
+    let doc = site.html("public/sx/tien-do/index.html");
+    let statuses: Vec<String> = {
+        let sel = scraper::Selector::parse("tr.task").unwrap();
+        doc.select(&sel)
+            .map(|e| e.value().attr("data-status").unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        statuses,
+        vec![
+            "ongoing",
+            "done",
+            "overdue",
+            "in_progress",
+            "pending",
+            "overdue",
+            "pending"
+        ]
+    );
+    // Unparseable text is shown as written.
+    let due = texts(&doc, "tr.task td.due");
+    assert_eq!(due[6], "Khi nào rảnh");
+    assert!(texts(&doc, ".notice--overdue")[0].contains("2 công việc quá hạn"));
+    // Same build a day earlier than task 3's deadline: not overdue.
+    let site = Site::fixture("merger");
+    site.build_ok("2026-06-23");
+    let doc = site.html("public/sx/tien-do/index.html");
+    let sel = scraper::Selector::parse("tr.task").unwrap();
+    let third = doc.select(&sel).nth(2).unwrap();
+    assert_eq!(third.value().attr("data-status"), Some("in_progress"));
+    assert!(site.exists("public/sx/tien-do/tien-do-thuc-hien.csv"));
+}
+
+/// Build once, break one input, and check: exit 1, the file and row in the message,
+/// the expected words, and the previous site untouched.
+fn assert_rejected(edit: impl Fn(&Site), wants: &[&str]) {
+    let site = Site::fixture("merger");
+    site.build_ok(NOW);
+    let before = site.read("public/sx/phuong-an/index.html");
+    edit(&site);
+    let err = site.build_err(NOW);
+    for w in wants {
+        assert!(err.contains(w), "expected {w:?} in:\n{err}");
+    }
+    assert_eq!(
+        site.read("public/sx/phuong-an/index.html"),
+        before,
+        "previous public/ untouched"
+    );
+}
+
+#[test]
+fn group_left_out_of_plan_is_an_error() {
+    assert_rejected(
+        |s| replace(s, "data/sx/plan.csv", "\"G1, G2\"", "G1"),
+        &["G2", "không thuộc tổ nào sau sắp xếp", "data/sx/plan.csv"],
+    );
+}
+
+#[test]
+fn group_in_two_new_groups_is_an_error() {
+    assert_rejected(
+        |s| replace(s, "data/sx/plan.csv", "G3 và G4", "G3 và G4 và G2"),
+        &["data/sx/plan.csv:3", "G2", "đã thuộc tổ mới"],
+    );
+}
+
+#[test]
+fn unknown_member_code_is_an_error() {
+    assert_rejected(
+        |s| replace(s, "data/sx/plan.csv", "G3 và G4", "G3 và G4 và G9"),
+        &["data/sx/plan.csv:3", "G9", "không có trong bảng"],
+    );
+}
+
+#[test]
+fn small_group_without_special_case_is_an_error() {
+    assert_rejected(
+        |s| replace(s, "data/sx/plan.csv", "G5,có,", "G5,,"),
+        &[
+            "data/sx/plan.csv:4",
+            "200 hộ",
+            "300 hộ",
+            "Nghị định 185/2026",
+        ],
+    );
+}
+
+#[test]
+fn special_case_without_justification_is_an_error() {
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "data/sx/plan.csv",
+                "Khu dân cư biệt lập bên kia sông",
+                "",
+            )
+        },
+        &["data/sx/plan.csv:4", "chưa ghi lý do"],
+    );
+}
+
+#[test]
+fn deputy_heads_999_vs_1000_households() {
+    // 999 households (G3 500 + G4 499) with two deputies: refused.
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "data/sx/plan.csv",
+                "G3 và G4,,,Tổ trưởng; Phó Tổ trưởng;",
+                "G3 và G4,,,Tổ trưởng; Phó Tổ trưởng x2;",
+            )
+        },
+        &["data/sx/plan.csv:3", "999 hộ", "tối đa 1 Phó Tổ trưởng"],
+    );
+    // 1.000 households with two deputies: accepted.
+    let site = Site::fixture("merger");
+    replace(
+        &site,
+        "data/sx/plan.csv",
+        "G3 và G4,,,Tổ trưởng; Phó Tổ trưởng;",
+        "G3 và G4,,,Tổ trưởng; Phó Tổ trưởng x2;",
+    );
+    replace(
+        &site,
+        "data/sx/groups.csv",
+        "G4,Tổ số 4,499",
+        "G4,Tổ số 4,500",
+    );
+    replace(&site, "data/sx/results.csv", "G4,499,499", "G4,500,499");
+    site.build_ok(NOW);
+    let doc = site.html("public/sx/phuong-an/index.html");
+    assert_eq!(
+        texts(&doc, "tr[data-code=\"N2\"] td.households"),
+        vec!["1.000"]
+    );
+}
+
+#[test]
+fn too_many_part_time_posts_is_an_error() {
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "data/sx/plan.csv",
+                "Phó Tổ trưởng x2; Công an viên",
+                "Phó Tổ trưởng x2; Công an viên x3",
+            )
+        },
+        &["data/sx/plan.csv:2", "6 người", "tối đa 5"],
+    );
+}
+
+#[test]
+fn ballot_arithmetic_is_checked() {
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "data/sx/results.csv",
+                "G3,500,500,450,400",
+                "G3,500,500,450,401",
+            )
+        },
+        &["data/sx/results.csv:4", "451", "450"],
+    );
+    assert_rejected(
+        |s| replace(s, "data/sx/results.csv", "G3,500,500,", "G3,500,501,"),
+        &["data/sx/results.csv:4", "phát ra 501", "số hộ 500"],
+    );
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "data/sx/results.csv",
+                "G3,500,500,450,400",
+                "G3,500,500,450,-1",
+            )
+        },
+        &["data/sx/results.csv:4", "âm"],
+    );
+}
+
+#[test]
+fn consultation_cross_checks_groups_and_plan() {
+    // Households differ from today's table.
+    assert_rejected(
+        |s| replace(s, "data/sx/results.csv", "G2,200,200", "G2,201,200"),
+        &["data/sx/results.csv:3", "201 hộ", "200 hộ"],
+    );
+    // A merging group without a result.
+    assert_rejected(
+        |s| replace(s, "data/sx/results.csv", "G4,499,499,300,260,30,5,5\n", ""),
+        &["G4", "chưa có kết quả lấy ý kiến"],
+    );
+}
+
+#[test]
+fn consultation_period_minimum() {
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "content/sx/ket-qua.md",
+                "end = 2026-06-18",
+                "end = 2026-06-17",
+            )
+        },
+        &["content/sx/ket-qua.md", "6 ngày", "7 ngày"],
+    );
+}
+
+#[test]
+fn demo_shows_done_overdue_and_ongoing() {
+    let site = Site::demo();
+    site.build_ok(NOW);
+    let doc = site.html("public/sap-xep-to-dan-pho/tien-do/index.html");
+    let sel = scraper::Selector::parse("tr.task").unwrap();
+    let statuses: Vec<&str> = doc
+        .select(&sel)
+        .filter_map(|e| e.value().attr("data-status"))
+        .collect();
+    assert_eq!(statuses.len(), 12);
+    for s in ["done", "overdue", "ongoing", "in_progress"] {
+        assert!(statuses.contains(&s), "{s} in {statuses:?}");
+    }
+    let plan = site.html("public/sap-xep-to-dan-pho/phuong-an/index.html");
+    let big = texts(&plan, ".merger-summary__big").join(" ");
+    assert!(
+        big.contains("30 tổ dân phố") && big.contains("15 tổ dân phố"),
+        "{big}"
+    );
+    let res = site.html("public/sap-xep-to-dan-pho/ket-qua-lay-y-kien/index.html");
+    assert_eq!(texts(&res, "tr.row--fail").len(), 1);
+}
