@@ -304,6 +304,18 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
     if errors.has_errors() {
         return Err(errors.sorted());
     }
+    // --- trust (src/history.rs): after all rendering, the change history, the register
+    // and the manifest, which hashes every file in the staging directory.
+    let trust = if cfg.is_portal() {
+        let has = |name: &str| ctx.tera.get_template_names().any(|n| n == name);
+        let write = |path: &str, template: &str, c: &mut Context| {
+            ctx.write_page(path, template, c, template)
+        };
+        crate::history::publish(model, sink, &has, &write)?
+    } else {
+        crate::history::Outcome::default()
+    };
+    // --- end trust
     let mut summary = Summary {
         pages: model.pages.len(),
         sections: model.sections.len(),
@@ -318,6 +330,8 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
             .filter(|p| p.status == Status::Expired)
             .count(),
         embargoed: model.embargoed,
+        warnings: trust.warnings,
+        history: trust.pending,
         ..Default::default()
     };
     summary.files = sink.dir().map_or(0, count_files);
