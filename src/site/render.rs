@@ -455,8 +455,11 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
             html.as_bytes(),
         )?;
     }
-    for f in pm.attachments.iter().chain(&pm.downloads) {
-        write_file(ctx.sink, f)?;
+    // trust: a draft's files never enter downloads, even in the staff preview.
+    if pm.status != Status::DraftPreview {
+        for f in pm.attachments.iter().chain(&pm.downloads) {
+            write_file(ctx.sink, f)?;
+        }
     }
     for (rel, src) in &pm.assets {
         ctx.sink.copy(rel, src)?;
