@@ -602,7 +602,7 @@ fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Value {
     type Span = (NaiveDate, Option<NaiveDate>);
     let mut spans: BTreeMap<String, (Item, Vec<Span>)> = BTreeMap::new();
     let mut online: BTreeSet<String> = BTreeSet::new();
-    for s in chain {
+    for (k, s) in chain.iter().enumerate() {
         let Some(d) = date_of(s) else { continue };
         let now: BTreeMap<&str, &Item> = s
             .entry
@@ -617,7 +617,13 @@ fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Value {
                 .or_insert_with(|| ((*i).clone(), Vec::new()));
             e.0 = (*i).clone();
             if !online.contains(*url) {
-                e.1.push((d, None));
+                // In the first entry, posted on publish_from when the chain started after it.
+                let from = i
+                    .publish_from
+                    .as_deref()
+                    .and_then(|f| NaiveDate::parse_from_str(f, "%Y-%m-%d").ok())
+                    .filter(|f| k == 0 && *f <= d);
+                e.1.push((from.unwrap_or(d), None));
             }
         }
         for url in online.iter() {
