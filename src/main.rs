@@ -70,6 +70,11 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
     },
+    /// Kiểm tra một trang đã tạo, không cần mạng: mã SHA-256 từng tệp và chuỗi lịch sử (verify a built site offline)
+    Verify {
+        /// Thư mục trang đã tạo, ví dụ public (the built site)
+        dir: PathBuf,
+    },
     /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
     Init {
         /// Thư mục sẽ tạo (directory to create)
@@ -101,6 +106,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 today: now,
+                record_history: !drafts,
             };
             let started = std::time::Instant::now();
             site::build(&opts).map(|s| {
@@ -160,6 +166,31 @@ fn main() -> ExitCode {
                 ..Default::default()
             };
             congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
+        }
+        Command::Verify { dir } => {
+            return match congkhai::verify::verify(&dir) {
+                Ok(r) => {
+                    eprintln!(
+                        "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn.",
+                        dir.display(),
+                        r.files,
+                        r.items,
+                        r.entries
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    for d in diags.iter() {
+                        eprintln!("{d}");
+                    }
+                    eprintln!(
+                        "\nKHÔNG KHỚP: trang {} đã bị thay đổi sau khi công khai ({} lỗi; lỗi đầu tiên là điểm bị sửa sớm nhất).",
+                        dir.display(),
+                        diags.error_count()
+                    );
+                    ExitCode::FAILURE
+                }
+            };
         }
         Command::Init { dir } => congkhai::init::init(&dir)
             .map_err(Diagnostics::from)

@@ -156,6 +156,56 @@ pub fn missing_fields(a: Option<&Approval>) -> Vec<&'static str> {
     m
 }
 
+/// Working days after `approved` up to and including `published`: Mondays to Fridays.
+/// Public holidays (Tết, 30/4, 2/9…) are not modelled, so around a holiday the count is
+/// higher than the legal one and the warning may fire early; it is only a warning.
+pub fn working_days_between(approved: NaiveDate, published: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    if published <= approved {
+        return 0;
+    }
+    let mut n = 0;
+    let mut d = approved;
+    while d < published {
+        d = match d.succ_opt() {
+            Some(next) => next,
+            None => break,
+        };
+        if d.weekday().number_from_monday() <= 5 {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Law 10/2022/QH15 Art. 12 (`[rules] disclosure_working_days`, default 5): information
+/// is disclosed within 5 working days of its approval. A later publication is a warning
+/// (shown by `check` and in the build summary), not an error: it is already late.
+pub fn late_publication(
+    config: &Config,
+    file: &Path,
+    approved: NaiveDate,
+    published: NaiveDate,
+) -> Option<Diagnostic> {
+    if !config.is_portal() {
+        return None;
+    }
+    let days = working_days_between(approved, published);
+    let limit = config.rules.disclosure_working_days;
+    (days > limit).then(|| {
+        Diagnostic::warning(format!(
+            "công khai ngày {} là {days} ngày làm việc sau ngày phê duyệt {}, quá thời hạn {limit} ngày làm việc",
+            crate::format::date_short(published),
+            crate::format::date_short(approved)
+        ))
+        .at(Location::file(file).with_field("approval.date"))
+        .hint(
+            "Điều 12 Luật Thực hiện dân chủ ở cơ sở 2022: công khai chậm nhất 5 ngày làm việc sau khi \
+             được phê duyệt (không tính Thứ Bảy, Chủ nhật; ngày lễ chưa được tính); hãy đăng sớm hơn lần sau",
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,5 +345,33 @@ mod tests {
             assess(&cfg, &item, d("2026-06-10"), false),
             Ok(Status::Published)
         );
+    }
+    #[test]
+    fn working_days_table() {
+        // 2026-06-05 is a Friday.
+        let cases = [
+            ("2026-06-05", "2026-06-05", 0),
+            ("2026-06-05", "2026-06-04", 0),
+            ("2026-06-05", "2026-06-06", 0), // Saturday
+            ("2026-06-05", "2026-06-07", 0), // Sunday
+            ("2026-06-05", "2026-06-08", 1), // Monday
+            ("2026-06-05", "2026-06-12", 5), // next Friday
+            ("2026-06-05", "2026-06-15", 6),
+            ("2026-06-06", "2026-06-08", 1), // approved on a Saturday
+        ];
+        for (a, p, want) in cases {
+            assert_eq!(working_days_between(d(a), d(p)), want, "{a} → {p}");
+        }
+    }
+
+    #[test]
+    fn late_publication_boundary() {
+        let cfg = portal();
+        let f = Path::new("content/a.md");
+        assert!(late_publication(&cfg, f, d("2026-06-05"), d("2026-06-12")).is_none());
+        let w = late_publication(&cfg, f, d("2026-06-05"), d("2026-06-15")).unwrap();
+        assert!(!w.is_error());
+        let (zola, _) = Config::parse("base_url = \"x\"\n").unwrap();
+        assert!(late_publication(&zola, f, d("2026-06-05"), d("2026-09-15")).is_none());
     }
 }

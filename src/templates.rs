@@ -21,6 +21,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ("__congkhai/robots.txt", include_str!("builtin/robots.txt")),
     ("__congkhai/atom.xml", include_str!("builtin/atom.xml")),
     ("__congkhai/alias.html", include_str!("builtin/alias.html")),
+    (
+        "__congkhai/expired.html",
+        include_str!("builtin/expired.html"),
+    ),
 ];
 
 /// The embedded default theme, so `init` and a site without `themes/` work anywhere.

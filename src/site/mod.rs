@@ -4,7 +4,7 @@
 //! staging directory that is swapped into place only on success, `check` gives it a
 //! sink that discards, `serve` a temporary directory.
 
-mod model;
+pub mod model;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +32,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The build date; default `SOURCE_DATE_EPOCH` or today in Asia/Ho_Chi_Minh.
     pub today: Option<NaiveDate>,
+    /// Append this publication to the history chain (`history/`) on success: `build`
+    /// only; `serve` and library callers leave it off, `--drafts` never appends.
+    pub record_history: bool,
 }
 
 impl BuildOptions {
@@ -122,6 +125,8 @@ pub struct Summary {
     pub expired: usize,
     pub embargoed: usize,
     pub warnings: Diagnostics,
+    /// The history entry a successful build appends (see `history`).
+    pub history: crate::history::Pending,
 }
 
 /// Load, validate, model and render into `sink`.
@@ -136,6 +141,7 @@ pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     phase("load + model", t);
     warnings.extend(model.warnings.clone());
     let mut summary = render::render(&mut model, sink)?;
+    warnings.extend(std::mem::take(&mut summary.warnings));
     summary.warnings = warnings.sorted();
     Ok(summary)
 }
@@ -153,6 +159,10 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
     let target = opts.output_path(&config);
     let staging = Staging::new(&target, opts.drafts)?;
     let mut summary = generate(opts, &staging)?;
+    // trust: append to history/ before the swap; on failure nothing is published.
+    if opts.record_history && !opts.drafts {
+        summary.history.write()?;
+    }
     summary.output = staging.commit(opts.drafts)?;
     Ok(summary)
 }

@@ -353,6 +353,18 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics
     if errors.has_errors() {
         return Err(errors.sorted());
     }
+    // --- trust (src/history.rs): after all rendering, the change history, the register
+    // and the manifest, which hashes every file in the staging directory.
+    let trust = if cfg.is_portal() {
+        let has = |name: &str| ctx.tera.get_template_names().any(|n| n == name);
+        let write = |path: &str, template: &str, c: &mut Context| {
+            ctx.write_page(path, template, c, template)
+        };
+        crate::history::publish(model, sink, &has, &write)?
+    } else {
+        crate::history::Outcome::default()
+    };
+    // --- end trust
     let mut summary = Summary {
         pages: model.pages.len(),
         sections: model.sections.len(),
@@ -367,6 +379,8 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics
             .filter(|p| p.status == Status::Expired)
             .count(),
         embargoed: model.embargoed,
+        warnings: trust.warnings,
+        history: trust.pending,
         ..Default::default()
     };
     summary.files = sink.dir().map_or(0, count_files);
@@ -490,8 +504,11 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
             html.as_bytes(),
         )?;
     }
-    for f in pm.attachments.iter().chain(&pm.downloads) {
-        write_file(ctx.sink, f)?;
+    // trust: a draft's files never enter downloads, even in the staff preview.
+    if pm.status != Status::DraftPreview {
+        for f in pm.attachments.iter().chain(&pm.downloads) {
+            write_file(ctx.sink, f)?;
+        }
     }
     for (rel, src) in &pm.assets {
         ctx.sink.copy(rel, src)?;

@@ -1,0 +1,797 @@
+//! The verifiable history: an append-only hash chain of publications in `history/`, the
+//! "Lịch sử thay đổi" page and the quarterly register "Danh mục thông tin đã công khai".
+//!
+//! Each entry `history/NNNN-YYYY-MM-DD.json` holds the items of one publication (the
+//! manifest's `items`), their hash, and the SHA-256 of the previous entry's bytes (`prev`).
+//! A build appends an entry only when the items changed, so a rebuild of the same input
+//! adds nothing and is byte-identical. Tables with a key column are kept, after privacy
+//! filtering (exactly the published CSV), in `history/data/<sha256>.csv` so the history
+//! page can show rows added, removed and changed. Those copies are never published: once
+//! a table is withdrawn, its rows leave the site.
+//!
+//! A broken chain (an entry edited, removed, renamed, a data copy changed) stops every
+//! build with a message naming the entry; the chain is never restarted silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::manifest::{self, ChainRef, Item, Manifest};
+use crate::site::Model;
+use crate::site::model::{FileSource, sha256_hex};
+
+pub const ENTRY_FORMAT: &str = "congkhai-history/1";
+/// Where the site publishes its copy of the chain.
+pub const SITE_CHAIN_DIR: &str = "cong-khai/lich-su/chuoi";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub format: String,
+    pub seq: u32,
+    pub date: String,
+    /// SHA-256 of the previous entry file's bytes; none for the first entry.
+    pub prev: Option<String>,
+    pub items_sha256: String,
+    pub items: Vec<Item>,
+}
+
+/// One entry as read from disk (or about to be written).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub entry: Entry,
+}
+
+impl Stored {
+    pub fn sha256(&self) -> String {
+        sha256_hex(&self.bytes)
+    }
+}
+
+/// What a successful `build` appends to `history/` (nothing for a preview or a rebuild).
+#[derive(Debug, Clone, Default)]
+pub struct Pending {
+    pub dir: PathBuf,
+    pub entry: Option<(String, Vec<u8>)>,
+    /// Content-addressed copies of keyed tables: (sha256, bytes).
+    pub data: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+}
+
+impl Pending {
+    /// Write the new entry (data copies first, so an entry never points at nothing).
+    pub fn write(&self) -> Result<(), Diagnostic> {
+        let Some((name, bytes)) = &self.entry else {
+            return Ok(());
+        };
+        let io = |p: &Path, e: std::io::Error| {
+            Diagnostic::error(format!("không ghi được lịch sử công khai: {e}"))
+                .in_file(p)
+                .hint("kiểm tra quyền ghi vào thư mục history/")
+        };
+        let data_dir = self.dir.join("data");
+        for (sha, b) in &self.data {
+            let p = data_dir.join(format!("{sha}.csv"));
+            if !p.exists() {
+                std::fs::create_dir_all(&data_dir).map_err(|e| io(&data_dir, e))?;
+                std::fs::write(&p, b.as_slice()).map_err(|e| io(&p, e))?;
+            }
+        }
+        std::fs::create_dir_all(&self.dir).map_err(|e| io(&self.dir, e))?;
+        let p = self.dir.join(name);
+        std::fs::write(&p, bytes).map_err(|e| io(&p, e))
+    }
+}
+
+/// What the trust hook hands back to the build.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub pending: Pending,
+    pub warnings: Diagnostics,
+}
+
+fn entry_name(seq: u32, date: &str) -> String {
+    format!("{seq:04}-{date}.json")
+}
+
+/// The history directory of a site.
+pub fn history_dir(model: &Model) -> PathBuf {
+    let rel = model
+        .config
+        .build
+        .history_dir
+        .clone()
+        .unwrap_or_else(|| "history".into());
+    model.root.join(rel)
+}
+
+/// Read the entry files of a chain directory, sorted by name.
+pub fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    let rd = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(format!("không đọc được thư mục lịch sử: {e}")).in_file(dir)
+    })?;
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_file() && name.ends_with(".json") {
+            let bytes = std::fs::read(e.path()).map_err(|err| {
+                Diagnostic::error(format!("không đọc được mục lịch sử: {err}")).in_file(e.path())
+            })?;
+            out.push((name, bytes));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Check a chain from its first entry: names, numbering, dates, each entry's own items
+/// hash and each `prev` link. The first problem names the entry that breaks the chain.
+pub fn validate(dir: &Path, files: Vec<(String, Vec<u8>)>) -> Result<Vec<Stored>, Diagnostic> {
+    let mut chain: Vec<Stored> = Vec::new();
+    let fix = "lịch sử công khai chỉ được ghi thêm, không được sửa: lấy lại thư mục history/ \
+               từ kho lưu trữ (git checkout -- history/ hoặc bản sao lưu); không xóa để làm lại từ đầu";
+    for (i, (name, bytes)) in files.into_iter().enumerate() {
+        let file = dir.join(&name);
+        let at = |msg: String| Diagnostic::error(msg).in_file(&file).hint(fix);
+        let expected_seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let entry: Entry = serde_json::from_slice(&bytes)
+            .map_err(|e| at(format!("mục lịch sử {name} bị hỏng, không đọc được: {e}")))?;
+        if entry.format != ENTRY_FORMAT {
+            return Err(at(format!(
+                "mục lịch sử {name} có định dạng lạ \u{201c}{}\u{201d}",
+                entry.format
+            )));
+        }
+        if entry.seq != expected_seq || name != entry_name(entry.seq, &entry.date) {
+            return Err(at(format!(
+                "mục lịch sử {name} sai thứ tự: đáng lẽ là mục số {expected_seq} (tên {}…); có mục bị xóa, đổi tên hoặc chèn thêm",
+                entry_name(expected_seq, "")
+                    .trim_end_matches(".json")
+                    .trim_end_matches('-')
+            )));
+        }
+        let date = NaiveDate::parse_from_str(&entry.date, "%Y-%m-%d")
+            .map_err(|_| at(format!("mục lịch sử {name} có ngày sai: {}", entry.date)))?;
+        if manifest::items_sha256(&entry.items) != entry.items_sha256 {
+            return Err(at(format!(
+                "mục lịch sử {name} đã bị sửa tay: danh sách nội dung không khớp mã items_sha256 ghi trong chính nó"
+            )));
+        }
+        let want_prev = chain.last().map(Stored::sha256);
+        if entry.prev != want_prev {
+            let prev_name = chain.last().map(|s| s.name.clone()).unwrap_or_default();
+            return Err(at(match want_prev {
+                None => format!(
+                    "mục lịch sử đầu tiên {name} lại trỏ tới một mục trước nó; chuỗi đã bị cắt"
+                ),
+                Some(_) => format!(
+                    "chuỗi lịch sử bị đứt tại {name}: mã \u{201c}prev\u{201d} không khớp mục trước {prev_name} (mục {prev_name} đã bị sửa, hoặc {name} bị ghi lại)"
+                ),
+            }));
+        }
+        if let Some(last) = chain.last()
+            && last.entry.date.as_str() > entry.date.as_str()
+        {
+            return Err(at(format!(
+                "mục lịch sử {name} ghi ngày {} trước ngày của mục trước ({})",
+                crate::format::date_short(date),
+                last.entry.date
+            )));
+        }
+        chain.push(Stored { name, bytes, entry });
+    }
+    Ok(chain)
+}
+
+/// Data copies a chain refers to must be there, unchanged.
+fn check_data(dir: &Path, chain: &[Stored]) -> Result<(), Diagnostic> {
+    for s in chain {
+        for it in s.entry.items.iter().filter(|i| keyed(i)) {
+            let Some(sha) = &it.sha256 else { continue };
+            let p = dir.join("data").join(format!("{sha}.csv"));
+            let ok = std::fs::read(&p).map(|b| sha256_hex(&b) == *sha);
+            match ok {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(Diagnostic::error(format!(
+                        "bản lưu dữ liệu {} (mục lịch sử {}) đã bị sửa: mã SHA-256 không còn khớp tên tệp",
+                        p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                        s.name
+                    ))
+                    .in_file(&p)
+                    .hint("lấy lại tệp từ kho lưu trữ (git checkout -- history/data/)"));
+                }
+                Err(_) => {
+                    return Err(Diagnostic::error(format!(
+                        "mục lịch sử {} trỏ tới bản lưu dữ liệu {sha}.csv nhưng tệp không còn",
+                        s.name
+                    ))
+                    .in_file(dir.join(&s.name))
+                    .hint("lấy lại thư mục history/data/ từ kho lưu trữ (git checkout -- history/data/)"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn keyed(i: &Item) -> bool {
+    i.kind == "download" && i.key_column.is_some() && i.is_published() && i.url.ends_with(".csv")
+}
+
+/// The trust hook: run after every page is rendered. Validates the chain, decides the
+/// new entry, renders the history and register pages, then hashes the output and writes
+/// the manifest. `write_page(path, template, ctx)` renders a page with the site theme.
+pub fn publish(
+    model: &Model,
+    sink: &dyn crate::site::Sink,
+    has_template: &dyn Fn(&str) -> bool,
+    write_page: &dyn Fn(&str, &str, &mut tera::Context) -> Result<(), Diagnostic>,
+) -> Result<Outcome, Diagnostics> {
+    let dir = history_dir(model);
+    let mut chain = validate(&dir, read_dir(&dir)?)?;
+    check_data(&dir, &chain)?;
+    let items = manifest::items(model)?;
+    let items_sha = manifest::items_sha256(&items);
+    let today = model.today.format("%Y-%m-%d").to_string();
+
+    let mut pending = Pending {
+        dir: dir.clone(),
+        ..Default::default()
+    };
+    let changed = chain
+        .last()
+        .is_none_or(|s| s.entry.items_sha256 != items_sha);
+    if changed && !model.preview {
+        if let Some(last) = chain.last()
+            && last.entry.date > today
+        {
+            return Err(Diagnostic::error(format!(
+                "ngày tạo trang {} trước ngày của lần công khai gần nhất trong lịch sử ({})",
+                crate::format::date_short(model.today),
+                last.name
+            ))
+            .in_file(dir.join(&last.name))
+            .hint("lịch sử chỉ ghi tiếp về sau: dùng --now bằng hoặc sau ngày đó")
+            .into());
+        }
+        let seq = u32::try_from(chain.len() + 1).unwrap_or(u32::MAX);
+        let entry = Entry {
+            format: ENTRY_FORMAT.into(),
+            seq,
+            date: today.clone(),
+            prev: chain.last().map(Stored::sha256),
+            items_sha256: items_sha.clone(),
+            items: items.clone(),
+        };
+        let name = entry_name(seq, &today);
+        let bytes = manifest::to_bytes(&entry);
+        pending.entry = Some((name.clone(), bytes.clone()));
+        for pm in &model.pages {
+            for f in &pm.downloads {
+                if let (Some(_), FileSource::Bytes(b)) = (&f.key_column, &f.source)
+                    && f.out_rel.ends_with(".csv")
+                {
+                    pending.data.push((f.sha256.clone(), b.clone()));
+                }
+            }
+        }
+        chain.push(Stored { name, bytes, entry });
+    }
+
+    // Keyed tables of this build, for diffs not yet in history/data.
+    let mut fresh: BTreeMap<String, std::sync::Arc<Vec<u8>>> = BTreeMap::new();
+    for (sha, b) in &pending.data {
+        fresh.insert(sha.clone(), b.clone());
+    }
+
+    let mut warnings = Diagnostics::new();
+    late_warnings(model, &chain, &mut warnings);
+
+    for s in &chain {
+        sink.write(&format!("{SITE_CHAIN_DIR}/{}", s.name), &s.bytes)?;
+    }
+    let history = history_value(model, &dir, &chain, &fresh);
+    if has_template("cong-khai/lich-su.html") {
+        let mut c = tera::Context::new();
+        c.insert("history", &history);
+        write_page("/cong-khai/lich-su/", "cong-khai/lich-su.html", &mut c)?;
+    }
+    if has_template("cong-khai/danh-muc.html") {
+        let mut c = tera::Context::new();
+        c.insert("register", &register_value(model, &chain));
+        write_page("/cong-khai/danh-muc/", "cong-khai/danh-muc.html", &mut c)?;
+    }
+
+    // The manifest goes last: it hashes every other file.
+    let files = match sink.dir() {
+        Some(d) => manifest::hash_files(d)?,
+        None => BTreeMap::new(),
+    };
+    let head = chain.last();
+    let m = Manifest {
+        format: manifest::FORMAT.into(),
+        site: model.config.base().to_string(),
+        publisher: model
+            .config
+            .ward
+            .as_ref()
+            .map(|w| w.name.clone())
+            .unwrap_or_default(),
+        build_date: today,
+        preview: model.preview,
+        chain: head.map(|h| ChainRef {
+            entries: h.entry.seq,
+            head: format!("/{SITE_CHAIN_DIR}/{}", h.name),
+            head_sha256: h.sha256(),
+            prev_sha256: h.entry.prev.clone(),
+        }),
+        items_sha256: items_sha,
+        items,
+        files,
+    };
+    sink.write(manifest::MANIFEST_PATH, &manifest::to_bytes(&m))?;
+    Ok(Outcome { pending, warnings })
+}
+
+/// Art. 12 warning for each published page: publication date (publish_from, else the
+/// page date, else the first time the chain shows it) vs approval date.
+fn late_warnings(model: &Model, chain: &[Stored], out: &mut Diagnostics) {
+    let first_seen = first_published(chain);
+    for pm in &model.pages {
+        if pm.status != crate::publication::Status::Published {
+            continue;
+        }
+        let Some(approved) = pm.approval.as_ref().and_then(|a| a.date) else {
+            continue;
+        };
+        let p = &pm.page;
+        let published =
+            p.fm.publish_from
+                .or_else(|| {
+                    p.date.as_deref().and_then(|d| {
+                        NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok()
+                    })
+                })
+                .or_else(|| first_seen.get(&p.path).copied())
+                .unwrap_or(model.today);
+        if let Some(w) =
+            crate::publication::late_publication(&model.config, &p.file, approved, published)
+        {
+            out.push(w);
+        }
+    }
+}
+
+fn date_of(s: &Stored) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&s.entry.date, "%Y-%m-%d").ok()
+}
+
+fn first_published(chain: &[Stored]) -> BTreeMap<String, NaiveDate> {
+    let mut m = BTreeMap::new();
+    for s in chain {
+        let Some(d) = date_of(s) else { continue };
+        for it in s.entry.items.iter().filter(|i| i.is_published()) {
+            m.entry(it.url.clone()).or_insert(d);
+        }
+    }
+    m
+}
+
+fn kind_label(i: &Item) -> &'static str {
+    match i.kind.as_str() {
+        "download" => "Tệp dữ liệu",
+        "attachment" => "Tệp đính kèm",
+        "subpage" => "Trang chi tiết",
+        _ => "Trang",
+    }
+}
+
+fn item_view(model: &Model, i: &Item, live: bool) -> serde_json::Value {
+    json!({
+        "title": i.title,
+        "url": i.url,
+        "permalink": live.then(|| model.config.permalink(&i.url)),
+        "kind": i.kind,
+        "kind_label": kind_label(i),
+        "sha256": i.sha256,
+        "decision": i.approval.as_ref().map(|a| a.decision.clone()),
+    })
+}
+
+/// Each publication, newest first: items added, withdrawn, changed, and row diffs.
+fn history_value(
+    model: &Model,
+    dir: &Path,
+    chain: &[Stored],
+    fresh: &BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+) -> serde_json::Value {
+    let live: BTreeSet<String> = chain
+        .last()
+        .map(|s| {
+            s.entry
+                .items
+                .iter()
+                .filter(|i| i.is_published())
+                .map(|i| i.url.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let load = |sha: &str| -> Option<Vec<u8>> {
+        fresh
+            .get(sha)
+            .map(|b| b.to_vec())
+            .or_else(|| std::fs::read(dir.join("data").join(format!("{sha}.csv"))).ok())
+    };
+    let empty: Vec<Item> = Vec::new();
+    let mut entries = Vec::new();
+    for (k, s) in chain.iter().enumerate() {
+        let old = if k == 0 {
+            &empty
+        } else {
+            &chain[k - 1].entry.items
+        };
+        let old: BTreeMap<&str, &Item> = old
+            .iter()
+            .filter(|i| i.is_published())
+            .map(|i| (i.url.as_str(), i))
+            .collect();
+        let new: BTreeMap<&str, &Item> = s
+            .entry
+            .items
+            .iter()
+            .filter(|i| i.is_published())
+            .map(|i| (i.url.as_str(), i))
+            .collect();
+        let mut added = Vec::new();
+        let mut withdrawn = Vec::new();
+        let mut changed = Vec::new();
+        for (url, i) in &new {
+            match old.get(url) {
+                None => added.push(item_view(model, i, live.contains(*url))),
+                Some(o) if o != i => {
+                    let mut v = item_view(model, i, live.contains(*url));
+                    let mut what = Vec::new();
+                    if o.sha256 != i.sha256 {
+                        what.push("nội dung");
+                    }
+                    if o.title != i.title {
+                        what.push("tiêu đề");
+                    }
+                    if o.approval != i.approval {
+                        what.push("thông tin phê duyệt");
+                    }
+                    if o.publish_from != i.publish_from || o.publish_until != i.publish_until {
+                        what.push("thời hạn công khai");
+                    }
+                    v["what"] = json!(what.join(", "));
+                    // Row diffs only while the table is still published.
+                    if keyed(i)
+                        && keyed(o)
+                        && live.contains(*url)
+                        && let (Some(a), Some(b)) = (
+                            o.sha256.as_deref().and_then(load),
+                            i.sha256.as_deref().and_then(load),
+                        )
+                        && let (Some(key), false) = (&i.key_column, o.sha256 == i.sha256)
+                    {
+                        v["rows"] = table_diff(&a, &b, key);
+                    }
+                    changed.push(v);
+                }
+                Some(_) => {}
+            }
+        }
+        for (url, i) in &old {
+            if !new.contains_key(url) {
+                withdrawn.push(item_view(model, i, false));
+            }
+        }
+        entries.push(json!({
+            "seq": s.entry.seq,
+            "date": s.entry.date,
+            "name": s.name,
+            "url": model.config.permalink(&format!("/{SITE_CHAIN_DIR}/{}", s.name)),
+            "sha256": s.sha256(),
+            "prev": s.entry.prev,
+            "added": added,
+            "withdrawn": withdrawn,
+            "changed": changed,
+        }));
+    }
+    entries.reverse();
+    json!({
+        "entries": entries,
+        "manifest_url": model.config.permalink(&format!("/{}", manifest::MANIFEST_PATH)),
+        "verify_url": model.config.permalink("/cong-khai/kiem-tra/"),
+        "preview": model.preview,
+    })
+}
+
+type Rows = (Vec<String>, BTreeMap<String, Vec<String>>);
+
+fn read_rows(bytes: &[u8], key: &str) -> Option<(usize, Rows)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers: Vec<String> = r.headers().ok()?.iter().map(str::to_string).collect();
+    let ki = headers.iter().position(|h| h == key)?;
+    let mut rows = BTreeMap::new();
+    for rec in r.records().flatten() {
+        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        if let Some(k) = cells.get(ki) {
+            rows.insert(k.clone(), cells);
+        }
+    }
+    Some((ki, (headers, rows)))
+}
+
+/// Rows added, removed and changed (cells old → new) between two CSVs, by key column.
+pub fn table_diff(old: &[u8], new: &[u8], key: &str) -> serde_json::Value {
+    let (Some((_, (oh, orows))), Some((_, (nh, nrows)))) =
+        (read_rows(old, key), read_rows(new, key))
+    else {
+        return serde_json::Value::Null;
+    };
+    let row = |h: &[String], cells: &[String]| -> Vec<serde_json::Value> {
+        h.iter()
+            .zip(cells)
+            .map(|(c, v)| json!({"column": c, "value": v}))
+            .collect()
+    };
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    let mut changed = Vec::new();
+    for (k, cells) in &nrows {
+        match orows.get(k) {
+            None => added.push(json!({"key": k, "cells": row(&nh, cells)})),
+            Some(oc) => {
+                let mut diffs = Vec::new();
+                for (ci, col) in nh.iter().enumerate() {
+                    let nv = cells.get(ci).map(String::as_str).unwrap_or("");
+                    let ov = oh
+                        .iter()
+                        .position(|h| h == col)
+                        .and_then(|oi| oc.get(oi))
+                        .map(String::as_str)
+                        .unwrap_or("");
+                    if nv != ov {
+                        diffs.push(json!({"column": col, "old": ov, "new": nv}));
+                    }
+                }
+                if !diffs.is_empty() {
+                    changed.push(json!({"key": k, "cells": diffs}));
+                }
+            }
+        }
+    }
+    for (k, cells) in &orows {
+        if !nrows.contains_key(k) {
+            removed.push(json!({"key": k, "cells": row(&oh, cells)}));
+        }
+    }
+    json!({"key_column": key, "added": added, "removed": removed, "changed": changed})
+}
+
+fn quarter(d: NaiveDate) -> (i32, u32) {
+    (d.year(), (d.month() - 1) / 3 + 1)
+}
+
+fn quarter_bounds(y: i32, q: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let start = NaiveDate::from_ymd_opt(y, (q - 1) * 3 + 1, 1)?;
+    let next = if q == 4 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(y, q * 3 + 1, 1)?
+    };
+    Some((start, next.pred_opt()?))
+}
+
+const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
+
+/// Art. 13 register, per quarter (newest first): every page and attachment online at
+/// some time in the quarter, with the dates it was posted and withdrawn (from the chain).
+fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Value {
+    // url → (latest item, intervals [(posted, withdrawn)])
+    type Span = (NaiveDate, Option<NaiveDate>);
+    let mut spans: BTreeMap<String, (Item, Vec<Span>)> = BTreeMap::new();
+    let mut online: BTreeSet<String> = BTreeSet::new();
+    for (k, s) in chain.iter().enumerate() {
+        let Some(d) = date_of(s) else { continue };
+        let now: BTreeMap<&str, &Item> = s
+            .entry
+            .items
+            .iter()
+            .filter(|i| i.is_published() && matches!(i.kind.as_str(), "page" | "attachment"))
+            .map(|i| (i.url.as_str(), i))
+            .collect();
+        for (url, i) in &now {
+            let e = spans
+                .entry((*url).to_string())
+                .or_insert_with(|| ((*i).clone(), Vec::new()));
+            e.0 = (*i).clone();
+            if !online.contains(*url) {
+                // In the first entry, posted on publish_from when the chain started after it.
+                let from = i
+                    .publish_from
+                    .as_deref()
+                    .and_then(|f| NaiveDate::parse_from_str(f, "%Y-%m-%d").ok())
+                    .filter(|f| k == 0 && *f <= d);
+                e.1.push((from.unwrap_or(d), None));
+            }
+        }
+        for url in online.iter() {
+            if !now.contains_key(url.as_str())
+                && let Some((_, v)) = spans.get_mut(url)
+                && let Some(last) = v.last_mut()
+            {
+                last.1 = Some(d);
+            }
+        }
+        online = now.keys().map(|u| (*u).to_string()).collect();
+    }
+    let Some(first) = chain.first().and_then(date_of) else {
+        return json!({"quarters": []});
+    };
+    let end = model
+        .today
+        .max(chain.last().and_then(date_of).unwrap_or(first));
+    let mut quarters = Vec::new();
+    let (mut y, mut q) = quarter(first);
+    while (y, q) <= quarter(end) {
+        if let Some((qs, qe)) = quarter_bounds(y, q) {
+            let mut rows = Vec::new();
+            for (url, (item, v)) in &spans {
+                for (posted, withdrawn) in v {
+                    if *posted <= qe && withdrawn.is_none_or(|w| w >= qs) {
+                        rows.push(json!({
+                            "title": item.title,
+                            "url": url,
+                            "permalink": online.contains(url).then(|| model.config.permalink(url)),
+                            "kind_label": kind_label(item),
+                            "form": "Trang thông tin điện tử",
+                            "decision": item.approval.as_ref().map(|a| a.decision.clone()),
+                            "posted": posted.format("%Y-%m-%d").to_string(),
+                            "withdrawn": withdrawn.map(|w| w.format("%Y-%m-%d").to_string()),
+                        }));
+                    }
+                }
+            }
+            rows.sort_by(|a, b| {
+                a["posted"]
+                    .as_str()
+                    .cmp(&b["posted"].as_str())
+                    .then_with(|| a["url"].as_str().cmp(&b["url"].as_str()))
+            });
+            quarters.push(json!({
+                "label": format!("Quý {} năm {y}", ROMAN[(q - 1) as usize]),
+                "id": format!("quy-{q}-{y}"),
+                "start": qs.format("%Y-%m-%d").to_string(),
+                "end": qe.format("%Y-%m-%d").to_string(),
+                "items": rows,
+            }));
+        }
+        (y, q) = if q == 4 { (y + 1, 1) } else { (y, q + 1) };
+    }
+    quarters.reverse();
+    json!({"quarters": quarters})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(url: &str, sha: &str) -> Item {
+        Item {
+            url: url.into(),
+            kind: "page".into(),
+            record_kind: None,
+            title: "T".into(),
+            status: "published".into(),
+            approval: None,
+            publish_from: None,
+            publish_until: None,
+            sha256: Some(sha.into()),
+            key_column: None,
+            parent: None,
+        }
+    }
+
+    fn chain_files(n: usize) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+        for i in 0..n {
+            let items = vec![item("/a/", &format!("{i}"))];
+            let e = Entry {
+                format: ENTRY_FORMAT.into(),
+                seq: (i + 1) as u32,
+                date: format!("2026-06-{:02}", i + 1),
+                prev: out.last().map(|(_, b)| sha256_hex(b)),
+                items_sha256: manifest::items_sha256(&items),
+                items,
+            };
+            out.push((entry_name(e.seq, &e.date), manifest::to_bytes(&e)));
+        }
+        out
+    }
+
+    #[test]
+    fn valid_chain_passes() {
+        let c = validate(Path::new("history"), chain_files(3)).unwrap();
+        assert_eq!(c.len(), 3);
+    }
+
+    #[test]
+    fn tampering_is_named() {
+        let d = Path::new("history");
+        // (mutation, entry that must be named)
+        type Mutation = fn(&mut Vec<(String, Vec<u8>)>);
+        let cases: Vec<(Mutation, &str)> = vec![
+            // Edit a title in entry 2 and fix its own items hash: entry 3 breaks.
+            (
+                |f| {
+                    let mut e: Entry = serde_json::from_slice(&f[1].1).unwrap();
+                    e.items[0].title = "X".into();
+                    e.items_sha256 = manifest::items_sha256(&e.items);
+                    f[1].1 = manifest::to_bytes(&e);
+                },
+                "0003-2026-06-03.json",
+            ),
+            // Edit an item without fixing the hash: entry 2 names itself.
+            (
+                |f| {
+                    let s = String::from_utf8(f[1].1.clone())
+                        .unwrap()
+                        .replace("\"T\"", "\"U\"");
+                    f[1].1 = s.into_bytes();
+                },
+                "0002-2026-06-02.json",
+            ),
+            // Remove entry 2.
+            (
+                |f| {
+                    f.remove(1);
+                },
+                "0003-2026-06-03.json",
+            ),
+            // Garbage.
+            (|f| f[0].1 = b"{not json".to_vec(), "0001-2026-06-01.json"),
+        ];
+        for (mutate, name) in cases {
+            let mut f = chain_files(3);
+            mutate(&mut f);
+            let err = validate(d, f).unwrap_err().to_string();
+            assert!(err.contains(name), "{name}: {err}");
+        }
+    }
+
+    #[test]
+    fn table_diff_rows_and_cells() {
+        let old = "\u{feff}ma,ho_ten,so_tien\n1,Nguyễn Văn A,100\n2,Lê Thị B,200\n3,Trần C,300\n";
+        let new = "ma,ho_ten,so_tien\n1,Nguyễn Văn A,100\n3,Trần C,350\n4,Phạm D,400\n";
+        let d = table_diff(old.as_bytes(), new.as_bytes(), "ma");
+        assert_eq!(d["added"][0]["key"], "4");
+        assert_eq!(d["removed"][0]["key"], "2");
+        assert_eq!(d["removed"].as_array().unwrap().len(), 1);
+        assert_eq!(d["changed"][0]["key"], "3");
+        assert_eq!(d["changed"][0]["cells"][0]["old"], "300");
+        assert_eq!(d["changed"][0]["cells"][0]["new"], "350");
+        assert!(table_diff(old.as_bytes(), new.as_bytes(), "khong_co").is_null());
+    }
+
+    #[test]
+    fn quarters() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(quarter(d("2026-03-31")), (2026, 1));
+        assert_eq!(quarter(d("2026-04-01")), (2026, 2));
+        assert_eq!(
+            quarter_bounds(2026, 4),
+            Some((d("2026-10-01"), d("2026-12-31")))
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! The manifest `/cong-khai/manifest.json`: what this build published, and the SHA-256
+//! of every output file.
+//!
+//! `items` lists each published item (page, subpage, download, attachment) and each
+//! withdrawn one (its URL now shows the expiry notice) with its approval, window and the
+//! SHA-256 of what was published: the page's source file, a subpage's data, each data
+//! file after privacy filtering, each attachment. The same `items` are stored in the
+//! history chain (`history/`), so the chain commits to the content of every publication.
+//! `files` maps every output file to its size and SHA-256, for `congkhai verify`.
+//!
+//! No wall-clock time: the only date is the build date, an input.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, display_path};
+use crate::publication::Status;
+use crate::site::Model;
+use crate::site::model::{FileInfo, sha256_hex};
+
+/// Site-relative path of the manifest.
+pub const MANIFEST_PATH: &str = "cong-khai/manifest.json";
+pub const FORMAT: &str = "congkhai-manifest/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRec {
+    pub by: String,
+    pub role: String,
+    pub decision: String,
+    pub date: Option<String>,
+}
+
+/// One published (or withdrawn) item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// Site path (`/van-ban/ke-hoach/`, `/du-lieu/ho-ngheo/danh-sach.csv`).
+    pub url: String,
+    /// "page", "subpage", "download" or "attachment".
+    pub kind: String,
+    /// The record kind of the page it belongs to (`document`…), if any.
+    #[serde(default)]
+    pub record_kind: Option<String>,
+    pub title: String,
+    /// "published" or "expired".
+    pub status: String,
+    #[serde(default)]
+    pub approval: Option<ApprovalRec>,
+    #[serde(default)]
+    pub publish_from: Option<String>,
+    #[serde(default)]
+    pub publish_until: Option<String>,
+    /// SHA-256 of what was published (none for a withdrawn item).
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// For tables: the key column, so the history can diff rows.
+    #[serde(default)]
+    pub key_column: Option<String>,
+    /// The page a subpage, download or attachment belongs to.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+impl Item {
+    pub fn is_published(&self) -> bool {
+        self.status == "published"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileHash {
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Where this manifest sits in the history chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainRef {
+    /// Number of entries; the last one describes this publication.
+    pub entries: u32,
+    /// Site path of the last entry (`/cong-khai/lich-su/chuoi/0003-2026-11-23.json`).
+    pub head: String,
+    /// SHA-256 of the last entry's bytes; each entry holds the hash of the one before.
+    pub head_sha256: String,
+    /// SHA-256 of the previous entry (the previous publication), if any.
+    pub prev_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub site: String,
+    pub publisher: String,
+    /// The build date (an input, never the clock).
+    pub build_date: String,
+    /// A staff draft preview: not a publication, not in the chain.
+    pub preview: bool,
+    pub chain: Option<ChainRef>,
+    /// SHA-256 of `items` as compact JSON; equal to the chain head's `items_sha256`.
+    pub items_sha256: String,
+    pub items: Vec<Item>,
+    /// Every output file except the manifest itself.
+    pub files: BTreeMap<String, FileHash>,
+}
+
+pub fn items_sha256(items: &[Item]) -> String {
+    sha256_hex(&serde_json::to_vec(items).unwrap_or_default())
+}
+
+fn iso(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The items of this publication, from the model: published and withdrawn pages with
+/// their subpages, downloads and attachments. Drafts never appear.
+pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
+    let mut out = Vec::new();
+    for pm in &model.pages {
+        let status = match pm.status {
+            Status::Published => "published",
+            Status::Expired => "expired",
+            Status::DraftPreview | Status::Embargoed => continue,
+        };
+        let p = &pm.page;
+        let approval = pm.approval.as_ref().map(|a| ApprovalRec {
+            by: a.by.clone(),
+            role: a.role.clone(),
+            decision: a.decision.clone(),
+            date: iso(a.date),
+        });
+        let base = Item {
+            url: p.path.clone(),
+            kind: "page".into(),
+            record_kind: pm.kind.map(str::to_string),
+            title: p.fm.title.clone().unwrap_or_default(),
+            status: status.into(),
+            approval,
+            publish_from: iso(p.fm.publish_from),
+            publish_until: iso(p.fm.publish_until),
+            sha256: None,
+            key_column: None,
+            parent: None,
+        };
+        if pm.status == Status::Expired {
+            out.push(base);
+            continue;
+        }
+        let source = model.root.join(&p.file);
+        let bytes = std::fs::read(&source).map_err(|e| {
+            Diagnostic::error(format!(
+                "không đọc được {} để tính mã SHA-256: {e}",
+                display_path(&p.file)
+            ))
+        })?;
+        out.push(Item {
+            sha256: Some(sha256_hex(&bytes)),
+            ..base.clone()
+        });
+        let child = |kind: &str, f: &FileInfo| Item {
+            url: format!("/{}", f.out_rel),
+            kind: kind.into(),
+            title: f.title.clone(),
+            sha256: Some(f.sha256.clone()),
+            key_column: f.key_column.clone(),
+            parent: Some(p.path.clone()),
+            ..base.clone()
+        };
+        for f in &pm.downloads {
+            out.push(child("download", f));
+        }
+        for f in &pm.attachments {
+            out.push(child("attachment", f));
+        }
+        if let Some(r) = &pm.record {
+            for sp in &r.subpages {
+                let data = serde_json::to_vec(&sp.record).unwrap_or_default();
+                out.push(Item {
+                    url: sp.path.clone(),
+                    kind: "subpage".into(),
+                    title: sp.title.clone(),
+                    sha256: Some(sha256_hex(&data)),
+                    parent: Some(p.path.clone()),
+                    ..base.clone()
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.kind.cmp(&b.kind)));
+    Ok(out)
+}
+
+/// Size and SHA-256 of every file under `dir` (sorted), except the manifest.
+pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
+    let mut files = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.map_err(|e| Diagnostic::error(format!("không đọc được thư mục đầu ra: {e}")))?;
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == MANIFEST_PATH || rel == crate::output::PREVIEW_MARKER {
+            continue;
+        }
+        let bytes = std::fs::read(e.path()).map_err(|err| {
+            Diagnostic::error(format!("không đọc được tệp {rel} để tính mã: {err}"))
+        })?;
+        files.insert(
+            rel,
+            FileHash {
+                size: bytes.len() as u64,
+                sha256: sha256_hex(&bytes),
+            },
+        );
+    }
+    Ok(files)
+}
+
+/// Pretty JSON with a final newline; field order is fixed, maps are sorted.
+pub fn to_bytes<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
