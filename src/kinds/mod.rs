@@ -7,7 +7,10 @@
 //! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
 //! new file here plus one line in [`registry`].
 
+pub mod beneficiary_list;
 pub mod document;
+pub mod donations;
+pub mod programme;
 
 use std::path::Path;
 
@@ -144,7 +147,12 @@ pub trait RecordKind: Send + Sync {
 
 /// Every kind congkhai knows. One line per kind.
 pub fn registry() -> Vec<Box<dyn RecordKind>> {
-    vec![Box::new(document::Document)]
+    vec![
+        Box::new(document::Document),
+        Box::new(programme::Programme),
+        Box::new(beneficiary_list::BeneficiaryList),
+        Box::new(donations::Donations),
+    ]
 }
 
 pub fn find<'a>(kinds: &'a [Box<dyn RecordKind>], name: &str) -> Option<&'a dyn RecordKind> {
