@@ -35,7 +35,7 @@ pub const GIVEN_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("date", &["ngày", "ngày hỗ trợ", "ngày trao"]),
     FieldSpec::required(
         "recipient",
-        &["người nhận", "hộ nhận", "hộ được hỗ trợ", "đối tượng", "nơi nhận", "người/hộ nhận"],
+        &["người nhận", "hộ nhận", "hộ được hỗ trợ", "hộ, hoạt động được hỗ trợ", "đối tượng", "nơi nhận", "người/hộ nhận"],
     ),
     FieldSpec::required("group", &["tổ dân phố", "tdp", "tổ"]),
     FieldSpec::required("form", &["hình thức hỗ trợ", "hình thức", "loại hỗ trợ"]),
