@@ -168,7 +168,10 @@ fn allowed(raw: &str, allow: &[String]) -> bool {
 /// Valid thousands grouping with one kind of separator (`.`, `,` or space) and a first
 /// group not starting with 0: an amount of money, not an ID (CCCD numbers start with 0).
 fn is_thousands(run: &str) -> bool {
-    let seps: Vec<char> = run.chars().filter(|c| matches!(c, '.' | ',' | ' ')).collect();
+    let seps: Vec<char> = run
+        .chars()
+        .filter(|c| matches!(c, '.' | ',' | ' '))
+        .collect();
     let Some(&first) = seps.first() else {
         return false;
     };

@@ -35,8 +35,13 @@ mod tests {
 
     #[test]
     fn svg_is_inline_and_labelled() {
-        let s = qr_svg("https://phuong.example.vn/ho-tro/danh-sach/", "Mã QR \"trang\" <x>");
-        assert!(s.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"Mã QR &quot;trang&quot; &lt;x&gt;\""));
+        let s = qr_svg(
+            "https://phuong.example.vn/ho-tro/danh-sach/",
+            "Mã QR \"trang\" <x>",
+        );
+        assert!(s.starts_with(
+            "<svg class=\"qr\" role=\"img\" aria-label=\"Mã QR &quot;trang&quot; &lt;x&gt;\""
+        ));
         assert!(!s.contains("<?xml"));
         assert!(s.contains("<path d=\""));
         assert!(s.ends_with("</svg>"));

@@ -22,7 +22,10 @@ fn all_output_text(site: &Site) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Replace the list page's `[record]` line `key = …`.
@@ -48,7 +51,10 @@ fn list_totals_downloads_and_privacy() {
 
     // Totals by group: counts and amounts from the CSV.
     let doc = site.html(&format!("{OUT}/index.html"));
-    let groups = texts(&doc, "#tong-theo-to ~ tbody tr, table:has(#tong-theo-to) tbody tr");
+    let groups = texts(
+        &doc,
+        "#tong-theo-to ~ tbody tr, table:has(#tong-theo-to) tbody tr",
+    );
     assert_eq!(
         groups,
         vec![
@@ -58,13 +64,19 @@ fn list_totals_downloads_and_privacy() {
         ]
     );
     let cats = texts(&doc, "table:has(#tong-theo-dien) tbody tr");
-    assert_eq!(cats, vec!["Hộ nghèo 2 3.000.000 đ", "Hộ cận nghèo 3 2.500.000 đ"]);
+    assert_eq!(
+        cats,
+        vec!["Hộ nghèo 2 3.000.000 đ", "Hộ cận nghèo 3 2.500.000 đ"]
+    );
     let foot = texts(&doc, "table:has(#tong-theo-dien) tfoot tr");
     assert_eq!(foot, vec!["Tổng cộng 5 5.500.000 đ"]);
 
     // Lists are noindex and out of the sitemap.
     assert!(site.read(&format!("{OUT}/index.html")).contains("noindex"));
-    assert!(site.read(&format!("{OUT}/to-dan-pho-so-1/index.html")).contains("noindex"));
+    assert!(
+        site.read(&format!("{OUT}/to-dan-pho-so-1/index.html"))
+            .contains("noindex")
+    );
     assert!(!site.read("public/sitemap.xml").contains("danh-sach"));
 
     // Per-group page holds exactly the group's rows.
@@ -78,8 +90,14 @@ fn list_totals_downloads_and_privacy() {
     let csv = std::fs::read(site.path().join(format!("{OUT}/danh-sach.csv"))).unwrap_or_default();
     let text = String::from_utf8_lossy(&csv);
     let mut lines = text.trim_start_matches('\u{feff}').lines();
-    assert_eq!(lines.next(), Some("no,full_name,group,category,amount_vnd,note"));
-    assert_eq!(lines.next(), Some("1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,1500000,"));
+    assert_eq!(
+        lines.next(),
+        Some("no,full_name,group,category,amount_vnd,note")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,1500000,")
+    );
     assert_eq!(lines.count(), 4);
     let json: serde_json::Value =
         serde_json::from_str(&site.read(&format!("{OUT}/danh-sach.json"))).unwrap_or_default();
@@ -95,7 +113,10 @@ fn list_totals_downloads_and_privacy() {
     // Print view: QR code SVG and the SHA-256 of the published CSV.
     let print = site.read(&format!("{OUT}/to-dan-pho-so-1/in/index.html"));
     assert!(print.contains("role=img") || print.contains("role=\"img\""));
-    assert!(print.contains(&hex(&csv)), "print view shows SHA-256 of the CSV");
+    assert!(
+        print.contains(&hex(&csv)),
+        "print view shows SHA-256 of the CSV"
+    );
     assert!(print.contains("Quyết định số 9/QĐ-UBND"));
     assert!(print.contains("31/12/2026"));
     let whole = site.html(&format!("{OUT}/in/index.html"));
@@ -111,8 +132,17 @@ fn expired_list_leaves_no_name_anywhere() {
     assert!(all_output_text(&site).contains("Nguyễn Văn Thử"));
     site.build_ok("2027-01-01");
     let everything = all_output_text(&site);
-    for name in ["Nguyễn Văn Thử", "Trần Thị Mẫu", "Lê Văn Giả", "Phạm Thị Định", "Hoàng Văn Ví"] {
-        assert!(!everything.contains(name), "{name} still published after expiry");
+    for name in [
+        "Nguyễn Văn Thử",
+        "Trần Thị Mẫu",
+        "Lê Văn Giả",
+        "Phạm Thị Định",
+        "Hoàng Văn Ví",
+    ] {
+        assert!(
+            !everything.contains(name),
+            "{name} still published after expiry"
+        );
     }
     assert!(!site.exists(&format!("{OUT}/danh-sach.csv")));
     assert!(!site.exists(&format!("{OUT}/to-dan-pho-so-1/index.html")));
@@ -121,26 +151,35 @@ fn expired_list_leaves_no_name_anywhere() {
 #[test]
 fn initials_policy_abbreviates_everywhere() {
     let site = Site::fixture("support");
-    set_record(&site, "declared_total_vnd", "declared_total_vnd = 5500000\nname_display = \"initials\"");
+    set_record(
+        &site,
+        "declared_total_vnd",
+        "declared_total_vnd = 5500000\nname_display = \"initials\"",
+    );
     site.build_ok("2026-11-23");
     let everything = all_output_text(&site);
     assert!(!everything.contains("Nguyễn Văn Thử"));
     assert!(everything.contains("N. V. T."));
-    assert!(site.read(&format!("{OUT}/danh-sach.csv")).contains("1,N. V. T.,"));
+    assert!(
+        site.read(&format!("{OUT}/danh-sach.csv"))
+            .contains("1,N. V. T.,")
+    );
 }
 
 #[test]
 fn index_lists_config_lifts_noindex() {
     let site = Site::fixture("support");
-    let cfg = site.read("config.toml").replace(
-        "[privacy]\n",
-        "[privacy]\nindex_lists = true\n",
-    );
+    let cfg = site
+        .read("config.toml")
+        .replace("[privacy]\n", "[privacy]\nindex_lists = true\n");
     site.write("config.toml", cfg);
     site.build_ok("2026-11-23");
     let page = site.read(&format!("{OUT}/index.html"));
     assert!(!page.contains("noindex"));
-    assert!(site.read("public/sitemap.xml").contains("/ho-tro/danh-sach/"));
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("/ho-tro/danh-sach/")
+    );
 }
 
 /// Build must fail with exit 1, mention every `needles`, and leave `public/` as it was.
@@ -150,7 +189,11 @@ fn assert_bad(site: &Site, needles: &[&str]) {
     for n in needles {
         assert!(err.contains(n), "message should contain {n:?}:\n{err}");
     }
-    assert_eq!(site.read(&format!("{OUT}/danh-sach.csv")), before, "public/ untouched");
+    assert_eq!(
+        site.read(&format!("{OUT}/danh-sach.csv")),
+        before,
+        "public/ untouched"
+    );
 }
 
 fn bad_list(rows: &str, needles: &[&str]) {
@@ -262,7 +305,10 @@ fn bad_unknown_column() {
         LIST,
         "STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Mã hộ gia đình\n1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,1.500.000,HGD-7\n",
     );
-    assert_bad(&site, &["danh-sach.csv", "cột lạ", "Mã hộ gia đình", "private"]);
+    assert_bad(
+        &site,
+        &["danh-sach.csv", "cột lạ", "Mã hộ gia đình", "private"],
+    );
 }
 
 #[test]
@@ -296,7 +342,14 @@ fn bad_phone_in_markdown_body_but_hotline_allowed() {
     site.build_ok("2026-11-23");
     let page = site.read(LIST_PAGE) + "\nLiên hệ anh Tư: 0900.000.002\n";
     site.write(LIST_PAGE, page);
-    assert_bad(&site, &["content/ho-tro/danh-sach.md", "số điện thoại", "09••.•••.•02"]);
+    assert_bad(
+        &site,
+        &[
+            "content/ho-tro/danh-sach.md",
+            "số điện thoại",
+            "09••.•••.•02",
+        ],
+    );
 }
 
 #[test]
@@ -308,7 +361,10 @@ fn xlsx_with_title_above_header() {
     ws.set_name("Danh sach").ok();
     ws.write(0, 0, "DANH SÁCH HỘ ĐƯỢC HỖ TRỢ NĂM 2026").ok();
     ws.write(1, 0, "(Kèm theo Quyết định số 9/QĐ-UBND)").ok();
-    for (c, h) in ["STT", "Họ và tên", "Tổ dân phố", "Diện", "Số tiền"].iter().enumerate() {
+    for (c, h) in ["STT", "Họ và tên", "Tổ dân phố", "Diện", "Số tiền"]
+        .iter()
+        .enumerate()
+    {
         ws.write(2, c as u16, *h).ok();
     }
     ws.write(3, 0, 1).ok();
@@ -323,7 +379,11 @@ fn xlsx_with_title_above_header() {
     ws.write(4, 4, 1_000_000).ok();
     let bytes = wb.save_to_buffer().unwrap_or_default();
     site.write("data/ho-tro/danh-sach.xlsx", bytes);
-    set_record(&site, "list", "list = \"data/ho-tro/danh-sach.xlsx\"\nsheet = \"Danh sach\"");
+    set_record(
+        &site,
+        "list",
+        "list = \"data/ho-tro/danh-sach.xlsx\"\nsheet = \"Danh sach\"",
+    );
     set_record(&site, "declared_total_vnd", "");
     // Header found on row 3; the bad group is reported at its spreadsheet row (5).
     let err = site.build_err("2026-11-23");
@@ -383,10 +443,24 @@ fn donations_balances_and_forms() {
     let doc = site.html("public/ho-tro/an-sinh/index.html");
     let res = texts(&doc, "table:has(#nguon-luc) tbody tr");
     assert_eq!(res.len(), 2);
-    assert!(res[0].ends_with("10.000.000 đ 10.000.000 đ 0 đ"), "{}", res[0]);
-    assert!(res[1].ends_with("3.000.000 đ 2.000.000 đ 1.000.000 đ"), "{}", res[1]);
+    assert!(
+        res[0].ends_with("10.000.000 đ 10.000.000 đ 0 đ"),
+        "{}",
+        res[0]
+    );
+    assert!(
+        res[1].ends_with("3.000.000 đ 2.000.000 đ 1.000.000 đ"),
+        "{}",
+        res[1]
+    );
     let forms = texts(&doc, "table:has(#theo-hinh-thuc) tbody tr");
-    assert_eq!(forms, vec!["Hỗ trợ khẩn cấp 2 6.000.000 đ", "Hỗ trợ sinh kế 1 6.000.000 đ"]);
+    assert_eq!(
+        forms,
+        vec![
+            "Hỗ trợ khẩn cấp 2 6.000.000 đ",
+            "Hỗ trợ sinh kế 1 6.000.000 đ"
+        ]
+    );
 }
 
 #[test]
@@ -401,7 +475,8 @@ fn donations_overspend_is_an_error() {
 
 #[test]
 fn donations_given_before_received_is_an_error() {
-    let site = donations_site("30/06/2026,Hộ bà A,Tổ dân phố số 1,Khẩn cấp,Sửa mái nhà,1.000.000,N1\n");
+    let site =
+        donations_site("30/06/2026,Hộ bà A,Tổ dân phố số 1,Khẩn cấp,Sửa mái nhà,1.000.000,N1\n");
     let err = site.build_err("2026-11-23");
     assert!(err.contains("trao.csv:2"), "{err}");
     assert!(err.contains("01/07/2026"), "{err}");
@@ -415,5 +490,8 @@ fn demo_portal_shows_support_pages() {
     let foot = texts(&doc, "table:has(#tong-theo-dien) tfoot tr");
     assert_eq!(foot, vec!["Tổng cộng 300 309.600.000 đ"]);
     assert!(site.exists("public/ho-tro/an-sinh-cong-dong-to-3/index.html"));
-    assert!(!all_output_text(&site).contains("đã xác minh tại nhà"), "private column leaked");
+    assert!(
+        !all_output_text(&site).contains("đã xác minh tại nhà"),
+        "private column leaked"
+    );
 }

@@ -41,12 +41,28 @@ pub const FIELDS: &[FieldSpec] = &[
             "đối tượng thụ hưởng",
         ],
     ),
-    FieldSpec::required("group", &["tổ dân phố", "tdp", "tổ", "thôn", "tổ dân phố/thôn"]),
-    FieldSpec::required("category", &["diện", "đối tượng", "phân loại", "loại hộ", "diện hộ"]),
-    FieldSpec::optional("support", &["nội dung hỗ trợ", "hình thức hỗ trợ", "chế độ hỗ trợ"]),
+    FieldSpec::required(
+        "group",
+        &["tổ dân phố", "tdp", "tổ", "thôn", "tổ dân phố/thôn"],
+    ),
+    FieldSpec::required(
+        "category",
+        &["diện", "đối tượng", "phân loại", "loại hộ", "diện hộ"],
+    ),
+    FieldSpec::optional(
+        "support",
+        &["nội dung hỗ trợ", "hình thức hỗ trợ", "chế độ hỗ trợ"],
+    ),
     FieldSpec::optional(
         "amount_vnd",
-        &["số tiền", "mức hỗ trợ", "thành tiền", "số tiền (đồng)", "mức hỗ trợ (đồng)", "số tiền hỗ trợ"],
+        &[
+            "số tiền",
+            "mức hỗ trợ",
+            "thành tiền",
+            "số tiền (đồng)",
+            "mức hỗ trợ (đồng)",
+            "số tiền hỗ trợ",
+        ],
     ),
     FieldSpec::optional("from", &["từ ngày", "từ", "thời gian bắt đầu"]),
     FieldSpec::optional("to", &["đến ngày", "đến", "thời gian kết thúc"]),
@@ -202,7 +218,11 @@ pub fn check_columns(table: &Table, errors: &mut Diagnostics) -> Vec<&'static st
         .collect()
 }
 
-fn parse_period(text: &str, table: &Table, cell: &crate::data::Cell) -> Result<NaiveDate, Diagnostic> {
+fn parse_period(
+    text: &str,
+    table: &Table,
+    cell: &crate::data::Cell,
+) -> Result<NaiveDate, Diagnostic> {
     // "07/2026" or "tháng 7/2026" → first day of the month.
     let t = fold_words(text);
     let t = t.trim_start_matches("thang ").replace(' ', "/");
@@ -230,7 +250,17 @@ pub fn read_entries(
         let cell = |f: &str| table.get(row, f);
         let text = |f: &str| table.text(row, f).trim().to_string();
         // Scan every published cell.
-        for f in ["full_name", "group", "category", "support", "note", "no", "from", "to", "amount_vnd"] {
+        for f in [
+            "full_name",
+            "group",
+            "category",
+            "support",
+            "note",
+            "no",
+            "from",
+            "to",
+            "amount_vnd",
+        ] {
             if let Some(c) = cell(f) {
                 for hit in privacy::scan_cell(&c.value, allow, BIRTH_YEAR_BEFORE) {
                     errors.push(
@@ -252,14 +282,14 @@ pub fn read_entries(
             _ => (i + 1) as u64,
         };
         let name = text("full_name");
-        if name.is_empty() {
-            if let Some(c) = cell("full_name") {
-                errors.push(
-                    Diagnostic::error("thiếu họ và tên")
-                        .at(table.location(c))
-                        .hint("ghi họ tên người thụ hưởng hoặc chủ hộ, hoặc xóa dòng trống"),
-                );
-            }
+        if name.is_empty()
+            && let Some(c) = cell("full_name")
+        {
+            errors.push(
+                Diagnostic::error("thiếu họ và tên")
+                    .at(table.location(c))
+                    .hint("ghi họ tên người thụ hưởng hoặc chủ hộ, hoặc xóa dòng trống"),
+            );
         }
         let group = match cell("group") {
             Some(c) => match groups.find(&c.value) {
@@ -344,9 +374,12 @@ pub fn read_entries(
             let key = (name_key(&name), group.clone());
             match seen.get(&key) {
                 Some(&(first_row, first_has_note)) => {
-                    if !(first_has_note && !note.is_empty()) {
+                    if !first_has_note || note.is_empty() {
                         let c = cell("full_name");
-                        let loc = c.map_or_else(|| Location::line(&table.source, row.row), |c| table.location(c));
+                        let loc = c.map_or_else(
+                            || Location::line(&table.source, row.row),
+                            |c| table.location(c),
+                        );
                         errors.push(
                             Diagnostic::error(format!(
                                 "\u{201c}{name}\u{201d} ({group}) có hai lần trong danh sách: dòng {first_row} và dòng {}",
@@ -411,7 +444,13 @@ pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec
     json.push_str("[\n");
     for (i, e) in entries.iter().enumerate() {
         let vals: Vec<String> = fields.iter().map(|f| csv_value(e, f, names)).collect();
-        csv.push_str(&vals.iter().map(|v| csv_escape(v)).collect::<Vec<_>>().join(","));
+        csv.push_str(
+            &vals
+                .iter()
+                .map(|v| csv_escape(v))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         csv.push_str("\r\n");
         let mut obj = serde_json::Map::new();
         for (f, v) in fields.iter().zip(vals) {
@@ -484,8 +523,9 @@ impl RecordKind for BeneficiaryList {
         let mut errors = Diagnostics::new();
         let programme_ref = input.str_field("programme").map_err(Diagnostics::from)?;
         let list = input.str_field("list").map_err(Diagnostics::from)?;
-        let programme = programme::resolve(ctx.root, programme_ref, input.field_location("programme"))
-            .map_err(Diagnostics::from)?;
+        let programme =
+            programme::resolve(ctx.root, programme_ref, input.field_location("programme"))
+                .map_err(Diagnostics::from)?;
         let private: Vec<String> = match input.record.get("private") {
             None => Vec::new(),
             Some(toml::Value::Array(a)) if a.iter().all(|v| v.is_str()) => a
@@ -493,10 +533,12 @@ impl RecordKind for BeneficiaryList {
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
             Some(_) => {
-                return Err(Diagnostic::error("record.private phải là danh sách tên cột")
-                    .at(input.field_location("private"))
-                    .hint("ví dụ private = [\"Số CCCD\", \"Điện thoại\"]")
-                    .into());
+                return Err(
+                    Diagnostic::error("record.private phải là danh sách tên cột")
+                        .at(input.field_location("private"))
+                        .hint("ví dụ private = [\"Số CCCD\", \"Điện thoại\"]")
+                        .into(),
+                );
             }
         };
         let names = match input.opt_str("name_display") {
@@ -513,7 +555,13 @@ impl RecordKind for BeneficiaryList {
             },
             None => programme
                 .name_display
-                .or_else(|| ctx.config.privacy.name_display.as_deref().and_then(NameDisplay::parse))
+                .or_else(|| {
+                    ctx.config
+                        .privacy
+                        .name_display
+                        .as_deref()
+                        .and_then(NameDisplay::parse)
+                })
                 .unwrap_or(NameDisplay::Full),
         };
         let groups_file = input.opt_str("groups").unwrap_or(DEFAULT_GROUPS);
@@ -532,23 +580,31 @@ impl RecordKind for BeneficiaryList {
                     list
                 ))
                 .at(Location::file(&table.source))
-                .hint("điền danh sách dưới dòng tiêu đề, hoặc bỏ trang này cho tới khi có danh sách"),
+                .hint(
+                    "điền danh sách dưới dòng tiêu đề, hoặc bỏ trang này cho tới khi có danh sách",
+                ),
             );
         }
         programme::scan_record(input, ctx, &mut errors);
         if errors.has_errors() {
             return Err(errors);
         }
-        let entries = read_entries(&table, &programme, &groups, &ctx.config.privacy.allow_values, &mut errors);
+        let entries = read_entries(
+            &table,
+            &programme,
+            &groups,
+            &ctx.config.privacy.allow_values,
+            &mut errors,
+        );
         drop(table);
         let total: u64 = entries.iter().filter_map(|e| e.amount).sum();
-        if let Some(declared) = record_f64(input.record.get("declared_total_vnd"))
-            .or_else(|| {
-                input
-                    .opt_str("declared_total_vnd")
-                    .and_then(|s| parse_vnd(s, input.field_location("declared_total_vnd")).ok().map(|v| v as i64))
+        if let Some(declared) = record_f64(input.record.get("declared_total_vnd")).or_else(|| {
+            input.opt_str("declared_total_vnd").and_then(|s| {
+                parse_vnd(s, input.field_location("declared_total_vnd"))
+                    .ok()
+                    .map(|v| v as i64)
             })
-            && declared != total as i64
+        }) && declared != total as i64
         {
             errors.push(
                 Diagnostic::error(format!(
@@ -563,7 +619,9 @@ impl RecordKind for BeneficiaryList {
         if errors.has_errors() {
             return Err(errors);
         }
-        Ok(assemble(input, ctx, &programme, &entries, &fields, names, &groups, warnings))
+        Ok(assemble(
+            input, ctx, &programme, &entries, &fields, names, &groups, warnings,
+        ))
     }
 }
 
@@ -585,7 +643,10 @@ fn assemble(
     let columns: Vec<Value> = fields
         .iter()
         .map(|f| {
-            let h = HEADINGS.iter().find(|(k, _)| k == f).map_or(*f, |(_, h)| *h);
+            let h = HEADINGS
+                .iter()
+                .find(|(k, _)| k == f)
+                .map_or(*f, |(_, h)| *h);
             json!({"field": f, "heading": h})
         })
         .collect();
@@ -602,7 +663,11 @@ fn assemble(
     let mut all = Tally::default();
     for e in entries {
         let gi = groups.names.iter().position(|g| *g == e.group).unwrap_or(0);
-        let ci = programme.categories.iter().position(|c| *c == e.category).unwrap_or(0);
+        let ci = programme
+            .categories
+            .iter()
+            .position(|c| *c == e.category)
+            .unwrap_or(0);
         let g = by_group.entry(gi).or_default();
         g.0.count += 1;
         g.0.amount += e.amount.unwrap_or(0);
@@ -636,7 +701,11 @@ fn assemble(
         group_values.push(tally_value(gname, tally, Some(gpath.clone())));
         let mut cats: BTreeMap<usize, Tally> = BTreeMap::new();
         for e in rows {
-            let ci = programme.categories.iter().position(|c| *c == e.category).unwrap_or(0);
+            let ci = programme
+                .categories
+                .iter()
+                .position(|c| *c == e.category)
+                .unwrap_or(0);
             let c = cats.entry(ci).or_default();
             c.count += 1;
             c.amount += e.amount.unwrap_or(0);
@@ -802,5 +871,108 @@ mod tests {
         assert_eq!(csv_escape("a,b"), "\"a,b\"");
         assert_eq!(csv_escape("a\"b"), "\"a\"\"b\"");
         assert_eq!(csv_escape("ab"), "ab");
+    }
+
+    fn programme() -> ProgrammeInfo {
+        ProgrammeInfo {
+            title: "Chương trình".into(),
+            code: None,
+            legal_basis: String::new(),
+            categories: vec!["Hộ nghèo".into(), "Hộ cận nghèo".into()],
+            name_display: None,
+            path: "/p/".into(),
+            file: "content/p.md".into(),
+        }
+    }
+
+    /// Load CSV bytes the way the kind does, through every rule; returns errors count.
+    fn run(bytes: &[u8]) -> usize {
+        let private = vec!["Số CCCD".to_string()];
+        let opts = LoadOptions::new(FIELDS).private_columns(&private);
+        let groups = Groups::from_names(vec!["Tổ dân phố số 1".into(), "Tổ dân phố số 2".into()]);
+        match crate::data::load_csv_bytes(bytes, Path::new("data/x.csv"), &opts) {
+            Err(e) => e.len(),
+            Ok(t) => {
+                let mut errors = Diagnostics::new();
+                let fields = check_columns(&t, &mut errors);
+                let entries = read_entries(&t, &programme(), &groups, &[], &mut errors);
+                let _ = downloads(&entries, &fields, NameDisplay::Initials);
+                errors.error_count()
+            }
+        }
+    }
+
+    #[test]
+    fn rules_table() {
+        let h = "STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Ghi chú\n";
+        let cases: &[(&str, usize)] = &[
+            ("1,Nguyễn Văn A,TDP 1,Hộ nghèo,1.500.000,\n", 0),
+            ("1,Nguyễn Văn A,TDP 1,Hộ nghèo,1.5,\n", 1),
+            ("1,Nguyễn Văn A,TDP 1,Hộ nghèo,1.5tr,\n", 1),
+            ("1,Nguyễn Văn A,TDP 1,Hộ nghèo,-5,\n", 1),
+            ("1,Nguyễn Văn A,TDP 3,Hộ nghèo,0,\n", 1),
+            ("1,Nguyễn Văn A,TDP 1,Hộ giàu,0,\n", 1),
+            (
+                "1,Nguyễn Văn A,TDP 1,Hộ nghèo,0,\n2,nguyễn văn a,Tổ dân phố số 1,Hộ nghèo,0,\n",
+                1,
+            ),
+            (
+                "1,Nguyễn Văn A,TDP 1,Hộ nghèo,0,x\n2,Nguyễn Văn A,TDP 1,Hộ nghèo,0,y\n",
+                0,
+            ),
+            (
+                "1,Nguyễn Văn A,TDP 1,Hộ nghèo,0,x\n2,Nguyễn Văn A,TDP 1,Hộ nghèo,0,\n",
+                1,
+            ),
+            (
+                "1,Nguyễn Văn A,TDP 1,Hộ nghèo,0,\n2,Nguyễn Văn A,TDP 2,Hộ nghèo,0,\n",
+                0,
+            ),
+            ("1,Nguyễn Văn A,TDP 1,Hộ nghèo,0,CCCD 000000000001\n", 1),
+        ];
+        for (rows, want) in cases {
+            assert_eq!(run(format!("{h}{rows}").as_bytes()), *want, "{rows}");
+        }
+        // A private column is dropped; a forbidden one that is not private is an error.
+        assert_eq!(
+            run("Họ và tên,Tổ dân phố,Diện,Số CCCD\nA,TDP 1,Hộ nghèo,000000000001\n".as_bytes()),
+            0
+        );
+        assert_eq!(
+            run("Họ và tên,Tổ dân phố,Diện,Điện thoại\nA,TDP 1,Hộ nghèo,x\n".as_bytes()),
+            1
+        );
+        assert_eq!(
+            run("Họ và tên,Tổ dân phố,Diện,Mã hộ\nA,TDP 1,Hộ nghèo,x\n".as_bytes()),
+            1
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// No input panics the list loader and its rules.
+        #[test]
+        fn loader_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let _ = run(&bytes);
+        }
+
+        #[test]
+        fn loader_never_panics_on_csv_like_text(
+            cells in proptest::collection::vec("[0-9a-zA-Zđàáảãạ .,/+@\\-]{0,14}", 0..30)
+        ) {
+            let mut text = String::from("STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Từ ngày,Đến ngày,Ghi chú\n");
+            for (i, c) in cells.iter().enumerate() {
+                text.push_str(c);
+                text.push(if i % 8 == 7 { '\n' } else { ',' });
+            }
+            let _ = run(text.as_bytes());
+        }
+
+        #[test]
+        fn scanner_never_panics(s in "\\PC{0,80}") {
+            let _ = privacy::scan_text(&s, &[]);
+            let _ = privacy::scan_cell(&s, &[], 2000);
+        }
     }
 }

@@ -24,23 +24,43 @@ pub const RESOURCE_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("date", &["ngày", "ngày nhận"]),
     FieldSpec::required(
         "donor",
-        &["nhà tài trợ", "người ủng hộ", "đơn vị ủng hộ", "tổ chức, cá nhân ủng hộ", "người, đơn vị ủng hộ"],
+        &[
+            "nhà tài trợ",
+            "người ủng hộ",
+            "đơn vị ủng hộ",
+            "tổ chức, cá nhân ủng hộ",
+            "người, đơn vị ủng hộ",
+        ],
     ),
     FieldSpec::required("kind", &["loại", "hình thức", "tiền mặt/hiện vật"]),
     FieldSpec::optional("description", &["nội dung", "mô tả", "diễn giải"]),
-    FieldSpec::required("value_vnd", &["giá trị", "số tiền", "giá trị (đồng)", "trị giá"]),
+    FieldSpec::required(
+        "value_vnd",
+        &["giá trị", "số tiền", "giá trị (đồng)", "trị giá"],
+    ),
 ];
 
 pub const GIVEN_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("date", &["ngày", "ngày hỗ trợ", "ngày trao"]),
     FieldSpec::required(
         "recipient",
-        &["người nhận", "hộ nhận", "hộ được hỗ trợ", "hộ, hoạt động được hỗ trợ", "đối tượng", "nơi nhận", "người/hộ nhận"],
+        &[
+            "người nhận",
+            "hộ nhận",
+            "hộ được hỗ trợ",
+            "hộ, hoạt động được hỗ trợ",
+            "đối tượng",
+            "nơi nhận",
+            "người/hộ nhận",
+        ],
     ),
     FieldSpec::required("group", &["tổ dân phố", "tdp", "tổ"]),
     FieldSpec::required("form", &["hình thức hỗ trợ", "hình thức", "loại hỗ trợ"]),
     FieldSpec::optional("description", &["nội dung", "mô tả", "diễn giải"]),
-    FieldSpec::required("value_vnd", &["giá trị", "số tiền", "giá trị (đồng)", "trị giá"]),
+    FieldSpec::required(
+        "value_vnd",
+        &["giá trị", "số tiền", "giá trị (đồng)", "trị giá"],
+    ),
     FieldSpec::required("resource", &["nguồn", "mã nguồn", "từ nguồn"]),
 ];
 
@@ -132,14 +152,28 @@ fn no_unknown_columns(table: &Table, errors: &mut Diagnostics) {
     }
 }
 
-fn cell_date(table: &Table, row: &crate::data::Row, f: &str, errors: &mut Diagnostics) -> Option<NaiveDate> {
+fn cell_date(
+    table: &Table,
+    row: &crate::data::Row,
+    f: &str,
+    errors: &mut Diagnostics,
+) -> Option<NaiveDate> {
     let c = table.get(row, f)?;
-    parse_date(&c.value, (table, c)).map_err(|d| errors.push(d)).ok()
+    parse_date(&c.value, (table, c))
+        .map_err(|d| errors.push(d))
+        .ok()
 }
 
-fn cell_vnd(table: &Table, row: &crate::data::Row, f: &str, errors: &mut Diagnostics) -> Option<u64> {
+fn cell_vnd(
+    table: &Table,
+    row: &crate::data::Row,
+    f: &str,
+    errors: &mut Diagnostics,
+) -> Option<u64> {
     let c = table.get(row, f)?;
-    parse_vnd(&c.value, (table, c)).map_err(|d| errors.push(d)).ok()
+    parse_vnd(&c.value, (table, c))
+        .map_err(|d| errors.push(d))
+        .ok()
 }
 
 pub fn read_resources(table: &Table, allow: &[String], errors: &mut Diagnostics) -> Vec<Resource> {
@@ -149,26 +183,41 @@ pub fn read_resources(table: &Table, allow: &[String], errors: &mut Diagnostics)
         let code = table.text(row, "code").trim().to_string();
         if let Some(c) = table.get(row, "code") {
             if code.is_empty() {
-                errors.push(Diagnostic::error("thiếu mã nguồn").at(table.location(c)).hint("đặt cho mỗi khoản nhận một mã, ví dụ N01"));
-            } else if let Some(prev) = out.iter().find(|r| fold_words(&r.code) == fold_words(&code)) {
                 errors.push(
-                    Diagnostic::error(format!("mã nguồn \u{201c}{code}\u{201d} trùng với dòng {}", prev.row))
+                    Diagnostic::error("thiếu mã nguồn")
                         .at(table.location(c))
-                        .hint("mỗi khoản nhận cần một mã riêng"),
+                        .hint("đặt cho mỗi khoản nhận một mã, ví dụ N01"),
+                );
+            } else if let Some(prev) = out
+                .iter()
+                .find(|r| fold_words(&r.code) == fold_words(&code))
+            {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "mã nguồn \u{201c}{code}\u{201d} trùng với dòng {}",
+                        prev.row
+                    ))
+                    .at(table.location(c))
+                    .hint("mỗi khoản nhận cần một mã riêng"),
                 );
             }
         }
-        let cash = table.get(row, "kind").and_then(|c| match is_cash(&c.value) {
-            Some(b) => Some(b),
-            None => {
-                errors.push(
-                    Diagnostic::error(format!("loại \u{201c}{}\u{201d} không rõ", c.value.trim()))
+        let cash = table
+            .get(row, "kind")
+            .and_then(|c| match is_cash(&c.value) {
+                Some(b) => Some(b),
+                None => {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "loại \u{201c}{}\u{201d} không rõ",
+                            c.value.trim()
+                        ))
                         .at(table.location(c))
                         .hint("ghi \u{201c}Tiền mặt\u{201d} hoặc \u{201c}Hiện vật\u{201d}"),
-                );
-                None
-            }
-        });
+                    );
+                    None
+                }
+            });
         let date = cell_date(table, row, "date", errors);
         let value = cell_vnd(table, row, "value_vnd", errors);
         if let (Some(date), Some(value), Some(cash)) = (date, value, cash) {
@@ -207,28 +256,43 @@ pub fn read_given(
                 None
             }
         });
-        let form = table.get(row, "form").and_then(|c| match form_of(&c.value) {
-            Some(f) => Some(f),
-            None => {
-                errors.push(
-                    Diagnostic::error(format!("hình thức hỗ trợ \u{201c}{}\u{201d} không rõ", c.value.trim()))
+        let form = table
+            .get(row, "form")
+            .and_then(|c| match form_of(&c.value) {
+                Some(f) => Some(f),
+                None => {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "hình thức hỗ trợ \u{201c}{}\u{201d} không rõ",
+                            c.value.trim()
+                        ))
                         .at(table.location(c))
                         .hint("dùng một trong: khẩn cấp, sinh kế, học tập, nhà ở"),
-                );
-                None
-            }
-        });
+                    );
+                    None
+                }
+            });
         let resource = table.get(row, "resource").and_then(|c| {
-            match resources.iter().find(|r| fold_words(&r.code) == fold_words(&c.value)) {
+            match resources
+                .iter()
+                .find(|r| fold_words(&r.code) == fold_words(&c.value))
+            {
                 Some(r) => Some(r.code.clone()),
                 None => {
                     errors.push(
-                        Diagnostic::error(format!("nguồn \u{201c}{}\u{201d} không có trong bảng nguồn lực đã nhận", c.value.trim()))
-                            .at(table.location(c))
-                            .hint(format!(
-                                "ghi mã của khoản nhận; các mã: {}",
-                                resources.iter().map(|r| r.code.as_str()).collect::<Vec<_>>().join(", ")
-                            )),
+                        Diagnostic::error(format!(
+                            "nguồn \u{201c}{}\u{201d} không có trong bảng nguồn lực đã nhận",
+                            c.value.trim()
+                        ))
+                        .at(table.location(c))
+                        .hint(format!(
+                            "ghi mã của khoản nhận; các mã: {}",
+                            resources
+                                .iter()
+                                .map(|r| r.code.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     );
                     None
                 }
@@ -236,10 +300,13 @@ pub fn read_given(
         });
         let date = cell_date(table, row, "date", errors);
         let value = cell_vnd(table, row, "value_vnd", errors);
-        let loc = table
-            .get(row, "value_vnd")
-            .map_or_else(|| Location::line(&table.source, row.row), |c| table.location(c));
-        if let (Some(group), Some(form), Some(resource), Some(date), Some(value)) = (group, form, resource, date, value) {
+        let loc = table.get(row, "value_vnd").map_or_else(
+            || Location::line(&table.source, row.row),
+            |c| table.location(c),
+        );
+        if let (Some(group), Some(form), Some(resource), Some(date), Some(value)) =
+            (group, form, resource, date, value)
+        {
             out.push(Given {
                 date,
                 recipient: table.text(row, "recipient").trim().to_string(),
@@ -258,7 +325,11 @@ pub fn read_given(
 
 /// Balance per resource; support given never exceeds what the resource received, and
 /// (running balance by date) is never given before the resource was received.
-pub fn check_balances(resources: &[Resource], given: &[Given], errors: &mut Diagnostics) -> Vec<u64> {
+pub fn check_balances(
+    resources: &[Resource],
+    given: &[Given],
+    errors: &mut Diagnostics,
+) -> Vec<u64> {
     let mut used = vec![0u64; resources.len()];
     let mut order: Vec<&Given> = given.iter().collect();
     order.sort_by_key(|g| (g.date, g.row));
@@ -331,16 +402,28 @@ impl RecordKind for Donations {
             .record
             .get("private")
             .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         let res_file = input.str_field("resources").map_err(Diagnostics::from)?;
         let given_file = input.str_field("given").map_err(Diagnostics::from)?;
         let groups = Groups::load(ctx.root, input.opt_str("groups").unwrap_or(DEFAULT_GROUPS))
             .map_err(Diagnostics::from_vec)?;
-        let rt = load_table(ctx.root, Path::new(res_file), &LoadOptions::new(RESOURCE_FIELDS).private_columns(&private))
-            .map_err(Diagnostics::from_vec)?;
-        let gt = load_table(ctx.root, Path::new(given_file), &LoadOptions::new(GIVEN_FIELDS).private_columns(&private))
-            .map_err(Diagnostics::from_vec)?;
+        let rt = load_table(
+            ctx.root,
+            Path::new(res_file),
+            &LoadOptions::new(RESOURCE_FIELDS).private_columns(&private),
+        )
+        .map_err(Diagnostics::from_vec)?;
+        let gt = load_table(
+            ctx.root,
+            Path::new(given_file),
+            &LoadOptions::new(GIVEN_FIELDS).private_columns(&private),
+        )
+        .map_err(Diagnostics::from_vec)?;
         no_unknown_columns(&rt, &mut errors);
         no_unknown_columns(&gt, &mut errors);
         super::programme::scan_record(input, ctx, &mut errors);
@@ -396,16 +479,25 @@ impl RecordKind for Donations {
         let mut rcsv = String::from("\u{feff}code,date,donor,kind,description,value_vnd\r\n");
         for r in &resources {
             rcsv.push_str(&csv_line(&[
-                r.code.clone(), r.date.to_string(), r.donor.clone(),
+                r.code.clone(),
+                r.date.to_string(),
+                r.donor.clone(),
                 (if r.cash { "cash" } else { "in_kind" }).to_string(),
-                r.description.clone(), r.value.to_string(),
+                r.description.clone(),
+                r.value.to_string(),
             ]));
         }
-        let mut gcsv = String::from("\u{feff}date,recipient,group,form,description,value_vnd,resource\r\n");
+        let mut gcsv =
+            String::from("\u{feff}date,recipient,group,form,description,value_vnd,resource\r\n");
         for g in &sorted {
             gcsv.push_str(&csv_line(&[
-                g.date.to_string(), g.recipient.clone(), g.group.clone(), g.form.to_string(),
-                g.description.clone(), g.value.to_string(), g.resource.clone(),
+                g.date.to_string(),
+                g.recipient.clone(),
+                g.group.clone(),
+                g.form.to_string(),
+                g.description.clone(),
+                g.value.to_string(),
+                g.resource.clone(),
             ]));
         }
         let json_out = json!({
@@ -427,7 +519,9 @@ impl RecordKind for Donations {
                 "spent": format::vnd(spent as i64),
                 "balance": format::vnd((received - spent.min(received)) as i64),
             }),
-            warnings: Diagnostics::from_vec(rt.warnings.iter().chain(&gt.warnings).cloned().collect()),
+            warnings: Diagnostics::from_vec(
+                rt.warnings.iter().chain(&gt.warnings).cloned().collect(),
+            ),
             downloads: vec![
                 Download {
                     file_name: "nguon-luc.csv".into(),
@@ -495,8 +589,20 @@ mod tests {
         let cases: Vec<(Vec<Given>, usize)> = vec![
             (vec![given("N1", "2026-07-02", 1_000_000, 2)], 0),
             (vec![given("N1", "2026-07-02", 1_000_001, 2)], 1),
-            (vec![given("N1", "2026-07-02", 600_000, 2), given("N1", "2026-07-03", 400_000, 3)], 0),
-            (vec![given("N1", "2026-07-02", 600_000, 2), given("N1", "2026-07-03", 400_001, 3)], 1),
+            (
+                vec![
+                    given("N1", "2026-07-02", 600_000, 2),
+                    given("N1", "2026-07-03", 400_000, 3),
+                ],
+                0,
+            ),
+            (
+                vec![
+                    given("N1", "2026-07-02", 600_000, 2),
+                    given("N1", "2026-07-03", 400_001, 3),
+                ],
+                1,
+            ),
             (vec![given("N1", "2026-06-30", 1, 2)], 1),
         ];
         for (g, want) in cases {

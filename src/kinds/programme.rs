@@ -51,17 +51,14 @@ fn string_list(v: Option<&toml::Value>) -> Option<Vec<String>> {
 }
 
 /// Scan the published texts of a record (its string fields and Markdown body).
-pub(crate) fn scan_record(
-    input: &RecordInput,
-    ctx: &KindContext,
-    errors: &mut Diagnostics,
-) {
+pub(crate) fn scan_record(input: &RecordInput, ctx: &KindContext, errors: &mut Diagnostics) {
     let allow = &ctx.config.privacy.allow_values;
     for f in privacy::scan_text(input.body, allow) {
         let line = input.body[..f.start].matches('\n').count() + 1;
         errors.push(
             Diagnostic::error(f.message())
-                .at(Location::file(input.file).with_field(format!("nội dung, dòng {line} của phần thân")))
+                .at(Location::file(input.file)
+                    .with_field(format!("nội dung, dòng {line} của phần thân")))
                 .hint(privacy::Finding::HINT),
         );
     }
@@ -85,7 +82,10 @@ fn scan_toml(
             _ => {}
         }
         // Data file paths are not published text.
-        if matches!(k.as_str(), "list" | "groups" | "resources" | "given" | "programme") {
+        if matches!(
+            k.as_str(),
+            "list" | "groups" | "resources" | "given" | "programme"
+        ) {
             continue;
         }
         for s in texts {
@@ -126,8 +126,7 @@ fn int_field(input: &RecordInput, field: &str, errors: &mut Diagnostics) -> Opti
 /// Read a programme's facts from the page file it lives in.
 fn info_from_file(root: &Path, rel: &Path) -> Result<Option<ProgrammeInfo>, Diagnostic> {
     let raw = std::fs::read_to_string(root.join(rel)).map_err(|e| {
-        Diagnostic::error(format!("không đọc được trang chương trình: {e}"))
-            .at(Location::file(rel))
+        Diagnostic::error(format!("không đọc được trang chương trình: {e}")).at(Location::file(rel))
     })?;
     let Some((fm, _, _)) = crate::content::frontmatter::split(&raw) else {
         return Ok(None);
@@ -209,7 +208,10 @@ pub fn resolve(root: &Path, reference: &str, at: Location) -> Result<ProgrammeIn
     for f in files {
         let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
         if let Ok(Some(p)) = info_from_file(root, &rel) {
-            if p.code.as_deref().is_some_and(|c| fold_words(c) == fold_words(reference)) {
+            if p.code
+                .as_deref()
+                .is_some_and(|c| fold_words(c) == fold_words(reference))
+            {
                 return Ok(p);
             }
             codes.extend(p.code);
@@ -251,9 +253,11 @@ impl RecordKind for Programme {
         let categories = string_list(input.record.get("categories")).unwrap_or_default();
         if categories.is_empty() || categories.iter().any(|c| c.is_empty()) {
             errors.push(
-                Diagnostic::error("chương trình phải khai báo các diện thụ hưởng (record.categories)")
-                    .at(input.field_location("categories"))
-                    .hint("ví dụ categories = [\"Hộ nghèo\", \"Hộ cận nghèo\"]"),
+                Diagnostic::error(
+                    "chương trình phải khai báo các diện thụ hưởng (record.categories)",
+                )
+                .at(input.field_location("categories"))
+                .hint("ví dụ categories = [\"Hộ nghèo\", \"Hộ cận nghèo\"]"),
             );
         }
         let support = string_list(input.record.get("support")).unwrap_or_default();
