@@ -495,3 +495,38 @@ fn demo_portal_shows_support_pages() {
         "private column leaked"
     );
 }
+
+/// The filter script folds exactly like `congkhai::text::fold` (checked with node when
+/// it is installed).
+#[test]
+fn filter_script_folds_like_rust() {
+    let samples = [
+        "Nguyễn Văn Đức",
+        "ĐỖ THỊ HOÀ",
+        "Hòa hoà HOÀ",
+        "Tổ dân phố số 1",
+        "Quỳnh Lưu, Thừa Thiên–Huế",
+        "Hộ cận nghèo",
+        "ưu đãi ơn",
+        "ABC xyz 123",
+    ];
+    let script = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/congkhai/static/js/loc-danh-sach.js"),
+    )
+    .unwrap_or_default();
+    let start = script.find("function fold(s)").unwrap_or(0);
+    let end = script[start..].find("\n  }").map_or(0, |i| start + i + 4);
+    let fold_js = &script[start..end];
+    assert!(fold_js.contains("normalize(\"NFD\")"), "fold() not found in script");
+    let input = serde_json::to_string(&samples).unwrap_or_default();
+    let program = format!("{fold_js}\nconsole.log(JSON.stringify({input}.map(fold)));");
+    let Ok(out) = std::process::Command::new("node").arg("-e").arg(&program).output() else {
+        eprintln!("node not installed: JavaScript fold not checked");
+        return;
+    };
+    let got: Vec<String> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("node output: {e}"));
+    let want: Vec<String> = samples.iter().map(|s| congkhai::text::fold(s)).collect();
+    assert_eq!(got, want);
+}
