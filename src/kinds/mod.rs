@@ -7,10 +7,13 @@
 //! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
 //! new file here plus one line in [`registry`].
 
+pub mod beneficiary_list;
 pub mod consultation;
 pub mod document;
+pub mod donations;
 pub mod groups;
 pub mod merger_plan;
+pub mod programme;
 pub mod scam_warning;
 pub mod service_days;
 pub mod timeline;
@@ -157,6 +160,9 @@ pub fn registry() -> Vec<Box<dyn RecordKind>> {
         Box::new(merger_plan::MergerPlan),
         Box::new(consultation::Consultation),
         Box::new(timeline::Timeline),
+        Box::new(programme::Programme),
+        Box::new(beneficiary_list::BeneficiaryList),
+        Box::new(donations::Donations),
     ]
 }
 

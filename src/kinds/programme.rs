@@ -1,0 +1,319 @@
+//! Support programmes (chương trình, chính sách hỗ trợ): what a resolution grants, to
+//! whom, for how long, paid by whom. Beneficiary lists point at a programme and may only
+//! use the categories it declares.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::{KindContext, RecordInput, RecordKind, RecordOutput};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::privacy::{self, NameDisplay};
+use crate::text::fold_words;
+
+pub struct Programme;
+
+/// Facts of a programme a beneficiary list needs.
+#[derive(Debug, Clone)]
+pub struct ProgrammeInfo {
+    pub title: String,
+    pub code: Option<String>,
+    pub legal_basis: String,
+    /// Declared beneficiary categories, as written (NFC).
+    pub categories: Vec<String>,
+    pub name_display: Option<NameDisplay>,
+    /// Site path of the programme page (`/ho-tro/chinh-sach-ho-tro/`).
+    pub path: String,
+    /// File, relative to the site root.
+    pub file: PathBuf,
+}
+
+impl ProgrammeInfo {
+    /// The declared category matching `text` (case and diacritics ignored).
+    pub fn category(&self, text: &str) -> Option<&str> {
+        let want = fold_words(text);
+        self.categories
+            .iter()
+            .find(|c| fold_words(c) == want)
+            .map(String::as_str)
+    }
+}
+
+fn string_list(v: Option<&toml::Value>) -> Option<Vec<String>> {
+    match v? {
+        toml::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map(|s| crate::text::nfc(s.trim())))
+            .collect(),
+        toml::Value::String(s) => Some(vec![crate::text::nfc(s.trim())]),
+        _ => None,
+    }
+}
+
+/// Scan the published texts of a record (its string fields and Markdown body).
+pub(crate) fn scan_record(input: &RecordInput, ctx: &KindContext, errors: &mut Diagnostics) {
+    let allow = &ctx.config.privacy.allow_values;
+    for f in privacy::scan_text(input.body, allow) {
+        let line = input.body[..f.start].matches('\n').count() + 1;
+        errors.push(
+            Diagnostic::error(f.message())
+                .at(Location::file(input.file)
+                    .with_field(format!("nội dung, dòng {line} của phần thân")))
+                .hint(privacy::Finding::HINT),
+        );
+    }
+    scan_toml(input.record, "record", input, allow, errors);
+}
+
+fn scan_toml(
+    t: &toml::Table,
+    prefix: &str,
+    input: &RecordInput,
+    allow: &[String],
+    errors: &mut Diagnostics,
+) {
+    for (k, v) in t {
+        let field = format!("{prefix}.{k}");
+        let mut texts = Vec::new();
+        match v {
+            toml::Value::String(s) => texts.push(s.as_str()),
+            toml::Value::Array(a) => texts.extend(a.iter().filter_map(|x| x.as_str())),
+            toml::Value::Table(sub) => scan_toml(sub, &field, input, allow, errors),
+            _ => {}
+        }
+        // Data file paths are not published text.
+        if matches!(
+            k.as_str(),
+            "list" | "groups" | "resources" | "given" | "programme"
+        ) {
+            continue;
+        }
+        for s in texts {
+            for f in privacy::scan_text(s, allow) {
+                errors.push(
+                    Diagnostic::error(f.message())
+                        .at(Location::file(input.file).with_field(field.clone()))
+                        .hint(privacy::Finding::HINT),
+                );
+            }
+        }
+    }
+}
+
+fn int_field(input: &RecordInput, field: &str, errors: &mut Diagnostics) -> Option<i64> {
+    match input.record.get(field)? {
+        toml::Value::Integer(i) if *i >= 0 => Some(*i),
+        toml::Value::String(s) => match crate::data::parse_vnd(s, input.field_location(field)) {
+            Ok(v) => i64::try_from(v).ok(),
+            Err(d) => {
+                errors.push(d);
+                None
+            }
+        },
+        _ => {
+            errors.push(
+                Diagnostic::error(format!(
+                    "record.{field} phải là số tiền nguyên, không âm (đồng)"
+                ))
+                .at(input.field_location(field))
+                .hint(format!("viết {field} = 1500000 (không có dấu ngoặc kép)")),
+            );
+            None
+        }
+    }
+}
+
+/// Read a programme's facts from the page file it lives in.
+fn info_from_file(root: &Path, rel: &Path) -> Result<Option<ProgrammeInfo>, Diagnostic> {
+    let raw = std::fs::read_to_string(root.join(rel)).map_err(|e| {
+        Diagnostic::error(format!("không đọc được trang chương trình: {e}")).at(Location::file(rel))
+    })?;
+    let Some((fm, _, _)) = crate::content::frontmatter::split(&raw) else {
+        return Ok(None);
+    };
+    let Ok(table) = fm.parse::<toml::Table>() else {
+        return Ok(None);
+    };
+    if table.get("kind").and_then(|v| v.as_str()) != Some("programme") {
+        return Ok(None);
+    }
+    let record = table
+        .get("record")
+        .and_then(|v| v.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let s = |k: &str| record.get(k).and_then(|v| v.as_str()).map(crate::text::nfc);
+    let content_rel = rel.strip_prefix("content").unwrap_or(rel);
+    let mut path = content_rel.to_string_lossy().replace('\\', "/");
+    path = path
+        .trim_end_matches(".md")
+        .trim_end_matches("/index")
+        .trim_end_matches("_index")
+        .to_string();
+    Ok(Some(ProgrammeInfo {
+        title: table
+            .get("title")
+            .and_then(|v| v.as_str())
+            .map(crate::text::nfc)
+            .unwrap_or_default(),
+        code: s("code"),
+        legal_basis: s("legal_basis").unwrap_or_default(),
+        categories: string_list(record.get("categories")).unwrap_or_default(),
+        name_display: s("name_display").and_then(|n| NameDisplay::parse(&n)),
+        path: format!("/{}/", path.trim_matches('/')),
+        file: rel.to_path_buf(),
+    }))
+}
+
+fn walk_md(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk_md(&p, out);
+        } else if p.extension().is_some_and(|e| e == "md") {
+            out.push(p);
+        }
+    }
+}
+
+/// Find the programme a list names: `@/ho-tro/chinh-sach.md` (a content path) or the
+/// programme's `code`.
+pub fn resolve(root: &Path, reference: &str, at: Location) -> Result<ProgrammeInfo, Diagnostic> {
+    let reference = reference.trim();
+    if let Some(rest) = reference.strip_prefix("@/") {
+        let rel = PathBuf::from("content").join(rest.trim_start_matches('/'));
+        if rest.contains("..") || !root.join(&rel).is_file() {
+            return Err(Diagnostic::error(format!(
+                "không tìm thấy trang chương trình \u{201c}{reference}\u{201d}"
+            ))
+            .at(at)
+            .hint("ghi đường dẫn trang chương trình tính từ thư mục content, ví dụ programme = \"@/ho-tro/chinh-sach-ho-tro.md\""));
+        }
+        return match info_from_file(root, &rel)? {
+            Some(p) => Ok(p),
+            None => Err(Diagnostic::error(format!(
+                "trang \u{201c}{reference}\u{201d} không phải là một chương trình hỗ trợ (kind = \"programme\")"
+            ))
+            .at(at)
+            .hint("trỏ tới trang có kind = \"programme\"")),
+        };
+    }
+    let mut files = Vec::new();
+    walk_md(&root.join("content"), &mut files);
+    let mut codes = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
+        if let Ok(Some(p)) = info_from_file(root, &rel) {
+            if p.code
+                .as_deref()
+                .is_some_and(|c| fold_words(c) == fold_words(reference))
+            {
+                return Ok(p);
+            }
+            codes.extend(p.code);
+        }
+    }
+    Err(Diagnostic::error(format!(
+        "không có chương trình hỗ trợ nào mang mã \u{201c}{reference}\u{201d}"
+    ))
+    .at(at)
+    .hint(if codes.is_empty() {
+        "tạo trang chương trình (kind = \"programme\") có record.code, hoặc ghi programme = \"@/đường/dẫn/trang.md\"".to_string()
+    } else {
+        format!("các mã đang có: {}", codes.join(", "))
+    }))
+}
+
+impl RecordKind for Programme {
+    fn name(&self) -> &'static str {
+        "programme"
+    }
+
+    fn label(&self) -> &'static str {
+        "Chương trình hỗ trợ"
+    }
+
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
+        let mut errors = Diagnostics::new();
+        let mut get = |f: &str| match input.str_field(f) {
+            Ok(s) => s.to_string(),
+            Err(d) => {
+                errors.push(d);
+                String::new()
+            }
+        };
+        let legal_basis = get("legal_basis");
+        let eligible = get("eligible");
+        let office = get("office");
+        let period = get("period");
+        let categories = string_list(input.record.get("categories")).unwrap_or_default();
+        if categories.is_empty() || categories.iter().any(|c| c.is_empty()) {
+            errors.push(
+                Diagnostic::error(
+                    "chương trình phải khai báo các diện thụ hưởng (record.categories)",
+                )
+                .at(input.field_location("categories"))
+                .hint("ví dụ categories = [\"Hộ nghèo\", \"Hộ cận nghèo\"]"),
+            );
+        }
+        let support = string_list(input.record.get("support")).unwrap_or_default();
+        let amount = int_field(input, "amount_per_month_vnd", &mut errors);
+        let budget = int_field(input, "budget_vnd", &mut errors);
+        let name_display = input.opt_str("name_display");
+        if let Some(n) = name_display
+            && NameDisplay::parse(n).is_none()
+        {
+            errors.push(
+                Diagnostic::error(format!("cách hiển thị tên không hợp lệ: \u{201c}{n}\u{201d}"))
+                    .at(input.field_location("name_display"))
+                    .hint("dùng name_display = \"full\" (họ tên đầy đủ) hoặc \"initials\" (viết tắt N. V. A.)"),
+            );
+        }
+        scan_record(input, ctx, &mut errors);
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        Ok(RecordOutput {
+            record: json!({
+                "code": input.opt_str("code"),
+                "legal_basis": legal_basis,
+                "eligible": eligible,
+                "support": support,
+                "amount_per_month_vnd": amount,
+                "health_insurance_share": input.opt_str("health_insurance_share"),
+                "period": period,
+                "office": office,
+                "budget_vnd": budget,
+                "categories": categories,
+                "name_display": name_display,
+            }),
+            search_text: format!("{legal_basis} {eligible} {office} {}", categories.join(" ")),
+            ..Default::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_matching_ignores_case_and_marks() {
+        let p = ProgrammeInfo {
+            title: String::new(),
+            code: None,
+            legal_basis: String::new(),
+            categories: vec!["Hộ nghèo".into(), "Hộ cận nghèo".into()],
+            name_display: None,
+            path: String::new(),
+            file: PathBuf::new(),
+        };
+        assert_eq!(p.category("ho ngheo"), Some("Hộ nghèo"));
+        assert_eq!(p.category("HỘ CẬN NGHÈO "), Some("Hộ cận nghèo"));
+        assert_eq!(p.category("Hộ khá"), None);
+    }
+}
