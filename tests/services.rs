@@ -478,7 +478,10 @@ fn printed_posters_fit_one_a4_page() {
     site.build_ok("2026-11-23");
     let mut posters: Vec<String> = html_pages(&site)
         .into_iter()
+        // Service-day and warning posters; beneficiary lists (ho-tro/) print on as many
+        // pages as they need and are checked in tests/support.rs.
         .filter(|p| p.contains("/in-") || p.ends_with("/in/index.html"))
+        .filter(|p| !p.contains("ho-tro/danh-sach"))
         .collect();
     posters.sort();
     assert!(posters.len() >= 3, "{posters:?}");
