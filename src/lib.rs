@@ -19,6 +19,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod output;
 pub mod publication;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod templates;
