@@ -194,10 +194,7 @@ pub fn excerpt(text: &str) -> String {
         Some(i) if i > EXCERPT_CHARS / 2 => &cut[..i],
         _ => cut.as_str(),
     };
-    format!(
-        "{}…",
-        cut.trim_end_matches(|c: char| !c.is_alphanumeric())
-    )
+    format!("{}…", cut.trim_end_matches(|c: char| !c.is_alphanumeric()))
 }
 
 /// The shard key of a token: its longest prefix among `keys` (sorted).
@@ -241,19 +238,22 @@ pub fn docs_from_model(model: &Model) -> Vec<Doc> {
             if s.section.fm.in_search_index == Some(false) {
                 return true;
             }
-            cur = s.section.parent.as_ref().and_then(|r| model.sections.get(r));
+            cur = s
+                .section
+                .parent
+                .as_ref()
+                .and_then(|r| model.sections.get(r));
         }
         false
     };
     let mut docs = Vec::new();
     for pm in &model.pages {
         let p = &pm.page;
-        let extra_noindex = p
-            .fm
-            .extra
-            .get("noindex")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
+        let extra_noindex =
+            p.fm.extra
+                .get("noindex")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
         if pm.status != Status::Published
             || pm.noindex
             || extra_noindex
@@ -491,7 +491,10 @@ fn split_shard(
     range: std::ops::Range<usize>,
     out: &mut Vec<(String, std::ops::Range<usize>)>,
 ) {
-    let size: usize = encoded[range.clone()].iter().map(|(_, e)| e.len() + 1).sum();
+    let size: usize = encoded[range.clone()]
+        .iter()
+        .map(|(_, e)| e.len() + 1)
+        .sum();
     if size <= SHARD_BUDGET || range.len() == 1 {
         out.push((key.to_string(), range));
         return;
@@ -539,8 +542,7 @@ mod tests {
     }
 
     fn postings(index: &Index, token: &str) -> Option<Vec<u64>> {
-        let keys: Vec<String> = serde_json::from_str::<serde_json::Value>(&index.meta).ok()?
-            ["k"]
+        let keys: Vec<String> = serde_json::from_str::<serde_json::Value>(&index.meta).ok()?["k"]
             .as_array()?
             .iter()
             .filter_map(|k| k.as_str().map(str::to_string))
@@ -558,7 +560,10 @@ mod tests {
     fn syllables_fold_and_split() {
         for (input, want) in [
             ("Hộ nghèo", vec!["ho", "ngheo"]),
-            ("Quận Đống Đa, Hà Nội", vec!["quan", "dong", "da", "ha", "noi"]),
+            (
+                "Quận Đống Đa, Hà Nội",
+                vec!["quan", "dong", "da", "ha", "noi"],
+            ),
             ("40/KH-UBND", vec!["40", "kh", "ubnd"]),
             ("  ", vec![]),
             ("ĐƯỜNG", vec!["duong"]),
@@ -586,7 +591,11 @@ mod tests {
         // 8 digits: kept (a document number could be that long); 9 or more: dropped.
         assert_eq!(terms("12345678"), vec!["12345678"]);
         assert!(terms("123456789").is_empty());
-        assert!(terms("goi 0912345678 ngay").iter().all(|t| !t.contains("091")));
+        assert!(
+            terms("goi 0912345678 ngay")
+                .iter()
+                .all(|t| !t.contains("091"))
+        );
         // Dropping a token also breaks the pair across it.
         assert_eq!(terms("goi 0912345678 ngay"), vec!["goi", "ngay"]);
         let long = "a".repeat(MAX_TOKEN_CHARS + 1);
@@ -599,8 +608,7 @@ mod tests {
         let d = Doc {
             title: "hộ nghèo".into(),
             headings: vec!["cận nghèo".into()],
-            body: "bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm"
-                .into(),
+            body: "bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm bảo hiểm".into(),
             ..Doc::default()
         };
         let t: BTreeMap<String, u8> = doc_terms(&d).into_iter().collect();
@@ -629,12 +637,17 @@ mod tests {
         let e = excerpt(&long);
         assert!(e.ends_with('…'));
         assert!(e.chars().count() <= EXCERPT_CHARS + 1);
-        assert!(e.trim_end_matches('…').ends_with("nghèo") || e.trim_end_matches('…').ends_with("hộ"));
+        assert!(
+            e.trim_end_matches('…').ends_with("nghèo") || e.trim_end_matches('…').ends_with("hộ")
+        );
     }
 
     #[test]
     fn shard_routing_takes_the_longest_key() {
-        let keys: Vec<String> = ["h", "ho", "ho n", "ng"].iter().map(|s| s.to_string()).collect();
+        let keys: Vec<String> = ["h", "ho", "ho n", "ng"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(shard_for("ho ngheo", &keys), Some("ho n"));
         assert_eq!(shard_for("ho", &keys), Some("ho"));
         assert_eq!(shard_for("hoa", &keys), Some("ho"));
@@ -668,7 +681,10 @@ mod tests {
             .find(|(p, _)| p == "tim-kiem/docs/0.json")
             .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        assert!(docs0.starts_with(r#"[["b/","Bảo hiểm","hộ nghèo","",""#), "{docs0}");
+        assert!(
+            docs0.starts_with(r#"[["b/","Bảo hiểm","hộ nghèo","",""#),
+            "{docs0}"
+        );
     }
 
     #[test]
@@ -719,7 +735,14 @@ mod tests {
     fn output_is_deterministic() {
         let docs = || {
             (0..50)
-                .map(|i| doc(&format!("/p{i}/"), "Kế hoạch", &format!("hộ nghèo số {i}"), None))
+                .map(|i| {
+                    doc(
+                        &format!("/p{i}/"),
+                        "Kế hoạch",
+                        &format!("hộ nghèo số {i}"),
+                        None,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         let a = build(docs());

@@ -774,7 +774,10 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
 /// Nothing when search is off or when the site has its own content at /tim-kiem/.
 fn render_search(ctx: &Ctx) -> Result<(), Diagnostic> {
     let model = ctx.model;
-    let taken = model.sections.values().any(|s| s.section.path == "/tim-kiem/")
+    let taken = model
+        .sections
+        .values()
+        .any(|s| s.section.path == "/tim-kiem/")
         || model.pages.iter().any(|p| p.page.path == "/tim-kiem/");
     if !model.config.search_enabled() || taken {
         return Ok(());

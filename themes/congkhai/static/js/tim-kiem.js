@@ -165,7 +165,8 @@
   function init(root) {
     var $ = function (id) { return document.getElementById(id); };
     var meta = JSON.parse(root.getAttribute('data-index'));
-    var base = root.getAttribute('data-base'), site = root.getAttribute('data-root');
+    // Relative to /tim-kiem/, so the index works under any host or base path.
+    var base = root.getAttribute('data-base') || './', site = root.getAttribute('data-root') || '../';
     var status = $('tk-status'), list = $('tk-results'), more = $('tk-more'), input = $('tk-q');
     var nojs = $('tk-nojs');
     if (nojs) nojs.hidden = true;
