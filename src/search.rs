@@ -346,21 +346,32 @@ pub fn build(mut docs: Vec<Doc>) -> Index {
 
     // Tokenise in parallel, merge in id order (so postings are sorted by id), in batches
     // so that memory stays bounded on large sites.
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    // Lists are pruned to their best postings as they grow: memory stays bounded by
+    // tokens × 2 × MAX_POSTINGS and the result equals pruning once at the end.
+    let mut postings: HashMap<String, (usize, Vec<(u32, u8)>)> = HashMap::new();
     for (batch_no, batch) in docs.chunks(256).enumerate() {
         let terms: Vec<Vec<(String, u8)>> = batch.par_iter().map(doc_terms).collect();
         for (i, list) in terms.into_iter().enumerate() {
             let id = (batch_no * 256 + i) as u32;
             for (t, w) in list {
-                postings.entry(t).or_default().push((id, w));
+                let (df, l) = postings.entry(t).or_default();
+                *df += 1;
+                l.push((id, w));
+                if l.len() >= 2 * MAX_POSTINGS {
+                    prune(l);
+                }
             }
         }
     }
-    let mut entries: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+    let mut entries: Vec<(String, (usize, Vec<(u32, u8)>))> = postings.into_iter().collect();
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let encoded: Vec<(String, String)> = entries
-        .par_iter()
-        .map(|(t, list)| (t.clone(), encode_entry(t, list)))
+        .into_par_iter()
+        .map(|(t, (df, mut list))| {
+            prune(&mut list);
+            let e = encode_entry(&t, df, &list);
+            (t, e)
+        })
         .collect();
     let tokens = encoded.len();
 
@@ -459,17 +470,20 @@ fn prefix(s: &str, n: usize) -> &str {
     }
 }
 
-/// `"token":[df,id,w,Δid,w,…]` keeping the [`MAX_POSTINGS`] best postings.
-fn encode_entry(token: &str, list: &[(u32, u8)]) -> String {
-    let mut kept: Vec<(u32, u8)> = list.to_vec();
-    if kept.len() > MAX_POSTINGS {
-        kept.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        kept.truncate(MAX_POSTINGS);
-        kept.sort_by_key(|p| p.0);
+/// Keep the [`MAX_POSTINGS`] best postings (weight, then newest), sorted by id.
+fn prune(list: &mut Vec<(u32, u8)>) {
+    if list.len() > MAX_POSTINGS {
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list.truncate(MAX_POSTINGS);
+        list.sort_unstable_by_key(|p| p.0);
     }
+}
+
+/// `"token":[df,id,w,Δid,w,…]`; `df` counts every document, even those pruned.
+fn encode_entry(token: &str, df: usize, kept: &[(u32, u8)]) -> String {
     let mut s = serde_json::to_string(token).unwrap_or_default();
     s.push_str(":[");
-    s.push_str(&list.len().to_string());
+    s.push_str(&df.to_string());
     let mut last = 0;
     for (i, (id, w)) in kept.iter().enumerate() {
         let d = if i == 0 { *id } else { id - last };
