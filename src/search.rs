@@ -348,7 +348,7 @@ pub fn build(mut docs: Vec<Doc>) -> Index {
     // so that memory stays bounded on large sites.
     // Lists are pruned to their best postings as they grow: memory stays bounded by
     // tokens × 2 × MAX_POSTINGS and the result equals pruning once at the end.
-    let mut postings: HashMap<String, (usize, Vec<(u32, u8)>)> = HashMap::new();
+    let mut postings: HashMap<String, Postings> = HashMap::new();
     for (batch_no, batch) in docs.chunks(256).enumerate() {
         let terms: Vec<Vec<(String, u8)>> = batch.par_iter().map(doc_terms).collect();
         for (i, list) in terms.into_iter().enumerate() {
@@ -363,7 +363,7 @@ pub fn build(mut docs: Vec<Doc>) -> Index {
             }
         }
     }
-    let mut entries: Vec<(String, (usize, Vec<(u32, u8)>))> = postings.into_iter().collect();
+    let mut entries: Vec<(String, Postings)> = postings.into_iter().collect();
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let encoded: Vec<(String, String)> = entries
         .into_par_iter()
@@ -469,6 +469,9 @@ fn prefix(s: &str, n: usize) -> &str {
         None => s,
     }
 }
+
+/// Document frequency and (document id, weight) postings of one token.
+type Postings = (usize, Vec<(u32, u8)>);
 
 /// Keep the [`MAX_POSTINGS`] best postings (weight, then newest), sorted by id.
 fn prune(list: &mut Vec<(u32, u8)>) {
