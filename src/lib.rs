@@ -25,6 +25,7 @@ pub mod output;
 pub mod privacy;
 pub mod publication;
 pub mod qr;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod svg_chart;

@@ -345,6 +345,10 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics
     if let Err(d) = render_extras(&ctx, &page_values) {
         push(d);
     }
+    // search: /tim-kiem/ and its index (src/search.rs)
+    if let Err(d) = render_search(&ctx) {
+        push(d);
+    }
     if let Err(d) = copy_static(&ctx) {
         push(d);
     }
@@ -830,6 +834,41 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
     }
     Ok(())
 }
+
+// --- search (owned by src/search.rs) ---
+/// The search page `/tim-kiem/` (theme template `tim-kiem.html`) and its index files.
+/// Nothing when search is off or when the site has its own content at /tim-kiem/.
+fn render_search(ctx: &Ctx) -> Result<(), Diagnostic> {
+    let model = ctx.model;
+    let taken = model
+        .sections
+        .values()
+        .any(|s| s.section.path == "/tim-kiem/")
+        || model.pages.iter().any(|p| p.page.path == "/tim-kiem/");
+    if !model.config.search_enabled() || taken {
+        return Ok(());
+    }
+    let index = crate::search::build_for_model(model);
+    if let Some(index) = &index {
+        for (rel, bytes) in &index.files {
+            ctx.sink.write(rel, bytes)?;
+        }
+    }
+    if ctx.tera.get_template_names().any(|n| n == "tim-kiem.html") {
+        let mut c = Context::new();
+        c.insert(
+            "search",
+            &json!({
+                "enabled": index.is_some(),
+                "meta": index.as_ref().map(|i| i.meta.as_str()),
+                "docs": index.as_ref().map_or(0, |i| i.docs),
+            }),
+        );
+        ctx.write_page("/tim-kiem/", "tim-kiem.html", &mut c, "tim-kiem.html")?;
+    }
+    Ok(())
+}
+// --- end search ---
 
 fn feedable(p: &PageModel) -> bool {
     p.status == Status::Published && !p.noindex && p.page.date.is_some()
