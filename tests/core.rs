@@ -167,7 +167,11 @@ const BAD_CASES: &[BadCase] = &[
                 "+++\ntitle = \"Đính kèm\"\ndate = 2026-05-01\n[[attachments]]\nfile = \"../../../../etc/passwd\"\ntitle = \"x\"\n+++\nx\n",
             )
         },
-        expect: &["content/tin-tuc/dinh-kem/index.md", "attachments", "etc/passwd"],
+        expect: &[
+            "content/tin-tuc/dinh-kem/index.md",
+            "attachments",
+            "etc/passwd",
+        ],
     },
 ];
 
@@ -210,7 +214,11 @@ fn bad_input_fails_cleanly_and_keeps_previous_output() {
             problems.push(format!("root entries changed: {entries:?} -> {after:?}"));
         }
         if !problems.is_empty() {
-            failures.push(format!("{}: {}\n---\n{err}", case.name, problems.join("; ")));
+            failures.push(format!(
+                "{}: {}\n---\n{err}",
+                case.name,
+                problems.join("; ")
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
@@ -224,7 +232,11 @@ fn load_data_errors_carry_the_data_file_hint() {
     site.write("data/x.csv", "ten,so\nAn,1\nBinh,2,3\n");
     let err = site.build_err(NOW);
     assert!(err.contains("CSV UTF-8"), "{err}");
-    assert_eq!(err.matches("lỗi (error)").count(), 1, "one error, not nested: {err}");
+    assert_eq!(
+        err.matches("lỗi (error)").count(),
+        1,
+        "one error, not nested: {err}"
+    );
 }
 
 #[test]
@@ -300,7 +312,11 @@ fn plain_zola_site_builds_like_zola() {
     assert_eq!(count(&page, "script"), 0);
     assert_eq!(count(&page, "[onclick]"), 0);
     assert_eq!(texts(&page, "div.body a[href='#']"), ["bấm"]);
-    assert!(!site.read("public/tin-tuc/ban-tin-3/index.html").contains("alert("));
+    assert!(
+        !site
+            .read("public/tin-tuc/ban-tin-3/index.html")
+            .contains("alert(")
+    );
 
     // sitemap.xml lists every page and section.
     let sitemap = site.read("public/sitemap.xml");
