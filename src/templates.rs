@@ -151,6 +151,46 @@ pub fn tera_error(context: &str, e: &tera::Error) -> Diagnostic {
         chain.push_str(&format!(": {s}"));
         source = s.source();
     }
+    if let Some(inner) = decode_data_error(&format!("{message}{chain}")) {
+        // A data file read by `load_data` is wrong: report it at the data file with the
+        // loader's own hint; the template and page only say where it was read from.
+        let from = if file.is_empty() {
+            String::new()
+        } else {
+            let loc = Location {
+                file: PathBuf::from("templates").join(&file),
+                line,
+                column: col,
+                field: None,
+            };
+            format!("load_data trong {loc}")
+        };
+        let origin = match (from.is_empty(), context.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => format!(" (đọc bằng {from})"),
+            (true, false) => format!(" (khi tạo {context})"),
+            (false, false) => format!(" (đọc bằng {from} khi tạo {context})"),
+        };
+        return Diagnostic {
+            message: format!("{}{origin}", inner.message),
+            ..inner
+        };
+    }
+    if let tera::ErrorKind::TemplateNotFound(name) = e.kind() {
+        let at_page = context.starts_with("content/");
+        let mut d = Diagnostic::error(if context.is_empty() || at_page {
+            message
+        } else {
+            format!("{message} (cần cho {context})")
+        })
+        .hint(format!(
+            "tạo tệp templates/{name}, hoặc sửa template = \"…\" trong phần đầu trang cho đúng tên một tệp trong templates/"
+        ));
+        if at_page {
+            d = d.at(Location::file(context));
+        }
+        return d;
+    }
     let msg = if context.is_empty() {
         format!("lỗi mẫu giao diện: {message}{chain}")
     } else {
@@ -168,6 +208,47 @@ pub fn tera_error(context: &str, e: &tera::Error) -> Diagnostic {
         });
     }
     d
+}
+
+/// Separators for carrying a data-loader [`Diagnostic`] through a Tera error (which only
+/// holds a string) so [`tera_error`] can report it at the data file with its own hint.
+const DATA_ERR: char = '\u{1e}';
+const DATA_SEP: char = '\u{1f}';
+
+fn encode_data_error(d: &Diagnostic) -> String {
+    let loc = d.location.clone().unwrap_or_default();
+    let num = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    format!(
+        "{DATA_ERR}{}{DATA_SEP}{}{DATA_SEP}{}{DATA_SEP}{}{DATA_SEP}{}{DATA_SEP}{}{DATA_ERR}",
+        loc.file.to_string_lossy(),
+        num(loc.line),
+        num(loc.column),
+        loc.field.as_deref().unwrap_or(""),
+        d.message,
+        d.hint.as_deref().unwrap_or("")
+    )
+}
+
+fn decode_data_error(text: &str) -> Option<Diagnostic> {
+    let start = text.find(DATA_ERR)? + DATA_ERR.len_utf8();
+    let len = text[start..].find(DATA_ERR)?;
+    let parts: Vec<&str> = text[start..start + len].split(DATA_SEP).collect();
+    let [file, line, column, field, message, hint] = parts.as_slice() else {
+        return None;
+    };
+    let mut d = Diagnostic::error(*message);
+    if !file.is_empty() {
+        d = d.at(Location {
+            file: PathBuf::from(file),
+            line: line.parse().ok(),
+            column: column.parse().ok(),
+            field: (!field.is_empty()).then(|| field.to_string()),
+        });
+    }
+    if !hint.is_empty() {
+        d = d.hint(*hint);
+    }
+    Some(d)
 }
 
 fn iso_date(s: &str) -> Option<chrono::NaiveDate> {
@@ -328,7 +409,7 @@ fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
             match crate::data::load_value(&l.root, path) {
                 Ok(v) => Ok(Value::from_serializable(&v)),
                 Err(_) if !required => Ok(Value::none()),
-                Err(d) => Err(tera::Error::message(d.to_string())),
+                Err(d) => Err(tera::Error::message(encode_data_error(&d))),
             }
         },
     );
@@ -378,5 +459,15 @@ mod tests {
     #[test]
     fn undefined_variable_is_an_error() {
         assert!(render("{{ khong_co }}").is_err());
+    }
+
+    #[test]
+    fn data_error_survives_the_trip_through_tera() {
+        let d = Diagnostic::error("dòng 3 có 3 ô")
+            .at(Location::line("data/x.csv", 3))
+            .hint("lưu lại dạng CSV UTF-8");
+        let wrapped = format!("Function call failed: {}", encode_data_error(&d));
+        assert_eq!(decode_data_error(&wrapped), Some(d));
+        assert_eq!(decode_data_error("Variable `x` is not defined"), None);
     }
 }

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# End-to-end test with real components: build the demo portal, serve public/ with nginx on
+# 127.0.0.1, drive Debian's chromium headless (playwright-core + axe), validate HTML with
+# the Nu validator (vnu.jar). Prints "N passed, M failed" last; exit 1 if anything failed.
+#
+#   bash tests/e2e/run.sh              # uses target/debug/congkhai (builds it if missing)
+#   CONGKHAI=path/to/congkhai bash tests/e2e/run.sh
+#   KEEP_SCREENSHOTS=1 …               # keep the screenshot dir (path is printed)
+#
+# Needs: nginx (nginx-light), /usr/bin/chromium, java, node + npm (tools go to .ci/node_modules).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/target}"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+NOW="${NOW:-2026-11-23}"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok   - $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/congkhai-e2e.XXXXXX")"
+nginx_pid=""
+cleanup() {
+  if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
+    kill "$nginx_pid" 2>/dev/null || true
+    wait "$nginx_pid" 2>/dev/null || true
+  fi
+  if [ "${KEEP_SCREENSHOTS:-0}" = 1 ]; then
+    echo "screenshots kept in $work/shots"
+    find "$work" -mindepth 1 -maxdepth 1 ! -name shots -exec rm -rf {} +
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+chmod 755 "$work"  # nginx workers run as an unprivileged user when started by root
+
+for tool in nginx java node npm "$CHROMIUM"; do
+  command -v "$tool" >/dev/null || [ -x "$tool" ] || {
+    echo "missing $tool (apt-get install nginx-light chromium default-jre-headless nodejs npm)" >&2
+    exit 2
+  }
+done
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+# 1. Node tools (pinned by .ci/package-lock.json).
+if [ ! -d "$here/.ci/node_modules/playwright-core" ] || [ ! -f "$here/.ci/node_modules/vnu-jar/build/dist/vnu.jar" ]; then
+  echo "installing test tools into .ci/node_modules…"
+  npm ci --prefix "$here/.ci" --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# 2. Build the demo portal into a copy (never touch the repo's public/).
+bin="${CONGKHAI:-$CARGO_TARGET_DIR/debug/congkhai}"
+if [ -z "${CONGKHAI:-}" ]; then
+  cargo build --quiet --manifest-path "$here/Cargo.toml"
+fi
+site="$work/site"
+mkdir -p "$site"
+for d in content data themes static templates; do
+  if [ -d "$here/$d" ]; then cp -r "$here/$d" "$site/$d"; fi
+done
+cp "$here/config.toml" "$site/"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+# base_url = the address the browser uses, so every absolute link stays on 127.0.0.1.
+if "$bin" --root "$site" build --now "$NOW" --base-url "http://127.0.0.1:$port" >"$work/build.log" 2>&1; then
+  ok "demo portal builds"
+else
+  fail "demo portal builds"; cat "$work/build.log"
+  echo "$passed passed, $failed failed"; exit 1
+fi
+
+# 3. nginx on that port, serving public/ with the site's 404 page.
+mkdir -p "$work/nginx/tmp"
+cat >"$work/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 64; }
+http {
+  types {
+    text/html html; text/css css; application/javascript js; application/json json;
+    image/svg+xml svg; image/png png; image/jpeg jpg; application/pdf pdf; text/csv csv;
+    application/xml xml; application/atom+xml atom; text/plain txt; text/calendar ics;
+    font/woff2 woff2; image/x-icon ico; application/manifest+json webmanifest;
+  }
+  default_type application/octet-stream;
+  charset utf-8;
+  access_log $work/nginx/access.log;
+  client_body_temp_path $work/nginx/tmp; proxy_temp_path $work/nginx/tmp;
+  fastcgi_temp_path $work/nginx/tmp; uwsgi_temp_path $work/nginx/tmp; scgi_temp_path $work/nginx/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    root $site/public;
+    index index.html;
+    error_page 404 /404.html;
+    location / { try_files \$uri \$uri/ =404; }
+  }
+}
+EOF
+"$nginx_bin" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
+nginx_pid=$!
+for _ in $(seq 50); do
+  if python3 - "$port" 2>/dev/null <<'EOF'
+import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.2).close()
+EOF
+  then break; fi
+  sleep 0.1
+done
+if kill -0 "$nginx_pid" 2>/dev/null; then ok "nginx serves public/ on 127.0.0.1:$port"; else
+  fail "nginx starts"; cat "$work/nginx/error.log"; echo "$passed passed, $failed failed"; exit 1
+fi
+
+# 4. Browser checks (prints "ok - …"/"FAIL - …" lines and a JSON summary line).
+mkdir -p "$work/shots"
+set +e
+NODE_PATH="$here/.ci/node_modules" node "$here/tests/e2e/browser.mjs" \
+  "http://127.0.0.1:$port" "$work/shots" "$CHROMIUM" "$site/config.toml" >"$work/browser.log" 2>&1
+browser_rc=$?
+set -e
+grep -E '^(ok|FAIL) ' "$work/browser.log" || true
+bp=$(grep -c '^ok ' "$work/browser.log" || true)
+bf=$(grep -c '^FAIL ' "$work/browser.log" || true)
+passed=$((passed + bp)); failed=$((failed + bf))
+if [ "$browser_rc" -ne 0 ] && [ "$bf" -eq 0 ]; then
+  fail "browser script crashed (exit $browser_rc)"; tail -30 "$work/browser.log"
+fi
+
+# 5. HTML validation of a few pages with the Nu validator: errors fail.
+pages=("$site/public/index.html" "$site/public/404.html")
+first_section="$(find "$site/public" -mindepth 2 -maxdepth 2 -name index.html | sort | head -1)"
+if [ -n "$first_section" ]; then pages+=("$first_section"); fi
+doc="$(find "$site/public/van-ban" -mindepth 2 -maxdepth 2 -name index.html 2>/dev/null | sort | head -1)"
+if [ -n "$doc" ]; then pages+=("$doc"); fi
+if java -jar "$here/.ci/node_modules/vnu-jar/build/dist/vnu.jar" --format gnu --skip-non-html \
+  --errors-only "${pages[@]}" >"$work/vnu.log" 2>&1; then
+  ok "vnu: no HTML errors in ${#pages[@]} pages"
+else
+  fail "vnu: HTML errors"; sed "s|$site/public/||" "$work/vnu.log" | head -40
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
