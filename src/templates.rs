@@ -307,18 +307,24 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| urlencode(v));
     tera.register_filter(
         "json_encode",
-        |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-            serde_json::to_string(v).map_err(|e| tera::Error::message(e.to_string()))
-        },
+        |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> { canonical_json(v) },
     );
     // JSON safe inside <script type="application/ld+json">: no "</" can close the tag.
     tera.register_filter(
         "json_ld",
         |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let s = serde_json::to_string(v).map_err(|e| tera::Error::message(e.to_string()))?;
+            let s = canonical_json(v)?;
             Ok(Value::safe_string(&s.replace("</", "<\\/")))
         },
     );
+}
+
+/// JSON with object keys sorted: tera's maps are hash maps, so serialising one directly
+/// would give a different key order on every run (and break byte-identical builds).
+fn canonical_json(v: &Value) -> tera::TeraResult<String> {
+    serde_json::to_value(v)
+        .and_then(|v| serde_json::to_string(&v))
+        .map_err(|e| tera::Error::message(e.to_string()))
 }
 
 fn urlencode(s: &str) -> String {
@@ -429,6 +435,27 @@ mod tests {
         register_functions(&mut tera, Arc::new(Lookup::default()));
         tera.add_raw_template("t.html", src)?;
         tera.render("t.html", &tera::Context::new())
+    }
+
+    #[test]
+    fn json_filters_sort_object_keys() {
+        // Hash-map order would differ between runs; twenty keys make a lucky pass unlikely.
+        let keys: Vec<String> = (0..20).map(|i| format!("k{i:02}")).collect();
+        let src = format!(
+            "{{% set m = {{{}}} %}}{{{{ m | json_encode | safe }}}}|{{{{ m | json_ld }}}}",
+            keys.iter()
+                .map(|k| format!("\"{k}\": 1"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let want = format!(
+            "{{{}}}",
+            keys.iter()
+                .map(|k| format!("\"{k}\":1"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert_eq!(render(&src).ok(), Some(format!("{want}|{want}")));
     }
 
     #[test]

@@ -518,10 +518,17 @@ fn filter_script_folds_like_rust() {
     let start = script.find("function fold(s)").unwrap_or(0);
     let end = script[start..].find("\n  }").map_or(0, |i| start + i + 4);
     let fold_js = &script[start..end];
-    assert!(fold_js.contains("normalize(\"NFD\")"), "fold() not found in script");
+    assert!(
+        fold_js.contains("normalize(\"NFD\")"),
+        "fold() not found in script"
+    );
     let input = serde_json::to_string(&samples).unwrap_or_default();
     let program = format!("{fold_js}\nconsole.log(JSON.stringify({input}.map(fold)));");
-    let Ok(out) = std::process::Command::new("node").arg("-e").arg(&program).output() else {
+    let Ok(out) = std::process::Command::new("node")
+        .arg("-e")
+        .arg(&program)
+        .output()
+    else {
         eprintln!("node not installed: JavaScript fold not checked");
         return;
     };
