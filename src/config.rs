@@ -281,6 +281,21 @@ impl Config {
         self.ward.is_some()
     }
 
+    /// Values the personal-data scanner lets through: `[privacy] allow_values` plus the
+    /// ward's own public contacts and the scam-report numbers every warning shows.
+    pub fn privacy_allow(&self) -> Vec<String> {
+        let mut v = self.privacy.allow_values.clone();
+        if let Some(w) = &self.ward {
+            for s in [&w.phone, &w.email, &w.hotline_police] {
+                if !s.trim().is_empty() {
+                    v.push(s.trim().to_string());
+                }
+            }
+        }
+        v.extend(self.links.scam_contacts.iter().map(|c| c.number.clone()));
+        v
+    }
+
     pub fn search_enabled(&self) -> bool {
         self.build_search_index.unwrap_or(self.is_portal())
     }

@@ -517,20 +517,39 @@ fn history_value(
 
 type Rows = (Vec<String>, BTreeMap<String, Vec<String>>);
 
+/// Rows by key. `key` names one column or several joined by `+` ("full_name+group"), for
+/// lists whose only single-column key would be the row number. A key seen again gets
+/// " (2)", " (3)"… so no row is lost from the comparison.
 fn read_rows(bytes: &[u8], key: &str) -> Option<(usize, Rows)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = r.headers().ok()?.iter().map(str::to_string).collect();
-    let ki = headers.iter().position(|h| h == key)?;
+    let key_idx: Vec<usize> = key
+        .split('+')
+        .map(|k| headers.iter().position(|h| h == k.trim()))
+        .collect::<Option<_>>()?;
     let mut rows = BTreeMap::new();
     for rec in r.records().flatten() {
         let cells: Vec<String> = rec.iter().map(str::to_string).collect();
-        if let Some(k) = cells.get(ki) {
-            rows.insert(k.clone(), cells);
+        let parts: Vec<&str> = key_idx
+            .iter()
+            .map(|&i| cells.get(i).map_or("", String::as_str))
+            .collect();
+        let base = parts.join(" · ");
+        let mut k = base.clone();
+        let mut n = 1;
+        while rows.contains_key(&k) {
+            n += 1;
+            k = format!("{base} ({n})");
         }
+        rows.insert(k, cells);
     }
-    Some((ki, (headers, rows)))
+    Some((key_idx[0], (headers, rows)))
 }
+
+/// The row-number column (STT) is a display ordinal: it shifts when a row above is
+/// removed, so it is never reported as a change.
+const ORDINAL_COLUMNS: &[&str] = &["no", "stt"];
 
 /// Rows added, removed and changed (cells old → new) between two CSVs, by key column.
 pub fn table_diff(old: &[u8], new: &[u8], key: &str) -> serde_json::Value {
@@ -554,6 +573,9 @@ pub fn table_diff(old: &[u8], new: &[u8], key: &str) -> serde_json::Value {
             Some(oc) => {
                 let mut diffs = Vec::new();
                 for (ci, col) in nh.iter().enumerate() {
+                    if ORDINAL_COLUMNS.contains(&col.to_lowercase().as_str()) {
+                        continue;
+                    }
                     let nv = cells.get(ci).map(String::as_str).unwrap_or("");
                     let ov = oh
                         .iter()
@@ -782,6 +804,36 @@ mod tests {
         assert_eq!(d["changed"][0]["cells"][0]["old"], "300");
         assert_eq!(d["changed"][0]["cells"][0]["new"], "350");
         assert!(table_diff(old.as_bytes(), new.as_bytes(), "khong_co").is_null());
+    }
+
+    #[test]
+    fn table_diff_composite_key_ignores_row_numbers() {
+        // Removing household 2 renumbers everyone below it; only the real changes show.
+        let old =
+            "no,full_name,group,amount\n1,An,T1,100\n2,Bình,T1,100\n3,Chi,T2,100\n4,An,T2,100\n";
+        let new =
+            "no,full_name,group,amount\n1,An,T1,100\n2,Chi,T2,150\n3,An,T2,100\n4,Dung,T3,100\n";
+        let d = table_diff(old.as_bytes(), new.as_bytes(), "full_name+group");
+        let keys = |k: &str| -> Vec<String> {
+            d[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|r| r["key"].as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(keys("removed"), ["Bình · T1"]);
+        assert_eq!(keys("added"), ["Dung · T3"]);
+        assert_eq!(keys("changed"), ["Chi · T2"]);
+        assert_eq!(d["changed"][0]["cells"].as_array().map(Vec::len), Some(1));
+        assert_eq!(d["changed"][0]["cells"][0]["column"], "amount");
+        // Same key twice: both rows are kept.
+        let dup = "no,full_name,group\n1,An,T1\n2,An,T1\n";
+        let one = "no,full_name,group\n1,An,T1\n";
+        let d = table_diff(dup.as_bytes(), one.as_bytes(), "full_name+group");
+        assert_eq!(d["removed"][0]["key"], "An · T1 (2)");
+        assert!(table_diff(dup.as_bytes(), one.as_bytes(), "full_name+nope").is_null());
     }
 
     #[test]

@@ -134,6 +134,29 @@ impl Finding {
     pub const HINT: &'static str = "xóa thông tin cá nhân này khỏi nội dung công khai; nếu đó là số đường dây nóng của phường, thêm đúng giá trị đó vào allow_values trong bảng [privacy] của config.toml";
 }
 
+/// Scan a Markdown text that will be published (a page body, a title) and turn each
+/// finding into an error at its line. `first_line` is the file line of the text's start.
+pub fn scan_markdown(
+    file: &std::path::Path,
+    first_line: usize,
+    field: Option<&str>,
+    text: &str,
+    allow: &[String],
+) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Diagnostic, Location};
+    scan_text(text, allow)
+        .into_iter()
+        .map(|f| {
+            let line = first_line + text[..f.start].matches('\n').count();
+            let mut at = Location::line(file, line);
+            if let Some(field) = field {
+                at = at.with_field(field);
+            }
+            Diagnostic::error(f.message()).at(at).hint(Finding::HINT)
+        })
+        .collect()
+}
+
 /// Hide all but the first two and last two visible characters (digits stay digits'
 /// count, so staff can find the cell).
 pub fn mask(value: &str) -> String {

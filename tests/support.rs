@@ -537,3 +537,57 @@ fn filter_script_folds_like_rust() {
     let want: Vec<String> = samples.iter().map(|s| congkhai::text::fold(s)).collect();
     assert_eq!(got, want);
 }
+
+/// The personal-data scanner runs on every page of a portal, not only on support records:
+/// a phone number, an ID number or a birth date typed into an ordinary page (a note, a
+/// contact line) stops the build at its line, and nothing is written.
+#[test]
+fn personal_data_in_any_page_stops_the_build() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let before = site.read("public/van-ban/ke-hoach-sap-xep-to-dan-pho/index.html");
+    let page = "content/van-ban/ke-hoach-sap-xep-to-dan-pho/index.md";
+    let original = site.read(page);
+    // The ward's own hotline (config [ward] phone) stays allowed.
+    let edited = original.replacen(
+        "\n## I. MỤC ĐÍCH, YÊU CẦU",
+        "\nMọi thắc mắc gọi đường dây nóng của phường 0225.3000.000.\n\nLiên hệ anh Tuấn, số 0912 345 678.\n\nÔng Lê Văn Hùng sinh ngày 12/03/1950, CCCD 031050001234.\n\n## I. MỤC ĐÍCH, YÊU CẦU",
+        1,
+    );
+    assert_ne!(edited, original, "fixture text changed; update the anchor");
+    site.write(page, &edited);
+    site.write(
+        "content/gioi-thieu.md",
+        site.read("content/gioi-thieu.md") + "\nEmail cá nhân: tuan.nguyen@gmail.com\n",
+    );
+    let err = site.build_err("2026-11-23");
+    let anchor = original
+        .lines()
+        .position(|l| l == "## I. MỤC ĐÍCH, YÊU CẦU")
+        .expect("anchor line")
+        + 1;
+    for (what, line) in [
+        ("số điện thoại", anchor + 2),
+        ("ngày sinh", anchor + 4),
+        ("số CMND/CCCD", anchor + 4),
+    ] {
+        let at = format!("{page}:{line}");
+        assert!(
+            err.lines().any(|l| l.contains(what) && l.contains(&at)),
+            "no {what} at {at}:\n{err}"
+        );
+    }
+    assert!(err.contains("content/gioi-thieu.md"), "{err}");
+    assert!(err.contains("thư điện tử"), "{err}");
+    assert!(!err.contains("0225"), "ward hotline is allowed: {err}");
+    // Messages mask the value; the full number is not echoed to logs.
+    assert!(
+        !err.contains("0912 345 678") && !err.contains("031050001234"),
+        "{err}"
+    );
+    assert_eq!(
+        site.read("public/van-ban/ke-hoach-sap-xep-to-dan-pho/index.html"),
+        before,
+        "previous output kept"
+    );
+}

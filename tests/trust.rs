@@ -484,3 +484,72 @@ fn plain_zola_site_gets_no_manifest_or_history() {
     assert!(!site.exists("public/cong-khai/manifest.json"));
     assert!(!site.exists("history"));
 }
+
+/// A corrected beneficiary list shows, in the change history, exactly the households that
+/// were removed, added and changed, even though every row below the removed one was
+/// renumbered (STT is not the key).
+#[test]
+fn change_history_shows_the_rows_that_changed_in_a_beneficiary_list() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let list = "data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv";
+    let text = site.read(list);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert!(lines.len() > 100, "demo list has its households");
+    // Remove household 2, raise household 3's amount, add one at the end; renumber.
+    let removed = lines.remove(2);
+    let removed_name = removed.split(',').nth(1).unwrap_or_default().to_string();
+    let changed_name = lines[2].split(',').nth(1).unwrap_or_default().to_string();
+    lines[2] = lines[2].replacen("1.000.000", "1.200.000", 1);
+    lines.push(
+        "0,Đỗ Thị Mới,Tổ dân phố số 6,Hộ nghèo,Hỗ trợ thu nhập tháng 7–12/2026,1.500.000,01/07/2026,31/12/2026,,"
+            .to_string(),
+    );
+    for (i, l) in lines.iter_mut().enumerate().skip(1) {
+        let rest = l
+            .split_once(',')
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default();
+        *l = format!("{i},{rest}");
+    }
+    site.write(list, lines.join("\n") + "\n");
+    // The corrected decision's total: -1.500.000 (removed) +200.000 +1.500.000 (added).
+    let page = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
+    let fm = site.read(page);
+    assert!(fm.contains("declared_total_vnd = 309600000"));
+    site.write(
+        page,
+        fm.replace(
+            "declared_total_vnd = 309600000",
+            "declared_total_vnd = 309800000",
+        ),
+    );
+    site.build_ok("2026-11-30");
+
+    let doc = site.html("public/cong-khai/lich-su/index.html");
+    let sel = |s: &str| scraper::Selector::parse(s).expect("selector");
+    let diff = doc
+        .select(&sel(".table-diff"))
+        .find(|d| d.text().collect::<String>().contains(&changed_name))
+        .expect("a row diff for the beneficiary list");
+    let items = |class: &str| -> Vec<String> {
+        diff.select(&sel(&format!(".rows--{class} li")))
+            .map(|li| li.text().collect::<String>())
+            .collect()
+    };
+    let (removed_rows, added_rows, changed_rows) =
+        (items("removed"), items("added"), items("changed"));
+    assert_eq!(removed_rows.len(), 1, "{removed_rows:?}");
+    assert!(removed_rows[0].contains(&removed_name), "{removed_rows:?}");
+    assert_eq!(added_rows.len(), 1, "{added_rows:?}");
+    assert!(added_rows[0].contains("Đỗ Thị Mới"), "{added_rows:?}");
+    assert_eq!(changed_rows.len(), 1, "{changed_rows:?}");
+    assert!(
+        changed_rows[0].contains(&changed_name)
+            && changed_rows[0].contains("1000000")
+            && changed_rows[0].contains("1200000"),
+        "{changed_rows:?}"
+    );
+    // The private column stays out of the history page too.
+    assert!(!doc.html().contains("đã xác minh tại nhà"));
+}

@@ -593,7 +593,7 @@ impl RecordKind for BeneficiaryList {
             &table,
             &programme,
             &groups,
-            &ctx.config.privacy.allow_values,
+            &ctx.config.privacy_allow(),
             &mut errors,
         );
         drop(table);
@@ -819,6 +819,8 @@ fn assemble(
         "print_path": format!("{base}/in/"),
         "row_count": entries.len(),
     });
+    // Households keep their name and group between versions; their STT does not.
+    const HISTORY_KEY: &str = "full_name+group";
     RecordOutput {
         record,
         warnings,
@@ -829,14 +831,14 @@ fn assemble(
                 title: format!("{} (CSV)", input.title),
                 format: "CSV".to_string(),
                 bytes: csv,
-                key_column: Some("no".to_string()),
+                key_column: Some(HISTORY_KEY.to_string()),
             },
             Download {
                 file_name: "danh-sach.json".to_string(),
                 title: format!("{} (JSON)", input.title),
                 format: "JSON".to_string(),
                 bytes: json_bytes,
-                key_column: Some("no".to_string()),
+                key_column: Some(HISTORY_KEY.to_string()),
             },
         ],
         // Names never go to the search index.

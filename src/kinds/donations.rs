@@ -397,7 +397,7 @@ impl RecordKind for Donations {
 
     fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
         let mut errors = Diagnostics::new();
-        let allow = &ctx.config.privacy.allow_values;
+        let allow = &ctx.config.privacy_allow();
         let private: Vec<String> = input
             .record
             .get("private")

@@ -52,17 +52,9 @@ fn string_list(v: Option<&toml::Value>) -> Option<Vec<String>> {
 
 /// Scan the published texts of a record (its string fields and Markdown body).
 pub(crate) fn scan_record(input: &RecordInput, ctx: &KindContext, errors: &mut Diagnostics) {
-    let allow = &ctx.config.privacy.allow_values;
-    for f in privacy::scan_text(input.body, allow) {
-        let line = input.body[..f.start].matches('\n').count() + 1;
-        errors.push(
-            Diagnostic::error(f.message())
-                .at(Location::file(input.file)
-                    .with_field(format!("nội dung, dòng {line} của phần thân")))
-                .hint(privacy::Finding::HINT),
-        );
-    }
-    scan_toml(input.record, "record", input, allow, errors);
+    // The Markdown body is scanned for every portal page by the site model.
+    let allow = ctx.config.privacy_allow();
+    scan_toml(input.record, "record", input, &allow, errors);
 }
 
 fn scan_toml(

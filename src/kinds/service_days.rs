@@ -282,21 +282,9 @@ pub fn parse_weekday(text: &str) -> Option<Weekday> {
     })
 }
 
-/// QR code of `url` as an inline SVG for posters.
-///
-/// Private helper while `crate::qr::qr_svg` is written in parallel; the lead can switch
-/// this one function to it. The SVG holds only paths (no user text), so it is safe to
-/// insert unescaped.
+/// QR code of `url` for posters (inline SVG, made locally; see `crate::qr`).
 pub(crate) fn poster_qr_svg(url: &str) -> String {
-    match fast_qr::qr::QRBuilder::new(url)
-        .ecl(fast_qr::ECL::M)
-        .build()
-    {
-        Ok(qr) => fast_qr::convert::svg::SvgBuilder::default()
-            .to_str(&qr)
-            .replacen("<svg ", "<svg role=\"img\" aria-label=\"Mã QR\" ", 1),
-        Err(_) => String::new(),
-    }
+    crate::qr::qr_svg(url, "Mã QR: quét để mở trang này trên điện thoại")
 }
 
 fn hm(t: NaiveTime) -> String {

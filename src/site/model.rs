@@ -14,6 +14,7 @@ use crate::content::{self, Content, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::kinds::{self, KindContext, RecordInput, RecordKind, RecordOutput};
 use crate::markdown::{self, AnchorLinks, Heading, RenderOptions};
+use crate::privacy;
 use crate::publication::{self, Status};
 
 /// A file published with a page (attachment) or generated for it (download).
@@ -184,6 +185,16 @@ impl Model {
                 },
             );
             link_problems(&section.file, section.body_line, &r, &mut diags);
+            if config.is_portal() {
+                let allow = config.privacy_allow();
+                diags.extend(privacy::scan_markdown(
+                    &section.file,
+                    section.body_line,
+                    None,
+                    &section.body,
+                    &allow,
+                ));
+            }
             section_models.insert(
                 rel,
                 SectionModel {
@@ -373,6 +384,33 @@ fn build_page(
                 );
             }
         }
+    }
+
+    // No personal identifiers in what a portal publishes, whatever the kind.
+    if config.is_portal() {
+        let allow = config.privacy_allow();
+        let p = &model.page;
+        for (field, text) in [
+            ("title", p.fm.title.as_deref()),
+            ("description", p.fm.description.as_deref()),
+        ] {
+            if let Some(text) = text {
+                diags.extend(privacy::scan_markdown(
+                    &p.file,
+                    1,
+                    Some(field),
+                    text,
+                    &allow,
+                ));
+            }
+        }
+        diags.extend(privacy::scan_markdown(
+            &p.file,
+            p.body_line,
+            None,
+            &p.body,
+            &allow,
+        ));
     }
 
     // Markdown.
