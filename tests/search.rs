@@ -278,3 +278,44 @@ fn node_tests_pass() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Names on beneficiary lists are published on the list pages, but never put in the
+/// search index (nobody should find a neighbour's support by typing their name).
+#[test]
+fn no_beneficiary_name_in_the_index() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let list = site.read("data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv");
+    let names: Vec<String> = list
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1).map(str::to_string))
+        .filter(|n| n.split(' ').count() >= 3)
+        .collect();
+    assert!(names.len() > 100, "demo list read");
+    let list_page =
+        site.read("public/ho-tro/danh-sach-ho-tro-thu-nhap-2026/to-dan-pho-so-1/index.html");
+    assert!(
+        names.iter().any(|n| list_page.contains(n.as_str())),
+        "names are on the list pages"
+    );
+    let mut index = String::new();
+    for f in site.output_files() {
+        if f.to_string_lossy().contains("tim-kiem/") && f.extension().is_some_and(|e| e == "json") {
+            index.push_str(&site.read(&format!("public/{}", f.display())));
+        }
+    }
+    assert!(index.len() > 1000, "index read");
+    let folded: Vec<String> = names.iter().map(|n| congkhai_fold(n)).collect();
+    for (n, f) in names.iter().zip(&folded) {
+        assert!(
+            !index.contains(n.as_str()) && !index.contains(f.as_str()),
+            "{n} is in the search index"
+        );
+    }
+}
+
+/// Lower-case, no diacritics, đ → d (as the index stores words).
+fn congkhai_fold(s: &str) -> String {
+    congkhai::text::fold(s)
+}
