@@ -149,7 +149,22 @@ pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
 /// Print how long a phase took when `CONGKHAI_TIMINGS` is set (for profiling builds).
 pub(crate) fn phase(label: &str, since: std::time::Instant) {
     if std::env::var_os("CONGKHAI_TIMINGS").is_some() {
-        eprintln!("[thời gian] {label}: {} ms", since.elapsed().as_millis());
+        // Resident memory now and at its peak (Linux; blank elsewhere).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |k: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(k))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .map_or(String::new(), |kb| format!("{} MiB", kb / 1024))
+        };
+        eprintln!(
+            "[thời gian] {label}: {} ms; RSS {}, đỉnh {}",
+            since.elapsed().as_millis(),
+            field("VmRSS:"),
+            field("VmHWM:")
+        );
     }
 }
 
