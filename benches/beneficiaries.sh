@@ -3,26 +3,19 @@
 # Prints wall time, peak RSS and the largest HTML page. Target: ≤ 2 s, ≤ 300 MiB,
 # no HTML page above 150 KB.
 # Usage: benches/beneficiaries.sh [ROWS]
-# BENCH_TARGET_DIR (else CARGO_TARGET_DIR, else ./target) is where the release binary is
-# built; use a private one when several worktrees share a target directory.
+# CONGKHAI=path/to/binary uses that binary; otherwise the release build of this checkout.
 set -euo pipefail
 ROWS="${1:-100000}"
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
-TARGET="${BENCH_TARGET_DIR:-${CARGO_TARGET_DIR:-$REPO/target}}"
 SITE="$(mktemp -d)"
 trap 'rm -rf "$SITE"' EXIT
-# A shared CARGO_TARGET_DIR holds one `release/congkhai` for every worktree: touch main.rs
-# so this worktree's binary is relinked there, and copy it away at once.
-touch "$REPO/src/main.rs"
-(cd "$REPO" && CARGO_TARGET_DIR="$TARGET" cargo build --release --quiet)
-# Newest linked binary that knows the beneficiary_list kind (others' worktrees may have
-# overwritten release/congkhai in the meantime).
-FOUND=""
-for f in $(ls -t "$TARGET"/release/deps/congkhai-* "$TARGET/release/congkhai" 2>/dev/null); do
-  if [ -x "$f" ] && [ "${f%.d}" = "$f" ] && grep -q "beneficiary_list_print" "$f"; then FOUND="$f"; break; fi
-done
-[ -n "$FOUND" ] || { echo "no release binary with the beneficiary_list kind found"; exit 1; }
-cp "$FOUND" "$SITE/congkhai-bin"
+if [ -n "${CONGKHAI:-}" ]; then
+  cp "$CONGKHAI" "$SITE/congkhai-bin"
+else
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
+  (cd "$REPO" && cargo build --release --quiet)
+  cp "$CARGO_TARGET_DIR/release/congkhai" "$SITE/congkhai-bin"
+fi
 BIN="$SITE/congkhai-bin"
 mkdir -p "$SITE/content/ho-tro" "$SITE/data/ho-tro"
 cat > "$SITE/config.toml" <<'TOML'
