@@ -38,17 +38,10 @@ impl RecordKind for Document {
 
     fn build(&self, input: &RecordInput, _ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
         let mut errors = Diagnostics::new();
-        let mut get = |f: &str| match input.str_field(f) {
-            Ok(s) => s.to_string(),
-            Err(d) => {
-                errors.push(d);
-                String::new()
-            }
-        };
-        let number = get("number");
-        let doc_type = get("doc_type");
-        let issuer = get("issuer");
-        let signer = get("signer");
+        let number = input.required_str("number", &mut errors);
+        let doc_type = input.required_str("doc_type", &mut errors);
+        let issuer = input.required_str("issuer", &mut errors);
+        let signer = input.required_str("signer", &mut errors);
 
         let issued = match input.record.get("issued") {
             Some(toml::Value::Datetime(dt)) => parse_date_text(&dt.to_string()),

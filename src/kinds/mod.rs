@@ -63,6 +63,18 @@ impl RecordInput<'_> {
         }
     }
 
+    /// A required string field; a problem goes to `errors` and gives "" so that a kind can
+    /// report every missing field at once.
+    pub fn required_str(&self, field: &str, errors: &mut Diagnostics) -> String {
+        match self.str_field(field) {
+            Ok(s) => s.to_string(),
+            Err(d) => {
+                errors.push(d);
+                String::new()
+            }
+        }
+    }
+
     pub fn opt_str(&self, field: &str) -> Option<&str> {
         self.record
             .get(field)

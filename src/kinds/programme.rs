@@ -231,17 +231,10 @@ impl RecordKind for Programme {
 
     fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
         let mut errors = Diagnostics::new();
-        let mut get = |f: &str| match input.str_field(f) {
-            Ok(s) => s.to_string(),
-            Err(d) => {
-                errors.push(d);
-                String::new()
-            }
-        };
-        let legal_basis = get("legal_basis");
-        let eligible = get("eligible");
-        let office = get("office");
-        let period = get("period");
+        let legal_basis = input.required_str("legal_basis", &mut errors);
+        let eligible = input.required_str("eligible", &mut errors);
+        let office = input.required_str("office", &mut errors);
+        let period = input.required_str("period", &mut errors);
         let categories = string_list(input.record.get("categories")).unwrap_or_default();
         if categories.is_empty() || categories.iter().any(|c| c.is_empty()) {
             errors.push(
