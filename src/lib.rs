@@ -15,6 +15,7 @@ pub mod data;
 pub mod deadline;
 pub mod diagnostics;
 pub mod format;
+pub mod geo_map;
 pub mod history;
 pub mod ical;
 pub mod init;

@@ -390,4 +390,169 @@ fn demo_shows_done_overdue_and_ongoing() {
     );
     let res = site.html("public/sap-xep-to-dan-pho/ket-qua-lay-y-kien/index.html");
     assert_eq!(texts(&res, "tr.row--fail").len(), 1);
+    // The demo's invented boundaries: every one of the 30 groups is drawn.
+    assert_eq!(texts(&plan, "svg.geo-map path.geo-map__area").len(), 30);
+    assert_eq!(texts(&plan, "ul.geo-map__legend > li").len(), 15);
+}
+
+// ---------------------------------------------------------------------------------
+// Boundary map (GeoJSON)
+// ---------------------------------------------------------------------------------
+
+const GEOJSON: &str = "data/sx/ranh-gioi.geojson";
+
+/// Point the fixture's plan at its GeoJSON (4 of the 5 groups).
+fn with_boundaries(site: &Site) {
+    replace(
+        site,
+        "content/sx/phuong-an.md",
+        "results = \"data/sx/results.csv\"\n",
+        "results = \"data/sx/results.csv\"\nboundaries = \"sx/ranh-gioi.geojson\"\n",
+    );
+}
+
+fn attr_values(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn boundaries_draw_an_accessible_map() {
+    let site = Site::fixture("merger");
+    with_boundaries(&site);
+    let out = site.build_ok(NOW);
+    // G5 has no boundary: a warning naming the file and the group, not an error.
+    let err = stderr(&out);
+    assert!(
+        err.contains(GEOJSON) && err.contains("G5") && err.contains("thiếu"),
+        "{err}"
+    );
+
+    let doc = site.html("public/sx/phuong-an/index.html");
+    let svg = "svg.geo-map[role=\"img\"]";
+    let labelled = attr_values(&doc, svg, "aria-labelledby");
+    assert_eq!(labelled, vec!["ban-do-title ban-do-desc".to_string()]);
+    assert_eq!(texts(&doc, &format!("{svg} > title")).len(), 1);
+    let desc = texts(&doc, &format!("{svg} > desc")).join(" ");
+    for want in [
+        "Tổ Một Hai (N1) gồm: G1, G2.",
+        "Tổ Ba Bốn (N2) gồm: G3, G4.",
+        "Chưa có ranh giới của: G5.",
+    ] {
+        assert!(desc.contains(want), "{want} in {desc}");
+    }
+    // One path per feature, each with its group and new group.
+    let codes = attr_values(&doc, "svg.geo-map path.geo-map__area", "data-code");
+    assert_eq!(codes, ["G1", "G2", "G3", "G4"]);
+    let news = attr_values(&doc, "svg.geo-map path.geo-map__area", "data-new");
+    assert_eq!(news, ["N1", "N1", "N2", "N2"]);
+    let mut labels = texts(&doc, "svg.geo-map text.geo-map__label");
+    labels.sort();
+    assert_eq!(labels, ["G1", "G2", "G3", "G4"]);
+    // The legend lists the new groups of the plan, in order.
+    let legend = attr_values(&doc, "ul.geo-map__legend > li", "data-code");
+    assert_eq!(legend, ["N1", "N2", "N3"]);
+    let items = texts(&doc, "ul.geo-map__legend > li");
+    assert!(
+        items[0].contains("Tổ Một Hai (N1)") && items[0].ends_with("G1, G2"),
+        "{items:?}"
+    );
+    assert!(items[2].ends_with("G5 (chưa có ranh giới)"), "{items:?}");
+    // No script, no external request.
+    let html = site.read("public/sx/phuong-an/index.html");
+    let start = html.find("geo-map").unwrap();
+    let end = start + html[start..].find("</svg>").unwrap();
+    let svg_text = &html[start..end];
+    assert!(!svg_text.contains("<script") && !svg_text.contains("href"));
+
+    // Each new group's page highlights that group.
+    let sub = site.html("public/sx/phuong-an/to-mot-hai/index.html");
+    let fills = attr_values(&sub, "svg.geo-map path.geo-map__area", "fill");
+    assert_eq!(fills.len(), 4);
+    assert_eq!(fills[0], fills[1], "G1 and G2 form N1");
+    assert_ne!(fills[0], fills[2], "N2 is greyed out");
+    assert_eq!(
+        attr_values(&sub, "ul.geo-map__legend > li", "data-code"),
+        ["N1"]
+    );
+
+    // Byte-identical between builds.
+    site.build_ok(NOW);
+    assert_eq!(site.read("public/sx/phuong-an/index.html"), html);
+}
+
+#[test]
+fn without_boundaries_there_is_no_map() {
+    let site = Site::fixture("merger");
+    site.build_ok(NOW);
+    for page in [
+        "public/sx/phuong-an/index.html",
+        "public/sx/phuong-an/to-mot-hai/index.html",
+    ] {
+        let doc = site.html(page);
+        assert!(texts(&doc, "svg.geo-map").is_empty(), "{page}");
+        assert!(texts(&doc, ".geo-map__legend").is_empty(), "{page}");
+        assert!(!site.read(page).contains("Bản đồ"), "{page}");
+    }
+}
+
+#[test]
+fn unknown_code_in_boundaries_is_an_error() {
+    assert_rejected(
+        |s| {
+            with_boundaries(s);
+            replace(s, GEOJSON, "\"G4\"", "\"G44\"");
+        },
+        &[
+            GEOJSON,
+            "features[3].properties.code",
+            "G44",
+            "không có trong bảng",
+            "có phải là “G4”",
+        ],
+    );
+}
+
+#[test]
+fn projected_coordinates_are_an_error() {
+    assert_rejected(
+        |s| {
+            with_boundaries(s);
+            replace(
+                s,
+                GEOJSON,
+                "[106.685,20.845],[106.69,20.845]",
+                "[585012.5,2306500.1],[585512.5,2306500.1]",
+            );
+        },
+        &[GEOJSON, "features[3].geometry", "WGS 84", "EPSG:4326"],
+    );
+}
+
+#[test]
+fn invalid_geojson_is_an_error_with_line_and_column() {
+    assert_rejected(
+        |s| {
+            with_boundaries(s);
+            replace(s, GEOJSON, "\"code\":\"G3\"}", "\"code\":\"G3\",}");
+        },
+        &[&format!("{GEOJSON}:4:"), "GeoJSON không hợp lệ"],
+    );
+}
+
+#[test]
+fn boundaries_path_cannot_leave_the_site() {
+    assert_rejected(
+        |s| {
+            replace(
+                s,
+                "content/sx/phuong-an.md",
+                "results = \"data/sx/results.csv\"\n",
+                "results = \"data/sx/results.csv\"\nboundaries = \"../../../etc/passwd\"\n",
+            )
+        },
+        &["nằm ngoài thư mục trang"],
+    );
 }

@@ -4,13 +4,17 @@
 //!
 //! `[record]`: `groups` and `plan` (tables), optional `results` (consultation table),
 //! `legal_basis` (text or list), `decision`/`decided_on` (the HĐND resolution once
-//! decided), `consultation_url`, `timeline_url`.
+//! decided), `consultation_url`, `timeline_url`, `boundaries` (a GeoJSON file of
+//! today's groups, drawn as a map; see [`crate::geo_map`]) and `boundaries_property`
+//! (the feature property holding the group code, default `code`).
 
 use serde_json::{Value, json};
 
 use super::groups::{self, BASIS_SIZE, NewGroup, Outcome};
 use super::{KindContext, RecordInput, RecordKind, RecordOutput, SubPage};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::geo_map::{self, Area, Feature, MapInput};
+use crate::text::{did_you_mean, fold_words};
 
 pub struct MergerPlan;
 
@@ -85,6 +89,122 @@ fn new_group_json(
     })
 }
 
+/// Load and check `[record] boundaries`: the file parses, every feature's code is one of
+/// today's groups (rewritten to the code as spelled in the groups table). Groups without
+/// a boundary are a warning and are returned for the map's description. `None` when the
+/// field is absent or on error (pushed to `errors`).
+fn load_boundaries(
+    input: &RecordInput,
+    ctx: &KindContext,
+    all: &[groups::Group],
+    errors: &mut Diagnostics,
+    warnings: &mut Diagnostics,
+) -> Option<(Vec<Feature>, Vec<String>)> {
+    if !input.record.contains_key("boundaries") {
+        return None;
+    }
+    let rel = match input.str_field("boundaries") {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            return None;
+        }
+    };
+    let property = match input.record.get("boundaries_property") {
+        None => "code",
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => s.trim(),
+        Some(_) => {
+            errors.push(
+                Diagnostic::error("trường record.boundaries_property phải là tên một thuộc tính, đặt trong dấu ngoặc kép")
+                    .at(input.field_location("boundaries_property"))
+                    .hint("ví dụ boundaries_property = \"ma_to\"; bỏ trường này thì dùng thuộc tính \"code\""),
+            );
+            return None;
+        }
+    };
+    let path = groups::resolve_path(input, ctx, rel);
+    let source = path.to_string_lossy().replace('\\', "/");
+    let value = match crate::data::load_value(ctx.root, &source) {
+        // `.geojson` (any extension but .json) arrives as text.
+        Ok(serde_json::Value::String(text)) => match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(_) => {
+                // Let geo_map word the syntax error (with line and column).
+                if let Err(ds) = geo_map::parse(&text, std::path::Path::new(&source), property) {
+                    errors.extend(ds);
+                }
+                return None;
+            }
+        },
+        Ok(v) => v,
+        Err(mut d) => {
+            if d.location.is_none() {
+                d = d.at(input.field_location("boundaries"));
+            }
+            errors.push(d);
+            return None;
+        }
+    };
+    // Features that were read are checked too, so all problems are listed at once.
+    let (mut features, problems) =
+        geo_map::parse_value_partial(&value, std::path::Path::new(&source), property);
+    let mut bad = problems.has_errors();
+    errors.extend(problems);
+    let by_key: std::collections::BTreeMap<String, &str> = all
+        .iter()
+        .map(|g| (fold_words(&g.code), g.code.as_str()))
+        .collect();
+    for f in &mut features {
+        match by_key.get(&fold_words(&f.code)) {
+            Some(code) => f.code = (*code).to_string(),
+            None => {
+                bad = true;
+                let mut d = Diagnostic::error(format!(
+                    "đối tượng thứ {} (features[{}]) có mã tổ \u{201c}{}\u{201d} không có trong bảng tổ dân phố hiện nay",
+                    f.index + 1,
+                    f.index,
+                    f.code
+                ))
+                .at(Location::file(&source).with_field(format!(
+                    "features[{}].properties.{property}",
+                    f.index
+                )));
+                d = match did_you_mean(&f.code, all.iter().map(|g| g.code.as_str())) {
+                    Some(s) => d.hint(format!(
+                        "có phải là \u{201c}{s}\u{201d}? Sửa mã trong bảng thuộc tính của lớp ranh giới cho đúng cột Mã tổ của bảng tổ dân phố hiện nay"
+                    )),
+                    None => d.hint(
+                        "ghi đúng mã tổ như cột Mã tổ của bảng tổ dân phố hiện nay (ví dụ TDP01), hoặc xóa vùng không thuộc phường khỏi lớp ranh giới",
+                    ),
+                };
+                errors.push(d);
+            }
+        }
+    }
+    if bad {
+        return None;
+    }
+    let missing: Vec<String> = all
+        .iter()
+        .filter(|g| !features.iter().any(|f| f.code == g.code))
+        .map(|g| g.code.clone())
+        .collect();
+    if !missing.is_empty() {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "chưa có ranh giới của {} tổ hiện nay: {}; bản đồ được vẽ thiếu các tổ này",
+                missing.len(),
+                missing.join(", ")
+            ))
+            .at(Location::file(&source))
+            .hint(format!(
+                "vẽ thêm vùng cho các tổ này trong lớp ranh giới, ghi mã tổ vào thuộc tính \u{201c}{property}\u{201d}, rồi xuất lại tệp GeoJSON"
+            )),
+        );
+    }
+    Some((features, missing))
+}
+
 impl RecordKind for MergerPlan {
     fn name(&self) -> &'static str {
         "merger_plan"
@@ -135,9 +255,39 @@ impl RecordKind for MergerPlan {
             let rows = groups::read_results(rt, &mut errors);
             groups::outcomes(rt, &rows, &all, &plan, rules, &mut errors, &mut warnings)
         });
+        let boundaries = if errors.has_errors() {
+            None
+        } else {
+            load_boundaries(input, ctx, &all, &mut errors, &mut warnings)
+        };
         if errors.has_errors() {
             return Err(errors);
         }
+        let areas: Vec<Area> = plan
+            .iter()
+            .map(|n| Area {
+                code: n.code.clone(),
+                name: n.name.clone(),
+                members: n.members.clone(),
+                url: Some(format!("{}{}/", input.path, n.slug)),
+            })
+            .collect();
+        let map_json = |title: &str, highlight: Option<&str>| -> Value {
+            match &boundaries {
+                Some((features, missing)) => {
+                    let m = geo_map::render(&MapInput {
+                        id: "ban-do",
+                        title,
+                        features,
+                        areas: &areas,
+                        missing,
+                        highlight,
+                    });
+                    json!({"svg": m.svg, "legend": m.legend, "missing": missing})
+                }
+                None => Value::Null,
+            }
+        };
 
         let total: u64 = all.iter().map(|g| g.households).sum();
         let merged = plan.iter().filter(|n| n.members.len() >= 2).count();
@@ -196,6 +346,7 @@ impl RecordKind for MergerPlan {
             "plan_passed": plan_passed,
             "consultation_url": input.opt_str("consultation_url"),
             "timeline_url": input.opt_str("timeline_url"),
+            "map": map_json("Bản đồ tổ dân phố hiện nay và sau sắp xếp", None),
             "rules": {
                 "group_min_households": rules.group_min_households,
                 "village_min_households": rules.village_min_households,
@@ -221,6 +372,10 @@ impl RecordKind for MergerPlan {
                 if let Value::Object(m) = &mut rec {
                     m.insert("plan".into(), plan_info.clone());
                     m.insert("rules".into(), record["rules"].clone());
+                    m.insert(
+                        "map".into(),
+                        map_json(&format!("Vị trí {} trên bản đồ", n.name), Some(&n.code)),
+                    );
                 }
                 SubPage {
                     path: format!("{}{}/", input.path, n.slug),
