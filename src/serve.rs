@@ -53,6 +53,8 @@ pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagn
         error: RwLock::new(None),
         reload: tx,
     });
+    // Watch before the first build, so an edit made while it runs is not missed.
+    let watcher = start_watching(&opts.root);
     let mut rebuilder = Rebuilder::new(opts, out, state.clone());
     rebuilder.full(FullReason::Change);
 
@@ -60,7 +62,9 @@ pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagn
         .enable_all()
         .build()
         .map_err(|e| Diagnostic::error(format!("không khởi động được máy chủ: {e}")))?;
-    std::thread::spawn(move || watch(rebuilder));
+    if let Some(watcher) = watcher {
+        std::thread::spawn(move || watch(rebuilder, watcher));
+    }
 
     runtime.block_on(async move {
         let app = Router::new()
@@ -283,16 +287,26 @@ fn plan_fast_path<'c>(
     Some(rels)
 }
 
-fn watch(mut rebuilder: Rebuilder) {
+type Events = notify_debouncer_full::DebounceEventResult;
+
+/// The file watcher (kept alive while it is in use) and its debounced events.
+struct Watching {
+    _debouncer: notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    rx: std::sync::mpsc::Receiver<Events>,
+}
+
+fn start_watching(root: &Path) -> Option<Watching> {
     use notify::RecursiveMode;
     use notify_debouncer_full::new_debouncer;
-    use std::sync::mpsc::RecvTimeoutError;
     let (tx, rx) = std::sync::mpsc::channel();
     let Ok(mut debouncer) = new_debouncer(DEBOUNCE, None, tx) else {
         eprintln!(
             "cảnh báo: không theo dõi được thay đổi tệp; hãy khởi động lại serve sau khi sửa"
         );
-        return;
+        return None;
     };
     for name in [
         "content",
@@ -302,11 +316,20 @@ fn watch(mut rebuilder: Rebuilder) {
         "static",
         "config.toml",
     ] {
-        let p = rebuilder.opts.root.join(name);
+        let p = root.join(name);
         if p.exists() {
             let _ = debouncer.watch(&p, RecursiveMode::Recursive);
         }
     }
+    Some(Watching {
+        _debouncer: debouncer,
+        rx,
+    })
+}
+
+fn watch(mut rebuilder: Rebuilder, watching: Watching) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let rx = &watching.rx;
     let output_dir = rebuilder.out.clone();
     // When set, a full build is due at this instant unless more edits come first.
     let mut follow_up: Option<std::time::Instant> = None;
@@ -332,6 +355,7 @@ fn watch(mut rebuilder: Rebuilder) {
         let Ok(events) = result else { continue };
         let mut paths: Vec<PathBuf> = events
             .iter()
+            .filter(|e| is_change(&e.kind))
             .flat_map(|e| e.paths.iter())
             .filter(|p| is_source(p, &output_dir))
             .cloned()
@@ -350,6 +374,18 @@ fn watch(mut rebuilder: Rebuilder) {
                 rebuilder.full(FullReason::Change);
             }
         }
+    }
+}
+
+/// Whether a file event is a change. inotify also reports opening and reading a file, and
+/// every build reads every source: those must not trigger the next build.
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
     }
 }
 
@@ -563,6 +599,29 @@ mod tests {
             .map(|i| (format!("content/p{i}.md"), body.map(str::to_string)))
             .collect();
         assert!(plan_fast_path(&many, |_| Some("title = \"A\"\n")).is_none());
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Read)));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Remove(
+            notify::event::RemoveKind::Any
+        )));
     }
 
     #[test]
