@@ -6,7 +6,8 @@
 #   - the wall time from writing the file to the server returning the new text (this adds
 #     serve's 50 ms event debounce and the 5 ms polling step of this script).
 # Each edit waits for the follow-up full build serve runs 1 s after an edit, so edits are
-# measured one at a time, as a person edits.
+# measured one at a time, as a person edits; then EDITS more edits 1.2 s apart, each
+# landing while the previous edit's follow-up build runs on another thread.
 #
 #   bash benches/serve-edit.sh                      # 10,000 pages, 5 edits
 #   CONGKHAI=target/debug/congkhai PAGES=1000 bash benches/serve-edit.sh
@@ -108,8 +109,25 @@ for n in range(edits):
 def show(label, xs, unit="ms"):
     print(f"{label:<44} median {statistics.median(xs):7.0f} {unit}   runs: {' '.join(f'{x:.0f}' for x in xs)}")
 
+# Edits 1.2 s apart: each lands while the follow-up full build of the previous one runs
+# (it starts 1 s after an edit), which must not hold the edit up.
+busy_ms, busy_rebuild = [], []
+for n in range(edits):
+    time.sleep(1.2)
+    fast_before = len(FAST.findall(text()))
+    marker = f"Dòng sửa trong lúc tạo lại toàn bộ {n} {time.time_ns()}."
+    start = time.monotonic()
+    with open(page, "a", encoding="utf-8") as f:
+        f.write(f"\n{marker}\n")
+    wait(lambda: marker in get(url), f"busy edit {n} to be served")
+    busy_ms.append((time.monotonic() - start) * 1000)
+    wait(lambda: len(FAST.findall(text())) > fast_before, f"busy edit {n} rebuild line")
+    busy_rebuild.append(int(FAST.findall(text())[-1][1]))
+
 show("rebuild of the edited page (printed by serve)", rebuild_ms)
 show("file written -> new text served", served_ms)
 if full_ms:
     show("follow-up full build (in the background)", full_ms)
+show("same, edit during a follow-up: rebuild", busy_rebuild)
+show("same, edit during a follow-up: served", busy_ms)
 PY

@@ -54,9 +54,10 @@ pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagn
         reload: tx,
     });
     // Watch before the first build, so an edit made while it runs is not missed.
-    let watcher = start_watching(&opts.root);
-    let mut rebuilder = Rebuilder::new(opts, out, state.clone());
-    rebuilder.full(FullReason::Change);
+    let (msg_tx, msg_rx) = std::sync::mpsc::channel();
+    let watcher = start_watching(&opts.root, msg_tx.clone(), msg_rx);
+    let mut rebuilder = Rebuilder::new(opts, out, state.clone(), msg_tx);
+    rebuilder.full();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -90,12 +91,16 @@ const FOLLOW_UP_DELAY: Duration = Duration::from_millis(1000);
 /// Debounce of file events: editors write a file in a few events within milliseconds.
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FullReason {
-    /// Something other than a page body changed (or the first build).
-    Change,
-    /// The follow-up after fast-path edits.
-    FollowUp,
+/// What the watcher thread receives: debounced file events, and the result of a
+/// follow-up full build run on another thread.
+enum Msg {
+    Files(DebounceEventResult),
+    FollowUp {
+        /// The value of `Rebuilder::generation` when the follow-up started.
+        generation: u64,
+        started: std::time::Instant,
+        result: Box<Result<site::StagedBuild, Diagnostics>>,
+    },
 }
 
 /// Outcome of trying the fast path on one batch of file events.
@@ -123,10 +128,22 @@ struct Rebuilder {
     /// Pages (relative to `content/`) whose fast-path rebuild failed: their error is on
     /// screen, and only a good rebuild of all of them may clear it.
     failed_pages: Vec<String>,
+    /// Bumped by every rebuild that touches the served site; a follow-up build that
+    /// started under an older value is out of date and discarded.
+    generation: u64,
+    /// A follow-up full build is running on another thread.
+    follow_up_running: bool,
+    /// Where the follow-up thread sends its result.
+    tx: std::sync::mpsc::Sender<Msg>,
 }
 
 impl Rebuilder {
-    fn new(opts: BuildOptions, out: PathBuf, state: Arc<ServeState>) -> Rebuilder {
+    fn new(
+        opts: BuildOptions,
+        out: PathBuf,
+        state: Arc<ServeState>,
+        tx: std::sync::mpsc::Sender<Msg>,
+    ) -> Rebuilder {
         let root_abs = opts
             .root
             .canonicalize()
@@ -138,40 +155,89 @@ impl Rebuilder {
             state,
             cache: None,
             failed_pages: Vec::new(),
+            generation: 0,
+            follow_up_running: false,
+            tx,
         }
     }
 
     /// A full build, swapped into place on success; keeps its model for the fast path.
-    fn full(&mut self, reason: FullReason) {
+    fn full(&mut self) {
         let started = std::time::Instant::now();
+        self.generation += 1;
         // Drop the old model first: peak memory stays that of one build.
         self.cache = None;
+        let result = site::build_staged(&self.opts);
+        self.finish_full(result, started, "Đã tạo lại trang");
+    }
+
+    /// Swap a staged full build in (or show its errors), keep its model, reload.
+    fn finish_full(
+        &mut self,
+        result: Result<site::StagedBuild, Diagnostics>,
+        started: std::time::Instant,
+        label: &str,
+    ) {
         self.failed_pages.clear();
-        match site::build_keep(&self.opts) {
+        match result.and_then(site::StagedBuild::commit) {
             Ok((s, incremental)) => {
                 for w in s.warnings.iter() {
                     eprintln!("{w}");
                 }
                 let ms = started.elapsed().as_millis();
-                match reason {
-                    FullReason::Change => {
-                        eprintln!("Đã tạo lại trang: {} trang ({ms} ms)", s.pages)
-                    }
-                    FullReason::FollowUp => eprintln!(
-                        "Đã tạo lại toàn bộ sau khi sửa trang (danh sách, tìm kiếm, manifest): {} trang ({ms} ms)",
-                        s.pages
-                    ),
-                }
-                self.cache = Some(incremental);
+                eprintln!("{label}: {} trang ({ms} ms)", s.pages);
+                drop_in_background(self.cache.replace(incremental));
                 self.set_error(None);
             }
             Err(diags) => {
+                // The cached renderer may not reflect what failed (a template, data).
+                self.cache = None;
                 let text = render_errors(&diags);
                 eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
                 self.set_error(Some(text));
             }
         }
         let _ = self.state.reload.send(());
+    }
+
+    /// Start the follow-up full build on another thread; the fast path keeps working
+    /// (on the old model) meanwhile.
+    fn start_follow_up(&mut self) {
+        self.follow_up_running = true;
+        let generation = self.generation;
+        let opts = self.opts.clone();
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let result = Box::new(site::build_staged(&opts));
+            let _ = tx.send(Msg::FollowUp {
+                generation,
+                started,
+                result,
+            });
+        });
+    }
+
+    /// A follow-up finished: swap it in if nothing was rebuilt since it started,
+    /// otherwise drop it (the caller schedules another). Returns whether it was current.
+    fn finish_follow_up(
+        &mut self,
+        generation: u64,
+        started: std::time::Instant,
+        result: Result<site::StagedBuild, Diagnostics>,
+    ) -> bool {
+        self.follow_up_running = false;
+        if generation != self.generation {
+            drop_in_background(result);
+            return false;
+        }
+        self.generation += 1;
+        self.finish_full(
+            result,
+            started,
+            "Đã tạo lại toàn bộ sau khi sửa trang (danh sách, tìm kiếm, manifest)",
+        );
+        true
     }
 
     /// Rebuild only the edited pages when `paths` (changed source files) are a few page
@@ -196,7 +262,11 @@ impl Rebuilder {
             return Fast::NotApplicable;
         }
         let sink = crate::output::LiveDir::new(&self.out);
-        match cache.update_pages(&rels, &sink) {
+        let result = cache.update_pages(&rels, &sink);
+        if !matches!(result, Ok(site::Update::NeedsFull)) {
+            self.generation += 1;
+        }
+        match result {
             Ok(site::Update::Done(warnings)) => {
                 for w in warnings.iter() {
                     eprintln!("{w}");
@@ -232,6 +302,12 @@ impl Rebuilder {
             *e = text;
         }
     }
+}
+
+/// Free a whole site model (or a discarded build) off the watcher thread: on a large site
+/// that takes long enough to hold up the next edit.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 fn render_errors(diags: &Diagnostics) -> String {
@@ -287,7 +363,7 @@ fn plan_fast_path<'c>(
     Some(rels)
 }
 
-type Events = notify_debouncer_full::DebounceEventResult;
+use notify_debouncer_full::DebounceEventResult;
 
 /// The file watcher (kept alive while it is in use) and its debounced events.
 struct Watching {
@@ -295,14 +371,20 @@ struct Watching {
         notify::RecommendedWatcher,
         notify_debouncer_full::RecommendedCache,
     >,
-    rx: std::sync::mpsc::Receiver<Events>,
+    rx: std::sync::mpsc::Receiver<Msg>,
 }
 
-fn start_watching(root: &Path) -> Option<Watching> {
+fn start_watching(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<Msg>,
+    rx: std::sync::mpsc::Receiver<Msg>,
+) -> Option<Watching> {
     use notify::RecursiveMode;
     use notify_debouncer_full::new_debouncer;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let Ok(mut debouncer) = new_debouncer(DEBOUNCE, None, tx) else {
+    let handler = move |r: DebounceEventResult| {
+        let _ = tx.send(Msg::Files(r));
+    };
+    let Ok(mut debouncer) = new_debouncer(DEBOUNCE, None, handler) else {
         eprintln!(
             "cảnh báo: không theo dõi được thay đổi tệp; hãy khởi động lại serve sau khi sửa"
         );
@@ -331,28 +413,43 @@ fn watch(mut rebuilder: Rebuilder, watching: Watching) {
     use std::sync::mpsc::RecvTimeoutError;
     let rx = &watching.rx;
     let output_dir = rebuilder.out.clone();
-    // When set, a full build is due at this instant unless more edits come first.
+    // When set, a follow-up full build is due at this instant unless more edits come
+    // first (and once no follow-up is running).
     let mut follow_up: Option<std::time::Instant> = None;
     loop {
-        let received = match follow_up {
+        let due = follow_up.filter(|_| !rebuilder.follow_up_running);
+        let received = match due {
             Some(at) => {
                 match rx.recv_timeout(at.saturating_duration_since(std::time::Instant::now())) {
-                    Ok(r) => Some(r),
+                    Ok(m) => Some(m),
                     Err(RecvTimeoutError::Timeout) => None,
                     Err(RecvTimeoutError::Disconnected) => break,
                 }
             }
             None => match rx.recv() {
-                Ok(r) => Some(r),
+                Ok(m) => Some(m),
                 Err(_) => break,
             },
         };
-        let Some(result) = received else {
-            follow_up = None;
-            rebuilder.full(FullReason::FollowUp);
-            continue;
+        let events = match received {
+            None => {
+                follow_up = None;
+                rebuilder.start_follow_up();
+                continue;
+            }
+            Some(Msg::FollowUp {
+                generation,
+                started,
+                result,
+            }) => {
+                if rebuilder.finish_follow_up(generation, started, *result) {
+                    follow_up = None;
+                }
+                continue;
+            }
+            Some(Msg::Files(Ok(events))) => events,
+            Some(Msg::Files(Err(_))) => continue,
         };
-        let Ok(events) = result else { continue };
         let mut paths: Vec<PathBuf> = events
             .iter()
             .filter(|e| is_change(&e.kind))
@@ -367,11 +464,11 @@ fn watch(mut rebuilder: Rebuilder, watching: Watching) {
         }
         match rebuilder.fast(&paths) {
             Fast::Done => follow_up = Some(std::time::Instant::now() + FOLLOW_UP_DELAY),
-            // The follow-up would fail on the same error; the next good edit schedules it.
+            // A follow-up would fail on the same error; the next good edit schedules it.
             Fast::Failed => follow_up = None,
             Fast::NotApplicable => {
                 follow_up = None;
-                rebuilder.full(FullReason::Change);
+                rebuilder.full();
             }
         }
     }

@@ -180,16 +180,45 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
 
 /// [`build`], also handing back what `serve` needs to re-render one page afterwards.
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
+    build_staged(opts)?.commit()
+}
+
+/// A build generated into its staging directory, not yet swapped into place: `serve`
+/// builds in the background and decides afterwards whether the result is still current.
+pub struct StagedBuild {
+    summary: Summary,
+    incremental: Incremental,
+    staging: Staging,
+    drafts: bool,
+    record_history: bool,
+}
+
+/// [`build`] up to the swap.
+pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
     let (config, _) = Config::load(&opts.root)?;
     let target = opts.output_path(&config);
     let staging = Staging::new(&target, opts.drafts)?;
-    let (mut summary, incremental) = generate_keep(opts, &staging)?;
-    // trust: append to history/ before the swap; on failure nothing is published.
-    if opts.record_history && !opts.drafts {
-        summary.history.write()?;
+    let (summary, incremental) = generate_keep(opts, &staging)?;
+    Ok(StagedBuild {
+        summary,
+        incremental,
+        staging,
+        drafts: opts.drafts,
+        record_history: opts.record_history,
+    })
+}
+
+impl StagedBuild {
+    /// Swap the staged site into place (dropping a `StagedBuild` discards it).
+    pub fn commit(self) -> Result<(Summary, Incremental), Diagnostics> {
+        let mut summary = self.summary;
+        // trust: append to history/ before the swap; on failure nothing is published.
+        if self.record_history && !self.drafts {
+            summary.history.write()?;
+        }
+        summary.output = self.staging.commit(self.drafts)?;
+        Ok((summary, self.incremental))
     }
-    summary.output = staging.commit(opts.drafts)?;
-    Ok((summary, incremental))
 }
 
 /// What a finished build leaves for `serve`'s fast path: the model (page HTML already
