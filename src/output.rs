@@ -96,16 +96,7 @@ impl Staging {
     }
 
     fn resolve(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
-        let rel = rel.trim_start_matches('/');
-        let p = Path::new(rel);
-        if p.components()
-            .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(Diagnostic::error(format!(
-                "đường dẫn đầu ra không hợp lệ: {rel}"
-            )));
-        }
-        Ok(self.dir.path().join(p))
+        resolve_in(self.dir.path(), rel)
     }
 
     /// Swap the staged site into place.
@@ -138,6 +129,67 @@ impl Staging {
         }
         Ok(target)
     }
+}
+
+/// Writes into a live directory (the one `serve` is serving), each file atomically: a
+/// temporary file beside it, renamed over it, so a request never sees half a page.
+pub struct LiveDir {
+    dir: PathBuf,
+}
+
+impl LiveDir {
+    pub fn new(dir: &Path) -> LiveDir {
+        LiveDir {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Write `bytes` at a site-relative path, atomically.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = resolve_in(&self.dir, rel)?;
+        let parent = path.parent().unwrap_or(&self.dir);
+        fs::create_dir_all(parent).map_err(|e| io_diag("tạo thư mục", parent, &e))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".congkhai-write-")
+            .tempfile_in(parent)
+            .map_err(|e| io_diag("tạo tệp tạm", parent, &e))?;
+        io::Write::write_all(&mut tmp, bytes).map_err(|e| io_diag("ghi tệp", &path, &e))?;
+        tmp.persist(&path)
+            .map(|_| ())
+            .map_err(|e| io_diag("ghi tệp", &path, &e.error))
+    }
+
+    /// Copy `source` to a site-relative path, atomically.
+    pub fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
+        let path = resolve_in(&self.dir, rel)?;
+        let parent = path.parent().unwrap_or(&self.dir);
+        fs::create_dir_all(parent).map_err(|e| io_diag("tạo thư mục", parent, &e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".congkhai-write-")
+            .tempfile_in(parent)
+            .map_err(|e| io_diag("tạo tệp tạm", parent, &e))?;
+        fs::copy(source, tmp.path()).map_err(|e| io_diag("chép tệp", source, &e))?;
+        tmp.persist(&path)
+            .map(|_| ())
+            .map_err(|e| io_diag("ghi tệp", &path, &e.error))
+    }
+}
+
+fn resolve_in(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+    let rel = rel.trim_start_matches('/');
+    let p = Path::new(rel);
+    if p.components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return Err(Diagnostic::error(format!(
+            "đường dẫn đầu ra không hợp lệ: {rel}"
+        )));
+    }
+    Ok(dir.join(p))
 }
 
 fn aside_name(target: &Path) -> PathBuf {

@@ -53,15 +53,19 @@ pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagn
         error: RwLock::new(None),
         reload: tx,
     });
-    rebuild(&opts, &state);
+    // Watch before the first build, so an edit made while it runs is not missed.
+    let (msg_tx, msg_rx) = std::sync::mpsc::channel();
+    let watcher = start_watching(&opts.root, msg_tx.clone(), msg_rx);
+    let mut rebuilder = Rebuilder::new(opts, out, state.clone(), msg_tx);
+    rebuilder.full();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Diagnostic::error(format!("không khởi động được máy chủ: {e}")))?;
-    let watcher_state = state.clone();
-    let watch_opts = opts.clone();
-    std::thread::spawn(move || watch(watch_opts, watcher_state));
+    if let Some(watcher) = watcher {
+        std::thread::spawn(move || watch(rebuilder, watcher));
+    }
 
     runtime.block_on(async move {
         let app = Router::new()
@@ -80,31 +84,230 @@ pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagn
     })
 }
 
-fn rebuild(opts: &BuildOptions, state: &ServeState) {
-    let started = std::time::Instant::now();
-    match site::build(opts) {
-        Ok(s) => {
-            for w in s.warnings.iter() {
-                eprintln!("{w}");
+/// How long after the last fast-path edit the follow-up full build runs (it brings
+/// listings, feeds, search index and manifest in line with the edited bodies).
+const FOLLOW_UP_DELAY: Duration = Duration::from_millis(1000);
+
+/// Debounce of file events: editors write a file in a few events within milliseconds.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// What the watcher thread receives: debounced file events, and the result of a
+/// follow-up full build run on another thread.
+enum Msg {
+    Files(DebounceEventResult),
+    FollowUp {
+        /// The value of `Rebuilder::generation` when the follow-up started.
+        generation: u64,
+        started: std::time::Instant,
+        result: Box<Result<site::StagedBuild, Diagnostics>>,
+    },
+}
+
+/// Outcome of trying the fast path on one batch of file events.
+#[derive(Debug, PartialEq, Eq)]
+enum Fast {
+    /// The pages were rebuilt, written and the reload sent.
+    Done,
+    /// The pages have errors: shown, last good pages kept.
+    Failed,
+    /// Not a body-only edit of known pages: do a full build.
+    NotApplicable,
+}
+
+/// Rebuilds for `serve`: full builds, and the single-page fast path between them.
+struct Rebuilder {
+    opts: BuildOptions,
+    /// The served directory, written in place by the fast path.
+    out: PathBuf,
+    /// The site root made absolute, to map watched paths to `content/…`.
+    root_abs: PathBuf,
+    state: Arc<ServeState>,
+    /// Model and renderer of the last good full build; `None` after a failed one (a
+    /// failure may be in templates or data the cached renderer does not reflect).
+    cache: Option<site::Incremental>,
+    /// Pages (relative to `content/`) whose fast-path rebuild failed: their error is on
+    /// screen, and only a good rebuild of all of them may clear it.
+    failed_pages: Vec<String>,
+    /// Bumped by every rebuild that touches the served site; a follow-up build that
+    /// started under an older value is out of date and discarded.
+    generation: u64,
+    /// A follow-up full build is running on another thread.
+    follow_up_running: bool,
+    /// Where the follow-up thread sends its result.
+    tx: std::sync::mpsc::Sender<Msg>,
+}
+
+impl Rebuilder {
+    fn new(
+        opts: BuildOptions,
+        out: PathBuf,
+        state: Arc<ServeState>,
+        tx: std::sync::mpsc::Sender<Msg>,
+    ) -> Rebuilder {
+        let root_abs = opts
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| opts.root.clone());
+        Rebuilder {
+            opts,
+            out,
+            root_abs,
+            state,
+            cache: None,
+            failed_pages: Vec::new(),
+            generation: 0,
+            follow_up_running: false,
+            tx,
+        }
+    }
+
+    /// A full build, swapped into place on success; keeps its model for the fast path.
+    fn full(&mut self) {
+        let started = std::time::Instant::now();
+        self.generation += 1;
+        // Drop the old model first: peak memory stays that of one build.
+        self.cache = None;
+        let result = site::build_staged(&self.opts);
+        self.finish_full(result, started, "Đã tạo lại trang");
+    }
+
+    /// Swap a staged full build in (or show its errors), keep its model, reload.
+    fn finish_full(
+        &mut self,
+        result: Result<site::StagedBuild, Diagnostics>,
+        started: std::time::Instant,
+        label: &str,
+    ) {
+        self.failed_pages.clear();
+        match result.and_then(site::StagedBuild::commit) {
+            Ok((s, incremental)) => {
+                for w in s.warnings.iter() {
+                    eprintln!("{w}");
+                }
+                let ms = started.elapsed().as_millis();
+                eprintln!("{label}: {} trang ({ms} ms)", s.pages);
+                drop_in_background(self.cache.replace(incremental));
+                self.set_error(None);
             }
-            eprintln!(
-                "Đã tạo lại trang: {} trang ({} ms)",
-                s.pages,
-                started.elapsed().as_millis()
-            );
-            if let Ok(mut e) = state.error.write() {
-                *e = None;
+            Err(diags) => {
+                // The cached renderer may not reflect what failed (a template, data).
+                self.cache = None;
+                let text = render_errors(&diags);
+                eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
+                self.set_error(Some(text));
             }
         }
-        Err(diags) => {
-            let text = render_errors(&diags);
-            eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
-            if let Ok(mut e) = state.error.write() {
-                *e = Some(text);
+        let _ = self.state.reload.send(());
+    }
+
+    /// Start the follow-up full build on another thread; the fast path keeps working
+    /// (on the old model) meanwhile.
+    fn start_follow_up(&mut self) {
+        self.follow_up_running = true;
+        let generation = self.generation;
+        let opts = self.opts.clone();
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let result = Box::new(site::build_staged(&opts));
+            let _ = tx.send(Msg::FollowUp {
+                generation,
+                started,
+                result,
+            });
+        });
+    }
+
+    /// A follow-up finished: swap it in if nothing was rebuilt since it started,
+    /// otherwise drop it (the caller schedules another). Returns whether it was current.
+    fn finish_follow_up(
+        &mut self,
+        generation: u64,
+        started: std::time::Instant,
+        result: Result<site::StagedBuild, Diagnostics>,
+    ) -> bool {
+        self.follow_up_running = false;
+        if generation != self.generation {
+            drop_in_background(result);
+            return false;
+        }
+        self.generation += 1;
+        self.finish_full(
+            result,
+            started,
+            "Đã tạo lại toàn bộ sau khi sửa trang (danh sách, tìm kiếm, manifest)",
+        );
+        true
+    }
+
+    /// Rebuild only the edited pages when `paths` (changed source files) are a few page
+    /// files under `content/` whose front matter text is unchanged.
+    fn fast(&mut self, paths: &[PathBuf]) -> Fast {
+        let started = std::time::Instant::now();
+        let Some(cache) = self.cache.as_mut() else {
+            return Fast::NotApplicable;
+        };
+        let mut changed = Vec::new();
+        for p in paths {
+            let Some(rel) = root_relative(p, &self.root_abs) else {
+                return Fast::NotApplicable;
+            };
+            let text = std::fs::read_to_string(self.root_abs.join(&rel)).ok();
+            changed.push((rel, text));
+        }
+        let Some(rels) = plan_fast_path(&changed, |rel| cache.front_matter(rel)) else {
+            return Fast::NotApplicable;
+        };
+        if !self.failed_pages.iter().all(|f| rels.contains(f)) {
+            return Fast::NotApplicable;
+        }
+        let sink = crate::output::LiveDir::new(&self.out);
+        let result = cache.update_pages(&rels, &sink);
+        if !matches!(result, Ok(site::Update::NeedsFull)) {
+            self.generation += 1;
+        }
+        match result {
+            Ok(site::Update::Done(warnings)) => {
+                for w in warnings.iter() {
+                    eprintln!("{w}");
+                }
+                self.failed_pages.clear();
+                self.set_error(None);
+                let _ = self.state.reload.send(());
+                eprintln!(
+                    "Đã tạo lại {} trang ({} ms): {}",
+                    rels.len(),
+                    started.elapsed().as_millis(),
+                    rels.iter()
+                        .map(|r| format!("content/{r}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                Fast::Done
+            }
+            Ok(site::Update::NeedsFull) => Fast::NotApplicable,
+            Err(diags) => {
+                let text = render_errors(&diags);
+                eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
+                self.failed_pages = rels;
+                self.set_error(Some(text));
+                let _ = self.state.reload.send(());
+                Fast::Failed
             }
         }
     }
-    let _ = state.reload.send(());
+
+    fn set_error(&self, text: Option<String>) {
+        if let Ok(mut e) = self.state.error.write() {
+            *e = text;
+        }
+    }
+}
+
+/// Free a whole site model (or a discarded build) off the watcher thread: on a large site
+/// that takes long enough to hold up the next edit.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 fn render_errors(diags: &Diagnostics) -> String {
@@ -115,15 +318,77 @@ fn render_errors(diags: &Diagnostics) -> String {
         .join("\n")
 }
 
-fn watch(opts: BuildOptions, state: Arc<ServeState>) {
+/// `p` relative to the site root, `/`-separated; `None` when it no longer exists or is
+/// outside the root.
+fn root_relative(p: &Path, root_abs: &Path) -> Option<String> {
+    let abs = p.canonicalize().ok()?;
+    let rel = abs.strip_prefix(root_abs).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// Decide whether a batch of changed files can take the fast path. `changed` holds each
+/// file's path relative to the site root (`content/tin-tuc/a.md`) and its new text
+/// (`None` when unreadable); `cached_front_matter` gives the front matter text of a page
+/// of the last build by its path relative to `content/`. Returns those content paths
+/// when every file is a page (not an `_index.md`) known to the last build whose front
+/// matter text is unchanged, at most [`site::MAX_FAST_PAGES`] of them; `None` means a
+/// full build.
+fn plan_fast_path<'c>(
+    changed: &[(String, Option<String>)],
+    cached_front_matter: impl Fn(&str) -> Option<&'c str>,
+) -> Option<Vec<String>> {
+    let mut rels: Vec<String> = Vec::new();
+    for (path, text) in changed {
+        let rel = path.strip_prefix("content/")?;
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if !name.ends_with(".md") || name == "_index.md" {
+            return None;
+        }
+        let text = crate::text::nfc(text.as_deref()?);
+        let (fm, _, _) = crate::content::frontmatter::split(&text)?;
+        if cached_front_matter(rel)? != fm {
+            return None;
+        }
+        if !rels.iter().any(|r| r == rel) {
+            rels.push(rel.to_string());
+        }
+    }
+    if rels.is_empty() || rels.len() > site::MAX_FAST_PAGES {
+        return None;
+    }
+    Some(rels)
+}
+
+use notify_debouncer_full::DebounceEventResult;
+
+/// The file watcher (kept alive while it is in use) and its debounced events.
+struct Watching {
+    _debouncer: notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    rx: std::sync::mpsc::Receiver<Msg>,
+}
+
+fn start_watching(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<Msg>,
+    rx: std::sync::mpsc::Receiver<Msg>,
+) -> Option<Watching> {
     use notify::RecursiveMode;
     use notify_debouncer_full::new_debouncer;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let Ok(mut debouncer) = new_debouncer(Duration::from_millis(150), None, tx) else {
+    let handler = move |r: DebounceEventResult| {
+        let _ = tx.send(Msg::Files(r));
+    };
+    let Ok(mut debouncer) = new_debouncer(DEBOUNCE, None, handler) else {
         eprintln!(
             "cảnh báo: không theo dõi được thay đổi tệp; hãy khởi động lại serve sau khi sửa"
         );
-        return;
+        return None;
     };
     for name in [
         "content",
@@ -133,20 +398,91 @@ fn watch(opts: BuildOptions, state: Arc<ServeState>) {
         "static",
         "config.toml",
     ] {
-        let p = opts.root.join(name);
+        let p = root.join(name);
         if p.exists() {
             let _ = debouncer.watch(&p, RecursiveMode::Recursive);
         }
     }
-    let output_dir = opts.output_dir.clone().unwrap_or_default();
-    while let Ok(result) = rx.recv() {
-        let Ok(events) = result else { continue };
-        let relevant = events
+    Some(Watching {
+        _debouncer: debouncer,
+        rx,
+    })
+}
+
+fn watch(mut rebuilder: Rebuilder, watching: Watching) {
+    use std::sync::mpsc::RecvTimeoutError;
+    let rx = &watching.rx;
+    let output_dir = rebuilder.out.clone();
+    // When set, a follow-up full build is due at this instant unless more edits come
+    // first (and once no follow-up is running).
+    let mut follow_up: Option<std::time::Instant> = None;
+    loop {
+        let due = follow_up.filter(|_| !rebuilder.follow_up_running);
+        let received = match due {
+            Some(at) => {
+                match rx.recv_timeout(at.saturating_duration_since(std::time::Instant::now())) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            None => match rx.recv() {
+                Ok(m) => Some(m),
+                Err(_) => break,
+            },
+        };
+        let events = match received {
+            None => {
+                follow_up = None;
+                rebuilder.start_follow_up();
+                continue;
+            }
+            Some(Msg::FollowUp {
+                generation,
+                started,
+                result,
+            }) => {
+                if rebuilder.finish_follow_up(generation, started, *result) {
+                    follow_up = None;
+                }
+                continue;
+            }
+            Some(Msg::Files(Ok(events))) => events,
+            Some(Msg::Files(Err(_))) => continue,
+        };
+        let mut paths: Vec<PathBuf> = events
             .iter()
-            .any(|e| e.paths.iter().any(|p| is_source(p, &output_dir)));
-        if relevant {
-            rebuild(&opts, &state);
+            .filter(|e| is_change(&e.kind))
+            .flat_map(|e| e.paths.iter())
+            .filter(|p| is_source(p, &output_dir))
+            .cloned()
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            continue;
         }
+        match rebuilder.fast(&paths) {
+            Fast::Done => follow_up = Some(std::time::Instant::now() + FOLLOW_UP_DELAY),
+            // A follow-up would fail on the same error; the next good edit schedules it.
+            Fast::Failed => follow_up = None,
+            Fast::NotApplicable => {
+                follow_up = None;
+                rebuilder.full();
+            }
+        }
+    }
+}
+
+/// Whether a file event is a change. inotify also reports opening and reading a file, and
+/// every build reads every source: those must not trigger the next build.
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
     }
 }
 
@@ -158,7 +494,8 @@ fn is_source(p: &Path, output: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp"))
+    // Vim probes a directory with a file named 4913 before saving.
+    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "4913")
 }
 
 async fn events(
@@ -282,6 +619,116 @@ mod tests {
         assert!(out.contains("EventSource"));
         assert!(out.contains("&lt;lỗi&gt;"));
         assert!(out.ends_with("</body></html>"));
+    }
+
+    fn changed(items: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+        items
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.map(str::to_string)))
+            .collect()
+    }
+
+    /// The last build knew one page, `tin-tuc/a.md`, with front matter `title = "A"\n`.
+    fn cached(rel: &str) -> Option<&'static str> {
+        (rel == "tin-tuc/a.md" || rel == "tin-tuc/b/index.md").then_some("title = \"A\"\n")
+    }
+
+    #[test]
+    fn body_only_edits_of_known_pages_take_the_fast_path() {
+        let c = changed(&[(
+            "content/tin-tuc/a.md",
+            Some("+++\ntitle = \"A\"\n+++\nThân mới.\n"),
+        )]);
+        assert_eq!(
+            plan_fast_path(&c, cached),
+            Some(vec!["tin-tuc/a.md".to_string()])
+        );
+        // A page bundle's index.md, the same file reported twice, a BOM and CRLF body.
+        let c = changed(&[
+            (
+                "content/tin-tuc/b/index.md",
+                Some("\u{feff}+++\ntitle = \"A\"\n+++\r\nx\r\n"),
+            ),
+            ("content/tin-tuc/a.md", Some("+++\ntitle = \"A\"\n+++\n")),
+            ("content/tin-tuc/a.md", Some("+++\ntitle = \"A\"\n+++\n")),
+        ]);
+        assert_eq!(
+            plan_fast_path(&c, cached),
+            Some(vec![
+                "tin-tuc/b/index.md".to_string(),
+                "tin-tuc/a.md".to_string()
+            ])
+        );
+    }
+
+    #[test]
+    fn anything_else_needs_a_full_build() {
+        let full =
+            |items: &[(&str, Option<&str>)]| plan_fast_path(&changed(items), cached).is_none();
+        let body = Some("+++\ntitle = \"A\"\n+++\nThân.\n");
+        // Front matter changed (even whitespace), or gone.
+        assert!(full(&[(
+            "content/tin-tuc/a.md",
+            Some("+++\ntitle = \"B\"\n+++\nThân.\n")
+        )]));
+        assert!(full(&[(
+            "content/tin-tuc/a.md",
+            Some("+++\ntitle =  \"A\"\n+++\nThân.\n")
+        )]));
+        assert!(full(&[("content/tin-tuc/a.md", Some("Thân.\n"))]));
+        // Deleted or unreadable; a page the last build did not have (new, draft, embargoed).
+        assert!(full(&[("content/tin-tuc/a.md", None)]));
+        assert!(full(&[("content/tin-tuc/moi.md", body)]));
+        // Sections, data, templates, config, static, bundle assets.
+        assert!(full(&[("content/tin-tuc/_index.md", body)]));
+        assert!(full(&[("data/x.csv", Some("a,b\n"))]));
+        assert!(full(&[("templates/page.html", Some("{{ page.title }}"))]));
+        assert!(full(&[("config.toml", Some("title = \"x\"\n"))]));
+        assert!(full(&[("content/tin-tuc/b/anh.png", Some(""))]));
+        // One page edit mixed with anything else.
+        assert!(full(&[
+            ("content/tin-tuc/a.md", body),
+            ("data/x.csv", Some(""))
+        ]));
+        // Nothing, or too many pages at once.
+        assert!(full(&[]));
+        let many: Vec<(String, Option<String>)> = (0..=site::MAX_FAST_PAGES)
+            .map(|i| (format!("content/p{i}.md"), body.map(str::to_string)))
+            .collect();
+        assert!(plan_fast_path(&many, |_| Some("title = \"A\"\n")).is_none());
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Read)));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Remove(
+            notify::event::RemoveKind::Any
+        )));
+    }
+
+    #[test]
+    fn editor_droppings_are_not_sources() {
+        let out = Path::new("/tmp/out");
+        assert!(is_source(Path::new("/site/content/a.md"), out));
+        assert!(!is_source(Path::new("/site/content/.a.md.swp"), out));
+        assert!(!is_source(Path::new("/site/content/a.md~"), out));
+        assert!(!is_source(Path::new("/site/content/4913"), out));
+        assert!(!is_source(Path::new("/tmp/out/index.html"), out));
     }
 
     #[test]

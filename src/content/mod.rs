@@ -34,6 +34,8 @@ pub struct Page {
     pub assets: Vec<String>,
     /// Date from the front matter or the file name (`2026-06-10-ten.md`).
     pub date: Option<String>,
+    /// The front matter text as written (NFC), so `serve` can tell a body-only edit.
+    pub front_matter: String,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +203,29 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
     (content, diags)
 }
 
+/// Read and parse one page file again (`rel` relative to `content/`, not an `_index.md`),
+/// for `serve`'s single-page rebuild. `section` and `path` are left empty: the caller
+/// keeps those of the page it replaces, which only change with the front matter.
+pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
+    let abs = root.join("content").join(rel);
+    let bundle = rel.rsplit('/').next() == Some("index.md");
+    match parse_source(
+        root,
+        &Source::Page {
+            abs,
+            rel: rel.to_string(),
+            bundle,
+        },
+    )? {
+        Parsed::Page(p) => Ok(p),
+        Parsed::Section(s) => Err(Diagnostic::error(
+            "tệp là một mục (_index.md), không phải trang",
+        )
+        .in_file(&s.file)
+        .into()),
+    }
+}
+
 enum Parsed {
     Page(Page),
     Section(Section),
@@ -252,6 +277,9 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             }))
         }
         Source::Page { abs, rel, bundle } => {
+            let front_matter = frontmatter::split(&raw)
+                .map(|(fm, _, _)| fm.to_string())
+                .unwrap_or_default();
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Page)?;
             let fm: PageFrontMatter = frontmatter::deserialize(&file, table)?;
@@ -294,6 +322,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 bundle_dir,
                 assets,
                 date,
+                front_matter,
             }))
         }
     }

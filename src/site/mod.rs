@@ -97,6 +97,18 @@ impl Sink for Staging {
     }
 }
 
+impl Sink for crate::output::LiveDir {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        crate::output::LiveDir::write(self, rel, bytes)
+    }
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
+        crate::output::LiveDir::copy(self, rel, source)
+    }
+    fn dir(&self) -> Option<&Path> {
+        Some(self.path())
+    }
+}
+
 /// Discards output but counts it; used by `check`.
 #[derive(Default)]
 pub struct NullSink {
@@ -131,6 +143,14 @@ pub struct Summary {
 
 /// Load, validate, model and render into `sink`.
 pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+    generate_keep(opts, sink).map(|(summary, _)| summary)
+}
+
+/// [`generate`], also handing back the model and renderer for single-page rebuilds.
+fn generate_keep(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<(Summary, Incremental), Diagnostics> {
     let today = opts.build_date()?;
     let (mut config, mut warnings) = Config::load(&opts.root)?;
     if let Some(b) = &opts.base_url {
@@ -140,10 +160,10 @@ pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnos
     let mut model = Model::load(&opts.root, config, today, opts.drafts)?;
     phase("load + model", t);
     warnings.extend(model.warnings.clone());
-    let mut summary = render::render(&mut model, sink)?;
+    let (mut summary, renderer) = render::render(&mut model, sink)?;
     warnings.extend(std::mem::take(&mut summary.warnings));
     summary.warnings = warnings.sorted();
-    Ok(summary)
+    Ok((summary, Incremental { model, renderer }))
 }
 
 /// Print how long a phase took when `CONGKHAI_TIMINGS` is set (for profiling builds).
@@ -170,16 +190,133 @@ pub(crate) fn phase(label: &str, since: std::time::Instant) {
 
 /// `congkhai build`: generate into a staging directory and swap it in on success.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
+    build_keep(opts).map(|(summary, _)| summary)
+}
+
+/// [`build`], also handing back what `serve` needs to re-render one page afterwards.
+pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
+    build_staged(opts)?.commit()
+}
+
+/// A build generated into its staging directory, not yet swapped into place: `serve`
+/// builds in the background and decides afterwards whether the result is still current.
+pub struct StagedBuild {
+    summary: Summary,
+    incremental: Incremental,
+    staging: Staging,
+    drafts: bool,
+    record_history: bool,
+}
+
+/// [`build`] up to the swap.
+pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
     let (config, _) = Config::load(&opts.root)?;
     let target = opts.output_path(&config);
     let staging = Staging::new(&target, opts.drafts)?;
-    let mut summary = generate(opts, &staging)?;
-    // trust: append to history/ before the swap; on failure nothing is published.
-    if opts.record_history && !opts.drafts {
-        summary.history.write()?;
+    let (summary, incremental) = generate_keep(opts, &staging)?;
+    Ok(StagedBuild {
+        summary,
+        incremental,
+        staging,
+        drafts: opts.drafts,
+        record_history: opts.record_history,
+    })
+}
+
+impl StagedBuild {
+    /// Swap the staged site into place (dropping a `StagedBuild` discards it).
+    pub fn commit(self) -> Result<(Summary, Incremental), Diagnostics> {
+        let mut summary = self.summary;
+        // trust: append to history/ before the swap; on failure nothing is published.
+        if self.record_history && !self.drafts {
+            summary.history.write()?;
+        }
+        summary.output = self.staging.commit(self.drafts)?;
+        Ok((summary, self.incremental))
     }
-    summary.output = staging.commit(opts.drafts)?;
-    Ok(summary)
+}
+
+/// What a finished build leaves for `serve`'s fast path: the model (page HTML already
+/// moved into the rendered output) and the prepared renderer. Re-rendering one page with
+/// it gives the same bytes as a full build, except where a template reads *another*
+/// page's body-derived values (`get_page`, section listings), which stay as of the last
+/// full build until the next one.
+pub struct Incremental {
+    model: Model,
+    renderer: render::Renderer,
+}
+
+/// Outcome of [`Incremental::update_pages`].
+#[derive(Debug)]
+pub enum Update {
+    /// The pages were rebuilt and written; their warnings.
+    Done(Diagnostics),
+    /// Not a body-only edit of known pages: a full build is needed.
+    NeedsFull,
+}
+
+/// At most this many pages are rebuilt one by one; more changed files at once (a `git
+/// checkout`, a search-and-replace) go through a full build.
+pub const MAX_FAST_PAGES: usize = 8;
+
+impl Incremental {
+    /// The front matter text of the page at `content/<rel>`, if it is a page of the model.
+    pub fn front_matter(&self, rel: &str) -> Option<&str> {
+        self.model
+            .page_index(rel)
+            .map(|i| self.model.pages[i].page.front_matter.as_str())
+    }
+
+    /// Rebuild the pages at `content/<rel>` for each of `rels` from disk and write their
+    /// output into `sink`, when each one's front matter text is unchanged. Checks every
+    /// page before writing anything; on error nothing is written and the model keeps the
+    /// pages of the last good build.
+    pub fn update_pages(
+        &mut self,
+        rels: &[String],
+        sink: &dyn Sink,
+    ) -> Result<Update, Diagnostics> {
+        let root = self.model.root.clone();
+        let mut fresh = Vec::new();
+        for rel in rels {
+            let Some(i) = self.model.page_index(rel) else {
+                return Ok(Update::NeedsFull);
+            };
+            let page = crate::content::parse_page(&root, rel)?;
+            if page.front_matter != self.model.pages[i].page.front_matter {
+                return Ok(Update::NeedsFull);
+            }
+            fresh.push((i, page));
+        }
+        // Build every page model before changing anything, so a failure in one page
+        // leaves the model exactly as the last good build (or fast path) left it.
+        let mut warnings = Diagnostics::new();
+        let mut rebuilt = Vec::new();
+        for (i, page) in fresh {
+            match self.model.rebuild_page(i, page)? {
+                Some((pm, w)) => {
+                    warnings.extend(w);
+                    rebuilt.push((i, pm));
+                }
+                None => return Ok(Update::NeedsFull),
+            }
+        }
+        let mut done = Vec::new();
+        for (i, pm) in rebuilt {
+            self.model.pages[i] = pm;
+            done.push(i);
+        }
+        let mut errors = Diagnostics::new();
+        for i in done {
+            if let Err(d) = self.renderer.render_page(&mut self.model, i, sink) {
+                errors.push(d);
+            }
+        }
+        if errors.has_errors() {
+            return Err(errors.sorted());
+        }
+        Ok(Update::Done(warnings.sorted()))
+    }
 }
 
 /// `congkhai check`: everything `build` validates, nothing written.

@@ -85,6 +85,8 @@ pub struct Model {
     pub sections: BTreeMap<String, SectionModel>,
     pub warnings: Diagnostics,
     pub embargoed: usize,
+    /// Where each content file's `@/` link points (content rel → permalink).
+    pub urls: BTreeMap<String, String>,
 }
 
 impl PageModel {
@@ -250,7 +252,58 @@ impl Model {
             sections: section_models,
             warnings,
             embargoed,
+            urls,
         })
+    }
+
+    /// Index of the page whose file is `content/<rel>`.
+    pub fn page_index(&self, rel: &str) -> Option<usize> {
+        self.pages.iter().position(|p| p.page.rel == rel)
+    }
+
+    /// Rebuild page `i` from `fresh`, a new parse of the same file whose front matter
+    /// text is unchanged (only the body was edited), for `serve`'s single-page rebuild.
+    /// Status, section, path, listing order and approval depend only on the front
+    /// matter, so they stay; the body-derived fields (Markdown, record, privacy scan,
+    /// links, summary, word count, search text) are built again.
+    ///
+    /// `Ok(Some((page, warnings)))` to put at index `i`; `Ok(None)` when the page cannot
+    /// be rebuilt alone (its publication status came out different); `Err` on errors in
+    /// the page. The model itself is not changed.
+    pub fn rebuild_page(
+        &self,
+        i: usize,
+        mut fresh: Page,
+    ) -> Result<Option<(PageModel, Diagnostics)>, Diagnostics> {
+        let Some(old) = self.pages.get(i) else {
+            return Ok(None);
+        };
+        let old_status = old.status;
+        fresh.section = old.page.section.clone();
+        fresh.path = old.page.path.clone();
+        let approval = fresh.fm.approval.clone().or_else(|| {
+            self.sections
+                .get(&fresh.section)
+                .and_then(|s| s.section.fm.approval.clone())
+        });
+        let registry = kinds::registry();
+        let ctx = KindContext {
+            root: &self.root,
+            config: &self.config,
+            today: self.today,
+            preview: self.preview,
+        };
+        let Some(pm) = build_page(fresh, approval, &ctx, &registry, &self.urls)? else {
+            return Ok(None);
+        };
+        if pm.status != old_status {
+            return Ok(None);
+        }
+        let mut warnings = pm.warnings.clone();
+        if let Some(r) = &pm.record {
+            warnings.extend(r.warnings.clone());
+        }
+        Ok(Some((pm, warnings)))
     }
 }
 

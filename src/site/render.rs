@@ -207,8 +207,41 @@ fn section_value(
 
 struct Ctx<'a> {
     model: &'a Model,
-    tera: Tera,
+    tera: &'a Tera,
     sink: &'a dyn Sink,
+}
+
+/// The prepared Tera instance of a build: templates parsed, filters and lookup functions
+/// registered (`get_page`, `get_section`, … over that build's values), and the shared
+/// globals (`config`, `lang`, `portal` with nav and banner) set. `serve` keeps it with the
+/// model to re-render one page whose body changed without a full build.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    /// Render page `i` of `model` (its HTML, aliases, subpages, files and assets) into
+    /// `sink`, exactly as a full build renders it. Takes the page's HTML out of the model,
+    /// as a full build does.
+    pub fn render_page(
+        &self,
+        model: &mut Model,
+        i: usize,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
+        let Some(pm) = model.pages.get_mut(i) else {
+            return Ok(());
+        };
+        let html = std::mem::take(&mut pm.html);
+        let model: &Model = model;
+        let value = page_value(model, i, html);
+        let ctx = Ctx {
+            model,
+            tera: &self.tera,
+            sink,
+        };
+        render_page(&ctx, &model.pages[i], &value)
+    }
 }
 
 impl Ctx<'_> {
@@ -242,7 +275,9 @@ impl Ctx<'_> {
     }
 }
 
-pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
+/// Render every output file of `model` into `sink`; also hands back the [`Renderer`] it
+/// used, for `serve`'s single-page rebuilds (other callers drop it).
+pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Diagnostics> {
     // Move each page's HTML into its template value instead of copying it: on a large
     // site the page bodies are most of the memory.
     let htmls: Vec<String> = model
@@ -311,7 +346,11 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics
             }),
         );
     }
-    let ctx = Ctx { model, tera, sink };
+    let ctx = Ctx {
+        model,
+        tera: &tera,
+        sink,
+    };
     let errors: std::sync::Mutex<Diagnostics> = std::sync::Mutex::new(Diagnostics::new());
     let push = |d: Diagnostic| {
         if let Ok(mut e) = errors.lock() {
@@ -388,7 +427,7 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<Summary, Diagnostics
         ..Default::default()
     };
     summary.files = sink.dir().map_or(0, count_files);
-    Ok(summary)
+    Ok((summary, Renderer { tera }))
 }
 
 fn count_files(dir: &std::path::Path) -> usize {

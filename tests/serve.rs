@@ -1,0 +1,291 @@
+//! `serve`'s single-page fast path: the library API gives the same page bytes as a full
+//! build, and the real binary rebuilds one page on a body edit and falls back to a full
+//! build on a front matter edit.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Site;
+use congkhai::output::LiveDir;
+use congkhai::site::{self, BuildOptions, Update};
+
+/// Build options for `site` into `out` on 2026-11-23 (every demo approval is past).
+fn opts(site: &Site, out: &Path) -> BuildOptions {
+    BuildOptions {
+        root: site.path().to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+        ..Default::default()
+    }
+}
+
+fn append_to_body(site: &Site, rel: &str, text: &str) {
+    let mut s = site.read(rel);
+    s.push_str(text);
+    site.write(rel, s);
+}
+
+/// Edit one page body, rebuild it alone, and compare with a full build of the edited site.
+fn fast_path_matches_full_build(site: &Site, page: &str, out_html: &str) {
+    let work = tempfile::tempdir().expect("temp dir");
+    let (fast_out, full_out) = (work.path().join("fast"), work.path().join("full"));
+    let (_, mut inc) = site::build_keep(&opts(site, &fast_out)).expect("first build");
+    append_to_body(
+        site,
+        &format!("content/{page}"),
+        "\nĐoạn mới thêm khi xem thử.\n",
+    );
+    let update = inc
+        .update_pages(&[page.to_string()], &LiveDir::new(&fast_out))
+        .expect("fast path");
+    assert!(matches!(update, Update::Done(_)), "{update:?}");
+    site::build(&opts(site, &full_out)).expect("full build");
+    let fast = std::fs::read_to_string(fast_out.join(out_html)).expect("fast page");
+    let full = std::fs::read_to_string(full_out.join(out_html)).expect("full page");
+    assert!(fast.contains("Đoạn mới thêm khi xem thử."));
+    assert_eq!(fast, full, "fast path and full build differ for {page}");
+    // No temporary files left beside the page.
+    let dir = fast_out.join(out_html);
+    let dir = dir.parent().expect("parent");
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with(".congkhai-write-"), "left over: {name}");
+    }
+}
+
+#[test]
+fn fast_path_page_is_byte_identical_to_full_build() {
+    let site = Site::fixture("core/zola");
+    fast_path_matches_full_build(
+        &site,
+        "tin-tuc/ban-tin-3.md",
+        "tin-tuc/ban-tin-3/index.html",
+    );
+}
+
+#[test]
+fn fast_path_page_is_byte_identical_to_full_build_on_the_demo_portal() {
+    // A plain page, a scam warning (site banner), a service-day calendar, and a
+    // document bundle with attachments.
+    for (page, html) in [
+        (
+            "canh-bao/cach-nhan-biet.md",
+            "canh-bao/cach-nhan-biet/index.html",
+        ),
+        (
+            "canh-bao/lam-nhanh-lay-ho-lay-phi.md",
+            "canh-bao/lam-nhanh-lay-ho-lay-phi/index.html",
+        ),
+        (
+            "lich-ho-tro/nha-van-hoa.md",
+            "lich-ho-tro/nha-van-hoa/index.html",
+        ),
+        (
+            "van-ban/ke-hoach-sap-xep-to-dan-pho/index.md",
+            "van-ban/ke-hoach-sap-xep-to-dan-pho/index.html",
+        ),
+    ] {
+        let site = Site::demo();
+        fast_path_matches_full_build(&site, page, html);
+    }
+}
+
+#[test]
+fn front_matter_edits_and_unknown_pages_need_a_full_build() {
+    let site = Site::fixture("core/zola");
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("out");
+    let (_, mut inc) = site::build_keep(&opts(&site, &out)).expect("first build");
+    let rel = "content/tin-tuc/ban-tin-2.md";
+    site.write(rel, site.read(rel).replace("Bản tin số 2", "Bản tin hai"));
+    let sink = LiveDir::new(&out);
+    let u = inc
+        .update_pages(&["tin-tuc/ban-tin-2.md".to_string()], &sink)
+        .expect("no error");
+    assert!(matches!(u, Update::NeedsFull), "{u:?}");
+    let u = inc
+        .update_pages(&["tin-tuc/khong-co.md".to_string()], &sink)
+        .expect("no error");
+    assert!(matches!(u, Update::NeedsFull), "{u:?}");
+}
+
+#[test]
+fn a_broken_body_is_an_error_and_keeps_the_last_good_page() {
+    let site = Site::fixture("core/zola");
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("out");
+    let (_, mut inc) = site::build_keep(&opts(&site, &out)).expect("first build");
+    let before = std::fs::read(out.join("tin-tuc/ban-tin-1/index.html")).expect("page");
+    append_to_body(
+        &site,
+        "content/tin-tuc/ban-tin-1.md",
+        "\n[x](@/khong-co.md)\n",
+    );
+    let err = inc
+        .update_pages(&["tin-tuc/ban-tin-1.md".to_string()], &LiveDir::new(&out))
+        .expect_err("broken link");
+    let text: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+    assert!(text.join("\n").contains("khong-co.md"), "{text:?}");
+    let after = std::fs::read(out.join("tin-tuc/ban-tin-1/index.html")).expect("page");
+    assert_eq!(before, after);
+}
+
+// --- the real binary ---
+
+/// Kills the `serve` child when the test ends, also on panic.
+struct Serve {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(root: &Path) -> Serve {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_congkhai"))
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--port", &port.to_string(), "--now", "2026-06-10"])
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().expect("stderr");
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&line);
+                    s.push('\n');
+                }
+            }
+        });
+        Serve {
+            child,
+            port,
+            stderr,
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Body of `GET path`, or `None` while the server is not answering.
+    fn get(&self, path: &str) -> Option<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).ok()?;
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n")?;
+        head.starts_with("HTTP/1.1 200").then(|| body.to_string())
+    }
+
+    /// Poll `path` until its body satisfies `ok`; panics after a generous timeout.
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(body) = self.get(path)
+                && ok(&body)
+            {
+                return body;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!(
+                    "timed out waiting for {what} at {path}; serve stderr:\n{}",
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn serve_rebuilds_one_page_on_a_body_edit_and_everything_on_a_title_edit() {
+    let site = Site::fixture("core/zola");
+    let server = Serve::start(site.path());
+    let page = "/tin-tuc/ban-tin-5/";
+    server.wait_for(page, "first build", |b| {
+        b.contains("Nội dung bản tin số 5.")
+    });
+    // Building reads every source file; reading is not a change, so no further builds
+    // follow on their own (inotify reports opens: they once triggered builds forever).
+    std::thread::sleep(Duration::from_millis(1500));
+    let builds = server.stderr().matches("Đã tạo lại").count();
+    assert_eq!(builds, 1, "only the first build:\n{}", server.stderr());
+
+    // A body edit: only that page is rebuilt, and served.
+    let file = "content/tin-tuc/ban-tin-5.md";
+    append_to_body(&site, file, "\nCâu mới chỉ ở thân trang.\n");
+    server.wait_for(page, "the edited body", |b| {
+        b.contains("Câu mới chỉ ở thân trang.")
+    });
+    let start = Instant::now();
+    while !server.stderr().contains("Đã tạo lại 1 trang (") {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no single-page rebuild reported:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        server.stderr().contains("content/tin-tuc/ban-tin-5.md"),
+        "{}",
+        server.stderr()
+    );
+
+    // Then the follow-up full build brings listings, feeds and search in line.
+    let start = Instant::now();
+    while !server
+        .stderr()
+        .contains("Đã tạo lại toàn bộ sau khi sửa trang")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no follow-up full build:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // A title edit changes the front matter: the full build updates the listing.
+    site.write(
+        file,
+        site.read(file).replace("Bản tin số 5", "Bản tin năm (sửa)"),
+    );
+    server.wait_for("/tin-tuc/", "the new title in the listing", |b| {
+        b.contains("Bản tin năm (sửa)")
+    });
+    let body = server.wait_for(page, "the new title on the page", |b| {
+        b.contains("Bản tin năm (sửa)")
+    });
+    assert!(body.contains("Câu mới chỉ ở thân trang."));
+    // The reload script is injected into served pages.
+    assert!(body.contains("/__congkhai/events"));
+}
