@@ -9,6 +9,7 @@
 //! (paginated when long), an A4 print view of the list and of each group page (QR code,
 //! SHA-256 of the published CSV), CSV and JSON downloads. Lists are `noindex`.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -244,9 +245,15 @@ pub fn read_entries(
     allow: &[String],
     errors: &mut Diagnostics,
 ) -> Vec<Entry> {
-    let mut out = Vec::with_capacity(table.len());
-    let mut seen: HashMap<(String, String), (usize, bool)> = HashMap::new();
-    for (i, row) in table.rows.iter().enumerate() {
+    // Each row is checked on its own, in parallel (a list can have 100,000 rows); then
+    // duplicates are found in one pass in row order, so messages keep the file's order.
+    let checked: Vec<(Entry, Diagnostics)> = table
+        .rows
+        .par_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut row_errors = Diagnostics::new();
+            let errors = &mut row_errors;
         let cell = |f: &str| table.get(row, f);
         let text = |f: &str| table.text(row, f).trim().to_string();
         // Scan every published cell.
@@ -369,13 +376,32 @@ pub fn read_entries(
             );
         }
         let note = text("note");
+            let entry = Entry {
+                no,
+                name,
+                group,
+                category,
+                support: text("support"),
+                amount,
+                from,
+                to,
+                note,
+            };
+            (entry, row_errors)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(checked.len());
+    let mut seen: HashMap<(String, String), (usize, bool)> = HashMap::new();
+    for ((entry, row_errors), row) in checked.into_iter().zip(&table.rows) {
+        errors.extend(row_errors);
+        let (name, group, note) = (&entry.name, &entry.group, &entry.note);
         // Same person twice in the same group: an error unless both rows say why.
         if !name.is_empty() && !group.is_empty() {
-            let key = (name_key(&name), group.clone());
+            let key = (name_key(name), group.clone());
             match seen.get(&key) {
                 Some(&(first_row, first_has_note)) => {
                     if !first_has_note || note.is_empty() {
-                        let c = cell("full_name");
+                        let c = table.get(row, "full_name");
                         let loc = c.map_or_else(
                             || Location::line(&table.source, row.row),
                             |c| table.location(c),
@@ -395,17 +421,7 @@ pub fn read_entries(
                 }
             }
         }
-        out.push(Entry {
-            no,
-            name,
-            group,
-            category,
-            support: text("support"),
-            amount,
-            from,
-            to,
-            note,
-        });
+        out.push(entry);
     }
     out
 }

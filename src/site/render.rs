@@ -562,7 +562,9 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
             "path": p.path,
             "permalink": model.config.permalink(&p.path),
         });
-        for sp in &record.subpages {
+        // A large list has hundreds of subpages (groups × pages × print views): render
+        // them in parallel too, not one by one inside this page's task.
+        record.subpages.par_iter().try_for_each(|sp| {
             let v = json!({
                 "title": sp.title,
                 "path": sp.path,
@@ -594,8 +596,8 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
                 &sp.template,
                 &mut c,
                 &format!("{what} ({})", sp.path),
-            )?;
-        }
+            )
+        })?;
     }
     Ok(())
 }
