@@ -10,10 +10,6 @@ use clap::{Parser, Subcommand};
 
 use congkhai::diagnostics::Diagnostics;
 
-// Rendering thousands of pages on all cores allocates heavily; mimalloc's per-thread heaps
-// avoid glibc arena growth and page-fault storms (measured: see docs/benchmarks.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use congkhai::site::{self, BuildOptions};
 
 #[derive(Parser)]
