@@ -123,12 +123,13 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
             Status::DraftPreview | Status::Embargoed => continue,
         };
         let p = &pm.page;
-        let approval = pm.approval.as_ref().map(|a| ApprovalRec {
+        let record = |a: &crate::content::frontmatter::Approval| ApprovalRec {
             by: a.by.clone(),
             role: a.role.clone(),
             decision: a.decision.clone(),
             date: iso(a.date),
-        });
+        };
+        let approval = pm.approval.as_ref().map(record);
         let base = Item {
             url: p.path.clone(),
             kind: "page".into(),
@@ -164,6 +165,12 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
             sha256: Some(f.sha256.clone()),
             key_column: f.key_column.clone(),
             parent: Some(p.path.clone()),
+            // An attachment approved on its own records that approval.
+            approval: f
+                .approval
+                .as_ref()
+                .map(record)
+                .or_else(|| base.approval.clone()),
             ..base.clone()
         };
         for f in &pm.downloads {

@@ -553,3 +553,58 @@ fn change_history_shows_the_rows_that_changed_in_a_beneficiary_list() {
     // The private column stays out of the history page too.
     assert!(!doc.html().contains("đã xác minh tại nhà"));
 }
+
+/// An attachment may carry its own approval (a file signed after its page): it is checked
+/// like a page's, and the manifest records it for that file.
+#[test]
+fn an_attachment_approved_on_its_own_is_checked_and_recorded() {
+    let with = |approval: &str| -> Site {
+        let site = approved_site();
+        site.write(
+            "content/thong-bao/ke-hoach/ke-hoach.pdf",
+            b"%PDF-1.4 ke hoach",
+        );
+        site.write(
+            "content/thong-bao/ke-hoach/index.md",
+            format!(
+                "+++\ntitle = \"Kế hoạch\"\ndate = 2026-06-02\n{APPROVAL}\n[[attachments]]\nfile = \"ke-hoach.pdf\"\n{approval}+++\n\nNội dung.\n"
+            ),
+        );
+        site
+    };
+    let own = "[attachments.approval]\nby = \"Lê Thị Ký\"\nrole = \"Phó Chủ tịch UBND phường\"\ndecision = \"Quyết định số 9/QĐ-UBND\"\ndate = 2026-06-05\n";
+    let site = with(own);
+    site.build_ok("2026-06-10");
+    let m = manifest(&site);
+    let items = m["items"].as_array().cloned().unwrap_or_default();
+    let decision = |url: &str| {
+        items
+            .iter()
+            .find(|i| i["url"] == url)
+            .map(|i| i["approval"]["decision"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(
+        decision("/thong-bao/ke-hoach/ke-hoach.pdf").as_deref(),
+        Some("Quyết định số 9/QĐ-UBND")
+    );
+    assert_eq!(
+        decision("/thong-bao/ke-hoach/").as_deref(),
+        Some("Quyết định số 1/QĐ-UBND")
+    );
+    // Incomplete, and in the future: refused, naming the file.
+    for (approval, want) in [
+        (
+            own.replace("decision = \"Quyết định số 9/QĐ-UBND\"\n", ""),
+            "decision",
+        ),
+        (own.replace("2026-06-05", "2026-07-01"), "tương lai"),
+    ] {
+        let site = with(&approval);
+        let err = site.build_err("2026-06-10");
+        assert!(
+            err.contains("ke-hoach.pdf") && err.contains(want),
+            "{want}: {err}"
+        );
+        assert!(!site.exists("public"), "nothing written");
+    }
+}

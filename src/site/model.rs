@@ -34,6 +34,9 @@ pub struct FileInfo {
     pub source: FileSource,
     #[serde(skip)]
     pub key_column: Option<String>,
+    /// An attachment's own approval, when it has one (else the page's applies).
+    #[serde(skip)]
+    pub approval: Option<Approval>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -408,7 +411,7 @@ fn build_page(
     // Attachments: declared files in the page bundle, hashed.
     let mut declared = Vec::new();
     for spec in &model.page.fm.attachments {
-        match attachment(config, &model.page, spec) {
+        match attachment(config, &model.page, spec, ctx.today) {
             Ok(info) => {
                 declared.push(info.file_name.clone());
                 model.attachments.push(info);
@@ -538,7 +541,36 @@ fn attachment(
     config: &Config,
     page: &Page,
     spec: &crate::content::frontmatter::AttachmentSpec,
+    today: NaiveDate,
 ) -> Result<FileInfo, Diagnostic> {
+    // A file may carry its own approval (signed later than the page, by someone else);
+    // it is held to the same rules as a page's.
+    if let Some(a) = &spec.approval {
+        let at =
+            Location::file(&page.file).with_field(format!("attachments ({}).approval", spec.file));
+        let missing = publication::missing_fields(Some(a));
+        if !missing.is_empty() {
+            return Err(Diagnostic::error(format!(
+                "phê duyệt riêng của tệp đính kèm {} thiếu: {}",
+                spec.file,
+                missing.join(", ")
+            ))
+            .at(at)
+            .hint("ghi đủ by, role, decision, date trong [attachments.approval], hoặc bỏ bảng đó để tệp dùng phê duyệt của trang"));
+        }
+        if let Some(date) = a.date
+            && date > today
+        {
+            return Err(Diagnostic::error(format!(
+                "ngày phê duyệt tệp đính kèm {} ({}) ở tương lai (ngày tạo trang là {})",
+                spec.file,
+                crate::format::date_short(date),
+                crate::format::date_short(today)
+            ))
+            .at(at)
+            .hint("kiểm tra lại ngày phê duyệt của tệp"));
+        }
+    }
     let Some(dir) = &page.bundle_dir else {
         return Err(Diagnostic::error(format!("tệp đính kèm {} cần nằm trong thư mục của trang", spec.file))
             .at(Location::file(&page.file).with_field("attachments"))
@@ -572,6 +604,7 @@ fn attachment(
         file_name,
         source: FileSource::Disk(source),
         key_column: None,
+        approval: spec.approval.clone(),
     })
 }
 
@@ -594,6 +627,7 @@ fn generated_file(config: &Config, page_path: &str, d: &kinds::Download) -> File
         media_type: media_type(&ext).to_string(),
         source: FileSource::Bytes(std::sync::Arc::new(d.bytes.clone())),
         key_column: d.key_column.clone(),
+        approval: None,
     }
 }
 
