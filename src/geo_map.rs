@@ -627,19 +627,16 @@ pub fn render(input: &MapInput) -> RenderedMap {
         }
     };
 
-    let id = escape_html(input.id);
     let (w, h) = proj.map_or((WIDTH, 2.0 * PAD), |p| (p.width, p.height));
-    let mut s = String::new();
-    s.push_str(&format!(
-        "<svg class=\"geo-map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"system-ui, Segoe UI, Roboto, Noto Sans, Arial, sans-serif\" font-size=\"11\">",
-        fmt1(w),
-        fmt1(h)
-    ));
-    s.push_str(&format!(
-        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape_html(input.title),
-        escape_html(&description(input))
-    ));
+    let mut s = crate::svg_chart::svg_open(&crate::svg_chart::SvgHead {
+        class: "geo-map",
+        id: input.id,
+        width: &fmt1(w),
+        height: &fmt1(h),
+        font_size: 11,
+        title: input.title,
+        desc: &description(input),
+    });
     if let Some(p) = &proj {
         s.push_str("<g class=\"geo-map__areas\" stroke=\"#333\" stroke-width=\"0.8\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">");
         for f in input.features {

@@ -41,6 +41,33 @@ const ROW_H: f64 = 28.0;
 const BAR_H: f64 = 18.0;
 const TOP: f64 = 30.0;
 
+/// What every inline chart or map starts with.
+pub(crate) struct SvgHead<'a> {
+    pub class: &'a str,
+    /// Unique on the page: the title and description ids derive from it.
+    pub id: &'a str,
+    pub width: &'a str,
+    pub height: &'a str,
+    pub font_size: u32,
+    pub title: &'a str,
+    pub desc: &'a str,
+}
+
+/// The opening `<svg>` with role="img", labelled by its `<title>` and `<desc>` (the text
+/// alternative screen readers announce), in the system font (no font is downloaded).
+pub(crate) fn svg_open(h: &SvgHead) -> String {
+    let id = escape_html(h.id);
+    format!(
+        "<svg class=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"system-ui, Segoe UI, Roboto, Noto Sans, Arial, sans-serif\" font-size=\"{}\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        h.class,
+        h.width,
+        h.height,
+        h.font_size,
+        escape_html(h.title),
+        escape_html(h.desc)
+    )
+}
+
 fn n(x: f64) -> String {
     // Deterministic, compact numbers.
     let r = (x * 10.0).round() / 10.0;
@@ -56,18 +83,15 @@ impl BarChart {
         let width = LABEL_W + BAR_W + VALUE_W;
         let legend_h = if self.legend.is_empty() { 0.0 } else { 26.0 };
         let height = TOP + ROW_H * self.bars.len() as f64 + legend_h + 8.0;
-        let id = escape_html(&self.id);
-        let mut s = String::new();
-        s.push_str(&format!(
-            "<svg class=\"bar-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"system-ui, Segoe UI, Roboto, Noto Sans, Arial, sans-serif\" font-size=\"13\">",
-            n(width),
-            n(height)
-        ));
-        s.push_str(&format!(
-            "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-            escape_html(&self.title),
-            escape_html(&self.desc)
-        ));
+        let mut s = svg_open(&SvgHead {
+            class: "bar-chart",
+            id: &self.id,
+            width: &n(width),
+            height: &n(height),
+            font_size: 13,
+            title: &self.title,
+            desc: &self.desc,
+        });
         let scale = if self.max > 0.0 {
             BAR_W / self.max
         } else {
