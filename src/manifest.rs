@@ -10,6 +10,7 @@
 //!
 //! No wall-clock time: the only date is the build date, an input.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -180,17 +181,23 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
             out.push(child("attachment", f));
         }
         if let Some(r) = &pm.record {
-            for sp in &r.subpages {
-                let data = serde_json::to_vec(&sp.record).unwrap_or_default();
-                out.push(Item {
-                    url: sp.path.clone(),
-                    kind: "subpage".into(),
-                    title: sp.title.clone(),
-                    sha256: Some(sha256_hex(&data)),
-                    parent: Some(p.path.clone()),
-                    ..base.clone()
-                });
-            }
+            // A long list has hundreds of subpages; their records are hashed in parallel.
+            let subpages: Vec<Item> = r
+                .subpages
+                .par_iter()
+                .map(|sp| {
+                    let data = serde_json::to_vec(&sp.record).unwrap_or_default();
+                    Item {
+                        url: sp.path.clone(),
+                        kind: "subpage".into(),
+                        title: sp.title.clone(),
+                        sha256: Some(sha256_hex(&data)),
+                        parent: Some(p.path.clone()),
+                        ..base.clone()
+                    }
+                })
+                .collect();
+            out.extend(subpages);
         }
     }
     out.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.kind.cmp(&b.kind)));
@@ -199,7 +206,7 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
 
 /// Size and SHA-256 of every file under `dir` (sorted), except the manifest.
 pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
-    let mut files = BTreeMap::new();
+    let mut paths = Vec::new();
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.map_err(|e| Diagnostic::error(format!("không đọc được thư mục đầu ra: {e}")))?;
         if !e.file_type().is_file() {
@@ -214,18 +221,22 @@ pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> 
         if rel == MANIFEST_PATH || rel == crate::output::PREVIEW_MARKER {
             continue;
         }
-        let bytes = std::fs::read(e.path()).map_err(|err| {
-            Diagnostic::error(format!("không đọc được tệp {rel} để tính mã: {err}"))
-        })?;
-        files.insert(
-            rel,
-            FileHash {
+        paths.push((rel, e.into_path()));
+    }
+    // Reading and hashing is most of a large site's manifest time: in parallel.
+    paths
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let bytes = std::fs::read(&path).map_err(|err| {
+                Diagnostic::error(format!("không đọc được tệp {rel} để tính mã: {err}"))
+            })?;
+            let hash = FileHash {
                 size: bytes.len() as u64,
                 sha256: sha256_hex(&bytes),
-            },
-        );
-    }
-    Ok(files)
+            };
+            Ok((rel, hash))
+        })
+        .collect()
 }
 
 /// Pretty JSON with a final newline; field order is fixed, maps are sorted.

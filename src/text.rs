@@ -64,13 +64,19 @@ pub fn fold_words(s: &str) -> String {
 /// while "hoa" (no tone) stays different. The key is the NFC text with each syllable's
 /// tone mark moved to a fixed position (after the base letters), lower-cased.
 pub fn name_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() + 8);
+    // One buffer for all syllables: lists of 100,000 names go through here.
+    let mut base = String::new();
     for (i, syllable) in s.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
+        if syllable.is_ascii() {
+            out.extend(syllable.chars().map(|c| c.to_ascii_lowercase()));
+            continue;
+        }
         let mut tone: Option<char> = None;
-        let mut base = String::new();
+        base.clear();
         for c in syllable.nfd() {
             if is_tone_mark(c) {
                 tone = Some(c);
@@ -78,7 +84,7 @@ pub fn name_key(s: &str) -> String {
                 base.extend(c.to_lowercase());
             }
         }
-        out.push_str(&base.nfc().collect::<String>());
+        out.extend(base.nfc());
         if let Some(t) = tone {
             out.push(t);
         }

@@ -20,10 +20,12 @@ pub fn load_csv_bytes(
 ) -> Result<Table, Vec<Diagnostic>> {
     let (text, warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
     // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi".
-    if let Some(kind) = detect_legacy_text(&text) {
+    // Both passes read the whole text; on a large file they run side by side.
+    let (legacy, grid) = rayon::join(|| detect_legacy_text(&text), || read_grid(&text, source));
+    if let Some(kind) = legacy {
         return Err(vec![legacy_error(source, kind)]);
     }
-    let grid = read_grid(&text, source)?;
+    let grid = grid?;
     let mut table = build_table(source, grid, opts)?;
     table.warnings.extend(warning);
     Ok(table)

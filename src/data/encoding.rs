@@ -238,13 +238,18 @@ fn is_w1258_tone(b: u8) -> bool {
 }
 
 fn score(syms: impl Iterator<Item = Sym>) -> Scores {
-    let syms: Vec<Sym> = syms.collect();
     let mut s = Scores::default();
-    for (i, sym) in syms.iter().enumerate() {
-        let Sym::High(b) = *sym else { continue };
+    // A window of three symbols slides over the text (no copy of a 10 MB file).
+    let mut syms = syms.chain(std::iter::once(Sym::Other));
+    let (mut prev, mut cur) = (Sym::Other, syms.next().unwrap_or(Sym::Other));
+    for next in syms {
+        let here = cur;
+        let before = prev;
+        prev = cur;
+        cur = next;
+        let Sym::High(b) = here else { continue };
+        let prev = before;
         s.high += 1;
-        let prev = if i > 0 { syms[i - 1] } else { Sym::Other };
-        let next = syms.get(i + 1).copied().unwrap_or(Sym::Other);
         // Inside a word, or at the end of one ("Hµ", "vµ") except for symbols that
         // commonly close a word in ordinary text (© « ® »).
         let word_end_ok = !matches!(b, 0xA9 | 0xAB | 0xAE | 0xBB) && !next.is_wordish();

@@ -219,11 +219,7 @@ pub fn check_columns(table: &Table, errors: &mut Diagnostics) -> Vec<&'static st
         .collect()
 }
 
-fn parse_period(
-    text: &str,
-    table: &Table,
-    cell: &crate::data::Cell,
-) -> Result<NaiveDate, Diagnostic> {
+fn parse_period(text: &str, at: impl crate::data::Locate) -> Result<NaiveDate, Diagnostic> {
     // "07/2026" or "tháng 7/2026" → first day of the month.
     let t = fold_words(text);
     let t = t.trim_start_matches("thang ").replace(' ', "/");
@@ -234,7 +230,36 @@ fn parse_period(
     {
         return Ok(d);
     }
-    parse_date(text, (table, cell))
+    parse_date(text, at)
+}
+
+/// Distinct values of one column, each mapped through `f` once. Groups, categories,
+/// amounts and dates repeat across a list's rows, so a 100,000-row list resolves a
+/// few dozen values instead of 100,000.
+fn memo<'t, T: Send>(
+    table: &'t Table,
+    column: Option<usize>,
+    f: impl Fn(&'t str) -> T + Sync,
+) -> HashMap<&'t str, T> {
+    let Some(i) = column else {
+        return HashMap::new();
+    };
+    let distinct: std::collections::HashSet<&str> = table
+        .rows
+        .par_iter()
+        .fold(std::collections::HashSet::new, |mut set, r| {
+            if let Some(c) = r.cells.get(i) {
+                set.insert(c.value.as_str());
+            }
+            set
+        })
+        .reduce(std::collections::HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let mut distinct: Vec<&str> = distinct.into_iter().collect();
+    distinct.sort_unstable();
+    distinct.into_par_iter().map(|v| (v, f(v))).collect()
 }
 
 /// Validate rows into entries. All problems go to `errors`.
@@ -245,30 +270,68 @@ pub fn read_entries(
     allow: &[String],
     errors: &mut Diagnostics,
 ) -> Vec<Entry> {
+    let t0 = std::time::Instant::now();
+    const SCANNED: [&str; 9] = [
+        "full_name",
+        "group",
+        "category",
+        "support",
+        "note",
+        "no",
+        "from",
+        "to",
+        "amount_vnd",
+    ];
+    // Column index of each published field, looked up once rather than per cell.
+    let columns: Vec<(&str, Option<usize>)> =
+        SCANNED.iter().map(|f| (*f, table.column(f))).collect();
+    let column = |f: &str| columns.iter().find(|(k, _)| *k == f).and_then(|(_, c)| *c);
+    let group_of = memo(table, column("group"), |v| {
+        groups.find(v).map(str::to_string)
+    });
+    let category_of = memo(table, column("category"), |v| {
+        programme.category(v).map(str::to_string)
+    });
+    // A value that does not parse is parsed again in its cell, for the located message.
+    let nowhere = Location::file(&table.source);
+    let date_of = |v: &str| parse_period(v, &nowhere).ok();
+    let from_of = memo(table, column("from"), date_of);
+    let to_of = memo(table, column("to"), date_of);
+    let repeated_clean = |c: Option<usize>| {
+        memo(table, c, |v| {
+            privacy::scan_cell(v, allow, BIRTH_YEAR_BEFORE).is_empty()
+        })
+    };
+    // Columns whose values repeat; names, notes and numbers are scanned cell by cell.
+    let clean_by_column: Vec<(Option<usize>, HashMap<&str, bool>)> =
+        ["group", "category", "support", "from", "to", "amount_vnd"]
+            .iter()
+            .map(|f| (column(f), repeated_clean(column(f))))
+            .collect();
+    crate::site::phase("beneficiary list: memos", t0);
     // Each row is checked on its own, in parallel (a list can have 100,000 rows); then
     // duplicates are found in one pass in row order, so messages keep the file's order.
-    let checked: Vec<(Entry, Diagnostics)> = table
+    let checked: Vec<(Entry, String, Diagnostics)> = table
         .rows
         .par_iter()
         .enumerate()
         .map(|(i, row)| {
             let mut row_errors = Diagnostics::new();
             let errors = &mut row_errors;
-        let cell = |f: &str| table.get(row, f);
-        let text = |f: &str| table.text(row, f).trim().to_string();
+        let cell = |f: &str| column(f).and_then(|i| row.cells.get(i));
+        let text = |f: &str| cell(f).map_or("", |c| c.value.as_str()).trim().to_string();
         // Scan every published cell.
-        for f in [
-            "full_name",
-            "group",
-            "category",
-            "support",
-            "note",
-            "no",
-            "from",
-            "to",
-            "amount_vnd",
-        ] {
+        for f in SCANNED {
             if let Some(c) = cell(f) {
+                let known_clean = clean_by_column
+                    .iter()
+                    .find(|(col, _)| *col == column(f))
+                    .and_then(|(_, m)| m.get(c.value.as_str()))
+                    .copied()
+                    .unwrap_or(false);
+                if known_clean {
+                    continue;
+                }
                 for hit in privacy::scan_cell(&c.value, allow, BIRTH_YEAR_BEFORE) {
                     errors.push(
                         Diagnostic::error(hit.message())
@@ -299,8 +362,8 @@ pub fn read_entries(
             );
         }
         let group = match cell("group") {
-            Some(c) => match groups.find(&c.value) {
-                Some(g) => g.to_string(),
+            Some(c) => match group_of.get(c.value.as_str()).cloned().flatten() {
+                Some(g) => g,
                 None => {
                     errors.push(
                         Diagnostic::error(format!(
@@ -319,8 +382,8 @@ pub fn read_entries(
             None => String::new(),
         };
         let category = match cell("category") {
-            Some(c) => match programme.category(&c.value) {
-                Some(k) => k.to_string(),
+            Some(c) => match category_of.get(c.value.as_str()).cloned().flatten() {
+                Some(k) => k,
                 None => {
                     errors.push(
                         Diagnostic::error(format!(
@@ -350,18 +413,21 @@ pub fn read_entries(
             },
             _ => None,
         };
-        let date = |f: &str, errors: &mut Diagnostics| match cell(f) {
-            Some(c) if !c.value.trim().is_empty() => match parse_period(&c.value, table, c) {
-                Ok(d) => Some(d),
-                Err(d) => {
-                    errors.push(d);
-                    None
-                }
+        let date = |f: &str, known: &HashMap<&str, Option<NaiveDate>>, errors: &mut Diagnostics| match cell(f) {
+            Some(c) if !c.value.trim().is_empty() => match known.get(c.value.as_str()) {
+                Some(Some(d)) => Some(*d),
+                _ => match parse_period(&c.value, (table, c)) {
+                    Ok(d) => Some(d),
+                    Err(d) => {
+                        errors.push(d);
+                        None
+                    }
+                },
             },
             _ => None,
         };
-        let from = date("from", errors);
-        let to = date("to", errors);
+        let from = date("from", &from_of, errors);
+        let to = date("to", &to_of, errors);
         if let (Some(a), Some(b), Some(c)) = (from, to, cell("to"))
             && b < a
         {
@@ -376,6 +442,7 @@ pub fn read_entries(
             );
         }
         let note = text("note");
+            let key = if name.is_empty() { String::new() } else { name_key(&name) };
             let entry = Entry {
                 no,
                 name,
@@ -387,17 +454,18 @@ pub fn read_entries(
                 to,
                 note,
             };
-            (entry, row_errors)
+            (entry, key, row_errors)
         })
         .collect();
+    crate::site::phase("beneficiary list: rows checked", t0);
     let mut out = Vec::with_capacity(checked.len());
     let mut seen: HashMap<(String, String), (usize, bool)> = HashMap::new();
-    for ((entry, row_errors), row) in checked.into_iter().zip(&table.rows) {
+    for ((entry, key, row_errors), row) in checked.into_iter().zip(&table.rows) {
         errors.extend(row_errors);
         let (name, group, note) = (&entry.name, &entry.group, &entry.note);
         // Same person twice in the same group: an error unless both rows say why.
         if !name.is_empty() && !group.is_empty() {
-            let key = (name_key(name), group.clone());
+            let key = (key, group.clone());
             match seen.get(&key) {
                 Some(&(first_row, first_has_note)) => {
                     if !first_has_note || note.is_empty() {
@@ -451,55 +519,141 @@ fn csv_escape(s: &str) -> String {
 }
 
 /// CSV (UTF-8 with BOM so Excel reads the diacritics) and JSON of the published columns.
+/// JSON objects list their keys in alphabetical order, so the bytes never depend on the
+/// order of the columns in the source file.
 pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec<u8>, Vec<u8>) {
-    let mut csv = String::with_capacity(entries.len() * 96 + 64);
-    csv.push('\u{feff}');
-    csv.push_str(&fields.join(","));
-    csv.push_str("\r\n");
-    let mut json = String::with_capacity(entries.len() * 160);
-    json.push_str("[\n");
-    for (i, e) in entries.iter().enumerate() {
-        let vals: Vec<String> = fields.iter().map(|f| csv_value(e, f, names)).collect();
-        csv.push_str(
-            &vals
-                .iter()
-                .map(|v| csv_escape(v))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        csv.push_str("\r\n");
-        let mut obj = serde_json::Map::new();
-        for (f, v) in fields.iter().zip(vals) {
-            let value = match *f {
-                "no" => json!(e.no),
-                "amount_vnd" => e.amount.map_or(Value::Null, |a| json!(a)),
-                "from" | "to" if v.is_empty() => Value::Null,
-                _ => Value::String(v),
-            };
-            obj.insert((*f).to_string(), value);
-        }
-        if i > 0 {
-            json.push_str(",\n");
-        }
-        json.push_str(&serde_json::to_string(&Value::Object(obj)).unwrap_or_default());
+    let mut json_fields: Vec<(usize, &str)> = fields.iter().copied().enumerate().collect();
+    json_fields.sort_by_key(|(_, f)| *f);
+    // Blocks of rows are written in parallel and joined in order.
+    let parts: Vec<(Vec<u8>, Vec<u8>)> = entries
+        .par_chunks(4096)
+        .map(|block| {
+            let mut csv = Vec::with_capacity(block.len() * 96);
+            let mut json = Vec::with_capacity(block.len() * 200);
+            for e in block {
+                let vals: Vec<String> = fields.iter().map(|f| csv_value(e, f, names)).collect();
+                for (i, v) in vals.iter().enumerate() {
+                    if i > 0 {
+                        csv.push(b',');
+                    }
+                    csv.extend_from_slice(csv_escape(v).as_bytes());
+                }
+                csv.extend_from_slice(b"\r\n");
+                json.extend_from_slice(b",\n{");
+                for (k, (i, f)) in json_fields.iter().enumerate() {
+                    if k > 0 {
+                        json.push(b',');
+                    }
+                    json_string(&mut json, f);
+                    json.push(b':');
+                    match *f {
+                        "no" => json.extend_from_slice(e.no.to_string().as_bytes()),
+                        "amount_vnd" => match e.amount {
+                            Some(a) => json.extend_from_slice(a.to_string().as_bytes()),
+                            None => json.extend_from_slice(b"null"),
+                        },
+                        "from" | "to" if vals[*i].is_empty() => json.extend_from_slice(b"null"),
+                        _ => json_string(&mut json, &vals[*i]),
+                    }
+                }
+                json.push(b'}');
+            }
+            (csv, json)
+        })
+        .collect();
+    let mut csv = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum::<usize>() + 64);
+    csv.extend_from_slice("\u{feff}".as_bytes());
+    csv.extend_from_slice(fields.join(",").as_bytes());
+    csv.extend_from_slice(b"\r\n");
+    let mut json = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum::<usize>() + 8);
+    json.extend_from_slice(b"[\n");
+    for (c, j) in &parts {
+        csv.extend_from_slice(c);
+        json.extend_from_slice(j);
     }
-    json.push_str("\n]\n");
-    (csv.into_bytes(), json.into_bytes())
+    // Every object was written after ",\n"; the first needs none.
+    if json.len() > 2 {
+        json.drain(2..4);
+    }
+    json.extend_from_slice(b"\n]\n");
+    (csv, json)
 }
 
-/// A row as the templates see it: pre-formatted texts.
-fn row_value(e: &Entry, names: NameDisplay) -> Value {
-    json!({
-        "no": e.no,
-        "name": names.apply(&e.name),
-        "group": e.group,
-        "category": e.category,
-        "support": e.support,
-        "amount": e.amount.map(|a| format::vnd(a as i64)),
-        "from": e.from.map(format::date_short),
-        "to": e.to.map(format::date_short),
-        "note": e.note,
-    })
+/// Append `s` as a JSON string literal (serde_json's escaping).
+fn json_string(out: &mut Vec<u8>, s: &str) {
+    if serde_json::to_writer(&mut *out, s).is_err() {
+        out.extend_from_slice(b"\"\"");
+    }
+}
+
+/// The `<tr>` rows of a list table, one per entry, in the columns `fields`.
+///
+/// Rendered here rather than in a template: a 100,000-row list is 200,000 rows across
+/// its screen and print pages, and a Tera loop costs several microseconds a row and a
+/// JSON object per row kept until rendering. The markup is fixed (the name cell is the
+/// row header, number cells are right-aligned); the table around it, its caption and
+/// its headings stay in `kinds/beneficiary_list_table.html`.
+pub fn rows_html<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+    fields: &[&str],
+    names: NameDisplay,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for e in entries {
+        out.push_str("<tr>");
+        for f in fields {
+            match *f {
+                "no" => {
+                    let _ = write!(out, "<td class=\"num\">{}</td>", e.no);
+                }
+                "full_name" => {
+                    out.push_str("<th scope=\"row\">");
+                    push_escaped(&mut out, &names.apply(&e.name));
+                    out.push_str("</th>");
+                }
+                "amount_vnd" => {
+                    out.push_str("<td class=\"num\">");
+                    if let Some(a) = e.amount {
+                        out.push_str(&format::vnd(a as i64));
+                    }
+                    out.push_str("</td>");
+                }
+                "from" | "to" => {
+                    out.push_str("<td>");
+                    let d = if *f == "from" { e.from } else { e.to };
+                    if let Some(d) = d {
+                        out.push_str(&format::date_short(d));
+                    }
+                    out.push_str("</td>");
+                }
+                other => {
+                    out.push_str("<td>");
+                    push_escaped(
+                        &mut out,
+                        match other {
+                            "group" => &e.group,
+                            "category" => &e.category,
+                            "support" => &e.support,
+                            _ => &e.note,
+                        },
+                    );
+                    out.push_str("</td>");
+                }
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out
+}
+
+/// Append `s` escaped for HTML text, as Tera's autoescape does.
+fn push_escaped(out: &mut String, s: &str) {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        out.push_str(s);
+    } else {
+        out.push_str(&crate::text::escape_html(s));
+    }
 }
 
 #[derive(Default, Clone)]
@@ -585,7 +739,9 @@ impl RecordKind for BeneficiaryList {
         let opts = LoadOptions::new(FIELDS)
             .sheet(input.opt_str("sheet"))
             .private_columns(&private);
+        let t = std::time::Instant::now();
         let table = load_table(ctx.root, Path::new(list), &opts).map_err(Diagnostics::from_vec)?;
+        crate::site::phase("beneficiary list: load table", t);
         let mut warnings = Diagnostics::new();
         warnings.extend(table.warnings.iter().cloned());
         let fields = check_columns(&table, &mut errors);
@@ -605,6 +761,7 @@ impl RecordKind for BeneficiaryList {
         if errors.has_errors() {
             return Err(errors);
         }
+        let t = std::time::Instant::now();
         let entries = read_entries(
             &table,
             &programme,
@@ -613,6 +770,7 @@ impl RecordKind for BeneficiaryList {
             &mut errors,
         );
         drop(table);
+        crate::site::phase("beneficiary list: check rows", t);
         let total: u64 = entries.iter().filter_map(|e| e.amount).sum();
         if let Some(declared) = record_f64(input.record.get("declared_total_vnd")).or_else(|| {
             input.opt_str("declared_total_vnd").and_then(|s| {
@@ -635,9 +793,12 @@ impl RecordKind for BeneficiaryList {
         if errors.has_errors() {
             return Err(errors);
         }
-        Ok(assemble(
+        let t = std::time::Instant::now();
+        let out = assemble(
             input, ctx, &programme, &entries, &fields, names, &groups, warnings,
-        ))
+        );
+        crate::site::phase("beneficiary list: pages and downloads", t);
+        Ok(out)
     }
 }
 
@@ -654,8 +815,10 @@ fn assemble(
 ) -> RecordOutput {
     let cfg = ctx.config;
     let base = input.path.trim_end_matches('/').to_string();
+    let t = std::time::Instant::now();
     let (csv, json_bytes) = downloads(entries, fields, names);
     let sha = privacy::sha256_hex(&csv);
+    crate::site::phase("beneficiary list: downloads", t);
     let columns: Vec<Value> = fields
         .iter()
         .map(|f| {
@@ -666,6 +829,7 @@ fn assemble(
             json!({"field": f, "heading": h})
         })
         .collect();
+    let group_fields: Vec<&str> = fields.iter().copied().filter(|f| *f != "group").collect();
     let group_columns: Vec<Value> = columns
         .iter()
         .filter(|c| c["field"] != "group")
@@ -708,87 +872,98 @@ fn assemble(
         "names_abbreviated": names == NameDisplay::Initials,
         "total": tally_value("Tổng cộng", &all, None),
     });
+    // Each group's pages are built on their own, in parallel, and kept in group order.
+    let by_group: Vec<(&usize, &(Tally, Vec<&Entry>))> = by_group.iter().collect();
+    let per_group: Vec<(Value, Vec<SubPage>)> = by_group
+        .par_iter()
+        .map(|&(gi, (tally, rows))| {
+            let mut subpages = Vec::new();
+            let gname = &groups.names[*gi];
+            let gslug = slugify(gname);
+            let gpath = format!("{base}/{gslug}/");
+            let group_value = tally_value(gname, tally, Some(gpath.clone()));
+            let mut cats: BTreeMap<usize, Tally> = BTreeMap::new();
+            for e in rows {
+                let ci = programme
+                    .categories
+                    .iter()
+                    .position(|c| *c == e.category)
+                    .unwrap_or(0);
+                let c = cats.entry(ci).or_default();
+                c.count += 1;
+                c.amount += e.amount.unwrap_or(0);
+            }
+            let cat_values: Vec<Value> = cats
+                .iter()
+                .map(|(ci, t)| tally_value(&programme.categories[*ci], t, None))
+                .collect();
+            let chunks: Vec<&[&Entry]> = rows.chunks(ROWS_PER_PAGE).collect();
+            let n = chunks.len();
+            let page_path = |k: usize| {
+                if k == 0 {
+                    gpath.clone()
+                } else {
+                    format!("{gpath}trang-{}/", k + 1)
+                }
+            };
+            let pages: Vec<Value> = (0..n)
+                .map(|k| json!({"number": k + 1, "path": page_path(k)}))
+                .collect();
+            for (k, chunk) in chunks.iter().enumerate() {
+                let path = page_path(k);
+                let print_path = format!("{path}in/");
+                let rows = rows_html(chunk.iter().copied(), &group_fields, names);
+                let title = if n > 1 {
+                    format!("{} – {gname} (trang {}/{n})", input.title, k + 1)
+                } else {
+                    format!("{} – {gname}", input.title)
+                };
+                let record = json!({
+                    "list": common,
+                    "group": gname,
+                    "group_total": tally_value(gname, tally, Some(gpath.clone())),
+                    "categories": cat_values,
+                    "columns": group_columns,
+                    "rows_html": rows,
+                    "page_number": k + 1,
+                    "page_count": n,
+                    "pages": pages,
+                    "first_no": chunk.first().map(|e| e.no),
+                    "last_no": chunk.last().map(|e| e.no),
+                    "print_path": print_path,
+                    "screen_path": path,
+                    "qr": "",
+                });
+                let mut print = record.clone();
+                print["qr"] = Value::String(crate::qr::qr_svg(
+                    &cfg.permalink(&path),
+                    &format!("Mã QR dẫn tới trang {title}"),
+                ));
+                subpages.push(SubPage {
+                    path: path.clone(),
+                    title: title.clone(),
+                    template: "kinds/beneficiary_list_group.html".to_string(),
+                    record,
+                    search_text: String::new(),
+                    indexable: false,
+                });
+                subpages.push(SubPage {
+                    path: print_path,
+                    title: format!("Bản in – {title}"),
+                    template: "kinds/beneficiary_list_print.html".to_string(),
+                    record: print,
+                    search_text: String::new(),
+                    indexable: false,
+                });
+            }
+            (group_value, subpages)
+        })
+        .collect();
     let mut subpages = Vec::new();
     let mut group_values = Vec::new();
-    for (gi, (tally, rows)) in &by_group {
-        let gname = &groups.names[*gi];
-        let gslug = slugify(gname);
-        let gpath = format!("{base}/{gslug}/");
-        group_values.push(tally_value(gname, tally, Some(gpath.clone())));
-        let mut cats: BTreeMap<usize, Tally> = BTreeMap::new();
-        for e in rows {
-            let ci = programme
-                .categories
-                .iter()
-                .position(|c| *c == e.category)
-                .unwrap_or(0);
-            let c = cats.entry(ci).or_default();
-            c.count += 1;
-            c.amount += e.amount.unwrap_or(0);
-        }
-        let cat_values: Vec<Value> = cats
-            .iter()
-            .map(|(ci, t)| tally_value(&programme.categories[*ci], t, None))
-            .collect();
-        let chunks: Vec<&[&Entry]> = rows.chunks(ROWS_PER_PAGE).collect();
-        let n = chunks.len();
-        let page_path = |k: usize| {
-            if k == 0 {
-                gpath.clone()
-            } else {
-                format!("{gpath}trang-{}/", k + 1)
-            }
-        };
-        let pages: Vec<Value> = (0..n)
-            .map(|k| json!({"number": k + 1, "path": page_path(k)}))
-            .collect();
-        for (k, chunk) in chunks.iter().enumerate() {
-            let path = page_path(k);
-            let print_path = format!("{path}in/");
-            let rows_json: Vec<Value> = chunk.iter().map(|e| row_value(e, names)).collect();
-            let title = if n > 1 {
-                format!("{} – {gname} (trang {}/{n})", input.title, k + 1)
-            } else {
-                format!("{} – {gname}", input.title)
-            };
-            let record = json!({
-                "list": common,
-                "group": gname,
-                "group_total": tally_value(gname, tally, Some(gpath.clone())),
-                "categories": cat_values,
-                "columns": group_columns,
-                "rows": rows_json,
-                "page_number": k + 1,
-                "page_count": n,
-                "pages": pages,
-                "first_no": chunk.first().map(|e| e.no),
-                "last_no": chunk.last().map(|e| e.no),
-                "print_path": print_path,
-                "screen_path": path,
-                "qr": "",
-            });
-            let mut print = record.clone();
-            print["qr"] = Value::String(crate::qr::qr_svg(
-                &cfg.permalink(&path),
-                &format!("Mã QR dẫn tới trang {title}"),
-            ));
-            subpages.push(SubPage {
-                path: path.clone(),
-                title: title.clone(),
-                template: "kinds/beneficiary_list_group.html".to_string(),
-                record,
-                search_text: String::new(),
-                indexable: false,
-            });
-            subpages.push(SubPage {
-                path: print_path,
-                title: format!("Bản in – {title}"),
-                template: "kinds/beneficiary_list_print.html".to_string(),
-                record: print,
-                search_text: String::new(),
-                indexable: false,
-            });
-        }
+    for (value, pages) in per_group {
+        group_values.push(value);
+        subpages.extend(pages);
     }
     let cat_values: Vec<Value> = by_cat
         .iter()
@@ -796,11 +971,11 @@ fn assemble(
         .collect();
     let inline = entries.len() <= INLINE_ROWS;
     let print_inline = entries.len() <= ROWS_PER_PAGE;
-    let all_rows = |limit: bool| -> Vec<Value> {
+    let all_rows = |limit: bool| -> String {
         if limit {
-            entries.iter().map(|e| row_value(e, names)).collect()
+            rows_html(entries, fields, names)
         } else {
-            Vec::new()
+            String::new()
         }
     };
     let list_print = json!({
@@ -809,7 +984,7 @@ fn assemble(
         "groups": group_values,
         "categories": cat_values,
         "columns": columns,
-        "rows": all_rows(print_inline),
+        "rows_html": all_rows(print_inline),
         "cover_only": !print_inline,
         "page_number": 1,
         "page_count": 1,
@@ -830,7 +1005,7 @@ fn assemble(
         "groups": group_values,
         "categories": cat_values,
         "columns": columns,
-        "rows": all_rows(inline),
+        "rows_html": all_rows(inline),
         "inline": inline,
         "print_path": format!("{base}/in/"),
         "row_count": entries.len(),
@@ -964,6 +1139,76 @@ mod tests {
             run("Họ và tên,Tổ dân phố,Diện,Mã hộ\nA,TDP 1,Hộ nghèo,x\n".as_bytes()),
             1
         );
+    }
+
+    /// Values are resolved once per distinct text (memo); each failing cell must still
+    /// be reported at its own row.
+    #[test]
+    fn repeated_bad_values_reported_on_every_row() {
+        let h = "Họ và tên,Tổ dân phố,Diện,Số tiền,Từ ngày,Đến ngày\n";
+        let cases: &[(&str, usize)] = &[
+            // Unknown group in two rows, a known one in a third.
+            (
+                "A,TDP 3,Hộ nghèo,0,,\nB,TDP 3,Hộ nghèo,0,,\nC,TDP 1,Hộ nghèo,0,,\n",
+                2,
+            ),
+            // Unknown category twice.
+            ("A,TDP 1,Hộ giàu,0,,\nB,TDP 1,Hộ giàu,0,,\n", 2),
+            // An impossible date twice, a good one once.
+            (
+                "A,TDP 1,Hộ nghèo,0,31/02/2026,\nB,TDP 1,Hộ nghèo,0,31/02/2026,\nC,TDP 1,Hộ nghèo,0,01/07/2026,\n",
+                2,
+            ),
+            // A month ("07/2026") is read as its first day; end before start is an error.
+            (
+                "A,TDP 1,Hộ nghèo,0,07/2026,12/2026\nB,TDP 1,Hộ nghèo,0,12/2026,07/2026\n",
+                1,
+            ),
+        ];
+        for (rows, want) in cases {
+            assert_eq!(run(format!("{h}{rows}").as_bytes()), *want, "{rows}");
+        }
+        // A phone number repeated in a column of repeated values is found in each row.
+        let csv = "Họ và tên,Tổ dân phố,Diện,Nội dung hỗ trợ\n\
+                   A,TDP 1,Hộ nghèo,gọi 0912 345 678\n\
+                   B,TDP 1,Hộ nghèo,gọi 0912 345 678\n\
+                   C,TDP 1,Hộ nghèo,tiền mặt\n";
+        assert_eq!(run(csv.as_bytes()), 2);
+    }
+
+    #[test]
+    fn rows_html_escapes_and_follows_columns() {
+        let e = Entry {
+            no: 7,
+            name: "Nguyễn Văn <An>".into(),
+            group: "Tổ dân phố số 1".into(),
+            category: "Hộ nghèo".into(),
+            support: "Tiền & gạo".into(),
+            amount: Some(1_500_000),
+            from: NaiveDate::from_ymd_opt(2026, 7, 1),
+            to: None,
+            note: "\"x\"".into(),
+        };
+        let fields = [
+            "no",
+            "full_name",
+            "amount_vnd",
+            "from",
+            "to",
+            "support",
+            "note",
+        ];
+        assert_eq!(
+            rows_html([&e], &fields, NameDisplay::Full),
+            "<tr><td class=\"num\">7</td><th scope=\"row\">Nguyễn Văn &lt;An&gt;</th>\
+             <td class=\"num\">1.500.000\u{a0}đ</td><td>01/07/2026</td><td></td>\
+             <td>Tiền &amp; gạo</td><td>&quot;x&quot;</td></tr>"
+        );
+        // Initials policy applies to the name cell; the group column can be left out.
+        let html = rows_html([&e], &["full_name", "category"], NameDisplay::Initials);
+        assert!(html.starts_with("<tr><th scope=\"row\">N. V. "), "{html}");
+        assert!(html.ends_with("<td>Hộ nghèo</td></tr>"), "{html}");
+        assert!(!html.contains("Tổ dân phố"));
     }
 
     proptest::proptest! {

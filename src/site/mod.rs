@@ -226,12 +226,14 @@ pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
 impl StagedBuild {
     /// Swap the staged site into place (dropping a `StagedBuild` discards it).
     pub fn commit(self) -> Result<(Summary, Incremental), Diagnostics> {
+        let t = std::time::Instant::now();
         let mut summary = self.summary;
         // trust: append to history/ before the swap; on failure nothing is published.
         if self.record_history && !self.drafts {
             summary.history.write()?;
         }
         summary.output = self.staging.commit(self.drafts)?;
+        phase("history append, swap", t);
         Ok((summary, self.incremental))
     }
 }

@@ -395,9 +395,11 @@ fn build_page(
             bundle_dir: model.page.bundle_dir.as_deref(),
         };
         match k.build(&input, ctx) {
-            Ok(out) => {
+            Ok(mut out) => {
                 model.noindex |= out.noindex;
-                for d in &out.downloads {
+                // The bytes move into the file list: a large list's CSV and JSON are
+                // tens of megabytes, not to be kept twice.
+                for d in std::mem::take(&mut out.downloads) {
                     model
                         .downloads
                         .push(generated_file(config, &model.page.path, d));
@@ -608,7 +610,7 @@ fn attachment(
     })
 }
 
-fn generated_file(config: &Config, page_path: &str, d: &kinds::Download) -> FileInfo {
+fn generated_file(config: &Config, page_path: &str, d: kinds::Download) -> FileInfo {
     let out_rel = format!("{}{}", page_path.trim_start_matches('/'), d.file_name);
     let ext = d
         .file_name
@@ -625,8 +627,8 @@ fn generated_file(config: &Config, page_path: &str, d: &kinds::Download) -> File
         sha256: sha256_hex(&d.bytes),
         format: d.format.clone(),
         media_type: media_type(&ext).to_string(),
-        source: FileSource::Bytes(std::sync::Arc::new(d.bytes.clone())),
-        key_column: d.key_column.clone(),
+        source: FileSource::Bytes(std::sync::Arc::new(d.bytes)),
+        key_column: d.key_column,
         approval: None,
     }
 }

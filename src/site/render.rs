@@ -415,7 +415,10 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer),
         let write = |path: &str, template: &str, c: &mut Context| {
             ctx.write_page(path, template, c, template)
         };
-        crate::history::publish(model, sink, &has, &write)?
+        let t = std::time::Instant::now();
+        let outcome = crate::history::publish(model, sink, &has, &write)?;
+        super::phase("history, register, manifest", t);
+        outcome
     } else {
         crate::history::Outcome::default()
     };
