@@ -10,8 +10,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// NFC form of `s`. Cheap when the text is already NFC.
 pub fn nfc(s: &str) -> String {
-    // The quick check answers "yes" for almost all real text without a full pass.
-    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    if is_nfc(s) {
         s.to_string()
     } else {
         s.nfc().collect()
@@ -20,11 +19,20 @@ pub fn nfc(s: &str) -> String {
 
 /// NFC form of an owned string, without copying when it is already NFC.
 pub fn into_nfc(s: String) -> String {
-    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
-        s
-    } else {
-        s.nfc().collect()
-    }
+    if is_nfc(&s) { s } else { s.nfc().collect() }
+}
+
+/// Whether `s` is certainly NFC. Every character below U+0300 and every precomposed
+/// Vietnamese letter (U+1EA0–U+1EF9) is NFC-stable whatever surrounds it, so text made
+/// of those (all of a Vietnamese page in NFC) is answered in one pass over the bytes;
+/// anything else goes to the Unicode quick check.
+fn is_nfc(s: &str) -> bool {
+    let simple = s
+        .chars()
+        .all(|c| c < '\u{300}' || ('\u{1ea0}'..='\u{1ef9}').contains(&c));
+    simple
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
 }
 
 /// Fold for search and matching: NFD, drop combining marks, đ/Đ → d, lower case.
@@ -170,6 +178,32 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path of [`is_nfc`] rests on every character it accepts being NFC-stable;
+    /// check that against the Unicode data for each of them.
+    #[test]
+    fn nfc_fast_path_characters_are_stable() {
+        let fast = (0u32..0x300)
+            .chain(0x1ea0..=0x1ef9)
+            .filter_map(char::from_u32);
+        for c in fast {
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(std::iter::once(c)),
+                unicode_normalization::IsNormalized::Yes,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        for (text, want) in [
+            ("Hòa An, phường", true),
+            ("Ho\u{300}a", false), // NFD: combining grave
+            ("Ω", true),           // U+03A9 goes to the quick check
+            ("\u{2126}", false),   // OHM SIGN, not NFC
+        ] {
+            assert_eq!(is_nfc(text), want, "{text:?}");
+            assert_eq!(nfc(text) == text, want, "{text:?}");
+        }
+    }
 
     #[test]
     fn fold_table() {

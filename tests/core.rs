@@ -541,3 +541,31 @@ fn version_and_help_for_every_command() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(!stderr(&bad).contains("panicked"));
 }
+
+/// The summary's file count is kept while writing (no second walk of the output); it
+/// must still equal what is on disk, for a plain Zola site and for a portal with its
+/// manifest, history chain and static files.
+#[test]
+fn summary_counts_every_written_file() {
+    for site in [Site::fixture("core/zola"), Site::demo()] {
+        let out = site.build_ok(NOW);
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("Đã tạo trang:"))
+            .unwrap_or_else(|| panic!("no summary line: {err}"));
+        // "…, 144 tệp trong /tmp/… (12 ms)" → 144
+        let count: usize = line
+            .split(", ")
+            .find_map(|part| {
+                let (n, rest) = part.split_once(' ')?;
+                if rest.starts_with("tệp ") {
+                    n.parse().ok()
+                } else {
+                    None
+                }
+            })
+            .unwrap_or_else(|| panic!("no file count in {line:?}"));
+        assert_eq!(count, site.output_files().len(), "{line}");
+    }
+}

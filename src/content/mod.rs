@@ -81,6 +81,7 @@ enum Source {
 pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Diagnostics) {
     let content_dir = root.join("content");
     let mut diags = Diagnostics::new();
+    let t_walk = std::time::Instant::now();
     let ignore = build_ignore(&config.ignored_content, &mut diags);
     let mut sources = Vec::new();
     let mut dirs_with_index: Vec<String> = Vec::new();
@@ -121,6 +122,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         }
     }
 
+    crate::site::phase("content: walk", t_walk);
     // Parse in parallel; results keep the walk order, which is sorted.
     let parsed: Vec<Result<Parsed, Diagnostics>> =
         sources.par_iter().map(|s| parse_source(root, s)).collect();

@@ -263,12 +263,31 @@ impl Ctx<'_> {
             .map_err(|e| templates::tera_error(what, &e))
     }
 
+    /// Render straight into bytes: the output goes to a file, so the UTF-8 check that a
+    /// `String` needs is skipped (Tera writes only from `&str` pieces).
+    fn render_bytes(
+        &self,
+        template: &str,
+        ctx: &Context,
+        what: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| templates::tera_error(what, &e))?;
+        Ok(out)
+    }
+
     fn finish_html(&self, html: String) -> Vec<u8> {
+        self.finish_bytes(html.into_bytes())
+    }
+
+    fn finish_bytes(&self, html: Vec<u8>) -> Vec<u8> {
         if self.model.config.minify_html {
             let cfg = minify_html::Cfg::new();
-            minify_html::minify(html.as_bytes(), &cfg)
+            minify_html::minify(&html, &cfg)
         } else {
-            html.into_bytes()
+            html
         }
     }
 
@@ -281,15 +300,22 @@ impl Ctx<'_> {
     ) -> Result<(), Diagnostic> {
         ctx.insert("current_path", path);
         ctx.insert("current_url", &self.model.config.permalink(path));
-        let html = self.render(template, ctx, what)?;
+        let html = self.render_bytes(template, ctx, what)?;
         let rel = format!("{}index.html", path.trim_start_matches('/'));
-        self.sink.write(&rel, &self.finish_html(html))
+        self.sink.write(&rel, &self.finish_bytes(html))
     }
 }
 
 /// Render every output file of `model` into `sink`; also hands back the [`Renderer`] it
 /// used, for `serve`'s single-page rebuilds (other callers drop it).
 pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Diagnostics> {
+    // Count the files as they are written: walking 10,000 output folders afterwards
+    // just to count them took longer than writing the sitemap.
+    let counted = Counted {
+        inner: sink,
+        paths: std::sync::Mutex::new(std::collections::HashSet::new()),
+    };
+    let sink: &dyn Sink = &counted;
     // Move each page's HTML into its template value instead of copying it: on a large
     // site the page bodies are most of the memory.
     let htmls: Vec<String> = model
@@ -441,16 +467,41 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer),
         history: trust.pending,
         ..Default::default()
     };
-    summary.files = sink.dir().map_or(0, count_files);
+    summary.files = match sink.dir() {
+        Some(_) => counted.paths.lock().map_or(0, |p| p.len()),
+        None => 0,
+    };
     Ok((summary, Renderer { tera }))
 }
 
-fn count_files(dir: &std::path::Path) -> usize {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .count()
+/// A sink that remembers which files were written (each path once).
+struct Counted<'a> {
+    inner: &'a dyn Sink,
+    paths: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl Counted<'_> {
+    fn note(&self, rel: &str) {
+        if let Ok(mut p) = self.paths.lock() {
+            p.insert(rel.to_string());
+        }
+    }
+}
+
+impl Sink for Counted<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(rel, bytes)?;
+        self.note(rel);
+        Ok(())
+    }
+    fn copy(&self, rel: &str, source: &std::path::Path) -> Result<(), Diagnostic> {
+        self.inner.copy(rel, source)?;
+        self.note(rel);
+        Ok(())
+    }
+    fn dir(&self) -> Option<&std::path::Path> {
+        self.inner.dir()
+    }
 }
 
 fn config_value(model: &Model) -> serde_json::Value {
