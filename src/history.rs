@@ -12,7 +12,7 @@
 //! A broken chain (an entry edited, removed, renamed, a data copy changed) stops every
 //! build with a message naming the entry; the chain is never restarted silently.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
@@ -437,11 +437,12 @@ fn history_value(
                 .collect()
         })
         .unwrap_or_default();
-    let load = |sha: &str| -> Option<Vec<u8>> {
-        fresh
-            .get(sha)
-            .map(|b| b.to_vec())
-            .or_else(|| std::fs::read(dir.join("data").join(format!("{sha}.csv"))).ok())
+    let load = |sha: &str| -> Option<std::sync::Arc<Vec<u8>>> {
+        fresh.get(sha).cloned().or_else(|| {
+            std::fs::read(dir.join("data").join(format!("{sha}.csv")))
+                .ok()
+                .map(std::sync::Arc::new)
+        })
     };
     let empty: Vec<Item> = Vec::new();
     let mut entries = Vec::new();
@@ -495,7 +496,9 @@ fn history_value(
                         )
                         && let (Some(key), false) = (&i.key_column, o.sha256 == i.sha256)
                     {
+                        let t = std::time::Instant::now();
                         v["rows"] = table_diff(&a, &b, key);
+                        crate::site::phase("history: table diff", t);
                     }
                     changed.push(v);
                 }
@@ -528,12 +531,46 @@ fn history_value(
     })
 }
 
-type Rows = (Vec<String>, BTreeMap<String, Vec<String>>);
+/// A keyed table read for diffing. All cells live in one buffer: a corrected
+/// 100,000-row list is diffed on every build while it stays published, and an
+/// allocation per row or per cell made that the slowest step of such a build.
+struct KeyedRows {
+    headers: Vec<String>,
+    /// Every cell, back to back.
+    text: String,
+    /// End offset in `text` of each cell.
+    ends: Vec<usize>,
+    /// Per row: index of its first cell in `ends`, and its cell count.
+    rows: Vec<(usize, usize)>,
+    /// Row key → row index.
+    by_key: HashMap<String, usize>,
+    /// Key of each row, in file order.
+    keys: Vec<String>,
+}
+
+impl KeyedRows {
+    fn cell(&self, row: usize, i: usize) -> Option<&str> {
+        let (first, count) = self.rows[row];
+        if i >= count {
+            return None;
+        }
+        let start = if first + i == 0 {
+            0
+        } else {
+            self.ends[first + i - 1]
+        };
+        self.text.get(start..self.ends[first + i])
+    }
+
+    fn cells(&self, row: usize) -> impl Iterator<Item = &str> {
+        (0..self.rows[row].1).filter_map(move |i| self.cell(row, i))
+    }
+}
 
 /// Rows by key. `key` names one column or several joined by `+` ("full_name+group"), for
 /// lists whose only single-column key would be the row number. A key seen again gets
 /// " (2)", " (3)"… so no row is lost from the comparison.
-fn read_rows(bytes: &[u8], key: &str) -> Option<(usize, Rows)> {
+fn read_rows(bytes: &[u8], key: &str) -> Option<KeyedRows> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = r.headers().ok()?.iter().map(str::to_string).collect();
@@ -541,23 +578,42 @@ fn read_rows(bytes: &[u8], key: &str) -> Option<(usize, Rows)> {
         .split('+')
         .map(|k| headers.iter().position(|h| h == k.trim()))
         .collect::<Option<_>>()?;
-    let mut rows = BTreeMap::new();
-    for rec in r.records().flatten() {
-        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
-        let parts: Vec<&str> = key_idx
-            .iter()
-            .map(|&i| cells.get(i).map_or("", String::as_str))
-            .collect();
-        let base = parts.join(" · ");
-        let mut k = base.clone();
-        let mut n = 1;
-        while rows.contains_key(&k) {
-            n += 1;
-            k = format!("{base} ({n})");
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let mut t = KeyedRows {
+        text: String::with_capacity(bytes.len()),
+        ends: Vec::with_capacity(lines * headers.len()),
+        rows: Vec::with_capacity(lines),
+        by_key: HashMap::with_capacity(lines),
+        keys: Vec::with_capacity(lines),
+        headers,
+    };
+    let mut rec = csv::StringRecord::new();
+    while r.read_record(&mut rec).unwrap_or(false) {
+        let first = t.ends.len();
+        for f in &rec {
+            t.text.push_str(f);
+            t.ends.push(t.text.len());
         }
-        rows.insert(k, cells);
+        let row = t.rows.len();
+        t.rows.push((first, rec.len()));
+        let mut k = String::new();
+        for (n, &i) in key_idx.iter().enumerate() {
+            if n > 0 {
+                k.push_str(" · ");
+            }
+            k.push_str(rec.get(i).unwrap_or(""));
+        }
+        if t.by_key.contains_key(&k) {
+            let mut n = 2;
+            while t.by_key.contains_key(&format!("{k} ({n})")) {
+                n += 1;
+            }
+            k = format!("{k} ({n})");
+        }
+        t.by_key.insert(k.clone(), row);
+        t.keys.push(k);
     }
-    Some((key_idx[0], (headers, rows)))
+    Some(t)
 }
 
 /// The row-number column (STT) is a display ordinal: it shifts when a row above is
@@ -566,52 +622,64 @@ const ORDINAL_COLUMNS: &[&str] = &["no", "stt"];
 
 /// Rows added, removed and changed (cells old → new) between two CSVs, by key column.
 pub fn table_diff(old: &[u8], new: &[u8], key: &str) -> serde_json::Value {
-    let (Some((_, (oh, orows))), Some((_, (nh, nrows)))) =
-        (read_rows(old, key), read_rows(new, key))
-    else {
+    let (Some(o), Some(n)) = rayon::join(|| read_rows(old, key), || read_rows(new, key)) else {
         return serde_json::Value::Null;
     };
-    let row = |h: &[String], cells: &[String]| -> Vec<serde_json::Value> {
-        h.iter()
-            .zip(cells)
+    let row = |t: &KeyedRows, r: usize| -> Vec<serde_json::Value> {
+        t.headers
+            .iter()
+            .zip(t.cells(r))
             .map(|(c, v)| json!({"column": c, "value": v}))
             .collect()
     };
-    let mut added = Vec::new();
-    let mut removed = Vec::new();
-    let mut changed = Vec::new();
-    for (k, cells) in &nrows {
-        match orows.get(k) {
-            None => added.push(json!({"key": k, "cells": row(&nh, cells)})),
-            Some(oc) => {
+    // Per new column: its index in the old header; ordinal columns are left out.
+    let compared: Vec<(usize, &String, Option<usize>)> = n
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, col)| !ORDINAL_COLUMNS.contains(&col.to_lowercase().as_str()))
+        .map(|(ci, col)| (ci, col, o.headers.iter().position(|h| h == col)))
+        .collect();
+    // Rows listed in key order, the same on every build.
+    let mut added: Vec<(&String, serde_json::Value)> = Vec::new();
+    let mut changed: Vec<(&String, serde_json::Value)> = Vec::new();
+    // Rows are visited in file order: both files are mostly in the same order, so the
+    // old row looked up is usually next to the previous one in memory.
+    for (nr, k) in n.keys.iter().enumerate() {
+        match o.by_key.get(k) {
+            None => added.push((k, json!({"key": k, "cells": row(&n, nr)}))),
+            Some(&or) => {
                 let mut diffs = Vec::new();
-                for (ci, col) in nh.iter().enumerate() {
-                    if ORDINAL_COLUMNS.contains(&col.to_lowercase().as_str()) {
-                        continue;
-                    }
-                    let nv = cells.get(ci).map(String::as_str).unwrap_or("");
-                    let ov = oh
-                        .iter()
-                        .position(|h| h == col)
-                        .and_then(|oi| oc.get(oi))
-                        .map(String::as_str)
-                        .unwrap_or("");
+                for &(ci, col, oi) in &compared {
+                    let nv = n.cell(nr, ci).unwrap_or("");
+                    let ov = oi.and_then(|oi| o.cell(or, oi)).unwrap_or("");
                     if nv != ov {
                         diffs.push(json!({"column": col, "old": ov, "new": nv}));
                     }
                 }
                 if !diffs.is_empty() {
-                    changed.push(json!({"key": k, "cells": diffs}));
+                    changed.push((k, json!({"key": k, "cells": diffs})));
                 }
             }
         }
     }
-    for (k, cells) in &orows {
-        if !nrows.contains_key(k) {
-            removed.push(json!({"key": k, "cells": row(&oh, cells)}));
-        }
-    }
-    json!({"key_column": key, "added": added, "removed": removed, "changed": changed})
+    let mut removed: Vec<(&String, serde_json::Value)> = o
+        .keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !n.by_key.contains_key(*k))
+        .map(|(or, k)| (k, json!({"key": k, "cells": row(&o, or)})))
+        .collect();
+    let sorted = |v: &mut Vec<(&String, serde_json::Value)>| -> Vec<serde_json::Value> {
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v.drain(..).map(|(_, j)| j).collect()
+    };
+    json!({
+        "key_column": key,
+        "added": sorted(&mut added),
+        "removed": sorted(&mut removed),
+        "changed": sorted(&mut changed),
+    })
 }
 
 fn quarter(d: NaiveDate) -> (i32, u32) {
