@@ -419,6 +419,12 @@ fn item_view(model: &Model, i: &Item, live: bool) -> serde_json::Value {
     })
 }
 
+/// How many of the newest history entries are shown in full on the history page.
+const DETAILED_ENTRIES: usize = 10;
+/// Rows shown per kind of change (added, removed, changed) in one table's diff; the
+/// totals are always given.
+const DIFF_ROWS_SHOWN: usize = 50;
+
 /// Each publication, newest first: items added, withdrawn, changed, and row diffs.
 fn history_value(
     model: &Model,
@@ -446,7 +452,14 @@ fn history_value(
     };
     let empty: Vec<Item> = Vec::new();
     let mut entries = Vec::new();
+    // Older entries are shown as counts only (their full record stays in the chain file
+    // linked from each entry), so the page stays light however long the history grows.
+    let detailed_from = chain.len().saturating_sub(DETAILED_ENTRIES);
     for (k, s) in chain.iter().enumerate() {
+        let detailed = k >= detailed_from;
+        // Subpages (group pages, print views of a list) change with their list: they
+        // are counted, not listed one by one.
+        let mut subpages = [0usize; 3];
         let old = if k == 0 {
             &empty
         } else {
@@ -468,8 +481,11 @@ fn history_value(
         let mut withdrawn = Vec::new();
         let mut changed = Vec::new();
         for (url, i) in &new {
+            let sub = i.kind == "subpage";
             match old.get(url) {
+                None if sub => subpages[0] += 1,
                 None => added.push(item_view(model, i, live.contains(*url))),
+                Some(o) if o != i && sub => subpages[2] += 1,
                 Some(o) if o != i => {
                     let mut v = item_view(model, i, live.contains(*url));
                     let mut what = Vec::new();
@@ -487,7 +503,8 @@ fn history_value(
                     }
                     v["what"] = json!(what.join(", "));
                     // Row diffs only while the table is still published.
-                    if keyed(i)
+                    if detailed
+                        && keyed(i)
                         && keyed(o)
                         && live.contains(*url)
                         && let (Some(a), Some(b)) = (
@@ -507,10 +524,18 @@ fn history_value(
         }
         for (url, i) in &old {
             if !new.contains_key(url) {
-                withdrawn.push(item_view(model, i, false));
+                if i.kind == "subpage" {
+                    subpages[1] += 1;
+                } else {
+                    withdrawn.push(item_view(model, i, false));
+                }
             }
         }
         entries.push(json!({
+            "detailed": detailed,
+            "added_subpages": subpages[0],
+            "withdrawn_subpages": subpages[1],
+            "changed_subpages": subpages[2],
             "seq": s.entry.seq,
             "date": s.entry.date,
             "name": s.name,
@@ -670,15 +695,20 @@ pub fn table_diff(old: &[u8], new: &[u8], key: &str) -> serde_json::Value {
         .filter(|(_, k)| !n.by_key.contains_key(*k))
         .map(|(or, k)| (k, json!({"key": k, "cells": row(&o, or)})))
         .collect();
-    let sorted = |v: &mut Vec<(&String, serde_json::Value)>| -> Vec<serde_json::Value> {
+    // The first rows in key order; the totals count them all.
+    let shown = |v: &mut Vec<(&String, serde_json::Value)>| -> Vec<serde_json::Value> {
         v.sort_by(|a, b| a.0.cmp(b.0));
-        v.drain(..).map(|(_, j)| j).collect()
+        v.drain(..).take(DIFF_ROWS_SHOWN).map(|(_, j)| j).collect()
     };
     json!({
         "key_column": key,
-        "added": sorted(&mut added),
-        "removed": sorted(&mut removed),
-        "changed": sorted(&mut changed),
+        "added_total": added.len(),
+        "removed_total": removed.len(),
+        "changed_total": changed.len(),
+        "shown_max": DIFF_ROWS_SHOWN,
+        "added": shown(&mut added),
+        "removed": shown(&mut removed),
+        "changed": shown(&mut changed),
     })
 }
 

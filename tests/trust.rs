@@ -608,3 +608,92 @@ fn an_attachment_approved_on_its_own_is_checked_and_recorded() {
         assert!(!site.exists("public"), "nothing written");
     }
 }
+
+/// A large correction keeps the history page light: a table's diff shows at most 50 rows
+/// of each kind with the true totals, and the list's group pages and print views are
+/// counted, not listed one by one.
+#[test]
+fn large_corrections_are_summarised_on_the_history_page() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let list = "data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv";
+    let text = site.read(list);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Raise 60 households' support from 1.000.000 to 1.100.000.
+    let mut raised = 0;
+    for l in lines.iter_mut().skip(1) {
+        if raised < 60 && l.contains(",1.000.000,") {
+            *l = l.replacen(",1.000.000,", ",1.100.000,", 1);
+            raised += 1;
+        }
+    }
+    assert_eq!(raised, 60, "demo list has 60 households at 1.000.000");
+    site.write(list, lines.join("\n") + "\n");
+    let page = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
+    let fm = site.read(page);
+    site.write(
+        page,
+        fm.replace(
+            "declared_total_vnd = 309600000",
+            "declared_total_vnd = 315600000",
+        ),
+    );
+    site.build_ok("2026-11-30");
+
+    let doc = site.html("public/cong-khai/lich-su/index.html");
+    let sel = |s: &str| scraper::Selector::parse(s).expect("selector");
+    let newest = doc
+        .select(&sel(".history-entry"))
+        .next()
+        .expect("newest entry first");
+    let text = newest.text().collect::<String>();
+    assert!(text.contains("sửa 60 dòng"), "{text}");
+    assert!(text.contains("chỉ hiện 50 dòng đầu"), "{text}");
+    assert_eq!(newest.select(&sel(".rows--changed li")).count(), 50);
+    assert!(text.contains("trang con được cập nhật"), "{text}");
+    // No group page or print view is linked from the history lists.
+    for a in newest.select(&sel(".history-list a")) {
+        let href = a.value().attr("href").unwrap_or("");
+        assert!(
+            !href.contains("/to-dan-pho-") && !href.ends_with("/in/"),
+            "{href}"
+        );
+    }
+}
+
+/// Only the newest ten publications are shown in full; older ones are one line of
+/// counts with a link to their chain file, so the page does not grow without bound.
+#[test]
+fn old_history_entries_are_shown_as_counts() {
+    let site = approved_site();
+    for day in 10..22 {
+        site.write(
+            "content/thong-bao/lich-tiep-dan.md",
+            page(
+                "Lịch tiếp công dân",
+                "",
+                true,
+                &format!("Tiếp công dân ngày {day}."),
+            ),
+        );
+        site.build_ok(&format!("2026-06-{day}"));
+    }
+    assert_eq!(history_entries(&site).len(), 12);
+    let doc = site.html("public/cong-khai/lich-su/index.html");
+    let sel = |s: &str| scraper::Selector::parse(s).expect("selector");
+    let entries: Vec<_> = doc.select(&sel(".history-entry")).collect();
+    assert_eq!(entries.len(), 12);
+    let detailed = entries
+        .iter()
+        .filter(|e| e.select(&sel(".history-list")).next().is_some())
+        .count();
+    assert_eq!(detailed, 10, "newest ten in full");
+    let oldest = entries[11].text().collect::<String>();
+    assert!(oldest.contains("Đăng mới 1 mục"), "{oldest}");
+    assert!(entries[11].select(&sel("a")).any(|a| {
+        a.value()
+            .attr("href")
+            .unwrap_or("")
+            .contains("0001-2026-06-10.json")
+    }));
+}
