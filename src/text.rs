@@ -27,12 +27,38 @@ pub fn into_nfc(s: String) -> String {
 /// of those (all of a Vietnamese page in NFC) is answered in one pass over the bytes;
 /// anything else goes to the Unicode quick check.
 fn is_nfc(s: &str) -> bool {
-    let simple = s
-        .chars()
-        .all(|c| c < '\u{300}' || ('\u{1ea0}'..='\u{1ef9}').contains(&c));
-    simple
+    simple_nfc(s.as_bytes())
         || unicode_normalization::is_nfc_quick(s.chars())
             == unicode_normalization::IsNormalized::Yes
+}
+
+/// The fast path of [`is_nfc`] on the UTF-8 bytes: ASCII is skipped eight bytes at a
+/// time; a two-byte sequence led by C2–CB is below U+0300; E1 BA A0–E1 BB B9 is
+/// U+1EA0–U+1EF9. Anything else answers "not sure" (false).
+fn simple_nfc(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + 8)
+            && let Ok(w) = <[u8; 8]>::try_from(w)
+            && u64::from_ne_bytes(w) & 0x8080_8080_8080_8080 == 0
+        {
+            i += 8;
+            continue;
+        }
+        match b[i] {
+            0x00..=0x7f => i += 1,
+            0xc2..=0xcb => i += 2,
+            0xe1 if matches!(
+                (b.get(i + 1), b.get(i + 2)),
+                (Some(0xba), Some(0xa0..=0xbf)) | (Some(0xbb), Some(0x80..=0xb9))
+            ) =>
+            {
+                i += 3
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Fold for search and matching: NFD, drop combining marks, đ/Đ → d, lower case.
@@ -191,6 +217,22 @@ mod tests {
                 unicode_normalization::is_nfc_quick(std::iter::once(c)),
                 unicode_normalization::IsNormalized::Yes,
                 "U+{:04X}",
+                c as u32
+            );
+        }
+        // The byte scan accepts exactly those characters.
+        for c in (0u32..0x2000).filter_map(char::from_u32) {
+            let fast = (c as u32) < 0x300 || (0x1ea0..=0x1ef9).contains(&(c as u32));
+            assert_eq!(
+                simple_nfc(c.to_string().as_bytes()),
+                fast,
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                simple_nfc(format!("Thôn {c} số 12345678").as_bytes()),
+                fast,
+                "U+{:04X} in text",
                 c as u32
             );
         }
