@@ -212,12 +212,7 @@ pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> 
         if !e.file_type().is_file() {
             continue;
         }
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(e.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = crate::output::rel_path(e.path(), dir);
         if rel == MANIFEST_PATH || rel == crate::output::PREVIEW_MARKER {
             continue;
         }

@@ -179,6 +179,17 @@ impl LiveDir {
     }
 }
 
+/// `path` relative to `base`, with `/` between components whatever the platform: the
+/// form every site path takes (`van-ban/ke-hoach/index.html`).
+pub fn rel_path(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn resolve_in(dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
     let rel = rel.trim_start_matches('/');
     let p = Path::new(rel);
@@ -215,6 +226,18 @@ fn io_diag(what: &str, path: &Path, e: &io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rel_path_joins_components_with_slashes() {
+        let base = Path::new("/site/public");
+        assert_eq!(
+            rel_path(&base.join("van-ban").join("index.html"), base),
+            "van-ban/index.html"
+        );
+        assert_eq!(rel_path(base, base), "");
+        // A path outside `base` is kept whole (callers only pass paths inside it).
+        assert_eq!(rel_path(Path::new("x/y"), base), "x/y");
+    }
 
     #[test]
     fn failed_build_leaves_old_output() {

@@ -99,12 +99,7 @@ fn read_dir_templates(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = crate::output::rel_path(entry.path(), dir);
         if name.starts_with('.') || name.ends_with('~') {
             continue;
         }

@@ -485,6 +485,26 @@ fn plain_zola_site_gets_no_manifest_or_history() {
     assert!(!site.exists("history"));
 }
 
+/// The demo's income-support list (CSV) and its page.
+const DEMO_LIST: &str = "data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv";
+const DEMO_LIST_PAGE: &str = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
+
+/// Write the demo list's corrected `lines`, declare the corrected decision's total and
+/// build a week after the first publication.
+fn publish_corrected_list(site: &Site, lines: &[String], total_vnd: u64) {
+    site.write(DEMO_LIST, lines.join("\n") + "\n");
+    let fm = site.read(DEMO_LIST_PAGE);
+    assert!(fm.contains("declared_total_vnd = 309600000"));
+    site.write(
+        DEMO_LIST_PAGE,
+        fm.replace(
+            "declared_total_vnd = 309600000",
+            &format!("declared_total_vnd = {total_vnd}"),
+        ),
+    );
+    site.build_ok("2026-11-30");
+}
+
 /// A corrected beneficiary list shows, in the change history, exactly the households that
 /// were removed, added and changed, even though every row below the removed one was
 /// renumbered (STT is not the key).
@@ -492,8 +512,7 @@ fn plain_zola_site_gets_no_manifest_or_history() {
 fn change_history_shows_the_rows_that_changed_in_a_beneficiary_list() {
     let site = Site::demo();
     site.build_ok("2026-11-23");
-    let list = "data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv";
-    let text = site.read(list);
+    let text = site.read(DEMO_LIST);
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     assert!(lines.len() > 100, "demo list has its households");
     // Remove household 2, raise household 3's amount, add one at the end; renumber.
@@ -512,19 +531,8 @@ fn change_history_shows_the_rows_that_changed_in_a_beneficiary_list() {
             .unwrap_or_default();
         *l = format!("{i},{rest}");
     }
-    site.write(list, lines.join("\n") + "\n");
     // The corrected decision's total: -1.500.000 (removed) +200.000 +1.500.000 (added).
-    let page = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
-    let fm = site.read(page);
-    assert!(fm.contains("declared_total_vnd = 309600000"));
-    site.write(
-        page,
-        fm.replace(
-            "declared_total_vnd = 309600000",
-            "declared_total_vnd = 309800000",
-        ),
-    );
-    site.build_ok("2026-11-30");
+    publish_corrected_list(&site, &lines, 309_800_000);
 
     let doc = site.html("public/cong-khai/lich-su/index.html");
     let sel = |s: &str| scraper::Selector::parse(s).expect("selector");
@@ -616,8 +624,7 @@ fn an_attachment_approved_on_its_own_is_checked_and_recorded() {
 fn large_corrections_are_summarised_on_the_history_page() {
     let site = Site::demo();
     site.build_ok("2026-11-23");
-    let list = "data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv";
-    let text = site.read(list);
+    let text = site.read(DEMO_LIST);
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     // Raise 60 households' support from 1.000.000 to 1.100.000.
     let mut raised = 0;
@@ -628,17 +635,7 @@ fn large_corrections_are_summarised_on_the_history_page() {
         }
     }
     assert_eq!(raised, 60, "demo list has 60 households at 1.000.000");
-    site.write(list, lines.join("\n") + "\n");
-    let page = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
-    let fm = site.read(page);
-    site.write(
-        page,
-        fm.replace(
-            "declared_total_vnd = 309600000",
-            "declared_total_vnd = 315600000",
-        ),
-    );
-    site.build_ok("2026-11-30");
+    publish_corrected_list(&site, &lines, 315_600_000);
 
     let doc = site.html("public/cong-khai/lich-su/index.html");
     let sel = |s: &str| scraper::Selector::parse(s).expect("selector");

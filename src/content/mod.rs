@@ -101,7 +101,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
                 continue;
             }
             let abs = entry.path().to_path_buf();
-            let rel = rel_string(&abs, &content_dir);
+            let rel = crate::output::rel_path(&abs, &content_dir);
             if ignore.as_ref().is_some_and(|g| g.is_match(&rel)) || is_hidden(&rel) {
                 continue;
             }
@@ -402,15 +402,6 @@ fn build_ignore(patterns: &[String], diags: &mut Diagnostics) -> Option<globset:
         }
     }
     b.build().ok()
-}
-
-fn rel_string(abs: &Path, base: &Path) -> String {
-    abs.strip_prefix(base)
-        .unwrap_or(abs)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn is_hidden(rel: &str) -> bool {

@@ -1092,12 +1092,7 @@ fn collect_dir(dir: &std::path::Path, out: &mut BTreeMap<String, StaticSource>) 
         .flatten()
     {
         if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = crate::output::rel_path(e.path(), dir);
             if rel.split('/').any(|c| c.starts_with('.')) {
                 continue;
             }
