@@ -426,17 +426,6 @@ pub fn scan_cell(text: &str, allow: &[String], min_year: i32) -> Vec<Finding> {
     out
 }
 
-/// SHA-256 of published bytes, lower-case hex (printed on posted lists).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 /// Name display policy: "full" (default; the law's posting names the person) or
 /// "initials" (`Nguyễn Văn An` → `N. V. A.`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
