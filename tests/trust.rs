@@ -489,6 +489,14 @@ fn plain_zola_site_gets_no_manifest_or_history() {
 const DEMO_LIST: &str = "data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv";
 const DEMO_LIST_PAGE: &str = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
 
+/// The demo portal built once (2026-11-23), and its list's CSV lines.
+fn demo_with_list_lines() -> (Site, Vec<String>) {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let lines = site.read(DEMO_LIST).lines().map(str::to_string).collect();
+    (site, lines)
+}
+
 /// Write the demo list's corrected `lines`, declare the corrected decision's total and
 /// build a week after the first publication.
 fn publish_corrected_list(site: &Site, lines: &[String], total_vnd: u64) {
@@ -510,10 +518,7 @@ fn publish_corrected_list(site: &Site, lines: &[String], total_vnd: u64) {
 /// renumbered (STT is not the key).
 #[test]
 fn change_history_shows_the_rows_that_changed_in_a_beneficiary_list() {
-    let site = Site::demo();
-    site.build_ok("2026-11-23");
-    let text = site.read(DEMO_LIST);
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let (site, mut lines) = demo_with_list_lines();
     assert!(lines.len() > 100, "demo list has its households");
     // Remove household 2, raise household 3's amount, add one at the end; renumber.
     let removed = lines.remove(2);
@@ -622,10 +627,7 @@ fn an_attachment_approved_on_its_own_is_checked_and_recorded() {
 /// counted, not listed one by one.
 #[test]
 fn large_corrections_are_summarised_on_the_history_page() {
-    let site = Site::demo();
-    site.build_ok("2026-11-23");
-    let text = site.read(DEMO_LIST);
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let (site, mut lines) = demo_with_list_lines();
     // Raise 60 households' support from 1.000.000 to 1.100.000.
     let mut raised = 0;
     for l in lines.iter_mut().skip(1) {

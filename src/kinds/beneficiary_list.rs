@@ -662,6 +662,23 @@ struct Tally {
     amount: u64,
 }
 
+impl Tally {
+    fn add(&mut self, e: &Entry) {
+        self.count += 1;
+        self.amount += e.amount.unwrap_or(0);
+    }
+}
+
+/// Position of an entry's category in the programme's declared order (totals by category
+/// follow it).
+fn category_index(programme: &ProgrammeInfo, e: &Entry) -> usize {
+    programme
+        .categories
+        .iter()
+        .position(|c| *c == e.category)
+        .unwrap_or(0)
+}
+
 fn tally_value(label: &str, t: &Tally, url: Option<String>) -> Value {
     json!({
         "label": label,
@@ -844,20 +861,14 @@ fn assemble(
     let mut all = Tally::default();
     for e in entries {
         let gi = groups.names.iter().position(|g| *g == e.group).unwrap_or(0);
-        let ci = programme
-            .categories
-            .iter()
-            .position(|c| *c == e.category)
-            .unwrap_or(0);
         let g = by_group.entry(gi).or_default();
-        g.0.count += 1;
-        g.0.amount += e.amount.unwrap_or(0);
+        g.0.add(e);
         g.1.push(e);
-        let c = by_cat.entry(ci).or_default();
-        c.count += 1;
-        c.amount += e.amount.unwrap_or(0);
-        all.count += 1;
-        all.amount += e.amount.unwrap_or(0);
+        by_cat
+            .entry(category_index(programme, e))
+            .or_default()
+            .add(e);
+        all.add(e);
     }
     let common = json!({
         "programme": {
@@ -885,14 +896,7 @@ fn assemble(
             let group_value = tally_value(gname, tally, Some(gpath.clone()));
             let mut cats: BTreeMap<usize, Tally> = BTreeMap::new();
             for e in rows {
-                let ci = programme
-                    .categories
-                    .iter()
-                    .position(|c| *c == e.category)
-                    .unwrap_or(0);
-                let c = cats.entry(ci).or_default();
-                c.count += 1;
-                c.amount += e.amount.unwrap_or(0);
+                cats.entry(category_index(programme, e)).or_default().add(e);
             }
             let cat_values: Vec<Value> = cats
                 .iter()
