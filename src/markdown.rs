@@ -391,6 +391,9 @@ fn nest_toc(flat: &[(u32, String, String)], permalink: &str) -> Vec<Heading> {
                 children,
             });
         }
+        // Most pages have one or two headings per level; the default growth would leave
+        // room for four, kept for the whole build in every page's value.
+        out.shrink_to_fit();
         out
     }
     let min = flat.iter().map(|h| h.0).min().unwrap_or(1);

@@ -395,6 +395,48 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn templates_iterate_maps_in_a_fixed_order() {
+    // Tera's maps were std HashMaps with a per-process random seed, so a template that
+    // loops over a map (`page.extra`, `config.extra`, the page itself) wrote its keys in
+    // a different order on every build. The order must be fixed: `[extra]` tables in
+    // key order, the page object in field order.
+    let site = Site::new(&format!(
+        "base_url = \"{BASE}\"\ntitle = \"T\"\n[extra]\nxa = 1\nphuong = 2\nto = 3\nthon = 4\nap = 5\n"
+    ));
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n[extra]\nnam = 1\nbac = 2\ntrung = 3\ndong = 4\ntay = 5\n+++\nBài.\n",
+    );
+    site.write(
+        "templates/page.html",
+        "<p id=\"extra\">{% for k, v in page.extra %}{{ k }} {% endfor %}</p>\
+         <p id=\"config\">{% for k, v in config.extra %}{{ k }} {% endfor %}</p>\
+         <p id=\"page\">{% for k, v in page %}{{ k }} {% endfor %}</p>",
+    );
+    site.write("templates/index.html", "{{ section.title }}");
+    site.write("templates/section.html", "{{ section.title }}");
+    let words = |doc: &scraper::Html, id: &str| -> Vec<String> {
+        texts(doc, &format!("p#{id}"))
+            .join(" ")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    site.build_ok(NOW);
+    let doc = site.html("public/a/index.html");
+    assert_eq!(words(&doc, "extra"), ["bac", "dong", "nam", "tay", "trung"]);
+    assert_eq!(words(&doc, "config"), ["ap", "phuong", "thon", "to", "xa"]);
+    let fields = words(&doc, "page");
+    assert_eq!(fields.first().map(String::as_str), Some("relative_path"));
+    assert_eq!(fields.last().map(String::as_str), Some("summary"));
+    // Every later build writes the same order.
+    for _ in 0..3 {
+        site.build_ok(NOW);
+        assert_eq!(words(&site.html("public/a/index.html"), "page"), fields);
+    }
+}
+
+#[test]
 fn check_lists_every_error_and_writes_nothing() {
     let site = Site::fixture("core/zola");
     site.write(

@@ -157,10 +157,10 @@ fn generate_keep(
         config.base_url = b.clone();
     }
     let t = std::time::Instant::now();
-    let mut model = Model::load(&opts.root, config, today, opts.drafts)?;
+    let model = Model::load(&opts.root, config, today, opts.drafts)?;
     phase("load + model", t);
     warnings.extend(model.warnings.clone());
-    let (mut summary, renderer) = render::render(&mut model, sink)?;
+    let (mut summary, renderer) = render::render(&model, sink)?;
     warnings.extend(std::mem::take(&mut summary.warnings));
     summary.warnings = warnings.sorted();
     Ok((summary, Incremental { model, renderer }))
@@ -238,8 +238,8 @@ impl StagedBuild {
     }
 }
 
-/// What a finished build leaves for `serve`'s fast path: the model (page HTML already
-/// moved into the rendered output) and the prepared renderer. Re-rendering one page with
+/// What a finished build leaves for `serve`'s fast path: the model and the prepared
+/// renderer. Re-rendering one page with
 /// it gives the same bytes as a full build, except where a template reads *another*
 /// page's body-derived values (`get_page`, section listings), which stay as of the last
 /// full build until the next one.
@@ -310,7 +310,7 @@ impl Incremental {
         }
         let mut errors = Diagnostics::new();
         for i in done {
-            if let Err(d) = self.renderer.render_page(&mut self.model, i, sink) {
+            if let Err(d) = self.renderer.render_page(&self.model, i, sink) {
                 errors.push(d);
             }
         }

@@ -54,8 +54,13 @@ pub struct PageModel {
     pub kind: Option<&'static str>,
     pub kind_label: Option<&'static str>,
     pub template: String,
-    pub record: Option<RecordOutput>,
-    pub html: String,
+    /// Boxed: most pages are plain documents, and the record's output is a quarter of
+    /// a page model's size.
+    pub record: Option<Box<RecordOutput>>,
+    /// The body's HTML, already the template value every view of the page shares.
+    /// Made right after the Markdown is rendered, so the render buffer is freed at once
+    /// and reused by the next page instead of living until the templates run.
+    pub html: tera::Value,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
     pub word_count: usize,
@@ -144,7 +149,9 @@ impl Model {
                 build_page(page, approval, &ctx, &registry, &urls)
             })
             .collect();
-        let mut page_models = Vec::new();
+        // Sized exactly: a page model is over a kilobyte, and doubling growth would leave
+        // up to half the vector unused for the whole build.
+        let mut page_models = Vec::with_capacity(results.len());
         let mut embargoed = 0;
         for r in results {
             match r {
@@ -368,7 +375,7 @@ fn build_page(
         kind_label: kind.map(|k| k.label()),
         template,
         record: None,
-        html: String::new(),
+        html: tera::Value::none(),
         summary: None,
         toc: Vec::new(),
         word_count: 0,
@@ -404,7 +411,7 @@ fn build_page(
                         .downloads
                         .push(generated_file(config, &model.page.path, d));
                 }
-                model.record = Some(out);
+                model.record = Some(Box::new(out));
             }
             Err(e) => diags.extend(e),
         }
@@ -502,7 +509,8 @@ fn build_page(
         );
         model.summary = Some(s.html);
     }
-    model.html = r.html;
+    // Our own sanitised HTML: a safe string.
+    model.html = tera::Value::safe_string(&r.html);
     model.toc = r.toc;
     model.word_count = r.word_count;
     if config.search_enabled() {

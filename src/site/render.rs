@@ -47,7 +47,55 @@ fn iso(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-fn page_value(model: &Model, i: usize, html: String) -> Value {
+/// `page.lower` / `page.higher`: the small map that stands for page `j` next to its
+/// neighbours.
+fn link_value(model: &Model, j: usize) -> Value {
+    let q = &model.pages[j].page;
+    Value::from_serializable(&Link {
+        title: q.fm.title.as_deref().unwrap_or(""),
+        permalink: model.config.permalink(&q.path),
+        path: &q.path,
+    })
+}
+
+/// Template values that many pages' objects hold the same: shared (reference counted)
+/// instead of one copy per page. On 10,000 pages the copies were over 10 MB.
+struct SharedValues {
+    /// `link_value` of every page, when the whole site is rendered.
+    links: Option<Vec<Value>>,
+    empty_map: Value,
+    empty_list: Value,
+}
+
+impl SharedValues {
+    fn for_site(model: &Model) -> SharedValues {
+        let links = (0..model.pages.len())
+            .into_par_iter()
+            .map(|j| link_value(model, j))
+            .collect();
+        SharedValues {
+            links: Some(links),
+            ..SharedValues::for_one_page()
+        }
+    }
+
+    fn for_one_page() -> SharedValues {
+        SharedValues {
+            links: None,
+            empty_map: Value::from(tera::Map::new()),
+            empty_list: Value::from(Vec::<Value>::new()),
+        }
+    }
+
+    fn link(&self, model: &Model, j: usize) -> Value {
+        match &self.links {
+            Some(links) => links[j].clone(),
+            None => link_value(model, j),
+        }
+    }
+}
+
+fn page_value(model: &Model, i: usize, shared: &SharedValues) -> Value {
     let pm = &model.pages[i];
     let p = &pm.page;
     let cfg = &model.config;
@@ -56,20 +104,12 @@ fn page_value(model: &Model, i: usize, html: String) -> Value {
     let section_pages = model.sections.get(&p.section).map(|s| &s.pages);
     let (lower, higher) =
         match section_pages.and_then(|v| v.iter().position(|x| *x == i).map(|pos| (v, pos))) {
-            Some((v, pos)) => {
-                let link = |j: usize| {
-                    let q = &model.pages[j].page;
-                    Link {
-                        title: q.fm.title.as_deref().unwrap_or(""),
-                        permalink: cfg.permalink(&q.path),
-                        path: &q.path,
-                    }
-                };
-                (
-                    v.get(pos + 1).map(|j| link(*j)),
-                    pos.checked_sub(1).and_then(|k| v.get(k)).map(|j| link(*j)),
-                )
-            }
+            Some((v, pos)) => (
+                v.get(pos + 1).map(|j| shared.link(model, *j)),
+                pos.checked_sub(1)
+                    .and_then(|k| v.get(k))
+                    .map(|j| shared.link(model, *j)),
+            ),
             None => (None, None),
         };
     let mut ancestors = Vec::new();
@@ -109,8 +149,6 @@ fn page_value(model: &Model, i: usize, html: String) -> Value {
         assets,
         ancestors,
         components,
-        lower,
-        higher,
         // A plain Zola site's pages carry only Zola's fields: besides being what Zola
         // templates expect, a page map of ≤ 28 entries takes half the hash table of one
         // with 33 (measured: 18 MB less on the 10,000-page benchmark).
@@ -128,11 +166,23 @@ fn page_value(model: &Model, i: usize, html: String) -> Value {
             downloads: &pm.downloads,
         }),
     };
-    // `content` and `summary` are our own sanitised HTML: added as safe strings, once.
+    // `content` and `summary` are our own sanitised HTML, as safe strings; `content`
+    // is shared with the model (a reference count, not a copy).
     let mut map = Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&html));
+    for key in ["extra", "taxonomies", "authors", "assets", "toc"] {
+        let key = tera::value::Key::from(key);
+        let shared_empty = match map.get(&key) {
+            Some(v) if v.as_map().is_some_and(|m| m.is_empty()) => &shared.empty_map,
+            Some(v) if v.as_array().is_some_and(|a| a.is_empty()) => &shared.empty_list,
+            _ => continue,
+        };
+        map.insert(key, shared_empty.clone());
+    }
+    map.insert("lower".into(), lower.unwrap_or_else(Value::none));
+    map.insert("higher".into(), higher.unwrap_or_else(Value::none));
+    map.insert("content".into(), pm.html.clone());
     map.insert(
         "summary".into(),
         pm.summary
@@ -163,8 +213,6 @@ struct PageView<'a> {
     assets: Vec<String>,
     ancestors: Vec<String>,
     components: Vec<&'a str>,
-    lower: Option<Link<'a>>,
-    higher: Option<Link<'a>>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     portal: Option<PortalPageView<'a>>,
 }
@@ -233,20 +281,12 @@ pub struct Renderer {
 
 impl Renderer {
     /// Render page `i` of `model` (its HTML, aliases, subpages, files and assets) into
-    /// `sink`, exactly as a full build renders it. Takes the page's HTML out of the model,
-    /// as a full build does.
-    pub fn render_page(
-        &self,
-        model: &mut Model,
-        i: usize,
-        sink: &dyn Sink,
-    ) -> Result<(), Diagnostic> {
-        let Some(pm) = model.pages.get_mut(i) else {
+    /// `sink`, exactly as a full build renders it.
+    pub fn render_page(&self, model: &Model, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        if i >= model.pages.len() {
             return Ok(());
-        };
-        let html = std::mem::take(&mut pm.html);
-        let model: &Model = model;
-        let value = page_value(model, i, html);
+        }
+        let value = page_value(model, i, &SharedValues::for_one_page());
         let ctx = Ctx {
             model,
             tera: &self.tera,
@@ -308,7 +348,7 @@ impl Ctx<'_> {
 
 /// Render every output file of `model` into `sink`; also hands back the [`Renderer`] it
 /// used, for `serve`'s single-page rebuilds (other callers drop it).
-pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Diagnostics> {
+pub fn render(model: &Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Diagnostics> {
     // Count the files as they are written: walking 10,000 output folders afterwards
     // just to count them took longer than writing the sitemap.
     let counted = Counted {
@@ -316,21 +356,15 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer),
         paths: std::sync::Mutex::new(std::collections::HashSet::new()),
     };
     let sink: &dyn Sink = &counted;
-    // Move each page's HTML into its template value instead of copying it: on a large
-    // site the page bodies are most of the memory.
-    let htmls: Vec<String> = model
-        .pages
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.html))
-        .collect();
     let model: &Model = model;
     let cfg = &model.config;
     let t = std::time::Instant::now();
-    let page_values: Vec<Value> = htmls
+    let shared = SharedValues::for_site(model);
+    let page_values: Vec<Value> = (0..model.pages.len())
         .into_par_iter()
-        .enumerate()
-        .map(|(i, html)| page_value(model, i, html))
+        .map(|i| page_value(model, i, &shared))
         .collect();
+    drop(shared);
 
     let mut lookup = Lookup {
         root: model.root.clone(),
@@ -396,40 +430,50 @@ pub fn render(model: &mut Model, sink: &dyn Sink) -> Result<(Summary, Renderer),
         }
     };
 
-    // Pages (and their subpages, files and assets) in parallel.
-    model.pages.par_iter().enumerate().for_each(|(i, pm)| {
-        if let Err(d) = render_page(&ctx, pm, &page_values[i]) {
-            push(d);
-        }
-    });
-
-    super::phase("pages", t);
+    // Pages (and their subpages, files and assets), sections with their pagination,
+    // taxonomies, extras and search all only read the values above and write distinct
+    // files, so they share one parallel pass: a section listing 500 pages takes as long
+    // as hundreds of pages, and would otherwise leave the other core idle.
+    let listed_sections: Vec<(&String, &SectionModel)> = model
+        .sections
+        .iter()
+        .filter(|(_, s)| s.section.fm.render != Some(false))
+        .collect();
+    rayon::join(
+        || {
+            model.pages.par_iter().enumerate().for_each(|(i, pm)| {
+                if let Err(d) = render_page(&ctx, pm, &page_values[i]) {
+                    push(d);
+                }
+            })
+        },
+        || {
+            listed_sections.par_iter().for_each(|(rel, s)| {
+                if let Err(d) = render_section(&ctx, s, &section_values[*rel], &page_values) {
+                    push(d);
+                }
+            });
+            taxonomies.par_iter().for_each(|(_, t)| {
+                if let Err(d) = render_taxonomy(&ctx, t) {
+                    push(d);
+                }
+            });
+            if let Err(d) = render_extras(&ctx, &page_values) {
+                push(d);
+            }
+            // search: /tim-kiem/ and its index (src/search.rs)
+            if let Err(d) = render_search(&ctx) {
+                push(d);
+            }
+        },
+    );
+    super::phase("pages, sections, extras", t);
     let t = std::time::Instant::now();
-    // Sections, with pagination.
-    for (rel, s) in &model.sections {
-        if s.section.fm.render == Some(false) {
-            continue;
-        }
-        if let Err(d) = render_section(&ctx, s, &section_values[rel], &page_values) {
-            push(d);
-        }
-    }
-    for t in taxonomies.values() {
-        if let Err(d) = render_taxonomy(&ctx, t) {
-            push(d);
-        }
-    }
-    if let Err(d) = render_extras(&ctx, &page_values) {
-        push(d);
-    }
-    // search: /tim-kiem/ and its index (src/search.rs)
-    if let Err(d) = render_search(&ctx) {
-        push(d);
-    }
+    // Static files last: one with the same path as a generated file replaces it.
     if let Err(d) = copy_static(&ctx) {
         push(d);
     }
-    super::phase("sections, extras, static", t);
+    super::phase("static", t);
     let errors = errors.into_inner().unwrap_or_default();
     if errors.has_errors() {
         return Err(errors.sorted());
@@ -845,7 +889,7 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy) -> Result<(), Diagnostic> {
         "terms",
         t.value
             .as_map()
-            .and_then(|m| m.get(&"items".into()).cloned())
+            .and_then(|m| m.get(&tera::value::Key::from("items")).cloned())
             .unwrap_or_else(Value::none),
     );
     ctx.write_page(&path, "taxonomy_list.html", &mut c, &what)?;
