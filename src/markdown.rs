@@ -83,10 +83,12 @@ pub fn options() -> Options {
 
 /// Render a Markdown body. Never fails: problems are reported in `Rendered`.
 pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+    // Line of a byte offset, for messages about a link: counted only when a link is
+    // reported, which is rare, instead of indexing every page's lines up front.
+    let line_of = |offset: usize| {
+        let before = source.as_bytes().get(..offset).unwrap_or(source.as_bytes());
+        1 + before.iter().filter(|&&b| b == b'\n').count()
+    };
 
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
@@ -109,7 +111,7 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, opts, line_of(range.start), &mut out);
+                let dest = rewrite_link(&dest_url, opts, || line_of(range.start), &mut out);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -123,7 +125,7 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, opts, line_of(range.start), &mut out);
+                let dest = rewrite_link(&dest_url, opts, || line_of(range.start), &mut out);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -286,7 +288,7 @@ fn emit_heading<'a>(
 fn rewrite_link<'a>(
     dest: &CowStr<'a>,
     opts: &RenderOptions,
-    line: usize,
+    line: impl Fn() -> usize,
     out: &mut Rendered,
 ) -> CowStr<'a> {
     if let Some(rest) = dest.strip_prefix("@/") {
@@ -300,13 +302,13 @@ fn rewrite_link<'a>(
                 None => url.into(),
             },
             None => {
-                out.broken_links.push((dest.to_string(), line));
+                out.broken_links.push((dest.to_string(), line()));
                 "#".into()
             }
         };
     }
     if !is_safe_url(dest) {
-        out.unsafe_links.push((dest.to_string(), line));
+        out.unsafe_links.push((dest.to_string(), line()));
         return "#".into();
     }
     dest.clone()
@@ -478,6 +480,10 @@ mod tests {
         let out = r("[a](@/van-ban/a.md#x) [b](@/khong-co.md)\n");
         assert!(out.html.contains("href=\"https://x.vn/van-ban/a/#x\""));
         assert_eq!(out.broken_links, vec![("@/khong-co.md".to_string(), 1)]);
+        // The line is counted from the start of the body.
+        let out = r("Dòng một\n\nDòng ba [b](@/khong-co.md)\n\n[c](javascript:x)\n");
+        assert_eq!(out.broken_links, vec![("@/khong-co.md".to_string(), 3)]);
+        assert_eq!(out.unsafe_links, vec![("javascript:x".to_string(), 5)]);
     }
 
     #[test]

@@ -240,7 +240,9 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
     let file = PathBuf::from("content").join(rel);
     let bytes = std::fs::read(abs)
         .map_err(|e| Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(&file))?;
-    let raw = match String::from_utf8(bytes) {
+    // SIMD validation (simdutf8): std's check runs at a fraction of the speed on
+    // Vietnamese text, where most letters are two or three bytes long.
+    let raw = match simdutf8::basic::from_utf8(&bytes) {
         Ok(s) => s,
         Err(_) => {
             return Err(Diagnostic::error("tệp không phải UTF-8 (có thể là TCVN3, VNI hoặc Windows-1258)")
@@ -249,7 +251,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 .into());
         }
     };
-    let raw = text::into_nfc(raw);
+    let raw = text::nfc_cow(raw);
     let _ = root;
     match source {
         Source::Section { abs, rel } => {
