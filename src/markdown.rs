@@ -142,7 +142,7 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                 Event::Start(Tag::FootnoteDefinition(name.into()))
             }
             Event::Text(ref t) => {
-                out.word_count += t.split_whitespace().count();
+                out.word_count += text::word_count(t);
                 event
             }
             other => other,

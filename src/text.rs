@@ -84,6 +84,34 @@ fn simple_nfc(b: &[u8]) -> bool {
     true
 }
 
+/// The number of words in `s`, exactly `s.split_whitespace().count()`, without decoding
+/// every character: ASCII bytes are judged directly, and only the lead bytes that can
+/// start a non-ASCII space (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) are decoded.
+/// Page word counts were 4 % of a 10,000-page build through `split_whitespace`.
+pub fn word_count(s: &str) -> usize {
+    let b = s.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < b.len() {
+        let lead = b[i];
+        let (space, len) = match lead {
+            0x00..=0x7f => (matches!(lead, b' ' | b'\t'..=b'\r'), 1),
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            },
+            0x80..=0xdf => (false, 2),
+            0xe0..=0xef => (false, 3),
+            _ => (false, 4),
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
+}
+
 /// Fold for search and matching: NFD, drop combining marks, đ/Đ → d, lower case.
 /// "Đống Đa" → "dong da"; "hộ nghèo" → "ho ngheo".
 pub fn fold(s: &str) -> String {
@@ -279,6 +307,33 @@ mod tests {
         ] {
             assert_eq!(is_nfc(text), want, "{text:?}");
             assert_eq!(nfc(text) == text, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn word_count_is_split_whitespace_count() {
+        // Every character, alone and between words, then ordinary text.
+        for c in (0u32..=0x10ffff).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("hộ{c}nghèo {c}"), format!("{c}{c}a")] {
+                assert_eq!(
+                    word_count(&text),
+                    text.split_whitespace().count(),
+                    "U+{:04X} in {text:?}",
+                    c as u32
+                );
+            }
+        }
+        for text in [
+            "",
+            "   ",
+            "Hộ nghèo,  cận nghèo\tvà\u{a0}gia đình\u{3000}chính sách\n",
+            "Tổ dân phố số 8\u{2003}có 151 hộ",
+        ] {
+            assert_eq!(
+                word_count(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
         }
     }
 
