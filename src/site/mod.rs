@@ -239,10 +239,9 @@ impl StagedBuild {
 }
 
 /// What a finished build leaves for `serve`'s fast path: the model and the prepared
-/// renderer. Re-rendering one page with
-/// it gives the same bytes as a full build, except where a template reads *another*
-/// page's body-derived values (`get_page`, section listings), which stay as of the last
-/// full build until the next one.
+/// renderer. Re-rendering one page with it gives the same bytes as a full build, except
+/// where a template reads *another* page's body-derived values (`get_page`, section
+/// listings), which stay as of the last full build until the next one.
 pub struct Incremental {
     model: Model,
     renderer: render::Renderer,
