@@ -10,11 +10,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// NFC form of `s`. Cheap when the text is already NFC.
 pub fn nfc(s: &str) -> String {
-    if is_nfc(s) {
-        s.to_string()
-    } else {
-        s.nfc().collect()
-    }
+    nfc_cow(s).into_owned()
 }
 
 /// NFC form of borrowed text: borrowed again when it is already NFC (the usual case).
