@@ -13,6 +13,15 @@ fn page(title: &str, extra_fm: &str, approval: bool, body: &str) -> String {
     )
 }
 
+/// The approved page `thong-bao/lich-tiep-dan.md` with this body: the page whose edits
+/// the history tests publish.
+fn write_schedule(site: &Site, body: &str) {
+    site.write(
+        "content/thong-bao/lich-tiep-dan.md",
+        page("Lịch tiếp công dân", "", true, body),
+    );
+}
+
 /// Every file under `dir` whose bytes contain `needle`.
 fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     walkdir::WalkDir::new(dir)
@@ -70,15 +79,7 @@ fn approved_site() -> Site {
         "content/thong-bao/_index.md",
         "+++\ntitle = \"Thông báo\"\ngenerate_feeds = true\n+++\n",
     );
-    site.write(
-        "content/thong-bao/lich-tiep-dan.md",
-        page(
-            "Lịch tiếp công dân",
-            "",
-            true,
-            "Tiếp công dân sáng thứ Năm.",
-        ),
-    );
+    write_schedule(&site, "Tiếp công dân sáng thứ Năm.");
     site
 }
 
@@ -293,15 +294,7 @@ fn rebuilds_are_byte_identical_and_do_not_grow_the_chain() {
     site.build_ok("2026-06-11");
     assert_eq!(history_entries(&site), vec!["0001-2026-06-10.json"]);
     // A change: one new entry, linked to the previous one.
-    site.write(
-        "content/thong-bao/lich-tiep-dan.md",
-        page(
-            "Lịch tiếp công dân",
-            "",
-            true,
-            "Tiếp công dân sáng thứ Sáu.",
-        ),
-    );
+    write_schedule(&site, "Tiếp công dân sáng thứ Sáu.");
     site.build_ok("2026-06-12");
     let names = history_entries(&site);
     assert_eq!(names, vec!["0001-2026-06-10.json", "0002-2026-06-12.json"]);
@@ -318,10 +311,7 @@ fn rebuilds_are_byte_identical_and_do_not_grow_the_chain() {
 fn verify_detects_a_one_byte_change_in_any_file_and_a_rewritten_entry() {
     let site = approved_site();
     site.build_ok("2026-06-10");
-    site.write(
-        "content/thong-bao/lich-tiep-dan.md",
-        page("Lịch tiếp công dân", "", true, "Đã đổi lịch."),
-    );
+    write_schedule(&site, "Đã đổi lịch.");
     site.build_ok("2026-06-12");
     let public = site.path().join("public");
     let ok = site.run(&["verify", public.to_str().unwrap()]);
@@ -369,10 +359,7 @@ fn verify_detects_a_one_byte_change_in_any_file_and_a_rewritten_entry() {
 fn corrupted_history_stops_the_build_naming_the_entry() {
     let site = approved_site();
     site.build_ok("2026-06-10");
-    site.write(
-        "content/thong-bao/lich-tiep-dan.md",
-        page("Lịch tiếp công dân", "", true, "Sửa lần hai."),
-    );
+    write_schedule(&site, "Sửa lần hai.");
     site.build_ok("2026-06-12");
     let before = snapshot(&site.path().join("public"));
     let hist_before = snapshot(&site.path().join("history"));
@@ -666,15 +653,7 @@ fn large_corrections_are_summarised_on_the_history_page() {
 fn old_history_entries_are_shown_as_counts() {
     let site = approved_site();
     for day in 10..22 {
-        site.write(
-            "content/thong-bao/lich-tiep-dan.md",
-            page(
-                "Lịch tiếp công dân",
-                "",
-                true,
-                &format!("Tiếp công dân ngày {day}."),
-            ),
-        );
+        write_schedule(&site, &format!("Tiếp công dân ngày {day}."));
         site.build_ok(&format!("2026-06-{day}"));
     }
     assert_eq!(history_entries(&site).len(), 12);
