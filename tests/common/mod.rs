@@ -23,13 +23,15 @@ pub const APPROVAL: &str = "[approval]\nby = \"Trần Văn Mẫu\"\nrole = \"Ch�
 
 pub struct Site {
     pub dir: tempfile::TempDir,
+    /// The site root: `dir` itself, or a folder inside it ([`Site::nested`]).
+    root: PathBuf,
 }
 
 impl Site {
     /// An empty site with the given config.toml.
     pub fn new(config: &str) -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
-        let s = Site { dir };
+        let s = Site::in_dir(dir);
         s.write("config.toml", config);
         s.write("content/_index.md", "+++\ntitle = \"Trang chủ\"\n+++\n");
         s
@@ -42,7 +44,7 @@ impl Site {
             .join("tests/fixtures")
             .join(name);
         copy_dir(&src, dir.path());
-        Site { dir }
+        Site::in_dir(dir)
     }
 
     /// The demo portal at the repository root (content/, data/, themes/, config.toml).
@@ -55,26 +57,42 @@ impl Site {
             }
         }
         std::fs::copy(root.join("config.toml"), dir.path().join("config.toml")).expect("config");
-        Site { dir }
+        Site::in_dir(dir)
+    }
+
+    fn in_dir(dir: tempfile::TempDir) -> Site {
+        let root = dir.path().to_path_buf();
+        Site { dir, root }
+    }
+
+    /// A copy of a fixture site in `<tmp>/site`, so that `..` and every folder a
+    /// hostile option may name stay inside the test's temporary folder.
+    pub fn nested_fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&src, &root);
+        Site { dir, root }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
-        let p = self.dir.path().join(rel);
+        let p = self.path().join(rel);
         std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
         std::fs::write(p, content).expect("write");
     }
 
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.dir.path().join(rel))
-            .unwrap_or_else(|e| panic!("read {rel}: {e}"))
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
     pub fn exists(&self, rel: &str) -> bool {
-        self.dir.path().join(rel).exists()
+        self.path().join(rel).exists()
     }
 
     /// Run `congkhai ARGS --root SITE`.
@@ -82,7 +100,7 @@ impl Site {
         Command::cargo_bin("congkhai")
             .expect("binary")
             .arg("--root")
-            .arg(self.dir.path())
+            .arg(self.path())
             .args(args)
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
@@ -117,7 +135,7 @@ impl Site {
 
     /// Every file under `public/`, relative paths, sorted.
     pub fn output_files(&self) -> Vec<PathBuf> {
-        let base = self.dir.path().join("public");
+        let base = self.path().join("public");
         let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&base)
             .into_iter()
             .flatten()
