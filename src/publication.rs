@@ -441,7 +441,7 @@ mod tests {
         Approval {
             by: "Trần Văn Mẫu".into(),
             role: "Chủ tịch".into(),
-            decision: "QĐ 1".into(),
+            decision: "Quyết định số 1/QĐ-UBND".into(),
             date: Some(d("2026-06-01")),
         }
     }
@@ -498,6 +498,7 @@ mod tests {
                 publish_from: from.map(d),
                 publish_until: until.map(d),
                 is_data: false,
+                needs_document_number: true,
             };
             let got = assess(&cfg, &item, d(today), false).map_err(|_| ());
             assert_eq!(got, want, "{from:?} {until:?} {today}");
@@ -514,6 +515,7 @@ mod tests {
             publish_from: None,
             publish_until: None,
             is_data,
+            needs_document_number: true,
         };
         let today = d("2026-06-10");
         assert!(assess(&cfg, &mk("x.md", false), today, false).is_err());
@@ -543,6 +545,7 @@ mod tests {
             publish_from: None,
             publish_until: None,
             is_data: false,
+            needs_document_number: true,
         };
         assert!(assess(&cfg, &item, d("2026-06-10"), false).is_err());
     }
@@ -557,6 +560,7 @@ mod tests {
             publish_from: None,
             publish_until: None,
             is_data: false,
+            needs_document_number: true,
         };
         assert_eq!(
             assess(&cfg, &item, d("2026-06-10"), false),
@@ -590,5 +594,98 @@ mod tests {
         assert!(!w.is_error());
         let (zola, _) = Config::parse("base_url = \"x\"\n").unwrap();
         assert!(late_publication(&zola, f, d("2026-06-05"), d("2026-09-15")).is_none());
+    }
+
+    /// (field text, is a decision, expected problems): 0 invisible, 1 too few letters,
+    /// 2 no document number.
+    #[test]
+    fn approval_field_table() {
+        use FieldProblem::*;
+        let inv = |c: char, at: usize| Invisible { ch: c, at };
+        let cases: &[(&str, bool, Vec<FieldProblem>)] = &[
+            // names
+            ("Trần Văn Mẫu", false, vec![]),
+            ("Lê Thị Hồng Nhung", false, vec![]),
+            ("Y Moan", false, vec![]),
+            ("\u{200b}", false, vec![inv('\u{200b}', 1), TooFewLetters]),
+            ("\u{200d}\u{200c}", false, vec![inv('\u{200d}', 1), TooFewLetters]),
+            ("\u{a0}\u{a0}", false, vec![inv('\u{a0}', 1), TooFewLetters]),
+            ("Trần\u{a0}Văn Mẫu", false, vec![inv('\u{a0}', 5)]),
+            ("Trần Văn\u{2009}Mẫu", false, vec![inv('\u{2009}', 9)]),
+            ("\u{202e}uẫM năV nầrT", false, vec![inv('\u{202e}', 1)]),
+            ("Trần\u{2066}Văn\u{2069}", false, vec![inv('\u{2066}', 5)]),
+            ("Tr\u{ad}ần", false, vec![inv('\u{ad}', 3)]),
+            ("\u{feff}Trần", false, vec![inv('\u{feff}', 1)]),
+            ("Trần\tVăn", false, vec![inv('\t', 5)]),
+            ("\u{3164}\u{3164}", false, vec![inv('\u{3164}', 1), TooFewLetters]),
+            ("\u{2800}\u{2800}", false, vec![inv('\u{2800}', 1), TooFewLetters]),
+            ("\u{301}\u{301}\u{301}", false, vec![TooFewLetters]),
+            ("-", false, vec![TooFewLetters]),
+            ("...", false, vec![TooFewLetters]),
+            ("…", false, vec![TooFewLetters]),
+            ("x", false, vec![TooFewLetters]),
+            ("A.", false, vec![TooFewLetters]),
+            ("x x x", false, vec![TooFewLetters]),
+            ("123", false, vec![TooFewLetters]),
+            ("Đỗ", false, vec![]),
+            // decisions
+            ("Quyết định số 123/QĐ-UBND ngày 10/6/2026", true, vec![]),
+            ("Kế hoạch số 40/KH-MTTQ-BTT ngày 19/6/2026", true, vec![]),
+            ("Nghị quyết 04/2026/NQ-HĐND", true, vec![]),
+            ("Quyết định số 123", true, vec![]),
+            ("123/QĐ-UBND", true, vec![]),
+            ("Quyết định số …/QĐ-UBND ngày …", true, vec![NoDocumentNumber]),
+            ("Quyết định ngày 10/6/2026", true, vec![NoDocumentNumber]),
+            ("Đã duyệt", true, vec![NoDocumentNumber]),
+            ("-", true, vec![TooFewLetters, NoDocumentNumber]),
+            ("Quyết định số 1/QĐ-UBND\u{200b}", true, vec![inv('\u{200b}', 24)]),
+            // a section's editorial approval needs no number
+            ("Biên tập chung của mục", false, vec![]),
+        ];
+        for (text, decision, want) in cases {
+            assert_eq!(&field_problems(text, *decision), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fake_approval_is_an_error_or_a_draft_in_preview() {
+        let cfg = portal();
+        let mut a = approval();
+        a.by = "\u{200b}".into();
+        let item = Item {
+            file: Path::new("content/a.md"),
+            rel: "a.md",
+            approval: Some(&a),
+            publish_from: None,
+            publish_until: None,
+            is_data: true,
+            needs_document_number: true,
+        };
+        let errs = assess(&cfg, &item, d("2026-06-10"), false).unwrap_err();
+        assert!(errs[0].message.contains("U+200B"), "{:?}", errs[0].message);
+        assert_eq!(
+            assess(&cfg, &item, d("2026-06-10"), true),
+            Ok(Status::DraftPreview)
+        );
+    }
+
+    #[test]
+    fn records_never_inherit_or_are_exempt() {
+        let own = approval();
+        let sec = Approval {
+            decision: "Biên tập chung".into(),
+            ..approval()
+        };
+        assert_eq!(effective_approval(None, Some(&sec), true), None);
+        assert_eq!(effective_approval(None, Some(&sec), false), Some(sec.clone()));
+        assert_eq!(effective_approval(Some(&own), Some(&sec), true), Some(own));
+        let cfg = portal();
+        let toml = "base_url = \"x\"\n[ward]\nname = \"P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
+        let e = exempt_data_error(&cfg, Some(toml), "gioi-thieu.md", Path::new("content/gioi-thieu.md"))
+            .unwrap();
+        let loc = e.location.unwrap();
+        assert_eq!((loc.file.to_str(), loc.line), (Some("config.toml"), Some(5)));
+        assert!(e.message.contains("content/gioi-thieu.md"));
+        assert!(exempt_data_error(&cfg, Some(toml), "x.md", Path::new("content/x.md")).is_none());
     }
 }

@@ -1023,3 +1023,80 @@ impl Diagnostics {
         d
     }
 }
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn output_keys_fold_case_and_index() {
+        let cases = [
+            ("/a/", "a/index.html"),
+            ("/a/index.html", "a/index.html"),
+            ("/A/", "a/index.html"),
+            ("/a", "a/index.html"),
+            ("a/", "a/index.html"),
+            ("/", "index.html"),
+            ("/index.html", "index.html"),
+            ("/sitemap.xml", "sitemap.xml"),
+            ("/SiteMap.XML", "sitemap.xml"),
+            ("/tim-kiem/meta.json", "tim-kiem/meta.json"),
+            ("/van-ban/ke-hoach/", "van-ban/ke-hoach/index.html"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(output_key(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn collisions_name_both_sources() {
+        let cfg = Config::parse("base_url = \"x\"\n").unwrap().0;
+        let c = |p: &str, s: &str| Claim::new(p, s);
+        let claims = vec![
+            c("/sitemap.xml", "congkhai (sitemap.xml)"),
+            c("/a/", "content/a.md"),
+            c("/b/", "content/b.md"),
+            c("/A/index.html", "content/c.md (aliases)"),
+            c("/SITEMAP.xml", "content/d.md (aliases)"),
+            Claim {
+                subtree: true,
+                ..c("/tim-kiem/", "congkhai (trang tìm kiếm)")
+            },
+            c("/tim-kiem/docs/", "content/e.md"),
+        ];
+        let diags = output_collisions(&cfg, &claims);
+        let msgs: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].contains("content/a.md") && msgs[0].contains("content/c.md"));
+        assert!(msgs[1].contains("sitemap.xml") && msgs[1].contains("content/d.md"));
+        assert!(msgs[2].contains("tìm kiếm") && msgs[2].contains("content/e.md"));
+        // No collision, nothing reported.
+        assert!(output_collisions(&cfg, &claims[..3]).iter().next().is_none());
+    }
+
+    #[test]
+    fn unpublished_reason_around_the_build_date() {
+        let t = d("2026-06-10");
+        let cases = [
+            (None, None, false, false),
+            (Some("2026-06-11"), None, false, true),
+            (Some("2026-06-10"), None, false, false),
+            (Some("2026-06-09"), None, false, false),
+            (None, Some("2026-06-10"), false, false),
+            (None, Some("2026-06-09"), false, true),
+            (Some("2026-06-11"), None, true, false),
+            (None, Some("2026-06-09"), true, false),
+        ];
+        for (from, until, preview, hidden) in cases {
+            assert_eq!(
+                unpublished_reason(from.map(d), until.map(d), t, preview).is_some(),
+                hidden,
+                "{from:?} {until:?} {preview}"
+            );
+        }
+    }
+}
