@@ -255,9 +255,9 @@ pub fn has_document_number(text: &str) -> bool {
             && t.split_once('/')
                 .is_some_and(|(_, rest)| rest.chars().any(|c| c.is_alphabetic()))
     });
-    let numbered = tokens.windows(2).any(|w| {
-        crate::text::fold(w[0]) == "so" && w[1].starts_with(|c: char| c.is_ascii_digit())
-    });
+    let numbered = tokens
+        .windows(2)
+        .any(|w| crate::text::fold(w[0]) == "so" && w[1].starts_with(|c: char| c.is_ascii_digit()));
     symbol || numbered
 }
 
@@ -337,7 +337,11 @@ pub fn effective_approval(
 
 /// Where `[approval] exempt` lists `rel` in config.toml (1-based line), for messages.
 pub fn exempt_line(config_toml: &str, rel: &str) -> Option<usize> {
-    let quoted = [format!("\"{rel}\""), format!("\"/{rel}\""), format!("'{rel}'")];
+    let quoted = [
+        format!("\"{rel}\""),
+        format!("\"/{rel}\""),
+        format!("'{rel}'"),
+    ];
     config_toml
         .lines()
         .position(|l| quoted.iter().any(|q| l.contains(q.as_str())))
@@ -608,7 +612,11 @@ mod tests {
             ("Lê Thị Hồng Nhung", false, vec![]),
             ("Y Moan", false, vec![]),
             ("\u{200b}", false, vec![inv('\u{200b}', 1), TooFewLetters]),
-            ("\u{200d}\u{200c}", false, vec![inv('\u{200d}', 1), TooFewLetters]),
+            (
+                "\u{200d}\u{200c}",
+                false,
+                vec![inv('\u{200d}', 1), TooFewLetters],
+            ),
             ("\u{a0}\u{a0}", false, vec![inv('\u{a0}', 1), TooFewLetters]),
             ("Trần\u{a0}Văn Mẫu", false, vec![inv('\u{a0}', 5)]),
             ("Trần Văn\u{2009}Mẫu", false, vec![inv('\u{2009}', 9)]),
@@ -617,8 +625,16 @@ mod tests {
             ("Tr\u{ad}ần", false, vec![inv('\u{ad}', 3)]),
             ("\u{feff}Trần", false, vec![inv('\u{feff}', 1)]),
             ("Trần\tVăn", false, vec![inv('\t', 5)]),
-            ("\u{3164}\u{3164}", false, vec![inv('\u{3164}', 1), TooFewLetters]),
-            ("\u{2800}\u{2800}", false, vec![inv('\u{2800}', 1), TooFewLetters]),
+            (
+                "\u{3164}\u{3164}",
+                false,
+                vec![inv('\u{3164}', 1), TooFewLetters],
+            ),
+            (
+                "\u{2800}\u{2800}",
+                false,
+                vec![inv('\u{2800}', 1), TooFewLetters],
+            ),
             ("\u{301}\u{301}\u{301}", false, vec![TooFewLetters]),
             ("-", false, vec![TooFewLetters]),
             ("...", false, vec![TooFewLetters]),
@@ -634,11 +650,19 @@ mod tests {
             ("Nghị quyết 04/2026/NQ-HĐND", true, vec![]),
             ("Quyết định số 123", true, vec![]),
             ("123/QĐ-UBND", true, vec![]),
-            ("Quyết định số …/QĐ-UBND ngày …", true, vec![NoDocumentNumber]),
+            (
+                "Quyết định số …/QĐ-UBND ngày …",
+                true,
+                vec![NoDocumentNumber],
+            ),
             ("Quyết định ngày 10/6/2026", true, vec![NoDocumentNumber]),
             ("Đã duyệt", true, vec![NoDocumentNumber]),
             ("-", true, vec![TooFewLetters, NoDocumentNumber]),
-            ("Quyết định số 1/QĐ-UBND\u{200b}", true, vec![inv('\u{200b}', 24)]),
+            (
+                "Quyết định số 1/QĐ-UBND\u{200b}",
+                true,
+                vec![inv('\u{200b}', 24)],
+            ),
             // a section's editorial approval needs no number
             ("Biên tập chung của mục", false, vec![]),
         ];
@@ -677,14 +701,26 @@ mod tests {
             ..approval()
         };
         assert_eq!(effective_approval(None, Some(&sec), true), None);
-        assert_eq!(effective_approval(None, Some(&sec), false), Some(sec.clone()));
+        assert_eq!(
+            effective_approval(None, Some(&sec), false),
+            Some(sec.clone())
+        );
         assert_eq!(effective_approval(Some(&own), Some(&sec), true), Some(own));
         let cfg = portal();
-        let toml = "base_url = \"x\"\n[ward]\nname = \"P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
-        let e = exempt_data_error(&cfg, Some(toml), "gioi-thieu.md", Path::new("content/gioi-thieu.md"))
-            .unwrap();
+        let toml =
+            "base_url = \"x\"\n[ward]\nname = \"P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
+        let e = exempt_data_error(
+            &cfg,
+            Some(toml),
+            "gioi-thieu.md",
+            Path::new("content/gioi-thieu.md"),
+        )
+        .unwrap();
         let loc = e.location.unwrap();
-        assert_eq!((loc.file.to_str(), loc.line), (Some("config.toml"), Some(5)));
+        assert_eq!(
+            (loc.file.to_str(), loc.line),
+            (Some("config.toml"), Some(5))
+        );
         assert!(e.message.contains("content/gioi-thieu.md"));
         assert!(exempt_data_error(&cfg, Some(toml), "x.md", Path::new("content/x.md")).is_none());
     }

@@ -238,7 +238,13 @@ impl Model {
                     resolve: &resolve,
                 },
             );
-            link_problems(&section.file, section.body_line, &r, &unpublished, &mut diags);
+            link_problems(
+                &section.file,
+                section.body_line,
+                &r,
+                &unpublished,
+                &mut diags,
+            );
             if config.is_portal() {
                 let allow = config.privacy_allow();
                 diags.extend(privacy::scan_markdown(
@@ -724,7 +730,10 @@ pub fn output_claims(
     }
     for t in &config.taxonomies {
         let slug = crate::text::slugify(&t.name);
-        out.push(Claim::new(format!("/{slug}/"), made_by(&format!("phân loại {}", t.name))));
+        out.push(Claim::new(
+            format!("/{slug}/"),
+            made_by(&format!("phân loại {}", t.name)),
+        ));
         let mut terms: Vec<String> = pages
             .iter()
             .filter(|p| p.is_listed())
@@ -1075,7 +1084,12 @@ mod gate_tests {
         assert!(msgs[1].contains("sitemap.xml") && msgs[1].contains("content/d.md"));
         assert!(msgs[2].contains("tìm kiếm") && msgs[2].contains("content/e.md"));
         // No collision, nothing reported.
-        assert!(output_collisions(&cfg, &claims[..3]).iter().next().is_none());
+        assert!(
+            output_collisions(&cfg, &claims[..3])
+                .iter()
+                .next()
+                .is_none()
+        );
     }
 
     #[test]
