@@ -154,14 +154,17 @@ pub fn missing_fields(a: Option<&Approval>) -> Vec<&'static str> {
     let Some(a) = a else {
         return vec!["by", "role", "decision", "date"];
     };
+    // Only ASCII blanks make a field empty: one of non-breaking spaces is reported
+    // as what it is, invisible characters, by `field_problems`.
+    let blank = |s: &str| s.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty();
     let mut m = Vec::new();
-    if a.by.trim().is_empty() {
+    if blank(&a.by) {
         m.push("by");
     }
-    if a.role.trim().is_empty() {
+    if blank(&a.role) {
         m.push("role");
     }
-    if a.decision.trim().is_empty() {
+    if blank(&a.decision) {
         m.push("decision");
     }
     if a.date.is_none() {
