@@ -225,7 +225,10 @@ fn records_need_their_own_approval() {
     let exempt: &[(&str, &str)] = &[
         ("van-ban/ke-hoach.md", DOCUMENT),
         ("van-ban/ke-hoach.md", &format!("{DOCUMENT}{APPROVAL}")),
-        ("van-ban/tep/index.md", "[[attachments]]\nfile = \"tep.pdf\"\n"),
+        (
+            "van-ban/tep/index.md",
+            "[[attachments]]\nfile = \"tep.pdf\"\n",
+        ),
     ];
     site.write("content/van-ban/tep/tep.pdf", "%PDF-1.4 MIEN-DUYET-2");
     for (i, (rel, fm)) in exempt.iter().enumerate() {

@@ -777,9 +777,6 @@ pub fn output_claims(
                 ));
             }
         }
-        for asset in &sec.assets {
-            out.push(Claim::new(format!("{}{asset}", sec.path), file.clone()));
-        }
     }
     for pm in pages {
         let p = &pm.page;
