@@ -68,20 +68,179 @@ pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagn
     }
 
     runtime.block_on(async move {
+        let allowed = Arc::new(AllowedHosts::new(interface, port));
         let app = Router::new()
             .route(RELOAD_PATH, axum::routing::get(events))
             .fallback(static_file)
-            .with_state(state);
+            .with_state(state)
+            .layer(axum::middleware::from_fn_with_state(allowed, check_host));
         let addr = format!("{interface}:{port}");
         let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| {
             Diagnostic::error(format!("không mở được cổng {addr}: {e}"))
                 .hint("cổng đang bận? thử --port 1112")
         })?;
         eprintln!("Đang phục vụ tại http://{addr}/ (Ctrl+C để dừng)");
-        axum::serve(listener, app)
-            .await
-            .map_err(|e| Diagnostic::error(format!("máy chủ dừng do lỗi: {e}")))
+        accept_loop(listener, app, Limits::from_env()).await;
+        Ok(())
     })
+}
+
+/// Limits of the preview server against slow or idle clients (slowloris) and floods.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Time a client has to send a request's complete header; the same bound applies
+    /// while an idle keep-alive connection waits for its next request.
+    header_read: Duration,
+    /// Connections served at once; more are closed at once.
+    max_connections: usize,
+}
+
+impl Limits {
+    const HEADER_READ: Duration = Duration::from_secs(10);
+    const MAX_CONNECTIONS: usize = 256;
+
+    /// The defaults; `CONGKHAI_SERVE_HEADER_TIMEOUT_MS` (hidden, for tests) shortens
+    /// the header timeout.
+    fn from_env() -> Limits {
+        let header_read = std::env::var("CONGKHAI_SERVE_HEADER_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|ms| *ms > 0)
+            .map_or(Self::HEADER_READ, Duration::from_millis);
+        Limits {
+            header_read,
+            max_connections: Self::MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// Accept connections and serve each with HTTP/1.1 under `limits`. `axum::serve` has no
+/// header-read timeout, so connections are served with hyper's builder directly.
+async fn accept_loop(listener: tokio::net::TcpListener, app: Router, limits: Limits) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait a little instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read)
+                .max_buf_size(64 * 1024)
+                .keep_alive(true);
+            // Errors are a client's business (reset, timeout): nothing to report.
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(slot);
+        });
+    }
+}
+
+/// The `Host` values the preview answers to: the bound interface, `localhost`,
+/// `127.0.0.1` and `[::1]`, each with the port or without one. Any other name is refused
+/// (421): a page on another site that rebinds its DNS name to 127.0.0.1 (DNS
+/// rebinding) would otherwise read the staff preview of `serve --drafts`.
+struct AllowedHosts {
+    names: Vec<String>,
+    port: u16,
+    /// Bound to 0.0.0.0 or [::]: any IP address literal is the server itself (a name,
+    /// which rebinding needs, still is not).
+    any_ip: bool,
+}
+
+impl AllowedHosts {
+    fn new(interface: &str, port: u16) -> AllowedHosts {
+        let bare = interface.trim_start_matches('[').trim_end_matches(']');
+        let mut names = vec![
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            "::1".to_string(),
+            bare.to_ascii_lowercase(),
+        ];
+        names.dedup();
+        let any_ip = bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_unspecified());
+        AllowedHosts {
+            names,
+            port,
+            any_ip,
+        }
+    }
+
+    /// Whether a `Host` header value is one of ours.
+    fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let (name, port) = split_host_port(&host);
+        let port_ok = match port {
+            None => true,
+            Some(p) => p.parse::<u16>().is_ok_and(|p| p == self.port),
+        };
+        if !port_ok || name.is_empty() {
+            return false;
+        }
+        let name = name.trim_end_matches('.');
+        self.names.iter().any(|n| n == name)
+            || (self.any_ip && name.parse::<std::net::IpAddr>().is_ok())
+    }
+}
+
+/// `host:port`, `[v6]:port`, `host`, `[v6]` → (host without brackets, port).
+fn split_host_port(host: &str) -> (&str, Option<&str>) {
+    if let Some(rest) = host.strip_prefix('[') {
+        return match rest.split_once(']') {
+            Some((name, "")) => (name, None),
+            Some((name, tail)) => match tail.strip_prefix(':') {
+                Some(p) => (name, Some(p)),
+                None => ("", None),
+            },
+            None => ("", None),
+        };
+    }
+    match host.split_once(':') {
+        Some((name, p)) => (name, Some(p)),
+        None => (host, None),
+    }
+}
+
+async fn check_host(
+    State(allowed): State<Arc<AllowedHosts>>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if host.is_some_and(|h| allowed.allows(h)) {
+        return next.run(req).await;
+    }
+    let mut r = (
+        StatusCode::MISDIRECTED_REQUEST,
+        "Máy chủ xem trước chỉ trả lời địa chỉ localhost hoặc 127.0.0.1 (tên miền Host không hợp lệ).\n",
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
 }
 
 /// How long after the last fast-path edit the follow-up full build runs (it brings
@@ -735,5 +894,39 @@ mod tests {
     fn percent_decoding() {
         assert_eq!(percent_decode("/t%C3%ACm/"), "/tìm/");
         assert_eq!(percent_decode("/a%2"), "/a%2");
+    }
+
+    #[test]
+    fn host_header_table() {
+        let local = AllowedHosts::new("127.0.0.1", 1111);
+        let cases = [
+            ("127.0.0.1:1111", true),
+            ("127.0.0.1", true),
+            ("localhost:1111", true),
+            ("LOCALHOST:1111", true),
+            ("localhost.:1111", true),
+            ("[::1]:1111", true),
+            ("[::1]", true),
+            ("127.0.0.1:1112", false),
+            ("localhost:80", false),
+            ("evil.example:1111", false),
+            ("localhost.evil.example:1111", false),
+            ("127.0.0.1.nip.io:1111", false),
+            ("10.0.0.5:1111", false),
+            ("", false),
+            (":1111", false),
+            ("[::1", false),
+            ("[::1]x", false),
+            ("localhost:1111:1111", false),
+            ("localhost:abc", false),
+        ];
+        for (host, want) in cases {
+            assert_eq!(local.allows(host), want, "{host}");
+        }
+        let any = AllowedHosts::new("0.0.0.0", 8080);
+        assert!(any.allows("192.168.1.20:8080"));
+        assert!(any.allows("[fe80::1]:8080"));
+        assert!(!any.allows("rebind.evil.example:8080"));
+        assert!(!any.allows("192.168.1.20:8081"));
     }
 }

@@ -95,6 +95,34 @@ pub struct Model {
     pub embargoed: usize,
     /// Where each content file's `@/` link points (content rel → permalink).
     pub urls: BTreeMap<String, String>,
+    /// Pages that exist but are no link target on the build date (rel → why).
+    pub unpublished: BTreeMap<String, &'static str>,
+}
+
+/// What `@/` links may point to.
+struct Links<'a> {
+    urls: &'a BTreeMap<String, String>,
+    unpublished: &'a BTreeMap<String, &'static str>,
+}
+
+/// Why a page may not be linked to on `today` (`None`: it may). A staff preview may
+/// link to anything it shows.
+pub fn unpublished_reason(
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    today: NaiveDate,
+    preview: bool,
+) -> Option<&'static str> {
+    if preview {
+        return None;
+    }
+    if from.is_some_and(|f| today < f) {
+        return Some("chưa đến ngày công khai (publish_from)");
+    }
+    if until.is_some_and(|u| today > u) {
+        return Some("đã hết thời hạn công khai (publish_until)");
+    }
+    None
 }
 
 impl PageModel {
@@ -127,26 +155,39 @@ impl Model {
             preview,
         };
 
-        // Paths of every content file, for `@/` links; expired pages still resolve
-        // (their URL shows a notice), embargoed ones do not exist yet.
+        // Paths of every content file, for `@/` links. In a normal build a page that is
+        // embargoed or withdrawn on the build date is no link target: a link would reveal
+        // its future URL or lead to a notice (drafts are not loaded at all).
         let mut urls: BTreeMap<String, String> = BTreeMap::new();
+        let mut unpublished: BTreeMap<String, &'static str> = BTreeMap::new();
         for s in sections.values() {
             urls.insert(s.rel.clone(), config.permalink(&s.path));
         }
         for p in &pages {
-            urls.insert(p.rel.clone(), config.permalink(&p.path));
+            match unpublished_reason(p.fm.publish_from, p.fm.publish_until, today, preview) {
+                Some(reason) => {
+                    unpublished.insert(p.rel.clone(), reason);
+                }
+                None => {
+                    urls.insert(p.rel.clone(), config.permalink(&p.path));
+                }
+            }
         }
+        let links = Links {
+            urls: &urls,
+            unpublished: &unpublished,
+        };
 
-        let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.clone());
+        let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.as_ref());
         let results: Vec<Result<Option<PageModel>, Diagnostics>> = pages
             .into_par_iter()
             .map(|page| {
-                let approval = page
-                    .fm
-                    .approval
-                    .clone()
-                    .or_else(|| section_approval(&page.section));
-                build_page(page, approval, &ctx, &registry, &urls)
+                let approval = publication::effective_approval(
+                    page.fm.approval.as_ref(),
+                    section_approval(&page.section),
+                    publication::is_data_page(&page.fm),
+                );
+                build_page(page, approval, &ctx, &registry, &links)
             })
             .collect();
         // Sized exactly: a page model is over a kilobyte, and doubling growth would leave
@@ -171,6 +212,7 @@ impl Model {
                 publish_from: None,
                 publish_until: None,
                 is_data: false,
+                needs_document_number: false,
             };
             // A section without text of its own is only a list of approved pages.
             let status = if has_body {
@@ -196,7 +238,13 @@ impl Model {
                     resolve: &resolve,
                 },
             );
-            link_problems(&section.file, section.body_line, &r, &mut diags);
+            link_problems(
+                &section.file,
+                section.body_line,
+                &r,
+                &unpublished,
+                &mut diags,
+            );
             if config.is_portal() {
                 let allow = config.privacy_allow();
                 diags.extend(privacy::scan_markdown(
@@ -235,6 +283,13 @@ impl Model {
             }
         }
 
+        if diags.iter().all(|d| !d.is_error()) {
+            diags.extend(output_collisions(
+                &config,
+                &output_claims(&config, &page_models, &section_models),
+            ));
+        }
+
         let mut warnings = Diagnostics::new();
         let mut errors = Diagnostics::new();
         for d in diags {
@@ -263,6 +318,7 @@ impl Model {
             warnings,
             embargoed,
             urls,
+            unpublished,
         })
     }
 
@@ -291,11 +347,17 @@ impl Model {
         let old_status = old.status;
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
-        let approval = fresh.fm.approval.clone().or_else(|| {
+        let approval = publication::effective_approval(
+            fresh.fm.approval.as_ref(),
             self.sections
                 .get(&fresh.section)
-                .and_then(|s| s.section.fm.approval.clone())
-        });
+                .and_then(|s| s.section.fm.approval.as_ref()),
+            publication::is_data_page(&fresh.fm),
+        );
+        let links = Links {
+            urls: &self.urls,
+            unpublished: &self.unpublished,
+        };
         let registry = kinds::registry();
         let ctx = KindContext {
             root: &self.root,
@@ -303,7 +365,7 @@ impl Model {
             today: self.today,
             preview: self.preview,
         };
-        let Some(pm) = build_page(fresh, approval, &ctx, &registry, &self.urls)? else {
+        let Some(pm) = build_page(fresh, approval, &ctx, &registry, &links)? else {
             return Ok(None);
         };
         if pm.status != old_status {
@@ -322,8 +384,9 @@ fn build_page(
     approval: Option<Approval>,
     ctx: &KindContext,
     registry: &[Box<dyn RecordKind>],
-    urls: &BTreeMap<String, String>,
+    links: &Links,
 ) -> Result<Option<PageModel>, Diagnostics> {
+    let urls = links.urls;
     let config = ctx.config;
     let mut diags = Diagnostics::new();
     let kind = match page.fm.kind.as_deref() {
@@ -353,8 +416,17 @@ fn build_page(
         approval: approval.as_ref(),
         publish_from: page.fm.publish_from,
         publish_until: page.fm.publish_until,
-        is_data: kind.is_some_and(|k| k.name() != "document") || !page.fm.attachments.is_empty(),
+        is_data: publication::is_data_page(&page.fm),
+        needs_document_number: true,
     };
+    if item.is_data {
+        let toml = std::fs::read_to_string(ctx.root.join("config.toml")).ok();
+        if let Some(d) =
+            publication::exempt_data_error(config, toml.as_deref(), &page.rel, &page.file)
+        {
+            return Err(d.into());
+        }
+    }
     let status = publication::assess(config, &item, ctx.today, ctx.preview)
         .map_err(Diagnostics::from_vec)?;
     if status == Status::Embargoed {
@@ -496,7 +568,13 @@ fn build_page(
             resolve: &resolve,
         },
     );
-    link_problems(&model.page.file, model.page.body_line, &r, &mut diags);
+    link_problems(
+        &model.page.file,
+        model.page.body_line,
+        &r,
+        links.unpublished,
+        &mut diags,
+    );
     if has_more {
         let s = markdown::render(
             summary_src,
@@ -530,8 +608,29 @@ fn build_page(
     Ok(Some(model))
 }
 
-fn link_problems(file: &Path, body_line: usize, r: &markdown::Rendered, diags: &mut Diagnostics) {
+fn link_problems(
+    file: &Path,
+    body_line: usize,
+    r: &markdown::Rendered,
+    unpublished: &BTreeMap<String, &'static str>,
+    diags: &mut Diagnostics,
+) {
     for (link, line) in &r.broken_links {
+        let target = link.trim_start_matches("@/");
+        let target = target.split('#').next().unwrap_or(target);
+        if let Some(why) = unpublished.get(target) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "liên kết nội bộ tới trang chưa được công khai: {link} ({why})"
+                ))
+                .at(Location::line(file, body_line + line - 1))
+                .hint(
+                    "bỏ liên kết này cho đến khi trang kia được công khai (liên kết sẽ làm lộ địa chỉ trang trước thời hạn); \
+                     bản xem trước congkhai build --drafts vẫn cho phép",
+                ),
+            );
+            continue;
+        }
         diags.push(
             Diagnostic::error(format!("liên kết nội bộ tới nội dung không tồn tại: {link}"))
                 .at(Location::line(file, body_line + line - 1))
@@ -545,6 +644,221 @@ fn link_problems(file: &Path, body_line: usize, r: &markdown::Rendered, diags: &
                 .hint("chỉ dùng liên kết http(s), mailto: hoặc tel:"),
         );
     }
+}
+
+/// One output a build will write, and what makes it: a content file or congkhai itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// Site path as written (`/a/`, `/a/x.pdf`); a trailing `/` means `…/index.html`.
+    pub path: String,
+    /// `content/a.md (alias)`, `congkhai (sitemap.xml)`…
+    pub source: String,
+    /// A whole subtree belongs to this claim (`/tim-kiem/`: the search index).
+    pub subtree: bool,
+}
+
+impl Claim {
+    fn new(path: impl Into<String>, source: impl Into<String>) -> Claim {
+        Claim {
+            path: path.into(),
+            source: source.into(),
+            subtree: false,
+        }
+    }
+}
+
+/// The file an output path is served from, compared the way web servers and
+/// case-insensitive disks may: `/A/`, `/a`, `a/index.html` are all `a/index.html`.
+pub fn output_key(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    let p = p.strip_suffix("index.html").unwrap_or(p);
+    let p = p.trim_end_matches('/');
+    let p = if p.is_empty() {
+        "index.html".to_string()
+    } else if p.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        p.to_string()
+    } else {
+        format!("{p}/index.html")
+    };
+    p.to_lowercase()
+}
+
+/// Every output the build will write, with its source, as far as content decides it:
+/// pages, aliases, record subpages, downloads, attachments, bundle assets, sections with
+/// their pagination, taxonomy pages, and the files congkhai generates.
+pub fn output_claims(
+    config: &Config,
+    pages: &[PageModel],
+    sections: &BTreeMap<String, SectionModel>,
+) -> Vec<Claim> {
+    let mut out = Vec::new();
+    let made_by = |what: &str| format!("congkhai ({what})");
+    out.push(Claim::new("/404.html", made_by("trang 404")));
+    out.push(Claim::new("/sitemap.xml", made_by("sitemap.xml")));
+    out.push(Claim::new("/robots.txt", made_by("robots.txt")));
+    if config.generate_feeds {
+        for f in &config.feed_filenames {
+            out.push(Claim::new(format!("/{f}"), made_by(f)));
+        }
+    }
+    if config.is_portal() {
+        for (path, what) in [
+            ("/cong-khai/lich-su/", "lịch sử công khai"),
+            ("/cong-khai/danh-muc/", "danh mục công khai"),
+        ] {
+            out.push(Claim {
+                subtree: path == "/cong-khai/lich-su/",
+                ..Claim::new(path, made_by(what))
+            });
+        }
+        out.push(Claim::new(
+            format!("/{}", crate::manifest::MANIFEST_PATH),
+            made_by("manifest"),
+        ));
+        // A site page at /tim-kiem/ switches the generated search off (render_search),
+        // so only its index below is reserved then.
+        if config.search_enabled() {
+            let taken = pages.iter().any(|p| p.page.path == "/tim-kiem/")
+                || sections.values().any(|s| s.section.path == "/tim-kiem/");
+            if !taken {
+                out.push(Claim {
+                    subtree: true,
+                    ..Claim::new("/tim-kiem/", made_by("trang tìm kiếm"))
+                });
+            }
+        }
+    }
+    for t in &config.taxonomies {
+        let slug = crate::text::slugify(&t.name);
+        out.push(Claim::new(
+            format!("/{slug}/"),
+            made_by(&format!("phân loại {}", t.name)),
+        ));
+        let mut terms: Vec<String> = pages
+            .iter()
+            .filter(|p| p.is_listed())
+            .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
+            .flatten()
+            .map(|n| crate::text::slugify(n))
+            .collect();
+        terms.sort();
+        terms.dedup();
+        for term in terms {
+            out.push(Claim::new(
+                format!("/{slug}/{term}/"),
+                made_by(&format!("phân loại {} / {term}", t.name)),
+            ));
+        }
+    }
+    for s in sections.values() {
+        let sec = &s.section;
+        if sec.fm.render == Some(false) {
+            continue;
+        }
+        let file = crate::diagnostics::display_path(&sec.file);
+        out.push(Claim::new(sec.path.clone(), file.clone()));
+        if sec.fm.generate_feeds && sec.path != "/" {
+            for f in &config.feed_filenames {
+                out.push(Claim::new(
+                    format!("{}{f}", sec.path),
+                    format!("{file} ({f})"),
+                ));
+            }
+        }
+        if sec.fm.redirect_to.is_none()
+            && let Some(per) = sec.fm.paginate_by.filter(|n| *n > 0)
+        {
+            let pp = sec.fm.paginate_path.as_deref().unwrap_or("page");
+            let count = s.pages.len().div_ceil(per).max(1);
+            for n in 1..=count {
+                out.push(Claim::new(
+                    format!("{}{pp}/{n}/", sec.path),
+                    format!("{file} (trang {n})"),
+                ));
+            }
+        }
+    }
+    for pm in pages {
+        let p = &pm.page;
+        let file = crate::diagnostics::display_path(&p.file);
+        if pm.status != Status::Expired && p.fm.render == Some(false) {
+            continue;
+        }
+        out.push(Claim::new(p.path.clone(), file.clone()));
+        if pm.status == Status::Expired {
+            continue;
+        }
+        for alias in &p.fm.aliases {
+            out.push(Claim::new(
+                crate::content::normalise_path(alias),
+                format!("{file} (aliases)"),
+            ));
+        }
+        for f in pm.attachments.iter().chain(&pm.downloads) {
+            out.push(Claim::new(format!("/{}", f.out_rel), file.clone()));
+        }
+        for (rel, _) in &pm.assets {
+            out.push(Claim::new(format!("/{rel}"), file.clone()));
+        }
+        if let Some(r) = &pm.record {
+            for sp in &r.subpages {
+                out.push(Claim::new(sp.path.clone(), format!("{file} (trang con)")));
+            }
+        }
+    }
+    out
+}
+
+/// Two claims on the same output file (or inside a generated subtree): an error naming
+/// both sources. Never a silent replacement.
+pub fn output_collisions(config: &Config, claims: &[Claim]) -> Diagnostics {
+    let _ = config;
+    let mut diags = Diagnostics::new();
+    let mut seen: std::collections::HashMap<String, &Claim> = std::collections::HashMap::new();
+    let subtrees: Vec<(String, &Claim)> = claims
+        .iter()
+        .filter(|c| c.subtree)
+        .map(|c| {
+            let key = output_key(&c.path);
+            (key.trim_end_matches("index.html").to_string(), c)
+        })
+        .collect();
+    for c in claims {
+        let key = output_key(&c.path);
+        let clash = seen.get(&key).copied().or_else(|| {
+            subtrees
+                .iter()
+                .find(|(prefix, owner)| *owner != c && key.starts_with(prefix.as_str()))
+                .map(|(_, owner)| *owner)
+        });
+        match clash {
+            Some(first) if first.source != c.source || first.path != c.path => {
+                let file = if c.source.starts_with("congkhai") {
+                    &first.source
+                } else {
+                    &c.source
+                };
+                let file = file.split(" (").next().unwrap_or(file);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "hai nội dung ghi cùng một tệp đầu ra {}: {} ({}) và {} ({})",
+                        key, first.source, first.path, c.source, c.path
+                    ))
+                    .at(Location::file(file).with_field("path"))
+                    .hint(
+                        "đổi path, slug hoặc aliases của trang để không trùng với trang khác hay trang do congkhai tạo \
+                         (tìm kiếm, lịch sử, manifest, sitemap, 404, phân loại, trang con, tệp tải về); \
+                         chữ hoa/chữ thường và dấu / ở cuối được coi là như nhau",
+                    ),
+                );
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, c);
+            }
+        }
+    }
+    diags
 }
 
 fn attachment(
@@ -567,6 +881,13 @@ fn attachment(
             ))
             .at(at)
             .hint("ghi đủ by, role, decision, date trong [attachments.approval], hoặc bỏ bảng đó để tệp dùng phê duyệt của trang"));
+        }
+        let field = format!("attachments ({}).approval", spec.file);
+        if let Some(d) = publication::approval_diagnostics(&page.file, &field, a, true)
+            .into_iter()
+            .next()
+        {
+            return Err(d);
         }
         if let Some(date) = a.date
             && date > today
@@ -706,5 +1027,87 @@ impl Diagnostics {
         let mut d = Diagnostics::new();
         d.extend(v);
         d
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn output_keys_fold_case_and_index() {
+        let cases = [
+            ("/a/", "a/index.html"),
+            ("/a/index.html", "a/index.html"),
+            ("/A/", "a/index.html"),
+            ("/a", "a/index.html"),
+            ("a/", "a/index.html"),
+            ("/", "index.html"),
+            ("/index.html", "index.html"),
+            ("/sitemap.xml", "sitemap.xml"),
+            ("/SiteMap.XML", "sitemap.xml"),
+            ("/tim-kiem/meta.json", "tim-kiem/meta.json"),
+            ("/van-ban/ke-hoach/", "van-ban/ke-hoach/index.html"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(output_key(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn collisions_name_both_sources() {
+        let cfg = Config::parse("base_url = \"x\"\n").unwrap().0;
+        let c = |p: &str, s: &str| Claim::new(p, s);
+        let claims = vec![
+            c("/sitemap.xml", "congkhai (sitemap.xml)"),
+            c("/a/", "content/a.md"),
+            c("/b/", "content/b.md"),
+            c("/A/index.html", "content/c.md (aliases)"),
+            c("/SITEMAP.xml", "content/d.md (aliases)"),
+            Claim {
+                subtree: true,
+                ..c("/tim-kiem/", "congkhai (trang tìm kiếm)")
+            },
+            c("/tim-kiem/docs/", "content/e.md"),
+        ];
+        let diags = output_collisions(&cfg, &claims);
+        let msgs: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:#?}");
+        assert!(msgs[0].contains("content/a.md") && msgs[0].contains("content/c.md"));
+        assert!(msgs[1].contains("sitemap.xml") && msgs[1].contains("content/d.md"));
+        assert!(msgs[2].contains("tìm kiếm") && msgs[2].contains("content/e.md"));
+        // No collision, nothing reported.
+        assert!(
+            output_collisions(&cfg, &claims[..3])
+                .iter()
+                .next()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn unpublished_reason_around_the_build_date() {
+        let t = d("2026-06-10");
+        let cases = [
+            (None, None, false, false),
+            (Some("2026-06-11"), None, false, true),
+            (Some("2026-06-10"), None, false, false),
+            (Some("2026-06-09"), None, false, false),
+            (None, Some("2026-06-10"), false, false),
+            (None, Some("2026-06-09"), false, true),
+            (Some("2026-06-11"), None, true, false),
+            (None, Some("2026-06-09"), true, false),
+        ];
+        for (from, until, preview, hidden) in cases {
+            assert_eq!(
+                unpublished_reason(from.map(d), until.map(d), t, preview).is_some(),
+                hidden,
+                "{from:?} {until:?} {preview}"
+            );
+        }
     }
 }
