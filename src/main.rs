@@ -51,6 +51,9 @@ enum Command {
         /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
+        /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (start a new history chain; only when history/ was really lost)
+        #[arg(long)]
+        new_chain: bool,
     },
     /// Kiểm tra toàn bộ nội dung, không ghi gì (validate everything, write nothing)
     Check {
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
+            new_chain,
         } => {
             let opts = BuildOptions {
                 root,
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
                 drafts,
                 today: now,
                 record_history: !drafts,
+                new_chain,
             };
             let started = std::time::Instant::now();
             site::build_keep(&opts).map(|(s, kept)| {
