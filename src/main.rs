@@ -79,6 +79,9 @@ enum Command {
     Verify {
         /// Thư mục trang đã tạo, ví dụ public (the built site)
         dir: PathBuf,
+        /// So chuỗi lịch sử của trang với thư mục history/ của phường (compare the site's chain with this history folder)
+        #[arg(long)]
+        history: Option<PathBuf>,
     },
     /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
     Init {
@@ -178,15 +181,20 @@ fn main() -> ExitCode {
             };
             congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
         }
-        Command::Verify { dir } => {
-            return match congkhai::verify::verify(&dir) {
+        Command::Verify { dir, history } => {
+            return match congkhai::verify::verify_with_history(&dir, history.as_deref()) {
                 Ok(r) => {
                     eprintln!(
-                        "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn.",
+                        "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn{}.",
                         dir.display(),
                         r.files,
                         r.items,
-                        r.entries
+                        r.entries,
+                        if r.anchored {
+                            " và trùng với thư mục lịch sử đã cho"
+                        } else {
+                            ""
+                        }
                     );
                     ExitCode::SUCCESS
                 }

@@ -599,11 +599,14 @@ fn source_folders(root: &Path, history: Option<&Path>) -> Vec<(String, PathBuf)>
     let mut v: Vec<(String, PathBuf)> =
         ["content", "data", "themes", "templates", "static", "sass"]
             .iter()
-            .map(|n| ((*n).to_string(), root.join(n)))
+            .map(|n| (format!("thư mục nguồn {n}/"), root.join(n)))
             .collect();
-    v.push(("history".into(), root.join("history")));
+    v.push(("thư mục lịch sử history/".into(), root.join("history")));
     if let Some(h) = history {
-        v.push((crate::output::rel_path(h, root), h.to_path_buf()));
+        v.push((
+            format!("thư mục lịch sử {}/", rel_path(h, root)),
+            h.to_path_buf(),
+        ));
     }
     v
 }
@@ -625,9 +628,9 @@ fn conflict_diag(
 ) -> Diagnostic {
     let why = match c {
         Conflict::ContainsRoot => "là thư mục gốc của trang hoặc chứa nó".to_string(),
-        Conflict::Is(n) => format!("chính là thư mục nguồn {n}/"),
-        Conflict::Inside(n) => format!("nằm trong thư mục nguồn {n}/"),
-        Conflict::Contains(n) => format!("chứa thư mục nguồn {n}/"),
+        Conflict::Is(n) => format!("chính là {n}"),
+        Conflict::Inside(n) => format!("nằm trong {n}"),
+        Conflict::Contains(n) => format!("chứa {n}"),
         Conflict::OutsideRoot => "ra ngoài thư mục gốc của trang".to_string(),
     };
     let mut d = Diagnostic::error(format!(
@@ -673,10 +676,13 @@ pub fn check_history_dir(
     let root_n = normalise(root).map_err(|e| io(root, e))?;
     let history_n = normalise(history).map_err(|e| io(history, e))?;
     let mut protected = source_folders(&root_n, None);
-    protected.retain(|(n, _)| n != "history");
+    protected.retain(|(_, p)| *p != root_n.join("history"));
     for o in outputs {
         let o_n = normalise(o).map_err(|e| io(o, e))?;
-        protected.push((rel_path(&o_n, &root_n), o_n));
+        // An output that is or holds the root is refused by `check_output_dir`.
+        if !root_n.starts_with(&o_n) {
+            protected.push((format!("thư mục đầu ra {}/", rel_path(&o_n, &root_n)), o_n));
+        }
     }
     match conflict(&root_n, &protected, &history_n, true) {
         Some(c) => Err(conflict_diag("thư mục lịch sử", history, origin, &c, root)),

@@ -232,7 +232,6 @@ fn checked_target(opts: &BuildOptions, config: &Config) -> Result<PathBuf, Diagn
         Origin::Default
     };
     let history = crate::history::history_dir_of(&opts.root, config);
-    check_output_dir(&opts.root, &target, &history, origin)?;
     let h_origin = if config.build.history_dir.is_some() {
         Origin::Config("[build] history_dir")
     } else {
@@ -247,7 +246,9 @@ fn checked_target(opts: &BuildOptions, config: &Config) -> Result<PathBuf, Diagn
         };
         outputs.push(other.output_path(config));
     }
+    // The history folder first: the output check treats it as a source folder.
     check_history_dir(&opts.root, &history, &outputs, h_origin)?;
+    check_output_dir(&opts.root, &target, &history, origin)?;
     Ok(target)
 }
 
