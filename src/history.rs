@@ -260,7 +260,12 @@ pub fn reconcile(
     }
     let fix = "lấy lại thư mục lịch sử từ kho lưu trữ (git checkout -- history/) hoặc bản sao lưu; \
                nếu thật sự muốn bắt đầu chuỗi mới, chạy congkhai build --new-chain (chuỗi cũ sẽ không còn trên trang)";
-    match compare_chains(&history, &published) {
+    let state = compare_chains(&history, &published);
+    if state != ChainState::Consistent {
+        // A broken history/ chain is named more precisely by its own check.
+        validate(history_dir, history.clone())?;
+    }
+    match state {
         ChainState::Consistent => Ok(warnings),
         ChainState::Missing { history: h, published: p } => Err(Diagnostic::error(format!(
             "trang đã công khai ({}) có chuỗi lịch sử {p} mục nhưng thư mục lịch sử chỉ có {h} mục: có mục lịch sử bị xóa; không tạo trang",
