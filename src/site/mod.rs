@@ -289,7 +289,11 @@ impl StagedBuild {
             summary.history.prepare()?;
         }
         match self.staging.commit(self.drafts) {
-            Ok(out) => summary.output = out,
+            Ok(out) => {
+                summary.output = out;
+                // The output marker, written by `Staging::new` outside the sink.
+                summary.files += 1;
+            }
             Err(d) => {
                 if record {
                     summary.history.discard();
