@@ -1067,6 +1067,9 @@ mod tests {
         out
     }
 
+    /// A chain as (file name, bytes).
+    type Files = [(String, Vec<u8>)];
+
     #[test]
     fn published_chain_against_history() {
         let c = chain_files(3);
@@ -1079,7 +1082,7 @@ mod tests {
         edited[1].1.push(b' ');
         let mut renamed = c.clone();
         renamed[2].0 = "0003-2026-07-01.json".into();
-        let table: Vec<(&str, &[(String, Vec<u8>)], &[(String, Vec<u8>)], ChainState)> = vec![
+        let table: Vec<(&str, &Files, &Files, ChainState)> = vec![
             ("same", &c, &c, consistent.clone()),
             ("nothing published", &c, &[], consistent.clone()),
             ("history ahead", &c, &c[..2], consistent.clone()),
@@ -1112,12 +1115,7 @@ mod tests {
     fn pending_entry_is_promoted_only_when_published() {
         let c = chain_files(3);
         let (name, bytes) = (&c[2].0, &c[2].1);
-        let table: Vec<(
-            &str,
-            &[(String, Vec<u8>)],
-            &[(String, Vec<u8>)],
-            PendingFate,
-        )> = vec![
+        let table: Vec<(&str, &Files, &Files, PendingFate)> = vec![
             (
                 "swap done, kill before rename",
                 &c[..2],
