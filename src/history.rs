@@ -75,6 +75,10 @@ pub struct Pending {
     pub data: Vec<(String, std::sync::Arc<Vec<u8>>)>,
 }
 
+/// Words in the message of a build whose site was published but whose history entry
+/// could not be recorded (the command line then does not claim the old site stayed).
+pub const PUBLISHED_NOT_RECORDED: &str = "ĐÃ được công khai";
+
 /// Suffix of an entry written before the swap and not yet part of the chain.
 pub const PENDING_SUFFIX: &str = ".pending";
 
@@ -114,7 +118,7 @@ impl Pending {
             .and_then(|()| crate::output::sync_dir(&self.dir))
             .map_err(|e| {
                 Diagnostic::error(format!(
-                    "trang mới ĐÃ được công khai nhưng chưa ghi được mục lịch sử {name}: {e}"
+                    "trang mới {PUBLISHED_NOT_RECORDED} nhưng chưa ghi được mục lịch sử {name}: {e}"
                 ))
                 .in_file(&to)
                 .hint("sửa lỗi ghi (quyền, dung lượng) rồi chạy lại congkhai build: lần tạo trang sau tự ghi bổ sung mục này từ trang đã công khai")

@@ -229,7 +229,17 @@ fn main() -> ExitCode {
                 eprintln!("{d}");
             }
             let n = diags.error_count();
-            eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
+            let published = diags.iter().any(|d| {
+                d.message
+                    .contains(congkhai::history::PUBLISHED_NOT_RECORDED)
+            });
+            if published {
+                eprintln!(
+                    "\nTrang mới đã được công khai nhưng lịch sử chưa ghi xong ({n} lỗi); lần tạo trang sau sẽ ghi bổ sung."
+                );
+            } else {
+                eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
+            }
             ExitCode::FAILURE
         }
     }
