@@ -36,6 +36,10 @@ pub struct Entry {
     /// SHA-256 of the previous entry file's bytes; none for the first entry.
     pub prev: Option<String>,
     pub items_sha256: String,
+    /// SHA-256 of the published file list (path, size, SHA-256 of every output file
+    /// except [`manifest::chain_covered`] ones); absent in entries of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_sha256: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -54,6 +58,15 @@ impl Stored {
 }
 
 /// What a successful `build` appends to `history/` (nothing for a preview or a rebuild).
+///
+/// The entry is written in two steps around the swap of the output folder, so history
+/// never records a publication that did not happen and never misses one that did:
+/// [`Pending::prepare`] (before the swap) writes the data copies and the entry as
+/// `NNNN-DATE.json.pending`; [`Pending::promote`] (after the swap) renames it to
+/// `NNNN-DATE.json`. A build killed in between leaves the `.pending` file; the next build
+/// ([`reconcile`]) promotes it when the published output carries exactly that entry, and
+/// deletes it otherwise. Every file is written atomically (temporary file, fsync,
+/// rename, fsync of the folder): a half-written entry can never exist.
 #[derive(Debug, Clone, Default)]
 pub struct Pending {
     pub dir: PathBuf,
@@ -62,28 +75,214 @@ pub struct Pending {
     pub data: Vec<(String, std::sync::Arc<Vec<u8>>)>,
 }
 
+/// Words in the message of a build whose site was published but whose history entry
+/// could not be recorded (the command line then does not claim the old site stayed).
+pub const PUBLISHED_NOT_RECORDED: &str = "ĐÃ được công khai";
+
+/// Suffix of an entry written before the swap and not yet part of the chain.
+pub const PENDING_SUFFIX: &str = ".pending";
+
+fn history_io(p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("không ghi được lịch sử công khai: {e}"))
+        .in_file(p)
+        .hint("kiểm tra quyền ghi và dung lượng ổ đĩa của thư mục history/")
+}
+
 impl Pending {
-    /// Write the new entry (data copies first, so an entry never points at nothing).
-    pub fn write(&self) -> Result<(), Diagnostic> {
+    /// Before the swap: data copies, then the entry as `….json.pending`.
+    pub fn prepare(&self) -> Result<(), Diagnostic> {
         let Some((name, bytes)) = &self.entry else {
             return Ok(());
-        };
-        let io = |p: &Path, e: std::io::Error| {
-            Diagnostic::error(format!("không ghi được lịch sử công khai: {e}"))
-                .in_file(p)
-                .hint("kiểm tra quyền ghi vào thư mục history/")
         };
         let data_dir = self.dir.join("data");
         for (sha, b) in &self.data {
             let p = data_dir.join(format!("{sha}.csv"));
             if !p.exists() {
-                std::fs::create_dir_all(&data_dir).map_err(|e| io(&data_dir, e))?;
-                std::fs::write(&p, b.as_slice()).map_err(|e| io(&p, e))?;
+                std::fs::create_dir_all(&data_dir).map_err(|e| history_io(&data_dir, e))?;
+                crate::output::write_atomic(&p, b.as_slice()).map_err(|e| history_io(&p, e))?;
             }
         }
-        std::fs::create_dir_all(&self.dir).map_err(|e| io(&self.dir, e))?;
-        let p = self.dir.join(name);
-        std::fs::write(&p, bytes).map_err(|e| io(&p, e))
+        std::fs::create_dir_all(&self.dir).map_err(|e| history_io(&self.dir, e))?;
+        let p = self.dir.join(format!("{name}{PENDING_SUFFIX}"));
+        crate::output::write_atomic(&p, bytes).map_err(|e| history_io(&p, e))
+    }
+
+    /// After the swap: the pending entry joins the chain (one atomic rename).
+    pub fn promote(&self) -> Result<(), Diagnostic> {
+        let Some((name, _)) = &self.entry else {
+            return Ok(());
+        };
+        let from = self.dir.join(format!("{name}{PENDING_SUFFIX}"));
+        let to = self.dir.join(name);
+        std::fs::rename(&from, &to)
+            .and_then(|()| crate::output::sync_dir(&self.dir))
+            .map_err(|e| {
+                Diagnostic::error(format!(
+                    "trang mới {PUBLISHED_NOT_RECORDED} nhưng chưa ghi được mục lịch sử {name}: {e}"
+                ))
+                .in_file(&to)
+                .hint("sửa lỗi ghi (quyền, dung lượng) rồi chạy lại congkhai build: lần tạo trang sau tự ghi bổ sung mục này từ trang đã công khai")
+            })
+    }
+
+    /// The swap failed: the publication did not happen, its entry goes.
+    pub fn discard(&self) {
+        if let Some((name, _)) = &self.entry {
+            let _ = std::fs::remove_file(self.dir.join(format!("{name}{PENDING_SUFFIX}")));
+        }
+    }
+
+    /// Write the new entry at once (for library callers that do not swap).
+    pub fn write(&self) -> Result<(), Diagnostic> {
+        self.prepare()?;
+        self.promote()
+    }
+}
+
+/// How the chain in `history/` relates to the chain published in the existing output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainState {
+    /// history/ holds every published entry, byte for byte (it may hold more).
+    Consistent,
+    /// The output shows entries history/ does not have: deleted from history/.
+    Missing { history: usize, published: usize },
+    /// Entry `name` differs between the two.
+    Diverges { name: String },
+}
+
+/// Compare two chains given as (file name, bytes), sorted by name.
+pub fn compare_chains(
+    history: &[(String, Vec<u8>)],
+    published: &[(String, Vec<u8>)],
+) -> ChainState {
+    for (i, (name, bytes)) in published.iter().enumerate() {
+        match history.get(i) {
+            None => {
+                return ChainState::Missing {
+                    history: history.len(),
+                    published: published.len(),
+                };
+            }
+            Some((hn, hb)) if hn != name || hb != bytes => {
+                return ChainState::Diverges { name: name.clone() };
+            }
+            Some(_) => {}
+        }
+    }
+    ChainState::Consistent
+}
+
+/// What to do with a `….json.pending` entry left by a killed build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingFate {
+    /// The output publishes exactly this entry as the next one: add it to history/.
+    Promote,
+    /// The swap never happened: delete it.
+    Discard,
+}
+
+/// Decide a pending entry's fate from history/ and the published chain.
+pub fn pending_fate(
+    name: &str,
+    bytes: &[u8],
+    history: &[(String, Vec<u8>)],
+    published: &[(String, Vec<u8>)],
+) -> PendingFate {
+    let next = history.len();
+    match published.get(next) {
+        Some((pn, pb))
+            if pn == name
+                && pb == bytes
+                && published.len() == next + 1
+                && compare_chains(history, &published[..next]) == ChainState::Consistent =>
+        {
+            PendingFate::Promote
+        }
+        _ => PendingFate::Discard,
+    }
+}
+
+/// Before a `build` (holding the output's lock): remove temporary files of killed
+/// builds, settle pending entries, and refuse to build when the output publishes
+/// history entries that `history/` lacks or contradicts, unless `new_chain`. Returns
+/// warnings.
+pub fn reconcile(
+    history_dir: &Path,
+    output: &Path,
+    new_chain: bool,
+) -> Result<Diagnostics, Diagnostic> {
+    let mut warnings = Diagnostics::new();
+    let published_dir = output.join(SITE_CHAIN_DIR);
+    let published = read_dir(&published_dir)?;
+    let mut history = read_dir(history_dir)?;
+    if let Ok(rd) = std::fs::read_dir(history_dir) {
+        let mut pendings: Vec<(String, PathBuf)> = Vec::new();
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(crate::output::TMP_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            } else if let Some(entry) = n.strip_suffix(PENDING_SUFFIX) {
+                pendings.push((entry.to_string(), e.path()));
+            }
+        }
+        pendings.sort();
+        for (name, path) in pendings {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            match pending_fate(&name, &bytes, &history, &published) {
+                PendingFate::Promote => {
+                    let to = history_dir.join(&name);
+                    std::fs::rename(&path, &to)
+                        .and_then(|()| crate::output::sync_dir(history_dir))
+                        .map_err(|e| history_io(&to, e))?;
+                    warnings.push(
+                        Diagnostic::warning(format!(
+                            "đã ghi bổ sung mục lịch sử {name}: lần tạo trang trước đã công khai nhưng bị dừng trước khi ghi xong lịch sử"
+                        ))
+                        .in_file(&to)
+                        .hint("nhớ lưu thư mục history/ vào kho (git add history/)"),
+                    );
+                    history.push((name, bytes));
+                }
+                PendingFate::Discard => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+    }
+    if new_chain {
+        if !published.is_empty() && compare_chains(&history, &published) != ChainState::Consistent {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "--new-chain: bỏ qua chuỗi lịch sử {} mục đã công khai; chuỗi tiếp tục từ {} mục trong thư mục lịch sử",
+                    published.len(),
+                    history.len()
+                ))
+                .in_file(history_dir),
+            );
+        }
+        return Ok(warnings);
+    }
+    let fix = "lấy lại thư mục lịch sử từ kho lưu trữ (git checkout -- history/) hoặc bản sao lưu; \
+               nếu thật sự muốn bắt đầu chuỗi mới, chạy congkhai build --new-chain (chuỗi cũ sẽ không còn trên trang)";
+    let state = compare_chains(&history, &published);
+    if state != ChainState::Consistent {
+        // A broken history/ chain is named more precisely by its own check.
+        validate(history_dir, history.clone())?;
+    }
+    match state {
+        ChainState::Consistent => Ok(warnings),
+        ChainState::Missing { history: h, published: p } => Err(Diagnostic::error(format!(
+            "trang đã công khai ({}) có chuỗi lịch sử {p} mục nhưng thư mục lịch sử chỉ có {h} mục: có mục lịch sử bị xóa; không tạo trang",
+            crate::diagnostics::display_path(output)
+        ))
+        .in_file(history_dir)
+        .hint(fix)),
+        ChainState::Diverges { name } => Err(Diagnostic::error(format!(
+            "mục lịch sử {name} trong thư mục lịch sử khác với mục cùng tên trên trang đã công khai ({}): lịch sử đã bị sửa hoặc thay; không tạo trang",
+            crate::diagnostics::display_path(output)
+        ))
+        .in_file(history_dir.join(&name))
+        .hint(fix)),
     }
 }
 
@@ -100,13 +299,17 @@ fn entry_name(seq: u32, date: &str) -> String {
 
 /// The history directory of a site.
 pub fn history_dir(model: &Model) -> PathBuf {
-    let rel = model
-        .config
+    history_dir_of(&model.root, &model.config)
+}
+
+/// The history directory of the site at `root` with `config`.
+pub fn history_dir_of(root: &Path, config: &crate::config::Config) -> PathBuf {
+    let rel = config
         .build
         .history_dir
         .clone()
         .unwrap_or_else(|| "history".into());
-    model.root.join(rel)
+    root.join(rel)
 }
 
 /// Read the entry files of a chain directory, sorted by name.
@@ -256,9 +459,22 @@ pub fn publish(
         dir: dir.clone(),
         ..Default::default()
     };
-    let changed = chain
-        .last()
-        .is_none_or(|s| s.entry.items_sha256 != items_sha);
+    // Every output file written so far (all but the chain-covered ones, written below).
+    let t2 = std::time::Instant::now();
+    let mut files = match sink.dir() {
+        Some(d) => Some(manifest::hash_files_where(d, &|rel| {
+            !manifest::chain_covered(rel)
+        })?),
+        None => None,
+    };
+    let files_sha = files.as_ref().map(manifest::files_list_sha256);
+    crate::site::phase("history: hash files", t2);
+    // A new entry when the items or any published byte changed (`check` writes no files,
+    // so it compares items only).
+    let changed = chain.last().is_none_or(|s| {
+        s.entry.items_sha256 != items_sha
+            || (files_sha.is_some() && s.entry.files_sha256 != files_sha)
+    });
     if changed && !model.preview {
         if let Some(last) = chain.last()
             && last.entry.date > today
@@ -279,6 +495,7 @@ pub fn publish(
             date: today.clone(),
             prev: chain.last().map(Stored::sha256),
             items_sha256: items_sha.clone(),
+            files_sha256: files_sha.clone(),
             items: items.clone(),
         };
         let name = entry_name(seq, &today);
@@ -322,12 +539,12 @@ pub fn publish(
 
     crate::site::phase("history: pages", t);
     let t = std::time::Instant::now();
-    // The manifest goes last: it hashes every other file.
-    let files = match sink.dir() {
-        Some(d) => manifest::hash_files(d)?,
-        None => BTreeMap::new(),
-    };
-    crate::site::phase("history: hash files", t);
+    // The manifest goes last: it hashes every other file (the chain-covered ones now).
+    if let (Some(d), Some(f)) = (sink.dir(), files.as_mut()) {
+        f.extend(manifest::hash_files_where(d, &manifest::chain_covered)?);
+    }
+    let files = files.unwrap_or_default();
+    crate::site::phase("history: hash chain-covered files", t);
     let head = chain.last();
     let m = Manifest {
         format: manifest::FORMAT.into(),
@@ -846,11 +1063,118 @@ mod tests {
                 date: format!("2026-06-{:02}", i + 1),
                 prev: out.last().map(|(_, b)| sha256_hex(b)),
                 items_sha256: manifest::items_sha256(&items),
+                files_sha256: Some(format!("{i:064}")),
                 items,
             };
             out.push((entry_name(e.seq, &e.date), manifest::to_bytes(&e)));
         }
         out
+    }
+
+    /// A chain as (file name, bytes).
+    type Files = [(String, Vec<u8>)];
+
+    #[test]
+    fn published_chain_against_history() {
+        let c = chain_files(3);
+        let consistent = ChainState::Consistent;
+        let missing = |h, p| ChainState::Missing {
+            history: h,
+            published: p,
+        };
+        let mut edited = c.clone();
+        edited[1].1.push(b' ');
+        let mut renamed = c.clone();
+        renamed[2].0 = "0003-2026-07-01.json".into();
+        let table: Vec<(&str, &Files, &Files, ChainState)> = vec![
+            ("same", &c, &c, consistent.clone()),
+            ("nothing published", &c, &[], consistent.clone()),
+            ("history ahead", &c, &c[..2], consistent.clone()),
+            ("both empty", &[], &[], consistent.clone()),
+            ("last entry deleted", &c[..2], &c, missing(2, 3)),
+            ("history deleted", &[], &c, missing(0, 3)),
+            (
+                "entry edited",
+                &edited,
+                &c,
+                ChainState::Diverges {
+                    name: c[1].0.clone(),
+                },
+            ),
+            (
+                "entry renamed",
+                &renamed,
+                &c,
+                ChainState::Diverges {
+                    name: c[2].0.clone(),
+                },
+            ),
+        ];
+        for (what, h, p, want) in table {
+            assert_eq!(compare_chains(h, p), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn pending_entry_is_promoted_only_when_published() {
+        let c = chain_files(3);
+        let (name, bytes) = (&c[2].0, &c[2].1);
+        let table: Vec<(&str, &Files, &Files, PendingFate)> = vec![
+            (
+                "swap done, kill before rename",
+                &c[..2],
+                &c,
+                PendingFate::Promote,
+            ),
+            ("kill before swap", &c[..2], &c[..2], PendingFate::Discard),
+            ("output missing", &c[..2], &[], PendingFate::Discard),
+            ("already recorded", &c, &c, PendingFate::Discard),
+            ("history lost too", &[], &c, PendingFate::Discard),
+        ];
+        for (what, h, p, want) in table {
+            assert_eq!(pending_fate(name, bytes, h, p), want, "{what}");
+        }
+        // A pending entry whose bytes differ from the published one is never promoted.
+        let mut other = bytes.clone();
+        other.push(b'\n');
+        assert_eq!(
+            pending_fate(name, &other, &c[..2], &c),
+            PendingFate::Discard
+        );
+    }
+
+    #[test]
+    fn reconcile_settles_pending_and_refuses_lost_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (hist, out) = (tmp.path().join("history"), tmp.path().join("public"));
+        let published = out.join(SITE_CHAIN_DIR);
+        std::fs::create_dir_all(&hist).unwrap();
+        std::fs::create_dir_all(&published).unwrap();
+        let c = chain_files(2);
+        for (n, b) in &c {
+            std::fs::write(published.join(n), b).unwrap();
+        }
+        std::fs::write(hist.join(&c[0].0), &c[0].1).unwrap();
+        // The second entry was published but is only pending: promoted.
+        let pending = hist.join(format!("{}{PENDING_SUFFIX}", c[1].0));
+        std::fs::write(&pending, &c[1].1).unwrap();
+        std::fs::write(hist.join(".congkhai-tmp-abc"), b"half").unwrap();
+        let w = reconcile(&hist, &out, false).unwrap();
+        assert_eq!(w.warning_count(), 1);
+        assert!(!pending.exists() && hist.join(&c[1].0).exists());
+        assert!(!hist.join(".congkhai-tmp-abc").exists());
+        // The last entry deleted: refused, unless a new chain is asked for.
+        std::fs::remove_file(hist.join(&c[1].0)).unwrap();
+        let e = reconcile(&hist, &out, false).unwrap_err();
+        assert!(e.message.contains("bị xóa"), "{}", e.message);
+        assert!(reconcile(&hist, &out, true).is_ok());
+        // A pending entry the output does not publish is dropped.
+        std::fs::write(hist.join(&c[1].0), &c[1].1).unwrap();
+        let stray = hist.join(format!("0003-2026-06-03.json{PENDING_SUFFIX}"));
+        std::fs::write(&stray, b"{}").unwrap();
+        reconcile(&hist, &out, false).unwrap();
+        assert!(!stray.exists());
+        assert_eq!(read_dir(&hist).unwrap().len(), 2);
     }
 
     #[test]

@@ -51,6 +51,9 @@ enum Command {
         /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
+        /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (start a new history chain; only when history/ was really lost)
+        #[arg(long)]
+        new_chain: bool,
     },
     /// Kiểm tra toàn bộ nội dung, không ghi gì (validate everything, write nothing)
     Check {
@@ -76,6 +79,9 @@ enum Command {
     Verify {
         /// Thư mục trang đã tạo, ví dụ public (the built site)
         dir: PathBuf,
+        /// So chuỗi lịch sử của trang với thư mục history/ của phường (compare the site's chain with this history folder)
+        #[arg(long)]
+        history: Option<PathBuf>,
     },
     /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
     Init {
@@ -101,6 +107,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
+            new_chain,
         } => {
             let opts = BuildOptions {
                 root,
@@ -109,6 +116,7 @@ fn main() -> ExitCode {
                 drafts,
                 today: now,
                 record_history: !drafts,
+                new_chain,
             };
             let started = std::time::Instant::now();
             site::build_keep(&opts).map(|(s, kept)| {
@@ -173,15 +181,20 @@ fn main() -> ExitCode {
             };
             congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
         }
-        Command::Verify { dir } => {
-            return match congkhai::verify::verify(&dir) {
+        Command::Verify { dir, history } => {
+            return match congkhai::verify::verify_with_history(&dir, history.as_deref()) {
                 Ok(r) => {
                     eprintln!(
-                        "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn.",
+                        "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn{}.",
                         dir.display(),
                         r.files,
                         r.items,
-                        r.entries
+                        r.entries,
+                        if r.anchored {
+                            " và trùng với thư mục lịch sử đã cho"
+                        } else {
+                            ""
+                        }
                     );
                     ExitCode::SUCCESS
                 }
@@ -216,7 +229,17 @@ fn main() -> ExitCode {
                 eprintln!("{d}");
             }
             let n = diags.error_count();
-            eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
+            let published = diags.iter().any(|d| {
+                d.message
+                    .contains(congkhai::history::PUBLISHED_NOT_RECORDED)
+            });
+            if published {
+                eprintln!(
+                    "\nTrang mới đã được công khai nhưng lịch sử chưa ghi xong ({n} lỗi); lần tạo trang sau sẽ ghi bổ sung."
+                );
+            } else {
+                eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
+            }
             ExitCode::FAILURE
         }
     }

@@ -204,22 +204,76 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
     Ok(out)
 }
 
-/// Size and SHA-256 of every file under `dir` (sorted), except the manifest.
-pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
+/// Output files the history entry cannot cover, because they are written after the entry
+/// and show it: the manifest (it names the entry), the site's copy of the chain
+/// (`cong-khai/lich-su/chuoi/`, checked entry by entry by `verify`), the change-history
+/// page and the register (they show the new entry), and the preview marker (written
+/// after the manifest). Every other output byte is committed to by `files_sha256`.
+pub fn chain_covered(rel: &str) -> bool {
+    rel == MANIFEST_PATH
+        || rel == crate::output::PREVIEW_MARKER
+        || rel == "cong-khai/lich-su/index.html"
+        || rel == "cong-khai/danh-muc/index.html"
+        || rel
+            .strip_prefix(crate::history::SITE_CHAIN_DIR)
+            .is_some_and(|r| r.starts_with('/'))
+}
+
+/// SHA-256 of the list of output files (path, size, SHA-256), leaving out the
+/// [`chain_covered`] ones: what a history entry records as `files_sha256`.
+pub fn files_list_sha256(files: &BTreeMap<String, FileHash>) -> String {
+    let mut list = String::new();
+    for (rel, f) in files.iter().filter(|(rel, _)| !chain_covered(rel)) {
+        list.push_str(rel);
+        list.push('\t');
+        list.push_str(&f.size.to_string());
+        list.push('\t');
+        list.push_str(&f.sha256);
+        list.push('\n');
+    }
+    sha256_hex(list.as_bytes())
+}
+
+/// What [`scan`] found under an output folder.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Regular files accepted by the filter: size and SHA-256.
+    pub files: BTreeMap<String, FileHash>,
+    /// Entries that are neither a regular file nor a folder (symbolic links, FIFOs,
+    /// sockets, devices), with a Vietnamese name of their type.
+    pub odd: Vec<(String, &'static str)>,
+}
+
+/// Size and SHA-256 of every regular file under `dir` whose site path passes `keep`,
+/// and every entry that is not a regular file or folder (never followed).
+pub fn scan(dir: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Result<Scan, Diagnostic> {
     let mut paths = Vec::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let mut odd = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let e = e.map_err(|e| Diagnostic::error(format!("không đọc được thư mục đầu ra: {e}")))?;
-        if !e.file_type().is_file() {
+        let ft = e.file_type();
+        if ft.is_dir() {
             continue;
         }
         let rel = crate::output::rel_path(e.path(), dir);
-        if rel == MANIFEST_PATH || rel == crate::output::PREVIEW_MARKER {
+        if !ft.is_file() {
+            let what = if ft.is_symlink() {
+                "liên kết tượng trưng (symlink)"
+            } else {
+                "tệp đặc biệt (không phải tệp thường)"
+            };
+            odd.push((rel, what));
             continue;
         }
-        paths.push((rel, e.into_path()));
+        if keep(&rel) {
+            paths.push((rel, e.into_path()));
+        }
     }
     // Reading and hashing is most of a large site's manifest time: in parallel.
-    paths
+    let files = paths
         .into_par_iter()
         .map(|(rel, path)| {
             let bytes = std::fs::read(&path).map_err(|err| {
@@ -231,7 +285,32 @@ pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> 
             };
             Ok((rel, hash))
         })
-        .collect()
+        .collect::<Result<_, Diagnostic>>()?;
+    Ok(Scan { files, odd })
+}
+
+/// Size and SHA-256 of every file under `dir` (sorted), except the manifest and the
+/// preview marker. A symbolic link or special file is an error.
+pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
+    hash_files_where(dir, &|_| true)
+}
+
+/// [`hash_files`] restricted to the site paths `keep` accepts.
+pub fn hash_files_where(
+    dir: &Path,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
+    let s = scan(dir, &|rel| {
+        rel != MANIFEST_PATH && rel != crate::output::PREVIEW_MARKER && keep(rel)
+    })?;
+    if let Some((rel, what)) = s.odd.first() {
+        return Err(Diagnostic::error(format!(
+            "thư mục đầu ra chứa {rel} là {what}; trang công khai chỉ được có tệp thường"
+        ))
+        .in_file(dir.join(rel))
+        .hint("xóa liên kết, chép tệp thật vào static/ thay cho liên kết"));
+    }
+    Ok(s.files)
 }
 
 /// Pretty JSON with a final newline; field order is fixed, maps are sorted.

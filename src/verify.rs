@@ -16,9 +16,52 @@ pub struct Report {
     pub files: usize,
     pub entries: usize,
     pub items: usize,
+    /// The chain was also compared with a `history/` folder given by the user.
+    pub anchored: bool,
 }
 
 pub fn verify(dir: &Path) -> Result<Report, Diagnostics> {
+    verify_with_history(dir, None)
+}
+
+/// [`verify`], and, with `history`, the site's chain against the ward's own `history/`
+/// folder (for example a git checkout): an anchor outside the published site, so a
+/// forged chain head that is consistent in itself is caught too.
+pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report, Diagnostics> {
+    let mut report = verify_site(dir)?;
+    if let Some(h) = history {
+        let ours = history::read_dir(h).map_err(Diagnostics::from)?;
+        let site =
+            history::read_dir(&dir.join(history::SITE_CHAIN_DIR)).map_err(Diagnostics::from)?;
+        let problem = match history::compare_chains(&ours, &site) {
+            history::ChainState::Consistent if ours.len() == site.len() => None,
+            history::ChainState::Consistent => Some(format!(
+                "trang có {} mục lịch sử, thư mục lịch sử có {}: trang chưa được cập nhật bản mới nhất",
+                site.len(),
+                ours.len()
+            )),
+            history::ChainState::Missing {
+                history: n,
+                published: p,
+            } => Some(format!(
+                "trang có {p} mục lịch sử nhưng thư mục lịch sử chỉ có {n}: trang có mục không do phường ghi"
+            )),
+            history::ChainState::Diverges { name } => Some(format!(
+                "mục lịch sử {name} trên trang khác mục cùng tên trong thư mục lịch sử: trang đã bị thay"
+            )),
+        };
+        if let Some(msg) = problem {
+            return Err(Diagnostic::error(msg)
+                .in_file(dir.join(history::SITE_CHAIN_DIR))
+                .hint("so với thư mục history/ trong kho của phường; chép lại trang từ bản tạo gốc")
+                .into());
+        }
+        report.anchored = true;
+    }
+    Ok(report)
+}
+
+fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
     let mpath = dir.join(manifest::MANIFEST_PATH);
     let bytes = std::fs::read(&mpath).map_err(|e| {
         Diagnostic::error(format!("không đọc được bản kê khai: {e}"))
@@ -84,9 +127,37 @@ pub fn verify(dir: &Path) -> Result<Report, Diagnostics> {
         ),
         _ => {}
     }
-    // 3. Every file.
-    let on_disk = match manifest::hash_files(dir) {
-        Ok(f) => f,
+    // 2b. The manifest's file list against the chain head: every published byte
+    // outside the chain-covered files is committed to by the entry.
+    if let (Some(head), true) = (chain.last(), m.chain.is_some())
+        && let Some(want) = &head.entry.files_sha256
+        && &manifest::files_list_sha256(&m.files) != want
+    {
+        errors.push(
+            Diagnostic::error(format!(
+                "danh sách tệp trong bản kê khai không khớp mã files_sha256 ghi ở mục lịch sử {}: có tệp đã bị sửa, thêm hoặc xóa sau khi công khai và bản kê khai bị sửa theo",
+                head.name
+            ))
+            .in_file(&mpath)
+            .hint("lấy lại trang từ bản tạo gốc (chạy lại congkhai build), rồi kiểm tra lại"),
+        );
+    }
+    // 3. Every file; a symbolic link or special file is never part of a publication.
+    let on_disk = match manifest::scan(dir, &|rel| {
+        rel != manifest::MANIFEST_PATH && rel != crate::output::PREVIEW_MARKER
+    }) {
+        Ok(s) => {
+            for (rel, what) in &s.odd {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "{rel} là {what}, không phải tệp đã công khai: có người thêm vào sau khi tạo trang"
+                    ))
+                    .in_file(dir.join(rel))
+                    .hint("xóa nó, hoặc chép lại trang từ bản tạo gốc"),
+                );
+            }
+            s.files
+        }
         Err(d) => {
             errors.push(d);
             Default::default()
@@ -143,5 +214,6 @@ pub fn verify(dir: &Path) -> Result<Report, Diagnostics> {
         files: m.files.len(),
         entries: chain.len(),
         items: m.items.len(),
+        anchored: false,
     })
 }

@@ -35,6 +35,9 @@ pub struct BuildOptions {
     /// Append this publication to the history chain (`history/`) on success: `build`
     /// only; `serve` and library callers leave it off, `--drafts` never appends.
     pub record_history: bool,
+    /// `build --new-chain`: build even when the existing output publishes history
+    /// entries that `history/` lacks (see `history::reconcile`).
+    pub new_chain: bool,
 }
 
 impl BuildOptions {
@@ -194,8 +197,59 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
 }
 
 /// [`build`], also handing back what `serve` needs to re-render one page afterwards.
+///
+/// Holds the output folder's lock for the whole build; under it, removes what killed
+/// builds left and (when recording history) reconciles `history/` with the published
+/// chain before anything is generated.
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
-    build_staged(opts)?.commit()
+    let (config, _) = Config::load(&opts.root)?;
+    let target = checked_target(opts, &config)?;
+    let _lock = crate::output::BuildLock::acquire(&target)?;
+    crate::output::remove_stale(&target);
+    let mut early = Diagnostics::new();
+    if opts.record_history && !opts.drafts && config.is_portal() {
+        let dir = crate::history::history_dir_of(&opts.root, &config);
+        early.extend(crate::history::reconcile(&dir, &target, opts.new_chain)?);
+    }
+    let (mut summary, incremental) = build_staged(opts)?.commit()?;
+    if !early.is_empty() {
+        early.extend(std::mem::take(&mut summary.warnings));
+        summary.warnings = early.sorted();
+    }
+    Ok((summary, incremental))
+}
+
+/// The output folder of this build, after checking that it and the history folder are
+/// safe to write (`output::check_output_dir`, `output::check_history_dir`).
+fn checked_target(opts: &BuildOptions, config: &Config) -> Result<PathBuf, Diagnostic> {
+    use crate::output::{Origin, check_history_dir, check_output_dir};
+    let target = opts.output_path(config);
+    let origin = if opts.output_dir.is_some() {
+        Origin::Cli
+    } else if config.output_dir.is_some() {
+        Origin::Config("output_dir")
+    } else {
+        Origin::Default
+    };
+    let history = crate::history::history_dir_of(&opts.root, config);
+    let h_origin = if config.build.history_dir.is_some() {
+        Origin::Config("[build] history_dir")
+    } else {
+        Origin::Default
+    };
+    let mut outputs = vec![target.clone()];
+    if opts.output_dir.is_none() {
+        // Both the site and its preview, whichever this build writes.
+        let other = BuildOptions {
+            drafts: !opts.drafts,
+            ..opts.clone()
+        };
+        outputs.push(other.output_path(config));
+    }
+    // The history folder first: the output check treats it as a source folder.
+    check_history_dir(&opts.root, &history, &outputs, h_origin)?;
+    check_output_dir(&opts.root, &target, &history, origin)?;
+    Ok(target)
 }
 
 /// A build generated into its staging directory, not yet swapped into place: `serve`
@@ -211,7 +265,7 @@ pub struct StagedBuild {
 /// [`build`] up to the swap.
 pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
     let (config, _) = Config::load(&opts.root)?;
-    let target = opts.output_path(&config);
+    let target = checked_target(opts, &config)?;
     let staging = Staging::new(&target, opts.drafts)?;
     let (summary, incremental) = generate_keep(opts, &staging)?;
     Ok(StagedBuild {
@@ -228,11 +282,28 @@ impl StagedBuild {
     pub fn commit(self) -> Result<(Summary, Incremental), Diagnostics> {
         let t = std::time::Instant::now();
         let mut summary = self.summary;
-        // trust: append to history/ before the swap; on failure nothing is published.
-        if self.record_history && !self.drafts {
-            summary.history.write()?;
+        // trust: the entry is prepared before the swap (not yet part of the chain) and
+        // joins the chain only once the output is in place (see `history::Pending`).
+        let record = self.record_history && !self.drafts;
+        if record {
+            summary.history.prepare()?;
         }
-        summary.output = self.staging.commit(self.drafts)?;
+        match self.staging.commit(self.drafts) {
+            Ok(out) => {
+                summary.output = out;
+                // The output marker, written by `Staging::new` outside the sink.
+                summary.files += 1;
+            }
+            Err(d) => {
+                if record {
+                    summary.history.discard();
+                }
+                return Err(d.into());
+            }
+        }
+        if record {
+            summary.history.promote()?;
+        }
         phase("history append, swap", t);
         Ok((summary, self.incremental))
     }
