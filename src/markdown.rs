@@ -1,10 +1,21 @@
 //! Markdown → HTML with heading ids and anchors, per-page footnote ids, checked internal
 //! links (`@/van-ban/ke-hoach.md`), and sanitised raw HTML.
 //!
-//! pulldown-cmark passes raw HTML, `javascript:` links and `data:` images through, so
-//! link and image destinations are filtered here and any page that contains raw HTML is
-//! run through an allow-list sanitiser (ammonia). Pages without raw HTML skip the
-//! sanitiser, which keeps large builds fast.
+//! This is the one choke point every Markdown text goes through (page and section
+//! bodies, summaries, the `markdown` template filter), and it is safe by construction:
+//!
+//! - every event pulldown-cmark produces is filtered here: link and image destinations
+//!   go through [`is_safe_url`], heading attribute blocks keep only a slug `id` and
+//!   plain `class` names (no `onfocus=…`, no `tabindex`), and every other piece of
+//!   markup is written by pulldown-cmark's own escaping HTML writer;
+//! - when the text contains raw HTML (blocks or inline), the whole fragment is run
+//!   through the allow-list sanitiser [`sanitize`] (ammonia), so no `<script>`, `on*`
+//!   attribute, `javascript:` URL, comment, `<iframe>`, `<form>`, `<base>` or `<meta>`
+//!   survives. Text without raw HTML needs no second parse: it is safe as written,
+//!   which keeps the 10,000-page build fast;
+//! - nesting is counted while the events stream by (Markdown containers plus the tags
+//!   of raw HTML, [`HtmlNesting`]); deeper than [`MAX_NESTING`] the fragment is dropped
+//!   and reported, so no recursive component (ammonia, the minifier) ever sees it.
 
 use std::collections::HashMap;
 
@@ -70,8 +81,22 @@ pub struct Rendered {
     pub broken_links: Vec<(String, usize)>,
     /// Links and images with a scheme that is not allowed (javascript:, data:, vbscript:).
     pub unsafe_links: Vec<(String, usize)>,
+    /// Nesting deeper than [`MAX_NESTING`]: (deepest level, line where the limit was
+    /// first passed). The HTML is then empty.
+    pub too_deep: Option<(usize, usize)>,
     pub word_count: usize,
 }
+
+/// Deepest nesting of elements a Markdown text may produce (lists in lists, quotes in
+/// quotes, emphasis in links, nested raw `<div>`s…). Real pages need fewer than 20; the
+/// minifier recurses per level and overflows a 2 MiB thread stack at about 400 levels
+/// (debug build), after the theme has added its own ~15.
+pub const MAX_NESTING: usize = 100;
+
+/// Deepest nesting a whole rendered document may have before it is minified: deeper,
+/// the minifier is skipped (see [`minify`]); Markdown is stopped at [`MAX_NESTING`]
+/// long before, so only a hand-written template can reach this.
+pub const MAX_DOCUMENT_NESTING: usize = 250;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -98,8 +123,24 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
 
     // Buffer of a heading being read, so its id can be computed from its text.
     let mut heading: Option<PendingHeading> = None;
+    // Nesting: Markdown containers open now, plus the raw HTML elements left open.
+    let mut depth = 0usize;
+    let mut nesting = HtmlNesting::default();
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => nesting.feed(h),
+            _ => {}
+        }
+        let now = depth + nesting.depth();
+        if now > MAX_NESTING {
+            out.too_deep = match out.too_deep {
+                None => Some((now, line_of(range.start))),
+                Some((max, line)) => Some((max.max(now), line)),
+            };
+        }
         let event = match event {
             Event::Html(h) | Event::InlineHtml(h) => {
                 has_raw_html = true;
@@ -175,8 +216,8 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                             _ => None,
                         })
                         .collect();
-                    let base = match id {
-                        Some(id) => id.to_string(),
+                    let base = match id.as_deref().and_then(safe_heading_id) {
+                        Some(id) => id,
                         None => {
                             let s = text::slugify(&title);
                             if s.is_empty() { "muc".to_string() } else { s }
@@ -203,6 +244,10 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
         }
     }
 
+    if out.too_deep.is_some() {
+        // Nothing this deep may reach a recursive sanitiser or minifier.
+        return out;
+    }
     let mut html_out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     out.html = if has_raw_html {
@@ -239,16 +284,16 @@ fn emit_heading<'a>(
     anchors: AnchorLinks,
 ) {
     let mut open = format!("<{level} id=\"{}\"", text::escape_html(id));
-    if !classes.is_empty() {
-        let cls: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+    // `{#id .class key=value}`: only plain class names; every other attribute
+    // (`onfocus`, `style`, `tabindex`, `autofocus`…) is dropped, never written.
+    let _ = attrs;
+    let cls: Vec<&str> = classes
+        .iter()
+        .map(|c| c.as_ref())
+        .filter(|c| is_safe_class(c))
+        .collect();
+    if !cls.is_empty() {
         open.push_str(&format!(" class=\"{}\"", text::escape_html(&cls.join(" "))));
-    }
-    for (k, v) in attrs {
-        open.push_str(&format!(
-            " {}=\"{}\"",
-            text::escape_html(k),
-            text::escape_html(v.as_deref().unwrap_or(""))
-        ));
     }
     open.push('>');
     let anchor = format!(
@@ -282,6 +327,215 @@ fn emit_heading<'a>(
             events.push(Event::Html(format!("</{level}>\n").into()));
         }
     }
+}
+
+/// An explicit heading id (`{#id}`) kept as written when it is a plain slug: ASCII
+/// letters, digits, `-` and `_`, starting with a letter, at most 64 characters;
+/// anything else is slugified (`None` when nothing is left).
+fn safe_heading_id(id: &str) -> Option<String> {
+    let plain = id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        return Some(id.to_string());
+    }
+    let s = text::slugify(id);
+    let s: String = s.chars().take(64).collect();
+    (!s.is_empty()).then_some(s)
+}
+
+/// A class name from a heading attribute block: ASCII letters, digits, `-`, `_`.
+fn is_safe_class(c: &str) -> bool {
+    !c.is_empty()
+        && c.len() <= 64
+        && c.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Nesting depth of HTML text fed in pieces (the raw HTML events of one Markdown text),
+/// counted in one pass without recursion: start tags open a level, end tags close
+/// back to the matching element; void elements, self-closing tags, comments and the
+/// contents of `<script>`/`<style>`/`<textarea>`/`<title>` open none. Elements whose
+/// end tag may be left out (`<p>`, `<li>`, `<td>`…) close the previous one of their
+/// kind, as browsers do, so ordinary hand-written HTML is not over-counted.
+#[derive(Debug, Default)]
+pub struct HtmlNesting {
+    open: Vec<Box<str>>,
+    /// Elements opened beyond what `open` keeps (it is capped), still counted.
+    overflow: usize,
+    max: usize,
+    /// Inside `<!-- … -->`, or inside a raw-text element (its name).
+    in_comment: bool,
+    raw_text: Option<&'static str>,
+}
+
+/// Elements kept in `open` at most; deeper ones are only counted.
+const NESTING_STACK_CAP: usize = 4096;
+
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+const RAW_TEXT_ELEMENTS: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+    "tfoot", "colgroup", "caption", "rb", "rt", "rp",
+];
+
+impl HtmlNesting {
+    /// Current depth.
+    pub fn depth(&self) -> usize {
+        self.open.len() + self.overflow
+    }
+
+    /// Deepest depth seen so far.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Depth of a whole HTML text.
+    pub fn of(html: &str) -> usize {
+        let mut n = HtmlNesting::default();
+        n.feed(html);
+        n.max()
+    }
+
+    pub fn feed(&mut self, html: &str) {
+        let b = html.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if self.in_comment {
+                match find(b, i, b"-->") {
+                    Some(j) => {
+                        self.in_comment = false;
+                        i = j + 3;
+                    }
+                    None => return,
+                }
+                continue;
+            }
+            if let Some(name) = self.raw_text {
+                // Look for `</name` in any case.
+                let mut j = i;
+                loop {
+                    match find(b, j, b"</") {
+                        Some(k) => {
+                            let end = (k + 2 + name.len()).min(b.len());
+                            if b[k + 2..end].eq_ignore_ascii_case(name.as_bytes()) {
+                                self.raw_text = None;
+                                i = k;
+                                break;
+                            }
+                            j = k + 2;
+                        }
+                        None => return,
+                    }
+                }
+                if self.raw_text.is_some() {
+                    return;
+                }
+            }
+            let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) else {
+                return;
+            };
+            let rest = &b[lt + 1..];
+            if rest.starts_with(b"!--") {
+                self.in_comment = true;
+                i = lt + 4;
+                continue;
+            }
+            let closing = rest.first() == Some(&b'/');
+            let name_start = lt + 1 + usize::from(closing);
+            let name_len = b[name_start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+                .count();
+            if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+                i = lt + 1;
+                continue;
+            }
+            let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+            // End of the tag: the next `>` outside quotes (or the end of this piece).
+            let mut j = name_start + name_len;
+            let mut quote: Option<u8> = None;
+            while j < b.len() {
+                match (quote, b[j]) {
+                    (Some(q), c) if c == q => quote = None,
+                    (None, b'"' | b'\'') => quote = Some(b[j]),
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            let self_closing = j > 0 && j <= b.len() && b.get(j - 1) == Some(&b'/');
+            if closing {
+                self.close(&name);
+            } else if !VOID_ELEMENTS.contains(&name.as_str()) && !self_closing {
+                self.open_element(name);
+            }
+            i = j + 1;
+        }
+    }
+
+    fn open_element(&mut self, name: String) {
+        if OPTIONAL_END.contains(&name.as_str()) && self.overflow == 0 {
+            let same = |top: &str| match name.as_str() {
+                "td" | "th" => matches!(top, "td" | "th"),
+                "dt" | "dd" => matches!(top, "dt" | "dd"),
+                "rb" | "rt" | "rp" => matches!(top, "rb" | "rt" | "rp"),
+                "thead" | "tbody" | "tfoot" => matches!(top, "thead" | "tbody" | "tfoot"),
+                n => top == n,
+            };
+            if self.open.last().is_some_and(|t| same(t)) {
+                self.open.pop();
+            }
+        }
+        if let Some(raw) = RAW_TEXT_ELEMENTS.iter().find(|r| **r == name) {
+            self.raw_text = Some(raw);
+            return;
+        }
+        if self.open.len() < NESTING_STACK_CAP {
+            self.open.push(name.into_boxed_str());
+        } else {
+            self.overflow += 1;
+        }
+        self.max = self.max.max(self.depth());
+    }
+
+    fn close(&mut self, name: &str) {
+        if self.overflow > 0 {
+            self.overflow -= 1;
+            return;
+        }
+        // Close back to the matching element, if it is open (near the top).
+        if let Some(k) = self.open.iter().rev().take(64).position(|t| &**t == name) {
+            let keep = self.open.len() - 1 - k;
+            self.open.truncate(keep);
+        }
+    }
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// Minify a rendered document, unless it nests deeper than [`MAX_DOCUMENT_NESTING`]:
+/// the minifier recurses once per level and would overflow the stack, so such a
+/// document is written as it is (still correct HTML, only larger).
+pub fn minify(html: Vec<u8>) -> Vec<u8> {
+    let deep = match std::str::from_utf8(&html) {
+        Ok(s) => HtmlNesting::of(s) > MAX_DOCUMENT_NESTING,
+        Err(_) => true,
+    };
+    if deep {
+        return html;
+    }
+    minify_html::minify(&html, &minify_html::Cfg::new())
 }
 
 /// `@/x.md#frag` → resolved URL; dangerous schemes → `#`.
@@ -417,7 +671,8 @@ pub fn plain_text(source: &str) -> String {
 }
 
 /// Convenience for the `markdown` template filter: no anchors, no internal links.
-pub fn render_inline(source: &str, inline: bool) -> String {
+/// `Err((depth, line))` when the text nests deeper than [`MAX_NESTING`].
+pub fn render_inline(source: &str, inline: bool) -> Result<String, (usize, usize)> {
     let resolve = |_: &str| None;
     let r = render(
         source,
@@ -428,17 +683,28 @@ pub fn render_inline(source: &str, inline: bool) -> String {
             resolve: &resolve,
         },
     );
+    if let Some(deep) = r.too_deep {
+        return Err(deep);
+    }
     if inline {
         let t = r.html.trim();
         if let Some(inner) = t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
             && !inner.contains("<p>")
         {
-            return inner.to_string();
+            return Ok(inner.to_string());
         }
-        return t.to_string();
+        return Ok(t.to_string());
     }
-    r.html
+    Ok(r.html)
 }
+
+/// The message for text nested deeper than [`MAX_NESTING`] (the caller adds where).
+pub fn too_deep_message(depth: usize) -> String {
+    format!("nội dung lồng nhau quá sâu ({depth} cấp, tối đa {MAX_NESTING})")
+}
+
+/// How to fix text nested too deep, in plain words.
+pub const TOO_DEEP_HINT: &str = "bớt các danh sách lồng trong danh sách, trích dẫn (>) lồng trong trích dẫn hoặc thẻ HTML lồng nhau; nội dung bình thường chỉ cần vài cấp";
 
 #[cfg(test)]
 mod tests {

@@ -538,6 +538,13 @@ fn link_problems(file: &Path, body_line: usize, r: &markdown::Rendered, diags: &
                 .hint("liên kết @/ tính từ thư mục content/, ví dụ @/van-ban/ke-hoach-40.md; kiểm tra tên tệp"),
         );
     }
+    if let Some((depth, line)) = r.too_deep {
+        diags.push(
+            Diagnostic::error(markdown::too_deep_message(depth))
+                .at(Location::line(file, body_line + line - 1))
+                .hint(markdown::TOO_DEEP_HINT),
+        );
+    }
     for (link, line) in &r.unsafe_links {
         diags.push(
             Diagnostic::error(format!("liên kết không an toàn bị chặn: {link}"))

@@ -340,8 +340,7 @@ impl Ctx<'_> {
 
     fn finish_bytes(&self, html: Vec<u8>) -> Vec<u8> {
         if self.model.config.minify_html {
-            let cfg = minify_html::Cfg::new();
-            minify_html::minify(&html, &cfg)
+            crate::markdown::minify(html)
         } else {
             html
         }
