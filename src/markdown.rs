@@ -128,13 +128,19 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     let mut nesting = HtmlNesting::default();
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
+        let html_peak = match &event {
+            Event::Start(_) => {
+                depth += 1;
+                nesting.depth()
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                nesting.depth()
+            }
             Event::Html(h) | Event::InlineHtml(h) => nesting.feed(h),
-            _ => {}
-        }
-        let now = depth + nesting.depth();
+            _ => nesting.depth(),
+        };
+        let now = depth + html_peak;
         if now > MAX_NESTING {
             out.too_deep = match out.too_deep {
                 None => Some((now, line_of(range.start))),
@@ -366,6 +372,8 @@ pub struct HtmlNesting {
     /// Elements opened beyond what `open` keeps (it is capped), still counted.
     overflow: usize,
     max: usize,
+    /// Deepest depth during the piece being fed.
+    peak: usize,
     /// Inside `<!-- … -->`, or inside a raw-text element (its name).
     in_comment: bool,
     raw_text: Option<&'static str>,
@@ -402,7 +410,14 @@ impl HtmlNesting {
         n.max()
     }
 
-    pub fn feed(&mut self, html: &str) {
+    /// Feed the next piece; returns the deepest depth reached while reading it.
+    pub fn feed(&mut self, html: &str) -> usize {
+        self.peak = self.depth();
+        self.feed_piece(html);
+        self.peak
+    }
+
+    fn feed_piece(&mut self, html: &str) {
         let b = html.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -481,14 +496,20 @@ impl HtmlNesting {
 
     fn open_element(&mut self, name: String) {
         if OPTIONAL_END.contains(&name.as_str()) && self.overflow == 0 {
-            let same = |top: &str| match name.as_str() {
-                "td" | "th" => matches!(top, "td" | "th"),
-                "dt" | "dd" => matches!(top, "dt" | "dd"),
-                "rb" | "rt" | "rp" => matches!(top, "rb" | "rt" | "rp"),
-                "thead" | "tbody" | "tfoot" => matches!(top, "thead" | "tbody" | "tfoot"),
-                n => top == n,
+            // The open elements this start tag implicitly ends, innermost first.
+            let ends: &[&str] = match name.as_str() {
+                "td" | "th" => &["td", "th"],
+                "tr" => &["td", "th", "tr"],
+                "thead" | "tbody" | "tfoot" => &["td", "th", "tr", "thead", "tbody", "tfoot"],
+                "dt" | "dd" => &["dt", "dd"],
+                "rb" | "rt" | "rp" => &["rb", "rt", "rp"],
+                "option" => &["option"],
+                "optgroup" => &["option", "optgroup"],
+                "li" => &["li"],
+                "p" => &["p"],
+                _ => &[],
             };
-            if self.open.last().is_some_and(|t| same(t)) {
+            while self.open.last().is_some_and(|t| ends.contains(&&**t)) {
                 self.open.pop();
             }
         }
@@ -502,6 +523,7 @@ impl HtmlNesting {
             self.overflow += 1;
         }
         self.max = self.max.max(self.depth());
+        self.peak = self.peak.max(self.depth());
     }
 
     fn close(&mut self, name: &str) {
@@ -784,6 +806,145 @@ mod tests {
     }
 
     #[test]
+    fn heading_attribute_blocks_keep_only_id_and_class() {
+        for (src, id, class) in [
+            ("## Liên hệ {tabindex=0 autofocus onfocus=alert(1)}", "lien-he", None),
+            ("## A {#muc-1 .note onclick=x}", "muc-1", Some("note")),
+            ("## A {#Đề-mục .b}", "de-muc", Some("b")),
+            ("## A {style=color:red data-x=1 .c\"x}", "a", None),
+            ("## A {#javascript:alert(1)}", "javascript-alert-1", None),
+            ("## A {#Muc_2 .x-y .z_1}", "Muc_2", Some("x-y z_1")),
+        ] {
+            let html = r(src).html;
+            let doc = scraper::Html::parse_fragment(&html);
+            let sel = scraper::Selector::parse("h2").unwrap();
+            let h = doc.select(&sel).next().unwrap();
+            let attrs: Vec<&str> = h.value().attrs().map(|(k, _)| k).collect();
+            assert!(
+                attrs.iter().all(|k| *k == "id" || *k == "class"),
+                "{src}: {html}"
+            );
+            assert_eq!(h.value().attr("id"), Some(id), "{src}: {html}");
+            assert_eq!(h.value().attr("class"), class, "{src}: {html}");
+        }
+    }
+
+    #[test]
+    fn text_without_raw_html_is_safe_as_written() {
+        // No raw HTML, so no sanitiser pass: pulldown-cmark's writer must escape it all.
+        for src in [
+            "```\"><script>x\n```\n",
+            "[a](https://x.vn/ \"t\\\" onmouseover=x\")\n",
+            "![\"><img src=x onerror=x>](/a.png)\n",
+            "Text[^\"><b>]\n\n[^\"><b>]: n\n",
+            "[x](&#106;avascript:alert(1)) [y](java&#x09;script:x) <javascript:alert(1)>\n",
+            "[z]: vbscript:x\n\n[z]\n",
+            "![i](data:image/svg+xml,<svg onload=x>)\n",
+        ] {
+            let out = r(src);
+            let doc = scraper::Html::parse_fragment(&out.html);
+            for el in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+                assert_ne!(el.value().name(), "script", "{src}: {}", out.html);
+                for (k, v) in el.value().attrs() {
+                    assert!(!k.starts_with("on"), "{src}: {}", out.html);
+                    assert!(is_safe_url(v) || !matches!(k, "href" | "src"), "{src}: {}", out.html);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn raw_html_goes_through_the_sanitiser() {
+        for src in [
+            "<iframe src=\"https://x\"></iframe>",
+            "<form action=\"https://x\"><input type=submit></form>",
+            "<base href=\"https://x/\">",
+            "<meta http-equiv=\"refresh\" content=\"0;url=https://x\">",
+            "<object data=\"x\"></object><embed src=\"x\">",
+            "<style>body{background:url(https://x)}</style>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<img src=x onerror=alert(1)>",
+            "<svg><script>alert(1)</script></svg>",
+            "Tổ 3 <!-- nuốt phần còn lại\n\nđoạn sau",
+        ] {
+            let html = r(src).html;
+            let lower = html.to_ascii_lowercase();
+            for bad in [
+                "<iframe", "<form", "<base", "<meta", "<object", "<embed", "<style",
+                "javascript:", "onerror", "<script", "<!--",
+            ] {
+                assert!(!lower.contains(bad), "{src}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_is_counted_without_recursion() {
+        for (html, depth) in [
+            ("<div><p>a</p></div>", 2),
+            ("<div><div><div>x</div></div></div>", 3),
+            ("<p>a<p>b<p>c", 1),
+            ("<ul><li>a<li>b<li>c</ul>", 2),
+            ("<table><tr><td>1<td>2<tr><td>3</table>", 3),
+            ("<br><hr><img src=x><input>", 0),
+            ("<div/><span/>", 0),
+            ("<!-- <div><div> --><b>x</b>", 1),
+            ("<script>'<div><div>'</script><i>x</i>", 1),
+            ("<div title=\"a>b<div>\">x</div>", 1),
+            ("a < b and c<d", 1),
+            ("a < b and 1<2", 0),
+            (&"<div>".repeat(5000), 5000),
+        ] {
+            assert_eq!(HtmlNesting::of(html), depth, "{html}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_any_recursive_component() {
+        let n = 2000;
+        for (name, src) in [
+            ("quotes", ">".repeat(n) + " x\n"),
+            ("lists", "- ".repeat(600) + "x\n"),
+            (
+                "indented lists",
+                (0..600).map(|i| format!("{}- a\n", "  ".repeat(i))).collect(),
+            ),
+            ("divs", "<div>".repeat(n) + "x" + &"</div>".repeat(n)),
+            ("emphasis", "*a ".repeat(n) + &"b* ".repeat(n)),
+            ("quotes in lists", "> - ".repeat(n / 2) + "x\n"),
+            ("spans", "a <span>".repeat(n) + "\n"),
+        ] {
+            let src = format!("Dòng một\n\n{src}");
+            let out = r(&src);
+            let (depth, line) = out.too_deep.unwrap_or_else(|| panic!("{name}"));
+            assert!(depth > MAX_NESTING, "{name}");
+            // The line where the limit is passed: the first nested line, or for the
+            // indented list the 51st (two levels a line).
+            let want = if name == "indented lists" { 53 } else { 3 };
+            assert_eq!(line, want, "{name}");
+            assert!(out.html.is_empty(), "{name}");
+            assert!(render_inline(&src, true).is_err(), "{name}");
+        }
+        // Ordinary nesting passes.
+        let ok = (0..10).map(|i| format!("{}- a\n", "  ".repeat(i))).collect::<String>();
+        assert_eq!(r(&ok).too_deep, None);
+        assert_eq!(r(&("> ".repeat(40) + "x")).too_deep, None);
+    }
+
+    #[test]
+    fn the_minifier_is_never_given_a_document_it_cannot_walk() {
+        let deep = "<div>".repeat(20_000) + "x";
+        // Runs on a thread with the default 2 MiB stack, like the build's workers.
+        let out = std::thread::spawn(move || minify(deep.into_bytes()))
+            .join()
+            .ok()
+            .map(|v| v.len());
+        assert_eq!(out, Some(20_000 * 5 + 1));
+        assert_eq!(minify(b"<p>a  b</p>".to_vec()), b"<p>a b".to_vec());
+    }
+
+    #[test]
     fn url_safety_table() {
         for (u, ok) in [
             ("https://a.gov.vn", true),
@@ -795,6 +956,13 @@ mod tests {
             (" java\tscript:x", false),
             ("data:text/html,x", false),
             ("a/b:c", true),
+            ("vbscript:x", false),
+            ("VBScript:x", false),
+            ("\u{0}javascript:x", false),
+            ("java\nscript:x", false),
+            ("data:image/png;base64,x", false),
+            ("livescript:x", false),
+            ("?a=b:c", true),
         ] {
             assert_eq!(is_safe_url(u), ok, "{u}");
         }

@@ -505,6 +505,34 @@ mod tests {
     }
 
     #[test]
+    fn markdown_filter_refuses_deep_nesting_with_an_error() {
+        let deep = ">".repeat(3000);
+        let src = format!("{{{{ \"{deep} x\" | markdown }}}}");
+        let e = render(&src).unwrap_err();
+        let d = tera_error("content/a.md", &e);
+        assert!(d.message.contains("lồng nhau quá sâu"), "{}", d.message);
+    }
+
+    #[test]
+    fn json_in_script_cannot_close_the_element() {
+        for (input, want) in [
+            (r#"{"a":"x"}"#, r#"{"a":"x"}"#),
+            (
+                r#"{"a":"</script><!--"}"#,
+                r#"{"a":"\u003c/script\u003e\u003c!--"}"#,
+            ),
+            (r#"{"a":"]]> & <"}"#, r#"{"a":"]]\u003e \u0026 \u003c"}"#),
+        ] {
+            let out = json_in_script(input);
+            assert_eq!(out, want);
+            // Still the same JSON value.
+            let a: serde_json::Value = serde_json::from_str(input).unwrap();
+            let b: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(a, b);
+        }
+    }
+
+    #[test]
     fn undefined_variable_is_an_error() {
         assert!(render("{{ khong_co }}").is_err());
     }
