@@ -84,6 +84,10 @@ pub struct Rendered {
     /// Nesting deeper than [`MAX_NESTING`]: (deepest level, line where the limit was
     /// first passed). The HTML is then empty.
     pub too_deep: Option<(usize, usize)>,
+    /// A comment (`<!--`) or a raw-text element (`<script>`, `<style>`, `<textarea>`…)
+    /// opened in raw HTML and never closed: it would swallow the rest of the text.
+    /// (what was opened, line).
+    pub unclosed: Option<(String, usize)>,
     pub word_count: usize,
 }
 
@@ -137,7 +141,16 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                 depth = depth.saturating_sub(1);
                 nesting.depth()
             }
-            Event::Html(h) | Event::InlineHtml(h) => nesting.feed(h),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let was = nesting.swallowing();
+                let peak = nesting.feed(h);
+                match (was, nesting.swallowing()) {
+                    (None, Some(what)) => out.unclosed = Some((what, line_of(range.start))),
+                    (_, None) => out.unclosed = None,
+                    _ => {}
+                }
+                peak
+            }
             _ => nesting.depth(),
         };
         let now = depth + html_peak;
@@ -386,7 +399,17 @@ const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
 ];
-const RAW_TEXT_ELEMENTS: &[&str] = &["script", "style", "textarea", "title", "xmp"];
+const RAW_TEXT_ELEMENTS: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
 const OPTIONAL_END: &[&str] = &[
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
     "tfoot", "colgroup", "caption", "rb", "rt", "rp",
@@ -401,6 +424,15 @@ impl HtmlNesting {
     /// Deepest depth seen so far.
     pub fn max(&self) -> usize {
         self.max
+    }
+
+    /// What is open that swallows everything after it: `<!--` or a raw-text element.
+    pub fn swallowing(&self) -> Option<String> {
+        if self.in_comment {
+            Some("<!--".to_string())
+        } else {
+            self.raw_text.map(|r| format!("<{r}>"))
+        }
     }
 
     /// Depth of a whole HTML text.
@@ -719,6 +751,14 @@ pub fn render_inline(source: &str, inline: bool) -> Result<String, (usize, usize
     }
     Ok(r.html)
 }
+
+/// The message for a comment or raw-text element left open (the caller adds where).
+pub fn unclosed_message(what: &str) -> String {
+    format!("{what} mở ở đây nhưng không đóng: toàn bộ nội dung sau nó sẽ bị mất")
+}
+
+/// How to fix an unclosed comment or raw-text element.
+pub const UNCLOSED_HINT: &str = "đóng chú thích bằng --> (hoặc thẻ bằng thẻ đóng, ví dụ </script>), hoặc xóa nó; muốn hiện đúng các ký tự <!-- thì viết \\<!--";
 
 /// The message for text nested deeper than [`MAX_NESTING`] (the caller adds where).
 pub fn too_deep_message(depth: usize) -> String {

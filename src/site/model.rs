@@ -538,6 +538,13 @@ fn link_problems(file: &Path, body_line: usize, r: &markdown::Rendered, diags: &
                 .hint("liên kết @/ tính từ thư mục content/, ví dụ @/van-ban/ke-hoach-40.md; kiểm tra tên tệp"),
         );
     }
+    if let Some((what, line)) = &r.unclosed {
+        diags.push(
+            Diagnostic::error(markdown::unclosed_message(what))
+                .at(Location::line(file, body_line + line - 1))
+                .hint(markdown::UNCLOSED_HINT),
+        );
+    }
     if let Some((depth, line)) = r.too_deep {
         diags.push(
             Diagnostic::error(markdown::too_deep_message(depth))
