@@ -381,7 +381,7 @@ fn is_safe_class(c: &str) -> bool {
 /// kind, as browsers do, so ordinary hand-written HTML is not over-counted.
 #[derive(Debug, Default)]
 pub struct HtmlNesting {
-    open: Vec<Box<str>>,
+    open: Vec<TagName>,
     /// Elements opened beyond what `open` keeps (it is capped), still counted.
     overflow: usize,
     max: usize,
@@ -392,12 +392,38 @@ pub struct HtmlNesting {
     raw_text: Option<&'static str>,
 }
 
+/// A tag name, lowercase, its first 16 bytes (ASCII letters, digits, `-`, `:`), kept
+/// without allocating: the minifier's guard scans every page of a large build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TagName {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl TagName {
+    fn new(name: &[u8]) -> TagName {
+        let mut bytes = [0u8; 16];
+        let len = name.len().min(16);
+        for (d, s) in bytes.iter_mut().zip(&name[..len]) {
+            *d = s.to_ascii_lowercase();
+        }
+        TagName {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
 /// Elements kept in `open` at most; deeper ones are only counted.
 const NESTING_STACK_CAP: usize = 4096;
 
 const VOID_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
 ];
 const RAW_TEXT_ELEMENTS: &[&str] = &[
     "script",
@@ -411,8 +437,8 @@ const RAW_TEXT_ELEMENTS: &[&str] = &[
     "plaintext",
 ];
 const OPTIONAL_END: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
-    "tfoot", "colgroup", "caption", "rb", "rt", "rp",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rp",
 ];
 
 impl HtmlNesting {
@@ -503,7 +529,7 @@ impl HtmlNesting {
                 i = lt + 1;
                 continue;
             }
-            let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+            let name = TagName::new(&b[name_start..name_start + name_len]);
             // End of the tag: the next `>` outside quotes (or the end of this piece).
             let mut j = name_start + name_len;
             let mut quote: Option<u8> = None;
@@ -518,7 +544,7 @@ impl HtmlNesting {
             }
             let self_closing = j > 0 && j <= b.len() && b.get(j - 1) == Some(&b'/');
             if closing {
-                self.close(&name);
+                self.close(name);
             } else if !VOID_ELEMENTS.contains(&name.as_str()) && !self_closing {
                 self.open_element(name);
             }
@@ -526,7 +552,7 @@ impl HtmlNesting {
         }
     }
 
-    fn open_element(&mut self, name: String) {
+    fn open_element(&mut self, name: TagName) {
         if OPTIONAL_END.contains(&name.as_str()) && self.overflow == 0 {
             // The open elements this start tag implicitly ends, innermost first.
             let ends: &[&str] = match name.as_str() {
@@ -541,16 +567,16 @@ impl HtmlNesting {
                 "p" => &["p"],
                 _ => &[],
             };
-            while self.open.last().is_some_and(|t| ends.contains(&&**t)) {
+            while self.open.last().is_some_and(|t| ends.contains(&t.as_str())) {
                 self.open.pop();
             }
         }
-        if let Some(raw) = RAW_TEXT_ELEMENTS.iter().find(|r| **r == name) {
+        if let Some(raw) = RAW_TEXT_ELEMENTS.iter().find(|r| **r == name.as_str()) {
             self.raw_text = Some(raw);
             return;
         }
         if self.open.len() < NESTING_STACK_CAP {
-            self.open.push(name.into_boxed_str());
+            self.open.push(name);
         } else {
             self.overflow += 1;
         }
@@ -558,13 +584,13 @@ impl HtmlNesting {
         self.peak = self.peak.max(self.depth());
     }
 
-    fn close(&mut self, name: &str) {
+    fn close(&mut self, name: TagName) {
         if self.overflow > 0 {
             self.overflow -= 1;
             return;
         }
         // Close back to the matching element, if it is open (near the top).
-        if let Some(k) = self.open.iter().rev().take(64).position(|t| &**t == name) {
+        if let Some(k) = self.open.iter().rev().take(64).position(|t| *t == name) {
             let keep = self.open.len() - 1 - k;
             self.open.truncate(keep);
         }
@@ -848,7 +874,11 @@ mod tests {
     #[test]
     fn heading_attribute_blocks_keep_only_id_and_class() {
         for (src, id, class) in [
-            ("## Liên hệ {tabindex=0 autofocus onfocus=alert(1)}", "lien-he", None),
+            (
+                "## Liên hệ {tabindex=0 autofocus onfocus=alert(1)}",
+                "lien-he",
+                None,
+            ),
             ("## A {#muc-1 .note onclick=x}", "muc-1", Some("note")),
             ("## A {#Đề-mục .b}", "de-muc", Some("b")),
             ("## A {style=color:red data-x=1 .c\"x}", "a", None),
@@ -883,11 +913,19 @@ mod tests {
         ] {
             let out = r(src);
             let doc = scraper::Html::parse_fragment(&out.html);
-            for el in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+            for el in doc
+                .root_element()
+                .descendants()
+                .filter_map(scraper::ElementRef::wrap)
+            {
                 assert_ne!(el.value().name(), "script", "{src}: {}", out.html);
                 for (k, v) in el.value().attrs() {
                     assert!(!k.starts_with("on"), "{src}: {}", out.html);
-                    assert!(is_safe_url(v) || !matches!(k, "href" | "src"), "{src}: {}", out.html);
+                    assert!(
+                        is_safe_url(v) || !matches!(k, "href" | "src"),
+                        "{src}: {}",
+                        out.html
+                    );
                 }
             }
         }
@@ -911,8 +949,17 @@ mod tests {
             let html = r(src).html;
             let lower = html.to_ascii_lowercase();
             for bad in [
-                "<iframe", "<form", "<base", "<meta", "<object", "<embed", "<style",
-                "javascript:", "onerror", "<script", "<!--",
+                "<iframe",
+                "<form",
+                "<base",
+                "<meta",
+                "<object",
+                "<embed",
+                "<style",
+                "javascript:",
+                "onerror",
+                "<script",
+                "<!--",
             ] {
                 assert!(!lower.contains(bad), "{src}: {html}");
             }
@@ -948,7 +995,9 @@ mod tests {
             ("lists", "- ".repeat(600) + "x\n"),
             (
                 "indented lists",
-                (0..600).map(|i| format!("{}- a\n", "  ".repeat(i))).collect(),
+                (0..600)
+                    .map(|i| format!("{}- a\n", "  ".repeat(i)))
+                    .collect(),
             ),
             ("divs", "<div>".repeat(n) + "x" + &"</div>".repeat(n)),
             ("emphasis", "*a ".repeat(n) + &"b* ".repeat(n)),
@@ -967,7 +1016,9 @@ mod tests {
             assert!(render_inline(&src, true).is_err(), "{name}");
         }
         // Ordinary nesting passes.
-        let ok = (0..10).map(|i| format!("{}- a\n", "  ".repeat(i))).collect::<String>();
+        let ok = (0..10)
+            .map(|i| format!("{}- a\n", "  ".repeat(i)))
+            .collect::<String>();
         assert_eq!(r(&ok).too_deep, None);
         assert_eq!(r(&("> ".repeat(40) + "x")).too_deep, None);
     }

@@ -273,7 +273,10 @@ mod tests {
         }
         for whole in [
             "<!DOCTYPE svg [<!ENTITY a \"aaaa\">]><svg>&a;</svg>".to_string(),
-            format!("<?xml-stylesheet href=\"https://x.example/a.css\"?>{}", svg("")),
+            format!(
+                "<?xml-stylesheet href=\"https://x.example/a.css\"?>{}",
+                svg("")
+            ),
             "\u{feff}not xml <".to_string(),
         ] {
             assert!(check(whole.as_bytes()).is_err(), "{whole}");

@@ -66,18 +66,33 @@ fn problems_in(rel: &Path, text: &str, base_url: &str) -> Vec<String> {
                 found.push(format!("{at} has {k}"));
             }
             let v = squash(v);
-            let url_attr = matches!(
-                local.as_str(),
-                "href" | "src" | "srcset" | "action" | "formaction" | "data" | "poster"
-                    | "background" | "cite" | "ping" | "to" | "values" | "from" | "style"
-            ) || (name == "meta" && k == "content" && el.value().attr("http-equiv").is_some());
+            let url_attr =
+                matches!(
+                    local.as_str(),
+                    "href"
+                        | "src"
+                        | "srcset"
+                        | "action"
+                        | "formaction"
+                        | "data"
+                        | "poster"
+                        | "background"
+                        | "cite"
+                        | "ping"
+                        | "to"
+                        | "values"
+                        | "from"
+                        | "style"
+                ) || (name == "meta" && k == "content" && el.value().attr("http-equiv").is_some());
             for scheme in ["javascript:", "vbscript:", "livescript:"] {
                 if url_attr && v.contains(scheme) {
                     found.push(format!("{at} {k} contains {scheme}"));
                 }
             }
-            if matches!(local.as_str(), "href" | "src" | "action" | "formaction" | "data")
-                && v.starts_with("data:")
+            if matches!(
+                local.as_str(),
+                "href" | "src" | "action" | "formaction" | "data"
+            ) && v.starts_with("data:")
             {
                 found.push(format!("{at} {k} is a data: URL"));
             }
@@ -167,8 +182,14 @@ fn assert_refused(site: &Site, args: &[&str], file: &str, wants: &str, case: &st
         "{case}: {args:?} must exit 1 (not a signal), stderr:\n{err}"
     );
     assert!(!err.contains("panicked"), "{case}: {err}");
-    assert!(err.contains(file), "{case}: message must name {file}:\n{err}");
-    assert!(err.contains(wants), "{case}: message must say {wants:?}:\n{err}");
+    assert!(
+        err.contains(file),
+        "{case}: message must name {file}:\n{err}"
+    );
+    assert!(
+        err.contains(wants),
+        "{case}: message must say {wants:?}:\n{err}"
+    );
     assert!(err.contains("cách sửa"), "{case}: a hint is needed:\n{err}");
     assert!(
         snapshot(site.path()) == before,
@@ -201,17 +222,26 @@ const PUBLISHED_SAFE: &[(&str, &str)] = &[
     ("script block", "<script>alert(1)</script>"),
     ("script inline", "Chữ <script>alert(1)</script> chữ"),
     ("img onerror", "<img src=x onerror=alert(1)>"),
-    ("raw javascript link", "<a href=\"javascript:alert(1)\">x</a>"),
+    (
+        "raw javascript link",
+        "<a href=\"javascript:alert(1)\">x</a>",
+    ),
     (
         "entity-encoded scheme",
         "<a href=\"&#106;&#97;vascript:alert(1)\">x</a>",
     ),
     ("mixed-case scheme", "<a href=\"JaVaScRiPt:alert(1)\">x</a>"),
-    ("tab in scheme", "<a href=\"java&#x09;script:alert(1)\">x</a>"),
+    (
+        "tab in scheme",
+        "<a href=\"java&#x09;script:alert(1)\">x</a>",
+    ),
     ("leading spaces", "<a href=\"   javascript:alert(1)\">x</a>"),
     ("vbscript", "<a href=\"vbscript:msgbox(1)\">x</a>"),
     ("iframe", "<iframe src=\"https://x.example/\"></iframe>"),
-    ("object and embed", "<object data=\"x.swf\"></object><embed src=\"x.swf\">"),
+    (
+        "object and embed",
+        "<object data=\"x.swf\"></object><embed src=\"x.swf\">",
+    ),
     (
         "form with formaction",
         "<form action=\"https://x.example/\"><button formaction=\"javascript:alert(1)\">x</button></form>",
@@ -243,7 +273,10 @@ const PUBLISHED_SAFE: &[(&str, &str)] = &[
         "noscript mutation",
         "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
     ),
-    ("srcset", "<img src=\"a.png\" srcset=\"javascript:alert(1) 1x\">"),
+    (
+        "srcset",
+        "<img src=\"a.png\" srcset=\"javascript:alert(1) 1x\">",
+    ),
     ("comment swallowing the page", "Tổ 3 <!-- nuốt phần còn lại"),
     ("cdata", "<![CDATA[ ]]><script>alert(1)</script>"),
     (
@@ -254,10 +287,7 @@ const PUBLISHED_SAFE: &[(&str, &str)] = &[
         "link title",
         "[a](https://x.example/ \"t\\\" onmouseover=alert(1) x=\\\"\")",
     ),
-    (
-        "image alt",
-        "![\"><img src=x onerror=alert(1)>](/anh.png)",
-    ),
+    ("image alt", "![\"><img src=x onerror=alert(1)>](/anh.png)"),
     (
         "footnote name",
         "Chữ[^\"><img src=x onerror=alert(1)>]\n\n[^\"><img src=x onerror=alert(1)>]: ghi chú",
@@ -286,7 +316,11 @@ fn unclosed_comments_and_raw_text_elements_are_refused() {
     let site = built_site();
     for (case, body, what) in [
         ("comment block", "<!--\n\nnuốt", "<!--"),
-        ("comment with dashes", "<!-- nuốt -- chưa đóng\nphần sau", "<!--"),
+        (
+            "comment with dashes",
+            "<!-- nuốt -- chưa đóng\nphần sau",
+            "<!--",
+        ),
         ("unclosed script", "<script>\n\nphần sau", "<script>"),
         ("unclosed style", "<style>\n\nphần sau", "<style>"),
         ("unclosed textarea", "<textarea>\n\nphần sau", "<textarea>"),
@@ -298,7 +332,10 @@ fn unclosed_comments_and_raw_text_elements_are_refused() {
         let err = site.build_err(NOW);
         // Front matter is lines 1–8, "Dòng đầu." line 9, the input line 11.
         assert!(err.contains("content/trang.md:11:"), "{case}: {err}");
-        assert!(err.contains(what) && err.contains("không đóng"), "{case}: {err}");
+        assert!(
+            err.contains(what) && err.contains("không đóng"),
+            "{case}: {err}"
+        );
     }
 }
 
@@ -352,7 +389,9 @@ fn deep_inputs() -> Vec<(&'static str, String)> {
         ("600 list markers", "- ".repeat(600) + "x"),
         (
             "600 indented lists",
-            (0..600).map(|i| format!("{}- a\n", "  ".repeat(i))).collect(),
+            (0..600)
+                .map(|i| format!("{}- a\n", "  ".repeat(i)))
+                .collect(),
         ),
         (
             "2000 divs",
@@ -397,7 +436,9 @@ fn deep_nesting_is_an_error_not_an_abort() {
 #[test]
 fn ordinary_nesting_still_builds() {
     let site = Site::new(PORTAL_CONFIG);
-    let lists: String = (0..8).map(|i| format!("{}- mục\n", "  ".repeat(i))).collect();
+    let lists: String = (0..8)
+        .map(|i| format!("{}- mục\n", "  ".repeat(i)))
+        .collect();
     let body = format!(
         "{lists}\n{}x\n\n{}y{}\n",
         "> ".repeat(20),
@@ -421,10 +462,15 @@ fn svg(body: &str) -> String {
 fn hostile_svgs() -> Vec<(&'static str, String)> {
     vec![
         ("script", svg("<script>alert(1)</script>")),
-        ("onload", svg(r#"<rect onload="alert(1)" width="1" height="1"/>"#)),
+        (
+            "onload",
+            svg(r#"<rect onload="alert(1)" width="1" height="1"/>"#),
+        ),
         (
             "foreignObject",
-            svg(r#"<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>"#),
+            svg(
+                r#"<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>"#,
+            ),
         ),
         (
             "external href",
@@ -464,7 +510,13 @@ fn unsafe_svg_files_are_refused_naming_the_file() {
             "SVG",
             case,
         );
-        assert_refused(&site, &["check", "--now", NOW], "static/logo.svg", "SVG", case);
+        assert_refused(
+            &site,
+            &["check", "--now", NOW],
+            "static/logo.svg",
+            "SVG",
+            case,
+        );
         std::fs::remove_file(site.path().join("static/logo.svg")).expect("rm");
         // A picture beside a page, shown in it.
         site.write(
@@ -554,6 +606,38 @@ fn hostile_data_text_is_escaped_in_pages_maps_and_charts() {
         assert_clean_output(&site);
         // The text is shown as text, whole, and the page is not cut short.
         let doc = site.html("public/sx/phuong-an/index.html");
+        let shown: String = doc.root_element().text().collect();
+        assert!(shown.contains(text), "{text}: not shown as text");
+        let sel = scraper::Selector::parse("footer.site-footer").expect("selector");
+        assert!(doc.select(&sel).next().is_some(), "{text}: footer missing");
+    }
+}
+
+#[test]
+fn hostile_text_in_a_beneficiary_list_is_escaped() {
+    for text in HOSTILE_TEXT {
+        let site = Site::fixture("support");
+        let list = site.read("data/ho-tro/danh-sach.csv");
+        // The category and the note of the first row: both published in the table.
+        let row =
+            "1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,1.500.000,RIENGTU-CCCD-11,RIENGTU-SDT-11,";
+        assert!(list.contains(row));
+        site.write(
+            "data/ho-tro/danh-sach.csv",
+            list.replace(
+                row,
+                &format!(
+                    "1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,1.500.000,RIENGTU-CCCD-11,RIENGTU-SDT-11,{}",
+                    csv_field(text)
+                ),
+            ),
+        );
+        let out = site.run(&["build", "--now", "2026-11-23"]);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{text}: {err}");
+        assert!(out.status.success(), "{text}: {err}");
+        assert_clean_output(&site);
+        let doc = site.html("public/ho-tro/danh-sach/index.html");
         let shown: String = doc.root_element().text().collect();
         assert!(shown.contains(text), "{text}: not shown as text");
         let sel = scraper::Selector::parse("footer.site-footer").expect("selector");
