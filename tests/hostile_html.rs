@@ -644,3 +644,63 @@ fn hostile_text_in_a_beneficiary_list_is_escaped() {
         assert!(doc.select(&sel).next().is_some(), "{text}: footer missing");
     }
 }
+
+/// Place names, addresses and notes of a service-day schedule reach the pages and the
+/// JSON-LD in `<script type="application/ld+json">`: a `<!--<script>` there would make
+/// the browser read the rest of the page as script.
+#[test]
+fn hostile_text_in_a_schedule_stays_out_of_its_json_ld() {
+    let catalogue = "Mã,Tên thủ tục,Giấy tờ cần mang,Lệ phí,Đường dẫn\nKS,Đăng ký khai sinh,Giấy chứng sinh,Miễn phí,\n";
+    let mut texts: Vec<&str> = HOSTILE_TEXT.to_vec();
+    texts.extend(["<!--<script>", "x</script><!--<script>y", "]]>&amp;<x"]);
+    for text in texts {
+        let site = Site::new(PORTAL_CONFIG);
+        site.write("data/dich-vu.csv", catalogue);
+        let f = csv_field(text);
+        site.write(
+            "data/lich.csv",
+            format!(
+                "Ngày,Bắt đầu,Kết thúc,Địa điểm,Địa chỉ,Thủ tục,Trạng thái,Ghi chú,Lần sửa\n\
+                 10/12/2026,08:00,11:30,{f},{f},KS,,{f},\n"
+            ),
+        );
+        site.write(
+            "content/lich.md",
+            format!(
+                "+++\ntitle = \"Lịch hỗ trợ\"\ndate = 2026-11-01\nkind = \"service_days\"\n[record]\nsessions = \"data/lich.csv\"\ncatalogue = \"data/dich-vu.csv\"\nupdated = 2026-11-01\n{APPROVAL}+++\n\nLịch.\n"
+            ),
+        );
+        let out = site.run(&["build", "--now", NOW]);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{text}: {err}");
+        assert!(out.status.success(), "{text}: {err}");
+        assert_clean_output(&site);
+        let mut ld = 0;
+        for rel in site.output_files() {
+            if rel.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let doc = site.html(&format!("public/{}", rel.display()));
+            let sel =
+                scraper::Selector::parse("script[type='application/ld+json']").expect("selector");
+            for s in doc.select(&sel) {
+                ld += 1;
+                let v: serde_json::Value =
+                    serde_json::from_str(&s.text().collect::<String>()).expect("JSON-LD");
+                assert!(v.to_string().contains(text), "{text}: not in the JSON-LD");
+            }
+            let footer = scraper::Selector::parse("footer.site-footer").expect("selector");
+            let has_body = site
+                .read(&format!("public/{}", rel.display()))
+                .contains("<body");
+            if has_body && !rel.starts_with("lich/in-2026-12") {
+                assert!(
+                    doc.select(&footer).next().is_some(),
+                    "{text}: footer missing in {}",
+                    rel.display()
+                );
+            }
+        }
+        assert!(ld > 0, "{text}: no JSON-LD found");
+    }
+}
