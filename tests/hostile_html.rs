@@ -704,3 +704,42 @@ fn hostile_text_in_a_schedule_stays_out_of_its_json_ld() {
         assert!(ld > 0, "{text}: no JSON-LD found");
     }
 }
+
+/// `serve`'s single-page rebuild goes through the same Markdown choke point: deep
+/// nesting typed into a page while serving is an error, and the last good page stays.
+/// (In this test's own process, on a default 2 MiB test thread: an overflow would
+/// abort the whole test binary.)
+#[test]
+fn serve_fast_path_refuses_deep_nesting_and_keeps_the_page() {
+    use congkhai::output::LiveDir;
+    use congkhai::site::{self, BuildOptions};
+    for (case, body) in deep_inputs() {
+        let site = Site::fixture("core/zola");
+        let work = tempfile::tempdir().expect("temp dir");
+        let out = work.path().join("out");
+        let opts = BuildOptions {
+            root: site.path().to_path_buf(),
+            output_dir: Some(out.clone()),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
+            ..Default::default()
+        };
+        let (_, mut inc) = site::build_keep(&opts).expect("first build");
+        let page = out.join("tin-tuc/ban-tin-1/index.html");
+        let before = std::fs::read(&page).expect("page");
+        let rel = "content/tin-tuc/ban-tin-1.md";
+        let mut text = site.read(rel);
+        text.push_str(&format!("\n\n{body}\n"));
+        site.write(rel, text);
+        let err = inc
+            .update_pages(&["tin-tuc/ban-tin-1.md".to_string()], &LiveDir::new(&out))
+            .err()
+            .unwrap_or_else(|| panic!("{case}: must be an error"));
+        let text: Vec<String> = err.iter().map(|d| d.to_string()).collect();
+        let text = text.join("\n");
+        assert!(
+            text.contains("lồng nhau quá sâu") && text.contains("ban-tin-1.md"),
+            "{case}: {text}"
+        );
+        assert_eq!(std::fs::read(&page).expect("page"), before, "{case}");
+    }
+}
