@@ -29,6 +29,7 @@ pub mod qr;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod svg;
 pub mod svg_chart;
 pub mod templates;
 pub mod text;

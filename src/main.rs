@@ -100,6 +100,13 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Second line of defence against deep nesting (the first is
+    // `markdown::MAX_NESTING`, checked before any recursive component): the build's
+    // worker threads get 8 MiB of stack instead of the default 2 MiB. Fails only if a
+    // pool already exists, which cannot happen this early.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(8 << 20)
+        .build_global();
     let root = cli.root.clone();
     let result = match cli.command {
         Command::Build {

@@ -1,10 +1,21 @@
 //! Markdown → HTML with heading ids and anchors, per-page footnote ids, checked internal
 //! links (`@/van-ban/ke-hoach.md`), and sanitised raw HTML.
 //!
-//! pulldown-cmark passes raw HTML, `javascript:` links and `data:` images through, so
-//! link and image destinations are filtered here and any page that contains raw HTML is
-//! run through an allow-list sanitiser (ammonia). Pages without raw HTML skip the
-//! sanitiser, which keeps large builds fast.
+//! This is the one choke point every Markdown text goes through (page and section
+//! bodies, summaries, the `markdown` template filter), and it is safe by construction:
+//!
+//! - every event pulldown-cmark produces is filtered here: link and image destinations
+//!   go through [`is_safe_url`], heading attribute blocks keep only a slug `id` and
+//!   plain `class` names (no `onfocus=…`, no `tabindex`), and every other piece of
+//!   markup is written by pulldown-cmark's own escaping HTML writer;
+//! - when the text contains raw HTML (blocks or inline), the whole fragment is run
+//!   through the allow-list sanitiser [`sanitize`] (ammonia), so no `<script>`, `on*`
+//!   attribute, `javascript:` URL, comment, `<iframe>`, `<form>`, `<base>` or `<meta>`
+//!   survives. Text without raw HTML needs no second parse: it is safe as written,
+//!   which keeps the 10,000-page build fast;
+//! - nesting is counted while the events stream by (Markdown containers plus the tags
+//!   of raw HTML, [`HtmlNesting`]); deeper than [`MAX_NESTING`] the fragment is dropped
+//!   and reported, so no recursive component (ammonia, the minifier) ever sees it.
 
 use std::collections::HashMap;
 
@@ -70,8 +81,26 @@ pub struct Rendered {
     pub broken_links: Vec<(String, usize)>,
     /// Links and images with a scheme that is not allowed (javascript:, data:, vbscript:).
     pub unsafe_links: Vec<(String, usize)>,
+    /// Nesting deeper than [`MAX_NESTING`]: (deepest level, line where the limit was
+    /// first passed). The HTML is then empty.
+    pub too_deep: Option<(usize, usize)>,
+    /// A comment (`<!--`) or a raw-text element (`<script>`, `<style>`, `<textarea>`…)
+    /// opened in raw HTML and never closed: it would swallow the rest of the text.
+    /// (what was opened, line).
+    pub unclosed: Option<(String, usize)>,
     pub word_count: usize,
 }
+
+/// Deepest nesting of elements a Markdown text may produce (lists in lists, quotes in
+/// quotes, emphasis in links, nested raw `<div>`s…). Real pages need fewer than 20; the
+/// minifier recurses per level and overflows a 2 MiB thread stack at about 400 levels
+/// (debug build), after the theme has added its own ~15.
+pub const MAX_NESTING: usize = 100;
+
+/// Deepest nesting a whole rendered document may have before it is minified: deeper,
+/// the minifier is skipped (see [`minify`]); Markdown is stopped at [`MAX_NESTING`]
+/// long before, so only a hand-written template can reach this.
+pub const MAX_DOCUMENT_NESTING: usize = 250;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -98,8 +127,39 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
 
     // Buffer of a heading being read, so its id can be computed from its text.
     let mut heading: Option<PendingHeading> = None;
+    // Nesting: Markdown containers open now, plus the raw HTML elements left open.
+    let mut depth = 0usize;
+    let mut nesting = HtmlNesting::default();
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        let html_peak = match &event {
+            Event::Start(_) => {
+                depth += 1;
+                nesting.depth()
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                nesting.depth()
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let was = nesting.swallowing();
+                let peak = nesting.feed(h);
+                match (was, nesting.swallowing()) {
+                    (None, Some(what)) => out.unclosed = Some((what, line_of(range.start))),
+                    (_, None) => out.unclosed = None,
+                    _ => {}
+                }
+                peak
+            }
+            _ => nesting.depth(),
+        };
+        let now = depth + html_peak;
+        if now > MAX_NESTING {
+            out.too_deep = match out.too_deep {
+                None => Some((now, line_of(range.start))),
+                Some((max, line)) => Some((max.max(now), line)),
+            };
+        }
         let event = match event {
             Event::Html(h) | Event::InlineHtml(h) => {
                 has_raw_html = true;
@@ -175,8 +235,8 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                             _ => None,
                         })
                         .collect();
-                    let base = match id {
-                        Some(id) => id.to_string(),
+                    let base = match id.as_deref().and_then(safe_heading_id) {
+                        Some(id) => id,
                         None => {
                             let s = text::slugify(&title);
                             if s.is_empty() { "muc".to_string() } else { s }
@@ -203,6 +263,10 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
         }
     }
 
+    if out.too_deep.is_some() {
+        // Nothing this deep may reach a recursive sanitiser or minifier.
+        return out;
+    }
     let mut html_out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     out.html = if has_raw_html {
@@ -239,16 +303,16 @@ fn emit_heading<'a>(
     anchors: AnchorLinks,
 ) {
     let mut open = format!("<{level} id=\"{}\"", text::escape_html(id));
-    if !classes.is_empty() {
-        let cls: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+    // `{#id .class key=value}`: only plain class names; every other attribute
+    // (`onfocus`, `style`, `tabindex`, `autofocus`…) is dropped, never written.
+    let _ = attrs;
+    let cls: Vec<&str> = classes
+        .iter()
+        .map(|c| c.as_ref())
+        .filter(|c| is_safe_class(c))
+        .collect();
+    if !cls.is_empty() {
         open.push_str(&format!(" class=\"{}\"", text::escape_html(&cls.join(" "))));
-    }
-    for (k, v) in attrs {
-        open.push_str(&format!(
-            " {}=\"{}\"",
-            text::escape_html(k),
-            text::escape_html(v.as_deref().unwrap_or(""))
-        ));
     }
     open.push('>');
     let anchor = format!(
@@ -282,6 +346,276 @@ fn emit_heading<'a>(
             events.push(Event::Html(format!("</{level}>\n").into()));
         }
     }
+}
+
+/// An explicit heading id (`{#id}`) kept as written when it is a plain slug: ASCII
+/// letters, digits, `-` and `_`, starting with a letter, at most 64 characters;
+/// anything else is slugified (`None` when nothing is left).
+fn safe_heading_id(id: &str) -> Option<String> {
+    let plain = id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        return Some(id.to_string());
+    }
+    let s = text::slugify(id);
+    let s: String = s.chars().take(64).collect();
+    (!s.is_empty()).then_some(s)
+}
+
+/// A class name from a heading attribute block: ASCII letters, digits, `-`, `_`.
+fn is_safe_class(c: &str) -> bool {
+    !c.is_empty()
+        && c.len() <= 64
+        && c.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Nesting depth of HTML text fed in pieces (the raw HTML events of one Markdown text),
+/// counted in one pass without recursion: start tags open a level, end tags close
+/// back to the matching element; void elements, self-closing tags, comments and the
+/// contents of `<script>`/`<style>`/`<textarea>`/`<title>` open none. Elements whose
+/// end tag may be left out (`<p>`, `<li>`, `<td>`…) close the previous one of their
+/// kind, as browsers do, so ordinary hand-written HTML is not over-counted.
+#[derive(Debug, Default)]
+pub struct HtmlNesting {
+    open: Vec<TagName>,
+    /// Elements opened beyond what `open` keeps (it is capped), still counted.
+    overflow: usize,
+    max: usize,
+    /// Deepest depth during the piece being fed.
+    peak: usize,
+    /// Inside `<!-- … -->`, or inside a raw-text element (its name).
+    in_comment: bool,
+    raw_text: Option<&'static str>,
+}
+
+/// A tag name, lowercase, its first 16 bytes (ASCII letters, digits, `-`, `:`), kept
+/// without allocating: the minifier's guard scans every page of a large build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TagName {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl TagName {
+    fn new(name: &[u8]) -> TagName {
+        let mut bytes = [0u8; 16];
+        let len = name.len().min(16);
+        for (d, s) in bytes.iter_mut().zip(&name[..len]) {
+            *d = s.to_ascii_lowercase();
+        }
+        TagName {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+/// Elements kept in `open` at most; deeper ones are only counted.
+const NESTING_STACK_CAP: usize = 4096;
+
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+const RAW_TEXT_ELEMENTS: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rp",
+];
+
+impl HtmlNesting {
+    /// Current depth.
+    pub fn depth(&self) -> usize {
+        self.open.len() + self.overflow
+    }
+
+    /// Deepest depth seen so far.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// What is open that swallows everything after it: `<!--` or a raw-text element.
+    pub fn swallowing(&self) -> Option<String> {
+        if self.in_comment {
+            Some("<!--".to_string())
+        } else {
+            self.raw_text.map(|r| format!("<{r}>"))
+        }
+    }
+
+    /// Depth of a whole HTML text.
+    pub fn of(html: &str) -> usize {
+        let mut n = HtmlNesting::default();
+        n.feed(html);
+        n.max()
+    }
+
+    /// Feed the next piece; returns the deepest depth reached while reading it.
+    pub fn feed(&mut self, html: &str) -> usize {
+        self.peak = self.depth();
+        self.feed_piece(html);
+        self.peak
+    }
+
+    fn feed_piece(&mut self, html: &str) {
+        let b = html.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if self.in_comment {
+                match find(b, i, b"-->") {
+                    Some(j) => {
+                        self.in_comment = false;
+                        i = j + 3;
+                    }
+                    None => return,
+                }
+                continue;
+            }
+            if let Some(name) = self.raw_text {
+                // Look for `</name` in any case.
+                let mut j = i;
+                loop {
+                    match find(b, j, b"</") {
+                        Some(k) => {
+                            let end = (k + 2 + name.len()).min(b.len());
+                            if b[k + 2..end].eq_ignore_ascii_case(name.as_bytes()) {
+                                self.raw_text = None;
+                                i = k;
+                                break;
+                            }
+                            j = k + 2;
+                        }
+                        None => return,
+                    }
+                }
+                if self.raw_text.is_some() {
+                    return;
+                }
+            }
+            let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) else {
+                return;
+            };
+            let rest = &b[lt + 1..];
+            if rest.starts_with(b"!--") {
+                self.in_comment = true;
+                i = lt + 4;
+                continue;
+            }
+            let closing = rest.first() == Some(&b'/');
+            let name_start = lt + 1 + usize::from(closing);
+            let name_len = b[name_start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+                .count();
+            if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+                i = lt + 1;
+                continue;
+            }
+            let name = TagName::new(&b[name_start..name_start + name_len]);
+            // End of the tag: the next `>` outside quotes (or the end of this piece).
+            let mut j = name_start + name_len;
+            let mut quote: Option<u8> = None;
+            while j < b.len() {
+                match (quote, b[j]) {
+                    (Some(q), c) if c == q => quote = None,
+                    (None, b'"' | b'\'') => quote = Some(b[j]),
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            let self_closing = j > 0 && j <= b.len() && b.get(j - 1) == Some(&b'/');
+            if closing {
+                self.close(name);
+            } else if !VOID_ELEMENTS.contains(&name.as_str()) && !self_closing {
+                self.open_element(name);
+            }
+            i = j + 1;
+        }
+    }
+
+    fn open_element(&mut self, name: TagName) {
+        if OPTIONAL_END.contains(&name.as_str()) && self.overflow == 0 {
+            // The open elements this start tag implicitly ends, innermost first.
+            let ends: &[&str] = match name.as_str() {
+                "td" | "th" => &["td", "th"],
+                "tr" => &["td", "th", "tr"],
+                "thead" | "tbody" | "tfoot" => &["td", "th", "tr", "thead", "tbody", "tfoot"],
+                "dt" | "dd" => &["dt", "dd"],
+                "rb" | "rt" | "rp" => &["rb", "rt", "rp"],
+                "option" => &["option"],
+                "optgroup" => &["option", "optgroup"],
+                "li" => &["li"],
+                "p" => &["p"],
+                _ => &[],
+            };
+            while self.open.last().is_some_and(|t| ends.contains(&t.as_str())) {
+                self.open.pop();
+            }
+        }
+        if let Some(raw) = RAW_TEXT_ELEMENTS.iter().find(|r| **r == name.as_str()) {
+            self.raw_text = Some(raw);
+            return;
+        }
+        if self.open.len() < NESTING_STACK_CAP {
+            self.open.push(name);
+        } else {
+            self.overflow += 1;
+        }
+        self.max = self.max.max(self.depth());
+        self.peak = self.peak.max(self.depth());
+    }
+
+    fn close(&mut self, name: TagName) {
+        if self.overflow > 0 {
+            self.overflow -= 1;
+            return;
+        }
+        // Close back to the matching element, if it is open (near the top).
+        if let Some(k) = self.open.iter().rev().take(64).position(|t| *t == name) {
+            let keep = self.open.len() - 1 - k;
+            self.open.truncate(keep);
+        }
+    }
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// Minify a rendered document, unless it nests deeper than [`MAX_DOCUMENT_NESTING`]:
+/// the minifier recurses once per level and would overflow the stack, so such a
+/// document is written as it is (still correct HTML, only larger).
+pub fn minify(html: Vec<u8>) -> Vec<u8> {
+    let deep = match std::str::from_utf8(&html) {
+        Ok(s) => HtmlNesting::of(s) > MAX_DOCUMENT_NESTING,
+        Err(_) => true,
+    };
+    if deep {
+        return html;
+    }
+    minify_html::minify(&html, &minify_html::Cfg::new())
 }
 
 /// `@/x.md#frag` → resolved URL; dangerous schemes → `#`.
@@ -417,7 +751,8 @@ pub fn plain_text(source: &str) -> String {
 }
 
 /// Convenience for the `markdown` template filter: no anchors, no internal links.
-pub fn render_inline(source: &str, inline: bool) -> String {
+/// `Err((depth, line))` when the text nests deeper than [`MAX_NESTING`].
+pub fn render_inline(source: &str, inline: bool) -> Result<String, (usize, usize)> {
     let resolve = |_: &str| None;
     let r = render(
         source,
@@ -428,17 +763,36 @@ pub fn render_inline(source: &str, inline: bool) -> String {
             resolve: &resolve,
         },
     );
+    if let Some(deep) = r.too_deep {
+        return Err(deep);
+    }
     if inline {
         let t = r.html.trim();
         if let Some(inner) = t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
             && !inner.contains("<p>")
         {
-            return inner.to_string();
+            return Ok(inner.to_string());
         }
-        return t.to_string();
+        return Ok(t.to_string());
     }
-    r.html
+    Ok(r.html)
 }
+
+/// The message for a comment or raw-text element left open (the caller adds where).
+pub fn unclosed_message(what: &str) -> String {
+    format!("{what} mở ở đây nhưng không đóng: toàn bộ nội dung sau nó sẽ bị mất")
+}
+
+/// How to fix an unclosed comment or raw-text element.
+pub const UNCLOSED_HINT: &str = "đóng chú thích bằng --> (hoặc thẻ bằng thẻ đóng, ví dụ </script>), hoặc xóa nó; muốn hiện đúng các ký tự <!-- thì viết \\<!--";
+
+/// The message for text nested deeper than [`MAX_NESTING`] (the caller adds where).
+pub fn too_deep_message(depth: usize) -> String {
+    format!("nội dung lồng nhau quá sâu ({depth} cấp, tối đa {MAX_NESTING})")
+}
+
+/// How to fix text nested too deep, in plain words.
+pub const TOO_DEEP_HINT: &str = "bớt các danh sách lồng trong danh sách, trích dẫn (>) lồng trong trích dẫn hoặc thẻ HTML lồng nhau; nội dung bình thường chỉ cần vài cấp";
 
 #[cfg(test)]
 mod tests {
@@ -518,6 +872,170 @@ mod tests {
     }
 
     #[test]
+    fn heading_attribute_blocks_keep_only_id_and_class() {
+        for (src, id, class) in [
+            (
+                "## Liên hệ {tabindex=0 autofocus onfocus=alert(1)}",
+                "lien-he",
+                None,
+            ),
+            ("## A {#muc-1 .note onclick=x}", "muc-1", Some("note")),
+            ("## A {#Đề-mục .b}", "de-muc", Some("b")),
+            ("## A {style=color:red data-x=1 .c\"x}", "a", None),
+            ("## A {#javascript:alert(1)}", "javascript-alert-1", None),
+            ("## A {#Muc_2 .x-y .z_1}", "Muc_2", Some("x-y z_1")),
+        ] {
+            let html = r(src).html;
+            let doc = scraper::Html::parse_fragment(&html);
+            let sel = scraper::Selector::parse("h2").unwrap();
+            let h = doc.select(&sel).next().unwrap();
+            let attrs: Vec<&str> = h.value().attrs().map(|(k, _)| k).collect();
+            assert!(
+                attrs.iter().all(|k| *k == "id" || *k == "class"),
+                "{src}: {html}"
+            );
+            assert_eq!(h.value().attr("id"), Some(id), "{src}: {html}");
+            assert_eq!(h.value().attr("class"), class, "{src}: {html}");
+        }
+    }
+
+    #[test]
+    fn text_without_raw_html_is_safe_as_written() {
+        // No raw HTML, so no sanitiser pass: pulldown-cmark's writer must escape it all.
+        for src in [
+            "```\"><script>x\n```\n",
+            "[a](https://x.vn/ \"t\\\" onmouseover=x\")\n",
+            "![\"><img src=x onerror=x>](/a.png)\n",
+            "Text[^\"><b>]\n\n[^\"><b>]: n\n",
+            "[x](&#106;avascript:alert(1)) [y](java&#x09;script:x) <javascript:alert(1)>\n",
+            "[z]: vbscript:x\n\n[z]\n",
+            "![i](data:image/svg+xml,<svg onload=x>)\n",
+        ] {
+            let out = r(src);
+            let doc = scraper::Html::parse_fragment(&out.html);
+            for el in doc
+                .root_element()
+                .descendants()
+                .filter_map(scraper::ElementRef::wrap)
+            {
+                assert_ne!(el.value().name(), "script", "{src}: {}", out.html);
+                for (k, v) in el.value().attrs() {
+                    assert!(!k.starts_with("on"), "{src}: {}", out.html);
+                    assert!(
+                        is_safe_url(v) || !matches!(k, "href" | "src"),
+                        "{src}: {}",
+                        out.html
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn raw_html_goes_through_the_sanitiser() {
+        for src in [
+            "<iframe src=\"https://x\"></iframe>",
+            "<form action=\"https://x\"><input type=submit></form>",
+            "<base href=\"https://x/\">",
+            "<meta http-equiv=\"refresh\" content=\"0;url=https://x\">",
+            "<object data=\"x\"></object><embed src=\"x\">",
+            "<style>body{background:url(https://x)}</style>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<img src=x onerror=alert(1)>",
+            "<svg><script>alert(1)</script></svg>",
+            "Tổ 3 <!-- nuốt phần còn lại\n\nđoạn sau",
+        ] {
+            let html = r(src).html;
+            let lower = html.to_ascii_lowercase();
+            for bad in [
+                "<iframe",
+                "<form",
+                "<base",
+                "<meta",
+                "<object",
+                "<embed",
+                "<style",
+                "javascript:",
+                "onerror",
+                "<script",
+                "<!--",
+            ] {
+                assert!(!lower.contains(bad), "{src}: {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_is_counted_without_recursion() {
+        for (html, depth) in [
+            ("<div><p>a</p></div>", 2),
+            ("<div><div><div>x</div></div></div>", 3),
+            ("<p>a<p>b<p>c", 1),
+            ("<ul><li>a<li>b<li>c</ul>", 2),
+            ("<table><tr><td>1<td>2<tr><td>3</table>", 3),
+            ("<br><hr><img src=x><input>", 0),
+            ("<div/><span/>", 0),
+            ("<!-- <div><div> --><b>x</b>", 1),
+            ("<script>'<div><div>'</script><i>x</i>", 1),
+            ("<div title=\"a>b<div>\">x</div>", 1),
+            ("a < b and c<d", 1),
+            ("a < b and 1<2", 0),
+            (&"<div>".repeat(5000), 5000),
+        ] {
+            assert_eq!(HtmlNesting::of(html), depth, "{html}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_any_recursive_component() {
+        let n = 2000;
+        for (name, src) in [
+            ("quotes", ">".repeat(n) + " x\n"),
+            ("lists", "- ".repeat(600) + "x\n"),
+            (
+                "indented lists",
+                (0..600)
+                    .map(|i| format!("{}- a\n", "  ".repeat(i)))
+                    .collect(),
+            ),
+            ("divs", "<div>".repeat(n) + "x" + &"</div>".repeat(n)),
+            ("emphasis", "*a ".repeat(n) + &"b* ".repeat(n)),
+            ("quotes in lists", "> - ".repeat(n / 2) + "x\n"),
+            ("spans", "a <span>".repeat(n) + "\n"),
+        ] {
+            let src = format!("Dòng một\n\n{src}");
+            let out = r(&src);
+            let (depth, line) = out.too_deep.unwrap_or_else(|| panic!("{name}"));
+            assert!(depth > MAX_NESTING, "{name}");
+            // The line where the limit is passed: the first nested line, or for the
+            // indented list the 51st (two levels a line).
+            let want = if name == "indented lists" { 53 } else { 3 };
+            assert_eq!(line, want, "{name}");
+            assert!(out.html.is_empty(), "{name}");
+            assert!(render_inline(&src, true).is_err(), "{name}");
+        }
+        // Ordinary nesting passes.
+        let ok = (0..10)
+            .map(|i| format!("{}- a\n", "  ".repeat(i)))
+            .collect::<String>();
+        assert_eq!(r(&ok).too_deep, None);
+        assert_eq!(r(&("> ".repeat(40) + "x")).too_deep, None);
+    }
+
+    #[test]
+    fn the_minifier_is_never_given_a_document_it_cannot_walk() {
+        let deep = "<div>".repeat(20_000) + "x";
+        // Runs on a thread with the default 2 MiB stack, like the build's workers.
+        let out = std::thread::spawn(move || minify(deep.into_bytes()))
+            .join()
+            .ok()
+            .map(|v| v.len());
+        assert_eq!(out, Some(20_000 * 5 + 1));
+        assert_eq!(minify(b"<p>a  b</p>".to_vec()), b"<p>a b".to_vec());
+    }
+
+    #[test]
     fn url_safety_table() {
         for (u, ok) in [
             ("https://a.gov.vn", true),
@@ -529,6 +1047,13 @@ mod tests {
             (" java\tscript:x", false),
             ("data:text/html,x", false),
             ("a/b:c", true),
+            ("vbscript:x", false),
+            ("VBScript:x", false),
+            ("\u{0}javascript:x", false),
+            ("java\nscript:x", false),
+            ("data:image/png;base64,x", false),
+            ("livescript:x", false),
+            ("?a=b:c", true),
         ] {
             assert_eq!(is_safe_url(u), ok, "{u}");
         }

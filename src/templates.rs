@@ -290,7 +290,14 @@ fn register_filters(tera: &mut Tera) {
         "markdown",
         |v: &str, k: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let inline: bool = k.get("inline")?.unwrap_or(false);
-            Ok(Value::safe_string(&markdown::render_inline(v, inline)))
+            match markdown::render_inline(v, inline) {
+                Ok(html) => Ok(Value::safe_string(&html)),
+                Err((depth, line)) => Err(tera::Error::message(format!(
+                    "{} ở dòng {line} của văn bản đưa vào bộ lọc markdown; cách sửa: {}",
+                    markdown::too_deep_message(depth),
+                    markdown::TOO_DEEP_HINT
+                ))),
+            }
         },
     );
     tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
@@ -304,14 +311,33 @@ fn register_filters(tera: &mut Tera) {
         "json_encode",
         |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> { canonical_json(v) },
     );
-    // JSON safe inside <script type="application/ld+json">: no "</" can close the tag.
+    // JSON safe inside <script type="application/ld+json">: see `json_in_script`.
     tera.register_filter(
         "json_ld",
         |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let s = canonical_json(v)?;
-            Ok(Value::safe_string(&s.replace("</", "<\\/")))
+            Ok(Value::safe_string(&json_in_script(&s)))
         },
     );
+}
+
+/// JSON text made safe inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
+/// `\u003e`, `\u0026` (the same JSON value), so no `</script`, `<!--` or `]]>` from data
+/// can end the element or start a comment that swallows the page.
+pub fn json_in_script(json: &str) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// JSON with object keys sorted: tera's maps are hash maps, so serialising one directly
@@ -476,6 +502,34 @@ mod tests {
         let out = render("{{ \"**a** <script>x</script>\" | markdown(inline=true) }}").unwrap();
         assert!(out.contains("<strong>a</strong>"));
         assert!(!out.contains("<script"));
+    }
+
+    #[test]
+    fn markdown_filter_refuses_deep_nesting_with_an_error() {
+        let deep = ">".repeat(3000);
+        let src = format!("{{{{ \"{deep} x\" | markdown }}}}");
+        let e = render(&src).unwrap_err();
+        let d = tera_error("content/a.md", &e);
+        assert!(d.message.contains("lồng nhau quá sâu"), "{}", d.message);
+    }
+
+    #[test]
+    fn json_in_script_cannot_close_the_element() {
+        for (input, want) in [
+            (r#"{"a":"x"}"#, r#"{"a":"x"}"#),
+            (
+                r#"{"a":"</script><!--"}"#,
+                r#"{"a":"\u003c/script\u003e\u003c!--"}"#,
+            ),
+            (r#"{"a":"]]> & <"}"#, r#"{"a":"]]\u003e \u0026 \u003c"}"#),
+        ] {
+            let out = json_in_script(input);
+            assert_eq!(out, want);
+            // Still the same JSON value.
+            let a: serde_json::Value = serde_json::from_str(input).unwrap();
+            let b: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(a, b);
+        }
     }
 
     #[test]

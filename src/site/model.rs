@@ -637,6 +637,20 @@ fn link_problems(
                 .hint("liên kết @/ tính từ thư mục content/, ví dụ @/van-ban/ke-hoach-40.md; kiểm tra tên tệp"),
         );
     }
+    if let Some((what, line)) = &r.unclosed {
+        diags.push(
+            Diagnostic::error(markdown::unclosed_message(what))
+                .at(Location::line(file, body_line + line - 1))
+                .hint(markdown::UNCLOSED_HINT),
+        );
+    }
+    if let Some((depth, line)) = r.too_deep {
+        diags.push(
+            Diagnostic::error(markdown::too_deep_message(depth))
+                .at(Location::line(file, body_line + line - 1))
+                .hint(markdown::TOO_DEEP_HINT),
+        );
+    }
     for (link, line) in &r.unsafe_links {
         diags.push(
             Diagnostic::error(format!("liên kết không an toàn bị chặn: {link}"))

@@ -340,8 +340,7 @@ impl Ctx<'_> {
 
     fn finish_bytes(&self, html: Vec<u8>) -> Vec<u8> {
         if self.model.config.minify_html {
-            let cfg = minify_html::Cfg::new();
-            minify_html::minify(&html, &cfg)
+            crate::markdown::minify(html)
         } else {
             html
         }
@@ -550,11 +549,18 @@ impl Counted<'_> {
 
 impl Sink for Counted<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        check_svg(rel, bytes, std::path::Path::new(rel))?;
         self.inner.write(rel, bytes)?;
         self.note(rel);
         Ok(())
     }
     fn copy(&self, rel: &str, source: &std::path::Path) -> Result<(), Diagnostic> {
+        if crate::svg::is_svg_name(rel) {
+            let bytes = std::fs::read(source).map_err(|e| {
+                Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(source)
+            })?;
+            check_svg(rel, &bytes, source)?;
+        }
         self.inner.copy(rel, source)?;
         self.note(rel);
         Ok(())
@@ -562,6 +568,19 @@ impl Sink for Counted<'_> {
     fn dir(&self) -> Option<&std::path::Path> {
         self.inner.dir()
     }
+}
+
+/// Every SVG file published as is (static, bundle picture, attachment) passes
+/// `crate::svg::check`, or the build stops naming its source file.
+fn check_svg(rel: &str, bytes: &[u8], source: &std::path::Path) -> Result<(), Diagnostic> {
+    if !crate::svg::is_svg_name(rel) {
+        return Ok(());
+    }
+    crate::svg::check(bytes).map_err(|why| {
+        Diagnostic::error(format!("{why}; tệp không được đăng"))
+            .in_file(source)
+            .hint(crate::svg::HINT)
+    })
 }
 
 fn config_value(model: &Model) -> serde_json::Value {
