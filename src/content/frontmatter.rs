@@ -257,15 +257,25 @@ pub fn deserialize<T: for<'de> Deserialize<'de>>(
     table.try_into().map_err(|e: toml::de::Error| {
         // The table has no positions; parsing the text again gives the same error
         // with its span.
-        let loc = split(raw)
-            .and_then(|(fm, _, _)| {
-                let span = toml::from_str::<T>(fm).err()?.span()?;
-                let (line, col) = line_col(fm, span.start);
-                Some(Location::at(file, line + 1, col))
-            })
-            .unwrap_or_else(|| Location::file(file));
-        Diagnostic::error(format!("phần đầu trang không hợp lệ: {}", e.message().trim()))
-            .at(loc)
+        let at = split(raw).and_then(|(fm, _, _)| {
+            let span = toml::from_str::<T>(fm).err()?.span()?;
+            let (line, col) = line_col(fm, span.start);
+            // The key written on that line, to name the field in the message.
+            let key = fm
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"').to_string())
+                .filter(|k| !k.is_empty() && k.chars().count() <= 64);
+            Some((Location::at(file, line + 1, col), key))
+        });
+        let (loc, key) = at.unwrap_or_else(|| (Location::file(file), None));
+        let field = key.map_or_else(String::new, |k| format!(" (trường \u{201c}{k}\u{201d})"));
+        Diagnostic::error(format!(
+            "phần đầu trang không hợp lệ{field}: {}",
+            e.message().trim()
+        ))
+        .at(loc)
             .hint("ngày viết dạng 2026-06-10 (không có dấu ngoặc kép), chữ đặt trong dấu ngoặc kép, danh sách dạng [\"a\", \"b\"]")
     })
 }
@@ -457,7 +467,7 @@ mod tests {
             ("+++\ntitle = \"A\"\n\"publish_untill\" = 2026-01-01\n+++\n", 3, 1, "publish_until"),
             ("+++\ntitle = \"A\"\n[approval]\nby = \"X\"\nbyy = \"Y\"\n+++\n", 5, 1, "by"),
             ("+++\napproval.decison = \"Q\"\n+++\n", 2, 10, "decision"),
-            ("+++\n[[attachments]]\nfile = \"a.pdf\"\n[[attachments]]\nfile = \"b.pdf\"\ntilte = \"B\"\n+++\n", 6, 1, "title"),
+            ("+++\n[[attachments]]\nfile = \"a.pdf\"\n[[attachments]]\nfile = \"b.pdf\"\ntittle = \"B\"\n+++\n", 6, 1, "title"),
             ("+++\n[[attachments]]\nfile = \"a.pdf\"\n[attachments.approval]\nby = \"X\"\nrol = \"C\"\n+++\n", 6, 1, "role"),
             ("\u{feff}+++\r\ntitle = \"A\"\r\n[extra]\r\nx = 1\r\n[approvel]\r\nby = \"X\"\r\n+++\r\n", 5, 2, "approval"),
         ];
@@ -487,6 +497,7 @@ mod tests {
             parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page).unwrap();
         let d = deserialize::<PageFrontMatter>(Path::new("content/a.md"), raw, t).unwrap_err();
         assert_eq!(d.location.as_ref().unwrap().line, Some(4), "{d}");
+        assert!(d.message.contains("\u{201c}weight\u{201d}"), "{d}");
     }
 
     #[test]
