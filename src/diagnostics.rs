@@ -285,14 +285,15 @@ mod tests {
 
     #[test]
     fn replace_path_hides_internal_folders() {
-        let d = Diagnostic::error("không ghi tệp được (/srv/site/.congkhai-staging-x1/a/index.html): lỗi")
-            .at(Location::file("/srv/site/.congkhai-staging-x1/a/index.html"))
-            .hint("xem /srv/site/.congkhai-staging-x1");
+        let d = Diagnostic::error(
+            "không ghi tệp được (/srv/site/.congkhai-staging-x1/a/index.html): lỗi",
+        )
+        .at(Location::file(
+            "/srv/site/.congkhai-staging-x1/a/index.html",
+        ))
+        .hint("xem /srv/site/.congkhai-staging-x1");
         let d = d.replace_path(Path::new("/srv/site/.congkhai-staging-x1"), "public");
-        assert_eq!(
-            d.message,
-            "không ghi tệp được (public/a/index.html): lỗi"
-        );
+        assert_eq!(d.message, "không ghi tệp được (public/a/index.html): lỗi");
         assert_eq!(d.hint.as_deref(), Some("xem public"));
         assert_eq!(d.location.unwrap().file, Path::new("public/a/index.html"));
         let d = Diagnostic::error("x")

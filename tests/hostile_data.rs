@@ -44,8 +44,10 @@ fn hash_tree(dir: &Path) -> BTreeMap<String, String> {
 fn bounded_build(site: &Site) -> (Option<i32>, String) {
     // CONGKHAI_BIN runs the same cases against another binary (e.g. an older build, to
     // see that these tests fail without the limits).
-    let bin = std::env::var_os("CONGKHAI_BIN")
-        .map_or_else(|| assert_cmd::cargo::cargo_bin("congkhai"), std::path::PathBuf::from);
+    let bin = std::env::var_os("CONGKHAI_BIN").map_or_else(
+        || assert_cmd::cargo::cargo_bin("congkhai"),
+        std::path::PathBuf::from,
+    );
     let prlimit = Path::new("/usr/bin/prlimit");
     let mut cmd = if prlimit.exists() {
         let mut c = Command::new(prlimit);
@@ -89,12 +91,31 @@ fn bounded_build(site: &Site) -> (Option<i32>, String) {
 
 /// Common checks on a failed build's stderr.
 fn assert_clean_failure(name: &str, code: Option<i32>, err: &str, names: &str, says: &[&str]) {
-    assert_eq!(code, Some(1), "{name}: exit code 1 (not a crash or abort); stderr:\n{err}");
-    for bad in ["panicked", "memory allocation", "stack overflow", "Aborted", ".congkhai-staging"] {
-        assert!(!err.contains(bad), "{name}: stderr contains {bad:?}:\n{err}");
+    assert_eq!(
+        code,
+        Some(1),
+        "{name}: exit code 1 (not a crash or abort); stderr:\n{err}"
+    );
+    for bad in [
+        "panicked",
+        "memory allocation",
+        "stack overflow",
+        "Aborted",
+        ".congkhai-staging",
+    ] {
+        assert!(
+            !err.contains(bad),
+            "{name}: stderr contains {bad:?}:\n{err}"
+        );
     }
-    assert!(err.contains(names), "{name}: stderr must name {names}:\n{err}");
-    assert!(err.contains("cách sửa:"), "{name}: a hint how to fix:\n{err}");
+    assert!(
+        err.contains(names),
+        "{name}: stderr must name {names}:\n{err}"
+    );
+    assert!(
+        err.contains("cách sửa:"),
+        "{name}: a hint how to fix:\n{err}"
+    );
     for s in says {
         assert!(err.contains(s), "{name}: stderr must say {s:?}:\n{err}");
     }
@@ -102,7 +123,10 @@ fn assert_clean_failure(name: &str, code: Option<i32>, err: &str, names: &str, s
 
 // ---- building hostile files ------------------------------------------------------
 
-fn zip_file(parts: &[(&str, &dyn Fn(&mut dyn Write))]) -> Vec<u8> {
+/// Writes one part of a zip file.
+type PartWriter<'a> = &'a dyn Fn(&mut dyn Write);
+
+fn zip_file(parts: &[(&str, PartWriter)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, write) in parts {
         let method = if *name == "mimetype" {
@@ -125,7 +149,11 @@ const HEADER_ROW: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và t
 
 /// An XLSX written by hand: `rows` is the `<sheetData>` content (streamed by `rows`),
 /// `shared` the shared-strings part.
-fn xlsx(dimension: &str, rows: &dyn Fn(&mut dyn Write), shared: &dyn Fn(&mut dyn Write)) -> Vec<u8> {
+fn xlsx(
+    dimension: &str,
+    rows: &dyn Fn(&mut dyn Write),
+    shared: &dyn Fn(&mut dyn Write),
+) -> Vec<u8> {
     let sheet = |w: &mut dyn Write| {
         write!(
             w,
@@ -301,7 +329,8 @@ const CASES: &[Case] = &[
                     w.write_all(&chunk).expect("w");
                 }
             };
-            let text = |s: &'static str| move |w: &mut dyn Write| w.write_all(s.as_bytes()).expect("w");
+            let text =
+                |s: &'static str| move |w: &mut dyn Write| w.write_all(s.as_bytes()).expect("w");
             zip_file(&[
                 ("[Content_Types].xml", &text(XLSX_TYPES)),
                 ("_rels/.rels", &text(XLSX_RELS)),
@@ -501,16 +530,18 @@ const CASES: &[Case] = &[
     Case {
         name: "toml: arrays nested 10,000 deep",
         ext: "toml",
-        bytes: || {
-            format!("[[ho]]\n\"Họ và tên\" = {}\n", deep("[", "]", 10_000, "1")).into_bytes()
-        },
+        bytes: || format!("[[ho]]\n\"Họ và tên\" = {}\n", deep("[", "]", 10_000, "1")).into_bytes(),
         says: &["TOML"],
     },
     Case {
         name: "toml: inline tables nested 10,000 deep",
         ext: "toml",
         bytes: || {
-            format!("[[ho]]\n\"Họ và tên\" = {}\n", deep("{a=", "}", 10_000, "1")).into_bytes()
+            format!(
+                "[[ho]]\n\"Họ và tên\" = {}\n",
+                deep("{a=", "}", 10_000, "1")
+            )
+            .into_bytes()
         },
         says: &["TOML"],
     },
@@ -579,7 +610,10 @@ fn hostile_tables_fail_cleanly_within_bounds() {
 /// The page template with a `load_data` call at the start of its content block.
 fn with_load_data(template: &str, path: &str) -> String {
     let block = "{% block content %}";
-    assert!(template.contains(block), "page template has a content block");
+    assert!(
+        template.contains(block),
+        "page template has a content block"
+    );
     template.replacen(
         block,
         &format!("{block}{{% set d = load_data(path=\"{path}\") %}}"),
@@ -606,7 +640,10 @@ fn hostile_load_data_and_content_files_fail_cleanly() {
         (
             "load_data: TOML nested 10,000 deep",
             |s| {
-                s.write("data/sau.toml", format!("a = {}\n", deep("[", "]", 10_000, "1")));
+                s.write(
+                    "data/sau.toml",
+                    format!("a = {}\n", deep("[", "]", 10_000, "1")),
+                );
                 s.write(
                     "templates/page.html",
                     with_load_data(&s.read("templates/page.html"), "data/sau.toml"),
@@ -671,7 +708,12 @@ fn hostile_load_data_and_content_files_fail_cleanly() {
             before,
             "{name}: public/ must be byte-for-byte as before"
         );
-        for f in ["data/sau.json", "data/sau.toml", "data/lon.txt", "content/gioi-thieu-lon.md"] {
+        for f in [
+            "data/sau.json",
+            "data/sau.toml",
+            "data/lon.txt",
+            "content/gioi-thieu-lon.md",
+        ] {
             let _ = std::fs::remove_file(site.path().join(f));
         }
     }
@@ -683,17 +725,61 @@ fn hostile_load_data_and_content_files_fail_cleanly() {
 fn front_matter_errors_point_at_the_line() {
     const PAGE: &str = "content/van-ban/loi.md";
     let cases: &[(&str, &str, &str)] = &[
-        ("+++\ntitle = \"A\"\ntitel = \"B\"\n+++\nx\n", ":3:1", "titel"),
-        ("+++\ntitle = \"A\"\ndate = 2026-06-01\n\n  publish_untill = 2026-12-31\n+++\nx\n", ":5:3", "publish_untill"),
-        ("+++\ntitle = \"t\"\n\"tags\" = [\"a\"]\n+++\nx\n", ":3:1", "tags"),
-        ("+++\ntitle = \"A\"\n[approval]\nby = \"Trần Văn Mẫu\"\nrole = \"Chủ tịch\"\nngay = 2026-06-01\n+++\nx\n", ":6:1", "ngay"),
-        ("+++\ntitle = \"A\"\napproval.by = \"X\"\napproval.decison = \"Q\"\n+++\nx\n", ":4:10", "decison"),
-        ("+++\ntitle = \"A\"\n[[attachments]]\nfile = \"a.pdf\"\ntile = \"Tờ trình\"\n+++\nx\n", ":5:1", "tile"),
-        ("+++\ntitle = \"A\"\n[[attachments]]\nfile = \"a.pdf\"\n[attachments.approval]\nby = \"X\"\nquyet_dinh = \"Q\"\n+++\nx\n", ":7:1", "quyet_dinh"),
-        ("+++\ntitle = \"A\"\n[extra]\nx = 1\n[approvel]\nby = \"X\"\n+++\nx\n", ":5:2", "approvel"),
-        ("+++\ntitle = \"A\"\n\n\nweight = \"nặng\"\n+++\nx\n", ":5:", "weight"),
-        ("+++\ntitle = \"A\"\ndate = 2026-13-45\n+++\nx\n", ":3:", "TOML"),
-        ("\u{feff}+++\r\ntitle = \"A\"\r\n\r\nslugg = \"a\"\r\n+++\r\nx\r\n", ":4:1", "slugg"),
+        (
+            "+++\ntitle = \"A\"\ntitel = \"B\"\n+++\nx\n",
+            ":3:1",
+            "titel",
+        ),
+        (
+            "+++\ntitle = \"A\"\ndate = 2026-06-01\n\n  publish_untill = 2026-12-31\n+++\nx\n",
+            ":5:3",
+            "publish_untill",
+        ),
+        (
+            "+++\ntitle = \"t\"\n\"tags\" = [\"a\"]\n+++\nx\n",
+            ":3:1",
+            "tags",
+        ),
+        (
+            "+++\ntitle = \"A\"\n[approval]\nby = \"Trần Văn Mẫu\"\nrole = \"Chủ tịch\"\nngay = 2026-06-01\n+++\nx\n",
+            ":6:1",
+            "ngay",
+        ),
+        (
+            "+++\ntitle = \"A\"\napproval.by = \"X\"\napproval.decison = \"Q\"\n+++\nx\n",
+            ":4:10",
+            "decison",
+        ),
+        (
+            "+++\ntitle = \"A\"\n[[attachments]]\nfile = \"a.pdf\"\ntile = \"Tờ trình\"\n+++\nx\n",
+            ":5:1",
+            "tile",
+        ),
+        (
+            "+++\ntitle = \"A\"\n[[attachments]]\nfile = \"a.pdf\"\n[attachments.approval]\nby = \"X\"\nquyet_dinh = \"Q\"\n+++\nx\n",
+            ":7:1",
+            "quyet_dinh",
+        ),
+        (
+            "+++\ntitle = \"A\"\n[extra]\nx = 1\n[approvel]\nby = \"X\"\n+++\nx\n",
+            ":5:2",
+            "approvel",
+        ),
+        (
+            "+++\ntitle = \"A\"\n\n\nweight = \"nặng\"\n+++\nx\n",
+            ":5:",
+            "weight",
+        ),
+        (
+            "+++\ntitle = \"A\"\ndate = 2026-13-45\n+++\nx\n",
+            ":3:",
+            "TOML",
+        ),
+        (
+            "\u{feff}+++\r\ntitle = \"A\"\r\n\r\nslugg = \"a\"\r\n+++\r\nx\r\n",
+            ":4:1",
+            "slugg",
+        ),
     ];
     let site = Site::demo();
     for (raw, at, says) in cases {
@@ -702,7 +788,10 @@ fn front_matter_errors_point_at_the_line() {
         let want = format!("{PAGE}{at}");
         assert!(err.contains(&want), "{raw:?}: want {want} in:\n{err}");
         assert!(err.contains(says), "{raw:?}: want {says:?} in:\n{err}");
-        assert!(!err.contains(&format!("{PAGE}:1:")) && !err.contains(&format!("{PAGE}:1 ")), "{raw:?}: not line 1:\n{err}");
+        assert!(
+            !err.contains(&format!("{PAGE}:1:")) && !err.contains(&format!("{PAGE}:1 ")),
+            "{raw:?}: not line 1:\n{err}"
+        );
     }
 }
 
@@ -727,7 +816,10 @@ fn unknown_template_names_page_and_suggestions() {
 fn write_errors_name_the_source_not_the_staging_folder() {
     let cases: &[(&str, String)] = &[
         ("a 300-byte path", format!("path = \"{}\"", "a".repeat(300))),
-        ("a 300-byte nested path", format!("path = \"tin/{}/x\"", "b".repeat(300))),
+        (
+            "a 300-byte nested path",
+            format!("path = \"tin/{}/x\"", "b".repeat(300)),
+        ),
     ];
     for (name, line) in cases {
         let site = Site::demo();

@@ -293,15 +293,16 @@ fn unknown_key_paths(
     allowed: &'static [&'static str],
 ) -> Vec<(Vec<String>, &'static [&'static str])> {
     let mut out = Vec::new();
-    let check = |t: &toml::Table, prefix: &[String], allowed: &'static [&'static str], out: &mut Vec<_>| {
-        for key in t.keys() {
-            if !allowed.contains(&key.as_str()) {
-                let mut path = prefix.to_vec();
-                path.push(key.clone());
-                out.push((path, allowed));
+    let check =
+        |t: &toml::Table, prefix: &[String], allowed: &'static [&'static str], out: &mut Vec<_>| {
+            for key in t.keys() {
+                if !allowed.contains(&key.as_str()) {
+                    let mut path = prefix.to_vec();
+                    path.push(key.clone());
+                    out.push((path, allowed));
+                }
             }
-        }
-    };
+        };
     check(table, &[], allowed, &mut out);
     if let Some(toml::Value::Table(a)) = table.get("approval") {
         check(a, &["approval".to_string()], APPROVAL_KEYS, &mut out);
@@ -335,7 +336,9 @@ fn table_label(path: &[String]) -> Option<String> {
 /// Byte offset of the last key of `path` in the text `table` was parsed from.
 fn key_offset(table: &toml::de::DeTable, path: &[String]) -> Option<usize> {
     let (first, rest) = path.split_first()?;
-    let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == first.as_str())?;
+    let (key, value) = table
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == first.as_str())?;
     if rest.is_empty() {
         return Some(key.span().start);
     }
@@ -464,20 +467,52 @@ mod tests {
             ("+++\ntitle = \"A\"\ntitel = \"B\"\n+++\n", 3, 1, "title"),
             ("+++\ntitle = \"titel\"\n  titel = 1\n+++\n", 3, 3, "title"),
             ("+++\nt = 1\n+++\n", 2, 1, ""),
-            ("+++\ntitle = \"A\"\n\"publish_untill\" = 2026-01-01\n+++\n", 3, 1, "publish_until"),
-            ("+++\ntitle = \"A\"\n[approval]\nby = \"X\"\nbyy = \"Y\"\n+++\n", 5, 1, "by"),
+            (
+                "+++\ntitle = \"A\"\n\"publish_untill\" = 2026-01-01\n+++\n",
+                3,
+                1,
+                "publish_until",
+            ),
+            (
+                "+++\ntitle = \"A\"\n[approval]\nby = \"X\"\nbyy = \"Y\"\n+++\n",
+                5,
+                1,
+                "by",
+            ),
             ("+++\napproval.decison = \"Q\"\n+++\n", 2, 10, "decision"),
-            ("+++\n[[attachments]]\nfile = \"a.pdf\"\n[[attachments]]\nfile = \"b.pdf\"\ntittle = \"B\"\n+++\n", 6, 1, "title"),
-            ("+++\n[[attachments]]\nfile = \"a.pdf\"\n[attachments.approval]\nby = \"X\"\nrol = \"C\"\n+++\n", 6, 1, "role"),
-            ("\u{feff}+++\r\ntitle = \"A\"\r\n[extra]\r\nx = 1\r\n[approvel]\r\nby = \"X\"\r\n+++\r\n", 5, 2, "approval"),
+            (
+                "+++\n[[attachments]]\nfile = \"a.pdf\"\n[[attachments]]\nfile = \"b.pdf\"\ntittle = \"B\"\n+++\n",
+                6,
+                1,
+                "title",
+            ),
+            (
+                "+++\n[[attachments]]\nfile = \"a.pdf\"\n[attachments.approval]\nby = \"X\"\nrol = \"C\"\n+++\n",
+                6,
+                1,
+                "role",
+            ),
+            (
+                "\u{feff}+++\r\ntitle = \"A\"\r\n[extra]\r\nx = 1\r\n[approvel]\r\nby = \"X\"\r\n+++\r\n",
+                5,
+                2,
+                "approval",
+            ),
         ];
         for (raw, line, col, hint) in cases {
-            let err = parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page)
-                .unwrap_err();
+            let err =
+                parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page).unwrap_err();
             let d = err.iter().next().unwrap();
             let loc = d.location.as_ref().unwrap();
-            assert_eq!((loc.line, loc.column), (Some(*line), Some(*col)), "{raw:?}: {d}");
-            assert!(d.hint.as_deref().unwrap_or("").contains(hint), "{raw:?}: {d}");
+            assert_eq!(
+                (loc.line, loc.column),
+                (Some(*line), Some(*col)),
+                "{raw:?}: {d}"
+            );
+            assert!(
+                d.hint.as_deref().unwrap_or("").contains(hint),
+                "{raw:?}: {d}"
+            );
         }
         // A section has no attachments; the key itself is unknown there.
         let err = parse_table(
@@ -493,8 +528,7 @@ mod tests {
     #[test]
     fn wrong_value_type_has_line_in_file() {
         let raw = "+++\ntitle = \"A\"\n\nweight = \"nặng\"\n+++\n";
-        let (t, _, _) =
-            parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page).unwrap();
+        let (t, _, _) = parse_table(Path::new("content/a.md"), raw, FrontMatterKind::Page).unwrap();
         let d = deserialize::<PageFrontMatter>(Path::new("content/a.md"), raw, t).unwrap_err();
         assert_eq!(d.location.as_ref().unwrap().line, Some(4), "{d}");
         assert!(d.message.contains("\u{201c}weight\u{201d}"), "{d}");

@@ -139,7 +139,8 @@ fn xlsx_grid(
     name: &str,
     source: &Path,
 ) -> Result<Grid, Vec<Diagnostic>> {
-    let limit = |(what, row, column)| vec![table_limit_error(source, Some(name), what, row, column)];
+    let limit =
+        |(what, row, column)| vec![table_limit_error(source, Some(name), what, row, column)];
     let unreadable = |e: calamine::XlsxError| {
         vec![
             Diagnostic::error(format!(
@@ -249,7 +250,11 @@ fn unique_count(head: &[u8]) -> Option<u64> {
     let key = b"uniqueCount=";
     let at = head.windows(key.len()).position(|w| w == key)? + key.len();
     let rest = head.get(at + 1..)?;
-    let digits: Vec<u8> = rest.iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+    let digits: Vec<u8> = rest
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
     if digits.is_empty() {
         return None;
     }
@@ -284,11 +289,9 @@ fn precheck_zip(path: &Path, source: &Path, ods: bool) -> Result<(), Diagnostic>
         .hint(RESAVE_HINT));
     }
     let broken = |e: &dyn std::fmt::Display| {
-        Diagnostic::error(format!(
-            "không mở được tệp bảng tính: tệp bị hỏng ({e})"
-        ))
-        .at(Location::file(source))
-        .hint(RESAVE_HINT)
+        Diagnostic::error(format!("không mở được tệp bảng tính: tệp bị hỏng ({e})"))
+            .at(Location::file(source))
+            .hint(RESAVE_HINT)
     };
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -386,10 +389,12 @@ fn ods_scan(input: impl BufRead, source: &Path) -> Result<(), Diagnostic> {
                     .unwrap_or_default();
                 (next_row, max_row, max_col) = (0, 0, 0);
             }
-            Event::End(e) if e.name().as_ref() == "table:table" => {
-                if max_row.saturating_mul(max_col) > MAX_CELLS as u64 {
-                    return Err(err(TableLimit::Cells, &sheet, max_row, max_col));
-                }
+            // calamine builds each sheet as a dense range.
+            Event::End(e)
+                if e.name().as_ref() == "table:table"
+                    && max_row.saturating_mul(max_col) > MAX_CELLS as u64 =>
+            {
+                return Err(err(TableLimit::Cells, &sheet, max_row, max_col));
             }
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 row_rep = ods_count(&e, "table:number-rows-repeated");
@@ -416,7 +421,11 @@ fn ods_scan(input: impl BufRead, source: &Path) -> Result<(), Diagnostic> {
                 ) =>
             {
                 cell_rep = ods_count(&e, "table:number-columns-repeated");
-                let has_value = e.try_get_attribute("office:value-type").ok().flatten().is_some();
+                let has_value = e
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some();
                 col = col.saturating_add(cell_rep);
                 if has_value {
                     width = col;
