@@ -124,6 +124,40 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Set the location only when there is none yet (an error from writing a page's
+    /// output is reported at the page's source file).
+    pub fn or_at(mut self, location: Location) -> Self {
+        if self.location.is_none() {
+            self.location = Some(location);
+        }
+        self
+    }
+
+    /// Show an internal folder (the build's staging folder, serve's temporary folder)
+    /// as `shown` in the message, hint and location: staff must never see
+    /// `.congkhai-staging-…` paths, only the files they wrote and the output folder.
+    pub fn replace_path(mut self, internal: &Path, shown: &str) -> Self {
+        let from = display_path(internal);
+        if from.is_empty() {
+            return self;
+        }
+        let fix = |s: &mut String| {
+            if s.contains(&from) {
+                *s = s.replace(&from, shown);
+            }
+        };
+        fix(&mut self.message);
+        if let Some(h) = &mut self.hint {
+            fix(h);
+        }
+        if let Some(loc) = &mut self.location
+            && let Ok(rest) = loc.file.strip_prefix(internal)
+        {
+            loc.file = Path::new(shown).join(rest);
+        }
+        self
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -212,6 +246,13 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
+
+    /// Apply `f` to every diagnostic.
+    pub fn map(self, f: impl FnMut(Diagnostic) -> Diagnostic) -> Self {
+        Diagnostics {
+            items: self.items.into_iter().map(f).collect(),
+        }
+    }
 }
 
 impl From<Diagnostic> for Diagnostics {
@@ -240,6 +281,25 @@ mod tests {
         let s = d.to_string();
         assert!(s.starts_with("lỗi (error): data/ds.csv:14:3: số tiền"));
         assert!(s.contains("cách sửa: viết số tiền"));
+    }
+
+    #[test]
+    fn replace_path_hides_internal_folders() {
+        let d = Diagnostic::error(
+            "không ghi tệp được (/srv/site/.congkhai-staging-x1/a/index.html): lỗi",
+        )
+        .at(Location::file(
+            "/srv/site/.congkhai-staging-x1/a/index.html",
+        ))
+        .hint("xem /srv/site/.congkhai-staging-x1");
+        let d = d.replace_path(Path::new("/srv/site/.congkhai-staging-x1"), "public");
+        assert_eq!(d.message, "không ghi tệp được (public/a/index.html): lỗi");
+        assert_eq!(d.hint.as_deref(), Some("xem public"));
+        assert_eq!(d.location.unwrap().file, Path::new("public/a/index.html"));
+        let d = Diagnostic::error("x")
+            .or_at(Location::file("content/a.md"))
+            .or_at(Location::file("content/b.md"));
+        assert_eq!(d.location.unwrap().file, Path::new("content/a.md"));
     }
 
     #[test]

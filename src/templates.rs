@@ -173,8 +173,10 @@ pub fn tera_error(context: &str, e: &tera::Error) -> Diagnostic {
     }
     if let tera::ErrorKind::TemplateNotFound(name) = e.kind() {
         let at_page = context.starts_with("content/");
-        let mut d = Diagnostic::error(if context.is_empty() || at_page {
+        let mut d = Diagnostic::error(if context.is_empty() {
             message
+        } else if at_page {
+            format!("{message}, do trang {context} yêu cầu")
         } else {
             format!("{message} (cần cho {context})")
         })
@@ -203,6 +205,63 @@ pub fn tera_error(context: &str, e: &tera::Error) -> Diagnostic {
         });
     }
     d
+}
+
+/// [`tera_error`] with what only the Tera instance knows: for a missing template, the
+/// closest existing template names.
+pub fn tera_error_in(tera: &Tera, context: &str, e: &tera::Error) -> Diagnostic {
+    let d = tera_error(context, e);
+    let tera::ErrorKind::TemplateNotFound(name) = e.kind() else {
+        return d;
+    };
+    let close = closest_names(name, tera.get_template_names(), 3);
+    if close.is_empty() {
+        return d;
+    }
+    let list: Vec<String> = close
+        .iter()
+        .map(|n| format!("\u{201c}{n}\u{201d}"))
+        .collect();
+    Diagnostic {
+        message: format!(
+            "{}; các mẫu có tên gần nhất: {}",
+            d.message,
+            list.join(", ")
+        ),
+        ..d
+    }
+}
+
+/// Up to `n` of `names` closest to `want` (edit distance on the folded names, ties by
+/// name), for "did you mean" lists. Long inputs are cut so the cost stays bounded.
+pub fn closest_names<'a>(
+    want: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let cut = |s: &str| -> Vec<char> { crate::text::fold(s).chars().take(100).collect() };
+    let want = cut(want);
+    let mut scored: Vec<(usize, &str)> = names
+        .into_iter()
+        .map(|name| (edit_distance(&want, &cut(name)), name))
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, name)| name).collect()
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 /// Separators for carrying a data-loader [`Diagnostic`] through a Tera error (which only
@@ -530,6 +589,26 @@ mod tests {
             let b: serde_json::Value = serde_json::from_str(&out).unwrap();
             assert_eq!(a, b);
         }
+    }
+
+    #[test]
+    fn closest_template_names() {
+        let names = [
+            "page.html",
+            "section.html",
+            "kinds/document.html",
+            "index.html",
+            "404.html",
+        ];
+        let close = closest_names("pag.html", names, 3);
+        assert_eq!(close.len(), 3);
+        assert_eq!(close[0], "page.html");
+        assert!(!close.contains(&"kinds/document.html"), "{close:?}");
+        assert_eq!(closest_names("x", names, 1).len(), 1);
+        assert!(closest_names("x", [], 3).is_empty());
+        // A huge requested name costs no more than a 100-character one.
+        let long = "a".repeat(1_000_000);
+        assert_eq!(closest_names(&long, names, 2).len(), 2);
     }
 
     #[test]

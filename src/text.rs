@@ -222,9 +222,17 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let target = fold(input);
+    let len = target.chars().count();
+    let max = 2.max(len / 3);
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
-        let d = edit_distance(&target, &fold(cand));
+        let folded = fold(cand);
+        // The distance is at least the difference in length: skipping those keeps a
+        // huge input (a cell, a file name) from costing its length times every candidate.
+        if folded.chars().count().abs_diff(len) > max {
+            continue;
+        }
+        let d = edit_distance(&target, &folded);
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, cand));
         }

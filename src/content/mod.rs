@@ -238,8 +238,14 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
         Source::Page { abs, rel, .. } | Source::Section { abs, rel } => (abs, rel),
     };
     let file = PathBuf::from("content").join(rel);
-    let bytes = std::fs::read(abs)
-        .map_err(|e| Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(&file))?;
+    // Bounded: a huge file is an error naming it, not a build that runs out of memory.
+    let bytes = crate::data::limits::read_bounded(
+        abs,
+        &file,
+        crate::data::limits::MAX_CONTENT_BYTES,
+        "một tệp nội dung Markdown",
+    )
+    .map_err(|e| Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(&file))??;
     // SIMD validation (simdutf8): std's check runs at a fraction of the speed on
     // Vietnamese text, where most letters are two or three bytes long.
     let raw = match simdutf8::basic::from_utf8(&bytes) {
@@ -257,7 +263,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
         Source::Section { abs, rel } => {
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Section)?;
-            let fm: SectionFrontMatter = frontmatter::deserialize(&file, table)?;
+            let fm: SectionFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
             let dir_rel = parent_rel(rel);
             let path = if dir_rel.is_empty() {
                 "/".to_string()
@@ -286,7 +292,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 .unwrap_or_default();
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Page)?;
-            let fm: PageFrontMatter = frontmatter::deserialize(&file, table)?;
+            let fm: PageFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
             let stem = if *bundle {
                 parent_rel(rel)
                     .rsplit('/')

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::encoding::{decode_text, detect_legacy_text, legacy_error};
 use super::headers::build_table;
+use super::limits::{MAX_FILE_BYTES, TableBudget, file_too_big, table_limit_error};
 use super::{Grid, LoadOptions, RawRow, Table};
 use crate::diagnostics::{Diagnostic, Location};
 
@@ -18,6 +19,9 @@ pub fn load_csv_bytes(
     source: &Path,
     opts: &LoadOptions,
 ) -> Result<Table, Vec<Diagnostic>> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(vec![file_too_big(source, MAX_FILE_BYTES, "một tệp CSV")]);
+    }
     let (text, warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
     // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi".
     // Both passes read the whole text; on a large file they run side by side.
@@ -89,6 +93,8 @@ fn read_grid(text: &str, source: &Path) -> Result<Grid, Vec<Diagnostic>> {
     // Physical line counting: the csv crate's own line numbers lag behind blank lines.
     let (mut counted_to, mut newlines) = (0usize, 0usize);
     let mut record = csv::StringRecord::new();
+    let mut budget = TableBudget::default();
+    let limit = |(what, row, column)| vec![table_limit_error(source, None, what, row, column)];
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -110,6 +116,11 @@ fn read_grid(text: &str, source: &Path) -> Result<Grid, Vec<Diagnostic>> {
                 }
                 let line = newlines + 1;
                 let row = line.saturating_sub(inner_breaks).max(1);
+                // Limits before the row's cells are copied out of the reader.
+                budget.row(row, record.len()).map_err(limit)?;
+                for (j, c) in record.iter().enumerate() {
+                    TableBudget::cell(c, row, j + 1).map_err(limit)?;
+                }
                 let cells: Vec<String> = record.iter().map(str::to_string).collect();
                 inner_breaks += cells.iter().map(|c| c.matches('\n').count()).sum::<usize>();
                 rows.push(RawRow { row, cells });

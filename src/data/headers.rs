@@ -13,6 +13,9 @@ use crate::text::{fold_words, nfc};
 /// "Đơn vị tính" notes come first in staff sheets).
 const HEADER_SEARCH_ROWS: usize = 15;
 
+/// Row-by-row errors (ragged rows, `#N/A` cells) reported per table; the rest are counted.
+const MAX_ROW_ERRORS: usize = 100;
+
 /// Spreadsheet column letters: 1 → A, 26 → Z, 27 → AA.
 pub fn column_letter(mut col: usize) -> String {
     let mut out = Vec::new();
@@ -239,7 +242,9 @@ pub(crate) fn build_table(
         ));
     }
 
-    // Rows, with width checks.
+    // Rows, with width checks. Row-by-row errors are capped: a file with 100,000 bad
+    // rows gets the first ones and a count, not 100,000 messages.
+    let mut row_errors = 0usize;
     let header_width = raw_widths[h];
     let mut out_rows = Vec::with_capacity(data_idx.len());
     for &i in &data_idx {
@@ -248,6 +253,10 @@ pub(crate) fn build_table(
             let extra_empty = raw_widths[i] > header_width
                 && cells[i][header_width..].iter().all(String::is_empty);
             if !extra_empty {
+                row_errors += 1;
+                if row_errors > MAX_ROW_ERRORS {
+                    continue;
+                }
                 errors.push(
                     Diagnostic::error(format!(
                         "dòng {row} có {} ô, nhưng dòng tiêu đề (dòng {header_row}) có {header_width} cột",
@@ -278,8 +287,16 @@ pub(crate) fn build_table(
     }
 
     // Spreadsheet error values (#N/A) in kept cells below the header.
+    let mut kept = vec![false; width];
+    for &c in &keep {
+        kept[c] = true;
+    }
     for (row, col, shown) in cell_errors {
-        if col == 0 || row <= header_row || !keep.contains(&(col - 1)) {
+        if col == 0 || row <= header_row || !kept.get(col - 1).copied().unwrap_or(false) {
+            continue;
+        }
+        row_errors += 1;
+        if row_errors > MAX_ROW_ERRORS {
             continue;
         }
         let mut loc = Location::at(source, row, col);
@@ -293,6 +310,16 @@ pub(crate) fn build_table(
         );
     }
 
+    if row_errors > MAX_ROW_ERRORS {
+        errors.push(
+            Diagnostic::error(format!(
+                "còn {} lỗi tương tự ở các dòng khác (chỉ hiện {MAX_ROW_ERRORS} lỗi đầu tiên)",
+                row_errors - MAX_ROW_ERRORS
+            ))
+            .at(Location::file(source))
+            .hint("sửa các lỗi trên rồi chạy lại để xem các lỗi còn lại"),
+        );
+    }
     if errors.is_empty() {
         Ok(Table {
             source: source.to_path_buf(),

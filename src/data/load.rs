@@ -11,6 +11,9 @@ use serde_json::Value;
 use super::csv::load_csv_bytes;
 use super::encoding::decode_text;
 use super::headers::build_table;
+use super::limits::{
+    MAX_COLUMNS, MAX_FILE_BYTES, TableBudget, TableLimit, read_bounded, table_limit_error,
+};
 use super::paths::safe_join;
 use super::spreadsheet::load_spreadsheet;
 use super::{Grid, LoadOptions, RawRow, Table};
@@ -40,10 +43,17 @@ fn relative_source(rel: &str) -> PathBuf {
     PathBuf::from(parts.join("/"))
 }
 
-/// Read a file that safe_join accepted; a missing file gets a "did you mean" hint from
-/// its folder.
+/// Read a file that safe_join accepted, at most [`MAX_FILE_BYTES`]; a missing file gets
+/// a "did you mean" hint from its folder.
 fn read_file(full: &Path, source: &Path) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(full).map_err(|e| {
+    match read_bounded(full, source, MAX_FILE_BYTES, "một tệp dữ liệu") {
+        Ok(read) => read,
+        Err(e) => Err(read_error(e, full, source)),
+    }
+}
+
+fn read_error(e: std::io::Error, full: &Path, source: &Path) -> Diagnostic {
+    {
         let loc = Location::file(source);
         if e.kind() == std::io::ErrorKind::NotFound {
             let name = full.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -80,7 +90,7 @@ fn read_file(full: &Path, source: &Path) -> Result<Vec<u8>, Diagnostic> {
                 .at(loc)
                 .hint("kiểm tra quyền đọc tệp")
         }
-    })
+    }
 }
 
 /// Load a table of records. `rel_path` is relative to the site root
@@ -106,6 +116,14 @@ pub fn load_table(
                 return Err(vec![read_file(&full, &source).err().unwrap_or_else(|| {
                     Diagnostic::error("không đọc được tệp").at(Location::file(&source))
                 })]);
+            }
+            let size = std::fs::metadata(&full).map_or(0, |m| m.len());
+            if size > MAX_FILE_BYTES {
+                return Err(vec![super::limits::file_too_big(
+                    &source,
+                    MAX_FILE_BYTES,
+                    "một tệp bảng tính",
+                )]);
             }
             load_spreadsheet(&full, &source, &ext, opts)
         }
@@ -291,28 +309,43 @@ fn records_to_table(
     source: &Path,
     opts: &LoadOptions,
 ) -> Result<Table, Vec<Diagnostic>> {
+    let limit = |(what, row, column)| vec![table_limit_error(source, None, what, row, column)];
+    // Column index per key, so that many keys or many records stay linear.
     let mut keys: Vec<String> = Vec::new();
-    for r in &records {
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, r) in records.iter().enumerate() {
         for (k, _) in r {
-            if !keys.contains(k) {
+            if !index.contains_key(k.as_str()) {
+                if keys.len() >= MAX_COLUMNS {
+                    return Err(limit((TableLimit::Columns, i + 1, MAX_COLUMNS + 1)));
+                }
+                index.insert(k.as_str(), keys.len());
                 keys.push(k.clone());
             }
         }
     }
+    let mut budget = TableBudget::default();
+    budget.row(1, keys.len()).map_err(limit)?;
     // build_table numbers rows from the grid; give the header row 0 so record i is row i+1.
-    let mut rows = vec![RawRow {
+    let mut rows = Vec::with_capacity(records.len() + 1);
+    rows.push(RawRow {
         row: 0,
         cells: keys.clone(),
-    }];
+    });
     for (i, r) in records.iter().enumerate() {
-        let cells = keys
-            .iter()
-            .map(|k| {
-                r.iter()
-                    .find(|(rk, _)| rk == k)
-                    .map_or_else(String::new, |(_, v)| value_text(v))
-            })
-            .collect();
+        budget.row(i + 1, keys.len()).map_err(limit)?;
+        let mut cells: Vec<Option<String>> = vec![None; keys.len()];
+        for (k, v) in r {
+            if let Some(&c) = index.get(k.as_str()) {
+                // The first occurrence of a repeated key wins.
+                if cells[c].is_none() {
+                    let text = value_text(v);
+                    TableBudget::cell(&text, i + 1, c + 1).map_err(limit)?;
+                    cells[c] = Some(text);
+                }
+            }
+        }
+        let cells = cells.into_iter().map(Option::unwrap_or_default).collect();
         rows.push(RawRow { row: i + 1, cells });
     }
     if keys.is_empty() {

@@ -18,6 +18,7 @@ use crate::text::fold_words;
 mod csv;
 mod encoding;
 mod headers;
+pub mod limits;
 mod load;
 mod paths;
 mod spreadsheet;

@@ -2,7 +2,7 @@
 //! as Excel numbers them.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsx, open_workbook};
@@ -10,8 +10,12 @@ use chrono::{NaiveDateTime, Timelike};
 
 use super::encoding::{detect_legacy_text, legacy_error};
 use super::headers::build_table;
+use super::limits::{
+    MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_BYTES,
+    MAX_ZIP_TOTAL_BYTES, TableBudget, TableLimit, size_text, table_limit_error,
+};
 use super::{Grid, LoadOptions, RawRow, Table};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Diagnostic, Location, display_path};
 
 const RESAVE_HINT: &str = "mở tệp bằng Excel (hoặc LibreOffice) rồi lưu lại: Tệp → Lưu thành → \
      Sổ làm việc Excel (.xlsx); nếu thực ra đây là tệp CSV, hãy đổi đuôi tên tệp thành .csv";
@@ -38,6 +42,10 @@ pub(crate) fn load_spreadsheet(
     ext: &str,
     opts: &LoadOptions,
 ) -> Result<Table, Vec<Diagnostic>> {
+    // XLSX and ODS are zip files: check what they inflate to before calamine does.
+    if matches!(ext, "xlsx" | "xlsm" | "ods") {
+        precheck_zip(path, source, ext == "ods").map_err(|d| vec![d])?;
+    }
     let mut book = open(path, ext).map_err(|e| {
         vec![
             Diagnostic::error(format!(
@@ -86,7 +94,7 @@ pub(crate) fn load_spreadsheet(
             }
         },
     };
-    let range = book.worksheet_range(&name).map_err(|e| {
+    let unreadable = |e: String| {
         vec![
             Diagnostic::error(format!(
                 "không đọc được trang tính \u{201c}{name}\u{201d}: {e}"
@@ -94,11 +102,376 @@ pub(crate) fn load_spreadsheet(
             .at(Location::file(source))
             .hint(RESAVE_HINT),
         ]
-    })?;
-    let grid = range_to_grid(&range);
+    };
+    let grid = match &mut book {
+        // XLSX: cells as a stream, the table built sparsely, limits checked per cell.
+        Sheets::Xlsx(xlsx) => xlsx_grid(xlsx, &name, source)?,
+        _ => {
+            let range = book
+                .worksheet_range(&name)
+                .map_err(|e| unreadable(e.to_string()))?;
+            let (height, width) = range.get_size();
+            if let Err(e) = check_dense(height, width) {
+                return Err(vec![table_limit_error(source, Some(&name), e.0, e.1, e.2)]);
+            }
+            range_to_grid(&range)
+        }
+    };
     let table = build_table(source, grid, opts)?;
     check_legacy_fonts(&table)?;
     Ok(table)
+}
+
+/// A dense `height` × `width` sheet (XLS, ODS) within the limits.
+fn check_dense(height: usize, width: usize) -> Result<(), (TableLimit, usize, usize)> {
+    TableBudget::position(height, width)?;
+    if height.saturating_mul(width) > MAX_CELLS {
+        return Err((TableLimit::Cells, height, width));
+    }
+    Ok(())
+}
+
+/// An XLSX worksheet read cell by cell: only non-empty cells are kept, each position and
+/// text checked against the limits before it is stored, so a lone cell at XFD1048576 or
+/// a huge cell is an error, not a 17 GB range.
+fn xlsx_grid(
+    xlsx: &mut Xlsx<BufReader<File>>,
+    name: &str,
+    source: &Path,
+) -> Result<Grid, Vec<Diagnostic>> {
+    let limit =
+        |(what, row, column)| vec![table_limit_error(source, Some(name), what, row, column)];
+    let unreadable = |e: calamine::XlsxError| {
+        vec![
+            Diagnostic::error(format!(
+                "không đọc được trang tính \u{201c}{name}\u{201d}: {e}"
+            ))
+            .at(Location::file(source))
+            .hint(RESAVE_HINT),
+        ]
+    };
+    let mut reader = xlsx.worksheet_cells_reader(name).map_err(unreadable)?;
+    // (row, column, text or shown error), 1-based.
+    let mut cells: Vec<(usize, usize, Result<String, String>)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        let (row, column) = (r as usize + 1, c as usize + 1);
+        let data = Data::from(cell.get_value().clone());
+        let text = cell_text(&data);
+        if matches!(&text, Ok(t) if t.is_empty()) {
+            continue; // formatted but empty: not part of the table
+        }
+        TableBudget::position(row, column).map_err(limit)?;
+        if let Ok(t) = &text {
+            TableBudget::cell(t, row, column).map_err(limit)?;
+        }
+        if cells.len() >= MAX_CELLS {
+            return Err(limit((TableLimit::Cells, row, column)));
+        }
+        cells.push((row, column, text));
+    }
+    drop(reader);
+    // Stream order is row order in every file Excel writes; sort for the others.
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    let mut grid = Grid {
+        rows: Vec::new(),
+        cell_errors: Vec::new(),
+        strict_width: false,
+        fixed_header: false,
+    };
+    let mut budget = TableBudget::default();
+    let mut cells = cells.into_iter().peekable();
+    while let Some(&(row, _, _)) = cells.peek() {
+        let mut out: Vec<String> = Vec::new();
+        while let Some((_, column, text)) = cells.next_if(|(r, _, _)| *r == row) {
+            if out.len() < column {
+                out.resize(column, String::new());
+            }
+            out[column - 1] = match text {
+                Ok(t) => t,
+                Err(shown) => {
+                    grid.cell_errors.push((row, column, shown));
+                    String::new()
+                }
+            };
+        }
+        budget.row(row, out.len()).map_err(limit)?;
+        grid.rows.push(RawRow { row, cells: out });
+    }
+    Ok(grid)
+}
+
+/// The error for a zip part that inflates past a limit.
+fn zip_too_big(source: &Path, part: &str, max: u64) -> Diagnostic {
+    Diagnostic::error(format!(
+        "tệp bảng tính \u{201c}{}\u{201d} khi giải nén quá lớn: phần \u{201c}{part}\u{201d} vượt giới hạn {}",
+        display_path(source),
+        size_text(max)
+    ))
+    .at(Location::file(source))
+    .hint(
+        "tệp có thể bị hỏng hoặc chứa rất nhiều ô thừa: mở bằng Excel, xóa các dòng, cột và ô thừa \
+         ngoài bảng (Ctrl+End cho biết ô cuối cùng Excel còn giữ), rồi lưu lại; nếu bảng thật sự \
+         lớn như vậy, hãy tách thành nhiều tệp",
+    )
+}
+
+/// Reads through a zip part, counting what it inflates to and keeping its first bytes.
+struct Counted {
+    bytes: u64,
+    head: Vec<u8>,
+}
+
+/// Inflate at most `max + 1` bytes of `part`, counting them (the size a zip declares may
+/// lie); keep the first 4 KB.
+fn inflate_counted(part: &mut impl Read, max: u64) -> std::io::Result<Counted> {
+    let mut limited = part.take(max + 1);
+    let mut buf = [0u8; 64 * 1024];
+    let mut out = Counted {
+        bytes: 0,
+        head: Vec::new(),
+    };
+    loop {
+        let n = limited.read(&mut buf)?;
+        if n == 0 {
+            return Ok(out);
+        }
+        if out.head.len() < 4096 {
+            let take = n.min(4096 - out.head.len());
+            out.head.extend_from_slice(&buf[..take]);
+        }
+        out.bytes += n as u64;
+    }
+}
+
+/// `uniqueCount="N"` in the start of a shared-strings part (calamine reserves that many
+/// strings before reading one).
+fn unique_count(head: &[u8]) -> Option<u64> {
+    let key = b"uniqueCount=";
+    let at = head.windows(key.len()).position(|w| w == key)? + key.len();
+    let rest = head.get(at + 1..)?;
+    let digits: Vec<u8> = rest
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    // More digits than fit in u64 is "too many" as well.
+    Some(
+        std::str::from_utf8(&digits)
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(u64::MAX),
+    )
+}
+
+/// Check an XLSX/ODS zip before calamine opens it: number of parts, every part's
+/// declared and actual inflated size, their total, the shared-strings count, and for ODS
+/// the sheet dimensions and expanded text. A file that is not a zip at all is left to
+/// calamine, whose error says it is not a spreadsheet.
+fn precheck_zip(path: &Path, source: &Path, ods: bool) -> Result<(), Diagnostic> {
+    let Ok(file) = File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(());
+    };
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(Diagnostic::error(format!(
+            "tệp bảng tính \u{201c}{}\u{201d} có quá nhiều phần bên trong ({} phần, giới hạn {})",
+            display_path(source),
+            zip.len(),
+            MAX_ZIP_ENTRIES
+        ))
+        .at(Location::file(source))
+        .hint(RESAVE_HINT));
+    }
+    let broken = |e: &dyn std::fmt::Display| {
+        Diagnostic::error(format!("không mở được tệp bảng tính: tệp bị hỏng ({e})"))
+            .at(Location::file(source))
+            .hint(RESAVE_HINT)
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| broken(&e))?;
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        if part.is_dir() {
+            continue;
+        }
+        if part.size() > MAX_ZIP_ENTRY_BYTES {
+            return Err(zip_too_big(source, &name, MAX_ZIP_ENTRY_BYTES));
+        }
+        let counted = inflate_counted(&mut part, MAX_ZIP_ENTRY_BYTES).map_err(|e| broken(&e))?;
+        if counted.bytes > MAX_ZIP_ENTRY_BYTES {
+            return Err(zip_too_big(source, &name, MAX_ZIP_ENTRY_BYTES));
+        }
+        total += counted.bytes;
+        if total > MAX_ZIP_TOTAL_BYTES {
+            return Err(zip_too_big(source, &name, MAX_ZIP_TOTAL_BYTES));
+        }
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml")
+            && let Some(n) = unique_count(&counted.head)
+            // Every shared string takes at least 8 bytes of XML (`<si></si>`).
+            && n > counted.bytes / 8
+        {
+            return Err(Diagnostic::error(format!(
+                "tệp bảng tính \u{201c}{}\u{201d} bị hỏng: phần \u{201c}{name}\u{201d} khai báo {n} chuỗi chữ nhưng không chứa chừng ấy",
+                display_path(source)
+            ))
+            .at(Location::file(source))
+            .hint(RESAVE_HINT));
+        }
+    }
+    if ods {
+        match zip.by_name("content.xml") {
+            Ok(part) => {
+                ods_scan(BufReader::new(part.take(MAX_ZIP_ENTRY_BYTES)), source)?;
+            }
+            Err(_) => return Ok(()), // calamine reports the missing part
+        }
+    }
+    Ok(())
+}
+
+/// Numeric attribute `key` of an ODS element (repeat counts), 1 when absent, capped so
+/// arithmetic cannot overflow.
+fn ods_count(e: &quick_xml_calamine::events::BytesStart, key: &str) -> u64 {
+    e.try_get_attribute(key)
+        .ok()
+        .flatten()
+        .and_then(|a| a.value.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+        .min(u32::MAX as u64)
+}
+
+/// Stream an ODS `content.xml` and check, for every sheet, what calamine will expand it
+/// to: repeated rows × repeated columns of non-empty cells (calamine builds a dense
+/// range), and the text of repeated cells and `<text:s text:c="N"/>` space runs.
+fn ods_scan(input: impl BufRead, source: &Path) -> Result<(), Diagnostic> {
+    use quick_xml_calamine::events::Event;
+    let mut reader = quick_xml_calamine::Reader::from_reader(input);
+    let mut buf = Vec::new();
+    let mut sheet = String::new();
+    // Per sheet: next row number (0-based), highest used row and column.
+    let (mut next_row, mut max_row, mut max_col) = (0u64, 0u64, 0u64);
+    // Per row: repeat count, next column (0-based), width up to the last non-empty cell.
+    let (mut row_rep, mut col, mut width) = (1u64, 0u64, 0u64);
+    // Per cell: repeat count and expanded text length; whole file: expanded text.
+    let (mut cell_rep, mut cell_chars, mut in_cell) = (1u64, 0u64, false);
+    let mut expanded: u64 = 0;
+    let err = |limit: TableLimit, sheet: &str, row: u64, column: u64| {
+        table_limit_error(
+            source,
+            Some(sheet),
+            limit,
+            usize::try_from(row).unwrap_or(usize::MAX),
+            usize::try_from(column).unwrap_or(usize::MAX),
+        )
+    };
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(_) => return Ok(()), // malformed XML: calamine reports it
+        };
+        let is_start = matches!(event, Event::Start(_));
+        let here = next_row.saturating_add(1);
+        match event {
+            Event::Eof => return Ok(()),
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
+                sheet = e
+                    .try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .map(|a| a.value.into_owned())
+                    .unwrap_or_default();
+                (next_row, max_row, max_col) = (0, 0, 0);
+            }
+            // calamine builds each sheet as a dense range.
+            Event::End(e)
+                if e.name().as_ref() == "table:table"
+                    && max_row.saturating_mul(max_col) > MAX_CELLS as u64 =>
+            {
+                return Err(err(TableLimit::Cells, &sheet, max_row, max_col));
+            }
+            Event::Start(e) if e.name().as_ref() == "table:table-row" => {
+                row_rep = ods_count(&e, "table:number-rows-repeated");
+                (col, width) = (0, 0);
+            }
+            Event::Empty(e) if e.name().as_ref() == "table:table-row" => {
+                next_row = next_row.saturating_add(ods_count(&e, "table:number-rows-repeated"));
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                if width > 0 {
+                    let last = next_row.saturating_add(row_rep);
+                    if last > MAX_ROWS as u64 {
+                        return Err(err(TableLimit::Rows, &sheet, last, width));
+                    }
+                    max_row = max_row.max(last);
+                    max_col = max_col.max(width);
+                }
+                next_row = next_row.saturating_add(row_rep);
+            }
+            Event::Start(e) | Event::Empty(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                cell_rep = ods_count(&e, "table:number-columns-repeated");
+                let has_value = e
+                    .try_get_attribute("office:value-type")
+                    .ok()
+                    .flatten()
+                    .is_some();
+                col = col.saturating_add(cell_rep);
+                if has_value {
+                    width = col;
+                    if width > MAX_COLUMNS as u64 {
+                        return Err(err(
+                            TableLimit::Columns,
+                            &sheet,
+                            here,
+                            width.min(u32::MAX as u64),
+                        ));
+                    }
+                }
+                // A cell element with content ends at its End event.
+                in_cell = is_start;
+                cell_chars = 0;
+            }
+            Event::End(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                if in_cell && cell_chars > 0 {
+                    if cell_chars > MAX_CELL_CHARS as u64 {
+                        return Err(err(TableLimit::CellChars, &sheet, here, col));
+                    }
+                    let copies = cell_rep.saturating_mul(row_rep);
+                    expanded = expanded.saturating_add(cell_chars.saturating_mul(copies));
+                    if expanded > MAX_ZIP_TOTAL_BYTES {
+                        return Err(err(TableLimit::Cells, &sheet, here, col));
+                    }
+                }
+                in_cell = false;
+            }
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "text:s" => {
+                cell_chars = cell_chars.saturating_add(ods_count(&e, "text:c"));
+                if cell_chars > MAX_CELL_CHARS as u64 {
+                    return Err(err(TableLimit::CellChars, &sheet, here, col));
+                }
+            }
+            Event::Text(t) => {
+                cell_chars = cell_chars.saturating_add(t.len() as u64);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Cells as text, padded so that index 0 is column A and row numbers are Excel's.

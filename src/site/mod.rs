@@ -267,7 +267,12 @@ pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
     let (config, _) = Config::load(&opts.root)?;
     let target = checked_target(opts, &config)?;
     let staging = Staging::new(&target, opts.drafts)?;
-    let (summary, incremental) = generate_keep(opts, &staging)?;
+    // Messages name the output folder, never the staging folder beside it.
+    let shown = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let (summary, incremental) = generate_keep(opts, &staging)
+        .map_err(|ds| ds.map(|d| d.replace_path(staging.path(), &shown)))?;
     Ok(StagedBuild {
         summary,
         incremental,

@@ -316,7 +316,7 @@ impl Ctx<'_> {
     fn render(&self, template: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
         self.tera
             .render(template, ctx)
-            .map_err(|e| templates::tera_error(what, &e))
+            .map_err(|e| templates::tera_error_in(self.tera, what, &e))
     }
 
     /// Render straight into bytes: the output goes to a file, so the UTF-8 check that a
@@ -330,7 +330,7 @@ impl Ctx<'_> {
         let mut out = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(template, ctx, &mut out)
-            .map_err(|e| templates::tera_error(what, &e))?;
+            .map_err(|e| templates::tera_error_in(self.tera, what, &e))?;
         Ok(out)
     }
 
@@ -458,14 +458,15 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Dia
         || {
             model.pages.par_iter().enumerate().for_each(|(i, pm)| {
                 if let Err(d) = render_page(&ctx, pm, &page_values[i]) {
-                    push(d);
+                    // A write error names the page it came from.
+                    push(d.or_at(crate::diagnostics::Location::file(&pm.page.file)));
                 }
             })
         },
         || {
             listed_sections.par_iter().for_each(|(rel, s)| {
                 if let Err(d) = render_section(&ctx, s, &section_values[*rel], &page_values) {
-                    push(d);
+                    push(d.or_at(crate::diagnostics::Location::file(&s.section.file)));
                 }
             });
             taxonomies.par_iter().for_each(|(_, t)| {
