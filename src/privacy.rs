@@ -495,6 +495,43 @@ pub fn is_date_shape(norm: &str) -> bool {
     (dmy || iso) && seps.len() == 2 && seps[0] == seps[1]
 }
 
+/// Whether three consecutive groups of a run form a date (`2026-11-23` inside
+/// `0001-2026-11-23`, `10/6/2026`): such a run is a reference or a date, not an ID.
+pub fn contains_date(norm: &str) -> bool {
+    let mut groups: Vec<&str> = Vec::new();
+    let mut seps: Vec<char> = Vec::new();
+    let mut start = None;
+    for (i, c) in norm.char_indices() {
+        if c.is_ascii_digit() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            groups.push(&norm[s..i]);
+            seps.push(c);
+        } else if let Some(last) = seps.last_mut() {
+            *last = ' ';
+        }
+    }
+    if let Some(s) = start {
+        groups.push(&norm[s..]);
+    }
+    let num = |g: &str| g.parse::<u32>().unwrap_or(0);
+    (0..groups.len().saturating_sub(2)).any(|i| {
+        let (a, b, c) = (groups[i], groups[i + 1], groups[i + 2]);
+        let same = seps[i] == seps[i + 1] && matches!(seps[i], '-' | '/' | '.');
+        let iso = a.len() == 4
+            && (1..=2).contains(&b.len())
+            && (1..=2).contains(&c.len())
+            && (1..=12).contains(&num(b))
+            && (1..=31).contains(&num(c));
+        let dmy = (1..=2).contains(&a.len())
+            && (1..=2).contains(&b.len())
+            && c.len() == 4
+            && (1..=31).contains(&num(a))
+            && (1..=12).contains(&num(b));
+        same && (iso || dmy)
+    })
+}
+
 /// A year a person may have been born in.
 fn is_year(norm: &str) -> bool {
     norm.len() == 4
@@ -558,7 +595,7 @@ pub fn classify(norm: &str, plus: bool, after: &str) -> Option<(FindingKind, Str
     if n < 9 {
         return None;
     }
-    if is_date_shape(norm) {
+    if is_date_shape(norm) || contains_date(norm) {
         return None;
     }
     let money_context = currency_follows(after);
@@ -678,7 +715,7 @@ fn scan_run(text: &str, r: &Run, allow: &[String], out: &mut Vec<Finding>) {
         return;
     }
     let parts = space_parts(&r.norm);
-    let dated = |a: usize, b: usize| is_date_shape(&r.norm[a..b]);
+    let dated = |a: usize, b: usize| is_date_shape(&r.norm[a..b]) || contains_date(&r.norm[a..b]);
     let has_date = parts.len() > 1 && parts.iter().any(|&(a, b)| dated(a, b));
     if !has_date {
         if let Some((kind, key)) = classify(&r.norm, r.plus, after) {
@@ -1243,6 +1280,8 @@ mod tests {
             ("gặp at 5 giờ", &[]),
             ("lúc 07:30 - 11:30 ngày 10/06/2026", &[]),
             ("Điều 5. Khoản 2. Mục 3", &[]),
+            ("bản ghi 0001-2026-11-23", &[]),
+            ("mã 2026-11-23-0012", &[]),
         ];
         let mut failed = Vec::new();
         for (text, want) in cases {

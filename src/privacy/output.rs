@@ -363,11 +363,18 @@ pub fn csv_text(s: &str, tab: bool) -> String {
     out
 }
 
-/// iCalendar with folded lines joined and text escapes undone.
+/// iCalendar with folded lines joined and text escapes undone; `UID` lines (an event's
+/// generated `date-slug@host` identifier, not an address) are left out.
 pub fn ics_text(s: &str) -> String {
-    s.replace("\r\n ", "")
+    let unfolded = s
+        .replace("\r\n ", "")
         .replace("\r\n\t", "")
-        .replace("\n ", "")
+        .replace("\n ", "");
+    unfolded
+        .lines()
+        .filter(|l| !l.get(..4).is_some_and(|k| k.eq_ignore_ascii_case("UID:")))
+        .collect::<Vec<_>>()
+        .join("\n")
         .replace("\\n", "\n")
         .replace("\\N", "\n")
         .replace("\\,", ",")
