@@ -548,11 +548,10 @@ pub fn birth_context(text: &str, at: usize) -> bool {
         .rev()
         .nth(48)
         .map_or(0, |(i, _)| i);
-    let window = text[from..at].to_ascii_lowercase();
-    if !["sinh", "sn", "ns", "dob"]
-        .iter()
-        .any(|k| window.contains(k))
-    {
+    // Fast path without allocating: every birth phrase has "sinh", "sn", "ns" or "dob".
+    let w = &text.as_bytes()[from..at];
+    let has = |k: &[u8]| w.windows(k.len()).any(|x| x.eq_ignore_ascii_case(k));
+    if !(has(b"sinh") || has(b"sn") || has(b"ns") || has(b"dob")) {
         return false;
     }
     let f = crate::text::fold_words(&text[from..at]);
