@@ -8,6 +8,8 @@
 //! - the **scanner** ([`scan_text`]): every published text (cells, notes, Markdown) is
 //!   checked for ID numbers, phone numbers, e-mail addresses and birth dates.
 
+pub mod output;
+
 use crate::text::{fold, fold_words};
 
 /// Header keywords (folded words, matched as a consecutive word sequence) of columns that
@@ -119,6 +121,9 @@ pub struct Finding {
     pub start: usize,
     /// The value with most characters hidden, safe to print in a message.
     pub masked: String,
+    /// The normalised value (ASCII digits in national form, or a lower-case e-mail
+    /// address): compared with the allow-list and used to find the source of a finding.
+    pub key: String,
 }
 
 impl Finding {
@@ -175,186 +180,721 @@ pub fn mask(value: &str) -> String {
         .collect()
 }
 
-fn digits_of(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
+// ---------------------------------------------------------------------------------------
+// The scanner. One pass over the text finds "digit runs": digits of any script (NFKC
+// forms, every Unicode decimal digit) joined by short separator gaps (spaces of every
+// width, `.` `-` `/` `_` `–` `—` `,` parentheses). Each run is normalised to ASCII
+// (`norm`: digits plus one-character separators) and classified by a pure function.
+// E-mail markers (`@`, `＠`, `(at)`, `[at]`, `a còng`) are found in the same pass.
+// ---------------------------------------------------------------------------------------
+
+/// The first code point of every block of ten Unicode decimal digits (category Nd),
+/// Unicode 16.
+const ND_ZEROS: &[u32] = &[
+    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
+    0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90,
+    0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
+    0x104a0, 0x10d30, 0x10d40, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0,
+    0x11650, 0x116c0, 0x116d0, 0x116da, 0x11730, 0x118e0, 0x11950, 0x11bf0, 0x11c50, 0x11d50,
+    0x11da0, 0x11f50, 0x16130, 0x16a60, 0x16ac0, 0x16b50, 0x16d70, 0x1ccf0, 0x1d7ce, 0x1d7d8,
+    0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e4f0, 0x1e5f1, 0x1e950, 0x1fbf0,
+];
+
+/// The value of a decimal digit of any script, or of a compatibility digit (superscript,
+/// subscript, circled digit: its NFKC form is one ASCII digit).
+pub fn digit_value(c: char) -> Option<u8> {
+    if c.is_ascii_digit() {
+        return Some(c as u8 - b'0');
+    }
+    if c.is_ascii() || !c.is_numeric() {
+        return None;
+    }
+    let u = c as u32;
+    let i = ND_ZEROS.partition_point(|&z| z <= u);
+    if i > 0 && u - ND_ZEROS[i - 1] < 10 {
+        return Some((u - ND_ZEROS[i - 1]) as u8);
+    }
+    use unicode_normalization::UnicodeNormalization;
+    let mut it = std::iter::once(c).nfkc();
+    match (it.next(), it.next()) {
+        (Some(d), None) if d.is_ascii_digit() => Some(d as u8 - b'0'),
+        _ => None,
+    }
 }
 
-fn allowed(raw: &str, allow: &[String]) -> bool {
-    let raw = raw.trim();
-    let d = digits_of(raw);
-    allow.iter().any(|a| {
-        let a = a.trim();
-        a == raw || (!d.is_empty() && digits_of(a) == d && a.chars().any(|c| c.is_ascii_digit()))
+/// A character that may sit between the digit groups of one identifier, as its
+/// one-character normal form; `None` for anything else.
+fn sep_norm(c: char) -> Option<u8> {
+    Some(match c {
+        ' '
+        | '\t'
+        | '\u{a0}'
+        | '\u{2000}'..='\u{200a}'
+        | '\u{202f}'
+        | '\u{205f}'
+        | '\u{3000}'
+        | '\u{200b}'
+        | '\u{2060}'
+        | '\u{feff}'
+        | '\u{ad}' => b' ',
+        '.' | '\u{ff0e}' | '\u{2024}' | '\u{b7}' | '\u{30fb}' => b'.',
+        ',' | '\u{ff0c}' => b',',
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}' => b'-',
+        '/' | '\u{ff0f}' | '\u{2044}' | '\u{2215}' => b'/',
+        '_' | '\u{ff3f}' => b'_',
+        '(' | '\u{ff08}' | '[' => b'(',
+        ')' | '\u{ff09}' | ']' => b')',
+        _ => return None,
     })
 }
 
-/// Valid thousands grouping with one kind of separator (`.`, `,` or space) and a first
-/// group not starting with 0: an amount of money, not an ID (CCCD numbers start with 0).
-fn is_thousands(run: &str) -> bool {
-    let seps: Vec<char> = run
-        .chars()
-        .filter(|c| matches!(c, '.' | ',' | ' '))
-        .collect();
-    let Some(&first) = seps.first() else {
-        return false;
-    };
-    if run.contains('-') || seps.iter().any(|&c| c != first) || run.starts_with('0') {
-        return false;
-    }
-    let groups: Vec<&str> = run.split(first).collect();
-    (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3)
+/// Folded letter prefixes that may be glued to a number ("ĐT0912345678", "CCCD0010…").
+const GLUED_LABELS: &[&str] = &[
+    "dt", "sdt", "dtdd", "didong", "tel", "phone", "mobile", "zalo", "hotline", "cccd", "cmnd",
+    "so", "id", "sn", "ns", "lh", "lienhe", "goi", "hp",
+];
+
+/// Words before "sinh" that make it not about a birth ("học sinh", "khai sinh", "vệ sinh").
+const NOT_BIRTH: &[&str] = &[
+    "hoc", "khai", "ve", "phat", "san", "tai", "giang", "hoi", "so", "song", "tu", "nay", "sieu",
+    "phuc", "ky", "thu", "tinh", "dan", "tre",
+];
+
+/// One digit run.
+#[derive(Debug)]
+struct Run {
+    start: usize,
+    end: usize,
+    /// ASCII digits and one-character separators.
+    norm: String,
+    plus: bool,
 }
 
-/// Classify one run of digits (with single separators between them).
-fn classify_digits(run: &str) -> Option<FindingKind> {
-    let d = digits_of(run);
-    let plus = run.starts_with('+');
-    if plus && d.starts_with("84") && (d.len() == 11 || d.len() == 12) {
-        return Some(FindingKind::Phone);
+fn char_before(text: &str, i: usize) -> Option<char> {
+    text[..i].chars().next_back()
+}
+
+/// Whether the letters glued before `start` make the run part of a code or hash.
+fn glued_before_blocks(text: &str, start: usize) -> bool {
+    let Some(p) = char_before(text, start) else {
+        return false;
+    };
+    if !p.is_alphanumeric() {
+        return false;
     }
-    if !plus && d.starts_with('0') && d.len() == 10 && !is_thousands(run) {
-        return Some(FindingKind::Phone);
+    let head = &text[..start];
+    let word_start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(start, |(i, _)| i);
+    let word = crate::text::fold(&head[word_start..]);
+    if GLUED_LABELS.iter().any(|l| word.ends_with(l)) && !p.is_numeric() {
+        // A label, unless the label is itself glued to more digits (hex "…3cccd0…").
+        return char_before(text, word_start).is_some_and(|c| c.is_ascii_digit());
     }
-    // Landline 02x + 8 digits.
-    if !plus && d.starts_with("02") && d.len() == 11 && !is_thousands(run) {
-        return Some(FindingKind::Phone);
+    p.is_ascii_hexdigit() || p.is_numeric()
+}
+
+fn glued_after_blocks(text: &str, end: usize) -> bool {
+    text[end..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_hexdigit() || c == '_' || c.is_numeric())
+}
+
+/// Collect the digit runs of `text` (fast path: ASCII bytes that are not digits and the
+/// lead bytes of Vietnamese letters are skipped without decoding).
+fn runs(text: &str) -> Vec<Run> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c0 = b[i];
+        if c0 < 0x80 {
+            if !c0.is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let len = utf8_len(c0);
+            // Latin letters with diacritics (U+00C0–U+024F, U+1E00–U+1EFF) and combining
+            // marks cannot be digits.
+            let letter = matches!(c0, 0xc3..=0xc9 | 0xcc | 0xcd)
+                || (c0 == 0xe1 && i + 1 < n && (0xb8..=0xbb).contains(&b[i + 1]));
+            if letter {
+                i += len;
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
+                i += 1;
+                continue;
+            };
+            if digit_value(c).is_none() {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        let (run, next) = read_run(text, i);
+        if let Some(r) = run {
+            out.push(r);
+        }
+        i = next.max(i + 1);
     }
-    if !plus && (d.len() == 9 || d.len() == 12) && !is_thousands(run) {
-        return Some(FindingKind::IdNumber);
+    out
+}
+
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        0xc0..=0xdf => 2,
+        _ => 1,
+    }
+}
+
+/// Read one run starting at the digit at byte `start`; returns it and where to go on.
+fn read_run(text: &str, start: usize) -> (Option<Run>, usize) {
+    let mut norm = String::new();
+    let mut end = start;
+    let mut gap = String::new();
+    let mut pos = start;
+    for (off, c) in text[start..].char_indices() {
+        pos = start + off;
+        if let Some(d) = digit_value(c) {
+            if !gap.is_empty() {
+                norm.push_str(&gap);
+                gap.clear();
+            }
+            norm.push((b'0' + d) as char);
+            end = pos + c.len_utf8();
+            if norm.len() > 64 {
+                break;
+            }
+            continue;
+        }
+        match sep_norm(c) {
+            Some(s) if gap.len() < 3 => {
+                let s = s as char;
+                // A comma or slash stands alone; ", " separates list items.
+                let hard = |g: &str| g.contains(',') || g.contains('/');
+                if (s == ',' || s == '/') && !gap.is_empty() || hard(&gap) {
+                    break;
+                }
+                // "- " is fine, but two dots or "(" after a digit end the run.
+                if s == '(' {
+                    break;
+                }
+                gap.push(s);
+            }
+            _ => break,
+        }
+    }
+    let _ = pos;
+    let n_digits = norm.bytes().filter(u8::is_ascii_digit).count();
+    if n_digits < 4 || (n_digits < 9 && !is_date_shape(&norm) && !is_year(&norm)) {
+        return (None, end);
+    }
+    let plus = {
+        let head = text[..start].trim_end_matches([' ', '\u{a0}']);
+        head.ends_with('+') || head.ends_with('\u{ff0b}')
+    };
+    let next = end;
+    if glued_before_blocks(text, start) || glued_after_blocks(text, end) {
+        return (None, next);
+    }
+    (
+        Some(Run {
+            start,
+            end,
+            norm,
+            plus,
+        }),
+        next,
+    )
+}
+
+fn digits(norm: &str) -> String {
+    norm.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Text right after a number names a currency or a unit of money.
+fn currency_follows(after: &str) -> bool {
+    let a: String = after
+        .trim_start_matches([' ', '\u{a0}', '\u{202f}'])
+        .chars()
+        .take(8)
+        .collect();
+    let f = crate::text::fold(&a);
+    a.starts_with('₫')
+        || [
+            "d ", "d.", "d,", "d)", "d;", "dong", "vnd", "trieu", "ty", "nghin", "ngan",
+        ]
+        .iter()
+        .any(|k| f.starts_with(k))
+        || f == "d"
+}
+
+/// `1.500.000`, `1,500,000`, `150 000 000`, `1.000.000,00`, `12,5`: the shape of an
+/// amount; `Some(true)` when it has a decimal part.
+pub fn amount_shape(norm: &str) -> Option<bool> {
+    let (int, dec) = match norm.rfind([',', '.']) {
+        Some(p) => {
+            let sep = norm.as_bytes()[p];
+            let other = if sep == b',' { '.' } else { ',' };
+            let dec = &norm[p + 1..];
+            let head = &norm[..p];
+            let is_dec = (1..=2).contains(&dec.len())
+                && (head.contains(other) || (sep == b',' && !head.contains(',')));
+            if is_dec {
+                (head, Some(dec))
+            } else {
+                (norm, None)
+            }
+        }
+        None => (norm, None),
+    };
+    if dec.is_some_and(|d| !d.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let seps: Vec<char> = int.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let Some(&first) = seps.first() else {
+        return (dec.is_some() && !int.is_empty()).then_some(true);
+    };
+    if !matches!(first, '.' | ',' | ' ') || seps.iter().any(|&c| c != first) {
+        return None;
+    }
+    let groups: Vec<&str> = int.split(first).collect();
+    let ok = !groups[0].starts_with('0')
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3);
+    ok.then_some(dec.is_some())
+}
+
+/// A grouped amount, with or without decimals.
+pub fn is_grouped_amount(norm: &str) -> bool {
+    amount_shape(norm).is_some()
+}
+
+/// `d/m/yyyy`, `dd-mm-yy`, `dd.mm.yyyy`: a calendar date shape (ISO `yyyy-mm-dd` too).
+pub fn is_date_shape(norm: &str) -> bool {
+    let parts: Vec<&str> = norm.split(['/', '-', '.']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let l: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    let dmy = (1..=2).contains(&l[0]) && (1..=2).contains(&l[1]) && (l[2] == 2 || l[2] == 4);
+    let iso = l[0] == 4 && (1..=2).contains(&l[1]) && (1..=2).contains(&l[2]);
+    let seps: Vec<char> = norm.chars().filter(|c| !c.is_ascii_digit()).collect();
+    (dmy || iso) && seps.len() == 2 && seps[0] == seps[1]
+}
+
+/// Whether three consecutive groups of a run form a date (`2026-11-23` inside
+/// `0001-2026-11-23`, `10/6/2026`): such a run is a reference or a date, not an ID.
+pub fn contains_date(norm: &str) -> bool {
+    let mut groups: Vec<&str> = Vec::new();
+    let mut seps: Vec<char> = Vec::new();
+    let mut start = None;
+    for (i, c) in norm.char_indices() {
+        if c.is_ascii_digit() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            groups.push(&norm[s..i]);
+            seps.push(c);
+        } else if let Some(last) = seps.last_mut() {
+            *last = ' ';
+        }
+    }
+    if let Some(s) = start {
+        groups.push(&norm[s..]);
+    }
+    let num = |g: &str| g.parse::<u32>().unwrap_or(0);
+    (0..groups.len().saturating_sub(2)).any(|i| {
+        let (a, b, c) = (groups[i], groups[i + 1], groups[i + 2]);
+        let same = seps[i] == seps[i + 1] && matches!(seps[i], '-' | '/' | '.');
+        let iso = a.len() == 4
+            && (1..=2).contains(&b.len())
+            && (1..=2).contains(&c.len())
+            && (1..=12).contains(&num(b))
+            && (1..=31).contains(&num(c));
+        let dmy = (1..=2).contains(&a.len())
+            && (1..=2).contains(&b.len())
+            && c.len() == 4
+            && (1..=31).contains(&num(a))
+            && (1..=12).contains(&num(b));
+        same && (iso || dmy)
+    })
+}
+
+/// A year a person may have been born in.
+fn is_year(norm: &str) -> bool {
+    norm.len() == 4
+        && norm
+            .parse::<u32>()
+            .is_ok_and(|y| (1900..=2099).contains(&y))
+}
+
+/// The words before byte `at` speak of a birth: "sinh ngày", "ngày sinh", "sinh năm",
+/// "năm sinh", "SN", "DOB" (not "học sinh", "khai sinh", "vệ sinh", "sinh hoạt").
+pub fn birth_context(text: &str, at: usize) -> bool {
+    let from = text[..at]
+        .char_indices()
+        .rev()
+        .nth(48)
+        .map_or(0, |(i, _)| i);
+    // Fast path without allocating: every birth phrase has "sinh", "sn", "ns" or "dob".
+    let w = &text.as_bytes()[from..at];
+    let has = |k: &[u8]| w.windows(k.len()).any(|x| x.eq_ignore_ascii_case(k));
+    if !(has(b"sinh") || has(b"sn") || has(b"ns") || has(b"dob")) {
+        return false;
+    }
+    let f = crate::text::fold_words(&text[from..at]);
+    let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut k = words.len();
+    let mut skipped = 0;
+    while k > 0 {
+        let w = words[k - 1];
+        let filler = matches!(w, "ngay" | "thang" | "nam" | "vao" | "luc")
+            || w.bytes().all(|b| b.is_ascii_digit());
+        if filler && skipped < 6 {
+            skipped += 1;
+            k -= 1;
+            continue;
+        }
+        return match w {
+            "sn" | "ns" | "dob" => true,
+            "sinh" => !(k >= 2 && NOT_BIRTH.contains(&words[k - 2])),
+            _ => false,
+        };
+    }
+    false
+}
+
+/// Normalised key of a phone number: national form with a leading 0.
+fn phone_key(d: &str) -> String {
+    if let Some(rest) = d.strip_prefix("0084") {
+        format!("0{}", rest.trim_start_matches('0'))
+    } else if let Some(rest) = d.strip_prefix("84") {
+        format!("0{}", rest.trim_start_matches('0'))
+    } else {
+        d.to_string()
+    }
+}
+
+/// Classify one normalised run: what it is, and its normalised key.
+pub fn classify(norm: &str, plus: bool, after: &str) -> Option<(FindingKind, String)> {
+    let d = digits(norm);
+    let n = d.len();
+    if n < 9 {
+        return None;
+    }
+    if is_date_shape(norm) || contains_date(norm) {
+        return None;
+    }
+    let money_context = currency_follows(after);
+    let shape = amount_shape(norm);
+    let has_decimal = shape == Some(true);
+    let grouped = shape.is_some();
+    let bare_number = !d.starts_with('0') && norm.bytes().all(|b| b.is_ascii_digit());
+    if has_decimal || money_context && (grouped || bare_number) {
+        return None;
+    }
+    if plus && d.starts_with("84") && (11..=12).contains(&n) {
+        return Some((FindingKind::Phone, phone_key(&d)));
+    }
+    if d.starts_with("0084") && (13..=14).contains(&n) {
+        return Some((FindingKind::Phone, phone_key(&d)));
+    }
+    if !grouped
+        && d.starts_with("84")
+        && n == 11
+        && matches!(d.as_bytes()[2], b'3' | b'5' | b'7' | b'8' | b'9')
+    {
+        return Some((FindingKind::Phone, phone_key(&d)));
+    }
+    if d.starts_with('0') && n == 10 && d.as_bytes()[1] != b'0' {
+        return Some((FindingKind::Phone, d));
+    }
+    if d.starts_with("02") && n == 11 {
+        return Some((FindingKind::Phone, d));
+    }
+    if n == 9 || n == 12 {
+        // A round grouped or bare amount ("150.000.000", "150000000") is money.
+        if (grouped || bare_number) && d.ends_with("000") {
+            return None;
+        }
+        return Some((FindingKind::IdNumber, d));
     }
     None
 }
 
-/// Scan a text for personal identifiers. `allow` holds exact values that may appear
-/// (the ward's hotline), compared as written or by their digits.
+/// Split a run at its space gaps into parts (byte ranges of `norm`).
+fn space_parts(norm: &str) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut s = 0;
+    let b = norm.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b' ' {
+            // The gap is the whole separator sequence around this space.
+            let mut e = i;
+            let mut st = i;
+            while st > s && !b[st - 1].is_ascii_digit() {
+                st -= 1;
+            }
+            while e < b.len() && !b[e].is_ascii_digit() {
+                e += 1;
+            }
+            parts.push((s, st));
+            s = e;
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+    parts.push((s, b.len()));
+    parts
+}
+
+/// Scan a text for personal identifiers. `allow` holds values that may appear (the
+/// ward's hotline), compared by their normalised form.
 pub fn scan_text(text: &str, allow: &[String]) -> Vec<Finding> {
     let mut out = Vec::new();
-    scan_numbers(text, allow, &mut out);
+    for r in runs(text) {
+        scan_run(text, &r, allow, &mut out);
+    }
     scan_emails(text, allow, &mut out);
-    scan_birth_dates(text, allow, &mut out);
     out.sort_by_key(|f| f.start);
     out
 }
 
-fn scan_numbers(text: &str, allow: &[String], out: &mut Vec<Finding>) {
-    let b = text.as_bytes();
-    let n = b.len();
-    let mut i = 0;
-    while i < n {
-        let starts_plus = b[i] == b'+' && i + 1 < n && b[i + 1].is_ascii_digit();
-        if !(b[i].is_ascii_digit() || starts_plus) {
-            i += 1;
-            continue;
-        }
-        // Must not continue a word ("A1234…", hashes) or a date/number ("/2026").
-        let prev_ok = i == 0 || {
-            let p = b[i - 1];
-            !(p.is_ascii_alphanumeric() || p == b'/' || p == b'_' || p == b'#')
-        };
-        let start = i;
-        let mut j = if starts_plus { i + 1 } else { i };
-        let mut end = j;
-        while j < n {
-            if b[j].is_ascii_digit() {
-                j += 1;
-                end = j;
-            } else if matches!(b[j], b' ' | b'.' | b'-' | b',')
-                && j + 1 < n
-                && b[j + 1].is_ascii_digit()
-            {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        let next_ok = end >= n || {
-            let c = b[end];
-            !(c.is_ascii_alphanumeric() || c == b'/' || c == b'_')
-        };
-        let run = &text[start..end];
-        if prev_ok && next_ok {
-            if let Some(kind) = classify_digits(run) {
-                if !allowed(run, allow) {
-                    out.push(Finding {
-                        kind,
-                        start,
-                        masked: mask(run),
-                    });
-                }
-            } else if run.contains(' ') {
-                // "Số 1 0912 345 678": try the parts after each space too.
-                let mut k = start;
-                for part in run.split(' ') {
-                    if let Some(kind) = classify_digits(part)
-                        && !allowed(part, allow)
-                    {
-                        out.push(Finding {
-                            kind,
-                            start: k,
-                            masked: mask(part),
-                        });
-                    }
-                    k += part.len() + 1;
-                }
-            }
-        }
-        i = end.max(i + 1);
+fn push(
+    out: &mut Vec<Finding>,
+    text: &str,
+    start: usize,
+    end: usize,
+    kind: FindingKind,
+    key: String,
+    allow: &[String],
+) {
+    if allowed(&key, allow) {
+        return;
     }
+    out.push(Finding {
+        kind,
+        start,
+        masked: mask(text[start..end].trim()),
+        key,
+    });
+}
+
+fn scan_run(text: &str, r: &Run, allow: &[String], out: &mut Vec<Finding>) {
+    let after = &text[r.end..];
+    let after = &after[..after.char_indices().nth(10).map_or(after.len(), |(i, _)| i)];
+    // Birth dates: a date or a year right after a birth phrase.
+    if is_date_shape(&r.norm) || is_year(&r.norm) {
+        if birth_context(text, r.start) {
+            let key = digits(&r.norm);
+            push(
+                out,
+                text,
+                r.start,
+                r.end,
+                FindingKind::BirthDate,
+                key,
+                allow,
+            );
+        }
+        return;
+    }
+    let parts = space_parts(&r.norm);
+    let dated = |a: usize, b: usize| is_date_shape(&r.norm[a..b]) || contains_date(&r.norm[a..b]);
+    let has_date = parts.len() > 1 && parts.iter().any(|&(a, b)| dated(a, b));
+    if !has_date {
+        if let Some((kind, key)) = classify(&r.norm, r.plus, after) {
+            push(out, text, r.start, r.end, kind, key, allow);
+            return;
+        }
+        if is_grouped_amount(&r.norm) || parts.len() < 2 {
+            return;
+        }
+    }
+    // "Số 1 0912 345 678", "2020-2025 0912345678", "5 12/03/1950": windows of the
+    // space-separated parts, longest first; a date is never part of a number.
+    let byte_at = norm_to_byte(text, r);
+    for &(a, b) in &parts {
+        if dated(a, b) && birth_context(text, byte_at[a]) {
+            let key = digits(&r.norm[a..b]);
+            push(
+                out,
+                text,
+                byte_at[a],
+                byte_at[b],
+                FindingKind::BirthDate,
+                key,
+                allow,
+            );
+        }
+    }
+    let k = parts.len().min(8);
+    for len in (1..k).rev() {
+        for s in 0..=k - len {
+            if (s..s + len).any(|i| dated(parts[i].0, parts[i].1)) {
+                continue;
+            }
+            let (a, _) = parts[s];
+            let (_, b) = parts[s + len - 1];
+            let plus = s == 0 && r.plus;
+            let tail = if s + len == parts.len() { after } else { "" };
+            if let Some((kind, key)) = classify(&r.norm[a..b], plus, tail) {
+                push(out, text, byte_at[a], byte_at[b], kind, key, allow);
+                return;
+            }
+        }
+    }
+}
+
+/// Byte offset in `text` of each byte of `r.norm`, and its end: the run's characters
+/// map one to one onto the bytes of `norm`.
+fn norm_to_byte(text: &str, r: &Run) -> Vec<usize> {
+    let mut map: Vec<usize> = text[r.start..r.end]
+        .char_indices()
+        .map(|(off, _)| r.start + off)
+        .collect();
+    map.resize(r.norm.len(), r.end);
+    map.push(r.end);
+    map
+}
+
+fn canonical_key(value: &str) -> String {
+    let v = value.trim();
+    if v.contains('@') || v.contains('\u{ff20}') {
+        return v.replace('\u{ff20}', "@").to_lowercase();
+    }
+    let d: String = v
+        .chars()
+        .filter_map(digit_value)
+        .map(|d| (b'0' + d) as char)
+        .collect();
+    if v.trim_start().starts_with('+')
+        || d.starts_with("0084")
+        || (d.starts_with("84") && d.len() == 11)
+    {
+        phone_key(&d)
+    } else {
+        d
+    }
+}
+
+fn allowed(key: &str, allow: &[String]) -> bool {
+    !key.is_empty() && allow.iter().any(|a| canonical_key(a) == key)
+}
+
+/// An at-sign written as `@`, `＠`, `(at)`, `[at]`, `{at}` or `a còng`: its byte range.
+fn at_markers(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'@' => out.push((i, i + 1)),
+            0xef if b.get(i + 1..i + 3) == Some(&[0xbc, 0xa0][..]) => out.push((i, i + 3)),
+            b'(' | b'[' | b'{' => {
+                if let Some(w) = b.get(i + 1..i + 4)
+                    && w[..2].eq_ignore_ascii_case(b"at")
+                    && matches!(w[2], b')' | b']' | b'}')
+                {
+                    out.push((i, i + 4));
+                }
+            }
+            b'a' | b'A' if matches!(b.get(i + 1), Some(b' ' | b'-')) => {
+                let rest = &text[i..];
+                for m in ["a còng", "A còng", "a-còng", "a cong"] {
+                    if rest.starts_with(m) && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'(') {
+                        out.push((i, i + m.len()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `(dot)`, `[dot]`, ` dot `, ` chấm `, `(.)`, `[.]`, `．` or `.` with spaces around,
+/// at the start of `s`: its length.
+fn dot_marker(s: &str) -> Option<usize> {
+    let t = s.trim_start_matches(' ');
+    let lead = s.len() - t.len();
+    for m in [
+        "(dot)", "[dot]", "{dot}", "(.)", "[.]", ".", "\u{ff0e}", "(chấm)", "[chấm]",
+    ] {
+        if t.get(..m.len()).is_some_and(|x| x.eq_ignore_ascii_case(m)) {
+            let after = &t[m.len()..];
+            let trail = after.len() - after.trim_start_matches(' ').len();
+            return Some(lead + m.len() + trail);
+        }
+    }
+    for m in ["dot ", "chấm "] {
+        if lead > 0 && t.get(..m.len()).is_some_and(|x| x.eq_ignore_ascii_case(m)) {
+            let after = &t[m.len()..];
+            let trail = after.len() - after.trim_start_matches(' ').len();
+            return Some(lead + m.len() + trail);
+        }
+    }
+    None
 }
 
 fn scan_emails(text: &str, allow: &[String], out: &mut Vec<Finding>) {
     let is_local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
-    let is_dom = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
-    for (at, _) in text.match_indices('@') {
-        let local_start = text[..at]
+    for (ms, me) in at_markers(text) {
+        let head = text[..ms].trim_end_matches([' ', '\u{a0}']);
+        let local_start = head
             .char_indices()
             .rev()
             .take_while(|(_, c)| is_local(*c))
             .last()
-            .map_or(at, |(i, _)| i);
-        let dom_end = text[at + 1..]
-            .char_indices()
-            .take_while(|(_, c)| is_dom(*c))
+            .map_or(head.len(), |(i, _)| i);
+        let local = head[local_start..].trim_matches('.');
+        if local.is_empty() {
+            continue;
+        }
+        // Domain labels joined by dots (or obfuscated dots).
+        let mut rest = text[me..].trim_start_matches([' ', '\u{a0}']);
+        let mut labels: Vec<String> = Vec::new();
+        loop {
+            let l: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if l.is_empty() {
+                break;
+            }
+            rest = &rest[l.len()..];
+            labels.push(l.to_lowercase());
+            match dot_marker(rest) {
+                Some(k) if rest[k..].starts_with(|c: char| c.is_ascii_alphanumeric()) => {
+                    rest = &rest[k..];
+                }
+                _ => break,
+            }
+        }
+        let tld_ok = labels
             .last()
-            .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
-        let local = &text[local_start..at];
-        let domain = text[at + 1..dom_end].trim_end_matches('.');
-        if local.is_empty() || !domain.contains('.') || domain.starts_with('.') {
+            .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()));
+        if labels.len() < 2 || !tld_ok {
             continue;
         }
-        let value = &text[local_start..at + 1 + domain.len()];
-        if allowed(value, allow) {
-            continue;
-        }
-        out.push(Finding {
-            kind: FindingKind::Email,
-            start: local_start,
-            masked: mask(value),
-        });
-    }
-}
-
-/// Full dates (`dd/mm/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy`) within a few words after
-/// "sinh" (ngày sinh, sinh ngày, SN) are birth dates.
-fn scan_birth_dates(text: &str, allow: &[String], out: &mut Vec<Finding>) {
-    for (start, date) in full_dates(text) {
-        let before: String = text[..start]
-            .chars()
-            .rev()
-            .take(24)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let f = fold_words(&before);
-        let near_birth = f.split(' ').any(|w| w == "sinh" || w == "sn" || w == "dob");
-        if near_birth && !allowed(date, allow) {
-            out.push(Finding {
-                kind: FindingKind::BirthDate,
-                start,
-                masked: mask(date),
-            });
-        }
+        let end = text.len() - rest.len();
+        let key = format!("{}@{}", local.to_lowercase(), labels.join("."));
+        push(out, text, local_start, end, FindingKind::Email, key, allow);
     }
 }
 
@@ -412,18 +952,70 @@ pub fn date_year(date: &str) -> Option<i32> {
 pub fn scan_cell(text: &str, allow: &[String], min_year: i32) -> Vec<Finding> {
     let mut out = scan_text(text, allow);
     for (start, date) in full_dates(text) {
-        if date_year(date).is_some_and(|y| y < min_year)
-            && !out.iter().any(|f| f.start == start)
-            && !allowed(date, allow)
-        {
-            out.push(Finding {
-                kind: FindingKind::BirthDate,
+        if date_year(date).is_some_and(|y| y < min_year) && !out.iter().any(|f| f.start == start) {
+            push(
+                &mut out,
+                text,
                 start,
-                masked: mask(date),
-            });
+                start + date.len(),
+                FindingKind::BirthDate,
+                digits(date),
+                allow,
+            );
         }
     }
     out
+}
+
+/// What `load_data` hands a template: tables (`{"headers", "records"}`) lose their
+/// columns whose header names personal data ([`forbidden_header`]), arrays of objects
+/// lose such keys, at any depth. A site template can never read a private column.
+pub fn strip_private(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(mut m) => {
+            let is_table = matches!(m.get("headers"), Some(Value::Array(_)))
+                && matches!(m.get("records"), Some(Value::Array(_)));
+            if is_table {
+                let keep: Vec<bool> = match m.get("headers") {
+                    Some(Value::Array(h)) => h
+                        .iter()
+                        .map(|x| x.as_str().is_none_or(|s| forbidden_header(s).is_none()))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let filter = |row: Value| match row {
+                    Value::Array(cells) => Value::Array(
+                        cells
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(i, _)| keep.get(*i).copied().unwrap_or(false))
+                            .map(|(_, c)| c)
+                            .collect(),
+                    ),
+                    other => other,
+                };
+                if let Some(h) = m.remove("headers") {
+                    m.insert("headers".into(), filter(h));
+                }
+                if let Some(Value::Array(rows)) = m.remove("records") {
+                    m.insert(
+                        "records".into(),
+                        Value::Array(rows.into_iter().map(filter).collect()),
+                    );
+                }
+                return Value::Object(m);
+            }
+            Value::Object(
+                m.into_iter()
+                    .filter(|(k, _)| forbidden_header(k).is_none())
+                    .map(|(k, v)| (k, strip_private(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_private).collect()),
+        other => other,
+    }
 }
 
 /// Name display policy: "full" (default; the law's posting names the person) or
@@ -589,5 +1181,240 @@ mod tests {
         assert_eq!(NameDisplay::parse("viết tắt"), Some(NameDisplay::Initials));
         assert_eq!(NameDisplay::parse("full"), Some(NameDisplay::Full));
         assert_eq!(NameDisplay::parse("x"), None);
+    }
+
+    /// The normalising scanner: obfuscated identifiers found, everyday numbers not.
+    #[test]
+    fn normalised_scanner_table() {
+        use FindingKind::*;
+        let cases: &[(&str, &[FindingKind])] = &[
+            // Spaces of every width and separators.
+            ("gọi 0912\u{a0}345\u{a0}678", &[Phone]),
+            ("gọi 0912\u{2009}345\u{2009}678", &[Phone]),
+            ("gọi 0912\u{202f}345\u{202f}678", &[Phone]),
+            ("gọi 0912\u{2007}345\u{2007}678", &[Phone]),
+            ("gọi 0912  345  678", &[Phone]),
+            ("gọi 091/234/5678", &[Phone]),
+            ("gọi 091_234_5678", &[Phone]),
+            ("gọi 091–234–5678", &[Phone]),
+            ("gọi 091—234—5678", &[Phone]),
+            ("gọi 091 - 234 - 5678", &[Phone]),
+            ("gọi 0912\u{200b}345678", &[Phone]),
+            ("gọi (091) 234 5678", &[Phone]),
+            ("gọi (0225) 3812 345", &[Phone]),
+            // Country codes.
+            ("gọi 84912345678", &[Phone]),
+            ("gọi +84 (0) 912 345 678", &[Phone]),
+            ("gọi 0084 912 345 678", &[Phone]),
+            ("gọi +84-91-234-5678", &[Phone]),
+            // Letters glued on.
+            ("ĐT0912345678", &[Phone]),
+            ("SĐT:0912345678", &[Phone]),
+            ("SĐT: 0912345678", &[Phone]),
+            ("Tel0912345678", &[Phone]),
+            ("Zalo 0912345678", &[Phone]),
+            ("CCCD001085012345", &[IdNumber]),
+            ("cmnd187654321", &[IdNumber]),
+            // Other scripts' digits.
+            ("gọi ０９１２３４５６７８", &[Phone]),
+            ("gọi ٠٩١٢٣٤٥٦٧٨", &[Phone]),
+            ("gọi ۰۹۱۲۳۴۵۶۷۸", &[Phone]),
+            ("gọi ০৯১২৩৪৫৬৭৮", &[Phone]),
+            ("gọi 𝟎𝟗𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", &[Phone]),
+            ("CCCD ００１０８５０１２３４５", &[IdNumber]),
+            // ID numbers in groups.
+            ("CMND 187.654.321", &[IdNumber]),
+            ("CMND 187 654 321", &[IdNumber]),
+            ("CCCD 001.085.012.345", &[IdNumber]),
+            ("CCCD 0010-8501-2345", &[IdNumber]),
+            ("số 187654321", &[IdNumber]),
+            ("Số 1 0912 345 678", &[Phone]),
+            ("2020-2025 0912345678", &[Phone]),
+            // E-mail obfuscations.
+            ("thư an.nguyen＠example.com", &[Email]),
+            ("thư an.nguyen @ example.com", &[Email]),
+            ("thư an.nguyen(at)example.com", &[Email]),
+            ("thư an.nguyen [at] example [dot] com", &[Email]),
+            ("thư an.nguyen a còng example chấm com", &[Email]),
+            ("thư an.nguyen(at)example(dot)com", &[Email]),
+            ("thư AN.NGUYEN@EXAMPLE.COM.", &[Email]),
+            // Birth dates.
+            ("ông A, sinh ngày 5 tháng 3 năm 1950", &[BirthDate]),
+            ("bà B, sinh năm 1950", &[BirthDate]),
+            ("năm sinh: 1950", &[BirthDate]),
+            ("ngày sinh 05/03/50", &[BirthDate]),
+            ("SN 05.03.1950", &[BirthDate]),
+            ("(sinh 1950)", &[BirthDate]),
+            ("Sinh ngày: 05-03-1950", &[BirthDate]),
+            // Not personal data.
+            ("Số tiền 1.000.000,00 đồng", &[]),
+            ("1.000.000,00", &[]),
+            ("Tổng 123.456.789 đồng", &[]),
+            ("Tổng 123.456.789,50", &[]),
+            ("Kinh phí 150.000.000", &[]),
+            ("150000000", &[]),
+            ("1.500.000 đ", &[]),
+            ("1.500.000 ₫", &[]),
+            ("Quyết định 123/QĐ-UBND ngày 10/6/2026", &[]),
+            ("Nghị quyết số 04/2026/NQ-HĐND", &[]),
+            ("ngày 2026-06-10", &[]),
+            ("từ 10/06/2026 - 12/06/2026", &[]),
+            ("sha256 3f9a0b1c0912345678d4e5f60010850123459abc", &[]),
+            (
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                &[],
+            ),
+            ("năm 2026, 300 hộ", &[]),
+            ("mã bưu chính 180000", &[]),
+            ("trang 12 / 150", &[]),
+            ("tổ 1, 2, 3, 4, 5, 6, 7, 8, 9", &[]),
+            ("học sinh năm 2026", &[]),
+            ("đăng ký khai sinh ngày 10/06/2026", &[]),
+            ("vệ sinh môi trường ngày 10/06/2026", &[]),
+            ("sinh hoạt ngày 10/06/2026", &[]),
+            ("kỳ họp năm 1950", &[]),
+            ("có 1234567890 lượt", &[]),
+            ("tỷ lệ 65,9 %", &[]),
+            ("a@b", &[]),
+            ("gặp at 5 giờ", &[]),
+            ("lúc 07:30 - 11:30 ngày 10/06/2026", &[]),
+            ("Điều 5. Khoản 2. Mục 3", &[]),
+            ("bản ghi 0001-2026-11-23", &[]),
+            ("mã 2026-11-23-0012", &[]),
+        ];
+        let mut failed = Vec::new();
+        for (text, want) in cases {
+            let got = kinds(text);
+            if &got != want {
+                failed.push(format!("{text:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(
+            failed.is_empty(),
+            "{} failures:\n{}",
+            failed.len(),
+            failed.join("\n")
+        );
+        assert!(cases.len() >= 60);
+    }
+
+    #[test]
+    fn keys_are_normalised_for_the_allow_list() {
+        let allow = vec![
+            "+84 225 3812 345".to_string(),
+            "UBND@Example.vn".to_string(),
+        ];
+        assert!(scan_text("Đường dây nóng (0225) 3812.345", &allow).is_empty());
+        assert!(scan_text("thư ubnd＠example.vn", &allow).is_empty());
+        assert!(scan_text("thư ubnd (at) example (dot) vn", &allow).is_empty());
+        let f = &scan_text("ĐT ０９１２ ３４５ ６７８", &[])[0];
+        assert_eq!(f.key, "0912345678");
+        assert!(!f.masked.contains("345"));
+    }
+
+    #[test]
+    fn digit_values_of_every_script() {
+        for (c, v) in [
+            ('7', 7),
+            ('٧', 7),
+            ('۷', 7),
+            ('७', 7),
+            ('７', 7),
+            ('𝟕', 7),
+            ('²', 2),
+            ('₃', 3),
+        ] {
+            assert_eq!(digit_value(c), Some(v), "{c}");
+        }
+        for c in ['a', 'Ⅻ', '½', ' '] {
+            assert_eq!(digit_value(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn output_formats_are_reduced_to_visible_text() {
+        use super::output::scan_output;
+        let hits = |rel: &str, s: &str| scan_output(rel, s.as_bytes(), &[]).len();
+        assert_eq!(hits("a/index.html", "<p>091<b>234</b>5678</p>"), 1);
+        assert_eq!(
+            hits("a/index.html", "<a href=\"tel:0912345678\">gọi</a>"),
+            1
+        );
+        assert_eq!(hits("a/index.html", "<p>&#48;912345678</p>"), 1);
+        assert_eq!(hits("a/index.html", "<!-- 0912345678 -->"), 1);
+        assert_eq!(hits("a/index.html", "<p>an&commat;example.com</p>"), 1);
+        assert_eq!(
+            hits(
+                "a/index.html",
+                "<ol><li>1</li><li>2</li><li>3</li><li>4</li><li>5</li><li>6</li><li>7</li><li>8</li><li>9</li></ol>"
+            ),
+            0
+        );
+        assert_eq!(
+            hits(
+                "c.svg",
+                "<svg><path d=\"M123.456 789.012\"/><text>0912345678</text></svg>"
+            ),
+            1
+        );
+        assert_eq!(
+            hits("c.svg", "<svg><path d=\"M123.456 789.012 L1 2\"/></svg>"),
+            0
+        );
+        assert_eq!(
+            hits(
+                "d.csv",
+                "STT,Họ tên,Số tiền\n1,Bà A,150000000\n12,Ông B,345678901\n"
+            ),
+            1
+        );
+        assert_eq!(hits("d.csv", "1,12345678\n"), 0);
+        assert_eq!(
+            hits("d.json", "[1,150000000,{\"a\":\"\\u0030912345678\"}]"),
+            1
+        );
+        assert_eq!(
+            hits(
+                "d.json",
+                "{\"sha256\":\"3f9a0b1c0912345678d4\",\"size\":1234}"
+            ),
+            0
+        );
+        assert_eq!(hits("e.ics", "DESCRIPTION:gọi 09123\r\n 45678\r\n"), 1);
+        assert_eq!(hits("f.png", "0912345678"), 0);
+        assert_eq!(hits("g.txt", "0912345678"), 1);
+    }
+
+    #[test]
+    fn load_data_loses_private_columns() {
+        let v = serde_json::json!({
+            "headers": ["STT", "Họ và tên", "Số CCCD", "Điện thoại"],
+            "records": [["1", "Bà A", "001085012345", "0912345678"]],
+        });
+        let s = strip_private(v);
+        assert_eq!(s["headers"], serde_json::json!(["STT", "Họ và tên"]));
+        assert_eq!(s["records"], serde_json::json!([["1", "Bà A"]]));
+        let v = serde_json::json!({"people": [{"name": "A", "Ngày sinh": "1950"}]});
+        assert_eq!(
+            strip_private(v),
+            serde_json::json!({"people": [{"name": "A"}]})
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scanner_never_panics(s in "\\PC{0,80}") {
+            let _ = scan_text(&s, &[]);
+            let _ = scan_cell(&s, &["0912 345 678".to_string()], 2000);
+            for rel in ["a.html", "a.json", "a.csv", "a.ics", "a.txt"] {
+                let _ = output::scan_output(rel, s.as_bytes(), &[]);
+            }
+        }
+
+        #[test]
+        fn scanner_never_panics_on_digit_soup(s in "[0-9０-９٠-٩ .,/()+@a-fĐT\u{a0}\u{2009}-]{0,60}") {
+            let _ = scan_text(&s, &[]);
+            let _ = output::scan_output("a.html", s.as_bytes(), &[]);
+        }
     }
 }

@@ -493,7 +493,8 @@ fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
             let path: &str = k.must_get("path")?;
             let required: bool = k.get("required")?.unwrap_or(true);
             match crate::data::load_value(&l.root, path) {
-                Ok(v) => Ok(Value::from_serializable(&v)),
+                // privacy: a template never sees a column that names personal data.
+                Ok(v) => Ok(Value::from_serializable(&crate::privacy::strip_private(v))),
                 Err(_) if !required => Ok(Value::none()),
                 Err(d) => Err(tera::Error::message(encode_data_error(&d))),
             }

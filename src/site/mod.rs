@@ -163,6 +163,9 @@ fn generate_keep(
     let model = Model::load(&opts.root, config, today, opts.drafts)?;
     phase("load + model", t);
     warnings.extend(model.warnings.clone());
+    // privacy: every output file passes the scanner (src/privacy/output.rs).
+    let sink =
+        &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root);
     let (mut summary, renderer) = render::render(&model, sink)?;
     warnings.extend(std::mem::take(&mut summary.warnings));
     summary.warnings = warnings.sorted();
@@ -384,6 +387,8 @@ impl Incremental {
             done.push(i);
         }
         let mut errors = Diagnostics::new();
+        let allow = self.model.config.privacy_allow();
+        let sink = &crate::privacy::output::ScanSink::new(sink, allow, &root);
         for i in done {
             if let Err(d) = self.renderer.render_page(&self.model, i, sink) {
                 errors.push(d);
