@@ -843,3 +843,40 @@ fn killed_builds_leave_old_or_new_output_and_the_next_build_recovers() {
     // on the machine's speed; both outcomes are checked above).
     assert!(seen_old >= 1, "old {seen_old}, new {seen_new}");
 }
+
+/// A symbolic link in `static/` or beside a page would publish whatever it points to
+/// (here a secret outside the site): refused by name, nothing published.
+#[test]
+fn symbolic_links_are_never_published() {
+    let secret_dir = tempfile::tempdir().expect("temp dir");
+    let secret = secret_dir.path().join("mat-khau.txt");
+    std::fs::write(&secret, "BI-MAT-KHONG-DANG\n").expect("secret");
+    for (name, link) in [
+        ("static file", "static/tai-lieu.txt"),
+        ("static folder", "static/thu-muc"),
+        ("page bundle asset", "content/tin/bi-mat.txt"),
+    ] {
+        let site = small_site();
+        if name == "page bundle asset" {
+            site.write("content/tin/index.md", page("Tin"));
+            site.build_ok("2026-06-10");
+        }
+        let before = snapshot(&site.path().join("public"));
+        let target = if name == "static folder" {
+            secret_dir.path().to_path_buf()
+        } else {
+            secret.clone()
+        };
+        std::os::unix::fs::symlink(&target, site.path().join(link)).expect("symlink");
+        let out = site.run(&["build", "--now", "2026-06-10"]);
+        let err = assert_clean_failure(&out, name);
+        let shown = link.split('/').next_back().unwrap_or(link);
+        assert!(err.contains(shown), "{name}: names the link\n{err}");
+        assert!(err.contains("symlink"), "{name}: says why\n{err}");
+        assert_eq!(
+            snapshot(&site.path().join("public")),
+            before,
+            "{name}: public/ unchanged"
+        );
+    }
+}

@@ -225,7 +225,7 @@ fn built_demo() -> Site {
 fn copy_site(base: &Site) -> Site {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(base.path(), dir.path());
-    Site { dir }
+    Site::in_dir(dir)
 }
 
 fn plant(site: &Site, file: &str, find: &str, replace: &str) {

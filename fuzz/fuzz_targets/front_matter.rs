@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let file = Path::new("content/trang.md");
     if let Ok((table, _body, _line)) = parse_table(file, text, FrontMatterKind::Page) {
-        let _ = deserialize::<PageFrontMatter>(file, table);
+        let _ = deserialize::<PageFrontMatter>(file, text, table);
     }
     let _ = parse_table(file, text, FrontMatterKind::Section);
 });

@@ -2,7 +2,7 @@
 //! not overflow the stack anywhere along it.
 #![no_main]
 
-use congkhai::markdown::{AnchorLinks, RenderOptions, render};
+use congkhai::markdown::{AnchorLinks, RenderOptions, minify, render};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
         resolve: &resolve,
     };
     let rendered = render(text, &opts);
-    let cfg = minify_html::Cfg::default();
-    let _ = minify_html::minify(rendered.html.as_bytes(), &cfg);
+    // As a page is published: wrapped in a document, then minified (with its guard).
+    let page = format!(
+        "<!doctype html><html><body><main>{}</main><footer></footer></body></html>",
+        rendered.html
+    );
+    let _ = minify(page.into_bytes());
 });

@@ -361,7 +361,10 @@ fn list_assets(dir: &Path) -> Vec<String> {
         .flatten()
     {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type().is_file() && !name.ends_with(".md") && !name.starts_with('.') {
+        // A link is listed like a file so that the copy refuses it by name (see
+        // `site::render`), instead of the asset silently missing from the page.
+        let file_like = entry.file_type().is_file() || entry.file_type().is_symlink();
+        if file_like && !name.ends_with(".md") && !name.starts_with('.') {
             out.push(name);
         }
     }

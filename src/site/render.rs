@@ -556,6 +556,7 @@ impl Sink for Counted<'_> {
         Ok(())
     }
     fn copy(&self, rel: &str, source: &std::path::Path) -> Result<(), Diagnostic> {
+        check_not_a_link(source)?;
         if crate::svg::is_svg_name(rel) {
             let bytes = std::fs::read(source).map_err(|e| {
                 Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(source)
@@ -568,6 +569,19 @@ impl Sink for Counted<'_> {
     }
     fn dir(&self) -> Option<&std::path::Path> {
         self.inner.dir()
+    }
+}
+
+/// A file published as is must be a real file of the site: a symbolic link could
+/// publish anything the build machine can read (`/etc/passwd`, another ward's list).
+fn check_not_a_link(source: &std::path::Path) -> Result<(), Diagnostic> {
+    match std::fs::symlink_metadata(source) {
+        Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::error(
+            "tệp này là một liên kết tượng trưng (symlink) tới tệp khác; congkhai chỉ đăng tệp thật của trang",
+        )
+        .in_file(source)
+        .hint("chép chính tệp cần đăng vào chỗ này thay cho liên kết, hoặc xóa liên kết")),
+        _ => Ok(()),
     }
 }
 
@@ -1171,7 +1185,9 @@ fn collect_dir(dir: &std::path::Path, out: &mut BTreeMap<String, StaticSource>) 
         .into_iter()
         .flatten()
     {
-        if e.file_type().is_file() {
+        // Links are collected too, so that the copy refuses them by name instead of
+        // skipping them without a word.
+        if e.file_type().is_file() || e.file_type().is_symlink() {
             let rel = crate::output::rel_path(e.path(), dir);
             if rel.split('/').any(|c| c.starts_with('.')) {
                 continue;

@@ -60,7 +60,8 @@ impl Site {
         Site::in_dir(dir)
     }
 
-    fn in_dir(dir: tempfile::TempDir) -> Site {
+    /// A site in its own temporary folder (which it deletes when dropped).
+    pub fn in_dir(dir: tempfile::TempDir) -> Site {
         let root = dir.path().to_path_buf();
         Site { dir, root }
     }
