@@ -554,12 +554,11 @@ pub fn birth_context(text: &str, at: usize) -> bool {
     if !(has(b"sinh") || has(b"sn") || has(b"ns") || has(b"dob")) {
         return false;
     }
-    let f = crate::text::fold_words(&text[from..at]);
-    let words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+    let words = words_with_breaks(&text[from..at]);
     let mut k = words.len();
     let mut skipped = 0;
     while k > 0 {
-        let w = words[k - 1];
+        let w = words[k - 1].0.as_str();
         let filler = matches!(w, "ngay" | "thang" | "nam" | "vao" | "luc")
             || w.bytes().all(|b| b.is_ascii_digit());
         if filler && skipped < 6 {
@@ -569,11 +568,35 @@ pub fn birth_context(text: &str, at: usize) -> bool {
         }
         return match w {
             "sn" | "ns" | "dob" => true,
-            "sinh" => !(k >= 2 && NOT_BIRTH.contains(&words[k - 2])),
+            // "học sinh" is one word; "ông Thử: sinh ngày" is two phrases, so a
+            // punctuation mark before "sinh" ends the compound.
+            "sinh" => !(k >= 2 && !words[k - 1].1 && NOT_BIRTH.contains(&words[k - 2].0.as_str())),
             _ => false,
         };
     }
     false
+}
+
+/// Folded words of `s` (diacritics off, lower case), each with whether a punctuation
+/// mark stands between it and the word before.
+fn words_with_breaks(s: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut punct = false;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(b) = start.take() {
+            out.push((crate::text::fold_words(&s[b..i]), punct));
+            punct = false;
+        }
+        if !c.is_whitespace() && i < s.len() {
+            punct = true;
+        }
+    }
+    out
 }
 
 /// Normalised key of a phone number: national form with a leading 0.
@@ -1240,6 +1263,9 @@ mod tests {
             ("thư AN.NGUYEN@EXAMPLE.COM.", &[Email]),
             // Birth dates.
             ("ông A, sinh ngày 5 tháng 3 năm 1950", &[BirthDate]),
+            ("Liên hệ ông Thử: sinh ngày 05/03/1950", &[BirthDate]),
+            ("ông Thử: sinh ngày 5 tháng 3 năm 1950", &[BirthDate]),
+            ("bà Tú, sinh năm 1950", &[BirthDate]),
             ("bà B, sinh năm 1950", &[BirthDate]),
             ("năm sinh: 1950", &[BirthDate]),
             ("ngày sinh 05/03/50", &[BirthDate]),

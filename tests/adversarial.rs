@@ -38,6 +38,13 @@ enum Expect {
     RefuseOrClean,
 }
 
+/// Runs the hostile command.
+type RunFn = Box<dyn Fn(&Site) -> Output>;
+/// After a successful run: what was published wrong, if anything.
+type WrongFn = Box<dyn Fn(&Site, &Output) -> Option<String>>;
+/// Plants a value in one field of the site.
+type PutFn = Box<dyn Fn(&Site, &str)>;
+
 struct Variant {
     class: &'static str,
     name: String,
@@ -45,9 +52,9 @@ struct Variant {
     /// Prepares the site (a fresh copy of the support fixture, already built once).
     setup: Box<dyn Fn(&Site)>,
     /// Runs the hostile command; default `build --now NOW`.
-    run: Option<Box<dyn Fn(&Site) -> Output>>,
+    run: Option<RunFn>,
     /// After a successful run: is something wrong in what was published?
-    wrong: Box<dyn Fn(&Site, &Output) -> Option<String>>,
+    wrong: WrongFn,
 }
 
 fn binary() -> PathBuf {
@@ -252,6 +259,14 @@ fn executable_in_output(site: &Site) -> Option<String> {
         }
     }
     None
+}
+
+/// Front matter text with a complete approval added as its last table.
+fn with_approval(text: &str) -> String {
+    match text.get(3..).and_then(|t| t.find("+++")) {
+        Some(i) => format!("{}{APPROVAL}{}", &text[..i + 3], &text[i + 3..]),
+        None => text.to_string(),
+    }
 }
 
 fn replace_in(site: &Site, rel: &str, from: &str, to: &str) {
@@ -696,7 +711,7 @@ fn personal_data() -> Vec<Variant> {
         ));
     }
     // Other fields, with one identifier each.
-    let fields: Vec<(&str, Box<dyn Fn(&Site, &str)>)> = vec![
+    let fields: Vec<(&str, PutFn)> = vec![
         (
             "page title",
             Box::new(|s: &Site, raw: &str| {
@@ -837,11 +852,7 @@ fn approval_gate() -> Vec<Variant> {
         |s| {
             let p = "content/ho-tro/_index.md";
             let sec = s.read(p);
-            s.write(
-                p,
-                sec.replacen("+++\n", &format!("+++\n{APPROVAL}"), 1)
-                    .replacen("[approval]", "[approval]", 1),
-            );
+            s.write(p, with_approval(&sec));
             let t = s.read(LIST_PAGE);
             let start = t.find("[approval]").expect("approval");
             let end = t[start..].find("+++").map(|i| start + i).expect("end");
@@ -915,7 +926,7 @@ fn approval_gate() -> Vec<Variant> {
 }
 
 fn integrity() -> Vec<Variant> {
-    fn verify_after(tamper: impl Fn(&Site) + 'static) -> Box<dyn Fn(&Site) -> Output> {
+    fn verify_after(tamper: impl Fn(&Site) + 'static) -> RunFn {
         Box::new(move |s: &Site| {
             let first = build(s);
             if !first.status.success() {
@@ -927,7 +938,7 @@ fn integrity() -> Vec<Variant> {
         })
     }
     let mut v = Vec::new();
-    let cases: Vec<(&str, Box<dyn Fn(&Site) -> Output>)> = vec![
+    let cases: Vec<(&str, RunFn)> = vec![
         (
             "amount edited on the list page",
             verify_after(|s| {

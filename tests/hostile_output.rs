@@ -858,8 +858,16 @@ fn symbolic_links_are_never_published() {
     ] {
         let site = small_site();
         if name == "page bundle asset" {
-            site.write("content/tin/index.md", page("Tin"));
+            // Declared as an attachment, so it would be published if it were a file.
+            let with_attachment = page("Tin").replacen(
+                "+++\nNội dung",
+                "[[attachments]]\nfile = \"bi-mat.txt\"\ntitle = \"Tài liệu kèm theo\"\n+++\nNội dung",
+                1,
+            );
+            site.write("content/tin/index.md", with_attachment);
+            site.write("content/tin/bi-mat.txt", "tệp thật\n");
             site.build_ok("2026-06-10");
+            std::fs::remove_file(site.path().join(link)).expect("remove the real file");
         }
         let before = snapshot(&site.path().join("public"));
         let target = if name == "static folder" {
@@ -872,7 +880,12 @@ fn symbolic_links_are_never_published() {
         let err = assert_clean_failure(&out, name);
         let shown = link.split('/').next_back().unwrap_or(link);
         assert!(err.contains(shown), "{name}: names the link\n{err}");
-        assert!(err.contains("symlink"), "{name}: says why\n{err}");
+        // Attachments are also held inside their page's folder (a link out of it is
+        // refused as a path outside it); static files are refused as links.
+        assert!(
+            err.contains("symlink") || err.contains("nằm ngoài thư mục trang"),
+            "{name}: says why\n{err}"
+        );
         assert_eq!(
             snapshot(&site.path().join("public")),
             before,

@@ -729,10 +729,16 @@ pub fn output_claims(
             format!("/{}", crate::manifest::MANIFEST_PATH),
             made_by("manifest"),
         ));
-        // A site page at /tim-kiem/ switches the generated search off (render_search),
-        // so only its index below is reserved then.
+        // The site's own content *at its natural place* (`content/tim-kiem/_index.md`,
+        // `content/tim-kiem.md`) switches the generated search off (render_search), as
+        // docs/search.md says. A page elsewhere that reaches /tim-kiem/ through `path`
+        // or `slug` is a collision, not a replacement: it would silently take the
+        // search away.
         if config.search_enabled() {
-            let taken = pages.iter().any(|p| p.page.path == "/tim-kiem/")
+            let natural = ["tim-kiem.md", "tim-kiem/index.md"];
+            let taken = pages
+                .iter()
+                .any(|p| p.page.path == "/tim-kiem/" && natural.contains(&p.page.rel.as_str()))
                 || sections.values().any(|s| s.section.path == "/tim-kiem/");
             if !taken {
                 out.push(Claim {
