@@ -57,8 +57,12 @@ struct Variant {
     wrong: WrongFn,
 }
 
+/// The binary under attack: this build's, or `CONGKHAI_BIN` (to count an older
+/// version's outcomes for docs/security.md).
 fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_congkhai"))
+    std::env::var_os("CONGKHAI_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_congkhai")))
 }
 
 /// Runs congkhai with a memory cap (so a resource bomb fails instead of eating the
