@@ -104,22 +104,6 @@ fn build(site: &Site) -> Output {
     run_capped(site, &["build", "--now", NOW])
 }
 
-/// Every file under `dir` (regular files and symlinks), with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            (
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
 fn sources(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let mut all = BTreeMap::new();
     for d in [

@@ -4,33 +4,8 @@
 mod common;
 use common::*;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use sha2::{Digest, Sha256};
-
 const NOW: &str = "2026-11-23";
 const BASE: &str = "https://zola.example.vn";
-
-/// SHA-256 of every file under `dir`, keyed by relative path.
-fn hash_tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(e.path()).expect("read output file");
-            let digest = Sha256::digest(&bytes);
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            out.insert(rel, hex);
-        }
-    }
-    out
-}
 
 /// Names of the entries in the site root (a failed build must not leave staging dirs).
 fn root_entries(site: &Site) -> Vec<String> {

@@ -7,12 +7,9 @@
 mod common;
 use common::*;
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-use sha2::{Digest, Sha256};
 
 const NOW: &str = "2026-11-23";
 /// The beneficiary list page of the demo portal, whose `list = "…"` each case redirects.
@@ -20,24 +17,6 @@ const LIST_PAGE: &str = "content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md";
 const LIST_LINE: &str = "list = \"data/ho-tro/danh-sach-ho-tro-thu-nhap-2026.csv\"";
 /// Address-space limit for the binary: a bomb must fail inside it, with a message.
 const AS_LIMIT: &str = "1073741824";
-
-/// SHA-256 of every file under `dir`, keyed by relative path.
-fn hash_tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let digest = Sha256::digest(std::fs::read(e.path()).expect("read"));
-            out.insert(rel, format!("{digest:x}"));
-        }
-    }
-    out
-}
 
 /// `congkhai --root SITE build --now NOW` under `prlimit --as`, killed (and the test
 /// failed) only if it hangs far beyond any sane build. Returns (exit code, stderr).

@@ -8,33 +8,15 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{APPROVAL, PORTAL_CONFIG, Site, stderr};
+use common::{APPROVAL, PORTAL_CONFIG, Site, snapshot, stderr};
 
 const NOW: &str = "2026-06-10";
-
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .to_string_lossy()
-                .into_owned();
-            out.insert(rel, std::fs::read(e.path()).expect("read"));
-        }
-    }
-    out
-}
 
 /// A portal with one approved page, built once.
 fn base_site() -> Site {

@@ -8,38 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output, Stdio};
 use std::time::Duration;
 
-use common::{APPROVAL, PORTAL_CONFIG, Site, copy_dir, stderr};
-
-/// Every entry under `dir` (files with their bytes, symlinks with their target), sorted:
-/// equal snapshots mean byte-identical trees.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-    {
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .expect("prefix")
-            .to_string_lossy()
-            .into_owned();
-        let ft = e.file_type();
-        let v = if ft.is_file() {
-            std::fs::read(e.path()).expect("read")
-        } else if ft.is_symlink() {
-            let t = std::fs::read_link(e.path()).expect("link");
-            format!("-> {}", t.display()).into_bytes()
-        } else if ft.is_dir() {
-            b"<dir>".to_vec()
-        } else {
-            b"<special>".to_vec()
-        };
-        out.insert(rel, v);
-    }
-    out
-}
+use common::{APPROVAL, PORTAL_CONFIG, Site, copy_dir, snapshot, stderr};
 
 /// The site's sources: everything but its outputs, history and congkhai's lock files.
 fn sources(site: &Site) -> BTreeMap<String, Vec<u8>> {

@@ -2,7 +2,10 @@
 //! `congkhai` binary on it, and read the output as parsed HTML.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use sha2::Digest;
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -178,4 +181,55 @@ pub fn copy_dir(src: &Path, dst: &Path) {
             std::fs::copy(e.path(), &target).expect("copy");
         }
     }
+}
+
+/// Every entry under `dir` (files with their bytes, symlinks with their target), sorted:
+/// equal snapshots mean byte-identical trees.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .expect("prefix")
+            .to_string_lossy()
+            .into_owned();
+        let ft = e.file_type();
+        let v = if ft.is_file() {
+            std::fs::read(e.path()).expect("read")
+        } else if ft.is_symlink() {
+            let t = std::fs::read_link(e.path()).expect("link");
+            format!("-> {}", t.display()).into_bytes()
+        } else if ft.is_dir() {
+            b"<dir>".to_vec()
+        } else {
+            b"<special>".to_vec()
+        };
+        out.insert(rel, v);
+    }
+    out
+}
+
+/// SHA-256 of every file under `dir`, keyed by relative path.
+pub fn hash_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(e.path()).expect("read output file");
+            let digest = sha2::Sha256::digest(&bytes);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            out.insert(rel, hex);
+        }
+    }
+    out
 }
