@@ -50,7 +50,12 @@ pub fn scan_output(rel: &str, bytes: &[u8], allow: &[String]) -> Vec<Finding> {
     if format == Format::Binary {
         return Vec::new();
     }
-    let text = String::from_utf8_lossy(bytes);
+    // Valid UTF-8 (every file congkhai renders) is borrowed after a SIMD check; only
+    // odd bytes in a copied file take the slower lossy path.
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     let visible = match format {
         Format::Markup => markup_text(&text),
         Format::Json => json_text(&text),
