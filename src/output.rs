@@ -414,11 +414,11 @@ impl BuildLock {
 /// What a working folder beside the output is, judged by its name alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leftover {
-    /// A staging folder of this target (`.congkhai-staging-<name>-XXXXXX`).
+    /// A staging folder of this target (`.congkhai-staging-<name>-` and tempfile's random suffix).
     Staging,
     /// An old output moved aside (`.congkhai-old-<name>-N`).
     Aside,
-    /// A staging folder of an older congkhai (`.congkhai-staging-XXXXXX`).
+    /// A staging folder of an older congkhai (`.congkhai-staging-` and a random suffix, no target name).
     LegacyStaging,
     /// Not ours, or another target's.
     Other,

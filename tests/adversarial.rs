@@ -257,6 +257,19 @@ fn with_approval(text: &str) -> String {
     }
 }
 
+/// Replace the whole line of `rel` that starts with `key` by `key` + `value`.
+fn set_line(site: &Site, rel: &str, key: &str, value: &str) {
+    let text = site.read(rel);
+    let start = text
+        .find(key)
+        .unwrap_or_else(|| panic!("{rel} has no {key:?}"));
+    let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
+    site.write(
+        rel,
+        format!("{}{key}{value}{}", &text[..start], &text[end..]),
+    );
+}
+
 fn replace_in(site: &Site, rel: &str, from: &str, to: &str) {
     let text = site.read(rel);
     assert!(text.contains(from), "{rel} has no {from:?}");
@@ -703,38 +716,35 @@ fn personal_data() -> Vec<Variant> {
         (
             "page title",
             Box::new(|s: &Site, raw: &str| {
-                let t = s.read(PAGE);
-                let t = t.replacen("title = \"", &format!("title = \"{raw} "), 1);
-                s.write(PAGE, t);
+                replace_in(s, PAGE, "title = \"", &format!("title = \"{raw} "))
             }),
         ),
         (
             "page description",
             Box::new(|s: &Site, raw: &str| {
-                let t = s.read(PAGE);
-                s.write(
+                replace_in(
+                    s,
                     PAGE,
-                    t.replacen("+++\n", &format!("+++\ndescription = \"Gọi {raw}\"\n"), 1),
-                );
+                    "+++\n",
+                    &format!("+++\ndescription = \"Gọi {raw}\"\n"),
+                )
             }),
         ),
         (
             "approval signer",
             Box::new(|s: &Site, raw: &str| {
-                let t = s.read(PAGE);
-                let t = t.replacen("by = \"", &format!("by = \"{raw} "), 1);
-                s.write(PAGE, t);
+                replace_in(s, PAGE, "by = \"", &format!("by = \"{raw} "))
             }),
         ),
         (
             "section description",
             Box::new(|s: &Site, raw: &str| {
-                let p = "content/ho-tro/_index.md";
-                let t = s.read(p);
-                s.write(
-                    p,
-                    t.replacen("+++\n", &format!("+++\ndescription = \"Gọi {raw}\"\n"), 1),
-                );
+                replace_in(
+                    s,
+                    "content/ho-tro/_index.md",
+                    "+++\n",
+                    &format!("+++\ndescription = \"Gọi {raw}\"\n"),
+                )
             }),
         ),
         (
@@ -809,11 +819,7 @@ fn approval_gate() -> Vec<Variant> {
             format!("approval by = {name}"),
             Expect::Refuse,
             move |s| {
-                let t = s.read(PAGE);
-                let start = t.find("by = \"").expect("by");
-                let end = start + t[start..].find('\n').expect("eol");
-                let t = format!("{}by = \"{by}\"{}", &t[..start], &t[end..]);
-                s.write(PAGE, t);
+                set_line(s, PAGE, "by = ", &format!("\"{by}\""));
             },
             |_, _| Some("published with an invisible approval".into()),
         ));
@@ -823,13 +829,7 @@ fn approval_gate() -> Vec<Variant> {
         "decision = zero-width space",
         Expect::Refuse,
         |s| {
-            let t = s.read(PAGE);
-            let start = t.find("decision = \"").expect("decision");
-            let end = start + t[start..].find('\n').expect("eol");
-            s.write(
-                PAGE,
-                format!("{}decision = \"\\u200b\"{}", &t[..start], &t[end..]),
-            );
+            set_line(s, PAGE, "decision = ", "\"\\u200b\"");
         },
         |_, _| Some("published with an invisible decision".into()),
     ));
