@@ -161,6 +161,43 @@ pub trait RecordKind: Send + Sync {
     }
     /// Load, validate and model one record. Errors are returned all at once.
     fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics>;
+    /// The template contract: one entry per template this kind feeds (the record page and
+    /// each kind of subpage), with the JSON schema of its typed view struct. docs/theme.md's
+    /// kind reference is generated from these (their doc comments become the descriptions).
+    fn views(&self) -> Vec<ViewDoc> {
+        Vec::new()
+    }
+}
+
+/// One template of a kind and the schema of the `page.record` value it receives.
+pub struct ViewDoc {
+    /// Template name, as in [`RecordKind::template`] or [`SubPage::template`].
+    pub template: String,
+    pub schema: schemars::Schema,
+}
+
+impl ViewDoc {
+    pub fn of<T: schemars::JsonSchema>(template: impl Into<String>) -> Self {
+        ViewDoc {
+            template: template.into(),
+            schema: schemars::schema_for!(T),
+        }
+    }
+}
+
+/// Turns a kind's typed view struct into the value templates see as `page.record`.
+///
+/// The view structs are the template contract; this is the only place they become JSON.
+/// Serialising a derived struct with string keys cannot fail; if a future view breaks that
+/// (a map with non-string keys), the build stops with an internal error naming the view
+/// instead of publishing an empty record.
+pub fn to_record<T: Serialize>(view: &T) -> Result<serde_json::Value, Diagnostics> {
+    serde_json::to_value(view).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(format!(
+            "lỗi nội bộ khi chuẩn bị dữ liệu cho giao diện ({}): {e}",
+            std::any::type_name::<T>()
+        )))
+    })
 }
 
 /// Every kind congkhai knows. One line per kind.
