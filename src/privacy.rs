@@ -304,41 +304,41 @@ fn glued_after_blocks(text: &str, end: usize) -> bool {
         .is_some_and(|c| c.is_ascii_hexdigit() || c == '_' || c.is_numeric())
 }
 
-/// Collect the digit runs of `text` (fast path: ASCII bytes that are not digits and the
-/// lead bytes of Vietnamese letters are skipped without decoding).
+/// Collect the digit runs of `text`. Speed (10,000-page benchmark, docs/security.md):
+/// bytes that cannot start a digit are skipped through [`SKIP`] eight at a time, so only
+/// digits and rare lead bytes are decoded.
 fn runs(text: &str) -> Vec<Run> {
     let b = text.as_bytes();
     let n = b.len();
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
-        // Speed (10,000-page benchmark, docs/security.md): skip eight ASCII bytes at a
-        // time while none of them is a digit or starts a multi-byte character.
-        while i + 8 <= n {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b[i..i + 8]);
-            if !ascii_without_digit(u64::from_le_bytes(w)) {
+        while let Some(w) = b.get(i..i + 8) {
+            let all = SKIP[w[0] as usize]
+                & SKIP[w[1] as usize]
+                & SKIP[w[2] as usize]
+                & SKIP[w[3] as usize]
+                & SKIP[w[4] as usize]
+                & SKIP[w[5] as usize]
+                & SKIP[w[6] as usize]
+                & SKIP[w[7] as usize];
+            if !all {
                 break;
             }
             i += 8;
+        }
+        while i < n && SKIP[b[i] as usize] {
+            i += 1;
         }
         if i >= n {
             break;
         }
         let c0 = b[i];
-        if c0 < 0x80 {
-            if !c0.is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-        } else {
-            let len = utf8_len(c0);
-            // Latin letters with diacritics (U+00C0–U+024F, U+1E00–U+1EFF) and combining
-            // marks cannot be digits.
-            let letter = matches!(c0, 0xc3..=0xc9 | 0xcc | 0xcd)
-                || (c0 == 0xe1 && i + 1 < n && (0xb8..=0xbb).contains(&b[i + 1]));
-            if letter {
-                i += len;
+        if c0 >= 0x80 {
+            // Vietnamese letters U+1E80–U+1EFF (E1 BA/BB …) cannot be digits; E1 also
+            // leads Myanmar and Khmer digits, so only those two second bytes are skipped.
+            if c0 == 0xe1 && matches!(b.get(i + 1), Some(0xba | 0xbb)) {
+                i += 3;
                 continue;
             }
             let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
@@ -359,28 +359,24 @@ fn runs(text: &str) -> Vec<Run> {
     out
 }
 
-/// All eight bytes of `w` are ASCII and none is `0`–`9` (SWAR: for bytes below 0x80,
-/// `b + (0x80 - 0x30)` sets the high bit when `b >= 0x30`, `b + (0x80 - 0x3A)` when
-/// `b >= 0x3A`; a digit sets the first and not the second).
-fn ascii_without_digit(w: u64) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    if w & HIGH != 0 {
-        return false;
+/// Bytes that can neither be a digit nor start one: ASCII other than `0`–`9`, UTF-8
+/// continuation bytes, and the lead bytes of Latin letters with diacritics (U+00C0–U+024F:
+/// C3–C9) and of combining marks (U+0300–U+036F: CC, CD). Stopping only at a byte
+/// outside this set keeps the scanner on character boundaries: a continuation byte is
+/// always skipped together with the lead byte before it.
+static SKIP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'0'..=b'9' => false,
+            0x00..=0x7f | 0x80..=0xbf | 0xc3..=0xc9 | 0xcc | 0xcd => true,
+            _ => false,
+        };
+        b += 1;
     }
-    let ge_0 = w.wrapping_add(ONES * (0x80 - 0x30)) & HIGH;
-    let ge_colon = w.wrapping_add(ONES * (0x80 - 0x3A)) & HIGH;
-    ge_0 & !ge_colon == 0
-}
-
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0xf0..=0xff => 4,
-        0xe0..=0xef => 3,
-        0xc0..=0xdf => 2,
-        _ => 1,
-    }
-}
+    t
+};
 
 /// Read one run starting at the digit at byte `start`; returns it and where to go on.
 fn read_run(text: &str, start: usize) -> (Option<Run>, usize) {
@@ -846,35 +842,35 @@ fn allowed(key: &str, allow: &[String]) -> bool {
     !key.is_empty() && allow.iter().any(|a| canonical_key(a) == key)
 }
 
-/// An at-sign written as `@`, `＠`, `(at)`, `[at]`, `{at}` or `a còng`: its byte range.
+/// An at-sign written as `@`, `＠`, `(at)`, `[at]`, `{at}` or `a còng`: its byte range,
+/// in text order. Speed (10,000-page benchmark, docs/security.md): each form is found by
+/// a SIMD substring search on a byte that is rare in text (`@`, the closing bracket,
+/// "còng"), not by matching every byte.
 fn at_markers(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'@' => out.push((i, i + 1)),
-            0xef if b.get(i + 1..i + 3) == Some(&[0xbc, 0xa0][..]) => out.push((i, i + 3)),
-            b'(' | b'[' | b'{' => {
-                if let Some(w) = b.get(i + 1..i + 4)
-                    && w[..2].eq_ignore_ascii_case(b"at")
-                    && matches!(w[2], b')' | b']' | b'}')
-                {
-                    out.push((i, i + 4));
-                }
-            }
-            b'a' | b'A' if matches!(b.get(i + 1), Some(b' ' | b'-')) => {
-                let rest = &text[i..];
-                for m in ["a còng", "A còng", "a-còng", "a cong"] {
-                    if rest.starts_with(m) && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'(') {
-                        out.push((i, i + m.len()));
-                    }
-                }
-            }
-            _ => {}
+    let mut out: Vec<(usize, usize)> = memchr::memchr_iter(b'@', b).map(|i| (i, i + 1)).collect();
+    out.extend(memchr::memmem::find_iter(b, "\u{ff20}").map(|i| (i, i + 3)));
+    for i in memchr::memchr3_iter(b')', b']', b'}', b) {
+        if i >= 3
+            && matches!(b[i - 3], b'(' | b'[' | b'{')
+            && b[i - 2..i].eq_ignore_ascii_case(b"at")
+        {
+            out.push((i - 3, i + 1));
         }
-        i += 1;
     }
+    // "a còng", "A còng", "a-còng", "a cong", as a word of its own.
+    let word_start = |i: usize| i == 0 || matches!(b[i - 1], b' ' | b'(');
+    for p in memchr::memmem::find_iter(b, "còng") {
+        if p >= 2 && matches!(&b[p - 2..p], b"a " | b"A " | b"a-") && word_start(p - 2) {
+            out.push((p - 2, p + "còng".len()));
+        }
+    }
+    for p in memchr::memmem::find_iter(b, "cong") {
+        if p >= 2 && &b[p - 2..p] == b"a " && word_start(p - 2) {
+            out.push((p - 2, p + "cong".len()));
+        }
+    }
+    out.sort_unstable();
     out
 }
 
@@ -1473,20 +1469,106 @@ mod tests {
 }
 
 #[cfg(test)]
-mod swar_tests {
-    use super::ascii_without_digit;
+mod skip_tests {
+    use super::{SKIP, at_markers, digit_value, read_run, runs};
+    use proptest::prelude::*;
 
-    /// The eight-byte skip agrees with a byte-by-byte check for every byte value in
-    /// every lane.
+    /// No character whose first byte the scanner skips is a digit of any script, and
+    /// neither is any character of U+1E80–U+1EFF (E1 BA/BB, skipped by the second byte).
     #[test]
-    fn ascii_without_digit_matches_bytewise() {
-        for lane in 0..8 {
-            for b in 0..=255u8 {
-                let mut w = *b"abcdefgh";
-                w[lane] = b;
-                let want = w.iter().all(|&x| x < 0x80 && !x.is_ascii_digit());
-                assert_eq!(ascii_without_digit(u64::from_le_bytes(w)), want, "{w:?}");
+    fn skipped_lead_bytes_never_start_a_digit() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            let skipped = SKIP[lead as usize] || (0x1e80..=0x1eff).contains(&(c as u32));
+            if skipped {
+                assert_eq!(digit_value(c), None, "U+{:04X}", c as u32);
             }
+        }
+        assert!(!SKIP[b'0' as usize] && !SKIP[b'9' as usize] && SKIP[b'a' as usize]);
+    }
+
+    /// The runs found with the skip table are exactly those of a plain
+    /// character-by-character walk.
+    fn runs_slow(text: &str) -> Vec<(usize, usize, String, bool)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while let Some(c) = text[i..].chars().next() {
+            if digit_value(c).is_some() {
+                let (r, next) = read_run(text, i);
+                if let Some(r) = r {
+                    out.push((r.start, r.end, r.norm, r.plus));
+                }
+                i = next.max(i + 1);
+                while !text.is_char_boundary(i) {
+                    i += 1;
+                }
+            } else {
+                i += c.len_utf8();
+            }
+        }
+        out
+    }
+
+    /// The byte-by-byte matcher the substring searches replaced.
+    fn at_markers_slow(text: &str) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        for i in 0..b.len() {
+            match b[i] {
+                b'@' => out.push((i, i + 1)),
+                0xef if b.get(i + 1..i + 3) == Some(&[0xbc, 0xa0][..]) => out.push((i, i + 3)),
+                b'(' | b'[' | b'{' => {
+                    if let Some(w) = b.get(i + 1..i + 4)
+                        && w[..2].eq_ignore_ascii_case(b"at")
+                        && matches!(w[2], b')' | b']' | b'}')
+                    {
+                        out.push((i, i + 4));
+                    }
+                }
+                b'a' | b'A' if matches!(b.get(i + 1), Some(b' ' | b'-')) => {
+                    for m in ["a còng", "A còng", "a-còng", "a cong"] {
+                        if b[i..].starts_with(m.as_bytes())
+                            && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'(')
+                        {
+                            out.push((i, i + m.len()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn at_markers_table() {
+        for (text, want) in [
+            ("x@y.vn", vec![(1, 2)]),
+            ("x＠y", vec![(1, 4)]),
+            ("x (AT) y [at} z {aT]", vec![(2, 6), (9, 13), (16, 20)]),
+            ("a còng; (a cong) A-còng xa còng", vec![(0, 7), (10, 16)]),
+            ("không có", vec![]),
+        ] {
+            assert_eq!(at_markers(text), want, "{text}");
+            assert_eq!(at_markers_slow(text), want, "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn at_markers_match_the_bytewise_matcher(
+            s in "[aAtT@＠()\\[\\]{} còngx.-]{0,60}"
+        ) {
+            prop_assert_eq!(at_markers(&s), at_markers_slow(&s));
+        }
+
+        #[test]
+        fn skip_table_finds_the_same_runs(
+            s in "[0-9０-９٠-٩၀-၉០-៩ .,/()+Đđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹabcdhnt²³①\u{a0}\u{2009}\u{300}-]{0,80}"
+        ) {
+            let fast: Vec<_> = runs(&s).into_iter().map(|r| (r.start, r.end, r.norm, r.plus)).collect();
+            prop_assert_eq!(fast, runs_slow(&s));
         }
     }
 }

@@ -66,52 +66,97 @@ pub fn scan_output(rel: &str, bytes: &[u8], allow: &[String]) -> Vec<Finding> {
     scan_text(&visible, allow)
 }
 
-/// Attributes that hold geometry, styling or integrity hashes, never words.
-const SKIPPED_ATTRS: &[&str] = &[
-    "d",
-    "points",
-    "viewbox",
-    "transform",
-    "x",
-    "y",
-    "x1",
-    "y1",
-    "x2",
-    "y2",
-    "cx",
-    "cy",
-    "r",
-    "rx",
-    "ry",
-    "dx",
-    "dy",
-    "width",
-    "height",
-    "fill",
-    "stroke",
-    "stroke-width",
-    "stroke-dasharray",
-    "offset",
-    "font-size",
-    "style",
-    "integrity",
-    "srcset",
-    "sizes",
-    "points",
-    "path",
-    "xmlns",
-    "version",
-    "tabindex",
-    "colspan",
-    "rowspan",
-    "start",
-];
+/// `s` in ASCII lower case, in `buf`; `None` when longer than any name looked up below.
+fn lower<'a>(s: &str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
+    let b = s.as_bytes();
+    let dst = buf.get_mut(..b.len())?;
+    for (d, c) in dst.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    Some(dst)
+}
+
+/// Attributes that hold geometry, styling or integrity hashes, never words. Speed
+/// (10,000-page benchmark, docs/security.md): one `match` on a lower-cased stack copy,
+/// not a search through a list, since every attribute of every page passes here.
+fn is_skipped_attr(attr: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(attr, &mut buf),
+        Some(
+            b"d" | b"points"
+                | b"viewbox"
+                | b"transform"
+                | b"x"
+                | b"y"
+                | b"x1"
+                | b"y1"
+                | b"x2"
+                | b"y2"
+                | b"cx"
+                | b"cy"
+                | b"r"
+                | b"rx"
+                | b"ry"
+                | b"dx"
+                | b"dy"
+                | b"width"
+                | b"height"
+                | b"fill"
+                | b"stroke"
+                | b"stroke-width"
+                | b"stroke-dasharray"
+                | b"offset"
+                | b"font-size"
+                | b"style"
+                | b"integrity"
+                | b"srcset"
+                | b"sizes"
+                | b"path"
+                | b"xmlns"
+                | b"version"
+                | b"tabindex"
+                | b"colspan"
+                | b"rowspan"
+                | b"start"
+        )
+    )
+}
 
 /// Tags that do not break a line of text: "091<b>234</b>5678" reads as one number.
-const INLINE_TAGS: &[&str] = &[
-    "b", "i", "em", "strong", "span", "u", "s", "mark", "small", "sub", "sup", "code", "abbr",
-    "bdi", "bdo", "cite", "dfn", "kbd", "q", "samp", "var", "ins", "del", "font", "tspan", "wbr",
-];
+fn is_inline_tag(name: &str) -> bool {
+    let mut buf = [0; 24];
+    matches!(
+        lower(name, &mut buf),
+        Some(
+            b"b" | b"i"
+                | b"em"
+                | b"strong"
+                | b"span"
+                | b"u"
+                | b"s"
+                | b"mark"
+                | b"small"
+                | b"sub"
+                | b"sup"
+                | b"code"
+                | b"abbr"
+                | b"bdi"
+                | b"bdo"
+                | b"cite"
+                | b"dfn"
+                | b"kbd"
+                | b"q"
+                | b"samp"
+                | b"var"
+                | b"ins"
+                | b"del"
+                | b"font"
+                | b"tspan"
+                | b"wbr"
+        )
+    )
+}
 
 /// The visible text of HTML, XML or SVG: text nodes, comments and attribute values, one
 /// block per line, entities decoded.
@@ -122,7 +167,7 @@ pub fn markup_text(s: &str) -> String {
     let mut i = 0;
     while i < n {
         if b[i] != b'<' {
-            let end = s[i..].find('<').map_or(n, |k| i + k);
+            let end = memchr::memchr(b'<', &b[i..]).map_or(n, |k| i + k);
             push_decoded(&mut out, &s[i..end]);
             i = end;
             continue;
@@ -163,8 +208,8 @@ pub fn markup_text(s: &str) -> String {
             }
             continue;
         }
-        let name = s[name_start..j].to_ascii_lowercase();
-        if !INLINE_TAGS.contains(&name.as_str()) {
+        let name = &s[name_start..j];
+        if !is_inline_tag(name) {
             out.push('\n');
         }
         // Attributes.
@@ -177,7 +222,7 @@ pub fn markup_text(s: &str) -> String {
             while j < n && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/') {
                 j += 1;
             }
-            let attr = s[a0..j].to_ascii_lowercase();
+            let attr = &s[a0..j];
             while j < n && b[j].is_ascii_whitespace() {
                 j += 1;
             }
@@ -199,7 +244,7 @@ pub fn markup_text(s: &str) -> String {
                         (j, e, e)
                     }
                 };
-                if !SKIPPED_ATTRS.contains(&attr.as_str()) {
+                if !is_skipped_attr(attr) {
                     out.push('\n');
                     push_decoded(&mut out, &s[v0..v1]);
                     out.push('\n');
@@ -208,10 +253,11 @@ pub fn markup_text(s: &str) -> String {
             }
         }
         i = (j + 1).min(n.max(j + 1));
-        if !closing && (name == "script" || name == "style") {
-            let close = format!("</{name}");
+        let script = name.eq_ignore_ascii_case("script");
+        if !closing && (script || name.eq_ignore_ascii_case("style")) {
+            let close = format!("</{}", name.to_ascii_lowercase());
             let body_end = find_ci(&s[i.min(n)..], &close).map_or(n, |k| i + k);
-            if name == "script" {
+            if script {
                 out.push('\n');
                 out.push_str(&s[i.min(n)..body_end]);
                 out.push('\n');
@@ -228,7 +274,11 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     if nd.is_empty() || h.len() < nd.len() {
         return None;
     }
-    (0..=h.len() - nd.len()).find(|&k| h[k..k + nd.len()].eq_ignore_ascii_case(nd))
+    // The needle starts with '<' (a closing tag): only those positions are compared.
+    memchr::memchr_iter(nd[0], h).find(|&k| {
+        h.get(k..k + nd.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(nd))
+    })
 }
 
 /// Append `s` with its character references decoded.
@@ -546,4 +596,40 @@ pub fn locate(root: &Path, key: &str) -> Option<Location> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_inline_tag, is_skipped_attr, markup_text};
+
+    #[test]
+    fn name_lookups_ignore_case() {
+        for (name, attr, inline) in [
+            ("viewBox", true, false),
+            ("STROKE-WIDTH", true, false),
+            ("title", false, false),
+            ("Span", false, true),
+            ("B", false, true),
+            ("a-very-long-custom-attribute-name", false, false),
+            ("", false, false),
+        ] {
+            assert_eq!(is_skipped_attr(name), attr, "{name}");
+            assert_eq!(is_inline_tag(name), inline, "{name}");
+        }
+    }
+
+    /// Tag and attribute names are matched in any case: inline tags join a number,
+    /// geometry attributes are skipped, scripts are read and styles are not.
+    #[test]
+    fn markup_names_in_any_case() {
+        for (html, want) in [
+            ("<P>091<B>234</b>5678</P>", "\n0912345678\n"),
+            ("<SPAN TITLE=\"a&amp;b\">x</SPAN>", "\na&b\nx"),
+            ("<PATH D=\"M0912345678\"/>", "\n"),
+            ("<Script>var a=1;</SCRIPT>z", "\n\nvar a=1;\n\nz"),
+            ("<STYLE>p{}</style>z", "\n\nz"),
+        ] {
+            assert_eq!(markup_text(html), want, "{html}");
+        }
+    }
 }
