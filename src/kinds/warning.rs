@@ -17,7 +17,7 @@ use crate::content::frontmatter::parse_date_text;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::text::fold;
 
-pub struct ScamWarning;
+pub struct Warning;
 
 /// (rank, css key, label)
 pub fn parse_severity(s: &str) -> Option<(u8, &'static str, &'static str)> {
@@ -122,7 +122,7 @@ fn date_field(input: &RecordInput, field: &str) -> Result<Option<NaiveDate>, Dia
     }
 }
 
-impl RecordKind for ScamWarning {
+impl RecordKind for Warning {
     fn name(&self) -> &'static str {
         "warning"
     }
