@@ -87,13 +87,19 @@ fn quarter_end(year: i32, q: u32) -> Option<NaiveDate> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A task's status at the build date (serialised `done`, `in_progress`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
+    /// Has a completion date, or the status column says it is done.
     Done,
+    /// Within its window, not done yet.
     InProgress,
+    /// Past its last day, not done.
     Overdue,
+    /// Runs continuously ("Thường xuyên", or recurring quarters past their year).
     Ongoing,
+    /// Its window has not started.
     Upcoming,
     /// Waits for an event ("Sau khi …") or the deadline text is not a date.
     Pending,
@@ -272,12 +278,11 @@ fn words(toks: &[Tok], want: &[&str]) -> bool {
 /// Parse a deadline text. Unrecognised text is returned as [`Due::Text`], unchanged.
 pub fn parse_due(text: &str) -> Due {
     let original = text.trim().to_string();
-    let keep = || Due::Text(original.clone());
     if original.is_empty() {
-        return keep();
+        return Due::Text(original);
     }
     let Some(t) = tokenize(&original) else {
-        return keep();
+        return Due::Text(original);
     };
     let first_words: Vec<&str> = t
         .iter()
@@ -293,127 +298,145 @@ pub fn parse_due(text: &str) -> Due {
     if words(&t, &["thuong", "xuyen"]) {
         return Due::Ongoing { from: None };
     }
-    // Single date with an optional lead-in.
-    let by = |lead: &[Tok]| -> Option<bool> {
-        if lead.is_empty()
-            || words(lead, &["cham", "nhat"])
-            || words(lead, &["han", "chot"])
-            || words(lead, &["den"])
-            || words(lead, &["hoan", "thanh"])
-        {
-            Some(false)
-        } else if words(lead, &["truoc"]) || words(lead, &["hoan", "thanh", "truoc"]) {
-            Some(true)
-        } else {
-            None
-        }
+    let parsed = match single_date(&t) {
+        Some(due) => Some(due),
+        // Once "Từ ngày A … ngày B" is recognised, the quarters forms cannot match.
+        None => match date_range(&t) {
+            Some(range) => range,
+            None => quarters(&t),
+        },
     };
-    if let Some(Tok::Date(d)) = t.last()
-        && !t[..t.len() - 1].iter().any(|x| matches!(x, Tok::Date(_)))
-    {
-        let lead = &t[..t.len() - 1];
-        if let Some(before) = by(lead) {
-            return Due::By { date: *d, before };
-        }
-        if words(lead, &["tu"]) {
-            return Due::From(*d);
-        }
+    parsed.unwrap_or(Due::Text(original))
+}
+
+/// A single date with an optional lead-in: "Chậm nhất ngày D", "Trước ngày D", "Từ ngày D".
+fn single_date(t: &[Tok]) -> Option<Due> {
+    let Some(Tok::Date(d)) = t.last() else {
+        return None;
+    };
+    let lead = &t[..t.len() - 1];
+    if lead.iter().any(|x| matches!(x, Tok::Date(_))) {
+        return None;
     }
-    // "Từ ngày A đến ngày B", "Từ ngày A. Xong trước ngày B".
-    if let (Some(Tok::Word(w0)), Some(Tok::Date(a))) = (t.first(), t.get(1))
-        && w0 == "tu"
-        && let Some(Tok::Date(b)) = t.last()
-        && t.len() >= 4
+    if lead.is_empty()
+        || words(lead, &["cham", "nhat"])
+        || words(lead, &["han", "chot"])
+        || words(lead, &["den"])
+        || words(lead, &["hoan", "thanh"])
     {
-        let mid: Vec<Tok> = t[2..t.len() - 1]
-            .iter()
-            .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
-            .cloned()
-            .collect();
-        let before = if words(&mid, &["den"]) {
-            Some(false)
-        } else if words(&mid, &["xong", "truoc"]) || words(&mid, &["den", "truoc"]) {
-            Some(true)
-        } else if words(&mid, &["xong", "cham", "nhat"]) || words(&mid, &["hoan", "thanh"]) {
-            Some(false)
-        } else {
-            None
-        };
-        if let Some(before) = before
-            && a <= b
-        {
-            return Due::Range {
-                from: *a,
-                to: *b,
-                before,
-            };
-        }
-        return keep();
+        Some(Due::By {
+            date: *d,
+            before: false,
+        })
+    } else if words(lead, &["truoc"]) || words(lead, &["hoan", "thanh", "truoc"]) {
+        Some(Due::By {
+            date: *d,
+            before: true,
+        })
+    } else if words(lead, &["tu"]) {
+        Some(Due::From(*d))
+    } else {
+        None
     }
-    // Quarters: "[từ] quý III, IV năm 2026 [và hằng năm | và thường xuyên]".
+}
+
+/// "Từ ngày A đến ngày B", "Từ ngày A. Xong trước ngày B". `None` when the text does not
+/// have that shape; `Some(None)` when it has the shape but the words between the dates
+/// are unknown or A is after B (the text is then kept as written).
+fn date_range(t: &[Tok]) -> Option<Option<Due>> {
+    let (Some(Tok::Word(w0)), Some(Tok::Date(a)), Some(Tok::Date(b))) =
+        (t.first(), t.get(1), t.last())
+    else {
+        return None;
+    };
+    if w0 != "tu" || t.len() < 4 {
+        return None;
+    }
+    let mid: Vec<Tok> = t[2..t.len() - 1]
+        .iter()
+        .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
+        .cloned()
+        .collect();
+    let before = if words(&mid, &["den"]) {
+        Some(false)
+    } else if words(&mid, &["xong", "truoc"]) || words(&mid, &["den", "truoc"]) {
+        Some(true)
+    } else if words(&mid, &["xong", "cham", "nhat"]) || words(&mid, &["hoan", "thanh"]) {
+        Some(false)
+    } else {
+        None
+    };
+    Some(before.filter(|_| a <= b).map(|before| Due::Range {
+        from: *a,
+        to: *b,
+        before,
+    }))
+}
+
+/// Quarters: "[từ] quý III, IV năm 2026 [và hằng năm | và thường xuyên]".
+fn quarters(t: &[Tok]) -> Option<Due> {
     let (from_q, rest) = match t.first() {
         Some(Tok::Word(w)) if w == "tu" => (true, &t[1..]),
-        _ => (false, &t[..]),
+        _ => (false, t),
     };
-    if let Some(Tok::Word(w)) = rest.first()
-        && w == "quy"
-    {
-        let mut i = 1;
-        let mut quarters = Vec::new();
-        while let Some(tok) = rest.get(i) {
-            match tok {
-                Tok::Roman(r) => quarters.push(*r),
-                Tok::Num(n) if (1..=4).contains(n) => quarters.push(*n),
-                Tok::Comma => {}
-                Tok::Word(x) if x == "va" && matches!(rest.get(i + 1), Some(Tok::Roman(_))) => {}
-                _ => break,
-            }
-            i += 1;
-        }
-        let year = match (rest.get(i), rest.get(i + 1)) {
-            (Some(Tok::Word(n)), Some(Tok::Num(y))) if n == "nam" && *y >= 1900 => {
-                i += 2;
-                Some(*y as i32)
-            }
-            _ => None,
-        };
-        let tail: Vec<Tok> = rest[i.min(rest.len())..]
-            .iter()
-            .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
-            .cloned()
-            .collect();
-        if let Some(year) = year
-            && !quarters.is_empty()
-        {
-            quarters.sort_unstable();
-            quarters.dedup();
-            if from_q {
-                if words(&tail, &["va", "thuong", "xuyen"]) || tail.is_empty() {
-                    return Due::Ongoing {
-                        from: quarter_start(year, quarters[0]),
-                    };
-                }
-                return keep();
-            }
-            let recurring = if tail.is_empty() {
-                Some(false)
-            } else if words(&tail, &["va", "hang", "nam"])
-                || words(&tail, &["va", "thuong", "xuyen"])
-            {
-                Some(true)
-            } else {
-                None
-            };
-            if let Some(recurring) = recurring {
-                return Due::Quarters {
-                    year,
-                    quarters,
-                    recurring,
-                };
-            }
-        }
+    if !matches!(rest.first(), Some(Tok::Word(w)) if w == "quy") {
+        return None;
     }
-    keep()
+    let (mut quarters, year, tail) = quarter_list(rest);
+    let year = year?;
+    if quarters.is_empty() {
+        return None;
+    }
+    quarters.sort_unstable();
+    quarters.dedup();
+    if from_q {
+        let ongoing = words(&tail, &["va", "thuong", "xuyen"]) || tail.is_empty();
+        return ongoing.then(|| Due::Ongoing {
+            from: quarter_start(year, quarters[0]),
+        });
+    }
+    let recurring = if tail.is_empty() {
+        false
+    } else if words(&tail, &["va", "hang", "nam"]) || words(&tail, &["va", "thuong", "xuyen"]) {
+        true
+    } else {
+        return None;
+    };
+    Some(Due::Quarters {
+        year,
+        quarters,
+        recurring,
+    })
+}
+
+/// After "quý": the quarters (roman or 1–4, separated by commas or "và"), the year after
+/// "năm", and the remaining words (stops and commas dropped).
+fn quarter_list(rest: &[Tok]) -> (Vec<u32>, Option<i32>, Vec<Tok>) {
+    let mut i = 1;
+    let mut quarters = Vec::new();
+    while let Some(tok) = rest.get(i) {
+        match tok {
+            Tok::Roman(r) => quarters.push(*r),
+            Tok::Num(n) if (1..=4).contains(n) => quarters.push(*n),
+            Tok::Comma => {}
+            Tok::Word(x) if x == "va" && matches!(rest.get(i + 1), Some(Tok::Roman(_))) => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    let year = match (rest.get(i), rest.get(i + 1)) {
+        (Some(Tok::Word(n)), Some(Tok::Num(y))) if n == "nam" && *y >= 1900 => {
+            i += 2;
+            Some(*y as i32)
+        }
+        _ => None,
+    };
+    let tail: Vec<Tok> = rest[i.min(rest.len())..]
+        .iter()
+        .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
+        .cloned()
+        .collect();
+    (quarters, year, tail)
 }
 
 /// A due text for people: the parsed dates in dd/mm/yyyy, or the text as written.
