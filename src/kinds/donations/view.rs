@@ -178,9 +178,36 @@ pub(super) fn downloads(
     given: &[Given],
 ) -> Result<Vec<Download>, Diagnostics> {
     let sorted = by_date(given);
-    let mut rcsv = String::from("\u{feff}code,date,donor,kind,description,value_vnd\r\n");
+    Ok(vec![
+        Download {
+            file_name: "nguon-luc.csv".into(),
+            title: "Nguồn lực đã nhận (CSV)".into(),
+            format: "CSV".into(),
+            bytes: resources_csv(resources).into_bytes(),
+            key_column: Some("code".into()),
+        },
+        Download {
+            file_name: "ho-tro-da-trao.csv".into(),
+            title: "Hỗ trợ đã trao (CSV)".into(),
+            format: "CSV".into(),
+            bytes: given_csv(&sorted).into_bytes(),
+            key_column: None,
+        },
+        Download {
+            file_name: "nguon-luc-va-ho-tro.json".into(),
+            title: "Nguồn lực và hỗ trợ (JSON)".into(),
+            format: "JSON".into(),
+            bytes: ledger_json(resources, &sorted)?,
+            key_column: None,
+        },
+    ])
+}
+
+/// `nguon-luc.csv`, with a byte order mark for spreadsheet apps.
+fn resources_csv(resources: &[Resource]) -> String {
+    let mut out = String::from("\u{feff}code,date,donor,kind,description,value_vnd\r\n");
     for r in resources {
-        rcsv.push_str(&csv_line(&[
+        out.push_str(&csv_line(&[
             &r.code,
             &r.date.to_string(),
             &r.donor,
@@ -189,10 +216,15 @@ pub(super) fn downloads(
             &r.value.to_string(),
         ]));
     }
-    let mut gcsv =
+    out
+}
+
+/// `ho-tro-da-trao.csv`, in ledger order, with a byte order mark.
+fn given_csv(sorted: &[&Given]) -> String {
+    let mut out =
         String::from("\u{feff}date,recipient,group,form,description,value_vnd,resource\r\n");
-    for g in &sorted {
-        gcsv.push_str(&csv_line(&[
+    for g in sorted {
+        out.push_str(&csv_line(&[
             &g.date.to_string(),
             &g.recipient,
             &g.group,
@@ -202,6 +234,11 @@ pub(super) fn downloads(
             &g.resource,
         ]));
     }
+    out
+}
+
+/// `nguon-luc-va-ho-tro.json`, pretty-printed.
+fn ledger_json(resources: &[Resource], sorted: &[&Given]) -> Result<Vec<u8>, Diagnostics> {
     let ledger = LedgerJson {
         resources: resources
             .iter()
@@ -229,30 +266,7 @@ pub(super) fn downloads(
     };
     // Through a JSON value, whose maps sort their keys: the file's bytes do not depend on
     // the order of the struct fields.
-    let json = serde_json::to_vec_pretty(&to_record(&ledger)?).unwrap_or_default();
-    Ok(vec![
-        Download {
-            file_name: "nguon-luc.csv".into(),
-            title: "Nguồn lực đã nhận (CSV)".into(),
-            format: "CSV".into(),
-            bytes: rcsv.into_bytes(),
-            key_column: Some("code".into()),
-        },
-        Download {
-            file_name: "ho-tro-da-trao.csv".into(),
-            title: "Hỗ trợ đã trao (CSV)".into(),
-            format: "CSV".into(),
-            bytes: gcsv.into_bytes(),
-            key_column: None,
-        },
-        Download {
-            file_name: "nguon-luc-va-ho-tro.json".into(),
-            title: "Nguồn lực và hỗ trợ (JSON)".into(),
-            format: "JSON".into(),
-            bytes: json,
-            key_column: None,
-        },
-    ])
+    Ok(serde_json::to_vec_pretty(&to_record(&ledger)?).unwrap_or_default())
 }
 
 /// One CSV line (RFC 4180 quoting, CRLF).

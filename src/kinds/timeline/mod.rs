@@ -61,3 +61,23 @@ impl RecordKind for Timeline {
         vec![ViewDoc::of::<TimelineView>(self.template())]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::service_days::undocumented_properties;
+
+    #[test]
+    fn every_view_field_is_documented() {
+        let views = Timeline.views();
+        assert!(!views.is_empty());
+        for doc in views {
+            assert_eq!(
+                undocumented_properties(doc.schema.as_value()),
+                Vec::<String>::new(),
+                "{}",
+                doc.template
+            );
+        }
+    }
+}

@@ -94,3 +94,23 @@ impl RecordKind for Warning {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::service_days::undocumented_properties;
+
+    #[test]
+    fn every_view_field_is_documented() {
+        let views = Warning.views();
+        assert!(!views.is_empty());
+        for doc in views {
+            assert_eq!(
+                undocumented_properties(doc.schema.as_value()),
+                Vec::<String>::new(),
+                "{}",
+                doc.template
+            );
+        }
+    }
+}
