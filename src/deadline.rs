@@ -573,6 +573,50 @@ mod tests {
                 Due::After("Sau khi HĐND phường Quyết định theo thẩm quyền".into()),
             ),
             ("Từ ngày 01/7/2026", Due::From(d(2026, 7, 1))),
+            (
+                "Hoàn thành trước ngày 10/6/2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: true,
+                },
+            ),
+            (
+                "Hạn chót 10/6/2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: false,
+                },
+            ),
+            (
+                "Từ ngày 12/6/2026, đến trước ngày 18/6/2026",
+                Due::Range {
+                    from: d(2026, 6, 12),
+                    to: d(2026, 6, 18),
+                    before: true,
+                },
+            ),
+            (
+                "Quý 3, 4 năm 2026",
+                Due::Quarters {
+                    year: 2026,
+                    quarters: vec![3, 4],
+                    recurring: false,
+                },
+            ),
+            (
+                "Quý III và IV năm 2026",
+                Due::Quarters {
+                    year: 2026,
+                    quarters: vec![3, 4],
+                    recurring: false,
+                },
+            ),
+            (
+                "Từ quý III năm 2026",
+                Due::Ongoing {
+                    from: Some(d(2026, 7, 1)),
+                },
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(parse_due(text), want, "{text}");
@@ -594,6 +638,9 @@ mod tests {
             "Trước Tết",
             "Từ ngày 12/6/2026 hoặc 18/6/2026",
             "ngày 30 tháng 2 năm 2026",
+            "Từ quý III năm 2026 và hằng năm",
+            "Quý III năm 2026 hoặc sau đó",
+            "Từ ngày 12/6/2026 tới ngày 18/6/2026",
         ] {
             assert_eq!(parse_due(text), Due::Text(text.trim().into()), "{text}");
         }
