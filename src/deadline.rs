@@ -392,7 +392,7 @@ fn quarters(t: &[Tok]) -> Option<Due> {
     if from_q {
         let ongoing = words(&tail, &["va", "thuong", "xuyen"]) || tail.is_empty();
         return ongoing.then(|| Due::Ongoing {
-            from: quarter_start(year, quarters[0]),
+            from: quarters.first().and_then(|q| quarter_start(year, *q)),
         });
     }
     let recurring = if tail.is_empty() {

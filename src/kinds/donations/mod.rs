@@ -3,8 +3,8 @@
 //! Art. 11 requires relief and donations to be public; the model has no fund of its own,
 //! so every support given names the resource it came from and may never exceed it.
 //!
-//! Inner shape: [`load`] (two tables → [`Resource`]s and [`Given`]s, privacy-screened) →
-//! [`check`] (balances, totals) → [`view`] (the typed `page.record` and downloads).
+//! Inner shape: `load` (two tables → [`Resource`]s and [`Given`]s, privacy-screened) →
+//! `check` (balances, totals) → `view` (the typed `page.record` and downloads).
 
 mod check;
 mod load;

@@ -10,9 +10,9 @@
 //! with a QR code, and downloads: `lich.ics` (every session), one `.ics` per place, and
 //! `lich.csv`.
 //!
-//! Inner shape: [`load`] (tables and rules → typed rows) → [`check`] (clashes, links,
-//! recurring dates) → [`view`] (the typed `page.record` of each template) and
-//! [`downloads`].
+//! Inner shape: `load` (tables and rules → typed rows) → `check` (clashes, links,
+//! recurring dates) → `view` (the typed `page.record` of each template) and
+//! `downloads`.
 
 mod check;
 mod downloads;
@@ -47,7 +47,11 @@ impl RecordKind for ServiceDays {
     }
 
     fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
-        let (sessions, catalogue, updated) = load_and_check(input, ctx)?;
+        let Checked {
+            sessions,
+            catalogue,
+            updated,
+        } = load_and_check(input, ctx)?;
         let schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
         let views = view::session_views(&schedule);
         let mut subpages = view::place_pages(&schedule, &views)?;
@@ -79,13 +83,18 @@ impl RecordKind for ServiceDays {
     }
 }
 
-/// The schedule's sessions (table and generated, sorted by date, start and place), the
-/// catalogue and the record's `updated` date; every problem at once otherwise.
-#[allow(clippy::type_complexity)]
-fn load_and_check(
-    input: &RecordInput,
-    ctx: &KindContext,
-) -> Result<(Vec<Session>, BTreeMap<String, Service>, Option<NaiveDate>), Diagnostics> {
+/// What a valid record holds, checked.
+struct Checked {
+    /// Table and generated sessions, sorted by date, start and place.
+    sessions: Vec<Session>,
+    /// The services catalogue by code.
+    catalogue: BTreeMap<String, Service>,
+    /// The record's `updated` date.
+    updated: Option<NaiveDate>,
+}
+
+/// Loads and checks everything; every problem at once otherwise.
+fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Diagnostics> {
     let mut errors = Diagnostics::new();
     let catalogue = load::load_catalogue(input, ctx, &mut errors);
     let mut sessions = load::load_sessions(input, ctx, catalogue.as_ref(), &mut errors);
@@ -107,7 +116,11 @@ fn load_and_check(
     sessions.sort_by(|a, b| {
         (a.date, a.start, name_key(&a.place)).cmp(&(b.date, b.start, name_key(&b.place)))
     });
-    Ok((sessions, catalogue.unwrap_or_default(), updated))
+    Ok(Checked {
+        sessions,
+        catalogue: catalogue.unwrap_or_default(),
+        updated,
+    })
 }
 
 /// A checked schedule and what every view and download of it needs.

@@ -5,8 +5,8 @@
 //! `[record]`: `tasks` (table with `no`, `task`, `lead`, `partners`, `due`, `status`,
 //! `done_on`, `note`), optional `plan_url`.
 //!
-//! Inner shape: [`load`] (table → [`Task`]s) → [`check`] (status at the build date,
-//! lateness, counts) → [`view`] (the typed `page.record`).
+//! Inner shape: `load` (table → [`Task`]s) → `check` (status at the build date,
+//! lateness, counts) → `view` (the typed `page.record`).
 
 mod check;
 mod load;

@@ -7,8 +7,8 @@
 //! the warning makes — in `[record] links` and in the Markdown body — must be https and
 //! on `[links] official_domains`, so a mistyped look-alike domain is an error.
 //!
-//! Inner shape: [`load`] (`[record]` → [`WarningRecord`]) → [`check`] (severity, active
-//! period, official links) → [`view`] (the typed `page.record` of the page and poster).
+//! Inner shape: `load` (`[record]` → [`WarningRecord`]) → `check` (severity, active
+//! period, official links) → `view` (the typed `page.record` of the page and poster).
 
 mod check;
 mod load;
