@@ -199,7 +199,15 @@ fn slash_date(s: &str) -> Option<Option<NaiveDate>> {
 
 /// Tokens of the folded text; `None` when a date-looking token is not a real date.
 fn tokenize(text: &str) -> Option<Vec<Tok>> {
-    let folded = fold(text);
+    let mut out = join_spelled_dates(&lex(&fold(text))?)?;
+    while matches!(out.last(), Some(Tok::Stop) | Some(Tok::Comma)) {
+        out.pop();
+    }
+    Some(out)
+}
+
+/// Words, numbers, roman numerals, slash dates and punctuation of the folded text.
+fn lex(folded: &str) -> Option<Vec<Tok>> {
     let mut spaced = String::with_capacity(folded.len() + 8);
     for c in folded.chars() {
         match c {
@@ -233,7 +241,12 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
             toks.push(Tok::Word(w.to_string()));
         }
     }
-    // "ngày 10 tháng 6 năm 2026" → a date; drop the word "ngày" before dates.
+    Some(toks)
+}
+
+/// "ngày 10 tháng 6 năm 2026" → a date; the word "ngày" before a date is dropped. `None`
+/// when a spelled-out date is not a real one.
+fn join_spelled_dates(toks: &[Tok]) -> Option<Vec<Tok>> {
     let mut out: Vec<Tok> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -260,9 +273,6 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
         }
         out.push(toks[i].clone());
         i += 1;
-    }
-    while matches!(out.last(), Some(Tok::Stop) | Some(Tok::Comma)) {
-        out.pop();
     }
     Some(out)
 }
@@ -620,6 +630,37 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(parse_due(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        let word = |w: &str| Tok::Word(w.into());
+        for (text, want) in [
+            (
+                "Chậm nhất ngày 10 tháng 6 năm 2026.",
+                Some(vec![word("cham"), word("nhat"), Tok::Date(d(2026, 6, 10))]),
+            ),
+            (
+                "Quý III/2026, IV",
+                Some(vec![
+                    word("quy"),
+                    Tok::Roman(3),
+                    word("nam"),
+                    Tok::Num(2026),
+                    Tok::Comma,
+                    Tok::Roman(4),
+                ]),
+            ),
+            ("(10/6/2026)", Some(vec![Tok::Date(d(2026, 6, 10))])),
+            ("ngày 31/2/2026", None),
+            ("30 tháng 2 năm 2026", None),
+            (
+                "ngày làm việc",
+                Some(vec![word("ngay"), word("lam"), word("viec")]),
+            ),
+        ] {
+            assert_eq!(tokenize(text), want, "{text}");
         }
     }
 
