@@ -87,13 +87,19 @@ fn quarter_end(year: i32, q: u32) -> Option<NaiveDate> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A task's status at the build date (serialised `done`, `in_progress`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
+    /// Has a completion date, or the status column says it is done.
     Done,
+    /// Within its window, not done yet.
     InProgress,
+    /// Past its last day, not done.
     Overdue,
+    /// Runs continuously ("Thường xuyên", or recurring quarters past their year).
     Ongoing,
+    /// Its window has not started.
     Upcoming,
     /// Waits for an event ("Sau khi …") or the deadline text is not a date.
     Pending,
@@ -193,7 +199,15 @@ fn slash_date(s: &str) -> Option<Option<NaiveDate>> {
 
 /// Tokens of the folded text; `None` when a date-looking token is not a real date.
 fn tokenize(text: &str) -> Option<Vec<Tok>> {
-    let folded = fold(text);
+    let mut out = join_spelled_dates(&lex(&fold(text))?)?;
+    while matches!(out.last(), Some(Tok::Stop) | Some(Tok::Comma)) {
+        out.pop();
+    }
+    Some(out)
+}
+
+/// Words, numbers, roman numerals, slash dates and punctuation of the folded text.
+fn lex(folded: &str) -> Option<Vec<Tok>> {
     let mut spaced = String::with_capacity(folded.len() + 8);
     for c in folded.chars() {
         match c {
@@ -227,7 +241,12 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
             toks.push(Tok::Word(w.to_string()));
         }
     }
-    // "ngày 10 tháng 6 năm 2026" → a date; drop the word "ngày" before dates.
+    Some(toks)
+}
+
+/// "ngày 10 tháng 6 năm 2026" → a date; the word "ngày" before a date is dropped. `None`
+/// when a spelled-out date is not a real one.
+fn join_spelled_dates(toks: &[Tok]) -> Option<Vec<Tok>> {
     let mut out: Vec<Tok> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -255,9 +274,6 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
         out.push(toks[i].clone());
         i += 1;
     }
-    while matches!(out.last(), Some(Tok::Stop) | Some(Tok::Comma)) {
-        out.pop();
-    }
     Some(out)
 }
 
@@ -272,12 +288,11 @@ fn words(toks: &[Tok], want: &[&str]) -> bool {
 /// Parse a deadline text. Unrecognised text is returned as [`Due::Text`], unchanged.
 pub fn parse_due(text: &str) -> Due {
     let original = text.trim().to_string();
-    let keep = || Due::Text(original.clone());
     if original.is_empty() {
-        return keep();
+        return Due::Text(original);
     }
     let Some(t) = tokenize(&original) else {
-        return keep();
+        return Due::Text(original);
     };
     let first_words: Vec<&str> = t
         .iter()
@@ -293,127 +308,145 @@ pub fn parse_due(text: &str) -> Due {
     if words(&t, &["thuong", "xuyen"]) {
         return Due::Ongoing { from: None };
     }
-    // Single date with an optional lead-in.
-    let by = |lead: &[Tok]| -> Option<bool> {
-        if lead.is_empty()
-            || words(lead, &["cham", "nhat"])
-            || words(lead, &["han", "chot"])
-            || words(lead, &["den"])
-            || words(lead, &["hoan", "thanh"])
-        {
-            Some(false)
-        } else if words(lead, &["truoc"]) || words(lead, &["hoan", "thanh", "truoc"]) {
-            Some(true)
-        } else {
-            None
-        }
+    let parsed = match single_date(&t) {
+        Some(due) => Some(due),
+        // Once "Từ ngày A … ngày B" is recognised, the quarters forms cannot match.
+        None => match date_range(&t) {
+            Some(range) => range,
+            None => quarters(&t),
+        },
     };
-    if let Some(Tok::Date(d)) = t.last()
-        && !t[..t.len() - 1].iter().any(|x| matches!(x, Tok::Date(_)))
-    {
-        let lead = &t[..t.len() - 1];
-        if let Some(before) = by(lead) {
-            return Due::By { date: *d, before };
-        }
-        if words(lead, &["tu"]) {
-            return Due::From(*d);
-        }
+    parsed.unwrap_or(Due::Text(original))
+}
+
+/// A single date with an optional lead-in: "Chậm nhất ngày D", "Trước ngày D", "Từ ngày D".
+fn single_date(t: &[Tok]) -> Option<Due> {
+    let Some(Tok::Date(d)) = t.last() else {
+        return None;
+    };
+    let lead = &t[..t.len() - 1];
+    if lead.iter().any(|x| matches!(x, Tok::Date(_))) {
+        return None;
     }
-    // "Từ ngày A đến ngày B", "Từ ngày A. Xong trước ngày B".
-    if let (Some(Tok::Word(w0)), Some(Tok::Date(a))) = (t.first(), t.get(1))
-        && w0 == "tu"
-        && let Some(Tok::Date(b)) = t.last()
-        && t.len() >= 4
+    if lead.is_empty()
+        || words(lead, &["cham", "nhat"])
+        || words(lead, &["han", "chot"])
+        || words(lead, &["den"])
+        || words(lead, &["hoan", "thanh"])
     {
-        let mid: Vec<Tok> = t[2..t.len() - 1]
-            .iter()
-            .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
-            .cloned()
-            .collect();
-        let before = if words(&mid, &["den"]) {
-            Some(false)
-        } else if words(&mid, &["xong", "truoc"]) || words(&mid, &["den", "truoc"]) {
-            Some(true)
-        } else if words(&mid, &["xong", "cham", "nhat"]) || words(&mid, &["hoan", "thanh"]) {
-            Some(false)
-        } else {
-            None
-        };
-        if let Some(before) = before
-            && a <= b
-        {
-            return Due::Range {
-                from: *a,
-                to: *b,
-                before,
-            };
-        }
-        return keep();
+        Some(Due::By {
+            date: *d,
+            before: false,
+        })
+    } else if words(lead, &["truoc"]) || words(lead, &["hoan", "thanh", "truoc"]) {
+        Some(Due::By {
+            date: *d,
+            before: true,
+        })
+    } else if words(lead, &["tu"]) {
+        Some(Due::From(*d))
+    } else {
+        None
     }
-    // Quarters: "[từ] quý III, IV năm 2026 [và hằng năm | và thường xuyên]".
+}
+
+/// "Từ ngày A đến ngày B", "Từ ngày A. Xong trước ngày B". `None` when the text does not
+/// have that shape; `Some(None)` when it has the shape but the words between the dates
+/// are unknown or A is after B (the text is then kept as written).
+fn date_range(t: &[Tok]) -> Option<Option<Due>> {
+    let (Some(Tok::Word(w0)), Some(Tok::Date(a)), Some(Tok::Date(b))) =
+        (t.first(), t.get(1), t.last())
+    else {
+        return None;
+    };
+    if w0 != "tu" || t.len() < 4 {
+        return None;
+    }
+    let mid: Vec<Tok> = t[2..t.len() - 1]
+        .iter()
+        .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
+        .cloned()
+        .collect();
+    let before = if words(&mid, &["den"]) {
+        Some(false)
+    } else if words(&mid, &["xong", "truoc"]) || words(&mid, &["den", "truoc"]) {
+        Some(true)
+    } else if words(&mid, &["xong", "cham", "nhat"]) || words(&mid, &["hoan", "thanh"]) {
+        Some(false)
+    } else {
+        None
+    };
+    Some(before.filter(|_| a <= b).map(|before| Due::Range {
+        from: *a,
+        to: *b,
+        before,
+    }))
+}
+
+/// Quarters: "[từ] quý III, IV năm 2026 [và hằng năm | và thường xuyên]".
+fn quarters(t: &[Tok]) -> Option<Due> {
     let (from_q, rest) = match t.first() {
         Some(Tok::Word(w)) if w == "tu" => (true, &t[1..]),
-        _ => (false, &t[..]),
+        _ => (false, t),
     };
-    if let Some(Tok::Word(w)) = rest.first()
-        && w == "quy"
-    {
-        let mut i = 1;
-        let mut quarters = Vec::new();
-        while let Some(tok) = rest.get(i) {
-            match tok {
-                Tok::Roman(r) => quarters.push(*r),
-                Tok::Num(n) if (1..=4).contains(n) => quarters.push(*n),
-                Tok::Comma => {}
-                Tok::Word(x) if x == "va" && matches!(rest.get(i + 1), Some(Tok::Roman(_))) => {}
-                _ => break,
-            }
-            i += 1;
-        }
-        let year = match (rest.get(i), rest.get(i + 1)) {
-            (Some(Tok::Word(n)), Some(Tok::Num(y))) if n == "nam" && *y >= 1900 => {
-                i += 2;
-                Some(*y as i32)
-            }
-            _ => None,
-        };
-        let tail: Vec<Tok> = rest[i.min(rest.len())..]
-            .iter()
-            .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
-            .cloned()
-            .collect();
-        if let Some(year) = year
-            && !quarters.is_empty()
-        {
-            quarters.sort_unstable();
-            quarters.dedup();
-            if from_q {
-                if words(&tail, &["va", "thuong", "xuyen"]) || tail.is_empty() {
-                    return Due::Ongoing {
-                        from: quarter_start(year, quarters[0]),
-                    };
-                }
-                return keep();
-            }
-            let recurring = if tail.is_empty() {
-                Some(false)
-            } else if words(&tail, &["va", "hang", "nam"])
-                || words(&tail, &["va", "thuong", "xuyen"])
-            {
-                Some(true)
-            } else {
-                None
-            };
-            if let Some(recurring) = recurring {
-                return Due::Quarters {
-                    year,
-                    quarters,
-                    recurring,
-                };
-            }
-        }
+    if !matches!(rest.first(), Some(Tok::Word(w)) if w == "quy") {
+        return None;
     }
-    keep()
+    let (mut quarters, year, tail) = quarter_list(rest);
+    let year = year?;
+    if quarters.is_empty() {
+        return None;
+    }
+    quarters.sort_unstable();
+    quarters.dedup();
+    if from_q {
+        let ongoing = words(&tail, &["va", "thuong", "xuyen"]) || tail.is_empty();
+        return ongoing.then(|| Due::Ongoing {
+            from: quarters.first().and_then(|q| quarter_start(year, *q)),
+        });
+    }
+    let recurring = if tail.is_empty() {
+        false
+    } else if words(&tail, &["va", "hang", "nam"]) || words(&tail, &["va", "thuong", "xuyen"]) {
+        true
+    } else {
+        return None;
+    };
+    Some(Due::Quarters {
+        year,
+        quarters,
+        recurring,
+    })
+}
+
+/// After "quý": the quarters (roman or 1–4, separated by commas or "và"), the year after
+/// "năm", and the remaining words (stops and commas dropped).
+fn quarter_list(rest: &[Tok]) -> (Vec<u32>, Option<i32>, Vec<Tok>) {
+    let mut i = 1;
+    let mut quarters = Vec::new();
+    while let Some(tok) = rest.get(i) {
+        match tok {
+            Tok::Roman(r) => quarters.push(*r),
+            Tok::Num(n) if (1..=4).contains(n) => quarters.push(*n),
+            Tok::Comma => {}
+            Tok::Word(x) if x == "va" && matches!(rest.get(i + 1), Some(Tok::Roman(_))) => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    let year = match (rest.get(i), rest.get(i + 1)) {
+        (Some(Tok::Word(n)), Some(Tok::Num(y))) if n == "nam" && *y >= 1900 => {
+            i += 2;
+            Some(*y as i32)
+        }
+        _ => None,
+    };
+    let tail: Vec<Tok> = rest[i.min(rest.len())..]
+        .iter()
+        .filter(|x| !matches!(x, Tok::Stop | Tok::Comma))
+        .cloned()
+        .collect();
+    (quarters, year, tail)
 }
 
 /// A due text for people: the parsed dates in dd/mm/yyyy, or the text as written.
@@ -550,9 +583,84 @@ mod tests {
                 Due::After("Sau khi HĐND phường Quyết định theo thẩm quyền".into()),
             ),
             ("Từ ngày 01/7/2026", Due::From(d(2026, 7, 1))),
+            (
+                "Hoàn thành trước ngày 10/6/2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: true,
+                },
+            ),
+            (
+                "Hạn chót 10/6/2026",
+                Due::By {
+                    date: d(2026, 6, 10),
+                    before: false,
+                },
+            ),
+            (
+                "Từ ngày 12/6/2026, đến trước ngày 18/6/2026",
+                Due::Range {
+                    from: d(2026, 6, 12),
+                    to: d(2026, 6, 18),
+                    before: true,
+                },
+            ),
+            (
+                "Quý 3, 4 năm 2026",
+                Due::Quarters {
+                    year: 2026,
+                    quarters: vec![3, 4],
+                    recurring: false,
+                },
+            ),
+            (
+                "Quý III và IV năm 2026",
+                Due::Quarters {
+                    year: 2026,
+                    quarters: vec![3, 4],
+                    recurring: false,
+                },
+            ),
+            (
+                "Từ quý III năm 2026",
+                Due::Ongoing {
+                    from: Some(d(2026, 7, 1)),
+                },
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(parse_due(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn tokens() {
+        let word = |w: &str| Tok::Word(w.into());
+        for (text, want) in [
+            (
+                "Chậm nhất ngày 10 tháng 6 năm 2026.",
+                Some(vec![word("cham"), word("nhat"), Tok::Date(d(2026, 6, 10))]),
+            ),
+            (
+                "Quý III/2026, IV",
+                Some(vec![
+                    word("quy"),
+                    Tok::Roman(3),
+                    word("nam"),
+                    Tok::Num(2026),
+                    Tok::Comma,
+                    Tok::Roman(4),
+                ]),
+            ),
+            ("(10/6/2026)", Some(vec![Tok::Date(d(2026, 6, 10))])),
+            ("ngày 31/2/2026", None),
+            ("30 tháng 2 năm 2026", None),
+            (
+                "ngày làm việc",
+                Some(vec![word("ngay"), word("lam"), word("viec")]),
+            ),
+        ] {
+            assert_eq!(tokenize(text), want, "{text}");
         }
     }
 
@@ -571,6 +679,9 @@ mod tests {
             "Trước Tết",
             "Từ ngày 12/6/2026 hoặc 18/6/2026",
             "ngày 30 tháng 2 năm 2026",
+            "Từ quý III năm 2026 và hằng năm",
+            "Quý III năm 2026 hoặc sau đó",
+            "Từ ngày 12/6/2026 tới ngày 18/6/2026",
         ] {
             assert_eq!(parse_due(text), Due::Text(text.trim().into()), "{text}");
         }

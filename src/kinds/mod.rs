@@ -14,9 +14,9 @@ pub mod donations;
 pub mod groups;
 pub mod merger_plan;
 pub mod programme;
-pub mod scam_warning;
 pub mod service_days;
 pub mod timeline;
+pub mod warning;
 
 use std::path::Path;
 
@@ -205,7 +205,7 @@ pub fn registry() -> Vec<Box<dyn RecordKind>> {
     vec![
         Box::new(document::Document),
         Box::new(service_days::ServiceDays),
-        Box::new(scam_warning::ScamWarning),
+        Box::new(warning::Warning),
         Box::new(merger_plan::MergerPlan),
         Box::new(consultation::Consultation),
         Box::new(timeline::Timeline),

@@ -1,0 +1,91 @@
+//! Donations and support given (mô hình "An sinh cộng đồng", seed 002): what the
+//! community received (cash or in kind) and where each resource went. Law 10/2022/QH15
+//! Art. 11 requires relief and donations to be public; the model has no fund of its own,
+//! so every support given names the resource it came from and may never exceed it.
+//!
+//! Inner shape: `load` (two tables → [`Resource`]s and [`Given`]s, privacy-screened) →
+//! `check` (balances, totals) → `view` (the typed `page.record` and downloads).
+
+mod check;
+mod load;
+mod view;
+
+pub use check::{by_date, check_balances, totals_by_form};
+pub use load::{
+    FORMS, GIVEN_FIELDS, Given, RESOURCE_FIELDS, Resource, form_of, is_cash, read_given,
+    read_resources,
+};
+pub use view::{DonationsView, FormTotal, GivenView, ResourceView};
+
+use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
+use crate::diagnostics::Diagnostics;
+
+pub struct Donations;
+
+impl RecordKind for Donations {
+    fn name(&self) -> &'static str {
+        "donations"
+    }
+
+    fn label(&self) -> &'static str {
+        "Nguồn lực và hỗ trợ"
+    }
+
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
+        let allow = &ctx.config.privacy_allow();
+        let tables = load::load_tables(input, ctx)?;
+        let mut errors = Diagnostics::new();
+        let resources = read_resources(&tables.resources, allow, &mut errors);
+        let given = read_given(
+            &tables.given,
+            &tables.groups,
+            &resources,
+            allow,
+            &mut errors,
+        );
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let used = check_balances(&resources, &given, &mut errors);
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let warnings = tables
+            .resources
+            .warnings
+            .iter()
+            .chain(&tables.given.warnings);
+        Ok(RecordOutput {
+            record: to_record(&view::donations_view(&resources, &given, &used))?,
+            warnings: Diagnostics::from_vec(warnings.cloned().collect()),
+            downloads: view::downloads(&resources, &given)?,
+            search_text: String::new(),
+            noindex: !ctx.config.privacy.index_lists,
+            ..Default::default()
+        })
+    }
+
+    fn views(&self) -> Vec<ViewDoc> {
+        vec![ViewDoc::of::<DonationsView>(self.template())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::service_days::undocumented_properties;
+
+    #[test]
+    fn every_view_field_is_documented() {
+        let views = Donations.views();
+        assert!(!views.is_empty());
+        for doc in views {
+            assert_eq!(
+                undocumented_properties(doc.schema.as_value()),
+                Vec::<String>::new(),
+                "{}",
+                doc.template
+            );
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! Service days (ngày hỗ trợ thủ tục hành chính) at neighbourhood cultural houses.
+//!
+//! One record page (`kind = "service_days"`) publishes a table of sessions — date, start,
+//! end, place, address, group, staff roles, service codes, status, note — and a services
+//! catalogue (code, name, what to bring, fee, link to the official procedure page). An
+//! optional `[record.recurring]` rule adds future sessions relative to the build date.
+//!
+//! Output: the schedule (upcoming first, then past), one page per place, one page per
+//! session (with what to bring and schema.org `Event` JSON-LD), an A4 poster per month
+//! with a QR code, and downloads: `lich.ics` (every session), one `.ics` per place, and
+//! `lich.csv`.
+//!
+//! Inner shape: `load` (tables and rules → typed rows) → `check` (clashes, links,
+//! recurring dates) → `view` (the typed `page.record` of each template) and
+//! `downloads`.
+
+mod check;
+mod downloads;
+mod load;
+mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, NaiveTime};
+
+pub use check::{check_link, domain_allowed, overlaps, parse_weekday, recurring_dates};
+pub use load::{Service, Session, SessionStatus, parse_status};
+pub use view::{
+    EventJsonLd, PlaceLink, PlaceView, PosterLink, PosterView, ScheduleView, SessionPageView,
+    SessionView,
+};
+
+use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::text::{name_key, slugify};
+
+pub struct ServiceDays;
+
+impl RecordKind for ServiceDays {
+    fn name(&self) -> &'static str {
+        "service_days"
+    }
+
+    fn label(&self) -> &'static str {
+        "Lịch hỗ trợ thủ tục hành chính"
+    }
+
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
+        let Checked {
+            sessions,
+            catalogue,
+            updated,
+        } = load_and_check(input, ctx)?;
+        let schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
+        let views = view::session_views(&schedule);
+        let mut subpages = view::place_pages(&schedule, &views)?;
+        subpages.extend(view::session_pages(&schedule, &views)?);
+        subpages.extend(view::poster_pages(&schedule, &views)?);
+        let search_text = schedule
+            .places
+            .values()
+            .map(|(n, a)| format!("{n} {a}"))
+            .chain(catalogue.values().map(|c| c.name.clone()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(RecordOutput {
+            record: to_record(&view::schedule_view(&schedule, &views))?,
+            subpages,
+            downloads: downloads::downloads(&schedule, input.title),
+            search_text,
+            ..Default::default()
+        })
+    }
+
+    fn views(&self) -> Vec<ViewDoc> {
+        vec![
+            ViewDoc::of::<ScheduleView>(self.template()),
+            ViewDoc::of::<PlaceView>(view::PLACE_TEMPLATE),
+            ViewDoc::of::<SessionPageView>(view::SESSION_TEMPLATE),
+            ViewDoc::of::<PosterView>(view::POSTER_TEMPLATE),
+        ]
+    }
+}
+
+/// What a valid record holds, checked.
+struct Checked {
+    /// Table and generated sessions, sorted by date, start and place.
+    sessions: Vec<Session>,
+    /// The services catalogue by code.
+    catalogue: BTreeMap<String, Service>,
+    /// The record's `updated` date.
+    updated: Option<NaiveDate>,
+}
+
+/// Loads and checks everything; every problem at once otherwise.
+fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let catalogue = load::load_catalogue(input, ctx, &mut errors);
+    let mut sessions = load::load_sessions(input, ctx, catalogue.as_ref(), &mut errors);
+    let rules = load::recurring_rules(input, &mut errors);
+    check::check_rule_codes(input, &rules, catalogue.as_ref(), &mut errors);
+    let updated = load::record_date(input, "updated").unwrap_or_else(|d| {
+        errors.push(d);
+        None
+    });
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    let generated = check::generate_sessions(&rules, ctx.today, &sessions);
+    sessions.extend(generated);
+    check::report_generated_overlaps(input, &sessions, &mut errors);
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    sessions.sort_by(|a, b| {
+        (a.date, a.start, name_key(&a.place)).cmp(&(b.date, b.start, name_key(&b.place)))
+    });
+    Ok(Checked {
+        sessions,
+        catalogue: catalogue.unwrap_or_default(),
+        updated,
+    })
+}
+
+/// A checked schedule and what every view and download of it needs.
+struct Schedule<'a> {
+    config: &'a Config,
+    /// The record page's site path, `/lich-ho-tro/`.
+    base: &'a str,
+    today: NaiveDate,
+    /// Sorted by date, start and place.
+    sessions: &'a [Session],
+    catalogue: &'a BTreeMap<String, Service>,
+    /// Session ids, parallel to `sessions`.
+    ids: Vec<String>,
+    /// Places by slug: name and address of the first session there.
+    places: BTreeMap<String, (String, String)>,
+    /// The record's `updated` date (calendar stamps).
+    updated: Option<NaiveDate>,
+    /// Ward name, or empty.
+    ward: String,
+    /// Host of the site's URL, for calendar UIDs.
+    host: String,
+}
+
+impl<'a> Schedule<'a> {
+    fn new(
+        input: &'a RecordInput,
+        ctx: &'a KindContext,
+        sessions: &'a [Session],
+        catalogue: &'a BTreeMap<String, Service>,
+        updated: Option<NaiveDate>,
+    ) -> Self {
+        let mut places = BTreeMap::new();
+        for s in sessions {
+            places
+                .entry(slugify(&s.place))
+                .or_insert_with(|| (s.place.clone(), s.address.clone()));
+        }
+        Schedule {
+            config: ctx.config,
+            base: input.path,
+            today: ctx.today,
+            sessions,
+            catalogue,
+            ids: check::session_ids(sessions),
+            places,
+            updated,
+            ward: ctx
+                .config
+                .ward
+                .as_ref()
+                .map(|w| w.name.clone())
+                .unwrap_or_default(),
+            host: check::host_of(&ctx.config.base_url),
+        }
+    }
+
+    fn permalink(&self, path: &str) -> String {
+        self.config.permalink(path)
+    }
+
+    /// Absolute URL of a file published next to the record page.
+    fn file_url(&self, file: &str) -> String {
+        self.permalink(&format!("{}{file}", self.base))
+    }
+
+    fn place_url(&self, slug: &str) -> String {
+        self.permalink(&format!("{}{slug}/", self.base))
+    }
+
+    fn session_path(&self, i: usize) -> String {
+        format!("{}{}/", self.base, self.ids[i])
+    }
+
+    fn session_url(&self, i: usize) -> String {
+        self.permalink(&self.session_path(i))
+    }
+
+    /// Catalogue entries of a session's codes (all known once checked), in its order.
+    fn services_of<'s>(&'s self, s: &'s Session) -> impl Iterator<Item = &'a Service> + 's {
+        s.services.iter().filter_map(|c| self.catalogue.get(c))
+    }
+
+    /// Months that have sessions, earliest first.
+    fn months(&self) -> BTreeSet<(i32, u32)> {
+        self.sessions
+            .iter()
+            .map(|s| (s.date.year(), s.date.month()))
+            .collect()
+    }
+}
+
+/// File name of a place's calendar, `lich-<slug>.ics`.
+fn place_ics(slug: &str) -> String {
+    format!("lich-{slug}.ics")
+}
+
+/// QR code of `url` for posters (inline SVG, made locally; see `crate::qr`).
+pub(crate) fn poster_qr_svg(url: &str) -> String {
+    crate::qr::qr_svg(url, "Mã QR: quét để mở trang này trên điện thoại")
+}
+
+/// `08:00`.
+fn hm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// `2026-12-12T08:00:00+07:00` (the ward's local time).
+fn iso_local(d: NaiveDate, t: NaiveTime) -> String {
+    format!("{}T{}:00+07:00", d.format("%Y-%m-%d"), t.format("%H:%M"))
+}
+
+/// Paths of the properties of a view schema that have no description (no `///` doc
+/// comment), e.g. `places[].slug`. Every field of a template contract must say what it is.
+// Shared by the view tests of service_days, warning, donations and timeline; it belongs
+// beside `ViewDoc` in kinds/mod.rs once that file is free to edit.
+#[cfg(test)]
+pub(crate) fn undocumented_properties(schema: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    for (name, p) in props {
+                        if p.get("description").is_none() {
+                            out.push(format!("{at}{name}"));
+                        }
+                    }
+                }
+                for (k, x) in m {
+                    walk(x, &format!("{at}{k}."), out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, at, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, "", &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_field_is_documented() {
+        let views = ServiceDays.views();
+        assert_eq!(views.len(), 4);
+        for doc in views {
+            let schema = doc.schema.as_value();
+            assert_eq!(
+                undocumented_properties(schema),
+                Vec::<String>::new(),
+                "{}",
+                doc.template
+            );
+        }
+    }
+
+    #[test]
+    fn undocumented_fields_are_found() {
+        let schema = serde_json::json!({"properties": {
+            "a": {"description": "A."},
+            "b": {"type": "string"},
+            "c": {"items": {"properties": {"d": {}}}},
+        }});
+        let mut found = undocumented_properties(&schema);
+        found.sort();
+        assert_eq!(found, vec!["b", "c", "properties.c.items.d"]);
+    }
+
+    #[test]
+    fn qr_is_svg() {
+        let s = poster_qr_svg("https://hoaan.example.vn/lich-ho-tro/lich/");
+        assert!(
+            s.starts_with("<svg ") && s.ends_with("</svg>"),
+            "{}",
+            &s[..40.min(s.len())]
+        );
+    }
+
+    #[test]
+    fn local_times_carry_the_ward_offset() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 12).unwrap_or_default();
+        for ((h, m), want_hm, want_iso) in [
+            ((8, 0), "08:00", "2026-12-12T08:00:00+07:00"),
+            ((23, 59), "23:59", "2026-12-12T23:59:00+07:00"),
+        ] {
+            let t = NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+            assert_eq!(hm(t), want_hm);
+            assert_eq!(iso_local(d, t), want_iso);
+        }
+    }
+}

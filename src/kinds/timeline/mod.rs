@@ -1,0 +1,83 @@
+//! Implementation timelines (phụ lục tiến độ): tasks with a free-text Vietnamese
+//! deadline, parsed where possible ([`crate::deadline`]) and given a status at the
+//! build date: done, in progress, overdue, ongoing, upcoming, or waiting.
+//!
+//! `[record]`: `tasks` (table with `no`, `task`, `lead`, `partners`, `due`, `status`,
+//! `done_on`, `note`), optional `plan_url`.
+//!
+//! Inner shape: `load` (table → [`Task`]s) → `check` (status at the build date,
+//! lateness, counts) → `view` (the typed `page.record`).
+
+mod check;
+mod load;
+mod view;
+
+pub use check::{done_late, says_done, status_counts, status_of};
+pub use load::{TASK_FIELDS, Task};
+pub use view::{StatusCount, TaskView, TimelineView};
+
+use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, groups, to_record};
+use crate::deadline::TaskStatus;
+use crate::diagnostics::Diagnostics;
+
+pub struct Timeline;
+
+impl RecordKind for Timeline {
+    fn name(&self) -> &'static str {
+        "timeline"
+    }
+
+    fn label(&self) -> &'static str {
+        "Tiến độ thực hiện"
+    }
+
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
+        let mut errors = Diagnostics::new();
+        let mut warnings = Diagnostics::new();
+        let Some(tasks) = load::load_tasks(input, ctx, &mut errors, &mut warnings) else {
+            return Err(errors);
+        };
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let statuses: Vec<TaskStatus> = tasks.iter().map(|t| status_of(t, ctx.today)).collect();
+        let record = view::timeline_view(&tasks, &statuses, ctx.today, input.opt_str("plan_url"));
+        let downloads = vec![groups::csv_download(
+            "tien-do-thuc-hien.csv",
+            "Bảng tiến độ thực hiện (CSV, tình trạng tính tại ngày đăng)",
+            "no",
+            view::CSV_HEADER,
+            &view::csv_rows(&tasks, &statuses),
+        )];
+        Ok(RecordOutput {
+            record: to_record(&record)?,
+            warnings,
+            downloads,
+            ..Default::default()
+        })
+    }
+
+    fn views(&self) -> Vec<ViewDoc> {
+        vec![ViewDoc::of::<TimelineView>(self.template())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::service_days::undocumented_properties;
+
+    #[test]
+    fn every_view_field_is_documented() {
+        let views = Timeline.views();
+        assert!(!views.is_empty());
+        for doc in views {
+            assert_eq!(
+                undocumented_properties(doc.schema.as_value()),
+                Vec::<String>::new(),
+                "{}",
+                doc.template
+            );
+        }
+    }
+}

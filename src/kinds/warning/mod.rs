@@ -1,0 +1,116 @@
+//! Anti-scam warnings (cảnh báo lừa đảo).
+//!
+//! A Markdown page with `kind = "warning"` whose `[record]` gives the severity (thông tin
+//! / cảnh báo / khẩn cấp), the scam pattern, how to recognise it, what to do, whom to
+//! call, and the period the warning is active (distinct from the publication window).
+//! While active at "cảnh báo" or above it contributes the site-wide banner. Every link
+//! the warning makes — in `[record] links` and in the Markdown body — must be https and
+//! on `[links] official_domains`, so a mistyped look-alike domain is an error.
+//!
+//! Inner shape: `load` (`[record]` → [`WarningRecord`]) → `check` (severity, active
+//! period, official links) → `view` (the typed `page.record` of the page and poster).
+
+mod check;
+mod load;
+mod view;
+
+pub use check::{Activity, Severity, activity, body_links, parse_severity};
+pub use load::{OfficialLink, WarningRecord};
+pub use view::{Contact, LinkView, WarningPosterView, WarningView};
+
+use super::service_days::poster_qr_svg;
+use super::{
+    Banner, KindContext, RecordInput, RecordKind, RecordOutput, SubPage, ViewDoc, to_record,
+};
+use crate::diagnostics::Diagnostics;
+
+pub struct Warning;
+
+impl RecordKind for Warning {
+    fn name(&self) -> &'static str {
+        "warning"
+    }
+
+    fn label(&self) -> &'static str {
+        "Cảnh báo lừa đảo"
+    }
+
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
+        let cfg = ctx.config;
+        let mut errors = Diagnostics::new();
+        let warning = load::load(input, &mut errors);
+        let links = load::links(input, &mut errors);
+        check::check_links(input, &links, &cfg.links.official_domains, &mut errors);
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let Some(w) = warning else {
+            return Err(errors);
+        };
+        let state = activity(ctx.today, w.active_from, w.active_until);
+        let poster_path = format!("{}in/", input.path);
+        let record = view::warning_view(&w, &links, state, &poster_path, cfg);
+        let page_url = cfg.permalink(input.path);
+        let poster = WarningPosterView {
+            warning: record.clone(),
+            qr_svg: poster_qr_svg(&page_url),
+            qr_url: page_url,
+            title: input.title.to_string(),
+        };
+        let banner = (state == Activity::Active && w.severity.makes_banner()).then(|| Banner {
+            rank: w.severity.rank,
+            severity: w.severity.key.to_string(),
+            severity_label: w.severity.label.to_string(),
+            title: input.title.to_string(),
+            summary: w.summary.clone(),
+            url: String::new(),
+        });
+        Ok(RecordOutput {
+            record: to_record(&record)?,
+            subpages: vec![SubPage {
+                path: poster_path,
+                title: format!("Áp phích: {}", input.title),
+                template: view::POSTER_TEMPLATE.into(),
+                record: to_record(&poster)?,
+                search_text: String::new(),
+                indexable: false,
+            }],
+            search_text: format!(
+                "{} {} {} {}",
+                w.pattern,
+                w.summary,
+                w.recognise.join(" "),
+                w.actions.join(" ")
+            ),
+            banner,
+            ..Default::default()
+        })
+    }
+
+    fn views(&self) -> Vec<ViewDoc> {
+        vec![
+            ViewDoc::of::<WarningView>(self.template()),
+            ViewDoc::of::<WarningPosterView>(view::POSTER_TEMPLATE),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::service_days::undocumented_properties;
+
+    #[test]
+    fn every_view_field_is_documented() {
+        let views = Warning.views();
+        assert!(!views.is_empty());
+        for doc in views {
+            assert_eq!(
+                undocumented_properties(doc.schema.as_value()),
+                Vec::<String>::new(),
+                "{}",
+                doc.template
+            );
+        }
+    }
+}
