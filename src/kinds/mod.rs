@@ -11,6 +11,7 @@ pub mod beneficiary_list;
 pub mod consultation;
 pub mod document;
 pub mod donations;
+pub mod files;
 pub mod groups;
 pub mod merger_plan;
 pub mod programme;
