@@ -422,7 +422,8 @@ mod tests {
     #[test]
     fn posts_parsing() {
         // (text, posts as (title, count), or None when it does not parse)
-        let cases: &[(&str, Option<&[(&str, u64)]>)] = &[
+        type Posts = &'static [(&'static str, u64)];
+        let cases: &[(&str, Option<Posts>)] = &[
             (
                 "Tổ trưởng; Phó Tổ trưởng x2; Công an viên: 1",
                 Some(&[("Tổ trưởng", 1), ("Phó Tổ trưởng", 2), ("Công an viên", 1)]),

@@ -106,7 +106,8 @@ mod tests {
     fn plan_passes_only_when_complete_and_all_pass() {
         let (yes, no) = (result(true), result(false));
         // (results, affected groups, plan passed)
-        let cases: &[(Option<Vec<ConsultationResult>>, usize, Option<bool>)] = &[
+        type Case = (Option<Vec<ConsultationResult>>, usize, Option<bool>);
+        let cases: &[Case] = &[
             (None, 2, None),
             (Some(vec![yes.clone(), yes.clone()]), 2, Some(true)),
             (Some(vec![yes.clone()]), 2, Some(false)),
