@@ -18,6 +18,7 @@ pub mod programme;
 pub mod scam_warning;
 pub mod service_days;
 pub mod timeline;
+mod view_docs;
 
 use std::path::Path;
 

@@ -105,6 +105,7 @@ pub struct ConsultationResultView {
     pub new_code: String,
     /// More than the pass ratio of all its households agreed.
     pub passed: bool,
+    /// The ballots' fields, inlined.
     #[serde(flatten)]
     pub ballots: BallotsView,
 }

@@ -182,7 +182,9 @@ fn check_declared_total(input: &RecordInput, entries: &[Entry], errors: &mut Dia
                 .map(|v| v as i64)
         }),
     };
-    if let Some(declared) = declared.filter(|_| total_differs(declared, total)) {
+    if total_differs(declared, total)
+        && let Some(declared) = declared
+    {
         errors.push(
             Diagnostic::error(format!(
                 "tổng số tiền của danh sách là {}, khác tổng đã khai báo {}",

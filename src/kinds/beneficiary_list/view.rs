@@ -13,6 +13,7 @@ use crate::format;
 /// `page.record` of the list's own page.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ListView {
+    /// The list and its programme.
     pub list: ListInfo,
     /// Totals per group, in the ward's group order, each linking to its page.
     pub groups: Vec<TallyView>,
@@ -35,6 +36,7 @@ pub struct ListView {
 /// cover). Fields marked "absent" are left out, not `null`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ListPageView {
+    /// The list and its programme.
     pub list: ListInfo,
     /// The group's name; `null` on the whole list's print view.
     pub group: Option<String>,
@@ -78,6 +80,7 @@ pub struct ListPageView {
 /// The list and its programme, the same on every page.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ListInfo {
+    /// The programme the list belongs to.
     pub programme: ProgrammeLink,
     /// The list page's title.
     pub title: String,

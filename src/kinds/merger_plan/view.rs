@@ -25,6 +25,7 @@ pub struct PlanView {
     pub groups: Vec<GroupView>,
     /// The groups after the change, in plan order.
     pub new_groups: Vec<MergedGroupView>,
+    /// Plan-wide counts.
     pub summary: PlanSummary,
     /// Legal bases of the plan, one text each.
     pub legal_basis: Vec<String>,
@@ -46,6 +47,7 @@ pub struct PlanView {
     pub timeline_url: Option<String>,
     /// The boundary map, `null` without `[record] boundaries`.
     pub map: Option<MapView>,
+    /// The thresholds in force and their legal bases.
     pub rules: RulesView,
 }
 
@@ -177,6 +179,7 @@ pub struct MergedGroupView {
 /// One of today's groups inside a new group: all [`GroupView`] fields, and its result.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MemberView {
+    /// The group's fields, inlined.
     #[serde(flatten)]
     pub group: GroupView,
     /// Its consultation result; absent when it has none.
@@ -196,6 +199,7 @@ pub struct PostView {
 /// A new group's consultation: its members' ballots summed (all [`BallotsView`] fields).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MergerResultView {
+    /// The summed ballots' fields, inlined.
     #[serde(flatten)]
     pub ballots: BallotsView,
     /// Every member has a result and passed.
@@ -207,9 +211,12 @@ pub struct MergerResultView {
 /// `page.record` of a new group's page: all [`MergedGroupView`] fields, and the plan's.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct GroupPageView {
+    /// The new group's fields, inlined.
     #[serde(flatten)]
     pub group: MergedGroupView,
+    /// The plan this group belongs to.
     pub plan: PlanLink,
+    /// The thresholds in force and their legal bases.
     pub rules: RulesView,
     /// The map with this group coloured and the others grey; `null` without boundaries.
     pub map: Option<MapView>,
