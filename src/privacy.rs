@@ -305,8 +305,8 @@ fn glued_after_blocks(text: &str, end: usize) -> bool {
 }
 
 /// Collect the digit runs of `text`. Speed (10,000-page benchmark, docs/security.md):
-/// bytes that cannot start a digit are skipped through [`SKIP`] eight at a time, so only
-/// digits and rare lead bytes are decoded.
+/// bytes that cannot start a digit are skipped eight at a time without a branch per byte
+/// ([`stop_mask`]), so only digits and rare lead bytes are decoded.
 fn runs(text: &str) -> Vec<Run> {
     let b = text.as_bytes();
     let n = b.len();
@@ -314,15 +314,11 @@ fn runs(text: &str) -> Vec<Run> {
     let mut i = 0;
     while i < n {
         while let Some(w) = b.get(i..i + 8) {
-            let all = SKIP[w[0] as usize]
-                & SKIP[w[1] as usize]
-                & SKIP[w[2] as usize]
-                & SKIP[w[3] as usize]
-                & SKIP[w[4] as usize]
-                & SKIP[w[5] as usize]
-                & SKIP[w[6] as usize]
-                & SKIP[w[7] as usize];
-            if !all {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            let stops = stop_mask(u64::from_le_bytes(word), b.get(i + 8).copied().unwrap_or(0));
+            if stops != 0 {
+                i += (stops.trailing_zeros() / 8) as usize;
                 break;
             }
             i += 8;
@@ -357,6 +353,36 @@ fn runs(text: &str) -> Vec<Run> {
         i = next.max(i + 1);
     }
     out
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
+/// Per byte lane of `w`: the high bit set where that byte is zero.
+fn zero_lanes(w: u64) -> u64 {
+    !(((w & !HIGH).wrapping_add(!HIGH)) | w) & HIGH
+}
+
+/// The lanes of eight text bytes (`w`, little-endian, followed by the byte `next`) where
+/// the scanner must stop: an ASCII digit, or a lead byte that may start a digit — any
+/// lead byte but those [`SKIP`] passes and E1 followed by BA/BB (Vietnamese letters
+/// U+1E80–U+1EFF). The high bit of each such lane is set. SWAR: every addition below
+/// stays inside its byte (operands ≤ 0x7F + 0x7F), so lanes never carry into each other.
+/// Agrees with [`SKIP`] lane by lane for every byte pair (exhaustive test below).
+fn stop_mask(w: u64, next: u8) -> u64 {
+    let high = w & HIGH;
+    let low7 = w & !HIGH;
+    let at_least = |x: u64, t: u64| x.wrapping_add(ONES * (0x80 - t)) & HIGH;
+    let digit = at_least(low7, 0x30) & !at_least(low7, 0x3a) & !high;
+    // Lead bytes (11xxxxxx): bit 6 moved up to bit 7.
+    let lead = high & (w << 1);
+    let low6 = w & (ONES * 0x3f);
+    let latin = at_least(low6, 0x03) & !at_least(low6, 0x0a); // C3–C9
+    let marks = at_least(low6, 0x0c) & !at_least(low6, 0x0e); // CC, CD
+    let e1 = zero_lanes(w ^ (ONES * 0xe1));
+    let following = (w >> 8) | (u64::from(next) << 56);
+    let viet = zero_lanes((following & (ONES * 0xfe)) ^ (ONES * 0xba)); // BA or BB
+    digit | (lead & !(latin | marks | (e1 & viet)))
 }
 
 /// Bytes that can neither be a digit nor start one: ASCII other than `0`–`9`, UTF-8
@@ -572,9 +598,7 @@ pub fn birth_context(text: &str, at: usize) -> bool {
         .nth(48)
         .map_or(0, |(i, _)| i);
     // Fast path without allocating: every birth phrase has "sinh", "sn", "ns" or "dob".
-    let w = &text.as_bytes()[from..at];
-    let has = |k: &[u8]| w.windows(k.len()).any(|x| x.eq_ignore_ascii_case(k));
-    if !(has(b"sinh") || has(b"sn") || has(b"ns") || has(b"dob")) {
+    if !has_birth_marker(&text.as_bytes()[from..at]) {
         return false;
     }
     let words = words_with_breaks(&text[from..at]);
@@ -598,6 +622,23 @@ pub fn birth_context(text: &str, at: usize) -> bool {
         };
     }
     false
+}
+
+/// Whether `w` contains "sinh", "sn", "ns" or "dob" in any ASCII case, in one pass.
+fn has_birth_marker(w: &[u8]) -> bool {
+    let lower_at = |k: usize| w.get(k).map(|c| c | 0x20);
+    (0..w.len()).any(|k| match w[k] | 0x20 {
+        b's' => {
+            lower_at(k + 1) == Some(b'n')
+                || w.get(k + 1..k + 4)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(b"inh"))
+        }
+        b'n' => lower_at(k + 1) == Some(b's'),
+        b'd' => w
+            .get(k + 1..k + 3)
+            .is_some_and(|x| x.eq_ignore_ascii_case(b"ob")),
+        _ => false,
+    })
 }
 
 /// Folded words of `s` (diacritics off, lower case), each with whether a punctuation
@@ -1470,7 +1511,7 @@ mod tests {
 
 #[cfg(test)]
 mod skip_tests {
-    use super::{SKIP, at_markers, digit_value, read_run, runs};
+    use super::{SKIP, at_markers, digit_value, read_run, runs, stop_mask};
     use proptest::prelude::*;
 
     /// No character whose first byte the scanner skips is a digit of any script, and
@@ -1541,6 +1582,43 @@ mod skip_tests {
         out
     }
 
+    /// The eight-lane stop mask agrees with the byte table for every byte in every lane,
+    /// with every following byte.
+    #[test]
+    fn stop_mask_matches_the_byte_table() {
+        let scalar =
+            |b: u8, next: u8| !SKIP[b as usize] && !(b == 0xe1 && matches!(next, 0xba | 0xbb));
+        for lane in 0..8 {
+            for b in 0..=255u8 {
+                for next in 0..=255u8 {
+                    let mut w = *b"abcdefgh";
+                    w[lane] = b;
+                    let after = if lane < 7 {
+                        w[lane + 1] = next;
+                        b'z'
+                    } else {
+                        next
+                    };
+                    let m = stop_mask(u64::from_le_bytes(w), after);
+                    let got = m & (0x80 << (8 * lane)) != 0;
+                    assert_eq!(
+                        got,
+                        scalar(b, next),
+                        "lane {lane} byte {b:#x} next {next:#x}"
+                    );
+                    // Other lanes hold ASCII letters, or the following byte.
+                    let others = m & !(0x80 << (8 * lane));
+                    let want_next = lane < 7 && scalar(next, b'z');
+                    assert_eq!(
+                        others != 0,
+                        want_next,
+                        "lane {lane} byte {b:#x} next {next:#x}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn at_markers_table() {
         for (text, want) in [
@@ -1561,6 +1639,14 @@ mod skip_tests {
             s in "[aAtT@＠()\\[\\]{} còngx.-]{0,60}"
         ) {
             prop_assert_eq!(at_markers(&s), at_markers_slow(&s));
+        }
+
+        #[test]
+        fn birth_marker_in_one_pass(s in "[sSiInNhHdDoObB \u{e0}x]{0,24}") {
+            let w = s.as_bytes();
+            let has = |k: &[u8]| w.windows(k.len()).any(|x| x.eq_ignore_ascii_case(k));
+            let want = has(b"sinh") || has(b"sn") || has(b"ns") || has(b"dob");
+            prop_assert_eq!(super::has_birth_marker(w), want);
         }
 
         #[test]
