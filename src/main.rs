@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use congkhai::diagnostics::Diagnostics;
 
-use congkhai::site::{self, BuildOptions};
+use congkhai::pipeline::{self, BuildOptions};
 
 // A build makes and frees hundreds of thousands of small strings and template values
 // from two threads; mimalloc's per-thread free lists do this with less time in
@@ -126,7 +126,7 @@ fn main() -> ExitCode {
                 new_chain,
             };
             let started = std::time::Instant::now();
-            site::build_keep(&opts).map(|(s, kept)| {
+            pipeline::build_keep(&opts).map(|(s, kept)| {
                 // The process exits next: freeing the model and the renderer's page
                 // values (hundreds of thousands of small allocations) one by one would
                 // only cost time, about a tenth of a 10,000-page build.
@@ -165,7 +165,7 @@ fn main() -> ExitCode {
                 today: now,
                 ..Default::default()
             };
-            site::check(&opts).map(|s| {
+            pipeline::check(&opts).map(|s| {
                 print_warnings(&s.warnings);
                 eprintln!(
                     "Kiểm tra xong: không có lỗi ({} trang, {} cảnh báo).",
@@ -189,7 +189,7 @@ fn main() -> ExitCode {
             congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
         }
         Command::Verify { dir, history } => {
-            return match congkhai::verify::verify_with_history(&dir, history.as_deref()) {
+            return match congkhai::trust::verify::verify_with_history(&dir, history.as_deref()) {
                 Ok(r) => {
                     eprintln!(
                         "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn{}.",
@@ -238,7 +238,7 @@ fn main() -> ExitCode {
             let n = diags.error_count();
             let published = diags.iter().any(|d| {
                 d.message
-                    .contains(congkhai::history::PUBLISHED_NOT_RECORDED)
+                    .contains(congkhai::trust::chain::PUBLISHED_NOT_RECORDED)
             });
             if published {
                 eprintln!(

@@ -29,9 +29,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::markdown::Heading;
-use crate::publication::Status;
-use crate::site::Model;
+use crate::model::Model;
 use crate::text::fold;
+use crate::trust::publication::Status;
 
 /// Weight of one occurrence in the title.
 pub const W_TITLE: u32 = 12;

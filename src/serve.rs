@@ -20,7 +20,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::{self, BuildOptions};
+use crate::pipeline::{self, BuildOptions};
 
 const RELOAD_PATH: &str = "/__congkhai/events";
 
@@ -258,7 +258,7 @@ enum Msg {
         /// The value of `Rebuilder::generation` when the follow-up started.
         generation: u64,
         started: std::time::Instant,
-        result: Box<Result<site::StagedBuild, Diagnostics>>,
+        result: Box<Result<pipeline::StagedBuild, Diagnostics>>,
     },
 }
 
@@ -283,7 +283,7 @@ struct Rebuilder {
     state: Arc<ServeState>,
     /// Model and renderer of the last good full build; `None` after a failed one (a
     /// failure may be in templates or data the cached renderer does not reflect).
-    cache: Option<site::Incremental>,
+    cache: Option<pipeline::Incremental>,
     /// Pages (relative to `content/`) whose fast-path rebuild failed: their error is on
     /// screen, and only a good rebuild of all of them may clear it.
     failed_pages: Vec<String>,
@@ -326,19 +326,19 @@ impl Rebuilder {
         self.generation += 1;
         // Drop the old model first: peak memory stays that of one build.
         self.cache = None;
-        let result = site::build_staged(&self.opts);
+        let result = pipeline::build_staged(&self.opts);
         self.finish_full(result, started, "Đã tạo lại trang");
     }
 
     /// Swap a staged full build in (or show its errors), keep its model, reload.
     fn finish_full(
         &mut self,
-        result: Result<site::StagedBuild, Diagnostics>,
+        result: Result<pipeline::StagedBuild, Diagnostics>,
         started: std::time::Instant,
         label: &str,
     ) {
         self.failed_pages.clear();
-        match result.and_then(site::StagedBuild::commit) {
+        match result.and_then(pipeline::StagedBuild::commit) {
             Ok((s, incremental)) => {
                 for w in s.warnings.iter() {
                     eprintln!("{w}");
@@ -368,7 +368,7 @@ impl Rebuilder {
         let tx = self.tx.clone();
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
-            let result = Box::new(site::build_staged(&opts));
+            let result = Box::new(pipeline::build_staged(&opts));
             let _ = tx.send(Msg::FollowUp {
                 generation,
                 started,
@@ -383,7 +383,7 @@ impl Rebuilder {
         &mut self,
         generation: u64,
         started: std::time::Instant,
-        result: Result<site::StagedBuild, Diagnostics>,
+        result: Result<pipeline::StagedBuild, Diagnostics>,
     ) -> bool {
         self.follow_up_running = false;
         if generation != self.generation {
@@ -422,11 +422,11 @@ impl Rebuilder {
         }
         let sink = crate::output::LiveDir::new(&self.out);
         let result = cache.update_pages(&rels, &sink);
-        if !matches!(result, Ok(site::Update::NeedsFull)) {
+        if !matches!(result, Ok(pipeline::Update::NeedsFull)) {
             self.generation += 1;
         }
         match result {
-            Ok(site::Update::Done(warnings)) => {
+            Ok(pipeline::Update::Done(warnings)) => {
                 for w in warnings.iter() {
                     eprintln!("{w}");
                 }
@@ -444,7 +444,7 @@ impl Rebuilder {
                 );
                 Fast::Done
             }
-            Ok(site::Update::NeedsFull) => Fast::NotApplicable,
+            Ok(pipeline::Update::NeedsFull) => Fast::NotApplicable,
             Err(diags) => {
                 let text = render_errors(&diags);
                 eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
@@ -494,7 +494,7 @@ fn root_relative(p: &Path, root_abs: &Path) -> Option<String> {
 /// (`None` when unreadable); `cached_front_matter` gives the front matter text of a page
 /// of the last build by its path relative to `content/`. Returns those content paths
 /// when every file is a page (not an `_index.md`) known to the last build whose front
-/// matter text is unchanged, at most [`site::MAX_FAST_PAGES`] of them; `None` means a
+/// matter text is unchanged, at most [`pipeline::MAX_FAST_PAGES`] of them; `None` means a
 /// full build.
 fn plan_fast_path<'c>(
     changed: &[(String, Option<String>)],
@@ -516,7 +516,7 @@ fn plan_fast_path<'c>(
             rels.push(rel.to_string());
         }
     }
-    if rels.is_empty() || rels.len() > site::MAX_FAST_PAGES {
+    if rels.is_empty() || rels.len() > pipeline::MAX_FAST_PAGES {
         return None;
     }
     Some(rels)
@@ -851,7 +851,7 @@ mod tests {
         ]));
         // Nothing, or too many pages at once.
         assert!(full(&[]));
-        let many: Vec<(String, Option<String>)> = (0..=site::MAX_FAST_PAGES)
+        let many: Vec<(String, Option<String>)> = (0..=pipeline::MAX_FAST_PAGES)
             .map(|i| (format!("content/p{i}.md"), body.map(str::to_string)))
             .collect();
         assert!(plan_fast_path(&many, |_| Some("title = \"A\"\n")).is_none());

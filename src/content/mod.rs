@@ -122,7 +122,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         }
     }
 
-    crate::site::phase("content: walk", t_walk);
+    crate::timing::phase("content: walk", t_walk);
     // Parse in parallel; results keep the walk order, which is sorted.
     let parsed: Vec<Result<Parsed, Diagnostics>> =
         sources.par_iter().map(|s| parse_source(root, s)).collect();

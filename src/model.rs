@@ -6,16 +6,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::content::frontmatter::Approval;
 use crate::content::{self, Content, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::digest::sha256_hex;
 use crate::kinds::{self, KindContext, RecordInput, RecordKind, RecordOutput};
 use crate::markdown::{self, AnchorLinks, Heading, RenderOptions};
 use crate::privacy;
-use crate::publication::{self, Status};
+use crate::trust::publication::{self, Status};
 
 /// A file published with a page (attachment) or generated for it (download).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -145,7 +145,7 @@ impl Model {
     ) -> Result<Model, Diagnostics> {
         let t = std::time::Instant::now();
         let (content, mut diags) = content::load(root, &config, preview);
-        super::phase("content", t);
+        crate::timing::phase("content", t);
         let Content { pages, sections } = content;
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -726,7 +726,7 @@ pub fn output_claims(
             });
         }
         out.push(Claim::new(
-            format!("/{}", crate::manifest::MANIFEST_PATH),
+            format!("/{}", crate::trust::layout::MANIFEST_PATH),
             made_by("manifest"),
         ));
         // The site's own content *at its natural place* (`content/tim-kiem/_index.md`,
@@ -982,15 +982,6 @@ fn generated_file(config: &Config, page_path: &str, d: kinds::Download) -> FileI
     }
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 pub fn media_type(ext: &str) -> &'static str {
     match ext {
         "pdf" => "application/pdf",
@@ -1039,14 +1030,6 @@ fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
             )
         }),
         _ => idx.sort_by(|a, b| pages[*a].page.rel.cmp(&pages[*b].page.rel)),
-    }
-}
-
-impl Diagnostics {
-    pub fn from_vec(v: Vec<Diagnostic>) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        d.extend(v);
-        d
     }
 }
 

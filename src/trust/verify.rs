@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use super::chain as history;
+use super::layout::SITE_CHAIN_DIR;
+use super::manifest::{self, Manifest};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::history;
-use crate::manifest::{self, Manifest};
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -31,8 +32,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
     let mut report = verify_site(dir)?;
     if let Some(h) = history {
         let ours = history::read_dir(h).map_err(Diagnostics::from)?;
-        let site =
-            history::read_dir(&dir.join(history::SITE_CHAIN_DIR)).map_err(Diagnostics::from)?;
+        let site = history::read_dir(&dir.join(SITE_CHAIN_DIR)).map_err(Diagnostics::from)?;
         let problem = match history::compare_chains(&ours, &site) {
             history::ChainState::Consistent if ours.len() == site.len() => None,
             history::ChainState::Consistent => Some(format!(
@@ -52,7 +52,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
         };
         if let Some(msg) = problem {
             return Err(Diagnostic::error(msg)
-                .in_file(dir.join(history::SITE_CHAIN_DIR))
+                .in_file(dir.join(SITE_CHAIN_DIR))
                 .hint("so với thư mục history/ trong kho của phường; chép lại trang từ bản tạo gốc")
                 .into());
         }
@@ -80,7 +80,7 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
     }
 
     // 1. The chain, from its first entry.
-    let chain_dir = dir.join(history::SITE_CHAIN_DIR);
+    let chain_dir = dir.join(SITE_CHAIN_DIR);
     let chain = match history::read_dir(&chain_dir).and_then(|f| history::validate(&chain_dir, f)) {
         Ok(c) => c,
         Err(d) => {
