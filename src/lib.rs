@@ -21,6 +21,7 @@ pub mod ical;
 pub mod init;
 pub mod kinds;
 pub mod markdown;
+pub mod media;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -951,7 +951,7 @@ fn attachment(
         size: bytes.len() as u64,
         sha256: sha256_hex(&bytes),
         format: ext.to_uppercase(),
-        media_type: media_type(&ext).to_string(),
+        media_type: crate::media::media_type(&ext).to_string(),
         file_name,
         source: FileSource::Disk(source),
         key_column: None,
@@ -975,30 +975,10 @@ fn generated_file(config: &Config, page_path: &str, d: kinds::Download) -> FileI
         size: d.bytes.len() as u64,
         sha256: sha256_hex(&d.bytes),
         format: d.format.clone(),
-        media_type: media_type(&ext).to_string(),
+        media_type: crate::media::media_type(&ext).to_string(),
         source: FileSource::Bytes(std::sync::Arc::new(d.bytes)),
         key_column: d.key_column,
         approval: None,
-    }
-}
-
-pub fn media_type(ext: &str) -> &'static str {
-    match ext {
-        "pdf" => "application/pdf",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "doc" => "application/msword",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xls" => "application/vnd.ms-excel",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "csv" => "text/csv",
-        "json" => "application/json",
-        "ics" => "text/calendar",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
     }
 }
 
