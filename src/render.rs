@@ -386,7 +386,6 @@ impl Ctx<'_> {
 /// static files of `model`, into `sink` (the build passes a [`Counted`] sink). Hands back
 /// the [`Renderer`] it used, for the trust pages and `serve`'s single-page rebuilds.
 pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
-    let cfg = &model.config;
     let t = std::time::Instant::now();
     let shared = SharedValues::for_site(model);
     let page_values: Vec<Value> = (0..model.pages.len())
@@ -394,59 +393,14 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
         .map(|i| page_value(model, i, &shared))
         .collect();
     drop(shared);
-
-    let mut lookup = Lookup {
-        root: model.root.clone(),
-        base_url: cfg.base().to_string(),
-        now: format!("{}T00:00:00+07:00", model.today.format("%Y-%m-%d")),
-        ..Default::default()
-    };
-    for (i, p) in model.pages.iter().enumerate() {
-        lookup
-            .urls
-            .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
-        if p.is_listed() {
-            lookup
-                .pages
-                .insert(p.page.rel.clone(), page_values[i].clone());
-        }
-    }
-    let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
-    for (rel, s) in &model.sections {
-        lookup
-            .urls
-            .insert(rel.clone(), cfg.permalink(&s.section.path));
-        let subs = s.section.subsections.clone();
-        let v = section_value(model, s, &page_values, subs);
-        section_values.insert(rel.clone(), v.clone());
-        lookup.sections.insert(rel.clone(), v);
-    }
-    let taxonomies = build_taxonomies(model, &page_values);
-    for (name, t) in &taxonomies {
-        lookup.taxonomies.insert(name.clone(), t.value.clone());
-    }
-
+    let Values {
+        lookup,
+        section_values,
+        taxonomies,
+    } = values(model, &page_values);
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
-    let sources = templates::collect_sources(&model.root, cfg)?;
-    let mut tera = templates::build(&sources, Arc::new(lookup))?;
-    let banner = site_banner(model);
-    {
-        let g = tera.global_context();
-        g.insert("config", &config_value(model));
-        g.insert("lang", &cfg.default_language);
-        g.insert(
-            "portal",
-            &json!({
-                "today": model.today.format("%Y-%m-%d").to_string(),
-                "preview": model.preview,
-                "banner": banner,
-                "nav": nav(model),
-                "search": cfg.search_enabled(),
-                "is_portal": cfg.is_portal(),
-            }),
-        );
-    }
+    let tera = prepare_tera(model, lookup)?;
     let ctx = Ctx {
         model,
         tera: &tera,
@@ -509,6 +463,79 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
         return Err(errors.sorted());
     }
     Ok(Renderer { tera })
+}
+
+/// The values templates look up (`get_page`, `get_section`, taxonomies), built once.
+struct Values {
+    lookup: Lookup,
+    section_values: BTreeMap<String, Value>,
+    taxonomies: BTreeMap<String, Taxonomy>,
+}
+
+fn values(model: &Model, page_values: &[Value]) -> Values {
+    let cfg = &model.config;
+    let mut lookup = Lookup {
+        root: model.root.clone(),
+        base_url: cfg.base().to_string(),
+        now: format!("{}T00:00:00+07:00", model.today.format("%Y-%m-%d")),
+        ..Default::default()
+    };
+    for (i, p) in model.pages.iter().enumerate() {
+        lookup
+            .urls
+            .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
+        if p.is_listed() {
+            lookup
+                .pages
+                .insert(p.page.rel.clone(), page_values[i].clone());
+        }
+    }
+    let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
+    for (rel, s) in &model.sections {
+        lookup
+            .urls
+            .insert(rel.clone(), cfg.permalink(&s.section.path));
+        let subs = s.section.subsections.clone();
+        let v = section_value(model, s, page_values, subs);
+        section_values.insert(rel.clone(), v.clone());
+        lookup.sections.insert(rel.clone(), v);
+    }
+    let taxonomies = build_taxonomies(model, page_values);
+    for (name, t) in &taxonomies {
+        lookup.taxonomies.insert(name.clone(), t.value.clone());
+    }
+
+    Values {
+        lookup,
+        section_values,
+        taxonomies,
+    }
+}
+
+/// Tera with the theme and site templates, the lookup functions and the shared globals
+/// (`config`, `lang`, `portal`).
+fn prepare_tera(model: &Model, lookup: Lookup) -> Result<Tera, Diagnostics> {
+    let cfg = &model.config;
+    let sources = templates::collect_sources(&model.root, cfg)?;
+    let mut tera = templates::build(&sources, Arc::new(lookup))?;
+    let banner = site_banner(model);
+    {
+        let g = tera.global_context();
+        g.insert("config", &config_value(model));
+        g.insert("lang", &cfg.default_language);
+        g.insert(
+            "portal",
+            &json!({
+                "today": model.today.format("%Y-%m-%d").to_string(),
+                "preview": model.preview,
+                "banner": banner,
+                "nav": nav(model),
+                "search": cfg.search_enabled(),
+                "is_portal": cfg.is_portal(),
+            }),
+        );
+    }
+    Ok(tera)
 }
 
 /// The sink every generated file passes: refuses scripted SVG and symbolic links, and

@@ -711,7 +711,7 @@ impl RecordKind for BeneficiaryList {
         let programme_ref = input.str_field("programme").map_err(Diagnostics::from)?;
         let list = input.str_field("list").map_err(Diagnostics::from)?;
         let programme =
-            programme::resolve(ctx.root, programme_ref, input.field_location("programme"))
+            programme::resolve(ctx.pages, programme_ref, input.field_location("programme"))
                 .map_err(Diagnostics::from)?;
         let private: Vec<String> = match input.record.get("private") {
             None => Vec::new(),

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
 use serde_json::json;
 
 use super::chain::{Stored, date_of, keyed};
@@ -23,36 +24,86 @@ fn kind_label(i: &Item) -> &'static str {
     }
 }
 
-fn item_view(model: &Model, i: &Item, live: bool) -> serde_json::Value {
-    json!({
-        "title": i.title,
-        "url": i.url,
-        "permalink": live.then(|| model.config.permalink(&i.url)),
-        "kind": i.kind,
-        "kind_label": kind_label(i),
-        "sha256": i.sha256,
-        "decision": i.approval.as_ref().map(|a| a.decision.clone()),
-    })
+/// One item of the history page (`history.entries[].added[]` and the like).
+#[derive(Serialize)]
+struct ItemView<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// Only while the item is still online.
+    permalink: Option<String>,
+    kind: &'a str,
+    kind_label: &'static str,
+    sha256: Option<&'a str>,
+    decision: Option<&'a str>,
+    /// For a changed item: what changed ("nội dung, tiêu đề").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    what: Option<String>,
+    /// For a changed keyed table still published: its row diff (`trust::diff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<serde_json::Value>,
+}
+
+fn item_view<'a>(model: &Model, i: &'a Item, live: bool) -> ItemView<'a> {
+    ItemView {
+        title: &i.title,
+        url: &i.url,
+        permalink: live.then(|| model.config.permalink(&i.url)),
+        kind: &i.kind,
+        kind_label: kind_label(i),
+        sha256: i.sha256.as_deref(),
+        decision: i.approval.as_ref().map(|a| a.decision.as_str()),
+        what: None,
+        rows: None,
+    }
+}
+
+/// One publication on the history page (`history.entries[]`), newest first.
+#[derive(Serialize)]
+struct EntryView<'a> {
+    /// Among the newest [`DETAILED_ENTRIES`]: items listed one by one, with row diffs.
+    detailed: bool,
+    added_subpages: u64,
+    withdrawn_subpages: u64,
+    changed_subpages: u64,
+    seq: u64,
+    date: &'a str,
+    name: &'a str,
+    /// The entry file as the site publishes it.
+    url: String,
+    sha256: String,
+    prev: Option<&'a str>,
+    added: Vec<ItemView<'a>>,
+    withdrawn: Vec<ItemView<'a>>,
+    changed: Vec<ItemView<'a>>,
+}
+
+/// The value of the history page's template (`history`).
+#[derive(Serialize)]
+pub(super) struct HistoryView<'a> {
+    entries: Vec<EntryView<'a>>,
+    manifest_url: String,
+    verify_url: String,
+    preview: bool,
 }
 
 /// How many of the newest history entries are shown in full on the history page.
 const DETAILED_ENTRIES: usize = 10;
 
 /// Each publication, newest first: items added, withdrawn, changed, and row diffs.
-pub(super) fn history_value(
+pub(super) fn history_value<'a>(
     model: &Model,
     dir: &Path,
-    chain: &[Stored],
+    chain: &'a [Stored],
     fresh: &BTreeMap<String, std::sync::Arc<Vec<u8>>>,
-) -> serde_json::Value {
-    let live: BTreeSet<String> = chain
+) -> HistoryView<'a> {
+    let live: BTreeSet<&str> = chain
         .last()
         .map(|s| {
             s.entry
                 .items
                 .iter()
                 .filter(|i| i.is_published())
-                .map(|i| i.url.clone())
+                .map(|i| i.url.as_str())
                 .collect()
         })
         .unwrap_or_default();
@@ -63,110 +114,128 @@ pub(super) fn history_value(
                 .map(std::sync::Arc::new)
         })
     };
-    let empty: Vec<Item> = Vec::new();
-    let mut entries = Vec::new();
     // Older entries are shown as counts only (their full record stays in the chain file
     // linked from each entry), so the page stays light however long the history grows.
     let detailed_from = chain.len().saturating_sub(DETAILED_ENTRIES);
-    for (k, s) in chain.iter().enumerate() {
-        let detailed = k >= detailed_from;
-        // Subpages (group pages, print views of a list) change with their list: they
-        // are counted, not listed one by one.
-        let mut subpages = [0usize; 3];
-        let old = if k == 0 {
-            &empty
-        } else {
-            &chain[k - 1].entry.items
-        };
-        let old: BTreeMap<&str, &Item> = old
-            .iter()
-            .filter(|i| i.is_published())
-            .map(|i| (i.url.as_str(), i))
-            .collect();
-        let new: BTreeMap<&str, &Item> = s
-            .entry
-            .items
-            .iter()
-            .filter(|i| i.is_published())
-            .map(|i| (i.url.as_str(), i))
-            .collect();
-        let mut added = Vec::new();
-        let mut withdrawn = Vec::new();
-        let mut changed = Vec::new();
-        for (url, i) in &new {
-            let sub = i.kind == "subpage";
-            match old.get(url) {
-                None if sub => subpages[0] += 1,
-                None => added.push(item_view(model, i, live.contains(*url))),
-                Some(o) if o != i && sub => subpages[2] += 1,
-                Some(o) if o != i => {
-                    let mut v = item_view(model, i, live.contains(*url));
-                    let mut what = Vec::new();
-                    if o.sha256 != i.sha256 {
-                        what.push("nội dung");
-                    }
-                    if o.title != i.title {
-                        what.push("tiêu đề");
-                    }
-                    if o.approval != i.approval {
-                        what.push("thông tin phê duyệt");
-                    }
-                    if o.publish_from != i.publish_from || o.publish_until != i.publish_until {
-                        what.push("thời hạn công khai");
-                    }
-                    v["what"] = json!(what.join(", "));
-                    // Row diffs only while the table is still published.
-                    if detailed
-                        && keyed(i)
-                        && keyed(o)
-                        && live.contains(*url)
-                        && let (Some(a), Some(b)) = (
-                            o.sha256.as_deref().and_then(load),
-                            i.sha256.as_deref().and_then(load),
-                        )
-                        && let (Some(key), false) = (&i.key_column, o.sha256 == i.sha256)
-                    {
-                        let t = std::time::Instant::now();
-                        v["rows"] = table_diff(&a, &b, key);
-                        crate::timing::phase("history: table diff", t);
-                    }
-                    changed.push(v);
-                }
-                Some(_) => {}
-            }
-        }
-        for (url, i) in &old {
-            if !new.contains_key(url) {
-                if i.kind == "subpage" {
-                    subpages[1] += 1;
-                } else {
-                    withdrawn.push(item_view(model, i, false));
-                }
-            }
-        }
-        entries.push(json!({
-            "detailed": detailed,
-            "added_subpages": subpages[0],
-            "withdrawn_subpages": subpages[1],
-            "changed_subpages": subpages[2],
-            "seq": s.entry.seq,
-            "date": s.entry.date,
-            "name": s.name,
-            "url": model.config.permalink(&format!("/{SITE_CHAIN_DIR}/{}", s.name)),
-            "sha256": s.sha256(),
-            "prev": s.entry.prev,
-            "added": added,
-            "withdrawn": withdrawn,
-            "changed": changed,
-        }));
-    }
+    let mut entries: Vec<EntryView> = chain
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let old = if k == 0 {
+                &[][..]
+            } else {
+                &chain[k - 1].entry.items[..]
+            };
+            entry_view(model, old, s, k >= detailed_from, &live, &load)
+        })
+        .collect();
     entries.reverse();
-    json!({
-        "entries": entries,
-        "manifest_url": model.config.permalink(&format!("/{}", MANIFEST_PATH)),
-        "verify_url": model.config.permalink("/cong-khai/kiem-tra/"),
-        "preview": model.preview,
-    })
+    HistoryView {
+        entries,
+        manifest_url: model.config.permalink(&format!("/{}", MANIFEST_PATH)),
+        verify_url: model.config.permalink("/cong-khai/kiem-tra/"),
+        preview: model.preview,
+    }
+}
+
+/// Entry `s` against the items of the entry before it (`old`): items added, withdrawn
+/// and changed, with row diffs when `detailed`.
+fn entry_view<'a>(
+    model: &Model,
+    old: &'a [Item],
+    s: &'a Stored,
+    detailed: bool,
+    live: &BTreeSet<&str>,
+    load: &dyn Fn(&str) -> Option<std::sync::Arc<Vec<u8>>>,
+) -> EntryView<'a> {
+    let published = |items: &'a [Item]| -> BTreeMap<&'a str, &'a Item> {
+        items
+            .iter()
+            .filter(|i| i.is_published())
+            .map(|i| (i.url.as_str(), i))
+            .collect()
+    };
+    let old = published(old);
+    let new = published(&s.entry.items[..]);
+    // Subpages (group pages, print views of a list) change with their list: they
+    // are counted, not listed one by one.
+    let mut subpages = [0u64; 3];
+    let mut added = Vec::new();
+    let mut withdrawn = Vec::new();
+    let mut changed = Vec::new();
+    for (url, i) in &new {
+        let sub = i.kind == "subpage";
+        match old.get(url) {
+            None if sub => subpages[0] += 1,
+            None => added.push(item_view(model, i, live.contains(*url))),
+            Some(o) if o != i && sub => subpages[2] += 1,
+            Some(o) if o != i => {
+                let mut v = item_view(model, i, live.contains(*url));
+                v.what = Some(what_changed(o, i));
+                // Row diffs only while the table is still published.
+                if detailed
+                    && keyed(i)
+                    && keyed(o)
+                    && live.contains(*url)
+                    && let (Some(a), Some(b)) = (
+                        o.sha256.as_deref().and_then(load),
+                        i.sha256.as_deref().and_then(load),
+                    )
+                    && let (Some(key), false) = (&i.key_column, o.sha256 == i.sha256)
+                {
+                    let t = std::time::Instant::now();
+                    v.rows = Some(table_diff(&a, &b, key));
+                    crate::timing::phase("history: table diff", t);
+                }
+                changed.push(v);
+            }
+            Some(_) => {}
+        }
+    }
+    for (url, i) in &old {
+        if !new.contains_key(url) {
+            if i.kind == "subpage" {
+                subpages[1] += 1;
+            } else {
+                withdrawn.push(item_view(model, i, false));
+            }
+        }
+    }
+    EntryView {
+        detailed,
+        added_subpages: subpages[0],
+        withdrawn_subpages: subpages[1],
+        changed_subpages: subpages[2],
+        seq: u64::from(s.entry.seq),
+        date: &s.entry.date,
+        name: &s.name,
+        url: model
+            .config
+            .permalink(&format!("/{SITE_CHAIN_DIR}/{}", s.name)),
+        sha256: s.sha256(),
+        prev: s.entry.prev.as_deref(),
+        added,
+        withdrawn,
+        changed,
+    }
+}
+
+/// What changed between two versions of an item, in words.
+fn what_changed(o: &Item, i: &Item) -> String {
+    let mut what = Vec::new();
+    if o.sha256 != i.sha256 {
+        what.push("nội dung");
+    }
+    if o.title != i.title {
+        what.push("tiêu đề");
+    }
+    if o.approval != i.approval {
+        what.push("thông tin phê duyệt");
+    }
+    if o.publish_from != i.publish_from || o.publish_until != i.publish_until {
+        what.push("thời hạn công khai");
+    }
+    what.join(", ")
 }
 
 fn quarter(d: NaiveDate) -> (i32, u32) {

@@ -48,7 +48,7 @@ pub fn publish(
     };
     // Every output file written so far (all but the chain-covered ones, written below).
     let t2 = std::time::Instant::now();
-    let mut files = match sink.dir() {
+    let files = match sink.dir() {
         Some(d) => Some(manifest::hash_files_where(d, &|rel| {
             !manifest::chain_covered(rel)
         })?),
@@ -63,41 +63,14 @@ pub fn publish(
             || (files_sha.is_some() && s.entry.files_sha256 != files_sha)
     });
     if changed && !model.preview {
-        if let Some(last) = chain.last()
-            && last.entry.date > today
-        {
-            return Err(Diagnostic::error(format!(
-                "ngày tạo trang {} trước ngày của lần công khai gần nhất trong lịch sử ({})",
-                crate::format::date_short(model.today),
-                last.name
-            ))
-            .in_file(dir.join(&last.name))
-            .hint("lịch sử chỉ ghi tiếp về sau: dùng --now bằng hoặc sau ngày đó")
-            .into());
-        }
-        let seq = u32::try_from(chain.len() + 1).unwrap_or(u32::MAX);
-        let entry = Entry {
-            format: ENTRY_FORMAT.into(),
-            seq,
-            date: today.clone(),
-            prev: chain.last().map(Stored::sha256),
-            items_sha256: items_sha.clone(),
-            files_sha256: files_sha.clone(),
-            items: items.clone(),
+        let new = NewEntry {
+            dir: &dir,
+            items: &items,
+            items_sha: &items_sha,
+            files_sha: &files_sha,
+            today: &today,
         };
-        let name = entry_name(seq, &today);
-        let bytes = manifest::to_bytes(&entry);
-        pending.entry = Some((name.clone(), bytes.clone()));
-        for pm in &model.pages {
-            for f in &pm.downloads {
-                if let (Some(_), FileSource::Bytes(b)) = (&f.key_column, &f.source)
-                    && f.out_rel.ends_with(".csv")
-                {
-                    pending.data.push((f.sha256.clone(), b.clone()));
-                }
-            }
-        }
-        chain.push(Stored { name, bytes, entry });
+        append_entry(model, &new, &mut chain, &mut pending)?;
     }
 
     // Keyed tables of this build, for diffs not yet in history/data.
@@ -125,8 +98,83 @@ pub fn publish(
     }
 
     crate::timing::phase("history: pages", t);
+    write_manifest(model, sink, &chain, files, items, items_sha, today)?;
+    Ok(Outcome { pending, warnings })
+}
+
+/// What a new history entry records.
+struct NewEntry<'a> {
+    dir: &'a std::path::Path,
+    items: &'a [manifest::Item],
+    items_sha: &'a str,
+    files_sha: &'a Option<String>,
+    today: &'a str,
+}
+
+/// Add this build's entry to `chain` and to `pending` (written around the swap), with
+/// the keyed tables whose copies the history page diffs.
+fn append_entry(
+    model: &Model,
+    new: &NewEntry,
+    chain: &mut Vec<Stored>,
+    pending: &mut Pending,
+) -> Result<(), Diagnostics> {
+    let NewEntry {
+        dir,
+        items,
+        items_sha,
+        files_sha,
+        today,
+    } = *new;
+    if let Some(last) = chain.last()
+        && last.entry.date.as_str() > today
+    {
+        return Err(Diagnostic::error(format!(
+            "ngày tạo trang {} trước ngày của lần công khai gần nhất trong lịch sử ({})",
+            crate::format::date_short(model.today),
+            last.name
+        ))
+        .in_file(dir.join(&last.name))
+        .hint("lịch sử chỉ ghi tiếp về sau: dùng --now bằng hoặc sau ngày đó")
+        .into());
+    }
+    let seq = u32::try_from(chain.len() + 1).unwrap_or(u32::MAX);
+    let entry = Entry {
+        format: ENTRY_FORMAT.into(),
+        seq,
+        date: today.to_string(),
+        prev: chain.last().map(Stored::sha256),
+        items_sha256: items_sha.to_string(),
+        files_sha256: files_sha.clone(),
+        items: items.to_vec(),
+    };
+    let name = entry_name(seq, today);
+    let bytes = manifest::to_bytes(&entry);
+    pending.entry = Some((name.clone(), bytes.clone()));
+    for pm in &model.pages {
+        for f in &pm.downloads {
+            if let (Some(_), FileSource::Bytes(b)) = (&f.key_column, &f.source)
+                && f.out_rel.ends_with(".csv")
+            {
+                pending.data.push((f.sha256.clone(), b.clone()));
+            }
+        }
+    }
+    chain.push(Stored { name, bytes, entry });
+    Ok(())
+}
+
+/// The manifest goes last: it hashes every other file (the chain-covered ones now).
+fn write_manifest(
+    model: &Model,
+    sink: &dyn crate::output::Sink,
+    chain: &[Stored],
+    mut files: Option<std::collections::BTreeMap<String, manifest::FileHash>>,
+    items: Vec<manifest::Item>,
+    items_sha: String,
+    today: String,
+) -> Result<(), Diagnostics> {
     let t = std::time::Instant::now();
-    // The manifest goes last: it hashes every other file (the chain-covered ones now).
     if let (Some(d), Some(f)) = (sink.dir(), files.as_mut()) {
         f.extend(manifest::hash_files_where(d, &manifest::chain_covered)?);
     }
@@ -155,7 +203,7 @@ pub fn publish(
         files,
     };
     sink.write(MANIFEST_PATH, &manifest::to_bytes(&m))?;
-    Ok(Outcome { pending, warnings })
+    Ok(())
 }
 
 /// Art. 12 warning for each published page: publication date (publish_from, else the
