@@ -186,6 +186,12 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    pub fn from_vec(v: Vec<Diagnostic>) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        d.extend(v);
+        d
+    }
+
     pub fn new() -> Self {
         Self::default()
     }

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use congkhai::diagnostics::Diagnostics;
 
-use congkhai::site::{self, BuildOptions};
+use congkhai::pipeline::{self, BuildOptions};
 
 // A build makes and frees hundreds of thousands of small strings and template values
 // from two threads; mimalloc's per-thread free lists do this with less time in
@@ -115,65 +115,21 @@ fn main() -> ExitCode {
             drafts,
             now,
             new_chain,
-        } => {
-            let opts = BuildOptions {
-                root,
-                output_dir,
-                base_url,
-                drafts,
-                today: now,
-                record_history: !drafts,
-                new_chain,
-            };
-            let started = std::time::Instant::now();
-            site::build_keep(&opts).map(|(s, kept)| {
-                // The process exits next: freeing the model and the renderer's page
-                // values (hundreds of thousands of small allocations) one by one would
-                // only cost time, about a tenth of a 10,000-page build.
-                std::mem::forget(kept);
-                print_warnings(&s.warnings);
-                eprintln!(
-                    "Đã tạo trang: {} trang, {} mục, {} tệp trong {} ({} ms){}{}",
-                    s.pages,
-                    s.sections,
-                    s.files,
-                    s.output.display(),
-                    started.elapsed().as_millis(),
-                    if s.drafts > 0 {
-                        format!("; {} bản nháp", s.drafts)
-                    } else {
-                        String::new()
-                    },
-                    if s.expired + s.embargoed > 0 {
-                        format!(
-                            "; {} hết hạn, {} chưa đến ngày đăng",
-                            s.expired, s.embargoed
-                        )
-                    } else {
-                        String::new()
-                    },
-                );
-                if drafts {
-                    eprintln!("LƯU Ý: đây là BẢN XEM TRƯỚC (bản nháp), không đăng lên mạng.");
-                }
-            })
-        }
-        Command::Check { drafts, now } => {
-            let opts = BuildOptions {
-                root,
-                drafts,
-                today: now,
-                ..Default::default()
-            };
-            site::check(&opts).map(|s| {
-                print_warnings(&s.warnings);
-                eprintln!(
-                    "Kiểm tra xong: không có lỗi ({} trang, {} cảnh báo).",
-                    s.pages,
-                    s.warnings.warning_count()
-                );
-            })
-        }
+        } => build(BuildOptions {
+            root,
+            output_dir,
+            base_url,
+            drafts,
+            today: now,
+            record_history: !drafts,
+            new_chain,
+        }),
+        Command::Check { drafts, now } => check(BuildOptions {
+            root,
+            drafts,
+            today: now,
+            ..Default::default()
+        }),
         Command::Serve {
             port,
             interface,
@@ -188,36 +144,7 @@ fn main() -> ExitCode {
             };
             congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
         }
-        Command::Verify { dir, history } => {
-            return match congkhai::verify::verify_with_history(&dir, history.as_deref()) {
-                Ok(r) => {
-                    eprintln!(
-                        "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn{}.",
-                        dir.display(),
-                        r.files,
-                        r.items,
-                        r.entries,
-                        if r.anchored {
-                            " và trùng với thư mục lịch sử đã cho"
-                        } else {
-                            ""
-                        }
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    for d in diags.iter() {
-                        eprintln!("{d}");
-                    }
-                    eprintln!(
-                        "\nKHÔNG KHỚP: trang {} đã bị thay đổi sau khi công khai ({} lỗi; lỗi đầu tiên là điểm bị sửa sớm nhất).",
-                        dir.display(),
-                        diags.error_count()
-                    );
-                    ExitCode::FAILURE
-                }
-            };
-        }
+        Command::Verify { dir, history } => return verify(&dir, history.as_deref()),
         Command::Init { dir } => congkhai::init::init(&dir)
             .map_err(Diagnostics::from)
             .map(|()| {
@@ -230,26 +157,109 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => report_failure(diags),
+    }
+}
+
+/// `congkhai build`, with its one-line summary.
+fn build(opts: BuildOptions) -> Result<(), Diagnostics> {
+    let started = std::time::Instant::now();
+    pipeline::build_keep(&opts).map(|(s, kept)| {
+        // The process exits next: freeing the model and the renderer's page
+        // values (hundreds of thousands of small allocations) one by one would
+        // only cost time, about a tenth of a 10,000-page build.
+        std::mem::forget(kept);
+        print_warnings(&s.warnings);
+        eprintln!(
+            "Đã tạo trang: {} trang, {} mục, {} tệp trong {} ({} ms){}{}",
+            s.pages,
+            s.sections,
+            s.files,
+            s.output.display(),
+            started.elapsed().as_millis(),
+            if s.drafts > 0 {
+                format!("; {} bản nháp", s.drafts)
+            } else {
+                String::new()
+            },
+            if s.expired + s.embargoed > 0 {
+                format!(
+                    "; {} hết hạn, {} chưa đến ngày đăng",
+                    s.expired, s.embargoed
+                )
+            } else {
+                String::new()
+            },
+        );
+        if opts.drafts {
+            eprintln!("LƯU Ý: đây là BẢN XEM TRƯỚC (bản nháp), không đăng lên mạng.");
+        }
+    })
+}
+
+/// `congkhai check`.
+fn check(opts: BuildOptions) -> Result<(), Diagnostics> {
+    pipeline::check(&opts).map(|s| {
+        print_warnings(&s.warnings);
+        eprintln!(
+            "Kiểm tra xong: không có lỗi ({} trang, {} cảnh báo).",
+            s.pages,
+            s.warnings.warning_count()
+        );
+    })
+}
+
+/// `congkhai verify DIR [--history H]`: its own wording for success and failure.
+fn verify(dir: &std::path::Path, history: Option<&std::path::Path>) -> ExitCode {
+    match congkhai::trust::verify::verify_with_history(dir, history) {
+        Ok(r) => {
+            eprintln!(
+                "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn{}.",
+                dir.display(),
+                r.files,
+                r.items,
+                r.entries,
+                if r.anchored {
+                    " và trùng với thư mục lịch sử đã cho"
+                } else {
+                    ""
+                }
+            );
+            ExitCode::SUCCESS
+        }
         Err(diags) => {
-            let diags = diags.sorted();
             for d in diags.iter() {
                 eprintln!("{d}");
             }
-            let n = diags.error_count();
-            let published = diags.iter().any(|d| {
-                d.message
-                    .contains(congkhai::history::PUBLISHED_NOT_RECORDED)
-            });
-            if published {
-                eprintln!(
-                    "\nTrang mới đã được công khai nhưng lịch sử chưa ghi xong ({n} lỗi); lần tạo trang sau sẽ ghi bổ sung."
-                );
-            } else {
-                eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
-            }
+            eprintln!(
+                "\nKHÔNG KHỚP: trang {} đã bị thay đổi sau khi công khai ({} lỗi; lỗi đầu tiên là điểm bị sửa sớm nhất).",
+                dir.display(),
+                diags.error_count()
+            );
             ExitCode::FAILURE
         }
     }
+}
+
+/// Print the errors of a failed command and say what became of the site.
+fn report_failure(diags: Diagnostics) -> ExitCode {
+    let diags = diags.sorted();
+    for d in diags.iter() {
+        eprintln!("{d}");
+    }
+    let n = diags.error_count();
+    let published = diags.iter().any(|d| {
+        d.message
+            .contains(congkhai::trust::chain::PUBLISHED_NOT_RECORDED)
+    });
+    if published {
+        eprintln!(
+            "\nTrang mới đã được công khai nhưng lịch sử chưa ghi xong ({n} lỗi); lần tạo trang sau sẽ ghi bổ sung."
+        );
+    } else {
+        eprintln!("\nKhông tạo được trang: {n} lỗi. Trang cũ (nếu có) vẫn giữ nguyên.");
+    }
+    ExitCode::FAILURE
 }
 
 fn print_warnings(w: &Diagnostics) {

@@ -160,53 +160,8 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                 Some((max, line)) => Some((max.max(now), line)),
             };
         }
-        let event = match event {
-            Event::Html(h) | Event::InlineHtml(h) => {
-                has_raw_html = true;
-                Event::Html(h)
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(&dest_url, opts, || line_of(range.start), &mut out);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(&dest_url, opts, || line_of(range.start), &mut out);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
-            Event::FootnoteReference(name) => {
-                let name = format!("{}{}", opts.footnote_prefix, name);
-                Event::FootnoteReference(name.into())
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                let name = format!("{}{}", opts.footnote_prefix, name);
-                Event::Start(Tag::FootnoteDefinition(name.into()))
-            }
-            Event::Text(ref t) => {
-                out.word_count += text::word_count(t);
-                event
-            }
-            other => other,
-        };
+        let line = || line_of(range.start);
+        let event = rewrite_event(event, opts, &line, &mut out, &mut has_raw_html);
 
         match event {
             // Wide tables scroll sideways on a phone instead of breaking the layout.
@@ -227,33 +182,9 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
                 heading = Some((level, id, classes, attrs, Vec::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, classes, attrs, inner)) = heading.take() {
-                    let title: String = inner
-                        .iter()
-                        .filter_map(|e| match e {
-                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect();
-                    let base = match id.as_deref().and_then(safe_heading_id) {
-                        Some(id) => id,
-                        None => {
-                            let s = text::slugify(&title);
-                            if s.is_empty() { "muc".to_string() } else { s }
-                        }
-                    };
-                    let id = unique_id(base, &mut used_ids);
-                    let lvl = level as u32;
-                    flat.push((lvl, id.clone(), title.trim().to_string()));
-                    emit_heading(
-                        &mut events,
-                        level,
-                        &id,
-                        &classes,
-                        &attrs,
-                        inner,
-                        opts.anchors,
-                    );
+                if let Some(h) = heading.take() {
+                    let entry = finish_heading(h, opts.anchors, &mut used_ids, &mut events);
+                    flat.push(entry);
                 }
             }
             e => match &mut heading {
@@ -276,6 +207,92 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     };
     out.toc = nest_toc(&flat, opts.permalink);
     out
+}
+
+/// One parser event as it goes out: `@/` links rewritten, footnote names made unique
+/// per page, raw HTML noted for the sanitiser, words counted.
+fn rewrite_event<'a>(
+    event: Event<'a>,
+    opts: &RenderOptions,
+    line: &dyn Fn() -> usize,
+    out: &mut Rendered,
+    has_raw_html: &mut bool,
+) -> Event<'a> {
+    match event {
+        Event::Html(h) | Event::InlineHtml(h) => {
+            *has_raw_html = true;
+            Event::Html(h)
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = rewrite_link(&dest_url, opts, line, out);
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = rewrite_link(&dest_url, opts, line, out);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
+        }
+        Event::FootnoteReference(name) => {
+            let name = format!("{}{}", opts.footnote_prefix, name);
+            Event::FootnoteReference(name.into())
+        }
+        Event::Start(Tag::FootnoteDefinition(name)) => {
+            let name = format!("{}{}", opts.footnote_prefix, name);
+            Event::Start(Tag::FootnoteDefinition(name.into()))
+        }
+        Event::Text(ref t) => {
+            out.word_count += text::word_count(t);
+            event
+        }
+        other => other,
+    }
+}
+
+/// A heading read to its end: its id (given, else from its text; unique on the page)
+/// and its HTML; returns its TOC entry (level, id, title).
+fn finish_heading<'a>(
+    (level, id, classes, attrs, inner): PendingHeading<'a>,
+    anchors: AnchorLinks,
+    used_ids: &mut HashMap<String, usize>,
+    events: &mut Vec<Event<'a>>,
+) -> (u32, String, String) {
+    let title: String = inner
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let base = match id.as_deref().and_then(safe_heading_id) {
+        Some(id) => id,
+        None => {
+            let s = text::slugify(&title);
+            if s.is_empty() { "muc".to_string() } else { s }
+        }
+    };
+    let id = unique_id(base, used_ids);
+    let lvl = level as u32;
+    emit_heading(events, level, &id, &classes, &attrs, inner, anchors);
+    (lvl, id, title.trim().to_string())
 }
 
 fn unique_id(base: String, used: &mut HashMap<String, usize>) -> String {

@@ -29,9 +29,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::markdown::Heading;
-use crate::publication::Status;
-use crate::site::Model;
+use crate::model::Model;
 use crate::text::fold;
+use crate::trust::publication::Status;
 
 /// Weight of one occurrence in the title.
 pub const W_TITLE: u32 = 12;
@@ -344,93 +344,11 @@ pub fn build(mut docs: Vec<Doc>) -> Index {
     docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path)));
     docs.dedup_by(|a, b| a.path == b.path);
 
-    // Tokenise in parallel, merge in id order (so postings are sorted by id), in batches
-    // so that memory stays bounded on large sites.
-    // Lists are pruned to their best postings as they grow: memory stays bounded by
-    // tokens × 2 × MAX_POSTINGS and the result equals pruning once at the end.
-    let mut postings: HashMap<String, Postings> = HashMap::new();
-    for (batch_no, batch) in docs.chunks(256).enumerate() {
-        let terms: Vec<Vec<(String, u8)>> = batch.par_iter().map(doc_terms).collect();
-        for (i, list) in terms.into_iter().enumerate() {
-            let id = (batch_no * 256 + i) as u32;
-            for (t, w) in list {
-                let (df, l) = postings.entry(t).or_default();
-                *df += 1;
-                l.push((id, w));
-                if l.len() >= 2 * MAX_POSTINGS {
-                    prune(l);
-                }
-            }
-        }
-    }
-    let mut entries: Vec<(String, Postings)> = postings.into_iter().collect();
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let encoded: Vec<(String, String)> = entries
-        .into_par_iter()
-        .map(|(t, (df, mut list))| {
-            prune(&mut list);
-            let e = encode_entry(&t, df, &list);
-            (t, e)
-        })
-        .collect();
+    let encoded = encoded_entries(&docs);
     let tokens = encoded.len();
 
-    // Shards: group by the first character, split while too large.
-    let mut shards: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-    let mut start = 0;
-    while start < encoded.len() {
-        let key = prefix(&encoded[start].0, 1);
-        let end = start
-            + encoded[start..]
-                .iter()
-                .take_while(|(t, _)| prefix(t, 1) == key)
-                .count();
-        split_shard(&encoded, key, start..end, &mut shards);
-        start = end;
-    }
-
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .par_iter()
-        .map(|(key, range)| {
-            let mut s = String::from("{");
-            for (i, (_, e)) in encoded[range.clone()].iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                s.push_str(e);
-            }
-            s.push('}');
-            (
-                format!("tim-kiem/index/{}.json", file_name(key)),
-                s.into_bytes(),
-            )
-        })
-        .collect();
-    for (n, chunk) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|d| {
-                let ex = if d.description.trim().is_empty() {
-                    excerpt(if d.body.trim().is_empty() {
-                        &d.meta
-                    } else {
-                        &d.body
-                    })
-                } else {
-                    excerpt(&d.description)
-                };
-                serde_json::json!([
-                    d.path.trim_start_matches('/'),
-                    d.title,
-                    ex,
-                    d.section,
-                    d.date
-                ])
-            })
-            .collect();
-        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
-        files.push((format!("tim-kiem/docs/{n}.json"), bytes));
-    }
+    let (shards, mut files) = shard_files(&encoded);
+    files.extend(doc_files(&docs));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 
     let mut h = Sha256::new();
@@ -461,6 +379,110 @@ pub fn build(mut docs: Vec<Doc>) -> Index {
         docs: docs.len(),
         tokens,
     }
+}
+
+/// Every token's encoded postings, sorted by token.
+fn encoded_entries(docs: &[Doc]) -> Vec<(String, String)> {
+    // Tokenise in parallel, merge in id order (so postings are sorted by id), in batches
+    // so that memory stays bounded on large sites.
+    // Lists are pruned to their best postings as they grow: memory stays bounded by
+    // tokens × 2 × MAX_POSTINGS and the result equals pruning once at the end.
+    let mut postings: HashMap<String, Postings> = HashMap::new();
+    for (batch_no, batch) in docs.chunks(256).enumerate() {
+        let terms: Vec<Vec<(String, u8)>> = batch.par_iter().map(doc_terms).collect();
+        for (i, list) in terms.into_iter().enumerate() {
+            let id = (batch_no * 256 + i) as u32;
+            for (t, w) in list {
+                let (df, l) = postings.entry(t).or_default();
+                *df += 1;
+                l.push((id, w));
+                if l.len() >= 2 * MAX_POSTINGS {
+                    prune(l);
+                }
+            }
+        }
+    }
+    let mut entries: Vec<(String, Postings)> = postings.into_iter().collect();
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let encoded: Vec<(String, String)> = entries
+        .into_par_iter()
+        .map(|(t, (df, mut list))| {
+            prune(&mut list);
+            let e = encode_entry(&t, df, &list);
+            (t, e)
+        })
+        .collect();
+    encoded
+}
+
+/// An index shard: its key and its range of the encoded entries.
+type Shard = (String, std::ops::Range<usize>);
+
+/// The index shards and their files.
+fn shard_files(encoded: &[(String, String)]) -> (Vec<Shard>, Vec<(String, Vec<u8>)>) {
+    // Shards: group by the first character, split while too large.
+    let mut shards: Vec<Shard> = Vec::new();
+    let mut start = 0;
+    while start < encoded.len() {
+        let key = prefix(&encoded[start].0, 1);
+        let end = start
+            + encoded[start..]
+                .iter()
+                .take_while(|(t, _)| prefix(t, 1) == key)
+                .count();
+        split_shard(encoded, key, start..end, &mut shards);
+        start = end;
+    }
+
+    let files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .map(|(key, range)| {
+            let mut s = String::from("{");
+            for (i, (_, e)) in encoded[range.clone()].iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                s.push_str(e);
+            }
+            s.push('}');
+            (
+                format!("tim-kiem/index/{}.json", file_name(key)),
+                s.into_bytes(),
+            )
+        })
+        .collect();
+    (shards, files)
+}
+
+/// The documents' rows (path, title, excerpt, section, date), in chunks.
+fn doc_files(docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for (n, chunk) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|d| {
+                let ex = if d.description.trim().is_empty() {
+                    excerpt(if d.body.trim().is_empty() {
+                        &d.meta
+                    } else {
+                        &d.body
+                    })
+                } else {
+                    excerpt(&d.description)
+                };
+                serde_json::json!([
+                    d.path.trim_start_matches('/'),
+                    d.title,
+                    ex,
+                    d.section,
+                    d.date
+                ])
+            })
+            .collect();
+        let bytes = serde_json::to_vec(&rows).unwrap_or_default();
+        files.push((format!("tim-kiem/docs/{n}.json"), bytes));
+    }
+    files
 }
 
 fn prefix(s: &str, n: usize) -> &str {

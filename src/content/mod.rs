@@ -76,17 +76,18 @@ enum Source {
     },
 }
 
-/// Read and parse every Markdown file under `content/`. Problems are collected, not
-/// returned early, so `check` can list them all.
-pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Diagnostics) {
-    let content_dir = root.join("content");
-    let mut diags = Diagnostics::new();
-    let t_walk = std::time::Instant::now();
-    let ignore = build_ignore(&config.ignored_content, &mut diags);
+/// The Markdown files under `content/` in sorted walk order (hidden and ignored files
+/// left out), and the folders that have an `_index.md`.
+fn walk_sources(
+    content_dir: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Vec<Source>, Vec<String>) {
+    let ignore = build_ignore(&config.ignored_content, diags);
     let mut sources = Vec::new();
     let mut dirs_with_index: Vec<String> = Vec::new();
     if content_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -101,7 +102,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
                 continue;
             }
             let abs = entry.path().to_path_buf();
-            let rel = crate::output::rel_path(&abs, &content_dir);
+            let rel = crate::output::rel_path(&abs, content_dir);
             if ignore.as_ref().is_some_and(|g| g.is_match(&rel)) || is_hidden(&rel) {
                 continue;
             }
@@ -121,8 +122,17 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             }
         }
     }
+    (sources, dirs_with_index)
+}
 
-    crate::site::phase("content: walk", t_walk);
+/// Read and parse every Markdown file under `content/`. Problems are collected, not
+/// returned early, so `check` can list them all.
+pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Diagnostics) {
+    let content_dir = root.join("content");
+    let mut diags = Diagnostics::new();
+    let t_walk = std::time::Instant::now();
+    let (sources, dirs_with_index) = walk_sources(&content_dir, config, &mut diags);
+    crate::timing::phase("content: walk", t_walk);
     // Parse in parallel; results keep the walk order, which is sorted.
     let parsed: Vec<Result<Parsed, Diagnostics>> =
         sources.par_iter().map(|s| parse_source(root, s)).collect();

@@ -130,22 +130,114 @@ pub(crate) fn build_table(
         });
     };
     let header_row = row_numbers[h];
-    let header_cells = &cells[h];
     let data_idx: Vec<usize> = (h + 1..cells.len())
         .filter(|&i| cells[i].iter().any(|c| !c.is_empty()))
         .collect();
     // Strict (CSV) rows wider than the header are reported as ragged rows instead.
+    let header_len = cells[h].len();
     let width = if strict_width {
-        header_cells.len()
+        header_len
     } else {
         data_idx
             .iter()
             .map(|&i| cells[i].len())
-            .chain([header_cells.len()])
+            .chain([header_len])
             .max()
             .unwrap_or(0)
     };
 
+    let sheet = Sheet {
+        source,
+        row_numbers: &row_numbers,
+        raw_widths: &raw_widths,
+        header_row,
+        header_width: raw_widths[h],
+        data_idx: &data_idx,
+        strict_width,
+    };
+    let (headers, keep) = choose_columns(&sheet, &cells, h, width, opts, &mut errors);
+
+    duplicate_field_errors(source, header_row, &headers, &mut errors);
+
+    // Missing required fields.
+    let missing: Vec<&FieldSpec> = opts
+        .fields
+        .iter()
+        .filter(|f| f.required && !headers.iter().any(|h| h.field == Some(f.name)))
+        .collect();
+    if !missing.is_empty() {
+        errors.push(missing_fields_error(
+            source,
+            Some(header_row),
+            &missing,
+            &headers,
+        ));
+    }
+
+    let mut row_errors = 0usize;
+    let out_rows = table_rows(&sheet, &mut cells, &keep, &mut row_errors, &mut errors);
+
+    let kept = Kept {
+        headers: &headers,
+        keep: &keep,
+        width,
+    };
+    formula_errors(&sheet, &kept, cell_errors, &mut row_errors, &mut errors);
+
+    if row_errors > MAX_ROW_ERRORS {
+        errors.push(
+            Diagnostic::error(format!(
+                "còn {} lỗi tương tự ở các dòng khác (chỉ hiện {MAX_ROW_ERRORS} lỗi đầu tiên)",
+                row_errors - MAX_ROW_ERRORS
+            ))
+            .at(Location::file(source))
+            .hint("sửa các lỗi trên rồi chạy lại để xem các lỗi còn lại"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(Table {
+            source: source.to_path_buf(),
+            headers,
+            rows: out_rows,
+            warnings: Vec::new(),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// What `build_table` knows about the sheet once the header row is chosen.
+struct Sheet<'a> {
+    source: &'a Path,
+    /// Row number (as the file numbers it) of each grid row.
+    row_numbers: &'a [usize],
+    /// Cells per grid row before cleaning.
+    raw_widths: &'a [usize],
+    header_row: usize,
+    header_width: usize,
+    /// Grid rows below the header with any content.
+    data_idx: &'a [usize],
+    strict_width: bool,
+}
+
+/// The columns kept: their headers and 0-based source columns. A column without a
+/// header but with data is an error; private columns are dropped.
+fn choose_columns(
+    sheet: &Sheet,
+    cells: &[Vec<String>],
+    h: usize,
+    width: usize,
+    opts: &LoadOptions,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<Header>, Vec<usize>) {
+    let Sheet {
+        source,
+        row_numbers,
+        header_row,
+        data_idx,
+        ..
+    } = *sheet;
+    let header_cells = &cells[h];
     let private: Vec<String> = opts
         .private_columns
         .iter()
@@ -202,7 +294,16 @@ pub(crate) fn build_table(
             column: c + 1,
         });
     }
+    (headers, keep)
+}
 
+/// Two or more columns mapped to the same field.
+fn duplicate_field_errors(
+    source: &Path,
+    header_row: usize,
+    headers: &[Header],
+    errors: &mut Vec<Diagnostic>,
+) {
     // Duplicate headers for one field.
     for (i, a) in headers.iter().enumerate() {
         let Some(f) = a.field else { continue };
@@ -226,35 +327,36 @@ pub(crate) fn build_table(
             );
         }
     }
+}
 
-    // Missing required fields.
-    let missing: Vec<&FieldSpec> = opts
-        .fields
-        .iter()
-        .filter(|f| f.required && !headers.iter().any(|h| h.field == Some(f.name)))
-        .collect();
-    if !missing.is_empty() {
-        errors.push(missing_fields_error(
-            source,
-            Some(header_row),
-            &missing,
-            &headers,
-        ));
-    }
-
-    // Rows, with width checks. Row-by-row errors are capped: a file with 100,000 bad
-    // rows gets the first ones and a count, not 100,000 messages.
-    let mut row_errors = 0usize;
-    let header_width = raw_widths[h];
+/// The data rows with the kept cells (moved out of `cells`); strict (CSV) rows of the
+/// wrong width are errors. Row-by-row errors are capped: a file with 100,000 bad rows
+/// gets the first ones and a count, not 100,000 messages.
+fn table_rows(
+    sheet: &Sheet,
+    cells: &mut [Vec<String>],
+    keep: &[usize],
+    row_errors: &mut usize,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Row> {
+    let Sheet {
+        source,
+        row_numbers,
+        raw_widths,
+        header_row,
+        header_width,
+        data_idx,
+        strict_width,
+    } = *sheet;
     let mut out_rows = Vec::with_capacity(data_idx.len());
-    for &i in &data_idx {
+    for &i in data_idx {
         let row = row_numbers[i];
         if strict_width && raw_widths[i] != header_width {
             let extra_empty = raw_widths[i] > header_width
                 && cells[i][header_width..].iter().all(String::is_empty);
             if !extra_empty {
-                row_errors += 1;
-                if row_errors > MAX_ROW_ERRORS {
+                *row_errors += 1;
+                if *row_errors > MAX_ROW_ERRORS {
                     continue;
                 }
                 errors.push(
@@ -285,18 +387,40 @@ pub(crate) fn build_table(
             cells: row_cells,
         });
     }
+    out_rows
+}
 
-    // Spreadsheet error values (#N/A) in kept cells below the header.
+/// The kept columns, for checks after the rows are read.
+struct Kept<'a> {
+    headers: &'a [Header],
+    keep: &'a [usize],
+    width: usize,
+}
+
+/// Spreadsheet error values (`#N/A`) in kept cells below the header.
+fn formula_errors(
+    sheet: &Sheet,
+    kept_columns: &Kept,
+    cell_errors: Vec<(usize, usize, String)>,
+    row_errors: &mut usize,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let (source, header_row) = (sheet.source, sheet.header_row);
+    let Kept {
+        headers,
+        keep,
+        width,
+    } = *kept_columns;
     let mut kept = vec![false; width];
-    for &c in &keep {
+    for &c in keep {
         kept[c] = true;
     }
     for (row, col, shown) in cell_errors {
         if col == 0 || row <= header_row || !kept.get(col - 1).copied().unwrap_or(false) {
             continue;
         }
-        row_errors += 1;
-        if row_errors > MAX_ROW_ERRORS {
+        *row_errors += 1;
+        if *row_errors > MAX_ROW_ERRORS {
             continue;
         }
         let mut loc = Location::at(source, row, col);
@@ -308,27 +432,6 @@ pub(crate) fn build_table(
                 .at(loc)
                 .hint("sửa công thức trong Excel, hoặc sao chép rồi dán dạng giá trị (Dán đặc biệt → Giá trị) trước khi lưu"),
         );
-    }
-
-    if row_errors > MAX_ROW_ERRORS {
-        errors.push(
-            Diagnostic::error(format!(
-                "còn {} lỗi tương tự ở các dòng khác (chỉ hiện {MAX_ROW_ERRORS} lỗi đầu tiên)",
-                row_errors - MAX_ROW_ERRORS
-            ))
-            .at(Location::file(source))
-            .hint("sửa các lỗi trên rồi chạy lại để xem các lỗi còn lại"),
-        );
-    }
-    if errors.is_empty() {
-        Ok(Table {
-            source: source.to_path_buf(),
-            headers,
-            rows: out_rows,
-            warnings: Vec::new(),
-        })
-    } else {
-        Err(errors)
     }
 }
 

@@ -337,6 +337,19 @@ fn precheck_zip(path: &Path, source: &Path, ods: bool) -> Result<(), Diagnostic>
 
 /// Numeric attribute `key` of an ODS element (repeat counts), 1 when absent, capped so
 /// arithmetic cannot overflow.
+/// The name of a `table:table` element (for messages).
+fn ods_sheet_name(e: &quick_xml_calamine::events::BytesStart) -> String {
+    e.try_get_attribute("table:name")
+        .ok()
+        .flatten()
+        .map(|a| a.value.into_owned())
+        .unwrap_or_default()
+}
+
+fn ods_has_attribute(e: &quick_xml_calamine::events::BytesStart, key: &str) -> bool {
+    e.try_get_attribute(key).ok().flatten().is_some()
+}
+
 fn ods_count(e: &quick_xml_calamine::events::BytesStart, key: &str) -> u64 {
     e.try_get_attribute(key)
         .ok()
@@ -381,12 +394,7 @@ fn ods_scan(input: impl BufRead, source: &Path) -> Result<(), Diagnostic> {
         match event {
             Event::Eof => return Ok(()),
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
-                sheet = e
-                    .try_get_attribute("table:name")
-                    .ok()
-                    .flatten()
-                    .map(|a| a.value.into_owned())
-                    .unwrap_or_default();
+                sheet = ods_sheet_name(&e);
                 (next_row, max_row, max_col) = (0, 0, 0);
             }
             // calamine builds each sheet as a dense range.
@@ -421,11 +429,7 @@ fn ods_scan(input: impl BufRead, source: &Path) -> Result<(), Diagnostic> {
                 ) =>
             {
                 cell_rep = ods_count(&e, "table:number-columns-repeated");
-                let has_value = e
-                    .try_get_attribute("office:value-type")
-                    .ok()
-                    .flatten()
-                    .is_some();
+                let has_value = ods_has_attribute(&e, "office:value-type");
                 col = col.saturating_add(cell_rep);
                 if has_value {
                     width = col;

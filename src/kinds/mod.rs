@@ -20,7 +20,7 @@ pub mod timeline;
 mod view_docs;
 pub mod warning;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -88,6 +88,10 @@ impl RecordInput<'_> {
 /// Shared, read-only facts every kind may need.
 pub struct KindContext<'a> {
     pub root: &'a Path,
+    /// The front matter of every page and section the build loaded, sorted by file: a
+    /// record that refers to another page (a list naming its programme) finds it here,
+    /// through the model, instead of reading files itself.
+    pub pages: &'a [LoadedPage],
     pub config: &'a Config,
     /// The build date (Asia/Ho_Chi_Minh), an input so builds are reproducible.
     pub today: NaiveDate,
@@ -150,6 +154,15 @@ pub struct RecordOutput {
     pub banner: Option<Banner>,
     /// Keep the record out of search engines and the sitemap (beneficiary lists).
     pub noindex: bool,
+}
+
+/// One loaded content file's front matter text (NFC), as [`KindContext::pages`] holds it.
+#[derive(Debug, Clone)]
+pub struct LoadedPage {
+    /// Relative to the site root: `content/ho-tro/chinh-sach.md`.
+    pub file: PathBuf,
+    /// Between the `+++` lines; empty for a section (a section carries no record).
+    pub front_matter: String,
 }
 
 pub trait RecordKind: Send + Sync {

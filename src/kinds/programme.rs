@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{KindContext, RecordInput, RecordKind, RecordOutput};
+use super::{KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::privacy::{self, NameDisplay};
 use crate::text::fold_words;
@@ -115,19 +115,12 @@ fn int_field(input: &RecordInput, field: &str, errors: &mut Diagnostics) -> Opti
     }
 }
 
-/// Read a programme's facts from the page file it lives in.
-fn info_from_file(root: &Path, rel: &Path) -> Result<Option<ProgrammeInfo>, Diagnostic> {
-    let raw = std::fs::read_to_string(root.join(rel)).map_err(|e| {
-        Diagnostic::error(format!("không đọc được trang chương trình: {e}")).at(Location::file(rel))
-    })?;
-    let Some((fm, _, _)) = crate::content::frontmatter::split(&raw) else {
-        return Ok(None);
-    };
-    let Ok(table) = fm.parse::<toml::Table>() else {
-        return Ok(None);
-    };
+/// A programme's facts from the front matter of the page at `rel` (`content/…`); `None`
+/// when that page is not a programme.
+fn info_from_front_matter(rel: &Path, front_matter: &str) -> Option<ProgrammeInfo> {
+    let table = front_matter.parse::<toml::Table>().ok()?;
     if table.get("kind").and_then(|v| v.as_str()) != Some("programme") {
-        return Ok(None);
+        return None;
     }
     let record = table
         .get("record")
@@ -142,7 +135,7 @@ fn info_from_file(root: &Path, rel: &Path) -> Result<Option<ProgrammeInfo>, Diag
         .trim_end_matches("/index")
         .trim_end_matches("_index")
         .to_string();
-    Ok(Some(ProgrammeInfo {
+    Some(ProgrammeInfo {
         title: table
             .get("title")
             .and_then(|v| v.as_str())
@@ -154,38 +147,29 @@ fn info_from_file(root: &Path, rel: &Path) -> Result<Option<ProgrammeInfo>, Diag
         name_display: s("name_display").and_then(|n| NameDisplay::parse(&n)),
         path: format!("/{}/", path.trim_matches('/')),
         file: rel.to_path_buf(),
-    }))
+    })
 }
 
-fn walk_md(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk_md(&p, out);
-        } else if p.extension().is_some_and(|e| e == "md") {
-            out.push(p);
-        }
-    }
-}
-
-/// Find the programme a list names: `@/ho-tro/chinh-sach.md` (a content path) or the
-/// programme's `code`.
-pub fn resolve(root: &Path, reference: &str, at: Location) -> Result<ProgrammeInfo, Diagnostic> {
+/// Find the programme a list names among the site's loaded `pages`
+/// ([`KindContext::pages`]): `@/ho-tro/chinh-sach.md` (a content path) or the
+/// programme's `code` (the first page in file order that has it).
+pub fn resolve(
+    pages: &[LoadedPage],
+    reference: &str,
+    at: Location,
+) -> Result<ProgrammeInfo, Diagnostic> {
     let reference = reference.trim();
     if let Some(rest) = reference.strip_prefix("@/") {
         let rel = PathBuf::from("content").join(rest.trim_start_matches('/'));
-        if rest.contains("..") || !root.join(&rel).is_file() {
+        let page = pages.iter().find(|p| p.file == rel);
+        let Some(page) = page.filter(|_| !rest.contains("..")) else {
             return Err(Diagnostic::error(format!(
                 "không tìm thấy trang chương trình \u{201c}{reference}\u{201d}"
             ))
             .at(at)
             .hint("ghi đường dẫn trang chương trình tính từ thư mục content, ví dụ programme = \"@/ho-tro/chinh-sach-ho-tro.md\""));
-        }
-        return match info_from_file(root, &rel)? {
+        };
+        return match info_from_front_matter(&rel, &page.front_matter) {
             Some(p) => Ok(p),
             None => Err(Diagnostic::error(format!(
                 "trang \u{201c}{reference}\u{201d} không phải là một chương trình hỗ trợ (kind = \"programme\")"
@@ -194,12 +178,9 @@ pub fn resolve(root: &Path, reference: &str, at: Location) -> Result<ProgrammeIn
             .hint("trỏ tới trang có kind = \"programme\"")),
         };
     }
-    let mut files = Vec::new();
-    walk_md(&root.join("content"), &mut files);
     let mut codes = Vec::new();
-    for f in files {
-        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
-        if let Ok(Some(p)) = info_from_file(root, &rel) {
+    for page in pages {
+        if let Some(p) = info_from_front_matter(&page.file, &page.front_matter) {
             if p.code
                 .as_deref()
                 .is_some_and(|c| fold_words(c) == fold_words(reference))

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Finding, scan_text};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::site::Sink;
+use crate::output::Sink;
 
 /// How an output file is read for scanning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -712,7 +712,7 @@ fn hostile_text_in_a_schedule_stays_out_of_its_json_ld() {
 #[test]
 fn serve_fast_path_refuses_deep_nesting_and_keeps_the_page() {
     use congkhai::output::LiveDir;
-    use congkhai::site::{self, BuildOptions};
+    use congkhai::pipeline::{self, BuildOptions};
     for (case, body) in deep_inputs() {
         let site = Site::fixture("core/zola");
         let work = tempfile::tempdir().expect("temp dir");
@@ -723,7 +723,7 @@ fn serve_fast_path_refuses_deep_nesting_and_keeps_the_page() {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23),
             ..Default::default()
         };
-        let (_, mut inc) = site::build_keep(&opts).expect("first build");
+        let (_, mut inc) = pipeline::build_keep(&opts).expect("first build");
         let page = out.join("tin-tuc/ban-tin-1/index.html");
         let before = std::fs::read(&page).expect("page");
         let rel = "content/tin-tuc/ban-tin-1.md";

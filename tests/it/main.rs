@@ -12,6 +12,7 @@
 mod common;
 
 mod adversarial;
+mod architecture;
 mod core;
 mod hostile_data;
 mod hostile_gate;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::Site;
 use congkhai::output::LiveDir;
-use congkhai::site::{self, BuildOptions, Update};
+use congkhai::pipeline::{self, BuildOptions, Update};
 
 /// Build options for `site` into `out` on 2026-11-23 (every demo approval is past).
 fn opts(site: &Site, out: &Path) -> BuildOptions {
@@ -35,7 +35,7 @@ fn append_to_body(site: &Site, rel: &str, text: &str) {
 fn fast_path_matches_full_build(site: &Site, page: &str, out_html: &str) {
     let work = tempfile::tempdir().expect("temp dir");
     let (fast_out, full_out) = (work.path().join("fast"), work.path().join("full"));
-    let (_, mut inc) = site::build_keep(&opts(site, &fast_out)).expect("first build");
+    let (_, mut inc) = pipeline::build_keep(&opts(site, &fast_out)).expect("first build");
     append_to_body(
         site,
         &format!("content/{page}"),
@@ -45,7 +45,7 @@ fn fast_path_matches_full_build(site: &Site, page: &str, out_html: &str) {
         .update_pages(&[page.to_string()], &LiveDir::new(&fast_out))
         .expect("fast path");
     assert!(matches!(update, Update::Done(_)), "{update:?}");
-    site::build(&opts(site, &full_out)).expect("full build");
+    pipeline::build(&opts(site, &full_out)).expect("full build");
     let fast = std::fs::read_to_string(fast_out.join(out_html)).expect("fast page");
     let full = std::fs::read_to_string(full_out.join(out_html)).expect("full page");
     assert!(fast.contains("Đoạn mới thêm khi xem thử."));
@@ -101,7 +101,7 @@ fn front_matter_edits_and_unknown_pages_need_a_full_build() {
     let site = Site::fixture("core/zola");
     let work = tempfile::tempdir().expect("temp dir");
     let out = work.path().join("out");
-    let (_, mut inc) = site::build_keep(&opts(&site, &out)).expect("first build");
+    let (_, mut inc) = pipeline::build_keep(&opts(&site, &out)).expect("first build");
     let rel = "content/tin-tuc/ban-tin-2.md";
     site.write(rel, site.read(rel).replace("Bản tin số 2", "Bản tin hai"));
     let sink = LiveDir::new(&out);
@@ -120,7 +120,7 @@ fn a_broken_body_is_an_error_and_keeps_the_last_good_page() {
     let site = Site::fixture("core/zola");
     let work = tempfile::tempdir().expect("temp dir");
     let out = work.path().join("out");
-    let (_, mut inc) = site::build_keep(&opts(&site, &out)).expect("first build");
+    let (_, mut inc) = pipeline::build_keep(&opts(&site, &out)).expect("first build");
     let before = std::fs::read(out.join("tin-tuc/ban-tin-1/index.html")).expect("page");
     append_to_body(
         &site,

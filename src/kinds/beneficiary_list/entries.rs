@@ -106,7 +106,7 @@ pub fn read_entries(
 ) -> Vec<Entry> {
     let t0 = std::time::Instant::now();
     let reader = RowReader::new(table, programme, groups, allow);
-    crate::site::phase("beneficiary list: memos", t0);
+    crate::timing::phase("beneficiary list: memos", t0);
     // Each row is checked on its own, in parallel; then duplicates are found in one pass
     // in row order, so messages keep the file's order.
     let checked: Vec<(Entry, String, Diagnostics)> = table
@@ -115,7 +115,7 @@ pub fn read_entries(
         .enumerate()
         .map(|(i, row)| reader.read_row(i, row))
         .collect();
-    crate::site::phase("beneficiary list: rows checked", t0);
+    crate::timing::phase("beneficiary list: rows checked", t0);
     report_duplicates(table, checked, errors)
 }
 

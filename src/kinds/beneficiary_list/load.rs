@@ -200,7 +200,8 @@ fn check_declared_total(input: &RecordInput, entries: &[Entry], errors: &mut Dia
 pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnostics> {
     let programme_ref = input.str_field("programme")?;
     let list = input.str_field("list")?;
-    let programme = programme::resolve(ctx.root, programme_ref, input.field_location("programme"))?;
+    let programme =
+        programme::resolve(ctx.pages, programme_ref, input.field_location("programme"))?;
     let private = private_columns(input)?;
     let names = name_display(input, ctx, &programme)?;
     let groups_file = input.opt_str("groups").unwrap_or(DEFAULT_GROUPS);
@@ -210,7 +211,7 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
         .private_columns(&private);
     let t = std::time::Instant::now();
     let table = load_table(ctx.root, Path::new(list), &opts).map_err(Diagnostics::from_vec)?;
-    crate::site::phase("beneficiary list: load table", t);
+    crate::timing::phase("beneficiary list: load table", t);
     let mut warnings = Diagnostics::new();
     warnings.extend(table.warnings.iter().cloned());
     let mut errors = Diagnostics::new();
@@ -237,7 +238,7 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
         &mut errors,
     );
     drop(table);
-    crate::site::phase("beneficiary list: check rows", t);
+    crate::timing::phase("beneficiary list: check rows", t);
     check_declared_total(input, &entries, &mut errors);
     if errors.has_errors() {
         return Err(errors);

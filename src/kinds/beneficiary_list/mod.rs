@@ -53,7 +53,7 @@ impl RecordKind for BeneficiaryList {
         let data = load::load(input, ctx)?;
         let t = std::time::Instant::now();
         let out = assemble(input, ctx, data)?;
-        crate::site::phase("beneficiary list: pages and downloads", t);
+        crate::timing::phase("beneficiary list: pages and downloads", t);
         Ok(out)
     }
 }
@@ -67,8 +67,8 @@ fn assemble(
     let t = std::time::Instant::now();
     let (csv, json) = downloads::downloads(&data.entries, &data.fields, data.names);
     // The same hash the manifest records for danh-sach.csv; printed on the posted sheet.
-    let sha256 = crate::site::model::sha256_hex(&csv);
-    crate::site::phase("beneficiary list: downloads", t);
+    let sha256 = crate::digest::sha256_hex(&csv);
+    crate::timing::phase("beneficiary list: downloads", t);
     let base = input.path.trim_end_matches('/').to_string();
     let programme = &data.programme;
     let all = data

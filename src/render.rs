@@ -12,12 +12,12 @@ use serde::Serialize;
 use serde_json::json;
 use tera::{Context, Tera, Value};
 
-use super::model::{FileInfo, FileSource, Model, PageModel, SectionModel};
-use super::{Sink, Summary};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::Banner;
-use crate::publication::Status;
+use crate::model::{FileInfo, FileSource, Model, PageModel, SectionModel};
+use crate::output::Sink;
 use crate::templates::{self, Lookup};
+use crate::trust::publication::Status;
 
 #[derive(Serialize)]
 struct ApprovalView<'a> {
@@ -296,6 +296,27 @@ pub struct Renderer {
 }
 
 impl Renderer {
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// Render `template` with `ctx` as the page at site path `path` (its `index.html`).
+    pub fn write_page(
+        &self,
+        model: &Model,
+        sink: &dyn Sink,
+        path: &str,
+        template: &str,
+        ctx: &mut Context,
+    ) -> Result<(), Diagnostic> {
+        let c = Ctx {
+            model,
+            tera: &self.tera,
+            sink,
+        };
+        c.write_page(path, template, ctx, template)
+    }
+
     /// Render page `i` of `model` (its HTML, aliases, subpages, files and assets) into
     /// `sink`, exactly as a full build renders it.
     pub fn render_page(&self, model: &Model, i: usize, sink: &dyn Sink) -> Result<(), Diagnostic> {
@@ -361,18 +382,10 @@ impl Ctx<'_> {
     }
 }
 
-/// Render every output file of `model` into `sink`; also hands back the [`Renderer`] it
-/// used, for `serve`'s single-page rebuilds (other callers drop it).
-pub fn render(model: &Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Diagnostics> {
-    // Count the files as they are written: walking 10,000 output folders afterwards
-    // just to count them took longer than writing the sitemap.
-    let counted = Counted {
-        inner: sink,
-        paths: std::sync::Mutex::new(std::collections::HashSet::new()),
-    };
-    let sink: &dyn Sink = &counted;
-    let model: &Model = model;
-    let cfg = &model.config;
+/// The render stage: every page, section, taxonomy, extra, the search page and the
+/// static files of `model`, into `sink` (the build passes a [`Counted`] sink). Hands back
+/// the [`Renderer`] it used, for the trust pages and `serve`'s single-page rebuilds.
+pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     let t = std::time::Instant::now();
     let shared = SharedValues::for_site(model);
     let page_values: Vec<Value> = (0..model.pages.len())
@@ -380,59 +393,14 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Dia
         .map(|i| page_value(model, i, &shared))
         .collect();
     drop(shared);
-
-    let mut lookup = Lookup {
-        root: model.root.clone(),
-        base_url: cfg.base().to_string(),
-        now: format!("{}T00:00:00+07:00", model.today.format("%Y-%m-%d")),
-        ..Default::default()
-    };
-    for (i, p) in model.pages.iter().enumerate() {
-        lookup
-            .urls
-            .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
-        if p.is_listed() {
-            lookup
-                .pages
-                .insert(p.page.rel.clone(), page_values[i].clone());
-        }
-    }
-    let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
-    for (rel, s) in &model.sections {
-        lookup
-            .urls
-            .insert(rel.clone(), cfg.permalink(&s.section.path));
-        let subs = s.section.subsections.clone();
-        let v = section_value(model, s, &page_values, subs);
-        section_values.insert(rel.clone(), v.clone());
-        lookup.sections.insert(rel.clone(), v);
-    }
-    let taxonomies = build_taxonomies(model, &page_values);
-    for (name, t) in &taxonomies {
-        lookup.taxonomies.insert(name.clone(), t.value.clone());
-    }
-
-    super::phase("template values", t);
+    let Values {
+        lookup,
+        section_values,
+        taxonomies,
+    } = values(model, &page_values);
+    crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
-    let sources = templates::collect_sources(&model.root, cfg)?;
-    let mut tera = templates::build(&sources, Arc::new(lookup))?;
-    let banner = site_banner(model);
-    {
-        let g = tera.global_context();
-        g.insert("config", &config_value(model));
-        g.insert("lang", &cfg.default_language);
-        g.insert(
-            "portal",
-            &json!({
-                "today": model.today.format("%Y-%m-%d").to_string(),
-                "preview": model.preview,
-                "banner": banner,
-                "nav": nav(model),
-                "search": cfg.search_enabled(),
-                "is_portal": cfg.is_portal(),
-            }),
-        );
-    }
+    let tera = prepare_tera(model, lookup)?;
     let ctx = Ctx {
         model,
         tera: &tera,
@@ -483,64 +451,118 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<(Summary, Renderer), Dia
             }
         },
     );
-    super::phase("pages, sections, extras", t);
+    crate::timing::phase("pages, sections, extras", t);
     let t = std::time::Instant::now();
     // Static files last: one with the same path as a generated file replaces it.
     if let Err(d) = copy_static(&ctx) {
         push(d);
     }
-    super::phase("static", t);
+    crate::timing::phase("static", t);
     let errors = errors.into_inner().unwrap_or_default();
     if errors.has_errors() {
         return Err(errors.sorted());
     }
-    // --- trust (src/history.rs): after all rendering, the change history, the register
-    // and the manifest, which hashes every file in the staging directory.
-    let trust = if cfg.is_portal() {
-        let has = |name: &str| ctx.tera.get_template_names().any(|n| n == name);
-        let write = |path: &str, template: &str, c: &mut Context| {
-            ctx.write_page(path, template, c, template)
-        };
-        let t = std::time::Instant::now();
-        let outcome = crate::history::publish(model, sink, &has, &write)?;
-        super::phase("history, register, manifest", t);
-        outcome
-    } else {
-        crate::history::Outcome::default()
-    };
-    // --- end trust
-    let mut summary = Summary {
-        pages: model.pages.len(),
-        sections: model.sections.len(),
-        drafts: model
-            .pages
-            .iter()
-            .filter(|p| p.status == Status::DraftPreview)
-            .count(),
-        expired: model
-            .pages
-            .iter()
-            .filter(|p| p.status == Status::Expired)
-            .count(),
-        embargoed: model.embargoed,
-        warnings: trust.warnings,
-        history: trust.pending,
-        ..Default::default()
-    };
-    summary.files = match sink.dir() {
-        Some(_) => counted.paths.lock().map_or(0, |p| p.len()),
-        None => 0,
-    };
-    Ok((summary, Renderer { tera }))
+    Ok(Renderer { tera })
 }
 
-/// A sink that remembers which files were written (each path once).
-struct Counted<'a> {
+/// The values templates look up (`get_page`, `get_section`, taxonomies), built once.
+struct Values {
+    lookup: Lookup,
+    section_values: BTreeMap<String, Value>,
+    taxonomies: BTreeMap<String, Taxonomy>,
+}
+
+fn values(model: &Model, page_values: &[Value]) -> Values {
+    let cfg = &model.config;
+    let mut lookup = Lookup {
+        root: model.root.clone(),
+        base_url: cfg.base().to_string(),
+        now: format!("{}T00:00:00+07:00", model.today.format("%Y-%m-%d")),
+        ..Default::default()
+    };
+    for (i, p) in model.pages.iter().enumerate() {
+        lookup
+            .urls
+            .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
+        if p.is_listed() {
+            lookup
+                .pages
+                .insert(p.page.rel.clone(), page_values[i].clone());
+        }
+    }
+    let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
+    for (rel, s) in &model.sections {
+        lookup
+            .urls
+            .insert(rel.clone(), cfg.permalink(&s.section.path));
+        let subs = s.section.subsections.clone();
+        let v = section_value(model, s, page_values, subs);
+        section_values.insert(rel.clone(), v.clone());
+        lookup.sections.insert(rel.clone(), v);
+    }
+    let taxonomies = build_taxonomies(model, page_values);
+    for (name, t) in &taxonomies {
+        lookup.taxonomies.insert(name.clone(), t.value.clone());
+    }
+
+    Values {
+        lookup,
+        section_values,
+        taxonomies,
+    }
+}
+
+/// Tera with the theme and site templates, the lookup functions and the shared globals
+/// (`config`, `lang`, `portal`).
+fn prepare_tera(model: &Model, lookup: Lookup) -> Result<Tera, Diagnostics> {
+    let cfg = &model.config;
+    let sources = templates::collect_sources(&model.root, cfg)?;
+    let mut tera = templates::build(&sources, Arc::new(lookup))?;
+    let banner = site_banner(model);
+    {
+        let g = tera.global_context();
+        g.insert("config", &config_value(model));
+        g.insert("lang", &cfg.default_language);
+        g.insert(
+            "portal",
+            &json!({
+                "today": model.today.format("%Y-%m-%d").to_string(),
+                "preview": model.preview,
+                "banner": banner,
+                "nav": nav(model),
+                "search": cfg.search_enabled(),
+                "is_portal": cfg.is_portal(),
+            }),
+        );
+    }
+    Ok(tera)
+}
+
+/// The sink every generated file passes: refuses scripted SVG and symbolic links, and
+/// remembers which files were written (each path once). Counting as files are written:
+/// walking 10,000 output folders afterwards just to count them took longer than
+/// writing the sitemap.
+pub struct Counted<'a> {
     inner: &'a dyn Sink,
     paths: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-impl Counted<'_> {
+impl<'a> Counted<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Counted<'a> {
+        Counted {
+            inner,
+            paths: std::sync::Mutex::new(std::collections::HashSet::new()),
+        }
+    }
+
+    /// How many distinct files were written (0 when the sink writes no folder).
+    pub fn files(&self) -> usize {
+        match self.inner.dir() {
+            Some(_) => self.paths.lock().map_or(0, |p| p.len()),
+            None => 0,
+        }
+    }
+
     fn note(&self, rel: &str) {
         if let Ok(mut p) = self.paths.lock() {
             p.insert(rel.to_string());

@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use super::chain as history;
+use super::layout::SITE_CHAIN_DIR;
+use super::manifest::{self, Manifest};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::history;
-use crate::manifest::{self, Manifest};
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -31,8 +32,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
     let mut report = verify_site(dir)?;
     if let Some(h) = history {
         let ours = history::read_dir(h).map_err(Diagnostics::from)?;
-        let site =
-            history::read_dir(&dir.join(history::SITE_CHAIN_DIR)).map_err(Diagnostics::from)?;
+        let site = history::read_dir(&dir.join(SITE_CHAIN_DIR)).map_err(Diagnostics::from)?;
         let problem = match history::compare_chains(&ours, &site) {
             history::ChainState::Consistent if ours.len() == site.len() => None,
             history::ChainState::Consistent => Some(format!(
@@ -52,7 +52,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
         };
         if let Some(msg) = problem {
             return Err(Diagnostic::error(msg)
-                .in_file(dir.join(history::SITE_CHAIN_DIR))
+                .in_file(dir.join(SITE_CHAIN_DIR))
                 .hint("so với thư mục history/ trong kho của phường; chép lại trang từ bản tạo gốc")
                 .into());
         }
@@ -63,14 +63,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
 
 fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
     let mpath = dir.join(manifest::MANIFEST_PATH);
-    let bytes = std::fs::read(&mpath).map_err(|e| {
-        Diagnostic::error(format!("không đọc được bản kê khai: {e}"))
-            .in_file(&mpath)
-            .hint("chỉ định thư mục gốc của trang đã tạo (thư mục có cong-khai/manifest.json), ví dụ: congkhai verify public")
-    })?;
-    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-        Diagnostic::error(format!("bản kê khai bị hỏng, không đọc được: {e}")).in_file(&mpath)
-    })?;
+    let m = read_manifest(&mpath)?;
     let mut errors = Diagnostics::new();
     if m.preview {
         errors.push(
@@ -78,9 +71,40 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
                 .in_file(&mpath),
         );
     }
+    let chain = check_chain(dir, &m, &mpath, &mut errors);
+    check_files(dir, &m, &mpath, &mut errors);
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok(Report {
+        files: m.files.len(),
+        entries: chain.len(),
+        items: m.items.len(),
+        anchored: false,
+    })
+}
 
+fn read_manifest(mpath: &Path) -> Result<Manifest, Diagnostic> {
+    let bytes = std::fs::read(mpath).map_err(|e| {
+        Diagnostic::error(format!("không đọc được bản kê khai: {e}"))
+            .in_file(mpath)
+            .hint("chỉ định thư mục gốc của trang đã tạo (thư mục có cong-khai/manifest.json), ví dụ: congkhai verify public")
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Diagnostic::error(format!("bản kê khai bị hỏng, không đọc được: {e}")).in_file(mpath)
+    })
+}
+
+/// Steps 1 and 2: the chain from its first entry, then the manifest against itself and
+/// the chain head. Returns the chain (empty when it could not be read).
+fn check_chain(
+    dir: &Path,
+    m: &Manifest,
+    mpath: &Path,
+    errors: &mut Diagnostics,
+) -> Vec<history::Stored> {
     // 1. The chain, from its first entry.
-    let chain_dir = dir.join(history::SITE_CHAIN_DIR);
+    let chain_dir = dir.join(SITE_CHAIN_DIR);
     let chain = match history::read_dir(&chain_dir).and_then(|f| history::validate(&chain_dir, f)) {
         Ok(c) => c,
         Err(d) => {
@@ -94,7 +118,7 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
             Diagnostic::error(
                 "danh sách nội dung trong bản kê khai đã bị sửa: không khớp mã items_sha256",
             )
-            .in_file(&mpath),
+            .in_file(mpath),
         );
     }
     match (&m.chain, chain.last()) {
@@ -110,7 +134,7 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
                         "nội dung trong bản kê khai khác nội dung ghi ở mục lịch sử cuối {}",
                         head.name
                     ))
-                    .in_file(&mpath),
+                    .in_file(mpath),
                 );
             }
         }
@@ -119,11 +143,11 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
                 "bản kê khai ghi chuỗi lịch sử {} nhưng trang không có chuỗi",
                 c.head
             ))
-            .in_file(&mpath),
+            .in_file(mpath),
         ),
         (None, Some(_)) => errors.push(
             Diagnostic::error("bản kê khai không ghi chuỗi lịch sử nhưng trang lại có")
-                .in_file(&mpath),
+                .in_file(mpath),
         ),
         _ => {}
     }
@@ -138,10 +162,16 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
                 "danh sách tệp trong bản kê khai không khớp mã files_sha256 ghi ở mục lịch sử {}: có tệp đã bị sửa, thêm hoặc xóa sau khi công khai và bản kê khai bị sửa theo",
                 head.name
             ))
-            .in_file(&mpath)
+            .in_file(mpath)
             .hint("lấy lại trang từ bản tạo gốc (chạy lại congkhai build), rồi kiểm tra lại"),
         );
     }
+    chain
+}
+
+/// Step 3: every file against the manifest, and each published data file against its
+/// item.
+fn check_files(dir: &Path, m: &Manifest, mpath: &Path, errors: &mut Diagnostics) {
     // 3. Every file; a symbolic link or special file is never part of a publication.
     let on_disk = match manifest::scan(dir, &|rel| {
         rel != manifest::MANIFEST_PATH && rel != crate::output::PREVIEW_MARKER
@@ -202,18 +232,9 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
                     Diagnostic::error(format!(
                         "tệp {rel}: mã trong danh sách nội dung khác mã tệp"
                     ))
-                    .in_file(&mpath),
+                    .in_file(mpath),
                 );
             }
         }
     }
-    if errors.has_errors() {
-        return Err(errors);
-    }
-    Ok(Report {
-        files: m.files.len(),
-        entries: chain.len(),
-        items: m.items.len(),
-        anchored: false,
-    })
 }

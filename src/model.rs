@@ -6,16 +6,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::content::frontmatter::Approval;
 use crate::content::{self, Content, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::kinds::{self, KindContext, RecordInput, RecordKind, RecordOutput};
+use crate::digest::sha256_hex;
+use crate::kinds::{self, KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput};
 use crate::markdown::{self, AnchorLinks, Heading, RenderOptions};
 use crate::privacy;
-use crate::publication::{self, Status};
+use crate::trust::publication::{self, Status};
 
 /// A file published with a page (attachment) or generated for it (download).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -97,6 +97,56 @@ pub struct Model {
     pub urls: BTreeMap<String, String>,
     /// Pages that exist but are no link target on the build date (rel → why).
     pub unpublished: BTreeMap<String, &'static str>,
+    /// Every loaded page's and section's front matter, for records that refer to
+    /// another page (kept for serve's single-page rebuilds).
+    pub loaded: Vec<LoadedPage>,
+}
+
+/// Paths of every content file, for `@/` links (content rel → permalink), and the pages
+/// that are no link target (rel → why). In a normal build a page that is embargoed or
+/// withdrawn on the build date is no link target: a link would reveal its future URL or
+/// lead to a notice (drafts are not loaded at all).
+fn link_targets(
+    pages: &[Page],
+    sections: &BTreeMap<String, Section>,
+    config: &Config,
+    today: NaiveDate,
+    preview: bool,
+) -> (BTreeMap<String, String>, BTreeMap<String, &'static str>) {
+    let mut urls: BTreeMap<String, String> = BTreeMap::new();
+    let mut unpublished: BTreeMap<String, &'static str> = BTreeMap::new();
+    for s in sections.values() {
+        urls.insert(s.rel.clone(), config.permalink(&s.path));
+    }
+    for p in pages {
+        match unpublished_reason(p.fm.publish_from, p.fm.publish_until, today, preview) {
+            Some(reason) => {
+                unpublished.insert(p.rel.clone(), reason);
+            }
+            None => {
+                urls.insert(p.rel.clone(), config.permalink(&p.path));
+            }
+        }
+    }
+    (urls, unpublished)
+}
+
+/// The front matter of every loaded page and section, sorted by file (the order a
+/// record's lookup by code depends on), for [`KindContext::pages`].
+fn loaded_pages(pages: &[Page], sections: &BTreeMap<String, Section>) -> Vec<LoadedPage> {
+    let mut out: Vec<LoadedPage> = pages
+        .iter()
+        .map(|p| LoadedPage {
+            file: p.file.clone(),
+            front_matter: p.front_matter.clone(),
+        })
+        .chain(sections.values().map(|s| LoadedPage {
+            file: s.file.clone(),
+            front_matter: String::new(),
+        }))
+        .collect();
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    out
 }
 
 /// What `@/` links may point to.
@@ -145,34 +195,19 @@ impl Model {
     ) -> Result<Model, Diagnostics> {
         let t = std::time::Instant::now();
         let (content, mut diags) = content::load(root, &config, preview);
-        super::phase("content", t);
+        crate::timing::phase("content", t);
         let Content { pages, sections } = content;
+        let loaded = loaded_pages(&pages, &sections);
         let registry = kinds::registry();
         let ctx = KindContext {
             root,
+            pages: &loaded,
             config: &config,
             today,
             preview,
         };
 
-        // Paths of every content file, for `@/` links. In a normal build a page that is
-        // embargoed or withdrawn on the build date is no link target: a link would reveal
-        // its future URL or lead to a notice (drafts are not loaded at all).
-        let mut urls: BTreeMap<String, String> = BTreeMap::new();
-        let mut unpublished: BTreeMap<String, &'static str> = BTreeMap::new();
-        for s in sections.values() {
-            urls.insert(s.rel.clone(), config.permalink(&s.path));
-        }
-        for p in &pages {
-            match unpublished_reason(p.fm.publish_from, p.fm.publish_until, today, preview) {
-                Some(reason) => {
-                    unpublished.insert(p.rel.clone(), reason);
-                }
-                None => {
-                    urls.insert(p.rel.clone(), config.permalink(&p.path));
-                }
-            }
-        }
+        let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         let links = Links {
             urls: &urls,
             unpublished: &unpublished,
@@ -204,68 +239,8 @@ impl Model {
 
         let mut section_models = BTreeMap::new();
         for (rel, section) in sections {
-            let has_body = !section.body.trim().is_empty();
-            let item = publication::Item {
-                file: &section.file,
-                rel: &section.rel,
-                approval: section.fm.approval.as_ref(),
-                publish_from: None,
-                publish_until: None,
-                is_data: false,
-                needs_document_number: false,
-            };
-            // A section without text of its own is only a list of approved pages.
-            let status = if has_body {
-                match publication::assess(&config, &item, today, preview) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        diags.extend(e);
-                        Status::Published
-                    }
-                }
-            } else {
-                Status::Published
-            };
-            let permalink = config.permalink(&section.path);
-            let anchors = AnchorLinks::parse(section.fm.insert_anchor_links.as_deref());
-            let resolve = |p: &str| urls.get(p).cloned();
-            let r = markdown::render(
-                &section.body,
-                &RenderOptions {
-                    permalink: &permalink,
-                    footnote_prefix: "fn-",
-                    anchors,
-                    resolve: &resolve,
-                },
-            );
-            link_problems(
-                &section.file,
-                section.body_line,
-                &r,
-                &unpublished,
-                &mut diags,
-            );
-            if config.is_portal() {
-                let allow = config.privacy_allow();
-                diags.extend(privacy::scan_markdown(
-                    &section.file,
-                    section.body_line,
-                    None,
-                    &section.body,
-                    &allow,
-                ));
-            }
-            section_models.insert(
-                rel,
-                SectionModel {
-                    approval: section.fm.approval.clone(),
-                    section,
-                    status,
-                    html: r.html,
-                    toc: r.toc,
-                    pages: Vec::new(),
-                },
-            );
+            let sm = build_section(section, &config, today, preview, &links, &mut diags);
+            section_models.insert(rel, sm);
         }
 
         // Attach listed pages to their sections, sorted as each section asks.
@@ -319,6 +294,7 @@ impl Model {
             embargoed,
             urls,
             unpublished,
+            loaded,
         })
     }
 
@@ -361,6 +337,7 @@ impl Model {
         let registry = kinds::registry();
         let ctx = KindContext {
             root: &self.root,
+            pages: &self.loaded,
             config: &self.config,
             today: self.today,
             preview: self.preview,
@@ -386,49 +363,10 @@ fn build_page(
     registry: &[Box<dyn RecordKind>],
     links: &Links,
 ) -> Result<Option<PageModel>, Diagnostics> {
-    let urls = links.urls;
     let config = ctx.config;
     let mut diags = Diagnostics::new();
-    let kind = match page.fm.kind.as_deref() {
-        None => None,
-        Some(name) => match kinds::find(registry, name) {
-            Some(k) => Some(k),
-            None => {
-                let names: Vec<&str> = registry.iter().map(|k| k.name()).collect();
-                let mut d = Diagnostic::error(format!(
-                    "loại nội dung không có: kind = \u{201c}{name}\u{201d}"
-                ))
-                .at(Location::file(&page.file).with_field("kind"));
-                d = match crate::text::did_you_mean(name, names.iter().copied()) {
-                    Some(s) => d.hint(format!(
-                        "có phải ý bạn là \u{201c}{s}\u{201d}? Các loại có: {}",
-                        names.join(", ")
-                    )),
-                    None => d.hint(format!("các loại có: {}", names.join(", "))),
-                };
-                return Err(d.into());
-            }
-        },
-    };
-    let item = publication::Item {
-        file: &page.file,
-        rel: &page.rel,
-        approval: approval.as_ref(),
-        publish_from: page.fm.publish_from,
-        publish_until: page.fm.publish_until,
-        is_data: publication::is_data_page(&page.fm),
-        needs_document_number: true,
-    };
-    if item.is_data {
-        let toml = std::fs::read_to_string(ctx.root.join("config.toml")).ok();
-        if let Some(d) =
-            publication::exempt_data_error(config, toml.as_deref(), &page.rel, &page.file)
-        {
-            return Err(d.into());
-        }
-    }
-    let status = publication::assess(config, &item, ctx.today, ctx.preview)
-        .map_err(Diagnostics::from_vec)?;
+    let kind = find_kind(registry, &page)?;
+    let status = page_status(&page, approval.as_ref(), ctx)?;
     if status == Status::Embargoed {
         return Ok(None);
     }
@@ -465,31 +403,123 @@ fn build_page(
     }
 
     if let Some(k) = kind {
-        let input = RecordInput {
-            file: &model.page.file,
-            path: &model.page.path,
-            title: model.page.fm.title.as_deref().unwrap_or(""),
-            record: &model.page.fm.record,
-            body: &model.page.body,
-            bundle_dir: model.page.bundle_dir.as_deref(),
-        };
-        match k.build(&input, ctx) {
-            Ok(mut out) => {
-                model.noindex |= out.noindex;
-                // The bytes move into the file list: a large list's CSV and JSON are
-                // tens of megabytes, not to be kept twice.
-                for d in std::mem::take(&mut out.downloads) {
-                    model
-                        .downloads
-                        .push(generated_file(config, &model.page.path, d));
-                }
-                model.record = Some(Box::new(out));
-            }
-            Err(e) => diags.extend(e),
-        }
+        build_record(&mut model, k, ctx, &mut diags);
     }
 
-    // Attachments: declared files in the page bundle, hashed.
+    collect_files(&mut model, ctx, &mut diags);
+
+    // No personal identifiers in what a portal publishes, whatever the kind.
+    if config.is_portal() {
+        scan_page_privacy(&model.page, config, &mut diags);
+    }
+
+    render_body(&mut model, config, links, &mut diags);
+
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        let mut all = Diagnostics::new();
+        all.extend(diags);
+        return Err(all);
+    }
+    model.warnings = diags;
+    // Nothing reads the Markdown source after this point; on a large site the bodies are
+    // a third of the memory.
+    model.page.body = String::new();
+    Ok(Some(model))
+}
+
+/// The record kind a page names, if any; an unknown name is an error with a suggestion.
+fn find_kind<'r>(
+    registry: &'r [Box<dyn RecordKind>],
+    page: &Page,
+) -> Result<Option<&'r dyn RecordKind>, Diagnostics> {
+    Ok(match page.fm.kind.as_deref() {
+        None => None,
+        Some(name) => match kinds::find(registry, name) {
+            Some(k) => Some(k),
+            None => {
+                let names: Vec<&str> = registry.iter().map(|k| k.name()).collect();
+                let mut d = Diagnostic::error(format!(
+                    "loại nội dung không có: kind = \u{201c}{name}\u{201d}"
+                ))
+                .at(Location::file(&page.file).with_field("kind"));
+                d = match crate::text::did_you_mean(name, names.iter().copied()) {
+                    Some(s) => d.hint(format!(
+                        "có phải ý bạn là \u{201c}{s}\u{201d}? Các loại có: {}",
+                        names.join(", ")
+                    )),
+                    None => d.hint(format!("các loại có: {}", names.join(", "))),
+                };
+                return Err(d.into());
+            }
+        },
+    })
+}
+
+/// A page's publication status on the build date (the approval gate); a data page must
+/// not be exempt from approval.
+fn page_status(
+    page: &Page,
+    approval: Option<&Approval>,
+    ctx: &KindContext,
+) -> Result<Status, Diagnostics> {
+    let config = ctx.config;
+    let item = publication::Item {
+        file: &page.file,
+        rel: &page.rel,
+        approval,
+        publish_from: page.fm.publish_from,
+        publish_until: page.fm.publish_until,
+        is_data: publication::is_data_page(&page.fm),
+        needs_document_number: true,
+    };
+    if item.is_data {
+        let toml = std::fs::read_to_string(ctx.root.join("config.toml")).ok();
+        if let Some(d) =
+            publication::exempt_data_error(config, toml.as_deref(), &page.rel, &page.file)
+        {
+            return Err(d.into());
+        }
+    }
+    publication::assess(config, &item, ctx.today, ctx.preview).map_err(Diagnostics::from_vec)
+}
+
+/// The page's record, built by its kind; its downloads join the page's files.
+fn build_record(
+    model: &mut PageModel,
+    k: &dyn RecordKind,
+    ctx: &KindContext,
+    diags: &mut Diagnostics,
+) {
+    let config = ctx.config;
+    let input = RecordInput {
+        file: &model.page.file,
+        path: &model.page.path,
+        title: model.page.fm.title.as_deref().unwrap_or(""),
+        record: &model.page.fm.record,
+        body: &model.page.body,
+        bundle_dir: model.page.bundle_dir.as_deref(),
+    };
+    match k.build(&input, ctx) {
+        Ok(mut out) => {
+            model.noindex |= out.noindex;
+            // The bytes move into the file list: a large list's CSV and JSON are
+            // tens of megabytes, not to be kept twice.
+            for d in std::mem::take(&mut out.downloads) {
+                model
+                    .downloads
+                    .push(generated_file(config, &model.page.path, d));
+            }
+            model.record = Some(Box::new(out));
+        }
+        Err(e) => diags.extend(e),
+    }
+}
+
+/// Attachments (declared files in the page bundle, hashed) and the bundle's other
+/// files that may be published as they are.
+fn collect_files(model: &mut PageModel, ctx: &KindContext, diags: &mut Diagnostics) {
+    let config = ctx.config;
     let mut declared = Vec::new();
     for spec in &model.page.fm.attachments {
         match attachment(config, &model.page, spec, ctx.today) {
@@ -522,35 +552,38 @@ fn build_page(
             }
         }
     }
+}
 
-    // No personal identifiers in what a portal publishes, whatever the kind.
-    if config.is_portal() {
-        let allow = config.privacy_allow();
-        let p = &model.page;
-        for (field, text) in [
-            ("title", p.fm.title.as_deref()),
-            ("description", p.fm.description.as_deref()),
-        ] {
-            if let Some(text) = text {
-                diags.extend(privacy::scan_markdown(
-                    &p.file,
-                    1,
-                    Some(field),
-                    text,
-                    &allow,
-                ));
-            }
+/// The privacy scan of a page's title, description and body.
+fn scan_page_privacy(p: &Page, config: &Config, diags: &mut Diagnostics) {
+    let allow = config.privacy_allow();
+    for (field, text) in [
+        ("title", p.fm.title.as_deref()),
+        ("description", p.fm.description.as_deref()),
+    ] {
+        if let Some(text) = text {
+            diags.extend(privacy::scan_markdown(
+                &p.file,
+                1,
+                Some(field),
+                text,
+                &allow,
+            ));
         }
-        diags.extend(privacy::scan_markdown(
-            &p.file,
-            p.body_line,
-            None,
-            &p.body,
-            &allow,
-        ));
     }
+    diags.extend(privacy::scan_markdown(
+        &p.file,
+        p.body_line,
+        None,
+        &p.body,
+        &allow,
+    ));
+}
 
-    // Markdown.
+/// The page body's Markdown: HTML, summary (before `<!-- more -->`), TOC, word count,
+/// plain text for search, and checked `@/` links.
+fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mut Diagnostics) {
+    let urls = links.urls;
     let permalink = config.permalink(&model.page.path);
     let resolve = |p: &str| urls.get(p).cloned();
     let prefix = format!("{}-fn-", model.page.slug);
@@ -573,7 +606,7 @@ fn build_page(
         model.page.body_line,
         &r,
         links.unpublished,
-        &mut diags,
+        diags,
     );
     if has_more {
         let s = markdown::render(
@@ -594,18 +627,77 @@ fn build_page(
     if config.search_enabled() {
         model.plain_text = markdown::plain_text(body);
     }
+}
 
-    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
-    if !errors.is_empty() {
-        let mut all = Diagnostics::new();
-        all.extend(diags);
-        return Err(all);
+/// A section's model: its status (a section with text of its own needs approval), its
+/// Markdown with checked links, and the privacy scan of its text.
+fn build_section(
+    section: Section,
+    config: &Config,
+    today: NaiveDate,
+    preview: bool,
+    links: &Links,
+    diags: &mut Diagnostics,
+) -> SectionModel {
+    let has_body = !section.body.trim().is_empty();
+    let item = publication::Item {
+        file: &section.file,
+        rel: &section.rel,
+        approval: section.fm.approval.as_ref(),
+        publish_from: None,
+        publish_until: None,
+        is_data: false,
+        needs_document_number: false,
+    };
+    // A section without text of its own is only a list of approved pages.
+    let status = if has_body {
+        match publication::assess(config, &item, today, preview) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.extend(e);
+                Status::Published
+            }
+        }
+    } else {
+        Status::Published
+    };
+    let permalink = config.permalink(&section.path);
+    let anchors = AnchorLinks::parse(section.fm.insert_anchor_links.as_deref());
+    let resolve = |p: &str| links.urls.get(p).cloned();
+    let r = markdown::render(
+        &section.body,
+        &RenderOptions {
+            permalink: &permalink,
+            footnote_prefix: "fn-",
+            anchors,
+            resolve: &resolve,
+        },
+    );
+    link_problems(
+        &section.file,
+        section.body_line,
+        &r,
+        links.unpublished,
+        diags,
+    );
+    if config.is_portal() {
+        let allow = config.privacy_allow();
+        diags.extend(privacy::scan_markdown(
+            &section.file,
+            section.body_line,
+            None,
+            &section.body,
+            &allow,
+        ));
     }
-    model.warnings = diags;
-    // Nothing reads the Markdown source after this point; on a large site the bodies are
-    // a third of the memory.
-    model.page.body = String::new();
-    Ok(Some(model))
+    SectionModel {
+        approval: section.fm.approval.clone(),
+        section,
+        status,
+        html: r.html,
+        toc: r.toc,
+        pages: Vec::new(),
+    }
 }
 
 fn link_problems(
@@ -706,7 +798,29 @@ pub fn output_claims(
     sections: &BTreeMap<String, SectionModel>,
 ) -> Vec<Claim> {
     let mut out = Vec::new();
-    let made_by = |what: &str| format!("congkhai ({what})");
+    generated_claims(config, pages, sections, &mut out);
+    taxonomy_claims(config, pages, &mut out);
+    for s in sections.values() {
+        section_claims(config, s, &mut out);
+    }
+    for pm in pages {
+        page_claims(pm, &mut out);
+    }
+    out
+}
+
+fn made_by(what: &str) -> String {
+    format!("congkhai ({what})")
+}
+
+/// What congkhai itself writes: 404, sitemap, robots, feeds and, on a portal, the
+/// trust pages, the manifest and the search page.
+fn generated_claims(
+    config: &Config,
+    pages: &[PageModel],
+    sections: &BTreeMap<String, SectionModel>,
+    out: &mut Vec<Claim>,
+) {
     out.push(Claim::new("/404.html", made_by("trang 404")));
     out.push(Claim::new("/sitemap.xml", made_by("sitemap.xml")));
     out.push(Claim::new("/robots.txt", made_by("robots.txt")));
@@ -726,7 +840,7 @@ pub fn output_claims(
             });
         }
         out.push(Claim::new(
-            format!("/{}", crate::manifest::MANIFEST_PATH),
+            format!("/{}", crate::trust::layout::MANIFEST_PATH),
             made_by("manifest"),
         ));
         // The site's own content *at its natural place* (`content/tim-kiem/_index.md`,
@@ -748,6 +862,10 @@ pub fn output_claims(
             }
         }
     }
+}
+
+/// Each taxonomy's list page and one page per term used by a listed page.
+fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
     for t in &config.taxonomies {
         let slug = crate::text::slugify(&t.name);
         out.push(Claim::new(
@@ -770,63 +888,67 @@ pub fn output_claims(
             ));
         }
     }
-    for s in sections.values() {
-        let sec = &s.section;
-        if sec.fm.render == Some(false) {
-            continue;
-        }
-        let file = crate::diagnostics::display_path(&sec.file);
-        out.push(Claim::new(sec.path.clone(), file.clone()));
-        if sec.fm.generate_feeds && sec.path != "/" {
-            for f in &config.feed_filenames {
-                out.push(Claim::new(
-                    format!("{}{f}", sec.path),
-                    format!("{file} ({f})"),
-                ));
-            }
-        }
-        if sec.fm.redirect_to.is_none()
-            && let Some(per) = sec.fm.paginate_by.filter(|n| *n > 0)
-        {
-            let pp = sec.fm.paginate_path.as_deref().unwrap_or("page");
-            let count = s.pages.len().div_ceil(per).max(1);
-            for n in 1..=count {
-                out.push(Claim::new(
-                    format!("{}{pp}/{n}/", sec.path),
-                    format!("{file} (trang {n})"),
-                ));
-            }
-        }
+}
+
+/// A rendered section: its page, its feeds and its pagination pages.
+fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
+    let sec = &s.section;
+    if sec.fm.render == Some(false) {
+        return;
     }
-    for pm in pages {
-        let p = &pm.page;
-        let file = crate::diagnostics::display_path(&p.file);
-        if pm.status != Status::Expired && p.fm.render == Some(false) {
-            continue;
-        }
-        out.push(Claim::new(p.path.clone(), file.clone()));
-        if pm.status == Status::Expired {
-            continue;
-        }
-        for alias in &p.fm.aliases {
+    let file = crate::diagnostics::display_path(&sec.file);
+    out.push(Claim::new(sec.path.clone(), file.clone()));
+    if sec.fm.generate_feeds && sec.path != "/" {
+        for f in &config.feed_filenames {
             out.push(Claim::new(
-                crate::content::normalise_path(alias),
-                format!("{file} (aliases)"),
+                format!("{}{f}", sec.path),
+                format!("{file} ({f})"),
             ));
         }
-        for f in pm.attachments.iter().chain(&pm.downloads) {
-            out.push(Claim::new(format!("/{}", f.out_rel), file.clone()));
-        }
-        for (rel, _) in &pm.assets {
-            out.push(Claim::new(format!("/{rel}"), file.clone()));
-        }
-        if let Some(r) = &pm.record {
-            for sp in &r.subpages {
-                out.push(Claim::new(sp.path.clone(), format!("{file} (trang con)")));
-            }
+    }
+    if sec.fm.redirect_to.is_none()
+        && let Some(per) = sec.fm.paginate_by.filter(|n| *n > 0)
+    {
+        let pp = sec.fm.paginate_path.as_deref().unwrap_or("page");
+        let count = s.pages.len().div_ceil(per).max(1);
+        for n in 1..=count {
+            out.push(Claim::new(
+                format!("{}{pp}/{n}/", sec.path),
+                format!("{file} (trang {n})"),
+            ));
         }
     }
-    out
+}
+
+/// A page: its path (also when withdrawn: the expiry notice), aliases, files, assets
+/// and record subpages.
+fn page_claims(pm: &PageModel, out: &mut Vec<Claim>) {
+    let p = &pm.page;
+    let file = crate::diagnostics::display_path(&p.file);
+    if pm.status != Status::Expired && p.fm.render == Some(false) {
+        return;
+    }
+    out.push(Claim::new(p.path.clone(), file.clone()));
+    if pm.status == Status::Expired {
+        return;
+    }
+    for alias in &p.fm.aliases {
+        out.push(Claim::new(
+            crate::content::normalise_path(alias),
+            format!("{file} (aliases)"),
+        ));
+    }
+    for f in pm.attachments.iter().chain(&pm.downloads) {
+        out.push(Claim::new(format!("/{}", f.out_rel), file.clone()));
+    }
+    for (rel, _) in &pm.assets {
+        out.push(Claim::new(format!("/{rel}"), file.clone()));
+    }
+    if let Some(r) = &pm.record {
+        for sp in &r.subpages {
+            out.push(Claim::new(sp.path.clone(), format!("{file} (trang con)")));
+        }
+    }
 }
 
 /// Two claims on the same output file (or inside a generated subtree): an error naming
@@ -951,7 +1073,7 @@ fn attachment(
         size: bytes.len() as u64,
         sha256: sha256_hex(&bytes),
         format: ext.to_uppercase(),
-        media_type: media_type(&ext).to_string(),
+        media_type: crate::media::media_type(&ext).to_string(),
         file_name,
         source: FileSource::Disk(source),
         key_column: None,
@@ -975,39 +1097,10 @@ fn generated_file(config: &Config, page_path: &str, d: kinds::Download) -> FileI
         size: d.bytes.len() as u64,
         sha256: sha256_hex(&d.bytes),
         format: d.format.clone(),
-        media_type: media_type(&ext).to_string(),
+        media_type: crate::media::media_type(&ext).to_string(),
         source: FileSource::Bytes(std::sync::Arc::new(d.bytes)),
         key_column: d.key_column,
         approval: None,
-    }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
-pub fn media_type(ext: &str) -> &'static str {
-    match ext {
-        "pdf" => "application/pdf",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "doc" => "application/msword",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xls" => "application/vnd.ms-excel",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "csv" => "text/csv",
-        "json" => "application/json",
-        "ics" => "text/calendar",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
     }
 }
 
@@ -1039,14 +1132,6 @@ fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
             )
         }),
         _ => idx.sort_by(|a, b| pages[*a].page.rel.cmp(&pages[*b].page.rel)),
-    }
-}
-
-impl Diagnostics {
-    pub fn from_vec(v: Vec<Diagnostic>) -> Diagnostics {
-        let mut d = Diagnostics::new();
-        d.extend(v);
-        d
     }
 }
 

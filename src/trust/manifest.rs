@@ -16,14 +16,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::publication::Status;
 use crate::diagnostics::{Diagnostic, display_path};
-use crate::publication::Status;
-use crate::site::Model;
-use crate::site::model::{FileInfo, sha256_hex};
+use crate::digest::sha256_hex;
+use crate::model::{FileInfo, Model};
 
-/// Site-relative path of the manifest.
-pub const MANIFEST_PATH: &str = "cong-khai/manifest.json";
-pub const FORMAT: &str = "congkhai-manifest/1";
+pub use super::layout::MANIFEST_PATH;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalRec {
@@ -215,7 +213,7 @@ pub fn chain_covered(rel: &str) -> bool {
         || rel == "cong-khai/lich-su/index.html"
         || rel == "cong-khai/danh-muc/index.html"
         || rel
-            .strip_prefix(crate::history::SITE_CHAIN_DIR)
+            .strip_prefix(super::layout::SITE_CHAIN_DIR)
             .is_some_and(|r| r.starts_with('/'))
 }
 

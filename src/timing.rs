@@ -1,0 +1,28 @@
+//! Phase timings for profiling builds: printed only when `CONGKHAI_TIMINGS` is set.
+//!
+//! At the bottom of the module graph so that every stage (content walk, kinds, history)
+//! can time itself without importing the orchestration above it.
+
+use std::time::Instant;
+
+/// Print how long a phase took when `CONGKHAI_TIMINGS` is set (for profiling builds).
+pub fn phase(label: &str, since: Instant) {
+    if std::env::var_os("CONGKHAI_TIMINGS").is_some() {
+        // Resident memory now and at its peak (Linux; blank elsewhere).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |k: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(k))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+                .map_or(String::new(), |kb| format!("{} MiB", kb / 1024))
+        };
+        eprintln!(
+            "[thời gian] {label}: {} ms; RSS {}, đỉnh {}",
+            since.elapsed().as_millis(),
+            field("VmRSS:"),
+            field("VmHWM:")
+        );
+    }
+}
