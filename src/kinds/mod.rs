@@ -4,8 +4,9 @@
 //! table holds the kind's metadata and the data files (relative to `data/`) it publishes.
 //! The kind loads and validates those files, and returns a model for the page template
 //! (`page.record`), extra pages (one per residential group, per place…), downloads (CSV,
-//! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
-//! new file here plus one line in [`registry`].
+//! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is a
+//! folder `<name>/` here (`mod.rs`, `load.rs`, `check.rs`, `view.rs`), a `pub mod` line, one
+//! line in [`registry`] and a template: docs/adding-a-kind.md walks through it.
 
 pub mod beneficiary_list;
 pub mod consultation;
@@ -183,6 +184,40 @@ impl ViewDoc {
             schema: schemars::schema_for!(T),
         }
     }
+
+    /// Paths of the fields of this view that have no description (no `///` doc comment),
+    /// e.g. `properties.places.items.slug`; empty when every field is documented. Every
+    /// field of a template contract must say what it is: each kind tests that this is empty
+    /// for each of its [`RecordKind::views`].
+    pub fn undocumented_fields(&self) -> Vec<String> {
+        undocumented_properties(self.schema.as_value())
+    }
+}
+
+/// Paths of the properties of a JSON schema, at any depth (`$defs` included), that have no
+/// `description`.
+fn undocumented_properties(schema: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    for (name, p) in props {
+                        if p.get("description").is_none() {
+                            out.push(format!("{at}{name}"));
+                        }
+                    }
+                }
+                for (k, x) in m {
+                    walk(x, &format!("{at}{k}."), out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, at, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, "", &mut out);
+    out
 }
 
 /// Turns a kind's typed view struct into the value templates see as `page.record`.
@@ -217,4 +252,21 @@ pub fn registry() -> Vec<Box<dyn RecordKind>> {
 
 pub fn find<'a>(kinds: &'a [Box<dyn RecordKind>], name: &str) -> Option<&'a dyn RecordKind> {
     kinds.iter().find(|k| k.name() == name).map(|k| k.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undocumented_fields_are_found() {
+        let schema = serde_json::json!({"properties": {
+            "a": {"description": "A."},
+            "b": {"type": "string"},
+            "c": {"items": {"properties": {"d": {}}}},
+        }});
+        let mut found = undocumented_properties(&schema);
+        found.sort();
+        assert_eq!(found, vec!["b", "c", "properties.c.items.d"]);
+    }
 }
