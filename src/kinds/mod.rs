@@ -269,4 +269,72 @@ mod tests {
         found.sort();
         assert_eq!(found, vec!["b", "c", "properties.c.items.d"]);
     }
+
+    /// docs/adding-a-kind.md shows each file of the example kind in its own block; a block
+    /// that needs other files of the kind (`check.rs` needs `load.rs`, `mod.rs` needs all
+    /// three) carries hidden copies of them (`# mod load {` … `# }`). The copies must be
+    /// the files shown, or the guide would test other code than it shows.
+    #[test]
+    fn guide_copies_match_the_files() {
+        const FILES: [&str; 3] = ["check", "load", "view"];
+        /// Lines as the compiler sees them: hidden lines unhidden, without the `/*` `*/`
+        /// lines that keep `#[cfg(test)]` and `#[test]` out of doctests.
+        fn compiled(lines: &[&str]) -> String {
+            let unhide = |l: &str| match l.strip_prefix("# ") {
+                Some(rest) => rest.to_string(),
+                None if l == "#" => String::new(),
+                None => l.to_string(),
+            };
+            let kept: Vec<String> = lines
+                .iter()
+                .map(|l| unhide(l))
+                .filter(|l| l != "/*" && l != "*/")
+                .collect();
+            kept.join("\n")
+        }
+        let guide = include_str!("../../docs/adding-a-kind.md");
+        let blocks: Vec<Vec<&str>> = guide
+            .split("```rust\n")
+            .skip(1)
+            .filter_map(|b| b.split("\n```").next())
+            .map(|b| b.lines().collect())
+            .collect();
+        let path = |file: &str| format!("// src/kinds/reception/{file}.rs");
+        let shows = |b: &[&str], file: &str| b.contains(&path(file).as_str());
+        let shown = |file: &str| {
+            let block = blocks.iter().find(|b| shows(b, file));
+            compiled(block.unwrap_or_else(|| panic!("no block shows {file}.rs")))
+        };
+        let mut copies = 0;
+        for block in &blocks {
+            let starts: Vec<(usize, &str)> = (0..block.len())
+                .filter_map(|i| {
+                    let m = FILES.iter().find(|m| block[i] == format!("# mod {m} {{"))?;
+                    Some((i, *m))
+                })
+                .collect();
+            for (k, &(start, file)) in starts.iter().enumerate() {
+                if shows(block, file) {
+                    continue;
+                }
+                // Up to the next copy, or to the first shown line; without its `# }`.
+                let end = starts.get(k + 1).map_or_else(
+                    || {
+                        (start..block.len())
+                            .find(|&i| !block[i].starts_with('#'))
+                            .unwrap_or(block.len())
+                    },
+                    |next| next.0,
+                );
+                let copy = compiled(&block[start + 1..end - 1]);
+                assert!(
+                    shown(file).contains(&copy),
+                    "docs/adding-a-kind.md: a hidden copy of {file}.rs differs from its block"
+                );
+                copies += 1;
+            }
+        }
+        assert!(shows(&blocks.concat(), "mod"), "no block shows mod.rs");
+        assert_eq!(copies, 6, "copies: check.rs block 1, view.rs 2, mod.rs 3");
+    }
 }
