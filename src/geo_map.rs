@@ -113,72 +113,76 @@ pub fn parse_value_partial(
     }
     let mut out = Vec::with_capacity(features.len());
     for (i, f) in features.iter().enumerate() {
-        let which = format!("đối tượng thứ {} (features[{i}])", i + 1);
-        let props = f.get("properties").and_then(Value::as_object);
-        let code = match props.and_then(|p| p.get(property)) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let code = match code {
-            Some(c) => c,
-            None => {
-                let have: Vec<&str> = props
-                    .map(|p| p.keys().map(String::as_str).collect())
-                    .unwrap_or_default();
-                let have = if have.is_empty() {
-                    "đối tượng này chưa có thuộc tính nào".to_string()
-                } else {
-                    format!("các thuộc tính đang có: {}", have.join(", "))
-                };
-                errors.push(
-                    Diagnostic::error(format!(
-                        "{which} không có mã tổ ở thuộc tính \u{201c}{property}\u{201d}"
-                    ))
-                    .at(at(format!("features[{i}].properties.{property}")))
-                    .hint(format!(
-                        "trong bảng thuộc tính của lớp (QGIS: Open Attribute Table) ghi mã tổ hiện nay vào cột \u{201c}{property}\u{201d}, đúng như cột Mã tổ của bảng tổ dân phố (ví dụ TDP01); nếu mã nằm ở cột khác thì ghi tên cột đó vào boundaries_property trong [record]; {have}"
-                    )),
-                );
-                continue;
-            }
-        };
-        let which = format!("{which}, mã {code}");
-        let geom_at = || at(format!("features[{i}].geometry"));
-        let geometry = f.get("geometry").unwrap_or(&Value::Null);
-        let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
-        let coords = geometry.get("coordinates");
-        let polygons_json: Vec<&Value> = match (kind, coords) {
-            ("Polygon", Some(c)) => vec![c],
-            ("MultiPolygon", Some(Value::Array(ps))) => ps.iter().collect(),
-            _ => {
-                let what = if geometry.is_null() {
-                    "không có hình (geometry trống)".to_string()
-                } else if kind.is_empty() {
-                    "có hình không rõ kiểu".to_string()
-                } else {
-                    format!("có hình kiểu {kind}")
-                };
-                errors.push(
-                    Diagnostic::error(format!(
-                        "{which} {what}; ranh giới tổ phải là vùng (Polygon hoặc MultiPolygon)"
-                    ))
-                    .at(geom_at())
-                    .hint("vẽ ranh giới mỗi tổ thành một vùng khép kín (lớp kiểu Polygon), không dùng điểm hay đường"),
-                );
-                continue;
-            }
-        };
-        match read_polygons(&polygons_json) {
-            Ok(polygons) => out.push(Feature {
-                index: i,
-                code,
-                polygons,
-            }),
-            Err(problem) => errors.push(problem.into_diagnostic(&which).at(geom_at())),
+        match read_feature(i, f, source, property) {
+            Ok(feature) => out.push(feature),
+            Err(d) => errors.push(d),
         }
     }
     (out, errors)
+}
+
+/// One feature: its group code, then its polygons.
+fn read_feature(i: usize, f: &Value, source: &Path, property: &str) -> Result<Feature, Diagnostic> {
+    let at = |field: String| Location::file(source).with_field(field);
+    let which = format!("đối tượng thứ {} (features[{i}])", i + 1);
+    let code = feature_code(f, property).map_err(|have| {
+        Diagnostic::error(format!(
+            "{which} không có mã tổ ở thuộc tính \u{201c}{property}\u{201d}"
+        ))
+        .at(at(format!("features[{i}].properties.{property}")))
+        .hint(format!(
+            "trong bảng thuộc tính của lớp (QGIS: Open Attribute Table) ghi mã tổ hiện nay vào cột \u{201c}{property}\u{201d}, đúng như cột Mã tổ của bảng tổ dân phố (ví dụ TDP01); nếu mã nằm ở cột khác thì ghi tên cột đó vào boundaries_property trong [record]; {have}"
+        ))
+    })?;
+    let which = format!("{which}, mã {code}");
+    let geom_at = || at(format!("features[{i}].geometry"));
+    let geometry = f.get("geometry").unwrap_or(&Value::Null);
+    let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+    let polygons_json: Vec<&Value> = match (kind, geometry.get("coordinates")) {
+        ("Polygon", Some(c)) => vec![c],
+        ("MultiPolygon", Some(Value::Array(ps))) => ps.iter().collect(),
+        _ => {
+            let what = if geometry.is_null() {
+                "không có hình (geometry trống)".to_string()
+            } else if kind.is_empty() {
+                "có hình không rõ kiểu".to_string()
+            } else {
+                format!("có hình kiểu {kind}")
+            };
+            return Err(Diagnostic::error(format!(
+                "{which} {what}; ranh giới tổ phải là vùng (Polygon hoặc MultiPolygon)"
+            ))
+            .at(geom_at())
+            .hint("vẽ ranh giới mỗi tổ thành một vùng khép kín (lớp kiểu Polygon), không dùng điểm hay đường"));
+        }
+    };
+    match read_polygons(&polygons_json) {
+        Ok(polygons) => Ok(Feature {
+            index: i,
+            code,
+            polygons,
+        }),
+        Err(problem) => Err(problem.into_diagnostic(&which).at(geom_at())),
+    }
+}
+
+/// A feature's group code (a non-empty text or a number), or, when it has none, the
+/// properties it does have, worded for the hint.
+fn feature_code(f: &Value, property: &str) -> Result<String, String> {
+    let props = f.get("properties").and_then(Value::as_object);
+    match props.and_then(|p| p.get(property)) {
+        Some(Value::String(s)) if !s.trim().is_empty() => return Ok(s.trim().to_string()),
+        Some(Value::Number(n)) => return Ok(n.to_string()),
+        _ => {}
+    }
+    let have: Vec<&str> = props
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    Err(if have.is_empty() {
+        "đối tượng này chưa có thuộc tính nào".to_string()
+    } else {
+        format!("các thuộc tính đang có: {}", have.join(", "))
+    })
 }
 
 /// What is wrong with a geometry's coordinates.
@@ -584,24 +588,64 @@ pub fn render(input: &MapInput) -> RenderedMap {
         .flat_map(|(i, a)| a.members.iter().map(move |m| (m.as_str(), i)))
         .collect();
     let proj = bbox(input.features).map(Projection::fit);
+    let (neighbours, thick) = match &proj {
+        Some(p) => borders(input, p, &area_of),
+        None => (BTreeSet::new(), Vec::new()),
+    };
+    let colours = assign_colours(input.areas.len(), &neighbours);
+    let fill_of = |a: usize| -> &'static str {
+        match input.highlight {
+            Some(h) if input.areas[a].code != h => OTHER_FILL,
+            _ => PALETTE[colours[a]],
+        }
+    };
 
-    // Edges (rounded, undirected) → the areas whose polygons use them.
-    let mut edges: BTreeMap<Edge, Vec<Option<usize>>> = BTreeMap::new();
+    let (w, h) = proj
+        .as_ref()
+        .map_or((WIDTH, 2.0 * PAD), |p| (p.width, p.height));
+    let mut s = crate::svg_chart::svg_open(&crate::svg_chart::SvgHead {
+        class: "geo-map",
+        id: input.id,
+        width: &fmt1(w),
+        height: &fmt1(h),
+        font_size: 11,
+        title: input.title,
+        desc: &description(input),
+    });
     if let Some(p) = &proj {
-        for f in input.features {
-            let a = area_of.get(f.code.as_str()).copied();
-            for ring in f.polygons.iter().flatten() {
-                let pts = ring_tenths(p, ring);
-                if pts.len() < 2 {
+        push_areas(&mut s, input, p, &area_of, &fill_of);
+        push_borders(&mut s, &thick);
+        push_labels(&mut s, input, p);
+    }
+    s.push_str("</svg>");
+    RenderedMap {
+        svg: s,
+        legend: legend(input, &fill_of),
+    }
+}
+
+/// Which areas are neighbours (share an edge), and the thick edges: those between
+/// different areas and the outer edge. Edges are rounded and undirected.
+fn borders(
+    input: &MapInput,
+    p: &Projection,
+    area_of: &BTreeMap<&str, usize>,
+) -> (BTreeSet<(usize, usize)>, Vec<Edge>) {
+    // Edge → the areas whose polygons use it.
+    let mut edges: BTreeMap<Edge, Vec<Option<usize>>> = BTreeMap::new();
+    for f in input.features {
+        let a = area_of.get(f.code.as_str()).copied();
+        for ring in f.polygons.iter().flatten() {
+            let pts = ring_tenths(p, ring);
+            if pts.len() < 2 {
+                continue;
+            }
+            for i in 0..pts.len() {
+                let (u, v) = (pts[i], pts[(i + 1) % pts.len()]);
+                if u == v {
                     continue;
                 }
-                for i in 0..pts.len() {
-                    let (u, v) = (pts[i], pts[(i + 1) % pts.len()]);
-                    if u == v {
-                        continue;
-                    }
-                    edges.entry((u.min(v), u.max(v))).or_default().push(a);
-                }
+                edges.entry((u.min(v), u.max(v))).or_default().push(a);
             }
         }
     }
@@ -619,70 +663,72 @@ pub fn render(input: &MapInput) -> RenderedMap {
             thick.push(*e);
         }
     }
-    let colours = assign_colours(input.areas.len(), &neighbours);
-    let fill_of = |a: usize| -> &'static str {
-        match input.highlight {
-            Some(h) if input.areas[a].code != h => OTHER_FILL,
-            _ => PALETTE[colours[a]],
-        }
-    };
+    (neighbours, thick)
+}
 
-    let (w, h) = proj.map_or((WIDTH, 2.0 * PAD), |p| (p.width, p.height));
-    let mut s = crate::svg_chart::svg_open(&crate::svg_chart::SvgHead {
-        class: "geo-map",
-        id: input.id,
-        width: &fmt1(w),
-        height: &fmt1(h),
-        font_size: 11,
-        title: input.title,
-        desc: &description(input),
-    });
-    if let Some(p) = &proj {
-        s.push_str("<g class=\"geo-map__areas\" stroke=\"#333\" stroke-width=\"0.8\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">");
-        for f in input.features {
-            let a = area_of.get(f.code.as_str()).copied();
-            let (fill, new_code) = match a {
-                Some(a) => (fill_of(a), input.areas[a].code.as_str()),
-                None => ("none", ""),
-            };
-            s.push_str(&format!(
-                "<path class=\"geo-map__area\" data-code=\"{}\" data-new=\"{}\" fill=\"{fill}\" d=\"{}\"/>",
-                escape_html(&f.code),
-                escape_html(new_code),
-                path_data(p, f)
-            ));
-        }
-        s.push_str("</g>");
-        if !thick.is_empty() {
-            let mut d = String::new();
-            for ((x0, y0), (x1, y1)) in &thick {
-                d.push_str(&format!(
-                    "M{} {}L{} {}",
-                    fmt_tenths(*x0),
-                    fmt_tenths(*y0),
-                    fmt_tenths(*x1),
-                    fmt_tenths(*y1)
-                ));
-            }
-            s.push_str(&format!(
-                "<path class=\"geo-map__borders\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.5\" stroke-linecap=\"round\" d=\"{d}\"/>"
-            ));
-        }
-        s.push_str("<g class=\"geo-map__labels\" text-anchor=\"middle\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">");
-        for f in input.features {
-            if let Some((x, y)) = feature_label(p, f) {
-                s.push_str(&format!(
-                    "<text class=\"geo-map__label\" x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
-                    fmt1(x),
-                    fmt1(y),
-                    escape_html(&f.code)
-                ));
-            }
-        }
-        s.push_str("</g>");
+/// Today's groups as thin outlines, filled with their new group's colour.
+fn push_areas(
+    s: &mut String,
+    input: &MapInput,
+    p: &Projection,
+    area_of: &BTreeMap<&str, usize>,
+    fill_of: &dyn Fn(usize) -> &'static str,
+) {
+    s.push_str("<g class=\"geo-map__areas\" stroke=\"#333\" stroke-width=\"0.8\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">");
+    for f in input.features {
+        let (fill, new_code) = match area_of.get(f.code.as_str()).copied() {
+            Some(a) => (fill_of(a), input.areas[a].code.as_str()),
+            None => ("none", ""),
+        };
+        s.push_str(&format!(
+            "<path class=\"geo-map__area\" data-code=\"{}\" data-new=\"{}\" fill=\"{fill}\" d=\"{}\"/>",
+            escape_html(&f.code),
+            escape_html(new_code),
+            path_data(p, f)
+        ));
     }
-    s.push_str("</svg>");
+    s.push_str("</g>");
+}
 
+/// The thick edges as one path.
+fn push_borders(s: &mut String, thick: &[Edge]) {
+    if thick.is_empty() {
+        return;
+    }
+    let mut d = String::new();
+    for ((x0, y0), (x1, y1)) in thick {
+        d.push_str(&format!(
+            "M{} {}L{} {}",
+            fmt_tenths(*x0),
+            fmt_tenths(*y0),
+            fmt_tenths(*x1),
+            fmt_tenths(*y1)
+        ));
+    }
+    s.push_str(&format!(
+        "<path class=\"geo-map__borders\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.5\" stroke-linecap=\"round\" d=\"{d}\"/>"
+    ));
+}
+
+/// Each of today's groups' code inside its outline.
+fn push_labels(s: &mut String, input: &MapInput, p: &Projection) {
+    s.push_str("<g class=\"geo-map__labels\" text-anchor=\"middle\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">");
+    for f in input.features {
+        if let Some((x, y)) = feature_label(p, f) {
+            s.push_str(&format!(
+                "<text class=\"geo-map__label\" x=\"{}\" y=\"{}\" dy=\"0.35em\">{}</text>",
+                fmt1(x),
+                fmt1(y),
+                escape_html(&f.code)
+            ));
+        }
+    }
+    s.push_str("</g>");
+}
+
+/// The HTML legend: each new group (or only the highlighted one) with its colour and
+/// members.
+fn legend(input: &MapInput, fill_of: &dyn Fn(usize) -> &'static str) -> String {
     let mut legend = String::from("<ul class=\"geo-map__legend\">");
     let entries: Vec<usize> = match input.highlight {
         Some(h) => input
@@ -702,22 +748,23 @@ pub fn render(input: &MapInput) -> RenderedMap {
             }
             _ => label,
         };
+        let members = area
+            .members
+            .iter()
+            .map(|m| {
+                if input.missing.contains(m) {
+                    format!("{m} (chưa có ranh giới)")
+                } else {
+                    m.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         legend.push_str(&format!(
             "<li data-code=\"{}\">{}{label}: {}</li>",
             escape_html(&area.code),
             swatch(fill_of(a)),
-            escape_html(
-                &area
-                    .members
-                    .iter()
-                    .map(|m| if input.missing.contains(m) {
-                        format!("{m} (chưa có ranh giới)")
-                    } else {
-                        m.clone()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            escape_html(&members)
         ));
     }
     if input.highlight.is_some() && input.areas.len() > 1 {
@@ -727,7 +774,7 @@ pub fn render(input: &MapInput) -> RenderedMap {
         ));
     }
     legend.push_str("</ul>");
-    RenderedMap { svg: s, legend }
+    legend
 }
 
 fn swatch(fill: &str) -> String {

@@ -32,6 +32,7 @@ pub mod output;
 pub mod privacy;
 pub mod publication;
 pub mod qr;
+pub mod residential;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -12,11 +12,13 @@ pub mod beneficiary_list;
 pub mod consultation;
 pub mod document;
 pub mod donations;
-pub mod groups;
+pub mod files;
 pub mod merger_plan;
 pub mod programme;
 pub mod service_days;
 pub mod timeline;
+#[cfg(test)]
+mod view_docs;
 pub mod warning;
 
 use std::path::Path;

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 
 use crate::data::{FieldSpec, LoadOptions, Row, Table, load_table, parse_date, parse_vnd};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::kinds::beneficiary_list::{DEFAULT_GROUPS, Groups};
 use crate::kinds::{KindContext, RecordInput};
 use crate::privacy;
+use crate::residential::{DEFAULT_GROUPS, WardGroups};
 use crate::text::fold_words;
 
 pub const RESOURCE_FIELDS: &[FieldSpec] = &[
@@ -128,7 +128,7 @@ pub struct Given {
 pub(super) struct Tables {
     pub resources: Table,
     pub given: Table,
-    pub groups: Groups,
+    pub groups: WardGroups,
 }
 
 /// Reads both tables (minus the columns `[record] private` names) and the groups; stops
@@ -146,7 +146,7 @@ pub(super) fn load_tables(input: &RecordInput, ctx: &KindContext) -> Result<Tabl
         .unwrap_or_default();
     let res_file = input.str_field("resources").map_err(Diagnostics::from)?;
     let given_file = input.str_field("given").map_err(Diagnostics::from)?;
-    let groups = Groups::load(ctx.root, input.opt_str("groups").unwrap_or(DEFAULT_GROUPS))
+    let groups = WardGroups::load(ctx.root, input.opt_str("groups").unwrap_or(DEFAULT_GROUPS))
         .map_err(Diagnostics::from_vec)?;
     let table = |file: &str, fields| {
         load_table(
@@ -285,7 +285,7 @@ pub fn read_resources(table: &Table, allow: &[String], errors: &mut Diagnostics)
 /// The support given; each names a known group, form and resource.
 pub fn read_given(
     table: &Table,
-    groups: &Groups,
+    groups: &WardGroups,
     resources: &[Resource],
     allow: &[String],
     errors: &mut Diagnostics,
@@ -324,7 +324,7 @@ pub fn read_given(
 fn given_group(
     table: &Table,
     row: &Row,
-    groups: &Groups,
+    groups: &WardGroups,
     errors: &mut Diagnostics,
 ) -> Option<String> {
     let c = table.get(row, "group")?;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::data::{FieldSpec, Row, Table, parse_date};
 use crate::deadline::{Due, parse_due};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::kinds::{KindContext, RecordInput, groups};
+use crate::kinds::{KindContext, RecordInput, files};
 
 pub const TASK_FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("no", &["stt", "số thứ tự", "tt"]),
@@ -57,7 +57,7 @@ pub(super) fn load_tasks(
     errors: &mut Diagnostics,
     warnings: &mut Diagnostics,
 ) -> Option<Vec<Task>> {
-    let table = groups::load(input, ctx, "tasks", TASK_FIELDS, errors, warnings)?;
+    let table = files::load(input, ctx, "tasks", TASK_FIELDS, errors, warnings)?;
     let tasks = table
         .rows
         .iter()

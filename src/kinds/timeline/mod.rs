@@ -16,7 +16,7 @@ pub use check::{done_late, says_done, status_counts, status_of};
 pub use load::{TASK_FIELDS, Task};
 pub use view::{StatusCount, TaskView, TimelineView};
 
-use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, groups, to_record};
+use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, files, to_record};
 use crate::deadline::TaskStatus;
 use crate::diagnostics::Diagnostics;
 
@@ -42,7 +42,7 @@ impl RecordKind for Timeline {
         }
         let statuses: Vec<TaskStatus> = tasks.iter().map(|t| status_of(t, ctx.today)).collect();
         let record = view::timeline_view(&tasks, &statuses, ctx.today, input.opt_str("plan_url"));
-        let downloads = vec![groups::csv_download(
+        let downloads = vec![files::csv_download(
             "tien-do-thuc-hien.csv",
             "Bảng tiến độ thực hiện (CSV, tình trạng tính tại ngày đăng)",
             "no",

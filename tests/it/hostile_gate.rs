@@ -6,7 +6,7 @@
 //! message naming the source file (and line or field), no panic, the previous
 //! `public/` byte-for-byte as it was, and the variant's marker in no output file.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

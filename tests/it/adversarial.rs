@@ -7,7 +7,7 @@
 //! These variants are written apart from the per-class suites (tests/hostile_*.rs) on
 //! purpose: they are the second look an attacker would take after the fixes.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::collections::BTreeMap;

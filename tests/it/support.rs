@@ -1,7 +1,7 @@
 //! Support programmes, beneficiary lists and donations: privacy by design, totals,
 //! downloads, print views, expiry, bad input.
 
-mod common;
+use crate::common;
 use common::*;
 
 use sha2::{Digest, Sha256};

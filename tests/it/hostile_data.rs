@@ -4,7 +4,7 @@
 //! byte-for-byte as it was — and the binary runs under a 1 GiB address-space limit
 //! (`prlimit --as`), so a decompression or allocation bomb fails the test instead of
 //! eating the machine.
-mod common;
+use crate::common;
 use common::*;
 
 use std::io::Write;

@@ -1,7 +1,7 @@
 //! Generator core: a plain Zola site builds like Zola, output is deterministic, and bad
 //! input fails cleanly (exit 1, file + line + `cách sửa:` hint, previous output untouched,
 //! no panic). Fixture: `tests/fixtures/core/zola` (no `[ward]`, own templates).
-mod common;
+use crate::common;
 use common::*;
 
 const NOW: &str = "2026-11-23";

@@ -9,7 +9,7 @@
 //! Refused input exits 1 (not a signal), names the source file, does not panic and
 //! leaves the previous `public/` byte-for-byte as it was.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! Trustworthy publishing: approval gate, windows, manifest, history chain, verify.
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::Path;

@@ -1,5 +1,5 @@
 //! The demo portal builds from a fresh copy and shows the ward.
-mod common;
+use crate::common;
 use common::*;
 
 #[test]

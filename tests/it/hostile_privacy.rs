@@ -3,7 +3,7 @@
 //! must stop the build (exit 1) with a message naming the source file, print the value
 //! only masked, never panic, and leave the previous `public/` byte for byte as it was.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::collections::BTreeMap;

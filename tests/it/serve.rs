@@ -2,7 +2,7 @@
 //! build, and the real binary rebuilds one page on a body edit and falls back to a full
 //! build on a front matter edit.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -1,7 +1,7 @@
 //! Residential-group reorganisation: merger plan, consultation results, timeline.
 //! Builds the real binary on a small fixture site and checks the numbers in the HTML
 //! and CSV against the input files.
-mod common;
+use crate::common;
 use common::*;
 
 const NOW: &str = "2026-11-23";

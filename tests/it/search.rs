@@ -1,7 +1,7 @@
 //! Site search: what enters the index (only published, indexable content), the search
 //! page, the shared folding rules (golden file, also run by node), and the browser
 //! script's own tests (`node --test tests/js/`).
-mod common;
+use crate::common;
 use common::*;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,6 @@
 //! Service days (schedule, places, sessions, iCalendar) and anti-scam warnings (banner,
 //! link allow-list, posters), run through the real binary.
-mod common;
+use crate::common;
 use common::*;
 
 const CONFIG: &str = r#"base_url = "https://phuong.example.vn"

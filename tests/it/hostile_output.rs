@@ -1,7 +1,7 @@
 //! Issue 12, classes 1, 5 and 8 (slice A): hostile output folders, killed builds and
 //! history, and tampering with a published site. Every test runs the real binary.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
