@@ -9,6 +9,12 @@
 // where clarity for staff matters more than a few bytes of stack.
 #![allow(clippy::result_large_err)]
 
+/// docs/adding-a-kind.md, included so that `cargo test --doc` compiles and runs the guide's
+/// example kind (compiled for doctests only; not part of the API).
+#[cfg(doctest)]
+#[doc = include_str!("../docs/adding-a-kind.md")]
+pub struct AddingAKindGuide;
+
 pub mod config;
 pub mod content;
 pub mod data;

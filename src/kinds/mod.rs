@@ -4,8 +4,9 @@
 //! table holds the kind's metadata and the data files (relative to `data/`) it publishes.
 //! The kind loads and validates those files, and returns a model for the page template
 //! (`page.record`), extra pages (one per residential group, per place…), downloads (CSV,
-//! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is one
-//! new file here plus one line in [`registry`].
+//! JSON, iCalendar) and site-wide contributions (a warning banner). Adding a kind is a
+//! folder `<name>/` here (`mod.rs`, `load.rs`, `check.rs`, `view.rs`), a `pub mod` line, one
+//! line in [`registry`] and a template: docs/adding-a-kind.md walks through it.
 
 pub mod beneficiary_list;
 pub mod consultation;
@@ -198,6 +199,40 @@ impl ViewDoc {
             schema: schemars::schema_for!(T),
         }
     }
+
+    /// Paths of the fields of this view that have no description (no `///` doc comment),
+    /// e.g. `properties.places.items.slug`; empty when every field is documented. Every
+    /// field of a template contract must say what it is: each kind tests that this is empty
+    /// for each of its [`RecordKind::views`].
+    pub fn undocumented_fields(&self) -> Vec<String> {
+        undocumented_properties(self.schema.as_value())
+    }
+}
+
+/// Paths of the properties of a JSON schema, at any depth (`$defs` included), that have no
+/// `description`.
+fn undocumented_properties(schema: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    for (name, p) in props {
+                        if p.get("description").is_none() {
+                            out.push(format!("{at}{name}"));
+                        }
+                    }
+                }
+                for (k, x) in m {
+                    walk(x, &format!("{at}{k}."), out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, at, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, "", &mut out);
+    out
 }
 
 /// Turns a kind's typed view struct into the value templates see as `page.record`.
@@ -232,4 +267,89 @@ pub fn registry() -> Vec<Box<dyn RecordKind>> {
 
 pub fn find<'a>(kinds: &'a [Box<dyn RecordKind>], name: &str) -> Option<&'a dyn RecordKind> {
     kinds.iter().find(|k| k.name() == name).map(|k| k.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undocumented_fields_are_found() {
+        let schema = serde_json::json!({"properties": {
+            "a": {"description": "A."},
+            "b": {"type": "string"},
+            "c": {"items": {"properties": {"d": {}}}},
+        }});
+        let mut found = undocumented_properties(&schema);
+        found.sort();
+        assert_eq!(found, vec!["b", "c", "properties.c.items.d"]);
+    }
+
+    /// docs/adding-a-kind.md shows each file of the example kind in its own block; a block
+    /// that needs other files of the kind (`check.rs` needs `load.rs`, `mod.rs` needs all
+    /// three) carries hidden copies of them (`# mod load {` … `# }`). The copies must be
+    /// the files shown, or the guide would test other code than it shows.
+    #[test]
+    fn guide_copies_match_the_files() {
+        const FILES: [&str; 3] = ["check", "load", "view"];
+        /// Lines as the compiler sees them: hidden lines unhidden, without the `/*` `*/`
+        /// lines that keep `#[cfg(test)]` and `#[test]` out of doctests.
+        fn compiled(lines: &[&str]) -> String {
+            let unhide = |l: &str| match l.strip_prefix("# ") {
+                Some(rest) => rest.to_string(),
+                None if l == "#" => String::new(),
+                None => l.to_string(),
+            };
+            let kept: Vec<String> = lines
+                .iter()
+                .map(|l| unhide(l))
+                .filter(|l| l != "/*" && l != "*/")
+                .collect();
+            kept.join("\n")
+        }
+        let guide = include_str!("../../docs/adding-a-kind.md");
+        let blocks: Vec<Vec<&str>> = guide
+            .split("```rust\n")
+            .skip(1)
+            .filter_map(|b| b.split("\n```").next())
+            .map(|b| b.lines().collect())
+            .collect();
+        let path = |file: &str| format!("// src/kinds/reception/{file}.rs");
+        let shows = |b: &[&str], file: &str| b.contains(&path(file).as_str());
+        let shown = |file: &str| {
+            let block = blocks.iter().find(|b| shows(b, file));
+            compiled(block.unwrap_or_else(|| panic!("no block shows {file}.rs")))
+        };
+        let mut copies = 0;
+        for block in &blocks {
+            let starts: Vec<(usize, &str)> = (0..block.len())
+                .filter_map(|i| {
+                    let m = FILES.iter().find(|m| block[i] == format!("# mod {m} {{"))?;
+                    Some((i, *m))
+                })
+                .collect();
+            for (k, &(start, file)) in starts.iter().enumerate() {
+                if shows(block, file) {
+                    continue;
+                }
+                // Up to the next copy, or to the first shown line; without its `# }`.
+                let end = starts.get(k + 1).map_or_else(
+                    || {
+                        (start..block.len())
+                            .find(|&i| !block[i].starts_with('#'))
+                            .unwrap_or(block.len())
+                    },
+                    |next| next.0,
+                );
+                let copy = compiled(&block[start + 1..end - 1]);
+                assert!(
+                    shown(file).contains(&copy),
+                    "docs/adding-a-kind.md: a hidden copy of {file}.rs differs from its block"
+                );
+                copies += 1;
+            }
+        }
+        assert!(shows(&blocks.concat(), "mod"), "no block shows mod.rs");
+        assert_eq!(copies, 6, "copies: check.rs block 1, view.rs 2, mod.rs 3");
+    }
 }

@@ -98,7 +98,6 @@ impl RecordKind for Warning {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::service_days::undocumented_properties;
 
     #[test]
     fn every_view_field_is_documented() {
@@ -106,7 +105,7 @@ mod tests {
         assert!(!views.is_empty());
         for doc in views {
             assert_eq!(
-                undocumented_properties(doc.schema.as_value()),
+                doc.undocumented_fields(),
                 Vec::<String>::new(),
                 "{}",
                 doc.template
