@@ -10,6 +10,10 @@
 
 pub mod output;
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use crate::text::{fold, fold_words};
 
 /// Header keywords (folded words, matched as a consecutive word sequence) of columns that
@@ -890,7 +894,11 @@ fn allowed(key: &str, allow: &[String]) -> bool {
 fn at_markers(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out: Vec<(usize, usize)> = memchr::memchr_iter(b'@', b).map(|i| (i, i + 1)).collect();
-    out.extend(memchr::memmem::find_iter(b, "\u{ff20}").map(|i| (i, i + 3)));
+    // The substring searchers are built once per process, not once per text.
+    static FULLWIDTH_AT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("\u{ff20}"));
+    static CONG_MARKED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("còng"));
+    static CONG_PLAIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("cong"));
+    out.extend(FULLWIDTH_AT.find_iter(b).map(|i| (i, i + 3)));
     for i in memchr::memchr3_iter(b')', b']', b'}', b) {
         if i >= 3
             && matches!(b[i - 3], b'(' | b'[' | b'{')
@@ -901,12 +909,12 @@ fn at_markers(text: &str) -> Vec<(usize, usize)> {
     }
     // "a còng", "A còng", "a-còng", "a cong", as a word of its own.
     let word_start = |i: usize| i == 0 || matches!(b[i - 1], b' ' | b'(');
-    for p in memchr::memmem::find_iter(b, "còng") {
+    for p in CONG_MARKED.find_iter(b) {
         if p >= 2 && matches!(&b[p - 2..p], b"a " | b"A " | b"a-") && word_start(p - 2) {
             out.push((p - 2, p + "còng".len()));
         }
     }
-    for p in memchr::memmem::find_iter(b, "cong") {
+    for p in CONG_PLAIN.find_iter(b) {
         if p >= 2 && &b[p - 2..p] == b"a " && word_start(p - 2) {
             out.push((p - 2, p + "cong".len()));
         }

@@ -4,9 +4,9 @@
 //! signer and issue date. Attached files (PDF/DOCX) are handled for every page by the
 //! site, with size and SHA-256.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{KindContext, RecordInput, RecordKind, RecordOutput};
+use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
 use crate::content::frontmatter::parse_date_text;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -67,20 +67,47 @@ impl RecordKind for Document {
         if errors.has_errors() {
             return Err(errors);
         }
+        let search_text = format!("{number} {doc_type} {issuer} {signer}");
+        let view = DocumentView {
+            number,
+            doc_type,
+            issuer,
+            signer,
+            signer_role: input.opt_str("signer_role").map(str::to_string),
+            issued: issued.map(|d| d.format("%Y-%m-%d").to_string()),
+            subject: input.opt_str("subject").map(str::to_string),
+            effective: input.opt_str("effective").map(str::to_string),
+        };
         Ok(RecordOutput {
-            record: json!({
-                "number": number,
-                "doc_type": doc_type,
-                "issuer": issuer,
-                "signer": signer,
-                "signer_role": input.opt_str("signer_role"),
-                "issued": issued.map(|d| d.format("%Y-%m-%d").to_string()),
-                "subject": input.opt_str("subject"),
-                "effective": input.opt_str("effective"),
-            }),
+            record: to_record(&view)?,
             warnings,
-            search_text: format!("{number} {doc_type} {issuer} {signer}"),
+            search_text,
             ..Default::default()
         })
     }
+
+    fn views(&self) -> Vec<ViewDoc> {
+        vec![ViewDoc::of::<DocumentView>(self.template())]
+    }
+}
+
+/// `page.record` of a signed document (văn bản): its number, type, issuer and signer.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct DocumentView {
+    /// Document number and symbol, `58/KH-UBND`.
+    pub number: String,
+    /// Type of document, `Kế hoạch`, `Quyết định`, `Thông báo`…
+    pub doc_type: String,
+    /// Issuing body, `Ủy ban nhân dân phường Hòa An`.
+    pub issuer: String,
+    /// Name of the signer.
+    pub signer: String,
+    /// Title of the signer (`Chủ tịch`), or null.
+    pub signer_role: Option<String>,
+    /// Date signed, ISO `2026-06-12` (show it with `date_vi`), or null.
+    pub issued: Option<String>,
+    /// What the document is about (`V/v …`), or null.
+    pub subject: Option<String>,
+    /// When it takes effect, as written, or null.
+    pub effective: Option<String>,
 }

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput};
+use super::{KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::privacy::{self, NameDisplay};
 use crate::text::fold_words;
@@ -243,24 +243,58 @@ impl RecordKind for Programme {
         if errors.has_errors() {
             return Err(errors);
         }
+        let search_text = format!("{legal_basis} {eligible} {office} {}", categories.join(" "));
+        let view = ProgrammeView {
+            code: input.opt_str("code").map(str::to_string),
+            legal_basis,
+            eligible,
+            support,
+            amount_per_month_vnd: amount,
+            health_insurance_share: input.opt_str("health_insurance_share").map(str::to_string),
+            period,
+            office,
+            budget_vnd: budget,
+            categories,
+            name_display: name_display.map(str::to_string),
+        };
         Ok(RecordOutput {
-            record: json!({
-                "code": input.opt_str("code"),
-                "legal_basis": legal_basis,
-                "eligible": eligible,
-                "support": support,
-                "amount_per_month_vnd": amount,
-                "health_insurance_share": input.opt_str("health_insurance_share"),
-                "period": period,
-                "office": office,
-                "budget_vnd": budget,
-                "categories": categories,
-                "name_display": name_display,
-            }),
-            search_text: format!("{legal_basis} {eligible} {office} {}", categories.join(" ")),
+            record: to_record(&view)?,
+            search_text,
             ..Default::default()
         })
     }
+
+    fn views(&self) -> Vec<ViewDoc> {
+        vec![ViewDoc::of::<ProgrammeView>(self.template())]
+    }
+}
+
+/// `page.record` of a support programme (chương trình hỗ trợ): who may receive what,
+/// on which legal basis; the lists of beneficiaries link to it.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ProgrammeView {
+    /// Short code lists use to name the programme (`record.programme = "BTXH-2026"`), or null.
+    pub code: Option<String>,
+    /// The decision or resolution the support rests on, as written.
+    pub legal_basis: String,
+    /// Who is eligible, in plain words.
+    pub eligible: String,
+    /// What is given, one item each.
+    pub support: Vec<String>,
+    /// Monthly amount per beneficiary in đồng (a number; format it with `money_vi`), or null.
+    pub amount_per_month_vnd: Option<i64>,
+    /// Share of the health-insurance premium paid, as written (`100%`), or null.
+    pub health_insurance_share: Option<String>,
+    /// Period of the support, as written (`Từ tháng 01/2026 đến tháng 12/2026`).
+    pub period: String,
+    /// Office that receives applications and answers questions.
+    pub office: String,
+    /// Total budget in đồng (a number), or null.
+    pub budget_vnd: Option<i64>,
+    /// Categories of beneficiaries (`Hộ nghèo`, `Hộ cận nghèo`); list rows must use one.
+    pub categories: Vec<String>,
+    /// How lists of this programme show names: `full` or `initials`, or null (the default, full).
+    pub name_display: Option<String>,
 }
 
 #[cfg(test)]

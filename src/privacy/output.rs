@@ -67,8 +67,15 @@ pub fn scan_output(rel: &str, bytes: &[u8], allow: &[String]) -> Vec<Finding> {
 }
 
 /// `s` in ASCII lower case, in `buf`; `None` when longer than any name looked up below.
-fn lower<'a>(s: &str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
+fn lower<'a>(s: &'a str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
     let b = s.as_bytes();
+    if b.len() > buf.len() {
+        return None;
+    }
+    // The names congkhai writes are lower case already: no copy then.
+    if !b.iter().any(u8::is_ascii_uppercase) {
+        return Some(b);
+    }
     let dst = buf.get_mut(..b.len())?;
     for (d, c) in dst.iter_mut().zip(b) {
         *d = c.to_ascii_lowercase();

@@ -69,22 +69,3 @@ impl RecordKind for Donations {
         vec![ViewDoc::of::<DonationsView>(self.template())]
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_view_field_is_documented() {
-        let views = Donations.views();
-        assert!(!views.is_empty());
-        for doc in views {
-            assert_eq!(
-                doc.undocumented_fields(),
-                Vec::<String>::new(),
-                "{}",
-                doc.template
-            );
-        }
-    }
-}

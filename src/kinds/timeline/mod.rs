@@ -61,22 +61,3 @@ impl RecordKind for Timeline {
         vec![ViewDoc::of::<TimelineView>(self.template())]
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_view_field_is_documented() {
-        let views = Timeline.views();
-        assert!(!views.is_empty());
-        for doc in views {
-            assert_eq!(
-                doc.undocumented_fields(),
-                Vec::<String>::new(),
-                "{}",
-                doc.template
-            );
-        }
-    }
-}

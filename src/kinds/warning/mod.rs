@@ -94,22 +94,3 @@ impl RecordKind for Warning {
         ]
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_view_field_is_documented() {
-        let views = Warning.views();
-        assert!(!views.is_empty());
-        for doc in views {
-            assert_eq!(
-                doc.undocumented_fields(),
-                Vec::<String>::new(),
-                "{}",
-                doc.template
-            );
-        }
-    }
-}
