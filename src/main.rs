@@ -165,7 +165,8 @@ fn main() -> ExitCode {
 fn build(opts: BuildOptions) -> Result<(), Diagnostics> {
     let started = std::time::Instant::now();
     pipeline::build_keep(&opts).map(|(s, kept)| {
-        // The process exits next: freeing the model and the renderer's page
+        // Speed (10,000-page benchmark, docs/benchmarks.md): the process exits next:
+        // freeing the model and the renderer's page
         // values (hundreds of thousands of small allocations) one by one would
         // only cost time, about a tenth of a 10,000-page build.
         std::mem::forget(kept);

@@ -7,7 +7,8 @@ use crate::privacy::NameDisplay;
 
 /// The `<tr>` rows of a list table, one per entry, in the columns `fields`.
 ///
-/// Rendered here rather than in a template: a 100,000-row list is 200,000 rows across
+/// Speed (`benches/beneficiaries.sh`, 100,000 rows; docs/benchmarks.md): rendered here
+/// rather than in a template: a 100,000-row list is 200,000 rows across
 /// its screen and print pages, and a Tera loop costs several microseconds a row and a
 /// JSON object per row kept until rendering. The markup is fixed (the name cell is the
 /// row header, number cells are right-aligned); the table around it, its caption and
