@@ -121,6 +121,7 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
 
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
+    let mut tables = 0usize;
     let mut has_raw_html = false;
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut flat: Vec<(u32, String, String)> = Vec::new();
@@ -165,8 +166,15 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
 
         match event {
             // Wide tables scroll sideways on a phone instead of breaking the layout.
+            // A named, focusable region so keyboard users can scroll it too (WCAG 2.1.1).
             Event::Start(Tag::Table(align)) => {
-                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                tables += 1;
+                events.push(Event::Html(
+                    format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Bảng {tables}\">"
+                    )
+                    .into(),
+                ));
                 events.push(Event::Start(Tag::Table(align)));
             }
             Event::End(TagEnd::Table) => {
@@ -872,7 +880,9 @@ mod tests {
     fn tables_are_wrapped_for_narrow_screens() {
         let out = r("| a | b |\n|---|---|\n| 1 | 2 |\n");
         assert!(
-            out.html.starts_with("<div class=\"table-wrap\"><table>"),
+            out.html.starts_with(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Bảng 1\"><table>"
+            ),
             "{}",
             out.html
         );

@@ -114,14 +114,17 @@ if kill -0 "$nginx_pid" 2>/dev/null; then ok "nginx serves public/ on 127.0.0.1:
   fail "nginx starts"; cat "$work/nginx/error.log"; echo "$passed passed, $failed failed"; exit 1
 fi
 
-# 4. Browser checks (prints "ok - …"/"FAIL - …" lines and a JSON summary line).
+# 4. Browser checks (prints "ok - …"/"FAIL - …" lines, and "note - …" lines that are not
+#    checks): home → section → document by clicking, 404, and one page of every page type
+#    (found in public/ by its markup) at 320, 390 and 1366 px: no sideways overflow, the
+#    <h1> on the first screen at 390×844, axe, the folding phone menu and the desktop bar.
 mkdir -p "$work/shots"
 set +e
 NODE_PATH="$here/.ci/node_modules" node "$here/tests/e2e/browser.mjs" \
-  "http://127.0.0.1:$port" "$work/shots" "$CHROMIUM" "$site/config.toml" >"$work/browser.log" 2>&1
+  "http://127.0.0.1:$port" "$work/shots" "$CHROMIUM" "$site/config.toml" "$site/public" >"$work/browser.log" 2>&1
 browser_rc=$?
 set -e
-grep -E '^(ok|FAIL) ' "$work/browser.log" || true
+grep -E '^(ok|FAIL|note) ' "$work/browser.log" || true
 bp=$(grep -c '^ok ' "$work/browser.log" || true)
 bf=$(grep -c '^FAIL ' "$work/browser.log" || true)
 passed=$((passed + bp)); failed=$((failed + bf))
