@@ -76,7 +76,7 @@ fn lower<'a>(s: &'a str, buf: &'a mut [u8; 24]) -> Option<&'a [u8]> {
     if !b.iter().any(u8::is_ascii_uppercase) {
         return Some(b);
     }
-    let dst = buf.get_mut(..b.len())?;
+    let dst = &mut buf[..b.len()];
     for (d, c) in dst.iter_mut().zip(b) {
         *d = c.to_ascii_lowercase();
     }

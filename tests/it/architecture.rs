@@ -16,25 +16,17 @@ fn src_dir() -> PathBuf {
 
 /// Every `.rs` file under `src/`, as its path relative to `src/` with `/` separators.
 fn rust_files() -> Vec<String> {
-    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .expect("read src/")
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                walk(&p, base, out);
-            } else if p.extension().is_some_and(|e| e == "rs") {
-                let rel = p.strip_prefix(base).expect("under src/");
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&src_dir(), &src_dir(), &mut out);
-    out
+    let src = src_dir();
+    walkdir::WalkDir::new(&src)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("read src/").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let rel = p.strip_prefix(&src).expect("under src/");
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect()
 }
 
 /// The source with comments, string and char literals blanked (so braces and paths in
