@@ -29,6 +29,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod media;
 pub mod model;
+pub mod opendata;
 pub mod output;
 pub mod pipeline;
 pub mod privacy;

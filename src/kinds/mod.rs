@@ -155,6 +155,10 @@ pub struct RecordOutput {
     pub banner: Option<Banner>,
     /// Keep the record out of search engines and the sitemap (beneficiary lists).
     pub noindex: bool,
+    /// Its tables name people (beneficiaries, donors): published for reading, as the law
+    /// requires, but never offered to harvesters (no download URL in the open-data
+    /// catalogue; `robots.txt` disallows the files).
+    pub personal_data: bool,
 }
 
 /// One loaded content file's front matter text (NFC), as [`KindContext::pages`] holds it.

@@ -119,6 +119,7 @@ fn assemble(
         search_text: format!("{} {}", programme.title, programme.legal_basis),
         banner: None,
         noindex: !cfg.privacy.index_lists,
+        personal_data: true,
     })
 }
 

@@ -61,6 +61,7 @@ impl RecordKind for Donations {
             downloads: view::downloads(&resources, &given)?,
             search_text: String::new(),
             noindex: !ctx.config.privacy.index_lists,
+            personal_data: true,
             ..Default::default()
         })
     }
