@@ -111,6 +111,13 @@ pub struct Config {
     pub links: LinksConfig,
     #[serde(default)]
     pub build: BuildConfig,
+    /// `[open_data]`: the licence of the published datasets (data packages, catalogue).
+    #[serde(default)]
+    pub open_data: OpenDataConfig,
+    /// `[signing]`: the ward's minisign public key; the history entries are signed with
+    /// its secret key, which never lives in the repository.
+    #[serde(default)]
+    pub signing: SigningConfig,
 }
 
 fn default_language() -> String {
@@ -273,6 +280,36 @@ impl Default for LinksConfig {
 pub struct BuildConfig {
     /// Where the verifiable history chain lives, relative to the site root.
     pub history_dir: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenDataConfig {
+    /// SPDX identifier of the datasets' licence (Data Package `licenses[].name`).
+    pub license: String,
+    /// Its name as people read it.
+    pub license_title: String,
+    /// Where its text is.
+    pub license_url: String,
+}
+
+impl Default for OpenDataConfig {
+    /// Creative Commons Attribution 4.0: reuse with attribution, the usual licence of
+    /// public-sector open data; a ward may set another.
+    fn default() -> Self {
+        OpenDataConfig {
+            license: "CC-BY-4.0".into(),
+            license_title: "Creative Commons Ghi công 4.0 Quốc tế".into(),
+            license_url: "https://creativecommons.org/licenses/by/4.0/deed.vi".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SigningConfig {
+    /// The minisign public key (the base64 line of a `.pub` file, `RW…`).
+    pub public_key: Option<String>,
 }
 
 impl Config {
