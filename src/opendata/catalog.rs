@@ -66,8 +66,12 @@ fn day(s: &str) -> String {
 }
 
 /// Whether page `pm` is a dataset of the catalogue: a published record with downloads.
+/// A draft never is, not even in the staff preview (where it shows as published).
 pub fn is_dataset(pm: &PageModel) -> bool {
-    pm.status == Status::Published && pm.record.is_some() && !pm.downloads.is_empty()
+    pm.status == Status::Published
+        && !pm.page.fm.draft
+        && pm.record.is_some()
+        && !pm.downloads.is_empty()
 }
 
 /// Whether page `pm` is a published record whose tables name people.
