@@ -13,6 +13,7 @@ mod common;
 
 mod adversarial;
 mod architecture;
+mod catalog;
 mod core;
 mod hostile_data;
 mod hostile_gate;
