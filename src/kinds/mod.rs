@@ -9,6 +9,7 @@
 //! line in [`registry`] and a template: docs/adding-a-kind.md walks through it.
 
 pub mod beneficiary_list;
+pub mod columns;
 pub mod consultation;
 pub mod document;
 pub mod donations;
@@ -117,7 +118,7 @@ pub struct SubPage {
 }
 
 /// A downloadable file published next to the record page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Download {
     /// File name, written under the record's path: `ket-qua-lay-y-kien.csv`.
     pub file_name: String,
@@ -125,8 +126,15 @@ pub struct Download {
     /// "CSV", "JSON", "ICS", "SVG"…
     pub format: String,
     pub bytes: Vec<u8>,
-    /// For tables: the key column, so the change history can diff rows.
+    /// For tables: the key column's title (or titles joined by `+`), so the change
+    /// history can diff rows.
     pub key_column: Option<String>,
+    /// What the file holds, for the data package (`resources[].description`).
+    pub description: String,
+    /// For tables (CSV and its JSON twin): the columns, in order. Empty for other files.
+    pub columns: Vec<columns::Column>,
+    /// The key column is unique (the data package declares it as `primaryKey`).
+    pub unique_key: bool,
 }
 
 /// A site-wide banner (an active scam warning), shown on every page.

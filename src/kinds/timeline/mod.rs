@@ -42,13 +42,7 @@ impl RecordKind for Timeline {
         }
         let statuses: Vec<TaskStatus> = tasks.iter().map(|t| status_of(t, ctx.today)).collect();
         let record = view::timeline_view(&tasks, &statuses, ctx.today, input.opt_str("plan_url"));
-        let downloads = vec![files::csv_download(
-            "tien-do-thuc-hien.csv",
-            "Bảng tiến độ thực hiện (CSV, tình trạng tính tại ngày đăng)",
-            "no",
-            view::CSV_HEADER,
-            &view::csv_rows(&tasks, &statuses),
-        )];
+        let downloads = table().downloads(&view::csv_rows(&tasks, &statuses)).into();
         Ok(RecordOutput {
             record: to_record(&record)?,
             warnings,
@@ -59,5 +53,32 @@ impl RecordKind for Timeline {
 
     fn views(&self) -> Vec<ViewDoc> {
         vec![ViewDoc::of::<TimelineView>(self.template())]
+    }
+}
+
+/// The published table: `tien-do-thuc-hien.csv` and `.json`.
+fn table() -> files::TableFiles<'static> {
+    files::TableFiles {
+        stem: "tien-do-thuc-hien",
+        title: "Bảng tiến độ thực hiện",
+        description: "Mỗi dòng là một nhiệm vụ của phụ lục tiến độ: việc phải làm, cơ quan chủ trì, thời hạn và tình trạng tính tại ngày đăng trang.",
+        columns: view::COLUMNS,
+        key: Some("STT"),
+        unique_key: false,
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn header_row_is_the_declared_titles() {
+        let row: Vec<String> = (0..view::COLUMNS.len()).map(|i| i.to_string()).collect();
+        for d in table().downloads(&[row]) {
+            files::assert_table(&d);
+        }
+        let tasks = Vec::new();
+        assert!(view::csv_rows(&tasks, &[]).is_empty());
     }
 }
