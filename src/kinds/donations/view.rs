@@ -7,9 +7,9 @@ use super::check::{by_date, totals_by_form};
 use super::load::{Given, Resource};
 use crate::diagnostics::Diagnostics;
 use crate::format;
+use crate::kinds::Download;
 use crate::kinds::columns::Column;
 use crate::kinds::files::TableFiles;
-use crate::kinds::{Download, to_record};
 
 /// `page.record` of a donations page (`kinds/donations.html`). Amounts are formatted for
 /// citizens, `1.500.000 đ` (with a no-break space before `đ`).
@@ -92,11 +92,6 @@ fn kind_label(r: &Resource) -> &'static str {
     }
 }
 
-/// Machine name of a resource's kind in downloads.
-fn kind_key(r: &Resource) -> &'static str {
-    if r.cash { "cash" } else { "in_kind" }
-}
-
 /// The page's record; `used` is parallel to `resources` (from the balance check).
 pub(super) fn donations_view(
     resources: &[Resource],
@@ -144,34 +139,6 @@ pub(super) fn donations_view(
         spent: vnd(spent),
         balance: vnd(received - spent.min(received)),
     }
-}
-
-/// `nguon-luc-va-ho-tro.json`: both tables with raw values (ISO dates, đồng).
-#[derive(Debug, Serialize)]
-struct LedgerJson<'a> {
-    resources: Vec<ResourceJson<'a>>,
-    given: Vec<GivenJson<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct ResourceJson<'a> {
-    code: &'a str,
-    date: String,
-    donor: &'a str,
-    kind: &'a str,
-    description: &'a str,
-    value_vnd: u64,
-}
-
-#[derive(Debug, Serialize)]
-struct GivenJson<'a> {
-    date: String,
-    recipient: &'a str,
-    group: &'a str,
-    form: &'a str,
-    description: &'a str,
-    value_vnd: u64,
-    resource: &'a str,
 }
 
 /// Columns of `nguon-luc.csv` / `.json`, in the order of [`resource_rows`].
@@ -222,8 +189,8 @@ pub(super) const GIVEN_COLUMNS: &[Column] = &[
     Column::text("Mã nguồn", "Mã của khoản đã nhận mà hỗ trợ này lấy từ đó.").required(),
 ];
 
-/// The downloads: resources and support given, each as CSV and JSON, and both tables
-/// in one JSON file with raw values.
+/// The downloads: resources and support given, each as CSV and JSON (the JSON file of
+/// both tables with English keys, `nguon-luc-va-ho-tro.json`, is replaced by these two).
 pub(super) fn downloads(
     resources: &[Resource],
     given: &[Given],
@@ -231,15 +198,6 @@ pub(super) fn downloads(
     let sorted = by_date(given);
     let mut out: Vec<Download> = RESOURCES_TABLE.downloads(&resource_rows(resources)).into();
     out.extend(GIVEN_TABLE.downloads(&given_rows(&sorted)));
-    out.push(Download {
-        file_name: "nguon-luc-va-ho-tro.json".into(),
-        title: "Nguồn lực và hỗ trợ, cả hai bảng trong một tệp (JSON)".into(),
-        format: "JSON".into(),
-        bytes: ledger_json(resources, &sorted)?,
-        key_column: None,
-        description: "Hai bảng nguồn lực đã nhận và hỗ trợ đã trao trong một tệp JSON, tên trường tiếng Anh, giá trị gốc (ngày ISO, đồng).".into(),
-        ..Default::default()
-    });
     Ok(out)
 }
 
@@ -299,38 +257,6 @@ fn given_rows(sorted: &[&Given]) -> Vec<Vec<String>> {
             ]
         })
         .collect()
-}
-
-/// `nguon-luc-va-ho-tro.json`, pretty-printed.
-fn ledger_json(resources: &[Resource], sorted: &[&Given]) -> Result<Vec<u8>, Diagnostics> {
-    let ledger = LedgerJson {
-        resources: resources
-            .iter()
-            .map(|r| ResourceJson {
-                code: &r.code,
-                date: r.date.to_string(),
-                donor: &r.donor,
-                kind: kind_key(r),
-                description: &r.description,
-                value_vnd: r.value,
-            })
-            .collect(),
-        given: sorted
-            .iter()
-            .map(|g| GivenJson {
-                date: g.date.to_string(),
-                recipient: &g.recipient,
-                group: &g.group,
-                form: g.form,
-                description: &g.description,
-                value_vnd: g.value,
-                resource: &g.resource,
-            })
-            .collect(),
-    };
-    // Through a JSON value, whose maps sort their keys: the file's bytes do not depend on
-    // the order of the struct fields.
-    Ok(serde_json::to_vec_pretty(&to_record(&ledger)?).unwrap_or_default())
 }
 
 #[cfg(test)]

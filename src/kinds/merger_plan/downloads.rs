@@ -131,10 +131,19 @@ fn boundaries_download(data: &PlanData) -> Option<Download> {
         props.insert("Số hộ".into(), json!(g.households));
         props.insert("Mã tổ mới".into(), text(new.map(|n| &n.code)));
         props.insert("Tên tổ mới".into(), text(new.map(|n| &n.name)));
-        let geometry = if f.polygons.len() == 1 {
-            json!({"type": "Polygon", "coordinates": f.polygons[0]})
+        let polygons: Vec<Vec<Vec<[f64; 2]>>> = f
+            .polygons
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|ring| ring.iter().map(|&[x, y]| [round5(x), round5(y)]).collect())
+                    .collect()
+            })
+            .collect();
+        let geometry = if polygons.len() == 1 {
+            json!({"type": "Polygon", "coordinates": polygons[0]})
         } else {
-            json!({"type": "MultiPolygon", "coordinates": f.polygons})
+            json!({"type": "MultiPolygon", "coordinates": polygons})
         };
         features.push(json!({"type": "Feature", "properties": props, "geometry": geometry}));
     }
@@ -151,6 +160,13 @@ fn boundaries_download(data: &PlanData) -> Option<Download> {
         columns: BOUNDARY_PROPERTIES.to_vec(),
         unique_key: false,
     })
+}
+
+/// A coordinate to 5 decimals (about 1 m, ample for a group's outline; RFC 7946 advises
+/// against spurious precision). It also keeps every number shorter than the 9- and
+/// 12-digit runs the output scan takes for ID numbers.
+fn round5(v: f64) -> f64 {
+    (v * 1e5).round() / 1e5
 }
 
 /// Today's groups, each with the new group it joins.
