@@ -33,6 +33,7 @@ fn packages(site: &Site) -> Vec<(std::path::PathBuf, serde_json::Value)> {
         .output_files()
         .into_iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "datapackage.json"))
+        .map(|rel| site.path().join("public").join(rel))
         .map(|p| {
             let v = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
             (p.parent().unwrap().to_path_buf(), v)
@@ -152,7 +153,11 @@ fn demo_packages_describe_every_file() {
         // Lists that name people say so; the approving decision is recorded.
         let personal = pkg["name"].as_str().unwrap().starts_with("ho-tro-");
         assert_eq!(pkg["personal_data"], personal, "{}", dir.display());
-        assert!(pkg["approval"]["decision"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(
+            pkg["approval"]["decision"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+        );
     }
     // The boundaries as GeoJSON, described in the plan's package.
     let plan = pkgs
@@ -166,9 +171,10 @@ fn demo_packages_describe_every_file() {
         .find(|r| r["format"] == "geojson")
         .expect("boundaries in the package");
     assert_eq!(geo["mediatype"], "application/geo+json");
-    let gj: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(plan.0.join("ranh-gioi-to-dan-pho.geojson")).unwrap())
-            .unwrap();
+    let gj: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(plan.0.join("ranh-gioi-to-dan-pho.geojson")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(gj["type"], "FeatureCollection");
     let f = &gj["features"][0];
     assert!(f["properties"]["Mã tổ"].is_string());
@@ -230,6 +236,9 @@ fn hostile_note_stays_data_in_csv_json_and_page() {
     site.write("data/ho-tro/danh-sach.csv", lines.join("\n") + "\n");
     let err = site.build_err("2026-11-23");
     assert!(err.contains("danh-sach.csv:2"), "{err}");
-    assert!(!err.contains("0900000001") && !err.contains("0 9 0 0.000.001"), "{err}");
+    assert!(
+        !err.contains("0900000001") && !err.contains("0 9 0 0.000.001"),
+        "{err}"
+    );
     assert_eq!(site.read(&format!("{LIST_OUT}/danh-sach.json")), before);
 }
