@@ -13,6 +13,9 @@ pub mod check;
 pub mod load;
 pub mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[("ket-qua-lay-y-kien", COLUMNS)];
+
 use serde::Serialize;
 
 use super::columns::Column;
@@ -113,7 +116,7 @@ struct ResultsJson<'a> {
 }
 
 /// Columns of `ket-qua-lay-y-kien.csv` / `.json`, in the order of [`csv_row`].
-pub(super) const COLUMNS: &[Column] = &[
+pub(crate) const COLUMNS: &[Column] = &[
     Column::text("Mã tổ", "Mã tổ dân phố hiện nay được lấy ý kiến.").required(),
     Column::text("Tên tổ", "Tên tổ dân phố hiện nay.").required(),
     Column::text(

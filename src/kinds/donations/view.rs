@@ -142,7 +142,7 @@ pub(super) fn donations_view(
 }
 
 /// Columns of `nguon-luc.csv` / `.json`, in the order of [`resource_rows`].
-pub(super) const RESOURCE_COLUMNS: &[Column] = &[
+pub(crate) const RESOURCE_COLUMNS: &[Column] = &[
     Column::text(
         "Mã nguồn",
         "Mã của khoản đã nhận; các khoản hỗ trợ đã trao ghi mã này.",
@@ -167,7 +167,7 @@ pub(super) const RESOURCE_COLUMNS: &[Column] = &[
 ];
 
 /// Columns of `ho-tro-da-trao.csv` / `.json`, in the order of [`given_rows`].
-pub(super) const GIVEN_COLUMNS: &[Column] = &[
+pub(crate) const GIVEN_COLUMNS: &[Column] = &[
     Column::date("Ngày trao", "Ngày trao hỗ trợ.").required(),
     Column::text("Người, hộ nhận", "Người hoặc hộ nhận hỗ trợ.").required(),
     Column::text("Tổ dân phố", "Tổ dân phố của người, hộ nhận."),

@@ -44,7 +44,7 @@ pub(super) fn downloads(schedule: &Schedule, title: &str) -> Vec<Download> {
 }
 
 /// Columns of `lich.csv` / `lich.json`, in the order of [`csv_rows`].
-pub(super) const COLUMNS: &[Column] = &[
+pub(crate) const COLUMNS: &[Column] = &[
     Column::text(
         "Mã buổi",
         "Mã riêng của buổi hỗ trợ, không đổi khi buổi được sửa.",

@@ -12,6 +12,10 @@ mod check;
 mod load;
 mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] =
+    &[("tien-do-thuc-hien", view::COLUMNS)];
+
 pub use check::{done_late, says_done, status_counts, status_of};
 pub use load::{TASK_FIELDS, Task};
 pub use view::{StatusCount, TaskView, TimelineView};
@@ -80,5 +84,18 @@ mod table_tests {
         }
         let tasks = Vec::new();
         assert!(view::csv_rows(&tasks, &[]).is_empty());
+        // The closed set of statuses is every status's label.
+        let labels: Vec<&str> = [
+            TaskStatus::Done,
+            TaskStatus::InProgress,
+            TaskStatus::Overdue,
+            TaskStatus::Ongoing,
+            TaskStatus::Upcoming,
+            TaskStatus::Pending,
+        ]
+        .iter()
+        .map(|s| s.label())
+        .collect();
+        assert_eq!(view::COLUMNS[7].one_of, labels.as_slice());
     }
 }

@@ -134,7 +134,7 @@ const STATUS_LABELS: &[&str] = &[
 ];
 
 /// Columns of `tien-do-thuc-hien.csv` / `.json`, in the order of [`csv_rows`].
-pub(super) const COLUMNS: &[Column] = &[
+pub(crate) const COLUMNS: &[Column] = &[
     Column::text("STT", "Số thứ tự của nhiệm vụ trong phụ lục tiến độ."),
     Column::text("Nhiệm vụ", "Việc phải làm.").required(),
     Column::text("Cơ quan chủ trì", "Cơ quan, người chịu trách nhiệm chính."),
