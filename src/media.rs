@@ -26,6 +26,7 @@ const TYPES: &[(&str, &str, bool)] = &[
     ),
     ("csv", "text/csv", true),
     ("json", "application/json", true),
+    ("geojson", "application/geo+json", true),
     ("ics", "text/calendar", true),
     ("svg", "image/svg+xml", true),
     ("png", "image/png", true),
@@ -70,6 +71,7 @@ mod tests {
         assert_eq!(content_type("csv"), "text/csv; charset=utf-8");
         assert_eq!(content_type("html"), "text/html; charset=utf-8");
         assert_eq!(content_type("json"), "application/json");
+        assert_eq!(media_type("geojson"), "application/geo+json");
         assert_eq!(media_type("html"), UNKNOWN);
         assert_eq!(media_type("xyz"), UNKNOWN);
         assert_eq!(content_type("jpeg"), "image/jpeg");

@@ -12,8 +12,10 @@ use crate::content::frontmatter::Approval;
 use crate::content::{self, Content, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::digest::sha256_hex;
+use crate::kinds::columns::{Column, ColumnDoc};
 use crate::kinds::{self, KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput};
 use crate::markdown::{self, AnchorLinks, Heading, RenderOptions};
+use crate::opendata::datapackage;
 use crate::privacy;
 use crate::trust::publication::{self, Status};
 
@@ -37,6 +39,17 @@ pub struct FileInfo {
     /// An attachment's own approval, when it has one (else the page's applies).
     #[serde(skip)]
     pub approval: Option<Approval>,
+    /// A table's columns for people ("Giải thích các cột"); empty for other files.
+    pub columns: Vec<ColumnDoc>,
+    /// A table's columns, for the data package.
+    #[serde(skip)]
+    pub table: Vec<Column>,
+    /// What the file holds, for the data package.
+    #[serde(skip)]
+    pub description: String,
+    /// The key column is unique (the data package's `primaryKey`).
+    #[serde(skip)]
+    pub unique_key: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -506,6 +519,11 @@ fn build_record(
             // The bytes move into the file list: a large list's CSV and JSON are
             // tens of megabytes, not to be kept twice.
             for d in std::mem::take(&mut out.downloads) {
+                model
+                    .downloads
+                    .push(generated_file(config, &model.page.path, d));
+            }
+            if let Some(d) = data_package(config, model, out.personal_data) {
                 model
                     .downloads
                     .push(generated_file(config, &model.page.path, d));
@@ -1097,6 +1115,10 @@ fn attachment(
         source: FileSource::Disk(source),
         key_column: None,
         approval: spec.approval.clone(),
+        columns: Vec::new(),
+        table: Vec::new(),
+        description: String::new(),
+        unique_key: false,
     })
 }
 
@@ -1120,7 +1142,71 @@ fn generated_file(config: &Config, page_path: &str, d: kinds::Download) -> FileI
         source: FileSource::Bytes(std::sync::Arc::new(d.bytes)),
         key_column: d.key_column,
         approval: None,
+        columns: if d.format == "CSV" {
+            d.columns.iter().map(Column::doc).collect()
+        } else {
+            Vec::new()
+        },
+        table: d.columns,
+        description: d.description,
+        unique_key: d.unique_key,
     }
+}
+
+/// `datapackage.json` of a record that publishes tables: every download described, from
+/// the sizes and hashes already computed. `None` when the record has no table.
+fn data_package(
+    config: &Config,
+    model: &PageModel,
+    personal_data: bool,
+) -> Option<kinds::Download> {
+    if model.downloads.iter().all(|d| d.table.is_empty()) {
+        return None;
+    }
+    let fm = &model.page.fm;
+    let mut keywords: Vec<String> = model.kind_label.map(str::to_string).into_iter().collect();
+    if let Some(w) = &config.ward {
+        keywords.push(w.name.clone());
+    }
+    for terms in fm.taxonomies.values() {
+        keywords.extend(terms.iter().cloned());
+    }
+    keywords.dedup();
+    let title = fm.title.as_deref().unwrap_or("");
+    let package = datapackage::Package {
+        path: &model.page.path,
+        title,
+        description: fm.description.as_deref().unwrap_or(""),
+        homepage: &config.permalink(&model.page.path),
+        license: &config.open_data,
+        keywords,
+        approval: model.approval.as_ref(),
+        publish_from: fm.publish_from,
+        publish_until: fm.publish_until,
+        personal_data,
+        resources: model
+            .downloads
+            .iter()
+            .map(|d| datapackage::Resource {
+                file_name: &d.file_name,
+                title: &d.title,
+                description: &d.description,
+                media_type: &d.media_type,
+                bytes: d.size,
+                sha256: &d.sha256,
+                columns: &d.table,
+                key: d.key_column.as_deref(),
+                unique_key: d.unique_key,
+            })
+            .collect(),
+    };
+    Some(kinds::Download {
+        file_name: datapackage::FILE_NAME.into(),
+        title: format!("Mô tả dữ liệu cho phần mềm: {title} (Data Package, JSON)"),
+        format: "JSON".into(),
+        bytes: datapackage::datapackage_json(&package),
+        ..Default::default()
+    })
 }
 
 fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {

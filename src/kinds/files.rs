@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::columns::{Column, titles};
 use super::{Download, KindContext, RecordInput};
 use crate::content::frontmatter::parse_date_text;
 use crate::data::{FieldSpec, LoadOptions, Table, load_table};
@@ -69,19 +70,117 @@ pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-pub fn csv_download(
-    file_name: &str,
-    title: &str,
-    key: &str,
-    headers: &[&str],
-    rows: &[Vec<String>],
-) -> Download {
-    Download {
-        file_name: file_name.to_string(),
-        title: title.to_string(),
-        format: "CSV".into(),
-        bytes: csv_bytes(headers, rows),
-        key_column: Some(key.to_string()),
+/// A published table: its CSV and its JSON twin share one column description.
+pub struct TableFiles<'a> {
+    /// File name without extension: `phuong-an-sap-xep` → `.csv` and `.json`.
+    pub stem: &'a str,
+    /// Title without the format: "Bảng tổ dân phố sau sắp xếp".
+    pub title: &'a str,
+    /// What the table holds, one sentence (the data package's description).
+    pub description: &'a str,
+    pub columns: &'a [Column],
+    /// Title of the key column (or titles joined by `+`), for the change history.
+    pub key: Option<&'a str>,
+    /// The key is unique in every published table (declared as `primaryKey`).
+    pub unique_key: bool,
+}
+
+impl TableFiles<'_> {
+    /// The CSV and the JSON download of `rows` (each as wide as the columns).
+    pub fn downloads(&self, rows: &[Vec<String>]) -> [Download; 2] {
+        let download = |ext: &str, format: &str, bytes: Vec<u8>| Download {
+            file_name: format!("{}.{ext}", self.stem),
+            title: format!("{} ({format})", self.title),
+            format: format.to_string(),
+            bytes,
+            key_column: self.key.map(str::to_string),
+            description: self.description.to_string(),
+            columns: self.columns.to_vec(),
+            unique_key: self.unique_key,
+        };
+        [
+            download("csv", "CSV", csv_bytes(&titles(self.columns), rows)),
+            download("json", "JSON", json_rows(self.columns, rows)),
+        ]
+    }
+}
+
+/// A table as JSON: an array of row objects keyed by the column titles, in column
+/// order, values typed as the columns say ([`Column::json_value`]), so the data
+/// package's one Table Schema describes both the CSV and the JSON.
+pub fn json_rows(columns: &[Column], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + rows.len() * columns.len() * 24);
+    out.push(b'[');
+    for (i, row) in rows.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n  {" } else { b",\n  {" });
+        for (k, (c, v)) in columns.iter().zip(row).enumerate() {
+            if k > 0 {
+                out.extend_from_slice(b", ");
+            }
+            // Writing to a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut out, c.title);
+            out.extend_from_slice(b": ");
+            let _ = serde_json::to_writer(&mut out, &c.json_value(v));
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
+    out
+}
+
+/// The header row of published CSV bytes (BOM stripped), for the kinds' tests.
+#[cfg(test)]
+pub fn csv_header(bytes: &[u8]) -> Vec<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut r = csv::Reader::from_reader(bytes);
+    r.headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Checks a kind's table downloads: the CSV header row is exactly the declared titles,
+/// every row as wide, the JSON an array of objects with the same keys. For the kinds' tests.
+#[cfg(test)]
+pub fn assert_table(d: &Download) {
+    assert!(
+        !d.columns.is_empty(),
+        "{}: no columns declared",
+        d.file_name
+    );
+    let want: Vec<String> = d.columns.iter().map(|c| c.title.to_string()).collect();
+    if d.format == "CSV" {
+        assert!(d.bytes.starts_with(b"\xEF\xBB\xBF"), "{}: BOM", d.file_name);
+        assert_eq!(csv_header(&d.bytes), want, "{}", d.file_name);
+        let mut r = csv::Reader::from_reader(&d.bytes[3..]);
+        for rec in r.records() {
+            let rec = rec.unwrap_or_default();
+            assert_eq!(rec.len(), want.len(), "{}: row width", d.file_name);
+        }
+    } else {
+        let v: serde_json::Value = serde_json::from_slice(&d.bytes).unwrap_or_default();
+        for row in v
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: not an array", d.file_name))
+        {
+            let keys: Vec<String> = row
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            let mut sorted = want.clone();
+            sorted.sort();
+            let mut keys = keys;
+            keys.sort();
+            assert_eq!(keys, sorted, "{}", d.file_name);
+        }
+    }
+    if let Some(k) = &d.key_column {
+        for part in k.split('+') {
+            assert!(
+                want.iter().any(|t| t == part),
+                "{}: key {part}",
+                d.file_name
+            );
+        }
     }
 }
 
@@ -102,6 +201,7 @@ pub fn json_download<T: Serialize>(
         format: "JSON".into(),
         bytes,
         key_column: Some(key.to_string()),
+        ..Default::default()
     })
 }
 

@@ -97,10 +97,29 @@ fn read_rows(bytes: &[u8], key: &str) -> Option<KeyedRows> {
 /// removed, so it is never reported as a change.
 const ORDINAL_COLUMNS: &[&str] = &["no", "stt"];
 
+/// The header row of a CSV (BOM stripped), `None` when it cannot be read.
+fn header_row(bytes: &[u8]) -> Option<Vec<String>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    Some(r.headers().ok()?.iter().map(str::to_string).collect())
+}
+
 /// Rows added, removed and changed (cells old → new) between two CSVs, by key column.
+/// When the key column is missing from one version because the columns themselves
+/// changed (the machine headers of older publications, `full_name`, became Vietnamese
+/// titles, `Họ và tên`), rows cannot be matched: the diff says only that the structure
+/// changed (`structure_changed`, with both header rows) instead of listing every row.
 pub fn table_diff(old: &[u8], new: &[u8], key: &str) -> serde_json::Value {
     let (Some(o), Some(n)) = rayon::join(|| read_rows(old, key), || read_rows(new, key)) else {
-        return serde_json::Value::Null;
+        return match (header_row(old), header_row(new)) {
+            (Some(oh), Some(nh)) if oh != nh => json!({
+                "key_column": key,
+                "structure_changed": true,
+                "old_columns": oh,
+                "new_columns": nh,
+            }),
+            _ => serde_json::Value::Null,
+        };
     };
     let row = |t: &KeyedRows, r: usize| -> Vec<serde_json::Value> {
         t.headers
@@ -179,6 +198,19 @@ mod tests {
         assert_eq!(d["changed"][0]["cells"][0]["old"], "300");
         assert_eq!(d["changed"][0]["cells"][0]["new"], "350");
         assert!(table_diff(old.as_bytes(), new.as_bytes(), "khong_co").is_null());
+    }
+
+    #[test]
+    fn renamed_columns_are_a_structure_change() {
+        let old = "\u{feff}code,households\r\nT1,10\r\nT2,20\r\n";
+        let new = "\u{feff}Mã tổ,Số hộ\r\nT1,10\r\nT2,20\r\n";
+        let d = table_diff(old.as_bytes(), new.as_bytes(), "Mã tổ");
+        assert_eq!(d["structure_changed"], true);
+        assert_eq!(d["old_columns"][0], "code");
+        assert_eq!(d["new_columns"][1], "Số hộ");
+        assert!(d.get("changed_total").is_none(), "no bogus row changes");
+        // Same headers, key absent from both: nothing to say.
+        assert!(table_diff(new.as_bytes(), new.as_bytes(), "code").is_null());
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod hostile_html;
 mod hostile_output;
 mod hostile_privacy;
 mod merger;
+mod opendata;
 mod search;
 mod serve;
 mod services;

@@ -86,13 +86,13 @@ fn list_totals_downloads_and_privacy() {
         vec!["Nguyễn Văn Thử", "Trần Thị Mẫu"]
     );
 
-    // CSV download: published columns only, key column first.
+    // CSV download: published columns only, Vietnamese titles, in the whitelist's order.
     let csv = std::fs::read(site.path().join(format!("{OUT}/danh-sach.csv"))).unwrap_or_default();
     let text = String::from_utf8_lossy(&csv);
     let mut lines = text.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
-        Some("no,full_name,group,category,amount_vnd,note")
+        Some("STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Ghi chú")
     );
     assert_eq!(
         lines.next(),
@@ -102,8 +102,8 @@ fn list_totals_downloads_and_privacy() {
     let json: serde_json::Value =
         serde_json::from_str(&site.read(&format!("{OUT}/danh-sach.json"))).unwrap_or_default();
     assert_eq!(json.as_array().map(Vec::len), Some(5));
-    assert_eq!(json[1]["amount_vnd"], 1_000_000);
-    assert_eq!(json[1]["group"], "Tổ dân phố số 1");
+    assert_eq!(json[1]["Số tiền"], 1_000_000);
+    assert_eq!(json[1]["Tổ dân phố"], "Tổ dân phố số 1");
 
     // Private columns reach no output at all.
     let everything = all_output_text(&site);

@@ -4,7 +4,31 @@
 use rayon::prelude::*;
 
 use super::entries::Entry;
+use crate::kinds::columns::Column;
 use crate::privacy::NameDisplay;
+
+/// Every published column, by field, in [`super::load::FIELDS`] order; a list publishes
+/// those its file has ([`columns`]). Only whitelisted columns exist here: see
+/// docs/support-and-privacy.md.
+pub const COLUMNS: &[(&str, Column)] = &[
+    ("no", Column::count("STT", "Số thứ tự trong danh sách (có thể đổi khi danh sách được sửa).")),
+    ("full_name", Column::text("Họ và tên", "Họ và tên người hoặc chủ hộ được hỗ trợ, ghi theo cách trang công khai tên (đầy đủ hoặc viết tắt).").required()),
+    ("group", Column::text("Tổ dân phố", "Tổ dân phố (thôn) nơi người, hộ được hỗ trợ cư trú.").required()),
+    ("category", Column::text("Diện", "Diện được hỗ trợ theo chính sách, ví dụ hộ nghèo.").required()),
+    ("support", Column::text("Nội dung hỗ trợ", "Người, hộ được hỗ trợ những gì.")),
+    ("amount_vnd", Column::count("Số tiền", "Mức hỗ trợ bằng tiền.").unit("đồng")),
+    ("from", Column::date("Từ ngày", "Ngày bắt đầu được hỗ trợ.")),
+    ("to", Column::date("Đến ngày", "Ngày kết thúc hỗ trợ.")),
+    ("note", Column::text("Ghi chú", "Ghi chú của phường (đã kiểm tra không có số giấy tờ, số điện thoại).")),
+];
+
+/// The columns of a list that publishes `fields` (in that order).
+pub fn columns(fields: &[&str]) -> Vec<Column> {
+    fields
+        .iter()
+        .filter_map(|f| COLUMNS.iter().find(|(k, _)| k == f).map(|(_, c)| *c))
+        .collect()
+}
 
 /// Published value of one field of an entry, as text for CSV.
 fn csv_value(e: &Entry, field: &str, names: NameDisplay) -> String {
@@ -30,12 +54,26 @@ fn csv_escape(s: &str) -> String {
     }
 }
 
-/// CSV (UTF-8 with BOM so Excel reads the diacritics) and JSON of the published columns.
-/// JSON objects list their keys in alphabetical order, so the bytes never depend on the
-/// order of the columns in the source file.
+/// CSV (UTF-8 with BOM so Excel reads the diacritics) and JSON of the published columns,
+/// both keyed by the Vietnamese column titles ([`COLUMNS`]). `fields` come in
+/// [`super::load::FIELDS`] order, so the bytes never depend on the order of the columns
+/// in the source file.
 pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec<u8>, Vec<u8>) {
-    let mut json_fields: Vec<(usize, &str)> = fields.iter().copied().enumerate().collect();
-    json_fields.sort_by_key(|(_, f)| *f);
+    let titles: Vec<&str> = fields
+        .iter()
+        .map(|f| {
+            COLUMNS
+                .iter()
+                .find(|(k, _)| k == f)
+                .map_or(*f, |(_, c)| c.title)
+        })
+        .collect();
+    let json_fields: Vec<(usize, &str, &str)> = fields
+        .iter()
+        .zip(&titles)
+        .enumerate()
+        .map(|(i, (f, t))| (i, *f, *t))
+        .collect();
     // Blocks of rows are written in parallel and joined in order.
     let parts: Vec<(Vec<u8>, Vec<u8>)> = entries
         .par_chunks(4096)
@@ -52,11 +90,11 @@ pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec
                 }
                 csv.extend_from_slice(b"\r\n");
                 json.extend_from_slice(b",\n{");
-                for (k, (i, f)) in json_fields.iter().enumerate() {
+                for (k, (i, f, title)) in json_fields.iter().enumerate() {
                     if k > 0 {
                         json.push(b',');
                     }
-                    json_string(&mut json, f);
+                    json_string(&mut json, title);
                     json.push(b':');
                     match *f {
                         "no" => json.extend_from_slice(e.no.to_string().as_bytes()),
@@ -75,7 +113,8 @@ pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec
         .collect();
     let mut csv = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum::<usize>() + 64);
     csv.extend_from_slice("\u{feff}".as_bytes());
-    csv.extend_from_slice(fields.join(",").as_bytes());
+    let header: Vec<String> = titles.iter().map(|t| csv_escape(t)).collect();
+    csv.extend_from_slice(header.join(",").as_bytes());
     csv.extend_from_slice(b"\r\n");
     let mut json = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum::<usize>() + 8);
     json.extend_from_slice(b"[\n");

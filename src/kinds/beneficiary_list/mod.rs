@@ -30,7 +30,7 @@ use view::{ListInfo, ListPageView, ListView, ProgrammeLink, TallyView};
 pub struct BeneficiaryList;
 
 /// Households keep their name and group between versions; their STT does not.
-const HISTORY_KEY: &str = "full_name+group";
+const HISTORY_KEY: &str = "Họ và tên+Tổ dân phố";
 
 impl RecordKind for BeneficiaryList {
     fn name(&self) -> &'static str {
@@ -100,12 +100,20 @@ fn assemble(
         info,
     }
     .build()?;
+    let columns = downloads::columns(&data.fields);
     let download = |file_name: &str, format: &str, bytes: Vec<u8>| Download {
         file_name: file_name.to_string(),
         title: format!("{} ({format})", input.title),
         format: format.to_string(),
         bytes,
         key_column: Some(HISTORY_KEY.to_string()),
+        description: format!(
+            "Danh sách người, hộ được hỗ trợ theo {}: mỗi dòng một người hoặc hộ, chỉ gồm các cột được phép công khai.",
+            programme.title
+        ),
+        columns: columns.clone(),
+        // A name may repeat in a group (two households of the same name).
+        unique_key: false,
     };
     Ok(RecordOutput {
         record: to_record(&record)?,
@@ -273,5 +281,43 @@ mod tests {
             let _ = privacy::scan_text(&s, &[]);
             let _ = privacy::scan_cell(&s, &[], 2000);
         }
+    }
+
+    #[test]
+    fn header_row_is_the_declared_titles() {
+        let bytes = "STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Từ ngày,Ghi chú\n1,Nguyễn Văn A,TDP 1,Hộ nghèo,1.500.000,01/07/2026,\"a, <b>\"\n".as_bytes();
+        let opts = LoadOptions::new(FIELDS);
+        let groups = WardGroups::from_names(vec!["Tổ dân phố số 1".into()]);
+        let t = crate::data::load_csv_bytes(bytes, Path::new("data/x.csv"), &opts).unwrap();
+        let mut errors = Diagnostics::new();
+        let fields = check_columns(&t, &mut errors);
+        let entries = read_entries(&t, &programme(), &groups, &[], &mut errors);
+        assert_eq!(errors.error_count(), 0);
+        let (csv, json) = downloads(&entries, &fields, NameDisplay::Full);
+        let columns = super::downloads::columns(&fields);
+        for (format, bytes) in [("CSV", csv), ("JSON", json)] {
+            let d = super::Download {
+                file_name: format!("danh-sach.{format}"),
+                format: format.into(),
+                bytes,
+                key_column: Some(super::HISTORY_KEY.into()),
+                columns: columns.clone(),
+                ..Default::default()
+            };
+            crate::kinds::files::assert_table(&d);
+        }
+        let titles: Vec<&str> = columns.iter().map(|c| c.title).collect();
+        assert_eq!(
+            titles,
+            [
+                "STT",
+                "Họ và tên",
+                "Tổ dân phố",
+                "Diện",
+                "Số tiền",
+                "Từ ngày",
+                "Ghi chú"
+            ]
+        );
     }
 }

@@ -13,9 +13,13 @@ pub mod check;
 pub mod load;
 pub mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[("ket-qua-lay-y-kien", COLUMNS)];
+
 use serde::Serialize;
 
-use super::files::{csv_download, json_download};
+use super::columns::Column;
+use super::files::{TableFiles, json_download};
 use super::{Download, KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
 use crate::config::Rules;
 use crate::diagnostics::Diagnostics;
@@ -111,37 +115,86 @@ struct ResultsJson<'a> {
     plan_passed: bool,
 }
 
+/// Columns of `ket-qua-lay-y-kien.csv` / `.json`, in the order of [`csv_row`].
+pub(crate) const COLUMNS: &[Column] = &[
+    Column::text("Mã tổ", "Mã tổ dân phố hiện nay được lấy ý kiến.").required(),
+    Column::text("Tên tổ", "Tên tổ dân phố hiện nay.").required(),
+    Column::text(
+        "Mã tổ mới",
+        "Mã tổ dân phố mới mà tổ này sáp nhập vào theo phương án.",
+    ),
+    Column::count("Số hộ", "Số hộ gia đình của tổ (cử tri đại diện hộ).")
+        .unit("hộ")
+        .required(),
+    Column::count("Số phiếu phát ra", "Số phiếu lấy ý kiến đã phát.")
+        .unit("phiếu")
+        .required(),
+    Column::count("Số phiếu thu về", "Số phiếu đã thu lại.")
+        .unit("phiếu")
+        .required(),
+    Column::count("Số phiếu đồng ý", "Số phiếu đồng ý với phương án.")
+        .unit("phiếu")
+        .required(),
+    Column::count(
+        "Số phiếu không đồng ý",
+        "Số phiếu không đồng ý với phương án.",
+    )
+    .unit("phiếu")
+    .required(),
+    Column::count("Số phiếu ý kiến khác", "Số phiếu có ý kiến khác.")
+        .unit("phiếu")
+        .required(),
+    Column::count("Số phiếu không hợp lệ", "Số phiếu không hợp lệ.")
+        .unit("phiếu")
+        .required(),
+    Column::decimal(
+        "Tỷ lệ đồng ý",
+        "Số phiếu đồng ý chia cho số hộ của tổ, do hệ thống tính.",
+    )
+    .unit("%"),
+    Column::decimal(
+        "Tỷ lệ không đồng ý",
+        "Số phiếu không đồng ý chia cho số hộ của tổ, do hệ thống tính.",
+    )
+    .unit("%"),
+    Column::decimal(
+        "Tỷ lệ ý kiến khác",
+        "Số phiếu ý kiến khác chia cho số hộ của tổ, do hệ thống tính.",
+    )
+    .unit("%"),
+    Column::decimal(
+        "Tỷ lệ tham gia",
+        "Số phiếu thu về chia cho số hộ của tổ, do hệ thống tính.",
+    )
+    .unit("%"),
+    Column::text("Kết quả", "Tổ có đạt tỷ lệ đồng ý theo quy định hay không.")
+        .required()
+        .one_of(&["đạt", "không đạt"]),
+];
+
+/// The per-group results table: `ket-qua-lay-y-kien.csv` and `.json`.
+pub(super) fn table() -> TableFiles<'static> {
+    TableFiles {
+        stem: "ket-qua-lay-y-kien",
+        title: "Kết quả lấy ý kiến theo từng tổ",
+        description: "Mỗi dòng là một tổ dân phố hiện nay: số hộ, số phiếu phát ra, thu về, đồng ý, không đồng ý, ý kiến khác, không hợp lệ; các tỷ lệ phần trăm do hệ thống tính trên số hộ; kết quả đạt hay không đạt.",
+        columns: COLUMNS,
+        key: Some("Mã tổ"),
+        unique_key: true,
+    }
+}
+
 fn downloads(
     results: &[ConsultationResult],
     view: &ConsultationView,
 ) -> Result<Vec<Download>, Diagnostics> {
+    let [d1, d2] = table().downloads(&results.iter().map(csv_row).collect::<Vec<_>>());
     Ok(vec![
-        csv_download(
-            "ket-qua-lay-y-kien.csv",
-            "Kết quả lấy ý kiến theo từng tổ (CSV, tỷ lệ % do hệ thống tính)",
-            "group",
-            &[
-                "group",
-                "name",
-                "new_code",
-                "households",
-                "ballots_issued",
-                "ballots_returned",
-                "agree",
-                "disagree",
-                "other",
-                "invalid",
-                "agree_percent",
-                "disagree_percent",
-                "other_percent",
-                "turnout_percent",
-                "result",
-            ],
-            &results.iter().map(csv_row).collect::<Vec<_>>(),
-        ),
+        d1,
+        d2,
         json_download(
-            "ket-qua-lay-y-kien.json",
-            "Kết quả lấy ý kiến (JSON)",
+            "ket-qua-lay-y-kien-day-du.json",
+            "Kết quả lấy ý kiến, đầy đủ như trên trang (JSON)",
             "code",
             &ResultsJson {
                 question: &view.question,
@@ -176,4 +229,26 @@ fn csv_row(r: &ConsultationResult) -> Vec<String> {
         p(c.returned),
         if r.passed { "đạt" } else { "không đạt" }.into(),
     ]
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn header_row_is_the_declared_titles() {
+        let mut row: Vec<String> = COLUMNS.iter().map(|_| "1".to_string()).collect();
+        row[10] = "52,3".into();
+        row[11] = "—".into();
+        let [csv, json] = table().downloads(&[row]);
+        files_check(&csv);
+        files_check(&json);
+        let v: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+        assert_eq!(v[0]["Tỷ lệ đồng ý"], serde_json::json!(52.3));
+        assert!(v[0]["Tỷ lệ không đồng ý"].is_null());
+    }
+
+    fn files_check(d: &Download) {
+        crate::kinds::files::assert_table(d);
+    }
 }

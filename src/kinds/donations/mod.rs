@@ -10,6 +10,12 @@ mod check;
 mod load;
 mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[
+    ("nguon-luc", view::RESOURCE_COLUMNS),
+    ("ho-tro-da-trao", view::GIVEN_COLUMNS),
+];
+
 pub use check::{by_date, check_balances, totals_by_form};
 pub use load::{
     FORMS, GIVEN_FIELDS, Given, RESOURCE_FIELDS, Resource, form_of, is_cash, read_given,

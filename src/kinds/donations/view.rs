@@ -7,7 +7,9 @@ use super::check::{by_date, totals_by_form};
 use super::load::{Given, Resource};
 use crate::diagnostics::Diagnostics;
 use crate::format;
-use crate::kinds::{Download, to_record};
+use crate::kinds::Download;
+use crate::kinds::columns::Column;
+use crate::kinds::files::TableFiles;
 
 /// `page.record` of a donations page (`kinds/donations.html`). Amounts are formatted for
 /// citizens, `1.500.000 đ` (with a no-break space before `đ`).
@@ -90,11 +92,6 @@ fn kind_label(r: &Resource) -> &'static str {
     }
 }
 
-/// Machine name of a resource's kind in downloads.
-fn kind_key(r: &Resource) -> &'static str {
-    if r.cash { "cash" } else { "in_kind" }
-}
-
 /// The page's record; `used` is parallel to `resources` (from the balance check).
 pub(super) fn donations_view(
     resources: &[Resource],
@@ -144,161 +141,142 @@ pub(super) fn donations_view(
     }
 }
 
-/// `nguon-luc-va-ho-tro.json`: both tables with raw values (ISO dates, đồng).
-#[derive(Debug, Serialize)]
-struct LedgerJson<'a> {
-    resources: Vec<ResourceJson<'a>>,
-    given: Vec<GivenJson<'a>>,
-}
+/// Columns of `nguon-luc.csv` / `.json`, in the order of [`resource_rows`].
+pub(crate) const RESOURCE_COLUMNS: &[Column] = &[
+    Column::text(
+        "Mã nguồn",
+        "Mã của khoản đã nhận; các khoản hỗ trợ đã trao ghi mã này.",
+    )
+    .required(),
+    Column::date("Ngày nhận", "Ngày phường nhận khoản đóng góp.").required(),
+    Column::text(
+        "Người, đơn vị đóng góp",
+        "Cá nhân hoặc tổ chức đã đóng góp.",
+    )
+    .required(),
+    Column::text("Hình thức", "Tiền mặt hay hiện vật.")
+        .required()
+        .one_of(&["Tiền mặt", "Hiện vật"]),
+    Column::text("Nội dung", "Khoản đóng góp gồm những gì."),
+    Column::count(
+        "Giá trị",
+        "Giá trị khoản đóng góp (hiện vật được quy ra tiền).",
+    )
+    .unit("đồng")
+    .required(),
+];
 
-#[derive(Debug, Serialize)]
-struct ResourceJson<'a> {
-    code: &'a str,
-    date: String,
-    donor: &'a str,
-    kind: &'a str,
-    description: &'a str,
-    value_vnd: u64,
-}
+/// Columns of `ho-tro-da-trao.csv` / `.json`, in the order of [`given_rows`].
+pub(crate) const GIVEN_COLUMNS: &[Column] = &[
+    Column::date("Ngày trao", "Ngày trao hỗ trợ.").required(),
+    Column::text("Người, hộ nhận", "Người hoặc hộ nhận hỗ trợ.").required(),
+    Column::text("Tổ dân phố", "Tổ dân phố của người, hộ nhận."),
+    Column::text(
+        "Loại hỗ trợ",
+        "Hỗ trợ khẩn cấp, sinh kế, học tập hay nhà ở.",
+    )
+    .required()
+    .one_of(&[
+        "Hỗ trợ khẩn cấp",
+        "Hỗ trợ sinh kế",
+        "Hỗ trợ học tập",
+        "Hỗ trợ nhà ở",
+    ]),
+    Column::text("Nội dung", "Hỗ trợ gồm những gì."),
+    Column::count("Giá trị", "Giá trị khoản hỗ trợ.")
+        .unit("đồng")
+        .required(),
+    Column::text("Mã nguồn", "Mã của khoản đã nhận mà hỗ trợ này lấy từ đó.").required(),
+];
 
-#[derive(Debug, Serialize)]
-struct GivenJson<'a> {
-    date: String,
-    recipient: &'a str,
-    group: &'a str,
-    form: &'a str,
-    description: &'a str,
-    value_vnd: u64,
-    resource: &'a str,
-}
-
-/// The three downloads: resources CSV, support given CSV, both as JSON.
+/// The downloads: resources and support given, each as CSV and JSON (the JSON file of
+/// both tables with English keys, `nguon-luc-va-ho-tro.json`, is replaced by these two).
 pub(super) fn downloads(
     resources: &[Resource],
     given: &[Given],
 ) -> Result<Vec<Download>, Diagnostics> {
     let sorted = by_date(given);
-    Ok(vec![
-        Download {
-            file_name: "nguon-luc.csv".into(),
-            title: "Nguồn lực đã nhận (CSV)".into(),
-            format: "CSV".into(),
-            bytes: resources_csv(resources).into_bytes(),
-            key_column: Some("code".into()),
-        },
-        Download {
-            file_name: "ho-tro-da-trao.csv".into(),
-            title: "Hỗ trợ đã trao (CSV)".into(),
-            format: "CSV".into(),
-            bytes: given_csv(&sorted).into_bytes(),
-            key_column: None,
-        },
-        Download {
-            file_name: "nguon-luc-va-ho-tro.json".into(),
-            title: "Nguồn lực và hỗ trợ (JSON)".into(),
-            format: "JSON".into(),
-            bytes: ledger_json(resources, &sorted)?,
-            key_column: None,
-        },
-    ])
+    let mut out: Vec<Download> = RESOURCES_TABLE.downloads(&resource_rows(resources)).into();
+    out.extend(GIVEN_TABLE.downloads(&given_rows(&sorted)));
+    Ok(out)
 }
 
-/// `nguon-luc.csv`, with a byte order mark for spreadsheet apps.
-fn resources_csv(resources: &[Resource]) -> String {
-    let mut out = String::from("\u{feff}code,date,donor,kind,description,value_vnd\r\n");
-    for r in resources {
-        out.push_str(&csv_line(&[
-            &r.code,
-            &r.date.to_string(),
-            &r.donor,
-            kind_key(r),
-            &r.description,
-            &r.value.to_string(),
-        ]));
-    }
-    out
-}
+pub(super) const RESOURCES_TABLE: TableFiles<'static> = TableFiles {
+    stem: "nguon-luc",
+    title: "Nguồn lực đã nhận",
+    description: "Mỗi dòng là một khoản đóng góp phường đã nhận: ngày, người hoặc đơn vị đóng góp, tiền mặt hay hiện vật, giá trị (đồng).",
+    columns: RESOURCE_COLUMNS,
+    key: Some("Mã nguồn"),
+    unique_key: true,
+};
 
-/// `ho-tro-da-trao.csv`, in ledger order, with a byte order mark.
-fn given_csv(sorted: &[&Given]) -> String {
-    let mut out =
-        String::from("\u{feff}date,recipient,group,form,description,value_vnd,resource\r\n");
-    for g in sorted {
-        out.push_str(&csv_line(&[
-            &g.date.to_string(),
-            &g.recipient,
-            &g.group,
-            g.form,
-            &g.description,
-            &g.value.to_string(),
-            &g.resource,
-        ]));
-    }
-    out
-}
+pub(super) const GIVEN_TABLE: TableFiles<'static> = TableFiles {
+    stem: "ho-tro-da-trao",
+    title: "Hỗ trợ đã trao",
+    description: "Mỗi dòng là một khoản hỗ trợ đã trao, theo ngày: người hoặc hộ nhận, tổ dân phố, loại hỗ trợ, giá trị (đồng) và mã khoản đóng góp đã dùng.",
+    columns: GIVEN_COLUMNS,
+    key: None,
+    unique_key: false,
+};
 
-/// `nguon-luc-va-ho-tro.json`, pretty-printed.
-fn ledger_json(resources: &[Resource], sorted: &[&Given]) -> Result<Vec<u8>, Diagnostics> {
-    let ledger = LedgerJson {
-        resources: resources
-            .iter()
-            .map(|r| ResourceJson {
-                code: &r.code,
-                date: r.date.to_string(),
-                donor: &r.donor,
-                kind: kind_key(r),
-                description: &r.description,
-                value_vnd: r.value,
-            })
-            .collect(),
-        given: sorted
-            .iter()
-            .map(|g| GivenJson {
-                date: g.date.to_string(),
-                recipient: &g.recipient,
-                group: &g.group,
-                form: g.form,
-                description: &g.description,
-                value_vnd: g.value,
-                resource: &g.resource,
-            })
-            .collect(),
-    };
-    // Through a JSON value, whose maps sort their keys: the file's bytes do not depend on
-    // the order of the struct fields.
-    Ok(serde_json::to_vec_pretty(&to_record(&ledger)?).unwrap_or_default())
-}
-
-/// One CSV line (RFC 4180 quoting, CRLF).
-fn csv_line(vals: &[&str]) -> String {
-    let mut s = vals
+/// Rows of `nguon-luc.csv`, in the table's order.
+fn resource_rows(resources: &[Resource]) -> Vec<Vec<String>> {
+    resources
         .iter()
-        .map(|v| {
-            if v.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", v.replace('"', "\"\""))
-            } else {
-                v.to_string()
-            }
+        .map(|r| {
+            vec![
+                r.code.clone(),
+                r.date.to_string(),
+                r.donor.clone(),
+                if r.cash {
+                    "Tiền mặt"
+                } else {
+                    "Hiện vật"
+                }
+                .to_string(),
+                r.description.clone(),
+                r.value.to_string(),
+            ]
         })
-        .collect::<Vec<_>>()
-        .join(",");
-    s.push_str("\r\n");
-    s
+        .collect()
+}
+
+/// Rows of `ho-tro-da-trao.csv`, in ledger order.
+fn given_rows(sorted: &[&Given]) -> Vec<Vec<String>> {
+    sorted
+        .iter()
+        .map(|g| {
+            vec![
+                g.date.to_string(),
+                g.recipient.clone(),
+                g.group.clone(),
+                g.form.to_string(),
+                g.description.clone(),
+                g.value.to_string(),
+                g.resource.clone(),
+            ]
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::files::assert_table;
 
     #[test]
-    fn csv_quoting() {
-        for (vals, want) in [
-            (vec!["a", "b"], "a,b\r\n"),
-            (vec!["a,b", "c"], "\"a,b\",c\r\n"),
-            (vec!["say \"hi\""], "\"say \"\"hi\"\"\"\r\n"),
-            (vec!["two\nlines", ""], "\"two\nlines\",\r\n"),
-        ] {
-            assert_eq!(csv_line(&vals), want, "{vals:?}");
+    fn header_rows_are_the_declared_titles() {
+        for t in [RESOURCES_TABLE, GIVEN_TABLE] {
+            let row: Vec<String> = t.columns.iter().map(|_| "a,\"b\"".to_string()).collect();
+            for d in t.downloads(&[row]) {
+                assert_table(&d);
+            }
         }
+        assert!(resource_rows(&[]).is_empty());
+        let labels: std::collections::BTreeSet<&str> =
+            super::super::FORMS.iter().map(|f| f.1).collect();
+        let declared: std::collections::BTreeSet<&str> =
+            GIVEN_COLUMNS[3].one_of.iter().copied().collect();
+        assert_eq!(labels, declared);
     }
 }

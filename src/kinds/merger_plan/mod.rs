@@ -17,6 +17,12 @@ mod downloads;
 pub mod load;
 pub mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[
+    ("to-dan-pho-hien-nay", downloads::GROUP_COLUMNS),
+    ("phuong-an-sap-xep", downloads::PLAN_COLUMNS),
+];
+
 use super::files::{record_date, record_list};
 use super::{KindContext, RecordInput, RecordKind, RecordOutput, SubPage, ViewDoc, to_record};
 use crate::diagnostics::Diagnostics;

@@ -7,6 +7,8 @@ use super::load::{Session, SessionStatus};
 use super::{Schedule, hm, place_ics};
 use crate::ical;
 use crate::kinds::Download;
+use crate::kinds::columns::Column;
+use crate::kinds::files::TableFiles;
 use crate::text::slugify;
 
 /// Every download of the schedule, in the order the page lists them.
@@ -21,6 +23,7 @@ pub(super) fn downloads(schedule: &Schedule, title: &str) -> Vec<Download> {
         format: "ICS".into(),
         bytes: ical::calendar(&format!("{title} – {ward}"), &all).into_bytes(),
         key_column: None,
+        ..Default::default()
     }];
     for (slug, (name, _)) in &schedule.places {
         let events: Vec<ical::Event> = (0..schedule.sessions.len())
@@ -33,17 +36,53 @@ pub(super) fn downloads(schedule: &Schedule, title: &str) -> Vec<Download> {
             format: "ICS".into(),
             bytes: ical::calendar(&format!("Hỗ trợ thủ tục – {name}"), &events).into_bytes(),
             key_column: None,
+            ..Default::default()
         });
     }
-    out.push(Download {
-        file_name: "lich.csv".into(),
-        title: "Lịch hỗ trợ (bảng CSV)".into(),
-        format: "CSV".into(),
-        bytes: csv_bytes(schedule.sessions, &schedule.ids),
-        key_column: Some("id".into()),
-    });
+    out.extend(TABLE.downloads(&csv_rows(schedule.sessions, &schedule.ids)));
     out
 }
+
+/// Columns of `lich.csv` / `lich.json`, in the order of [`csv_rows`].
+pub(crate) const COLUMNS: &[Column] = &[
+    Column::text(
+        "Mã buổi",
+        "Mã riêng của buổi hỗ trợ, không đổi khi buổi được sửa.",
+    )
+    .required(),
+    Column::date("Ngày", "Ngày diễn ra buổi hỗ trợ.").required(),
+    Column::time("Giờ bắt đầu", "Giờ bắt đầu (giờ Việt Nam).").required(),
+    Column::time("Giờ kết thúc", "Giờ kết thúc (giờ Việt Nam).").required(),
+    Column::text("Địa điểm", "Nơi tổ chức buổi hỗ trợ.").required(),
+    Column::text("Địa chỉ", "Địa chỉ của địa điểm."),
+    Column::text(
+        "Tổ dân phố",
+        "Tổ dân phố được ưu tiên hỗ trợ trong buổi này, nếu có.",
+    ),
+    Column::text("Cán bộ hỗ trợ", "Cán bộ, đoàn viên được phân công hỗ trợ."),
+    Column::text(
+        "Thủ tục hỗ trợ",
+        "Mã các thủ tục được hỗ trợ, cách nhau bởi dấu phẩy.",
+    )
+    .required(),
+    Column::text("Trạng thái", "Buổi diễn ra theo lịch, đã dời hay đã hủy.")
+        .required()
+        .one_of(&["Theo lịch", "Đã dời lịch", "Đã hủy"]),
+    Column::text("Ghi chú", "Lý do dời, hủy hoặc ghi chú khác."),
+    Column::count(
+        "Lần sửa",
+        "Số lần buổi này đã được sửa (lịch điện tử dùng số này để cập nhật).",
+    ),
+];
+
+const TABLE: TableFiles<'static> = TableFiles {
+    stem: "lich",
+    title: "Lịch hỗ trợ, bảng mỗi buổi một dòng",
+    description: "Mỗi dòng là một buổi hỗ trợ thủ tục hành chính: ngày, giờ, địa điểm, thủ tục được hỗ trợ và trạng thái (theo lịch, đã dời, đã hủy).",
+    columns: COLUMNS,
+    key: Some("Mã buổi"),
+    unique_key: true,
+};
 
 /// The calendar event of session `i`.
 fn event(schedule: &Schedule, i: usize) -> ical::Event {
@@ -108,35 +147,50 @@ fn event_description(schedule: &Schedule, s: &Session) -> String {
     desc
 }
 
-/// `lich.csv`: one row per session, UTF-8 with a byte order mark (for spreadsheet apps).
-fn csv_bytes(sessions: &[Session], ids: &[String]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "id", "date", "start", "end", "place", "address", "group", "staff", "services", "status",
-        "note", "sequence",
-    ];
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
-    for (s, id) in sessions.iter().zip(ids) {
-        rows.push(vec![
-            id.clone(),
-            s.date.format("%Y-%m-%d").to_string(),
-            hm(s.start),
-            hm(s.end),
-            s.place.clone(),
-            s.address.clone(),
-            s.group.clone(),
-            s.staff.clone(),
-            s.services.join(", "),
-            s.status.key().to_string(),
-            s.note.clone(),
-            s.sequence.to_string(),
-        ]);
+/// The rows of `lich.csv` / `lich.json`: one per session.
+fn csv_rows(sessions: &[Session], ids: &[String]) -> Vec<Vec<String>> {
+    sessions
+        .iter()
+        .zip(ids)
+        .map(|(s, id)| {
+            vec![
+                id.clone(),
+                s.date.format("%Y-%m-%d").to_string(),
+                hm(s.start),
+                hm(s.end),
+                s.place.clone(),
+                s.address.clone(),
+                s.group.clone(),
+                s.staff.clone(),
+                s.services.join(", "),
+                s.status.label().to_string(),
+                s.note.clone(),
+                s.sequence.to_string(),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::files::assert_table;
+
+    #[test]
+    fn header_row_is_the_declared_titles() {
+        let row: Vec<String> = COLUMNS.iter().map(|_| "1".to_string()).collect();
+        for d in TABLE.downloads(&[row]) {
+            assert_table(&d);
+        }
+        let labels: Vec<&str> = [
+            SessionStatus::Scheduled,
+            SessionStatus::Moved,
+            SessionStatus::Cancelled,
+        ]
+        .iter()
+        .map(|s| s.label())
+        .collect();
+        assert_eq!(COLUMNS[9].one_of, labels.as_slice());
+        assert!(csv_rows(&[], &[]).is_empty());
     }
-    for r in rows {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(&r);
-    }
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(w.into_inner().unwrap_or_default());
-    bytes
 }

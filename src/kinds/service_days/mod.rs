@@ -19,6 +19,9 @@ mod downloads;
 mod load;
 mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[("lich", downloads::COLUMNS)];
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate, NaiveTime};

@@ -12,6 +12,10 @@ mod check;
 mod load;
 mod view;
 
+/// The tables this kind publishes (file stem, columns), for docs/open-data.md.
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] =
+    &[("tien-do-thuc-hien", view::COLUMNS)];
+
 pub use check::{done_late, says_done, status_counts, status_of};
 pub use load::{TASK_FIELDS, Task};
 pub use view::{StatusCount, TaskView, TimelineView};
@@ -42,13 +46,7 @@ impl RecordKind for Timeline {
         }
         let statuses: Vec<TaskStatus> = tasks.iter().map(|t| status_of(t, ctx.today)).collect();
         let record = view::timeline_view(&tasks, &statuses, ctx.today, input.opt_str("plan_url"));
-        let downloads = vec![files::csv_download(
-            "tien-do-thuc-hien.csv",
-            "Bảng tiến độ thực hiện (CSV, tình trạng tính tại ngày đăng)",
-            "no",
-            view::CSV_HEADER,
-            &view::csv_rows(&tasks, &statuses),
-        )];
+        let downloads = table().downloads(&view::csv_rows(&tasks, &statuses)).into();
         Ok(RecordOutput {
             record: to_record(&record)?,
             warnings,
@@ -59,5 +57,45 @@ impl RecordKind for Timeline {
 
     fn views(&self) -> Vec<ViewDoc> {
         vec![ViewDoc::of::<TimelineView>(self.template())]
+    }
+}
+
+/// The published table: `tien-do-thuc-hien.csv` and `.json`.
+fn table() -> files::TableFiles<'static> {
+    files::TableFiles {
+        stem: "tien-do-thuc-hien",
+        title: "Bảng tiến độ thực hiện",
+        description: "Mỗi dòng là một nhiệm vụ của phụ lục tiến độ: việc phải làm, cơ quan chủ trì, thời hạn và tình trạng tính tại ngày đăng trang.",
+        columns: view::COLUMNS,
+        key: Some("STT"),
+        unique_key: false,
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn header_row_is_the_declared_titles() {
+        let row: Vec<String> = (0..view::COLUMNS.len()).map(|i| i.to_string()).collect();
+        for d in table().downloads(&[row]) {
+            files::assert_table(&d);
+        }
+        let tasks = Vec::new();
+        assert!(view::csv_rows(&tasks, &[]).is_empty());
+        // The closed set of statuses is every status's label.
+        let labels: Vec<&str> = [
+            TaskStatus::Done,
+            TaskStatus::InProgress,
+            TaskStatus::Overdue,
+            TaskStatus::Ongoing,
+            TaskStatus::Upcoming,
+            TaskStatus::Pending,
+        ]
+        .iter()
+        .map(|s| s.label())
+        .collect();
+        assert_eq!(view::COLUMNS[7].one_of, labels.as_slice());
     }
 }

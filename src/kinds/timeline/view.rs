@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::kinds::columns::Column;
+
 use super::check::{done_late, status_counts};
 use super::load::Task;
 use crate::deadline::{Due, TaskStatus, describe, iso};
@@ -121,9 +123,36 @@ fn task_view(t: &Task, status: TaskStatus) -> TaskView {
     }
 }
 
-/// Columns of `tien-do-thuc-hien.csv`.
-pub(super) const CSV_HEADER: &[&str] = &[
-    "no", "task", "lead", "partners", "due", "due_from", "due_to", "status", "done_on", "note",
+/// Every status label a task can have (the `Tình trạng` column).
+const STATUS_LABELS: &[&str] = &[
+    "Đã hoàn thành",
+    "Đang thực hiện",
+    "Quá hạn",
+    "Thực hiện thường xuyên",
+    "Chưa đến thời gian",
+    "Chờ điều kiện thực hiện",
+];
+
+/// Columns of `tien-do-thuc-hien.csv` / `.json`, in the order of [`csv_rows`].
+pub(crate) const COLUMNS: &[Column] = &[
+    Column::text("STT", "Số thứ tự của nhiệm vụ trong phụ lục tiến độ."),
+    Column::text("Nhiệm vụ", "Việc phải làm.").required(),
+    Column::text("Cơ quan chủ trì", "Cơ quan, người chịu trách nhiệm chính."),
+    Column::text("Cơ quan phối hợp", "Cơ quan, đơn vị cùng thực hiện."),
+    Column::text("Thời hạn", "Thời hạn hoàn thành, ghi như trong văn bản.").required(),
+    Column::date(
+        "Thời hạn từ ngày",
+        "Ngày đầu của thời hạn, khi đọc được từ cột Thời hạn.",
+    ),
+    Column::date(
+        "Thời hạn đến ngày",
+        "Ngày cuối của thời hạn, khi đọc được từ cột Thời hạn.",
+    ),
+    Column::text("Tình trạng", "Tình trạng tính tại ngày đăng trang.")
+        .required()
+        .one_of(STATUS_LABELS),
+    Column::date("Ngày hoàn thành", "Ngày nhiệm vụ được báo cáo hoàn thành."),
+    Column::text("Ghi chú", "Ghi chú của cơ quan thực hiện."),
 ];
 
 /// One CSV row per task (dates ISO, status as its label).

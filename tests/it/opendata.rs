@@ -1,0 +1,258 @@
+//! Open data (issue 15, part A): every record with tables publishes a Data Package whose
+//! resources match the files byte for byte, CSV headers are the schema's field names, the
+//! JSON twins use the same names, and the page's "Giải thích các cột" lists the same
+//! columns. Hostile values stay data in CSV and JSON and text on the page.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::common::{Site, texts};
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// Every `datapackage.json` under `public/`, as (folder, parsed package).
+fn packages(site: &Site) -> Vec<(std::path::PathBuf, serde_json::Value)> {
+    let mut out: Vec<_> = site
+        .output_files()
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "datapackage.json"))
+        .map(|rel| site.path().join("public").join(rel))
+        .map(|p| {
+            let v = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            (p.parent().unwrap().to_path_buf(), v)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn check_package(site: &Site, dir: &Path, pkg: &serde_json::Value) {
+    assert_eq!(
+        pkg["$schema"],
+        "https://datapackage.org/profiles/2.0/datapackage.json"
+    );
+    assert_eq!(pkg["licenses"][0]["name"], "CC-BY-4.0");
+    let page_rel = dir.strip_prefix(site.path().join("public")).unwrap();
+    let homepage = pkg["homepage"].as_str().unwrap();
+    assert!(
+        homepage.ends_with(&format!("/{}/", page_rel.display())),
+        "{homepage}"
+    );
+    let resources = pkg["resources"].as_array().unwrap();
+    assert!(!resources.is_empty());
+    let doc = site.html(
+        &Path::new("public")
+            .join(page_rel)
+            .join("index.html")
+            .to_string_lossy(),
+    );
+    let mut tables = 0;
+    for r in resources {
+        let path = r["path"].as_str().unwrap();
+        assert!(!path.contains('/') && !path.contains(".."), "{path}");
+        let bytes = std::fs::read(dir.join(path)).unwrap();
+        assert_eq!(r["bytes"].as_u64(), Some(bytes.len() as u64), "{path}");
+        assert_eq!(r["hash"], format!("sha256:{}", hex(&bytes)), "{path}");
+        assert_eq!(r["encoding"], "utf-8");
+        // The page lists the file with the same SHA-256.
+        let links = texts(&doc, ".file-list .file__hash code");
+        assert!(links.contains(&hex(&bytes)), "{path} listed on its page");
+        if r["format"] == "csv" {
+            tables += 1;
+            let fields: Vec<String> = r["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect();
+            let rows = csv_rows(&bytes);
+            assert_eq!(rows[0], fields, "{path}: header row = schema field names");
+            for row in &rows[1..] {
+                assert_eq!(row.len(), fields.len(), "{path}: row width");
+            }
+            // The JSON twin: same field names, same number of rows.
+            let twin = path.replace(".csv", ".json");
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.join(&twin)).unwrap()).unwrap();
+            let json_rows = json.as_array().unwrap();
+            assert_eq!(json_rows.len(), rows.len() - 1, "{twin}");
+            let want: BTreeSet<&String> = fields.iter().collect();
+            for o in json_rows {
+                let keys: BTreeSet<&String> = o.as_object().unwrap().keys().collect();
+                assert_eq!(keys, want, "{twin}");
+            }
+            let twin_res = resources.iter().find(|x| x["path"] == twin.as_str());
+            assert_eq!(
+                twin_res.unwrap()["schemaOf"],
+                r["name"],
+                "{twin} described by the CSV's schema"
+            );
+            // The page's data dictionary shows the same columns, in order.
+            let caption = r["title"].as_str().unwrap();
+            let dict = scraper::Selector::parse(".data-dictionary").unwrap();
+            let row_th = scraper::Selector::parse("tbody th").unwrap();
+            let cap = scraper::Selector::parse("caption").unwrap();
+            let table = doc
+                .select(&dict)
+                .find(|t| {
+                    t.select(&cap)
+                        .next()
+                        .is_some_and(|c| c.text().collect::<String>().trim() == caption)
+                })
+                .unwrap_or_else(|| panic!("no dictionary for {caption}"));
+            let shown: Vec<String> = table
+                .select(&row_th)
+                .map(|th| th.text().collect::<String>().trim().to_string())
+                .collect();
+            assert_eq!(shown, fields, "dictionary of {caption}");
+        }
+    }
+    assert!(tables > 0, "{}: a package describes tables", dir.display());
+    let anchor = scraper::Selector::parse("#giai-thich-cac-cot").unwrap();
+    assert_eq!(doc.select(&anchor).count(), 1);
+}
+
+#[test]
+fn demo_packages_describe_every_file() {
+    let site = Site::demo();
+    // The demo's committed history keeps copies of tables published with the old machine
+    // headers (`full_name`): the new entry says the structure changed, lists no row.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate::common::copy_dir(&root.join("history"), &site.path().join("history"));
+    site.build_ok("2026-11-23");
+    let history = site.html("public/cong-khai/lich-su/index.html");
+    let notes = texts(&history, ".table-diff p");
+    assert!(
+        notes.iter().any(|n| n.starts_with("Cấu trúc bảng thay đổi")
+            && n.contains("full_name")
+            && n.contains("Họ và tên")),
+        "{notes:?}"
+    );
+    let listed = scraper::Selector::parse(".table-diff .rows li").unwrap();
+    assert_eq!(history.select(&listed).count(), 0, "no bogus row changes");
+    let pkgs = packages(&site);
+    let names: Vec<String> = pkgs
+        .iter()
+        .map(|(_, p)| p["name"].as_str().unwrap().to_string())
+        .collect();
+    for want in [
+        "sap-xep-to-dan-pho-phuong-an",
+        "sap-xep-to-dan-pho-ket-qua-lay-y-kien",
+        "sap-xep-to-dan-pho-tien-do",
+        "lich-ho-tro-nha-van-hoa",
+        "ho-tro-an-sinh-cong-dong-to-3",
+        "ho-tro-danh-sach-ho-tro-thu-nhap-2026",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+    for (dir, pkg) in &pkgs {
+        check_package(&site, dir, pkg);
+        // Lists that name people say so; the approving decision is recorded.
+        let personal = pkg["name"].as_str().unwrap().starts_with("ho-tro-");
+        assert_eq!(pkg["personal_data"], personal, "{}", dir.display());
+        assert!(
+            pkg["approval"]["decision"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+        );
+    }
+    // The boundaries as GeoJSON, described in the plan's package.
+    let plan = pkgs
+        .iter()
+        .find(|(_, p)| p["name"] == "sap-xep-to-dan-pho-phuong-an")
+        .unwrap();
+    let geo = plan.1["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["format"] == "geojson")
+        .expect("boundaries in the package");
+    assert_eq!(geo["mediatype"], "application/geo+json");
+    let gj: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(plan.0.join("ranh-gioi-to-dan-pho.geojson")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(gj["type"], "FeatureCollection");
+    let f = &gj["features"][0];
+    assert!(f["properties"]["Mã tổ"].is_string());
+    assert!(f["properties"]["Số hộ"].is_u64());
+    assert!(matches!(
+        f["geometry"]["type"].as_str(),
+        Some("Polygon" | "MultiPolygon")
+    ));
+    // Packages are downloads of their records: in the manifest.
+    let manifest = site.read("public/cong-khai/manifest.json");
+    assert!(manifest.contains("sap-xep-to-dan-pho/phuong-an/datapackage.json"));
+    // Deterministic: a second build writes the same package bytes.
+    let first = site.read("public/sap-xep-to-dan-pho/phuong-an/datapackage.json");
+    site.build_ok("2026-11-23");
+    assert_eq!(
+        site.read("public/sap-xep-to-dan-pho/phuong-an/datapackage.json"),
+        first
+    );
+}
+
+const LIST_OUT: &str = "public/ho-tro/danh-sach";
+
+#[test]
+fn hostile_note_stays_data_in_csv_json_and_page() {
+    let site = Site::fixture("support");
+    let hostile = "<script>alert(1)</script> \"x\", y";
+    let list = site.read("data/ho-tro/danh-sach.csv");
+    let mut lines: Vec<String> = list.lines().map(str::to_string).collect();
+    // The first row's last column is the note.
+    let csv_note = format!("\"{}\"", hostile.replace('"', "\"\""));
+    lines[1] = format!("{}{}", lines[1].trim_end_matches(|c| c != ','), csv_note);
+    site.write("data/ho-tro/danh-sach.csv", lines.join("\n") + "\n");
+    site.build_ok("2026-11-23");
+    let bytes = std::fs::read(site.path().join(format!("{LIST_OUT}/danh-sach.csv"))).unwrap();
+    let rows = csv_rows(&bytes);
+    let note_col = rows[0].iter().position(|h| h == "Ghi chú").unwrap();
+    assert_eq!(rows[1][note_col], hostile, "CSV keeps the value as data");
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("{LIST_OUT}/danh-sach.json"))).unwrap();
+    assert_eq!(json[0]["Ghi chú"], hostile);
+    for page in ["index.html", "to-dan-pho-so-1/index.html"] {
+        let html = site.read(&format!("{LIST_OUT}/{page}"));
+        assert!(!html.contains("<script>alert"), "{page}: escaped");
+    }
+    let pkgs = packages(&site);
+    let (dir, pkg) = pkgs
+        .iter()
+        .find(|(d, _)| d.ends_with("ho-tro/danh-sach"))
+        .unwrap();
+    check_package(&site, dir, pkg);
+    assert_eq!(pkg["personal_data"], true);
+    // A disguised phone number in a note is refused, masked in the message, and the
+    // published files stay as they were.
+    let before = site.read(&format!("{LIST_OUT}/danh-sach.json"));
+    lines[1] = format!(
+        "{}\"gọi 0 9 0 0.000.001\"",
+        lines[1].trim_end_matches(|c| c != ',')
+    );
+    site.write("data/ho-tro/danh-sach.csv", lines.join("\n") + "\n");
+    let err = site.build_err("2026-11-23");
+    assert!(err.contains("danh-sach.csv:2"), "{err}");
+    assert!(
+        !err.contains("0900000001") && !err.contains("0 9 0 0.000.001"),
+        "{err}"
+    );
+    assert_eq!(site.read(&format!("{LIST_OUT}/danh-sach.json")), before);
+}
