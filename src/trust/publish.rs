@@ -426,8 +426,10 @@ fn apply_corrections(
                         it.url
                     ))
                 } else if let Some(date) = recorded.get(&(it.url.as_str(), t)) {
+                    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                        .map_or_else(|_| date.to_string(), crate::format::date_short);
                     Some(format!(
-                        "trang {} vừa thay đổi lần nữa ({what}) nhưng lý do đính chính \u{201c}{t}\u{201d} đã ghi cho lần sửa ngày {date}",
+                        "trang {} vừa thay đổi lần nữa ({what}) nhưng lý do đính chính \u{201c}{t}\u{201d} đã ghi cho lần sửa ngày {date}; mỗi lần sửa cần lý do của chính lần đó",
                         it.url
                     ))
                 } else {
@@ -440,7 +442,7 @@ fn apply_corrections(
                 Diagnostic::error(msg)
                     .in_file(file)
                     .hint(format!(
-                        "thêm vào phần đầu trang (front matter) của {} một dòng nói vì sao sửa, ví dụ: {example}; lý do được ghi vào lịch sử và hiện trên trang như \u{201c}Đính chính ngày …\u{201d}",
+                        "thêm vào phần đầu trang (front matter) của {}, ngay dưới dòng title (trước các bảng [record], [approval]), một dòng nói vì sao sửa, ví dụ: {example}; lý do được ghi vào lịch sử và hiện trên trang như \u{201c}Đính chính ngày …\u{201d}",
                         crate::diagnostics::display_path(file)
                     )),
             ),
