@@ -345,7 +345,9 @@ fn verify(
     match congkhai::trust::verify::verify_all(dir, history, since.as_ref()) {
         Ok(r) => {
             for (entry, old, new) in &r.rotations {
-                eprintln!("Đổi khóa ký tại mục {entry}: khóa {old} → khóa {new} (được ghi trong chuỗi).");
+                eprintln!(
+                    "Đổi khóa ký tại mục {entry}: khóa {old} → khóa {new} (được ghi trong chuỗi)."
+                );
             }
             if r.signed > 0 {
                 eprintln!(

@@ -159,7 +159,14 @@ fn generate_keep(
     };
     let renderer = render::render(&model, sink)?;
     let trust = match prepared {
-        Some(p) => publish_trust(&model, p, &renderer, sink, opts.record_history, signer.as_ref())?,
+        Some(p) => publish_trust(
+            &model,
+            p,
+            &renderer,
+            sink,
+            opts.record_history,
+            signer.as_ref(),
+        )?,
         None => Default::default(),
     };
     let mut summary = Summary::of(&model, trust.pending, sink.files());

@@ -142,10 +142,8 @@ impl Pending {
     pub fn discard(&self) {
         if let Some((name, _)) = &self.entry {
             let _ = std::fs::remove_file(self.dir.join(format!("{name}{PENDING_SUFFIX}")));
-            let _ = std::fs::remove_file(
-                self.dir
-                    .join(format!("{name}{SIG_SUFFIX}{PENDING_SUFFIX}")),
-            );
+            let _ =
+                std::fs::remove_file(self.dir.join(format!("{name}{SIG_SUFFIX}{PENDING_SUFFIX}")));
         }
     }
 
@@ -276,7 +274,8 @@ pub fn reconcile(
                     let to = history_dir.join(&name);
                     if sig_pending.exists() {
                         let sig_to = history_dir.join(format!("{name}{SIG_SUFFIX}"));
-                        std::fs::rename(&sig_pending, &sig_to).map_err(|e| history_io(&sig_to, e))?;
+                        std::fs::rename(&sig_pending, &sig_to)
+                            .map_err(|e| history_io(&sig_to, e))?;
                     }
                     std::fs::rename(&path, &to)
                         .and_then(|()| crate::output::sync_dir(history_dir))
@@ -314,7 +313,13 @@ pub fn reconcile(
         }
         return Ok(warnings);
     }
-    refuse_lost_entries(history_dir, output, &history, &published, "congkhai publish --new-chain")?;
+    refuse_lost_entries(
+        history_dir,
+        output,
+        &history,
+        &published,
+        "congkhai publish --new-chain",
+    )?;
     Ok(warnings)
 }
 
@@ -339,7 +344,13 @@ pub fn check_before_preview(history_dir: &Path, output: &Path) -> Result<(), Dia
     }
     let history = read_dir(history_dir)?;
     let (published, _) = published_recorded(output)?;
-    refuse_lost_entries(history_dir, output, &history, &published, "congkhai publish --new-chain")
+    refuse_lost_entries(
+        history_dir,
+        output,
+        &history,
+        &published,
+        "congkhai publish --new-chain",
+    )
 }
 
 fn refuse_lost_entries(

@@ -227,12 +227,26 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
 pub fn inputs_sha256(model: &Model, pm: &crate::model::PageModel, source: &[u8]) -> String {
     let p = &pm.page;
     let mut list = String::new();
-    let fm = toml::from_str::<toml::Table>(&p.front_matter).ok().map(|mut t| {
-        t.remove("correction");
-        toml::to_string(&t).unwrap_or_default()
-    });
-    let src = match fm {
-        Some(fm) => sha256_hex(format!("{fm}\n+++\n{}", p.body).as_bytes()),
+    // The source without its top-level `correction = "…"` line (top-level keys come
+    // before the first table header): writing the reason is not itself a change.
+    let text = String::from_utf8_lossy(source);
+    let src = match crate::content::frontmatter::split(&text) {
+        Some((fm, body, _)) => {
+            let mut kept = String::new();
+            let mut top = true;
+            for line in fm.lines() {
+                let t = line.trim_start();
+                top &= !t.starts_with('[');
+                let is_reason = t
+                    .strip_prefix("correction")
+                    .is_some_and(|r| r.trim_start().starts_with('='));
+                if !(top && is_reason) {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+            }
+            sha256_hex(format!("{kept}+++\n{body}").as_bytes())
+        }
         None => sha256_hex(source),
     };
     list.push_str(&format!("source\t{src}\n"));

@@ -162,8 +162,11 @@ pub(super) fn history_value<'a>(
         manifest_url: model.config.permalink(&format!("/{}", MANIFEST_PATH)),
         verify_url: model.config.permalink("/cong-khai/kiem-tra/"),
         preview: model.preview,
-        public_key_url: key
-            .map(|_| model.config.permalink(&format!("/{}", super::signing::SITE_PUBLIC_KEY))),
+        public_key_url: key.map(|_| {
+            model
+                .config
+                .permalink(&format!("/{}", super::signing::SITE_PUBLIC_KEY))
+        }),
         key_id: key.map(super::signing::key_id_of),
     }
 }
@@ -251,7 +254,11 @@ fn entry_view<'a>(
         withdrawn,
         changed,
         sig_url: None,
-        key_id: s.entry.signing_key.as_deref().map(super::signing::key_id_of),
+        key_id: s
+            .entry
+            .signing_key
+            .as_deref()
+            .map(super::signing::key_id_of),
         rotated_from: s
             .entry
             .key_rotated_from

@@ -96,7 +96,9 @@ pub fn sign_existing(
             return Err(Diagnostic::error(format!(
                 "mục lịch sử {} phải được ký bằng khóa {}, không phải khóa {} đang dùng",
                 s.name,
-                key.as_deref().map(signing::key_id_of).unwrap_or_else(|| "?".into()),
+                key.as_deref()
+                    .map(signing::key_id_of)
+                    .unwrap_or_else(|| "?".into()),
                 signing::key_id_of(&signer.public_key)
             ))
             .in_file(dir.join(&s.name))
@@ -104,9 +106,8 @@ pub fn sign_existing(
         }
         let bytes = signer.sign(&s.name, s.entry.seq, &s.entry.date, &s.bytes)?;
         let p = dir.join(format!("{}{SIG_SUFFIX}", s.name));
-        crate::output::write_atomic(&p, &bytes).map_err(|e| {
-            Diagnostic::error(format!("không ghi được chữ ký: {e}")).in_file(&p)
-        })?;
+        crate::output::write_atomic(&p, &bytes)
+            .map_err(|e| Diagnostic::error(format!("không ghi được chữ ký: {e}")).in_file(&p))?;
         done.push(s.name.clone());
     }
     Ok(done)
@@ -237,7 +238,9 @@ pub fn publish(
     }
 
     crate::timing::phase("history: pages", t);
-    write_manifest(model, sink, &chain, files, items, items_sha, today, unrecorded)?;
+    write_manifest(
+        model, sink, &chain, files, items, items_sha, today, unrecorded,
+    )?;
     Ok(Outcome { pending, warnings })
 }
 
@@ -333,7 +336,9 @@ fn apply_corrections(
     for s in chain {
         for i in s.entry.items.iter().filter(|i| i.kind == "page") {
             if let Some(c) = i.correction.as_deref() {
-                recorded.entry((i.url.as_str(), c)).or_insert(s.entry.date.as_str());
+                recorded
+                    .entry((i.url.as_str(), c))
+                    .or_insert(s.entry.date.as_str());
             }
         }
     }
@@ -392,11 +397,9 @@ fn apply_corrections(
             if parent != &it.url {
                 continue;
             }
-            let before = last
-                .entry
-                .items
-                .iter()
-                .find(|i| i.kind == "attachment" && i.parent.as_ref() == Some(parent) && &i.title == title);
+            let before = last.entry.items.iter().find(|i| {
+                i.kind == "attachment" && i.parent.as_ref() == Some(parent) && &i.title == title
+            });
             if before.is_none_or(|b| &b.sha256 != sha) {
                 what.push(format!("tệp đính kèm \u{201c}{title}\u{201d}"));
             }

@@ -115,8 +115,8 @@ impl Signer {
                 "không mở được khóa bí mật (khóa có mật khẩu cần biến môi trường {PASSWORD_ENV}): {e}"
             ))
         })?;
-        let pk = PublicKey::from_secret_key(&sk)
-            .map_err(|e| fail(format!("khóa bí mật hỏng: {e}")))?;
+        let pk =
+            PublicKey::from_secret_key(&sk).map_err(|e| fail(format!("khóa bí mật hỏng: {e}")))?;
         Ok(Signer {
             public_key: pk.to_base64(),
             sk,
@@ -126,7 +126,13 @@ impl Signer {
     }
 
     /// The minisign signature file of an entry.
-    pub fn sign(&self, name: &str, seq: u32, date: &str, bytes: &[u8]) -> Result<Vec<u8>, Diagnostic> {
+    pub fn sign(
+        &self,
+        name: &str,
+        seq: u32,
+        date: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, Diagnostic> {
         let comment = trusted_comment(name, seq, date, &crate::digest::sha256_hex(bytes));
         let untrusted = format!("chu ky muc lich su {name} - khoa {}", key_id(&self.pk));
         minisign::sign(
@@ -138,8 +144,7 @@ impl Signer {
         )
         .map(|b| b.to_bytes())
         .map_err(|e| {
-            Diagnostic::error(format!("không ký được mục lịch sử {name}: {e}"))
-                .in_file(&self.path)
+            Diagnostic::error(format!("không ký được mục lịch sử {name}: {e}")).in_file(&self.path)
         })
     }
 }
@@ -187,11 +192,15 @@ pub fn verify(
 ) -> Result<(), SigProblem> {
     let pk = parse_public_key(public_key).map_err(SigProblem::Invalid)?;
     let text = std::str::from_utf8(sig).map_err(|e| SigProblem::Unreadable(e.to_string()))?;
-    let sbox = SignatureBox::from_string(text).map_err(|e| SigProblem::Unreadable(e.to_string()))?;
+    let sbox =
+        SignatureBox::from_string(text).map_err(|e| SigProblem::Unreadable(e.to_string()))?;
     if sbox.keynum() != pk.keynum() {
         let mut b = [0u8; 8];
         b.copy_from_slice(sbox.keynum().get(..8).unwrap_or(&[0; 8]));
-        return Err(SigProblem::OtherKey(format!("{:016X}", u64::from_le_bytes(b))));
+        return Err(SigProblem::OtherKey(format!(
+            "{:016X}",
+            u64::from_le_bytes(b)
+        )));
     }
     minisign::verify(&pk, &sbox, std::io::Cursor::new(bytes), true, false, false)
         .map_err(|e| SigProblem::Invalid(e.to_string()))?;
@@ -282,7 +291,9 @@ pub fn write_key_pair(root: &Path, path: &Path, force: bool) -> Result<String, D
             .map_err(io)?;
     }
     use std::io::Write;
-    f.write_all(sk.as_bytes()).and_then(|()| f.sync_all()).map_err(io)?;
+    f.write_all(sk.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(io)?;
     Ok(pk)
 }
 
@@ -310,27 +321,67 @@ mod tests {
         let (_t, s) = signer();
         let (_t2, other) = signer();
         let bytes = b"{\"seq\":1}";
-        let sig = s.sign("0001-2026-06-01.json", 1, "2026-06-01", bytes).unwrap();
-        let ok = verify(&s.public_key, &sig, "0001-2026-06-01.json", 1, "2026-06-01", bytes);
+        let sig = s
+            .sign("0001-2026-06-01.json", 1, "2026-06-01", bytes)
+            .unwrap();
+        let ok = verify(
+            &s.public_key,
+            &sig,
+            "0001-2026-06-01.json",
+            1,
+            "2026-06-01",
+            bytes,
+        );
         assert_eq!(ok, Ok(()));
         // The entry changed.
-        let e = verify(&s.public_key, &sig, "0001-2026-06-01.json", 1, "2026-06-01", b"{}");
+        let e = verify(
+            &s.public_key,
+            &sig,
+            "0001-2026-06-01.json",
+            1,
+            "2026-06-01",
+            b"{}",
+        );
         assert!(matches!(e, Err(SigProblem::Invalid(_))), "{e:?}");
         // Signed by another key.
         let sig2 = other
             .sign("0001-2026-06-01.json", 1, "2026-06-01", bytes)
             .unwrap();
-        let e = verify(&s.public_key, &sig2, "0001-2026-06-01.json", 1, "2026-06-01", bytes);
+        let e = verify(
+            &s.public_key,
+            &sig2,
+            "0001-2026-06-01.json",
+            1,
+            "2026-06-01",
+            bytes,
+        );
         assert!(matches!(e, Err(SigProblem::OtherKey(_))), "{e:?}");
         // A valid signature of the same bytes under another entry's name.
-        let e = verify(&s.public_key, &sig, "0002-2026-06-01.json", 2, "2026-06-01", bytes);
+        let e = verify(
+            &s.public_key,
+            &sig,
+            "0002-2026-06-01.json",
+            2,
+            "2026-06-01",
+            bytes,
+        );
         assert!(matches!(e, Err(SigProblem::WrongComment(_))), "{e:?}");
         // Garbage.
-        let e = verify(&s.public_key, b"nope", "0001-2026-06-01.json", 1, "2026-06-01", bytes);
+        let e = verify(
+            &s.public_key,
+            b"nope",
+            "0001-2026-06-01.json",
+            1,
+            "2026-06-01",
+            bytes,
+        );
         assert!(matches!(e, Err(SigProblem::Unreadable(_))), "{e:?}");
         // The .pub file names the key id.
         let pubfile = public_key_file(&s.public_key);
         assert!(pubfile.contains(&key_id_of(&s.public_key)));
-        assert_eq!(public_key_from_file_text(&pubfile), Some(s.public_key.clone()));
+        assert_eq!(
+            public_key_from_file_text(&pubfile),
+            Some(s.public_key.clone())
+        );
     }
 }

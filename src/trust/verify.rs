@@ -9,8 +9,8 @@ use std::path::Path;
 
 use super::chain as history;
 use super::layout::SITE_CHAIN_DIR;
-use super::signing::{self, SITE_PUBLIC_KEY};
 use super::manifest::{self, Manifest};
+use super::signing::{self, SITE_PUBLIC_KEY};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 #[derive(Debug, Default)]
@@ -120,7 +120,7 @@ fn verify_site(dir: &Path) -> Result<Report, Diagnostics> {
         .ok()
         .and_then(|t| signing::public_key_from_file_text(&t));
     let mut sigs = history::SigState::default();
-    if !chain.is_empty() && !errors.has_errors() {
+    if !chain.is_empty() {
         match history::check_signatures(&chain_dir, &chain, site_key.as_deref(), unrecorded) {
             Ok(st) => sigs = st,
             Err(d) => errors.push(d),
@@ -164,7 +164,8 @@ impl Since {
             }
             _ => (None, t),
         };
-        if hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()) && !Path::new(t).exists() {
+        if hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()) && !Path::new(t).exists()
+        {
             return Since::Head {
                 seq,
                 sha256: hash.to_ascii_lowercase(),
@@ -248,9 +249,19 @@ pub fn verify_since(dir: &Path, since: &Since) -> Result<usize, Diagnostics> {
             let mut errors = Diagnostics::new();
             for (i, (name, bytes)) in old_files.iter().enumerate() {
                 let sha = crate::digest::sha256_hex(bytes);
-                match new.get(i) {
-                    Some((n, b)) if n == name && b == bytes => {}
-                    Some((n, b)) if n == name => errors.push(
+                let moved = new.iter().position(|(_, b)| b == bytes).filter(|j| *j != i);
+                match (new.get(i), moved) {
+                    (Some((n, b)), None) if n == name && b == bytes => {}
+                    (_, Some(j)) => errors.push(
+                        Diagnostic::error(format!(
+                            "mục lịch sử {name} nay nằm ở vị trí {} (tên {}): chuỗi đã bị sắp xếp lại",
+                            j + 1,
+                            new[j].0
+                        ))
+                        .in_file(chain_dir.join(&new[j].0))
+                        .hint(hint),
+                    ),
+                    (Some((n, b)), None) if n == name => errors.push(
                         Diagnostic::error(format!(
                             "mục lịch sử {name} đã bị viết lại: mã SHA-256 nay là {}, bản lưu trước là {sha}",
                             crate::digest::sha256_hex(b)
@@ -258,24 +269,13 @@ pub fn verify_since(dir: &Path, since: &Since) -> Result<usize, Diagnostics> {
                         .in_file(chain_dir.join(name))
                         .hint(hint),
                     ),
-                    _ => match new.iter().position(|(_, b)| b == bytes) {
-                        Some(j) => errors.push(
-                            Diagnostic::error(format!(
-                                "mục lịch sử {name} nay nằm ở vị trí {} (tên {}): chuỗi đã bị sắp xếp lại",
-                                j + 1,
-                                new[j].0
-                            ))
-                            .in_file(chain_dir.join(&new[j].0))
-                            .hint(hint),
-                        ),
-                        None => errors.push(
-                            Diagnostic::error(format!(
-                                "mục lịch sử {name} (mã {sha}) có trong bản lưu trước nhưng đã bị xóa khỏi trang"
-                            ))
-                            .in_file(&chain_dir)
-                            .hint(hint),
-                        ),
-                    },
+                    _ => errors.push(
+                        Diagnostic::error(format!(
+                            "mục lịch sử {name} (mã {sha}) có trong bản lưu trước nhưng đã bị xóa khỏi trang"
+                        ))
+                        .in_file(&chain_dir)
+                        .hint(hint),
+                    ),
                 }
             }
             if errors.has_errors() {

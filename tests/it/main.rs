@@ -14,6 +14,7 @@ mod common;
 mod adversarial;
 mod architecture;
 mod core;
+mod history;
 mod hostile_data;
 mod hostile_gate;
 mod hostile_html;
