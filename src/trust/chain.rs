@@ -217,11 +217,14 @@ pub fn pending_fate(
     }
 }
 
+/// Entry files of a chain: (file name, bytes), sorted by name.
+pub type ChainFiles = Vec<(String, Vec<u8>)>;
+
 /// The chain an existing output publishes, without a last entry that the output marks
 /// as not recorded (a `congkhai build` preview: `unrecorded` in its manifest, and no
 /// signature beside it): the entries some publication vouched for. The flag says whether
 /// such a preview entry was left out.
-pub fn published_recorded(output: &Path) -> Result<(Vec<(String, Vec<u8>)>, bool), Diagnostic> {
+pub fn published_recorded(output: &Path) -> Result<(ChainFiles, bool), Diagnostic> {
     let dir = output.join(SITE_CHAIN_DIR);
     let mut published = read_dir(&dir)?;
     let unrecorded = std::fs::read(output.join(MANIFEST_PATH))
@@ -660,6 +663,8 @@ mod tests {
             sha256: Some(sha.into()),
             key_column: None,
             parent: None,
+            inputs_sha256: None,
+            correction: None,
         }
     }
 
@@ -674,6 +679,8 @@ mod tests {
                 prev: out.last().map(|(_, b)| sha256_hex(b)),
                 items_sha256: manifest::items_sha256(&items),
                 files_sha256: Some(format!("{i:064}")),
+                signing_key: None,
+                key_rotated_from: None,
                 items,
             };
             out.push((entry_name(e.seq, &e.date), manifest::to_bytes(&e)));

@@ -238,9 +238,11 @@ pub fn publish(
     }
 
     crate::timing::phase("history: pages", t);
-    write_manifest(
-        model, sink, &chain, files, items, items_sha, today, unrecorded,
-    )?;
+    let head = Head {
+        chain: &chain,
+        unrecorded,
+    };
+    write_manifest(model, sink, &head, files, items, items_sha, today)?;
     Ok(Outcome { pending, warnings })
 }
 
@@ -539,16 +541,22 @@ fn append_entry(
 }
 
 /// The manifest goes last: it hashes every other file (the chain-covered ones now).
+/// The chain the manifest names, and whether its last entry is only a preview.
+struct Head<'a> {
+    chain: &'a [Stored],
+    unrecorded: bool,
+}
+
 fn write_manifest(
     model: &Model,
     sink: &dyn crate::output::Sink,
-    chain: &[Stored],
+    head: &Head,
     mut files: Option<std::collections::BTreeMap<String, manifest::FileHash>>,
     items: Vec<manifest::Item>,
     items_sha: String,
     today: String,
-    unrecorded: bool,
 ) -> Result<(), Diagnostics> {
+    let Head { chain, unrecorded } = *head;
     let t = std::time::Instant::now();
     if let (Some(d), Some(f)) = (sink.dir(), files.as_mut()) {
         f.extend(manifest::hash_files_where(d, &manifest::chain_covered)?);
