@@ -51,9 +51,6 @@ enum Command {
         /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
-        /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (start a new history chain; only when history/ was really lost)
-        #[arg(long)]
-        new_chain: bool,
     },
     /// Công khai: tạo trang, ký và ghi lần công khai vào lịch sử history/ (build, sign and record in history/)
     Publish {
@@ -150,7 +147,6 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
-            new_chain,
         } => build(
             BuildOptions {
                 root,
@@ -158,7 +154,6 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 today: now,
-                new_chain,
                 ..Default::default()
             },
             false,

@@ -46,7 +46,7 @@ pub struct BuildOptions {
     /// `publish --secret-key`: the ward's minisign secret key (else the
     /// `CONGKHAI_SECRET_KEY` environment variable).
     pub secret_key: Option<PathBuf>,
-    /// `build --new-chain`: build even when the existing output publishes history
+    /// `publish --new-chain`: publish even when the existing output publishes history
     /// entries that `history/` lacks (see `history::reconcile`).
     pub new_chain: bool,
 }
@@ -221,7 +221,7 @@ pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnos
                 &target,
                 opts.new_chain,
             )?);
-        } else if !opts.new_chain {
+        } else {
             crate::trust::chain::check_before_preview(&dir, &target)?;
         }
     }

@@ -99,6 +99,8 @@ pub(super) struct HistoryView<'a> {
     /// The ward's public key file (`cong-khai/khoa-ky.pub`) and its key id, if signed.
     public_key_url: Option<String>,
     key_id: Option<String>,
+    /// Every key the chain names, oldest first: `{id, url}` of its `khoa-<id>.pub`.
+    keys: Vec<serde_json::Value>,
 }
 
 /// How many of the newest history entries are shown in full on the history page.
@@ -157,7 +159,23 @@ pub(super) fn history_value<'a>(
         .collect();
     entries.reverse();
     let key = model.config.signing.public_key.as_deref().map(str::trim);
+    let mut keys: Vec<serde_json::Value> = Vec::new();
+    for s in chain {
+        for k in [&s.entry.key_rotated_from, &s.entry.signing_key]
+            .into_iter()
+            .flatten()
+        {
+            let id = super::signing::key_id_of(k);
+            if !keys.iter().any(|v| v["id"] == id.as_str()) {
+                let url = model
+                    .config
+                    .permalink(&format!("/{SITE_CHAIN_DIR}/khoa-{id}.pub"));
+                keys.push(json!({ "id": id, "url": url }));
+            }
+        }
+    }
     HistoryView {
+        keys,
         entries,
         manifest_url: model.config.permalink(&format!("/{}", MANIFEST_PATH)),
         verify_url: model.config.permalink("/cong-khai/kiem-tra/"),
