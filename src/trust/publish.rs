@@ -138,7 +138,11 @@ pub fn publish(
         key,
         items,
         items_sha,
+        corrections_missing,
     } = prepared;
+    if corrections_missing.has_errors() {
+        return Err(corrections_missing);
+    }
     // The ward's public key, as a minisign .pub file (hashed like any other file).
     if let Some(k) = &key {
         sink.write(SITE_PUBLIC_KEY, signing::public_key_file(k).as_bytes())?;
@@ -256,6 +260,10 @@ pub struct Prepared {
     key: Option<String>,
     items: Vec<manifest::Item>,
     items_sha: String,
+    /// Broken correction rules, reported after rendering: the content's own errors
+    /// (privacy, links, data) come first, and an error here never echoes text the
+    /// output checks would have refused.
+    corrections_missing: Diagnostics,
 }
 
 /// Before rendering: check the chain in `history/` (entries, data copies, signatures),
@@ -271,7 +279,10 @@ pub fn prepare(model: &Model) -> Result<Prepared, Diagnostics> {
     crate::timing::phase("history: check chain", t);
     let t = std::time::Instant::now();
     let mut items = manifest::items(model)?;
-    apply_corrections(model, &chain, &mut items)?;
+    let corrections_missing = match apply_corrections(model, &chain, &mut items) {
+        Ok(()) => Diagnostics::new(),
+        Err(d) => d,
+    };
     let items_sha = manifest::items_sha256(&items);
     crate::timing::phase("history: items", t);
     Ok(Prepared {
@@ -281,6 +292,7 @@ pub fn prepare(model: &Model) -> Result<Prepared, Diagnostics> {
         key,
         items,
         items_sha,
+        corrections_missing,
     })
 }
 
@@ -443,6 +455,9 @@ fn apply_corrections(
             }
         };
         match problem {
+            // The staff draft preview records nothing: it shows a given reason, and
+            // never stops for a missing one.
+            Some(_) if model.preview => it.correction = text.map(str::to_string),
             Some(msg) => errors.push(
                 Diagnostic::error(msg)
                     .in_file(file)
