@@ -68,9 +68,6 @@ pub struct Pending {
     pub data: Vec<(String, std::sync::Arc<Vec<u8>>)>,
     /// The new entry's minisign signature (`publish` with a secret key).
     pub sig: Option<Vec<u8>>,
-    /// Signatures of entries already in the chain that had none (`congkhai sign`):
-    /// (entry name, signature), written after the swap.
-    pub extra_sigs: Vec<(String, Vec<u8>)>,
 }
 
 /// Words in the message of a build whose site was published but whose history entry
@@ -111,10 +108,6 @@ impl Pending {
 
     /// After the swap: the pending entry joins the chain (one atomic rename).
     pub fn promote(&self) -> Result<(), Diagnostic> {
-        for (name, sig) in &self.extra_sigs {
-            let p = self.dir.join(format!("{name}{SIG_SUFFIX}"));
-            crate::output::write_atomic(&p, sig).map_err(|e| history_io(&p, e))?;
-        }
         let Some((name, _)) = &self.entry else {
             return Ok(());
         };
