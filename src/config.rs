@@ -414,7 +414,10 @@ impl Config {
         if errors.has_errors() {
             return Err(errors);
         }
-        let config: Config = match kept.try_into() {
+        // A portal publishes its Atom feed unless config.toml says `generate_feeds = false`
+        // (Zola's default, off, stays for a plain Zola site).
+        let feeds_set = kept.contains_key("generate_feeds");
+        let mut config: Config = match kept.try_into() {
             Ok(c) => c,
             Err(e) => {
                 let e: toml::de::Error = e;
@@ -427,6 +430,9 @@ impl Config {
                 .into());
             }
         };
+        if config.is_portal() && !feeds_set {
+            config.generate_feeds = true;
+        }
         if let Some(ward) = &config.ward
             && ward.name.trim().is_empty()
         {

@@ -36,6 +36,7 @@ const TYPES: &[(&str, &str, bool)] = &[
     ("css", "text/css", false),
     ("js", "text/javascript", false),
     ("xml", "application/xml", false),
+    ("jsonld", "application/ld+json", false),
     ("txt", "text/plain", false),
 ];
 

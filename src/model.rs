@@ -856,6 +856,16 @@ fn generated_claims(
             format!("/{}", crate::trust::layout::MANIFEST_PATH),
             made_by("manifest"),
         ));
+        // The open-data catalogue: the "Dữ liệu mở" page and its folder (the DCAT
+        // file), and data.json at the root, where harvesters look for it.
+        out.push(Claim {
+            subtree: true,
+            ..Claim::new(crate::opendata::layout::PAGE_PATH, made_by("dữ liệu mở"))
+        });
+        out.push(Claim::new(
+            crate::opendata::layout::POD_PATH,
+            made_by("data.json"),
+        ));
         // The site's own content *at its natural place* (`content/tim-kiem/_index.md`,
         // `content/tim-kiem.md`) switches the generated search off (render_search), as
         // docs/search.md says. A page elsewhere that reaches /tim-kiem/ through `path`
@@ -911,7 +921,7 @@ fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
     }
     let file = crate::diagnostics::display_path(&sec.file);
     out.push(Claim::new(sec.path.clone(), file.clone()));
-    if sec.fm.generate_feeds && sec.path != "/" {
+    if section_feed(config, sec) {
         for f in &config.feed_filenames {
             out.push(Claim::new(
                 format!("{}{f}", sec.path),
@@ -931,6 +941,15 @@ fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
             ));
         }
     }
+}
+
+/// Whether a section has its own feed (`/van-ban/atom.xml`): `generate_feeds = true` in
+/// its `_index.md` or, on a portal with the site feed on, every section but the home page
+/// (whose feed is the site feed).
+pub fn section_feed(config: &Config, sec: &Section) -> bool {
+    sec.path != "/"
+        && (sec.fm.generate_feeds
+            || (config.is_portal() && config.generate_feeds && sec.fm.render != Some(false)))
 }
 
 /// A page: its path (also when withdrawn: the expiry notice), aliases, files, assets

@@ -158,6 +158,7 @@ fn generate_keep(
         None
     };
     let renderer = render::render(&model, sink)?;
+    publish_catalog(&model, &renderer, sink)?;
     let trust = match prepared {
         Some(p) => publish_trust(
             &model,
@@ -173,6 +174,23 @@ fn generate_keep(
     warnings.extend(trust.warnings);
     summary.warnings = warnings.sorted();
     Ok((summary, Incremental { model, renderer }))
+}
+
+/// The open-data catalogue (portals only): DCAT JSON-LD, data.json and the "Dữ liệu mở"
+/// page, after the render stage and before the trust stage, so the manifest covers them.
+fn publish_catalog(
+    model: &Model,
+    renderer: &render::Renderer,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostics> {
+    let has = |name: &str| renderer.has_template(name);
+    let write = |path: &str, template: &str, c: &mut tera::Context| {
+        renderer.write_page(model, sink, path, template, c)
+    };
+    let t = std::time::Instant::now();
+    crate::opendata::catalog::publish(model, sink, &has, &write)?;
+    phase("open-data catalogue", t);
+    Ok(())
 }
 
 /// The trust stage, after all rendering (portals only): the change history, the

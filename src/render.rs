@@ -187,6 +187,8 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues) -> Value {
         noindex: portal.then_some(pm.noindex),
         attachments: portal.then_some(&pm.attachments[..]),
         downloads: portal.then_some(&pm.downloads[..]),
+        // The schema.org Dataset of a dataset page (the theme writes it with `json_ld`).
+        jsonld: portal.then(|| crate::opendata::catalog::schema_org(cfg, pm)),
         lower: lower.unwrap_or_else(Value::none),
         higher: higher.unwrap_or_else(Value::none),
         // Our own sanitised HTML, as a safe string, shared with the model.
@@ -251,6 +253,8 @@ struct PageView<'a> {
     attachments: Option<&'a [FileInfo]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     downloads: Option<&'a [FileInfo]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jsonld: Option<Option<serde_json::Value>>,
     // --- end portal
     lower: Value,
     higher: Value,
@@ -279,7 +283,7 @@ fn section_value(
         "weight": sec.fm.weight,
         "approval": approval_view(s.approval.as_ref()),
         "assets": sec.assets,
-        "generate_feeds": sec.fm.generate_feeds,
+        "generate_feeds": crate::model::section_feed(&model.config, sec),
     });
     let mut map = Value::from_serializable(&v)
         .as_map()
@@ -1030,6 +1034,11 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
         };
         let mut c = Context::new();
         c.insert("sitemap_url", &cfg.permalink("/sitemap.xml"));
+        // Lists of people: their files (and pages, when noindex) are no crawler's.
+        c.insert(
+            "disallow",
+            &crate::opendata::catalog::robots_disallow(model),
+        );
         let txt = ctx.render(name, &c, "robots.txt")?;
         ctx.sink.write("robots.txt", txt.as_bytes())?;
     }
@@ -1044,7 +1053,7 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
         for s in model
             .sections
             .values()
-            .filter(|s| s.section.fm.generate_feeds)
+            .filter(|s| s.section.fm.generate_feeds || crate::model::section_feed(cfg, &s.section))
         {
             let idx: Vec<usize> = s
                 .pages

@@ -5,7 +5,10 @@
 //! - [`datapackage`]: each record's Frictionless Data Package (`datapackage.json`, Data
 //!   Package v2 with Table Schema), from the tables' column descriptions.
 //! - [`catalog`]: the site-wide catalogue (DCAT JSON-LD, Project Open Data `data.json`,
-//!   the "Dữ liệu mở" page) from the model.
+//!   the "Dữ liệu mở" page, schema.org JSON-LD of dataset pages, `robots.txt` lines)
+//!   from the model.
+//! - [`layout`]: the paths of the catalogue's files, named once.
 
 pub mod catalog;
 pub mod datapackage;
+pub mod layout;

@@ -87,6 +87,7 @@ const PAGE_TYPES = [
   ['programme', { has: [attr('id', 'thong-tin-chuong-trinh')] }],
   ['search', { has: [attr('class', 'tk')] }],
   ['history', { has: [attr('class', 'page--history')] }],
+  ['open data', { has: [attr('class', 'page--open-data')] }],
   ['404', { missing: true }],
 ];
 

@@ -85,6 +85,7 @@ http {
     image/svg+xml svg; image/png png; image/jpeg jpg; application/pdf pdf; text/csv csv;
     application/xml xml; application/atom+xml atom; text/plain txt; text/calendar ics;
     font/woff2 woff2; image/x-icon ico; application/manifest+json webmanifest;
+    application/ld+json jsonld; application/geo+json geojson;
   }
   default_type application/octet-stream;
   charset utf-8;

@@ -13,6 +13,7 @@ mod common;
 
 mod adversarial;
 mod architecture;
+mod catalog;
 mod core;
 mod history;
 mod hostile_data;

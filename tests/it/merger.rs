@@ -139,7 +139,15 @@ fn consultation_numbers_match_input_and_boundary_is_strict() {
     assert!(html.contains("role=\"img\""));
     assert!(texts(&doc, "svg title")[0].contains("Biểu đồ"));
     assert!(!texts(&doc, "svg desc")[0].is_empty());
-    assert!(!html.contains("<script"), "no JavaScript");
+    // No JavaScript: the one script element is the page's schema.org JSON-LD (data).
+    let scripts = scraper::Selector::parse("script").unwrap();
+    for s in doc.select(&scripts) {
+        assert_eq!(
+            s.value().attr("type"),
+            Some("application/ld+json"),
+            "no JavaScript"
+        );
+    }
     // The response to comments (page body).
     assert!(html.contains("Đã tiếp thu ý kiến về tên tổ"));
     // CSV of results with computed percentages.
