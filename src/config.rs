@@ -33,6 +33,7 @@ const KNOWN_KEYS: &[&str] = &[
     "markdown",
     "extra",
     "ward",
+    "signing",
     "rules",
     "approval",
     "privacy",

@@ -51,9 +51,39 @@ enum Command {
         /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
-        /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (start a new history chain; only when history/ was really lost)
+    },
+    /// Công khai: tạo trang, ký và ghi lần công khai vào lịch sử history/ (build, sign and record in history/)
+    Publish {
+        /// Thư mục đầu ra (output directory); mặc định public/
+        #[arg(long, short = 'o')]
+        output_dir: Option<PathBuf>,
+        /// Thay base_url trong config.toml (override base_url)
+        #[arg(long, short = 'u')]
+        base_url: Option<String>,
+        /// Ngày công khai YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
+        #[arg(long, value_parser = parse_day)]
+        now: Option<NaiveDate>,
+        /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (only when history/ was really lost)
         #[arg(long)]
         new_chain: bool,
+        /// Tệp khóa bí mật minisign của phường (secret key; else $CONGKHAI_SECRET_KEY)
+        #[arg(long)]
+        secret_key: Option<PathBuf>,
+    },
+    /// Tạo cặp khóa ký lịch sử (make a minisign key pair for signing the history)
+    Keygen {
+        /// Nơi lưu khóa bí mật, NGOÀI thư mục trang (secret key path, outside the site); mặc định ~/.config/congkhai/khoa-bi-mat.key
+        #[arg(long)]
+        secret_key: Option<PathBuf>,
+        /// Ghi đè tệp khóa đã có (overwrite an existing key file)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Ký các mục lịch sử đã ghi trước khi phường có khóa; không sửa mục nào (sign entries recorded before the ward had a key)
+    Sign {
+        /// Tệp khóa bí mật minisign của phường (secret key; else $CONGKHAI_SECRET_KEY)
+        #[arg(long)]
+        secret_key: Option<PathBuf>,
     },
     /// Kiểm tra toàn bộ nội dung, không ghi gì (validate everything, write nothing)
     Check {
@@ -82,6 +112,9 @@ enum Command {
         /// So chuỗi lịch sử của trang với thư mục history/ của phường (compare the site's chain with this history folder)
         #[arg(long)]
         history: Option<PathBuf>,
+        /// Bản lưu trước của trang (thư mục) hoặc mã mục đầu chuỗi (64 hex, hoặc SỐ:MÃ): chứng minh chuỗi mới nối tiếp nó (an earlier copy or head hash the chain must extend)
+        #[arg(long)]
+        since: Option<String>,
     },
     /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
     Init {
@@ -114,16 +147,38 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
-            new_chain,
-        } => build(BuildOptions {
-            root,
+        } => build(
+            BuildOptions {
+                root,
+                output_dir,
+                base_url,
+                drafts,
+                today: now,
+                ..Default::default()
+            },
+            false,
+        ),
+        Command::Publish {
             output_dir,
             base_url,
-            drafts,
-            today: now,
-            record_history: !drafts,
+            now,
             new_chain,
-        }),
+            secret_key,
+        } => build(
+            BuildOptions {
+                root,
+                output_dir,
+                base_url,
+                today: now,
+                record_history: true,
+                new_chain,
+                secret_key,
+                ..Default::default()
+            },
+            true,
+        ),
+        Command::Keygen { secret_key, force } => keygen(&root, secret_key, force),
+        Command::Sign { secret_key } => sign(&root, secret_key),
         Command::Check { drafts, now } => check(BuildOptions {
             root,
             drafts,
@@ -144,7 +199,11 @@ fn main() -> ExitCode {
             };
             congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
         }
-        Command::Verify { dir, history } => return verify(&dir, history.as_deref()),
+        Command::Verify {
+            dir,
+            history,
+            since,
+        } => return verify(&dir, history.as_deref(), since.as_deref()),
         Command::Init { dir } => congkhai::init::init(&dir)
             .map_err(Diagnostics::from)
             .map(|()| {
@@ -161,8 +220,58 @@ fn main() -> ExitCode {
     }
 }
 
-/// `congkhai build`, with its one-line summary.
-fn build(opts: BuildOptions) -> Result<(), Diagnostics> {
+/// `congkhai keygen`: a minisign key pair; the secret key outside the site, mode 0600.
+fn keygen(root: &std::path::Path, path: Option<PathBuf>, force: bool) -> Result<(), Diagnostics> {
+    let path = match path {
+        Some(p) => p,
+        None => {
+            let home = std::env::var_os("HOME").ok_or_else(|| {
+                congkhai::diagnostics::Diagnostic::error("không biết thư mục nhà (HOME chưa đặt)")
+                    .hint("chỉ nơi lưu khóa: congkhai keygen --secret-key ĐƯỜNG-DẪN")
+            })?;
+            PathBuf::from(home).join(".config/congkhai/khoa-bi-mat.key")
+        }
+    };
+    let pk = congkhai::trust::signing::write_key_pair(root, &path, force)?;
+    println!("{pk}");
+    eprintln!(
+        "Đã tạo cặp khóa ký lịch sử (khóa {id}).\n\
+         Khóa bí mật: {sk} (quyền 0600, KHÔNG mật khẩu để lệnh công khai hằng đêm dùng được; giữ kín, sao lưu ở nơi an toàn, không đưa vào kho git).\n\
+         Thêm vào config.toml của trang:\n\n[signing]\npublic_key = \"{pk}\"\n\n\
+         Rồi: congkhai sign --secret-key {sk}  (ký các mục đã có), congkhai publish --secret-key {sk}  (hoặc đặt {env}={sk}).",
+        id = congkhai::trust::signing::key_id_of(&pk),
+        sk = path.display(),
+        env = congkhai::trust::signing::SECRET_KEY_ENV,
+    );
+    Ok(())
+}
+
+/// `congkhai sign`: sign the entries that have no signature yet.
+fn sign(root: &std::path::Path, secret_key: Option<PathBuf>) -> Result<(), Diagnostics> {
+    let (config, _) = congkhai::config::Config::load(root)?;
+    let signer = congkhai::trust::publish::load_signer(&config, secret_key.as_deref())?
+        .ok_or_else(|| {
+            congkhai::diagnostics::Diagnostic::error(
+                "config.toml chưa có [signing] public_key: chưa có khóa để ký",
+            )
+            .in_file("config.toml")
+            .hint("tạo khóa bằng congkhai keygen --secret-key ĐƯỜNG-DẪN rồi thêm dòng [signing] public_key mà lệnh in ra vào config.toml")
+        })?;
+    let done = congkhai::trust::publish::sign_existing(root, &config, &signer)?;
+    if done.is_empty() {
+        eprintln!("Mọi mục lịch sử đã có chữ ký; không ký thêm mục nào.");
+    } else {
+        eprintln!(
+            "Đã ký {} mục lịch sử ({}). Nhớ lưu các tệp .minisig vào kho (git add history/), rồi chạy congkhai publish.",
+            done.len(),
+            done.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// `congkhai build` and `congkhai publish`, with their one-line summary.
+fn build(opts: BuildOptions, publishing: bool) -> Result<(), Diagnostics> {
     let started = std::time::Instant::now();
     pipeline::build_keep(&opts).map(|(s, kept)| {
         // Speed (10,000-page benchmark, docs/benchmarks.md): the process exits next:
@@ -194,6 +303,15 @@ fn build(opts: BuildOptions) -> Result<(), Diagnostics> {
         );
         if opts.drafts {
             eprintln!("LƯU Ý: đây là BẢN XEM TRƯỚC (bản nháp), không đăng lên mạng.");
+        } else if !publishing && s.history.entry.is_some() {
+            eprintln!(
+                "LƯU Ý: bản xem trước của lần công khai tiếp theo: mục lịch sử mới chưa được ghi vào history/ và chưa ký; công khai thật bằng congkhai publish."
+            );
+        } else if publishing && s.history.entry.is_some() {
+            eprintln!(
+                "Đã ghi lần công khai vào lịch sử ({}). Nhớ lưu vào kho: git add history/ && git commit",
+                s.history.entry.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default()
+            );
         }
     })
 }
@@ -210,10 +328,54 @@ fn check(opts: BuildOptions) -> Result<(), Diagnostics> {
     })
 }
 
-/// `congkhai verify DIR [--history H]`: its own wording for success and failure.
-fn verify(dir: &std::path::Path, history: Option<&std::path::Path>) -> ExitCode {
-    match congkhai::trust::verify::verify_with_history(dir, history) {
+/// `congkhai verify DIR [--history H] [--since OLD]`: its own wording for success and
+/// failure.
+fn verify(
+    dir: &std::path::Path,
+    history: Option<&std::path::Path>,
+    since: Option<&str>,
+) -> ExitCode {
+    use congkhai::trust::verify::Since;
+    let since = since.map(Since::parse);
+    match congkhai::trust::verify::verify_all(dir, history, since.as_ref()) {
         Ok(r) => {
+            for (entry, old, new) in &r.rotations {
+                eprintln!(
+                    "Đổi khóa ký tại mục {entry}: khóa {old} → khóa {new} (được ghi trong chuỗi)."
+                );
+            }
+            if r.signed > 0 {
+                eprintln!(
+                    "Chữ ký: {} mục có chữ ký hợp lệ bằng khóa mà chuỗi ghi cho từng mục.",
+                    r.signed
+                );
+            }
+            if let Some(head) = &r.unrecorded {
+                eprintln!(
+                    "CẢNH BÁO: mục lịch sử mới nhất {head} CHƯA ĐƯỢC GHI vào lịch sử của phường và CHƯA KÝ: đây là bản xem trước (congkhai build), không phải lần công khai chính thức (congkhai publish)."
+                );
+            }
+            let unsigned: Vec<&String> = r
+                .unsigned
+                .iter()
+                .filter(|n| Some(*n) != r.unrecorded.as_ref())
+                .collect();
+            if !unsigned.is_empty() {
+                eprintln!(
+                    "CẢNH BÁO: {} mục lịch sử chưa có chữ ký ({}): chỉ chuỗi mã SHA-256 bảo vệ chúng; hãy lưu bản sao để so bằng --since.",
+                    unsigned.len(),
+                    unsigned
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if let Some(n) = r.since {
+                eprintln!(
+                    "Chuỗi hiện tại nối tiếp bản đã lưu: {n} mục cũ còn nguyên, đúng thứ tự, không mục nào bị xóa hay viết lại."
+                );
+            }
             eprintln!(
                 "Trang {} khớp bản kê khai: {} tệp, {} nội dung, chuỗi lịch sử {} mục còn nguyên vẹn{}.",
                 dir.display(),

@@ -113,6 +113,18 @@ pub struct Model {
     /// Every loaded page's and section's front matter, for records that refer to
     /// another page (kept for serve's single-page rebuilds).
     pub loaded: Vec<LoadedPage>,
+    /// Each record's corrections, newest first (site path → notes), from the history
+    /// chain and this build's entry; set by the trust stage before rendering.
+    pub corrections: BTreeMap<String, Vec<Correction>>,
+}
+
+/// One correction of a published record: "Đính chính ngày dd/mm/yyyy: …".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Correction {
+    /// The date of the history entry that recorded the change (YYYY-MM-DD).
+    pub date: String,
+    /// The reason, as staff wrote it (`correction` in the front matter).
+    pub text: String,
 }
 
 /// Paths of every content file, for `@/` links (content rel → permalink), and the pages
@@ -308,6 +320,7 @@ impl Model {
             urls,
             unpublished,
             loaded,
+            corrections: BTreeMap::new(),
         })
     }
 

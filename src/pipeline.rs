@@ -38,10 +38,15 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The build date; default `SOURCE_DATE_EPOCH` or today in Asia/Ho_Chi_Minh.
     pub today: Option<NaiveDate>,
-    /// Append this publication to the history chain (`history/`) on success: `build`
-    /// only; `serve` and library callers leave it off, `--drafts` never appends.
+    /// `congkhai publish`: sign this publication's entry and record it in the history
+    /// chain (`history/`) on success. `build`, `serve` and library callers leave it off:
+    /// they compute the same entry and site but never write `history/`; `--drafts` never
+    /// appends.
     pub record_history: bool,
-    /// `build --new-chain`: build even when the existing output publishes history
+    /// `publish --secret-key`: the ward's minisign secret key (else the
+    /// `CONGKHAI_SECRET_KEY` environment variable).
+    pub secret_key: Option<PathBuf>,
+    /// `publish --new-chain`: publish even when the existing output publishes history
     /// entries that `history/` lacks (see `history::reconcile`).
     pub new_chain: bool,
 }
@@ -130,16 +135,41 @@ fn generate_keep(
         config.base_url = b.clone();
     }
     let t = std::time::Instant::now();
-    let model = Model::load(&opts.root, config, today, opts.drafts)?;
+    let mut model = Model::load(&opts.root, config, today, opts.drafts)?;
     phase("load + model", t);
+    // trust: the chain is checked and the correction rule applied before rendering, so
+    // each record's page shows its corrections.
+    let prepared = if model.config.is_portal() {
+        let p = crate::trust::publish::prepare(&model)?;
+        model.corrections =
+            crate::trust::publish::corrections(&p, &today.format("%Y-%m-%d").to_string());
+        Some(p)
+    } else {
+        None
+    };
     warnings.extend(model.warnings.clone());
     // privacy: every output file passes the scanner (src/privacy/output.rs).
     let sink =
         &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root);
     let sink = &render::Counted::new(sink);
+    let signer = if opts.record_history && !opts.drafts && model.config.is_portal() {
+        crate::trust::publish::load_signer(&model.config, opts.secret_key.as_deref())?
+    } else {
+        None
+    };
     let renderer = render::render(&model, sink)?;
     publish_catalog(&model, &renderer, sink)?;
-    let trust = publish_trust(&model, &renderer, sink)?;
+    let trust = match prepared {
+        Some(p) => publish_trust(
+            &model,
+            p,
+            &renderer,
+            sink,
+            opts.record_history,
+            signer.as_ref(),
+        )?,
+        None => Default::default(),
+    };
     let mut summary = Summary::of(&model, trust.pending, sink.files());
     warnings.extend(trust.warnings);
     summary.warnings = warnings.sorted();
@@ -167,18 +197,19 @@ fn publish_catalog(
 /// register and the manifest, which hashes every file written so far.
 fn publish_trust(
     model: &Model,
+    prepared: crate::trust::publish::Prepared,
     renderer: &render::Renderer,
     sink: &dyn Sink,
+    publishing: bool,
+    signer: Option<&crate::trust::signing::Signer>,
 ) -> Result<crate::trust::publish::Outcome, Diagnostics> {
-    if !model.config.is_portal() {
-        return Ok(Default::default());
-    }
     let has = |name: &str| renderer.has_template(name);
     let write = |path: &str, template: &str, c: &mut tera::Context| {
         renderer.write_page(model, sink, path, template, c)
     };
     let t = std::time::Instant::now();
-    let outcome = crate::trust::publish::publish(model, sink, &has, &write)?;
+    let mode = crate::trust::publish::Mode { publishing, signer };
+    let outcome = crate::trust::publish::publish(model, prepared, sink, &has, &write, &mode)?;
     phase("history, register, manifest", t);
     Ok(outcome)
 }
@@ -191,21 +222,26 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
 /// [`build`], also handing back what `serve` needs to re-render one page afterwards.
 ///
 /// Holds the output folder's lock for the whole build; under it, removes what killed
-/// builds left and (when recording history) reconciles `history/` with the published
-/// chain before anything is generated.
+/// builds left and checks `history/` against the published chain before anything is
+/// generated: `publish` reconciles (settles a half-recorded publication), `build` only
+/// reads (see `trust::chain::check_before_preview`).
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
     let (config, _) = Config::load(&opts.root)?;
     let target = checked_target(opts, &config)?;
     let _lock = crate::output::BuildLock::acquire(&target)?;
     crate::output::remove_stale(&target);
     let mut early = Diagnostics::new();
-    if opts.record_history && !opts.drafts && config.is_portal() {
+    if !opts.drafts && config.is_portal() {
         let dir = crate::trust::chain::history_dir_of(&opts.root, &config);
-        early.extend(crate::trust::chain::reconcile(
-            &dir,
-            &target,
-            opts.new_chain,
-        )?);
+        if opts.record_history {
+            early.extend(crate::trust::chain::reconcile(
+                &dir,
+                &target,
+                opts.new_chain,
+            )?);
+        } else {
+            crate::trust::chain::check_before_preview(&dir, &target)?;
+        }
     }
     let (mut summary, incremental) = build_staged(opts)?.commit()?;
     if !early.is_empty() {

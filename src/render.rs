@@ -174,6 +174,12 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues) -> Value {
         kind_label: portal.then_some(pm.kind_label),
         record: portal.then(|| pm.record.as_ref().map(|r| &r.record)),
         approval: portal.then(|| approval_view(pm.approval.as_ref())),
+        corrections: portal.then(|| {
+            model
+                .corrections
+                .get(&p.path)
+                .map_or(&[][..], Vec::as_slice)
+        }),
         publish_from: portal.then(|| iso(p.fm.publish_from)),
         publish_until: portal.then(|| iso(p.fm.publish_until)),
         status: portal.then_some(pm.status),
@@ -230,6 +236,9 @@ struct PageView<'a> {
     record: Option<Option<&'a serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     approval: Option<Option<ApprovalView<'a>>>,
+    /// Corrections of a published record, newest first (`model::Correction`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrections: Option<&'a [crate::model::Correction]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     publish_from: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]

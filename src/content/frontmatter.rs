@@ -36,6 +36,7 @@ const PAGE_KEYS: &[&str] = &[
     "publish_until",
     "attachments",
     "noindex",
+    "correction",
 ];
 
 const SECTION_KEYS: &[&str] = &[
@@ -121,6 +122,10 @@ pub struct PageFrontMatter {
     pub publish_until: Option<NaiveDate>,
     pub attachments: Vec<AttachmentSpec>,
     pub noindex: bool,
+    /// Why a published record changed ("Đính chính"): required when what staff supplied
+    /// for an already published page changes (`trust::publish`), shown on the page and in
+    /// the change history.
+    pub correction: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::layout::{ENTRY_FORMAT, SITE_CHAIN_DIR};
+use super::layout::{ENTRY_FORMAT, MANIFEST_PATH, SITE_CHAIN_DIR};
 use super::manifest::{self, Item};
+use super::signing::{self, SIG_SUFFIX};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::digest::sha256_hex;
 use crate::model::Model;
@@ -25,6 +26,13 @@ pub struct Entry {
     /// except [`manifest::chain_covered`] ones); absent in entries of older versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files_sha256: Option<String>,
+    /// The minisign public key (base64) whose secret key signs this entry; absent in
+    /// entries recorded before the ward had a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
+    /// Set when `signing_key` differs from the previous entry's: the key it replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_rotated_from: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -58,6 +66,8 @@ pub struct Pending {
     pub entry: Option<(String, Vec<u8>)>,
     /// Content-addressed copies of keyed tables: (sha256, bytes).
     pub data: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+    /// The new entry's minisign signature (`publish` with a secret key).
+    pub sig: Option<Vec<u8>>,
 }
 
 /// Words in the message of a build whose site was published but whose history entry
@@ -88,6 +98,10 @@ impl Pending {
             }
         }
         std::fs::create_dir_all(&self.dir).map_err(|e| history_io(&self.dir, e))?;
+        if let Some(sig) = &self.sig {
+            let p = self.dir.join(format!("{name}{SIG_SUFFIX}{PENDING_SUFFIX}"));
+            crate::output::write_atomic(&p, sig).map_err(|e| history_io(&p, e))?;
+        }
         let p = self.dir.join(format!("{name}{PENDING_SUFFIX}"));
         crate::output::write_atomic(&p, bytes).map_err(|e| history_io(&p, e))
     }
@@ -97,9 +111,16 @@ impl Pending {
         let Some((name, _)) = &self.entry else {
             return Ok(());
         };
+        // The signature first: the entry's rename is the step that records it.
+        let sig_from = self.dir.join(format!("{name}{SIG_SUFFIX}{PENDING_SUFFIX}"));
         let from = self.dir.join(format!("{name}{PENDING_SUFFIX}"));
         let to = self.dir.join(name);
-        std::fs::rename(&from, &to)
+        let sig = if self.sig.is_some() {
+            std::fs::rename(&sig_from, self.dir.join(format!("{name}{SIG_SUFFIX}")))
+        } else {
+            Ok(())
+        };
+        sig.and_then(|()| std::fs::rename(&from, &to))
             .and_then(|()| crate::output::sync_dir(&self.dir))
             .map_err(|e| {
                 Diagnostic::error(format!(
@@ -114,6 +135,8 @@ impl Pending {
     pub fn discard(&self) {
         if let Some((name, _)) = &self.entry {
             let _ = std::fs::remove_file(self.dir.join(format!("{name}{PENDING_SUFFIX}")));
+            let _ =
+                std::fs::remove_file(self.dir.join(format!("{name}{SIG_SUFFIX}{PENDING_SUFFIX}")));
         }
     }
 
@@ -187,41 +210,75 @@ pub fn pending_fate(
     }
 }
 
-/// Before a `build` (holding the output's lock): remove temporary files of killed
-/// builds, settle pending entries, and refuse to build when the output publishes
-/// history entries that `history/` lacks or contradicts, unless `new_chain`. Returns
-/// warnings.
+/// Entry files of a chain: (file name, bytes), sorted by name.
+pub type ChainFiles = Vec<(String, Vec<u8>)>;
+
+/// The chain an existing output publishes, without a last entry that the output marks
+/// as not recorded (a `congkhai build` preview: `unrecorded` in its manifest, and no
+/// signature beside it): the entries some publication vouched for. The flag says whether
+/// such a preview entry was left out.
+pub fn published_recorded(output: &Path) -> Result<(ChainFiles, bool), Diagnostic> {
+    let dir = output.join(SITE_CHAIN_DIR);
+    let mut published = read_dir(&dir)?;
+    let unrecorded = std::fs::read(output.join(MANIFEST_PATH))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
+        .and_then(|m| m.chain)
+        .is_some_and(|c| c.unrecorded);
+    let head_signed = published
+        .last()
+        .is_some_and(|(n, _)| dir.join(format!("{n}{SIG_SUFFIX}")).exists());
+    let preview = unrecorded && !head_signed && !published.is_empty();
+    if preview {
+        published.pop();
+    }
+    Ok((published, preview))
+}
+
+/// Before a `publish` (holding the output's lock): remove temporary files of killed
+/// runs, settle pending entries, and refuse to publish when the output publishes history
+/// entries that `history/` lacks or contradicts, unless `new_chain`. Returns warnings.
 pub fn reconcile(
     history_dir: &Path,
     output: &Path,
     new_chain: bool,
 ) -> Result<Diagnostics, Diagnostic> {
     let mut warnings = Diagnostics::new();
-    let published_dir = output.join(SITE_CHAIN_DIR);
-    let published = read_dir(&published_dir)?;
+    let (published, _) = published_recorded(output)?;
     let mut history = read_dir(history_dir)?;
     if let Ok(rd) = std::fs::read_dir(history_dir) {
         let mut pendings: Vec<(String, PathBuf)> = Vec::new();
+        let mut sig_pendings: Vec<PathBuf> = Vec::new();
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
             if n.starts_with(crate::output::TMP_PREFIX) {
                 let _ = std::fs::remove_file(e.path());
             } else if let Some(entry) = n.strip_suffix(PENDING_SUFFIX) {
-                pendings.push((entry.to_string(), e.path()));
+                if entry.ends_with(SIG_SUFFIX) {
+                    sig_pendings.push(e.path());
+                } else {
+                    pendings.push((entry.to_string(), e.path()));
+                }
             }
         }
         pendings.sort();
         for (name, path) in pendings {
             let bytes = std::fs::read(&path).unwrap_or_default();
+            let sig_pending = history_dir.join(format!("{name}{SIG_SUFFIX}{PENDING_SUFFIX}"));
             match pending_fate(&name, &bytes, &history, &published) {
                 PendingFate::Promote => {
                     let to = history_dir.join(&name);
+                    if sig_pending.exists() {
+                        let sig_to = history_dir.join(format!("{name}{SIG_SUFFIX}"));
+                        std::fs::rename(&sig_pending, &sig_to)
+                            .map_err(|e| history_io(&sig_to, e))?;
+                    }
                     std::fs::rename(&path, &to)
                         .and_then(|()| crate::output::sync_dir(history_dir))
                         .map_err(|e| history_io(&to, e))?;
                     warnings.push(
                         Diagnostic::warning(format!(
-                            "đã ghi bổ sung mục lịch sử {name}: lần tạo trang trước đã công khai nhưng bị dừng trước khi ghi xong lịch sử"
+                            "đã ghi bổ sung mục lịch sử {name}: lần công khai trước đã đăng trang nhưng bị dừng trước khi ghi xong lịch sử"
                         ))
                         .in_file(&to)
                         .hint("nhớ lưu thư mục history/ vào kho (git add history/)"),
@@ -230,8 +287,13 @@ pub fn reconcile(
                 }
                 PendingFate::Discard => {
                     let _ = std::fs::remove_file(&path);
+                    let _ = std::fs::remove_file(&sig_pending);
                 }
             }
+        }
+        // A signature whose entry was never prepared (killed in between).
+        for p in sig_pendings {
+            let _ = std::fs::remove_file(p);
         }
     }
     if new_chain {
@@ -247,15 +309,64 @@ pub fn reconcile(
         }
         return Ok(warnings);
     }
-    let fix = "lấy lại thư mục lịch sử từ kho lưu trữ (git checkout -- history/) hoặc bản sao lưu; \
-               nếu thật sự muốn bắt đầu chuỗi mới, chạy congkhai build --new-chain (chuỗi cũ sẽ không còn trên trang)";
-    let state = compare_chains(&history, &published);
+    refuse_lost_entries(
+        history_dir,
+        output,
+        &history,
+        &published,
+        "congkhai publish --new-chain",
+    )?;
+    Ok(warnings)
+}
+
+/// Before a `build` or `serve` (a preview: nothing is written to `history/`): the same
+/// refusal as [`reconcile`] when `history/` lacks or contradicts recorded entries the
+/// output publishes; a publication left half-recorded must be settled by `publish` first.
+pub fn check_before_preview(history_dir: &Path, output: &Path) -> Result<(), Diagnostic> {
+    if let Ok(rd) = std::fs::read_dir(history_dir) {
+        let mut left: Vec<String> = rd
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(PENDING_SUFFIX))
+            .collect();
+        left.sort();
+        if let Some(n) = left.first() {
+            return Err(Diagnostic::error(format!(
+                "lần công khai trước bị dừng giữa chừng: còn tệp {n} trong thư mục lịch sử; bản xem trước không được ghi vào lịch sử nên không tự hoàn tất việc này"
+            ))
+            .in_file(history_dir.join(n))
+            .hint("chạy congkhai publish (cùng thư mục đầu ra) để ghi bổ sung hoặc bỏ mục dở dang, rồi tạo bản xem trước"));
+        }
+    }
+    let history = read_dir(history_dir)?;
+    let (published, _) = published_recorded(output)?;
+    refuse_lost_entries(
+        history_dir,
+        output,
+        &history,
+        &published,
+        "congkhai publish --new-chain",
+    )
+}
+
+fn refuse_lost_entries(
+    history_dir: &Path,
+    output: &Path,
+    history: &[(String, Vec<u8>)],
+    published: &[(String, Vec<u8>)],
+    new_chain_cmd: &str,
+) -> Result<(), Diagnostic> {
+    let fix = format!(
+        "lấy lại thư mục lịch sử từ kho lưu trữ (git checkout -- history/) hoặc bản sao lưu; \
+         nếu thật sự muốn bắt đầu chuỗi mới, chạy {new_chain_cmd} (chuỗi cũ sẽ không còn trên trang)"
+    );
+    let state = compare_chains(history, published);
     if state != ChainState::Consistent {
         // A broken history/ chain is named more precisely by its own check.
-        validate(history_dir, history.clone())?;
+        validate(history_dir, history.to_vec())?;
     }
     match state {
-        ChainState::Consistent => Ok(warnings),
+        ChainState::Consistent => Ok(()),
         ChainState::Missing { history: h, published: p } => Err(Diagnostic::error(format!(
             "trang đã công khai ({}) có chuỗi lịch sử {p} mục nhưng thư mục lịch sử chỉ có {h} mục: có mục lịch sử bị xóa; không tạo trang",
             crate::diagnostics::display_path(output)
@@ -269,6 +380,117 @@ pub fn reconcile(
         .in_file(history_dir.join(&name))
         .hint(fix)),
     }
+}
+
+/// Signatures of a chain, as checked by [`check_signatures`].
+#[derive(Debug, Default)]
+pub struct SigState {
+    /// Each entry's signature file, if it has one (same order as the chain).
+    pub sigs: Vec<Option<Vec<u8>>>,
+    /// Entries with a valid signature.
+    pub signed: usize,
+    /// Entries without a signature (recorded before the ward had a key, or a preview's
+    /// last entry when `unsigned_head` was allowed).
+    pub unsigned: Vec<String>,
+    /// Key changes recorded in the chain: (entry name, old key id, new key id).
+    pub rotations: Vec<(String, String, String)>,
+}
+
+/// The key each entry must be signed with: the key it names; for an entry that names
+/// none (recorded before the ward had a key and signed later by `congkhai sign`), the
+/// first key named after it, else `fallback` (the site's key).
+pub fn expected_keys(chain: &[Stored], fallback: Option<&str>) -> Vec<Option<String>> {
+    let mut out = vec![None; chain.len()];
+    let mut next: Option<String> = fallback.map(str::to_string);
+    for (i, s) in chain.iter().enumerate().rev() {
+        if let Some(k) = &s.entry.signing_key {
+            next = Some(k.clone());
+        }
+        out[i] = next.clone();
+    }
+    out
+}
+
+/// Check every entry's signature (`NAME.minisig` in `dir`) with the key the chain names
+/// for it, and that each change of key is recorded (`key_rotated_from`). An entry that
+/// names a key must be signed, except the last one when `unsigned_head` (a preview).
+pub fn check_signatures(
+    dir: &Path,
+    chain: &[Stored],
+    fallback: Option<&str>,
+    unsigned_head: bool,
+) -> Result<SigState, Diagnostic> {
+    let keys = expected_keys(chain, fallback);
+    let mut st = SigState::default();
+    let hint = "lấy lại thư mục lịch sử và các tệp .minisig từ kho lưu trữ hoặc bản sao đã lưu; chữ ký chỉ làm được bằng khóa bí mật của phường";
+    for (i, s) in chain.iter().enumerate() {
+        let file = dir.join(&s.name);
+        let at = |msg: String| Diagnostic::error(msg).in_file(&file).hint(hint);
+        let prev_key = i
+            .checked_sub(1)
+            .and_then(|j| chain.get(j))
+            .and_then(|p| p.entry.signing_key.clone());
+        match (&prev_key, &s.entry.signing_key) {
+            (Some(old), Some(new)) if old != new => {
+                if s.entry.key_rotated_from.as_deref() != Some(old.as_str()) {
+                    return Err(at(format!(
+                        "mục lịch sử {} đổi khóa ký ({} → {}) mà không ghi việc đổi khóa (key_rotated_from)",
+                        s.name,
+                        signing::key_id_of(old),
+                        signing::key_id_of(new)
+                    )));
+                }
+                st.rotations.push((
+                    s.name.clone(),
+                    signing::key_id_of(old),
+                    signing::key_id_of(new),
+                ));
+            }
+            (Some(_), None) => {
+                return Err(at(format!(
+                    "mục lịch sử {} không ghi khóa ký dù các mục trước đã ký: chuỗi đã ký thì mọi mục sau phải ký",
+                    s.name
+                )));
+            }
+            _ => {
+                if let Some(from) = &s.entry.key_rotated_from
+                    && prev_key.as_deref() != Some(from.as_str())
+                {
+                    return Err(at(format!(
+                        "mục lịch sử {} ghi đổi từ khóa {} nhưng mục trước không ký bằng khóa đó",
+                        s.name,
+                        signing::key_id_of(from)
+                    )));
+                }
+            }
+        }
+        let sig = std::fs::read(dir.join(format!("{}{SIG_SUFFIX}", s.name))).ok();
+        let is_head = i + 1 == chain.len();
+        match (&sig, &keys[i]) {
+            (Some(sig), Some(key)) => {
+                signing::verify(key, sig, &s.name, s.entry.seq, &s.entry.date, &s.bytes)
+                    .map_err(|p| at(p.describe(&format!("mục lịch sử {}", s.name), key)))?;
+                st.signed += 1;
+            }
+            (Some(_), None) => {
+                return Err(at(format!(
+                    "mục lịch sử {} có chữ ký nhưng chuỗi và trang không cho biết khóa công khai nào để kiểm tra",
+                    s.name
+                )));
+            }
+            (None, _) if s.entry.signing_key.is_some() && !(unsigned_head && is_head) => {
+                return Err(at(format!(
+                    "mục lịch sử {} ghi khóa ký {} nhưng thiếu tệp chữ ký {}{SIG_SUFFIX}",
+                    s.name,
+                    signing::key_id_of(s.entry.signing_key.as_deref().unwrap_or_default()),
+                    s.name
+                )));
+            }
+            (None, _) => st.unsigned.push(s.name.clone()),
+        }
+        st.sigs.push(sig);
+    }
+    Ok(st)
 }
 
 pub(super) fn entry_name(seq: u32, date: &str) -> String {
@@ -434,6 +656,8 @@ mod tests {
             sha256: Some(sha.into()),
             key_column: None,
             parent: None,
+            inputs_sha256: None,
+            correction: None,
         }
     }
 
@@ -448,6 +672,8 @@ mod tests {
                 prev: out.last().map(|(_, b)| sha256_hex(b)),
                 items_sha256: manifest::items_sha256(&items),
                 files_sha256: Some(format!("{i:064}")),
+                signing_key: None,
+                key_rotated_from: None,
                 items,
             };
             out.push((entry_name(e.seq, &e.date), manifest::to_bytes(&e)));

@@ -59,6 +59,16 @@ pub struct Item {
     /// The page a subpage, download or attachment belongs to.
     #[serde(default)]
     pub parent: Option<String>,
+    /// For a published page: SHA-256 over what staff supplied for it (its source without
+    /// the `correction` line, its attachments, the data files its `[record]` table
+    /// names), so a change of the record is told from a change of congkhai's output
+    /// formats. Absent in entries of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs_sha256: Option<String>,
+    /// Why the record changed since the previous entry (`correction` in the front
+    /// matter), in the entry that records the change only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
 }
 
 impl Item {
@@ -84,6 +94,11 @@ pub struct ChainRef {
     pub head_sha256: String,
     /// SHA-256 of the previous entry (the previous publication), if any.
     pub prev_sha256: Option<String>,
+    /// The last entry is not recorded in the ward's `history/` (and so not signed):
+    /// this output was made by `congkhai build`, a preview of the next publication, not by
+    /// `congkhai publish`. Absent (false) in published output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unrecorded: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +156,8 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
             sha256: None,
             key_column: None,
             parent: None,
+            inputs_sha256: None,
+            correction: None,
         };
         if pm.status == Status::Expired {
             out.push(base);
@@ -155,6 +172,7 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
         })?;
         out.push(Item {
             sha256: Some(sha256_hex(&bytes)),
+            inputs_sha256: Some(inputs_sha256(model, pm, &bytes)),
             ..base.clone()
         });
         let child = |kind: &str, f: &FileInfo| Item {
@@ -200,6 +218,91 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
     }
     out.sort_by(|a, b| a.url.cmp(&b.url).then_with(|| a.kind.cmp(&b.kind)));
     Ok(out)
+}
+
+/// What staff supplied for a page, hashed: the source (front matter without its
+/// `correction` line, and body), each attachment's bytes, and every file a string of its
+/// `[record]` table names (resolved as the record kinds resolve data files,
+/// `kinds::files::resolve_path`). Output formats and the build date play no part.
+pub fn inputs_sha256(model: &Model, pm: &crate::model::PageModel, source: &[u8]) -> String {
+    let p = &pm.page;
+    let mut list = String::new();
+    // The source without its top-level `correction = "…"` line (top-level keys come
+    // before the first table header): writing the reason is not itself a change.
+    let text = String::from_utf8_lossy(source);
+    let src = match crate::content::frontmatter::split(&text) {
+        Some((fm, body, _)) => {
+            let mut kept = String::new();
+            let mut top = true;
+            for line in fm.lines() {
+                let t = line.trim_start();
+                top &= !t.starts_with('[');
+                let is_reason = t
+                    .strip_prefix("correction")
+                    .is_some_and(|r| r.trim_start().starts_with('='));
+                if !(top && is_reason) {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+            }
+            sha256_hex(format!("{kept}+++\n{body}").as_bytes())
+        }
+        None => sha256_hex(source),
+    };
+    list.push_str(&format!("source\t{src}\n"));
+    for f in &pm.attachments {
+        list.push_str(&format!("attachment\t{}\t{}\n", f.out_rel, f.sha256));
+    }
+    let mut strings = Vec::new();
+    fn collect<'a>(v: &'a toml::Value, out: &mut Vec<&'a str>) {
+        match v {
+            toml::Value::String(s) => out.push(s),
+            toml::Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
+            toml::Value::Table(t) => t.values().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    p.fm.record.values().for_each(|v| collect(v, &mut strings));
+    let input = crate::kinds::RecordInput {
+        file: &p.file,
+        path: &p.path,
+        title: p.fm.title.as_deref().unwrap_or_default(),
+        record: &p.fm.record,
+        body: &p.body,
+        bundle_dir: p.bundle_dir.as_deref(),
+    };
+    let ctx = crate::kinds::KindContext {
+        root: &model.root,
+        pages: &model.loaded,
+        config: &model.config,
+        today: model.today,
+        preview: model.preview,
+    };
+    let mut files = std::collections::BTreeSet::new();
+    for s in strings {
+        // Only short values can be file names; a long text is never read as a path.
+        if s.len() > 255 || s.contains('\n') {
+            continue;
+        }
+        let rel = crate::kinds::files::resolve_path(&input, &ctx, s);
+        // Never outside the site: a path that climbs or is absolute is not a data file.
+        if !rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            continue;
+        }
+        let abs = model.root.join(&rel);
+        if abs.is_file()
+            && let Ok(b) = std::fs::read(&abs)
+        {
+            files.insert((rel.to_string_lossy().replace('\\', "/"), sha256_hex(&b)));
+        }
+    }
+    for (rel, sha) in files {
+        list.push_str(&format!("data\t{rel}\t{sha}\n"));
+    }
+    sha256_hex(list.as_bytes())
 }
 
 /// Output files the history entry cannot cover, because they are written after the entry

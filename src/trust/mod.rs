@@ -11,4 +11,5 @@ pub mod manifest;
 pub mod pages;
 pub mod publication;
 pub mod publish;
+pub mod signing;
 pub mod verify;

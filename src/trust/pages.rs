@@ -41,6 +41,9 @@ struct ItemView<'a> {
     /// For a changed keyed table still published: its row diff (`trust::diff`).
     #[serde(skip_serializing_if = "Option::is_none")]
     rows: Option<serde_json::Value>,
+    /// For a changed record: the reason recorded with the change ("Đính chính").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<&'a str>,
 }
 
 fn item_view<'a>(model: &Model, i: &'a Item, live: bool) -> ItemView<'a> {
@@ -54,6 +57,7 @@ fn item_view<'a>(model: &Model, i: &'a Item, live: bool) -> ItemView<'a> {
         decision: i.approval.as_ref().map(|a| a.decision.as_str()),
         what: None,
         rows: None,
+        correction: None,
     }
 }
 
@@ -75,6 +79,14 @@ struct EntryView<'a> {
     added: Vec<ItemView<'a>>,
     withdrawn: Vec<ItemView<'a>>,
     changed: Vec<ItemView<'a>>,
+    /// The entry's minisign signature as the site publishes it, if signed.
+    sig_url: Option<String>,
+    /// Key id of the key the entry names (`signing_key`).
+    key_id: Option<String>,
+    /// Key id of the key this entry replaces (a rotation recorded in the chain).
+    rotated_from: Option<String>,
+    /// The newest entry of a `congkhai build` preview: not recorded, not signed.
+    unrecorded: bool,
 }
 
 /// The value of the history page's template (`history`).
@@ -84,6 +96,11 @@ pub(super) struct HistoryView<'a> {
     manifest_url: String,
     verify_url: String,
     preview: bool,
+    /// The ward's public key file (`cong-khai/khoa-ky.pub`) and its key id, if signed.
+    public_key_url: Option<String>,
+    key_id: Option<String>,
+    /// Every key the chain names, oldest first: `{id, url}` of its `khoa-<id>.pub`.
+    keys: Vec<serde_json::Value>,
 }
 
 /// How many of the newest history entries are shown in full on the history page.
@@ -94,7 +111,9 @@ pub(super) fn history_value<'a>(
     model: &Model,
     dir: &Path,
     chain: &'a [Stored],
+    sigs: &[Option<Vec<u8>>],
     fresh: &BTreeMap<String, std::sync::Arc<Vec<u8>>>,
+    unrecorded: bool,
 ) -> HistoryView<'a> {
     let live: BTreeSet<&str> = chain
         .last()
@@ -126,15 +145,47 @@ pub(super) fn history_value<'a>(
             } else {
                 &chain[k - 1].entry.items[..]
             };
-            entry_view(model, old, s, k >= detailed_from, &live, &load)
+            let mut v = entry_view(model, old, s, k >= detailed_from, &live, &load);
+            if sigs.get(k).is_some_and(Option::is_some) {
+                v.sig_url = Some(model.config.permalink(&format!(
+                    "/{SITE_CHAIN_DIR}/{}{}",
+                    s.name,
+                    super::signing::SIG_SUFFIX
+                )));
+            }
+            v.unrecorded = unrecorded && k + 1 == chain.len();
+            v
         })
         .collect();
     entries.reverse();
+    let key = model.config.signing.public_key.as_deref().map(str::trim);
+    let mut keys: Vec<serde_json::Value> = Vec::new();
+    for s in chain {
+        for k in [&s.entry.key_rotated_from, &s.entry.signing_key]
+            .into_iter()
+            .flatten()
+        {
+            let id = super::signing::key_id_of(k);
+            if !keys.iter().any(|v| v["id"] == id.as_str()) {
+                let url = model
+                    .config
+                    .permalink(&format!("/{SITE_CHAIN_DIR}/khoa-{id}.pub"));
+                keys.push(json!({ "id": id, "url": url }));
+            }
+        }
+    }
     HistoryView {
+        keys,
         entries,
         manifest_url: model.config.permalink(&format!("/{}", MANIFEST_PATH)),
         verify_url: model.config.permalink("/cong-khai/kiem-tra/"),
         preview: model.preview,
+        public_key_url: key.map(|_| {
+            model
+                .config
+                .permalink(&format!("/{}", super::signing::SITE_PUBLIC_KEY))
+        }),
+        key_id: key.map(super::signing::key_id_of),
     }
 }
 
@@ -172,6 +223,9 @@ fn entry_view<'a>(
             Some(o) if o != i => {
                 let mut v = item_view(model, i, live.contains(*url));
                 v.what = Some(what_changed(o, i));
+                if i.correction != o.correction {
+                    v.correction = i.correction.as_deref();
+                }
                 // Row diffs only while the table is still published.
                 if detailed
                     && keyed(i)
@@ -217,6 +271,18 @@ fn entry_view<'a>(
         added,
         withdrawn,
         changed,
+        sig_url: None,
+        key_id: s
+            .entry
+            .signing_key
+            .as_deref()
+            .map(super::signing::key_id_of),
+        rotated_from: s
+            .entry
+            .key_rotated_from
+            .as_deref()
+            .map(super::signing::key_id_of),
+        unrecorded: false,
     }
 }
 

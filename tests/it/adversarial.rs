@@ -101,7 +101,7 @@ fn run_capped(site: &Site, args: &[&str]) -> Output {
 }
 
 fn build(site: &Site) -> Output {
-    run_capped(site, &["build", "--now", NOW])
+    run_capped(site, &["publish", "--now", NOW])
 }
 
 fn sources(site: &Site) -> BTreeMap<String, Vec<u8>> {
@@ -329,7 +329,7 @@ fn output_safety() -> Vec<Variant> {
                 run_capped(
                     s,
                     &[
-                        "build",
+                        "publish",
                         "--now",
                         NOW,
                         "--output-dir",
@@ -370,7 +370,7 @@ fn output_safety() -> Vec<Variant> {
             run_capped(
                 s,
                 &[
-                    "build",
+                    "publish",
                     "--now",
                     NOW,
                     "--output-dir",

@@ -210,7 +210,7 @@ fn config_output_and_history_dirs_are_checked() {
         };
         site.write("config.toml", &text);
         let before_src = sources(&site);
-        let out = site.run(&["build", "--now", "2026-06-11"]);
+        let out = site.run(&["publish", "--now", "2026-06-11"]);
         let err = assert_clean_failure(&out, extra);
         assert!(err.contains(what), "{extra}: says which folder\n{err}");
         assert!(
@@ -332,7 +332,7 @@ fn mount_point_output_gets_its_contents_replaced() {
     site.write("content/moi.md", page("Trang mới"));
     let out = run_with_env(
         &site,
-        &["build", "--now", "2026-06-11"],
+        &["publish", "--now", "2026-06-11"],
         &[("CONGKHAI_TEST_RENAME_BUSY", "1")],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -363,7 +363,7 @@ fn mount_point_output_gets_its_contents_replaced() {
         .args([
             "--root",
             work.path().to_str().expect("utf8"),
-            "build",
+            "publish",
             "--now",
             "2026-06-11",
             "-o",
@@ -452,7 +452,7 @@ fn lost_history_is_refused_and_pending_entries_are_settled() {
     // 6. --new-chain after history/ was lost: builds, starts at 0001.
     std::fs::remove_dir_all(&hist).expect("rm");
     site.build_err("2026-06-14");
-    let out = site.run(&["build", "--now", "2026-06-14", "--new-chain"]);
+    let out = site.run(&["publish", "--now", "2026-06-14", "--new-chain"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(history_names(&site), ["0001-2026-06-14.json"]);
     let v = site.run(&["verify", public.to_str().expect("utf8")]);
@@ -727,7 +727,7 @@ fn killed_builds_leave_old_or_new_output_and_the_next_build_recovers() {
         .args([
             "--root",
             reference.path().to_str().expect("utf8"),
-            "build",
+            "publish",
             "--now",
             "2026-11-24",
         ])
@@ -751,7 +751,7 @@ fn killed_builds_leave_old_or_new_output_and_the_next_build_recovers() {
             .args([
                 "--root",
                 site.path().to_str().expect("utf8"),
-                "build",
+                "publish",
                 "--now",
                 "2026-11-24",
             ])
@@ -845,7 +845,7 @@ fn symbolic_links_are_never_published() {
             secret.clone()
         };
         std::os::unix::fs::symlink(&target, site.path().join(link)).expect("symlink");
-        let out = site.run(&["build", "--now", "2026-06-10"]);
+        let out = site.run(&["publish", "--now", "2026-06-10"]);
         let err = assert_clean_failure(&out, name);
         let shown = link.split('/').next_back().unwrap_or(link);
         assert!(err.contains(shown), "{name}: names the link\n{err}");

@@ -420,7 +420,9 @@ fn warning_links_must_be_https_on_official_domains() {
         ("<a href=\"https://vneid-capnhat.online\">app</a>", false),
     ] {
         let site = warning_site();
-        site.build_ok("2026-06-15");
+        // Previews: the page is edited again before anything is recorded (an edit of a
+        // published page would need a correction note, tests/it/history.rs).
+        site.preview_ok("2026-06-15");
         let before = site.read("public/index.html");
         let body = if link.starts_with('<') {
             link.to_string()
@@ -432,7 +434,7 @@ fn warning_links_must_be_https_on_official_domains() {
             warning_page("cảnh báo", "2026-06-10", None, &body),
         );
         if ok {
-            site.build_ok("2026-06-15");
+            site.preview_ok("2026-06-15");
         } else {
             let err = site.build_err("2026-06-15");
             assert!(err.contains("content/canh-bao/mao-danh.md"), "{err}");

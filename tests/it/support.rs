@@ -279,13 +279,13 @@ fn duplicate_with_reasons_on_both_rows_is_accepted() {
             "{HEADER}1,Nguyễn Văn Hoà,Tổ dân phố số 1,Hộ nghèo,1.500.000,truy lĩnh quý 2\n2,Nguyễn Văn Hòa,TDP 1,Hộ nghèo,1.500.000,quý 3\n"
         ),
     );
-    site.build_ok("2026-11-23");
+    site.preview_ok("2026-11-23");
     // Same name in another group is another person.
     site.write(
         LIST,
         format!("{HEADER}1,Nguyễn Văn Hoà,Tổ dân phố số 1,Hộ nghèo,1.500.000,\n2,Nguyễn Văn Hoà,Tổ dân phố số 2,Hộ nghèo,1.500.000,\n"),
     );
-    site.build_ok("2026-11-23");
+    site.preview_ok("2026-11-23");
 }
 
 #[test]

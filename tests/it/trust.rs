@@ -16,9 +16,14 @@ fn page(title: &str, extra_fm: &str, approval: bool, body: &str) -> String {
 /// The approved page `thong-bao/lich-tiep-dan.md` with this body: the page whose edits
 /// the history tests publish.
 fn write_schedule(site: &Site, body: &str) {
+    // Each edit of the published page says why (the correction rule, tests/it/history.rs).
+    let reason = format!(
+        "correction = \"Cập nhật lịch tiếp công dân: {}\"",
+        body.replace(['"', '\\', '\n'], " ")
+    );
     site.write(
         "content/thong-bao/lich-tiep-dan.md",
-        page("Lịch tiếp công dân", "", true, body),
+        page("Lịch tiếp công dân", &reason, true, body),
     );
 }
 
@@ -490,6 +495,12 @@ fn publish_corrected_list(site: &Site, lines: &[String], total_vnd: u64) {
     site.write(DEMO_LIST, lines.join("\n") + "\n");
     let fm = site.read(DEMO_LIST_PAGE);
     assert!(fm.contains("declared_total_vnd = 309600000"));
+    // A published record changed: the entry needs the reason (see `corrections`).
+    let fm = fm.replacen(
+        "+++\n",
+        &format!("+++\ncorrection = \"{DEMO_CORRECTION}\"\n"),
+        1,
+    );
     site.write(
         DEMO_LIST_PAGE,
         fm.replace(
@@ -499,6 +510,9 @@ fn publish_corrected_list(site: &Site, lines: &[String], total_vnd: u64) {
     );
     site.build_ok("2026-11-30");
 }
+
+const DEMO_CORRECTION: &str =
+    "Bỏ hộ số 2 đã chuyển đi và sửa mức hỗ trợ hộ số 3 theo Quyết định số 310/QĐ-UBND";
 
 /// A corrected beneficiary list shows, in the change history, exactly the households that
 /// were removed, added and changed, even though every row below the removed one was

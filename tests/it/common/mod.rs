@@ -59,8 +59,46 @@ impl Site {
                 copy_dir(&root.join(d), &dir.path().join(d));
             }
         }
-        std::fs::copy(root.join("config.toml"), dir.path().join("config.toml")).expect("config");
+        // The demo's [signing] key signs the demo's history, which is not copied: a test
+        // that signs makes its own key (`Site::keygen`).
+        let config = std::fs::read_to_string(root.join("config.toml")).expect("config");
+        let config = match config.find("\n[signing]") {
+            Some(i) => {
+                let rest = &config[i + 1..];
+                let end = rest.find("\n[").map_or(config.len(), |j| i + 1 + j + 1);
+                format!("{}{}", &config[..i + 1], &config[end..])
+            }
+            None => config,
+        };
+        std::fs::write(dir.path().join("config.toml"), config).expect("config");
         Site::in_dir(dir)
+    }
+
+    /// A new minisign key pair made by `congkhai keygen` in a folder outside the site
+    /// (kept alive by the returned guard): (guard, secret key path, public key).
+    pub fn keygen(&self) -> (tempfile::TempDir, PathBuf, String) {
+        let keys = tempfile::tempdir().expect("temp dir");
+        let sk = keys.path().join("khoa.key");
+        let out = self.run(&["keygen", "--secret-key", sk.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "keygen failed:\n{}", stderr(&out));
+        let pk = String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_string();
+        (keys, sk, pk)
+    }
+
+    /// Put `[signing] public_key = PK` into config.toml.
+    pub fn set_signing_key(&self, pk: &str) {
+        let c = self.read("config.toml");
+        let c = match c.find("\n[signing]") {
+            Some(i) => c[..i].to_string(),
+            None => c,
+        };
+        self.write(
+            "config.toml",
+            format!("{c}\n[signing]\npublic_key = \"{pk}\"\n"),
+        );
     }
 
     /// A site in its own temporary folder (which it deletes when dropped).
@@ -107,20 +145,30 @@ impl Site {
             .arg(self.path())
             .args(args)
             .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("CONGKHAI_SECRET_KEY")
+            .env_remove("CONGKHAI_SECRET_KEY_PASSWORD")
             .output()
             .expect("run congkhai")
     }
 
-    /// `build --now DATE`, asserting success.
+    /// `publish --now DATE` (what a ward runs: build, then record the publication in
+    /// `history/`), asserting success. [`Site::preview_ok`] runs a plain `build`.
     pub fn build_ok(&self, now: &str) -> Output {
+        let out = self.run(&["publish", "--now", now]);
+        assert!(out.status.success(), "publish failed:\n{}", stderr(&out));
+        out
+    }
+
+    /// `build --now DATE` (a preview: never writes `history/`), asserting success.
+    pub fn preview_ok(&self, now: &str) -> Output {
         let out = self.run(&["build", "--now", now]);
         assert!(out.status.success(), "build failed:\n{}", stderr(&out));
         out
     }
 
-    /// `build --now DATE`, asserting failure; returns stderr.
+    /// `publish --now DATE`, asserting failure; returns stderr.
     pub fn build_err(&self, now: &str) -> String {
-        let out = self.run(&["build", "--now", now]);
+        let out = self.run(&["publish", "--now", now]);
         assert!(
             !out.status.success(),
             "build should have failed; stderr:\n{}",

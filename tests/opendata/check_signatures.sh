@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The history's signatures, checked by the standard minisign client (not by congkhai):
+#  1. every signed entry of the published chain copy verifies with the published public
+#     key (`cong-khai/khoa-ky.pub`, or the `khoa-<id>.pub` of the key the entry names);
+#     only a preview's newest entry (manifest chain.unrecorded) may be unsigned;
+#  2. a `publish` round in a scratch copy with a fresh `congkhai keygen` key: the new
+#     entry and its signature in history/ and on the site verify with minisign.
+# Env from run.sh: SITE, PUBLIC, BIN, PY, NOW. Prints ok/FAIL lines.
+set -uo pipefail
+fail=0
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; fail=1; }
+
+chain="$PUBLIC/cong-khai/lich-su/chuoi"
+pub="$PUBLIC/cong-khai/khoa-ky.pub"
+[ -f "$pub" ] && ok "the site publishes its public key (cong-khai/khoa-ky.pub)" || bad "no cong-khai/khoa-ky.pub"
+unrecorded="$("$PY" -c 'import json,sys; m=json.load(open(sys.argv[1])); c=m.get("chain") or {}; print(c["head"].rsplit("/",1)[1] if c.get("unrecorded") else "")' "$PUBLIC/cong-khai/manifest.json")"
+signed=0
+for entry in "$chain"/*.json; do
+  name="$(basename "$entry")"
+  if [ ! -f "$entry.minisig" ]; then
+    if [ "$name" = "$unrecorded" ]; then
+      ok "$name is the preview's unrecorded entry (unsigned by design)"
+    else
+      bad "$name has no signature"
+    fi
+    continue
+  fi
+  # The key the entry names (after a rotation, older entries name older keys).
+  key="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("signing_key",""))' "$entry")"
+  keyfile="$pub"
+  if [ -n "$key" ]; then
+    for k in "$chain"/khoa-*.pub; do
+      if [ "$(sed -n 2p "$k")" = "$key" ]; then keyfile="$k"; fi
+    done
+  fi
+  if out="$(minisign -Vm "$entry" -x "$entry.minisig" -p "$keyfile" 2>&1)"; then
+    signed=$((signed + 1))
+    grep -q "Trusted comment: congkhai-history seq=" <<<"$out" \
+      && ok "minisign -V $name ($(basename "$keyfile"))" \
+      || bad "$name: unexpected trusted comment: $out"
+  else
+    bad "minisign -V $name: $out"
+  fi
+done
+[ "$signed" -gt 0 ] && ok "$signed published entries verified by minisign" || bad "no signed entry in the published chain"
+
+# A tampered copy must fail with the standard tool too.
+first="$(ls "$chain"/*.json | head -1)"
+if [ -f "$first.minisig" ]; then
+  scratch="$(mktemp -d)"
+  sed 's/"seq": 1/"seq": 1 /' "$first" >"$scratch/e.json"
+  if minisign -Vm "$scratch/e.json" -x "$first.minisig" -p "$pub" >/dev/null 2>&1; then
+    bad "minisign accepted an edited entry"
+  else
+    ok "minisign rejects an edited entry"
+  fi
+  rm -rf "$scratch"
+fi
+
+# 2. A publish round with a fresh key.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+copy="$work/site"
+mkdir -p "$copy"
+for d in content data themes static templates history; do
+  if [ -d "$SITE/$d" ]; then cp -r "$SITE/$d" "$copy/$d"; fi
+done
+cp "$SITE/config.toml" "$copy/"
+# A ward adopting its own key: no signatures yet, its key in config.toml.
+rm -f "$copy"/history/*.minisig
+"$BIN" --root "$copy" keygen --secret-key "$work/keys/khoa.key" >"$work/pk" 2>"$work/keygen.log" \
+  && ok "congkhai keygen" || { bad "congkhai keygen: $(cat "$work/keygen.log")"; exit 1; }
+pk="$(cat "$work/pk")"
+"$PY" - "$copy/config.toml" "$pk" <<'PY'
+import re, sys
+p, pk = sys.argv[1], sys.argv[2]
+s = open(p, encoding="utf-8").read()
+s = re.sub(r"\n\[signing\][^\[]*", "\n", s)
+s += f'\n[signing]\npublic_key = "{pk}"\n'
+open(p, "w", encoding="utf-8").write(s)
+PY
+if "$BIN" --root "$copy" sign --secret-key "$work/keys/khoa.key" >"$work/sign.log" 2>&1 \
+  && CONGKHAI_SECRET_KEY="$work/keys/khoa.key" "$BIN" --root "$copy" publish --now "$NOW" >"$work/publish.log" 2>&1; then
+  ok "congkhai sign + publish with the fresh key"
+else
+  bad "congkhai sign/publish: $(cat "$work/sign.log" "$work/publish.log")"
+  exit 1
+fi
+n=0
+for entry in "$copy"/history/*.json; do
+  if minisign -Vm "$entry" -p "$copy/public/cong-khai/khoa-ky.pub" >/dev/null 2>&1; then
+    n=$((n + 1))
+  else
+    bad "minisign -V history/$(basename "$entry") with the fresh key"
+  fi
+done
+newest="$(ls "$copy"/public/cong-khai/lich-su/chuoi/*.json | tail -1)"
+if minisign -Vm "$newest" -p "$copy/public/cong-khai/khoa-ky.pub" >/dev/null 2>&1; then
+  ok "minisign -V the newly published entry $(basename "$newest") ($n entries in history/ verified)"
+else
+  bad "minisign -V the newly published entry $(basename "$newest")"
+fi
+if "$BIN" verify "$copy/public" >"$work/verify.log" 2>&1; then
+  ok "congkhai verify the published copy"
+else
+  bad "congkhai verify: $(cat "$work/verify.log")"
+fi
+exit "$fail"
