@@ -74,6 +74,16 @@ impl Site {
         Site::in_dir(dir)
     }
 
+    /// The demo exactly as committed: its `config.toml` (with `[signing]`) and its signed
+    /// `history/`, for tests that read the demo's real chain with a plain `build`.
+    pub fn demo_with_history() -> Site {
+        let site = Site::demo();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(root.join("config.toml"), site.path().join("config.toml")).expect("config");
+        copy_dir(&root.join("history"), &site.path().join("history"));
+        site
+    }
+
     /// A new minisign key pair made by `congkhai keygen` in a folder outside the site
     /// (kept alive by the returned guard): (guard, secret key path, public key).
     pub fn keygen(&self) -> (tempfile::TempDir, PathBuf, String) {
