@@ -137,6 +137,15 @@ fn a_plain_build_of_the_demo_leaves_history_untouched() {
     // The demo's own key, so its committed signatures check.
     let config = std::fs::read_to_string(repo.join("config.toml")).unwrap();
     site.write("config.toml", &config);
+    // The committed history records the demo as it is; a new notice makes the next
+    // publication differ, as a ward's day of work does.
+    site.write(
+        "content/van-ban/thong-bao-lich-tiep-dan.md",
+        "+++\ntitle = \"Thông báo lịch tiếp công dân tháng 12/2026\"\ndate = 2026-11-20\n\n\
+         [approval]\nby = \"Phạm Quang Thái\"\nrole = \"Chủ tịch UBND phường\"\n\
+         decision = \"Thông báo số 120/TB-UBND\"\ndate = 2026-11-20\n+++\n\n\
+         Chủ tịch UBND phường tiếp công dân vào sáng thứ Năm hằng tuần.\n",
+    );
     let before = files(&site.path().join("history"));
     assert!(
         before.keys().any(|k| k.ends_with(".json.minisig")),

@@ -200,7 +200,7 @@ fn demo_packages_describe_every_file() {
     assert!(manifest.contains("sap-xep-to-dan-pho/phuong-an/datapackage.json"));
     // Deterministic: a second build writes the same package bytes.
     let first = site.read("public/sap-xep-to-dan-pho/phuong-an/datapackage.json");
-    site.build_ok("2026-11-23");
+    site.preview_ok("2026-11-23");
     assert_eq!(
         site.read("public/sap-xep-to-dan-pho/phuong-an/datapackage.json"),
         first
