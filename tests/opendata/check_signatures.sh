@@ -58,35 +58,53 @@ if [ -f "$first.minisig" ]; then
   rm -rf "$scratch"
 fi
 
-# 2. A publish round with a fresh key.
+# 2. A ward adopting congkhai, in a scratch copy with no history: a first publication
+#    before it has a key (unsigned, with a warning), then `congkhai keygen`, `congkhai sign`
+#    for that entry, and a second publication signed by `publish` itself.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 copy="$work/site"
 mkdir -p "$copy"
-for d in content data themes static templates history; do
+for d in content data themes static templates; do
   if [ -d "$SITE/$d" ]; then cp -r "$SITE/$d" "$copy/$d"; fi
 done
-cp "$SITE/config.toml" "$copy/"
-# A ward adopting its own key: no signatures yet, its key in config.toml.
-rm -f "$copy"/history/*.minisig
+"$PY" - "$SITE/config.toml" "$copy/config.toml" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[2], "w", encoding="utf-8").write(re.sub(r"\n\[signing\][^\[]*", "\n", s))
+PY
+if "$BIN" --root "$copy" publish --now "$NOW" >"$work/first.log" 2>&1; then
+  grep -q "chưa được ký\|CHƯA KÝ\|chưa ký" "$work/first.log" \
+    && ok "a first publication without a key warns that the history is unsigned" \
+    || bad "no unsigned warning: $(cat "$work/first.log")"
+else
+  bad "first publish without a key: $(cat "$work/first.log")"; exit 1
+fi
 "$BIN" --root "$copy" keygen --secret-key "$work/keys/khoa.key" >"$work/pk" 2>"$work/keygen.log" \
   && ok "congkhai keygen" || { bad "congkhai keygen: $(cat "$work/keygen.log")"; exit 1; }
-pk="$(cat "$work/pk")"
-"$PY" - "$copy/config.toml" "$pk" <<'PY'
-import re, sys
-p, pk = sys.argv[1], sys.argv[2]
-s = open(p, encoding="utf-8").read()
-s = re.sub(r"\n\[signing\][^\[]*", "\n", s)
-s += f'\n[signing]\npublic_key = "{pk}"\n'
-open(p, "w", encoding="utf-8").write(s)
-PY
+printf '\n[signing]\npublic_key = "%s"\n' "$(cat "$work/pk")" >>"$copy/config.toml"
+cat >"$copy/content/van-ban/thong-bao-lich-tiep-dan.md" <<'MD'
++++
+title = "Thông báo lịch tiếp công dân tháng 12/2026"
+date = 2026-11-20
+
+[approval]
+by = "Phạm Quang Thái"
+role = "Chủ tịch UBND phường"
+decision = "Thông báo số 120/TB-UBND"
+date = 2026-11-20
++++
+
+Chủ tịch UBND phường tiếp công dân vào sáng thứ Năm hằng tuần.
+MD
 if "$BIN" --root "$copy" sign --secret-key "$work/keys/khoa.key" >"$work/sign.log" 2>&1 \
   && CONGKHAI_SECRET_KEY="$work/keys/khoa.key" "$BIN" --root "$copy" publish --now "$NOW" >"$work/publish.log" 2>&1; then
   ok "congkhai sign + publish with the fresh key"
 else
-  bad "congkhai sign/publish: $(cat "$work/sign.log" "$work/publish.log")"
+  bad "congkhai sign/publish: $(cat "$work/sign.log" "$work/publish.log" 2>&1)"
   exit 1
 fi
+[ "$(ls "$copy"/history/*.json | wc -l)" = 2 ] && ok "two entries recorded" || bad "expected two entries in history/"
 n=0
 for entry in "$copy"/history/*.json; do
   if minisign -Vm "$entry" -p "$copy/public/cong-khai/khoa-ky.pub" >/dev/null 2>&1; then
