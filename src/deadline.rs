@@ -106,6 +106,16 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
+    /// Every status, in the order pages and the CSV's allowed values list them.
+    pub const ALL: [TaskStatus; 6] = [
+        TaskStatus::Done,
+        TaskStatus::InProgress,
+        TaskStatus::Overdue,
+        TaskStatus::Ongoing,
+        TaskStatus::Upcoming,
+        TaskStatus::Pending,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             TaskStatus::Done => "Đã hoàn thành",

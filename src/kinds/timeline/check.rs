@@ -32,18 +32,11 @@ pub fn done_late(done_on: Option<NaiveDate>, due: &Due) -> bool {
 /// How many tasks have each status, in the order the page lists them; statuses no task
 /// has are left out.
 pub fn status_counts(statuses: &[TaskStatus]) -> Vec<(TaskStatus, usize)> {
-    [
-        TaskStatus::Done,
-        TaskStatus::InProgress,
-        TaskStatus::Overdue,
-        TaskStatus::Ongoing,
-        TaskStatus::Upcoming,
-        TaskStatus::Pending,
-    ]
-    .into_iter()
-    .map(|s| (s, statuses.iter().filter(|x| **x == s).count()))
-    .filter(|(_, n)| *n > 0)
-    .collect()
+    TaskStatus::ALL
+        .into_iter()
+        .map(|s| (s, statuses.iter().filter(|x| **x == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect()
 }
 
 #[cfg(test)]
