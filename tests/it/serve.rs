@@ -154,6 +154,11 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(root: &Path) -> Serve {
+        Serve::start_on(root, "2026-06-10")
+    }
+
+    /// `serve --now NOW`.
+    fn start_on(root: &Path, now: &str) -> Serve {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -161,7 +166,7 @@ impl Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_congkhai"))
             .arg("--root")
             .arg(root)
-            .args(["serve", "--port", &port.to_string(), "--now", "2026-06-10"])
+            .args(["serve", "--port", &port.to_string(), "--now", now])
             .env_remove("SOURCE_DATE_EPOCH")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -288,4 +293,36 @@ fn serve_rebuilds_one_page_on_a_body_edit_and_everything_on_a_title_edit() {
     assert!(body.contains("Câu mới chỉ ở thân trang."));
     // The reload script is injected into served pages.
     assert!(body.contains("/__congkhai/events"));
+}
+
+/// `serve` is a preview: on a portal it builds the next publication's entry into the
+/// served folder but never writes the ward's `history/` (no entry, no `.pending` file).
+#[test]
+fn serve_never_writes_the_history_folder() {
+    let site = Site::fixture("support");
+    let history = site.path().join("history");
+    let before: Vec<_> = std::fs::read_dir(&history)
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    let server = Serve::start_on(site.path(), "2026-11-23");
+    server.wait_for("/cong-khai/lich-su/", "the history page", |b| {
+        b.contains("Lịch sử thay đổi")
+    });
+    // An edit and the rebuild it causes: still nothing in history/.
+    let file = "content/ho-tro/_index.md";
+    if site.path().join(file).is_file() {
+        append_to_body(&site, file, "\nMột câu mới.\n");
+        server.wait_for("/ho-tro/", "the edited section", |b| {
+            b.contains("Một câu mới.")
+        });
+    }
+    let after: Vec<_> = std::fs::read_dir(&history)
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        after,
+        before,
+        "serve wrote into history/:\n{}",
+        server.stderr()
+    );
 }
