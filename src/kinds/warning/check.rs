@@ -63,6 +63,15 @@ impl Activity {
             Activity::Ended => "Đã hết thời gian cảnh báo",
         }
     }
+
+    /// In force or not, as the warnings list says it.
+    pub fn validity_label(self) -> &'static str {
+        match self {
+            Activity::NotYet => "Chưa có hiệu lực",
+            Activity::Active => "Đang hiệu lực",
+            Activity::Ended => "Đã hết hiệu lực",
+        }
+    }
 }
 
 /// Is a warning active on `today`: from `from` (inclusive) until `until` (inclusive).
