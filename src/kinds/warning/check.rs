@@ -181,6 +181,17 @@ mod tests {
     }
 
     #[test]
+    fn validity_in_plain_words() {
+        for (a, want) in [
+            (Activity::NotYet, "Chưa có hiệu lực"),
+            (Activity::Active, "Đang hiệu lực"),
+            (Activity::Ended, "Đã hết hiệu lực"),
+        ] {
+            assert_eq!(a.validity_label(), want);
+        }
+    }
+
+    #[test]
     fn severities() {
         for (text, want) in [
             ("Cảnh báo", Some((2, "canh-bao", true))),
