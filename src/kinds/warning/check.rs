@@ -56,16 +56,8 @@ impl Activity {
         }
     }
 
+    /// In force or not, in the same words on the warning's page and in the warnings list.
     pub fn label(self) -> &'static str {
-        match self {
-            Activity::NotYet => "Chưa đến thời gian cảnh báo",
-            Activity::Active => "Đang cảnh báo",
-            Activity::Ended => "Đã hết thời gian cảnh báo",
-        }
-    }
-
-    /// In force or not, as the warnings list says it.
-    pub fn validity_label(self) -> &'static str {
         match self {
             Activity::NotYet => "Chưa có hiệu lực",
             Activity::Active => "Đang hiệu lực",
@@ -187,7 +179,7 @@ mod tests {
             (Activity::Active, "Đang hiệu lực"),
             (Activity::Ended, "Đã hết hiệu lực"),
         ] {
-            assert_eq!(a.validity_label(), want);
+            assert_eq!(a.label(), want);
         }
     }
 
