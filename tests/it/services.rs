@@ -530,3 +530,263 @@ fn printed_posters_fit_one_a4_page() {
         assert_eq!(pages, 1, "{p} prints on {pages} pages");
     }
 }
+
+/// The VEVENT blocks of a calendar, unfolded, as they are written.
+fn vevents(ics: &str) -> Vec<String> {
+    let unfolded = ics.replace("\r\n ", "");
+    unfolded
+        .split("BEGIN:VEVENT\r\n")
+        .skip(1)
+        .map(|b| b.split("END:VEVENT").next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// (name → value) of the single VEVENT of a one-event calendar, with the `ical` parser.
+fn one_event(text: &str) -> std::collections::BTreeMap<String, String> {
+    let mut cals = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let cal = cals.next().expect("a calendar").expect("valid iCalendar");
+    assert!(cals.next().is_none(), "one calendar");
+    assert_eq!(cal.events.len(), 1, "one event");
+    cal.events[0]
+        .properties
+        .iter()
+        .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn each_session_page_links_its_own_one_event_calendar() {
+    let site = schedule_site();
+    site.build_ok("2026-01-10");
+    let feed = site.read("public/lich/lich.ics");
+    let feed_events = vevents(&feed);
+    for (id, start, end, location, status, sequence) in [
+        (
+            "2026-01-10-nvh-to-2",
+            "20260110T080000",
+            "20260110T113000",
+            "NVH Tổ 2\\, Ngõ 2",
+            "CONFIRMED",
+            "0",
+        ),
+        (
+            "2026-01-24-nvh-to-1",
+            "20260124T080000",
+            "20260124T113000",
+            "NVH Tổ 1\\, Ngõ 1\\, phố A",
+            "CANCELLED",
+            "3",
+        ),
+    ] {
+        let page = site.html(&format!("public/lich/{id}/index.html"));
+        let url = format!("https://phuong.example.vn/lich/buoi-{id}.ics");
+        // The link is at the top: before the session's table and the services.
+        let sel = scraper::Selector::parse("article .add-to-calendar a, article table, article h2")
+            .expect("sel");
+        let first = page
+            .select(&sel)
+            .find(|e| e.value().name() != "h2" || e.value().attr("id") != Some("thay-doi"))
+            .expect("elements");
+        assert_eq!(first.value().attr("href"), Some(url.as_str()), "{id}");
+        assert_eq!(
+            first.text().collect::<String>().trim(),
+            "Thêm vào lịch điện thoại"
+        );
+        // Large enough to tap: the link's class has a 48 px minimum in the stylesheet.
+        assert_eq!(first.value().attr("class"), Some("add-to-calendar__link"));
+        let file = format!("public/lich/buoi-{id}.ics");
+        let ics = site.read(&file);
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "line over 75 octets: {line:?}");
+        }
+        let e = one_event(&ics);
+        assert_eq!(e["UID"], format!("{id}@phuong.example.vn"));
+        assert_eq!(e["DTSTART"], start);
+        assert_eq!(e["DTEND"], end);
+        assert_eq!(e["LOCATION"], location, "{id}");
+        assert_eq!(e["STATUS"], status);
+        assert_eq!(e["SEQUENCE"], sequence);
+        assert!(e["DTSTAMP"].ends_with('Z'));
+        // The very event of the feed, byte for byte.
+        let own = vevents(&ics);
+        assert_eq!(own.len(), 1);
+        assert!(feed_events.contains(&own[0]), "{id}: not the feed's event");
+    }
+    // Listed with the record's files (size, SHA-256) and in the manifest.
+    let record = site.html("public/lich/index.html");
+    let sel = scraper::Selector::parse(".file-list a.file__link").expect("sel");
+    let hrefs: Vec<&str> = record
+        .select(&sel)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    for id in [
+        "2025-12-13-nvh-to-1",
+        "2026-01-10-nvh-to-2",
+        "2026-01-24-nvh-to-1",
+        "2026-01-24-nvh-to-1-2",
+    ] {
+        let url = format!("https://phuong.example.vn/lich/buoi-{id}.ics");
+        assert!(hrefs.contains(&url.as_str()), "{url} not in {hrefs:?}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("public/cong-khai/manifest.json")).expect("manifest");
+    let listed = manifest.to_string();
+    assert!(
+        listed.contains("lich/buoi-2026-01-10-nvh-to-2.ics"),
+        "manifest lacks the session calendar"
+    );
+    // Deterministic: the same bytes for the same build date.
+    let first = site.read("public/lich/buoi-2026-01-10-nvh-to-2.ics");
+    site.build_ok("2026-01-10");
+    assert_eq!(site.read("public/lich/buoi-2026-01-10-nvh-to-2.ics"), first);
+}
+
+#[test]
+fn hostile_place_names_are_escaped_in_session_calendar_and_page() {
+    let site = schedule_site();
+    site.write(
+        "data/lich.csv",
+        "Ngày,Bắt đầu,Kết thúc,Địa điểm,Địa chỉ,Thủ tục,Trạng thái,Ghi chú,Lần sửa\n\
+         10/01/2026,08:00,11:30,\"NVH <script>alert(1)</script>; Tổ 3, góc\",\"Ngõ 3; nhà 5, phố B\",KS,,,\n",
+    );
+    site.build_ok("2026-01-10");
+    let dir = site.path().join("public/lich");
+    let ics_name = std::fs::read_dir(&dir)
+        .expect("output dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("buoi-"))
+        .expect("a session calendar");
+    assert!(
+        ics_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+        "{ics_name}"
+    );
+    let ics = site.read(&format!("public/lich/{ics_name}"));
+    // RFC 5545 TEXT escaping of `;` and `,`, as written and as the `ical` parser reads it.
+    let unfolded = ics.replace("\r\n ", "");
+    let location = unfolded
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix("LOCATION:"))
+        .expect("LOCATION");
+    assert_eq!(
+        location,
+        "NVH <script>alert(1)</script>\\; Tổ 3\\, góc\\, Ngõ 3\\; nhà 5\\, phố B"
+    );
+    let e = one_event(&ics);
+    assert!(
+        e["LOCATION"].starts_with("NVH <script>alert(1)</script>\\; Tổ 3\\, góc"),
+        "{}",
+        e["LOCATION"]
+    );
+    // Every content line is a property: nothing in the name broke a line.
+    for line in ics
+        .replace("\r\n ", "")
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+    {
+        assert!(
+            line.split_once(':')
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_uppercase()
+                    || c == '-'
+                    || c == ';'
+                    || c == '='
+                    || c == '/'
+                    || c == '_'
+                    || c.is_ascii_alphabetic())),
+            "{line:?}"
+        );
+    }
+    // The session page shows the name as text; no script element runs it.
+    let id = ics_name
+        .trim_start_matches("buoi-")
+        .trim_end_matches(".ics");
+    let page = site.html(&format!("public/lich/{id}/index.html"));
+    let sel = scraper::Selector::parse("script").expect("sel");
+    for s in page.select(&sel) {
+        assert_eq!(
+            s.value().attr("type"),
+            Some("application/ld+json"),
+            "only the JSON-LD script (and theme scripts by src)"
+        );
+    }
+    assert!(
+        texts(&page, "h1")[0].contains("<script>alert(1)</script>; Tổ 3, góc"),
+        "{:?}",
+        texts(&page, "h1")
+    );
+}
+
+#[test]
+fn warnings_list_validity_and_expired_page_drops_urgent_styling() {
+    let site = warning_site();
+    site.write(
+        "content/canh-bao/mao-danh.md",
+        warning_page("khẩn cấp", "2026-06-10", Some("2026-06-30"), ""),
+    );
+    site.write(
+        "content/canh-bao/khan.md",
+        warning_page("khẩn cấp", "2026-06-01", None, "")
+            .replace("Mạo danh cán bộ thu tiền", "Ứng dụng giả"),
+    );
+    // While active the page is urgent and has no expiry notice.
+    let urgent = scraper::Selector::parse("article [class*='khan-cap']").expect("sel");
+    site.build_ok("2026-06-15");
+    let active = site.html("public/canh-bao/mao-danh/index.html");
+    assert!(active.select(&urgent).count() > 0);
+    assert!(texts(&active, ".warning-expired").is_empty());
+    site.build_ok("2026-07-05");
+    // The list says which is in force and which expired, in words.
+    let list = site.html("public/canh-bao/index.html");
+    let items = texts(&list, "li.item");
+    let state_of = |title: &str| {
+        items
+            .iter()
+            .find(|i| i.contains(title))
+            .unwrap_or_else(|| panic!("{title} in {items:?}"))
+            .clone()
+    };
+    assert!(state_of("Ứng dụng giả").contains("Đang hiệu lực"));
+    assert!(!state_of("Ứng dụng giả").contains("Đã hết hiệu lực"));
+    assert!(state_of("Mạo danh cán bộ thu tiền").contains("Đã hết hiệu lực từ ngày 01/07/2026"));
+
+    // The expired warning says so first, without the urgent level or its styling.
+    let expired = site.html("public/canh-bao/mao-danh/index.html");
+    let notice = texts(&expired, "article .warning-expired");
+    assert_eq!(notice.len(), 1);
+    assert!(
+        notice[0].starts_with("Cảnh báo này đã hết hiệu lực từ ngày 01/07/2026."),
+        "{notice:?}"
+    );
+    let header = texts(&expired, "article header.page__header");
+    assert!(header[0].find("Cảnh báo này") < header[0].find("Mạo danh"));
+    assert_eq!(expired.select(&urgent).count(), 0, "no urgent styling");
+    assert!(!texts(&expired, "article")[0].contains("KHẨN CẤP"));
+}
+
+#[test]
+fn banner_does_not_link_to_the_page_it_is_on() {
+    let site = warning_site();
+    site.build_ok("2026-06-15");
+    let own_url = "https://phuong.example.vn/canh-bao/mao-danh/";
+    let links = |rel: &str| -> Vec<String> {
+        let doc = site.html(rel);
+        let sel = scraper::Selector::parse("section.alert[role='region'] a").expect("sel");
+        doc.select(&sel)
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(links("public/index.html"), vec![own_url.to_string()]);
+    assert_eq!(
+        links("public/gioi-thieu/index.html"),
+        vec![own_url.to_string()]
+    );
+    let own = site.html("public/canh-bao/mao-danh/index.html");
+    assert_eq!(
+        texts(&own, "#canh-bao-chung").len(),
+        1,
+        "banner still shown"
+    );
+    assert!(links("public/canh-bao/mao-danh/index.html").is_empty());
+}

@@ -1,10 +1,11 @@
 //! Downloads of a schedule: `lich.ics` (every session), one `lich-<place>.ics` per place,
-//! and `lich.csv`.
+//! one `buoi-<session id>.ics` per session (the same VEVENT as in the feeds, alone), and
+//! `lich.csv`.
 
 use chrono::{NaiveDateTime, NaiveTime};
 
 use super::load::{Session, SessionStatus};
-use super::{Schedule, hm, place_ics};
+use super::{Schedule, hm, place_ics, session_ics};
 use crate::ical;
 use crate::kinds::Download;
 use crate::kinds::columns::Column;
@@ -40,6 +41,24 @@ pub(super) fn downloads(schedule: &Schedule, title: &str) -> Vec<Download> {
         });
     }
     out.extend(TABLE.downloads(&csv_rows(schedule.sessions, &schedule.ids)));
+    // One calendar per session, for the session page's "add to calendar" link: the very
+    // event of the feeds (same UID, SEQUENCE and STATUS, so a phone that already has the
+    // session from a feed updates it instead of adding a second one).
+    for (i, s) in schedule.sessions.iter().enumerate() {
+        let date = crate::format::date_short(s.date);
+        out.push(Download {
+            file_name: session_ics(&schedule.ids[i]),
+            title: format!("Buổi ngày {date} tại {} (iCalendar)", s.place),
+            format: "ICS".into(),
+            bytes: ical::calendar(
+                &format!("Hỗ trợ thủ tục ngày {date} – {}", s.place),
+                &[event(schedule, i)],
+            )
+            .into_bytes(),
+            key_column: None,
+            ..Default::default()
+        });
+    }
     out
 }
 

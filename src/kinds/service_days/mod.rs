@@ -7,8 +7,9 @@
 //!
 //! Output: the schedule (upcoming first, then past), one page per place, one page per
 //! session (with what to bring and schema.org `Event` JSON-LD), an A4 poster per month
-//! with a QR code, and downloads: `lich.ics` (every session), one `.ics` per place, and
-//! `lich.csv`.
+//! with a QR code, and downloads: `lich.ics` (every session), one `.ics` per place, one
+//! single-event `buoi-<session id>.ics` per session (the session page's "Thêm vào lịch
+//! điện thoại" link), and `lich.csv`.
 //!
 //! Inner shape: `load` (tables and rules → typed rows) → `check` (clashes, links,
 //! recurring dates) → `view` (the typed `page.record` of each template) and
@@ -218,6 +219,12 @@ impl<'a> Schedule<'a> {
 /// File name of a place's calendar, `lich-<slug>.ics`.
 fn place_ics(slug: &str) -> String {
     format!("lich-{slug}.ics")
+}
+
+/// File name of one session's calendar (a single event), `buoi-<session id>.ics`. The
+/// `buoi-` prefix keeps it apart from the places' `lich-<slug>.ics`.
+fn session_ics(id: &str) -> String {
+    format!("buoi-{id}.ics")
 }
 
 /// QR code of `url` for posters (inline SVG, made locally; see `crate::qr`).

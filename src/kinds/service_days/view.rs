@@ -7,7 +7,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::load::{Service, Session, SessionStatus};
-use super::{Schedule, hm, iso_local, place_ics, poster_qr_svg};
+use super::{Schedule, hm, iso_local, place_ics, poster_qr_svg, session_ics};
 use crate::diagnostics::Diagnostics;
 use crate::format;
 use crate::kinds::{SubPage, to_record};
@@ -150,6 +150,9 @@ pub struct SessionPageView {
     pub schedule_url: String,
     /// Absolute URL of the place's calendar, `lich-<slug>.ics`.
     pub ics_url: String,
+    /// Absolute URL of this session alone as a calendar, `buoi-<id>.ics` (one event, the
+    /// same UID as in the feeds; `STATUS:CANCELLED` when cancelled or moved).
+    pub event_ics_url: String,
 }
 
 /// schema.org `Event` of one session (JSON-LD for search engines and calendars).
@@ -353,6 +356,7 @@ pub(super) fn session_pages(
             json_ld: event_json_ld(schedule, s, v, &names),
             schedule_url: schedule.permalink(schedule.base),
             ics_url: schedule.file_url(&place_ics(&v.place_slug)),
+            event_ics_url: schedule.file_url(&session_ics(&v.id)),
         };
         let lead = if s.status == SessionStatus::Cancelled {
             "Đã hủy: buổi hỗ trợ"

@@ -56,11 +56,12 @@ impl Activity {
         }
     }
 
+    /// In force or not, in the same words on the warning's page and in the warnings list.
     pub fn label(self) -> &'static str {
         match self {
-            Activity::NotYet => "Chưa đến thời gian cảnh báo",
-            Activity::Active => "Đang cảnh báo",
-            Activity::Ended => "Đã hết thời gian cảnh báo",
+            Activity::NotYet => "Chưa có hiệu lực",
+            Activity::Active => "Đang hiệu lực",
+            Activity::Ended => "Đã hết hiệu lực",
         }
     }
 }
@@ -168,6 +169,17 @@ mod tests {
                 want,
                 "{today} {until:?}"
             );
+        }
+    }
+
+    #[test]
+    fn validity_in_plain_words() {
+        for (a, want) in [
+            (Activity::NotYet, "Chưa có hiệu lực"),
+            (Activity::Active, "Đang hiệu lực"),
+            (Activity::Ended, "Đã hết hiệu lực"),
+        ] {
+            assert_eq!(a.label(), want);
         }
     }
 

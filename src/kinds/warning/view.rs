@@ -33,8 +33,12 @@ pub struct WarningView {
     pub active_until: Option<String>,
     /// At the build date: `not-yet`, `active` or `ended`.
     pub state: String,
-    /// The state for citizens, `Đang cảnh báo`.
+    /// The state for citizens, on the page and in the warnings list: `Chưa có hiệu lực`,
+    /// `Đang hiệu lực` or `Đã hết hiệu lực`.
     pub state_label: String,
+    /// When ended: the first day it is no longer in force (the day after `active_until`),
+    /// ISO `2026-07-01`; null otherwise.
+    pub ended_on: Option<String>,
     /// `[[record.links]]`, all on official domains.
     pub links: Vec<LinkView>,
     /// Absolute URL of the printable poster, `…/in/`.
@@ -99,6 +103,10 @@ pub(super) fn warning_view(
         active_until: w.active_until.map(|u| u.format("%Y-%m-%d").to_string()),
         state: state.key().to_string(),
         state_label: state.label().to_string(),
+        ended_on: (state == Activity::Ended)
+            .then(|| w.active_until.and_then(|u| u.succ_opt()))
+            .flatten()
+            .map(|d| d.format("%Y-%m-%d").to_string()),
         links: links
             .iter()
             .map(|l| LinkView {
