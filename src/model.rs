@@ -50,6 +50,9 @@ pub struct FileInfo {
     /// The key column is unique (the data package's `primaryKey`).
     #[serde(skip)]
     pub unique_key: bool,
+    /// Not listed with the page's downloads: a file for one item, linked from that item's
+    /// page (see [`kinds::Download::unlisted`]).
+    pub unlisted: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1132,6 +1135,7 @@ fn attachment(
         table: Vec::new(),
         description: String::new(),
         unique_key: false,
+        unlisted: false,
     })
 }
 
@@ -1163,6 +1167,7 @@ fn generated_file(config: &Config, page_path: &str, d: kinds::Download) -> FileI
         table: d.columns,
         description: d.description,
         unique_key: d.unique_key,
+        unlisted: d.unlisted,
     }
 }
 

@@ -97,6 +97,7 @@ impl TableFiles<'_> {
             description: self.description.to_string(),
             columns: self.columns.to_vec(),
             unique_key: self.unique_key,
+            unlisted: false,
         };
         [
             download("csv", "CSV", csv_bytes(&titles(self.columns), rows)),

@@ -135,6 +135,10 @@ pub struct Download {
     pub columns: Vec<columns::Column>,
     /// The key column is unique (the data package declares it as `primaryKey`).
     pub unique_key: bool,
+    /// A file for one item of the record (a session's calendar), linked from that item's
+    /// page: a file of the record like the others (manifest, data package, catalogue),
+    /// but not listed with the record's downloads, where dozens would bury the tables.
+    pub unlisted: bool,
 }
 
 /// A site-wide banner (an active scam warning), shown on every page.

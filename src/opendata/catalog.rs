@@ -657,6 +657,8 @@ pub fn page_value(model: &Model) -> Value {
             let files: Vec<Value> = d
                 .files
                 .iter()
+                // The page people read lists what the record's page lists.
+                .filter(|f| !f.unlisted)
                 .map(|f| {
                     json!({
                         "title": f.title,

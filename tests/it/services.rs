@@ -612,7 +612,8 @@ fn each_session_page_links_its_own_one_event_calendar() {
         assert_eq!(own.len(), 1);
         assert!(feed_events.contains(&own[0]), "{id}: not the feed's event");
     }
-    // Listed with the record's files (size, SHA-256) and in the manifest.
+    // Files of the record (manifest, data package) but not listed with its downloads:
+    // the schedule page lists the tables and feeds, each session page links its own.
     let record = site.html("public/lich/index.html");
     let sel = scraper::Selector::parse(".file-list a.file__link").expect("sel");
     let hrefs: Vec<&str> = record
@@ -626,8 +627,17 @@ fn each_session_page_links_its_own_one_event_calendar() {
         "2026-01-24-nvh-to-1-2",
     ] {
         let url = format!("https://phuong.example.vn/lich/buoi-{id}.ics");
-        assert!(hrefs.contains(&url.as_str()), "{url} not in {hrefs:?}");
+        assert!(!hrefs.contains(&url.as_str()), "{url} listed in {hrefs:?}");
     }
+    assert!(
+        hrefs.iter().any(|h| h.ends_with("/lich/lich.ics")),
+        "the feed stays listed: {hrefs:?}"
+    );
+    let package = site.read("public/lich/datapackage.json");
+    assert!(
+        package.contains("buoi-2026-01-10-nvh-to-2.ics"),
+        "in the data package"
+    );
     let manifest: serde_json::Value =
         serde_json::from_str(&site.read("public/cong-khai/manifest.json")).expect("manifest");
     let listed = manifest.to_string();

@@ -114,6 +114,7 @@ fn assemble(
         columns: columns.clone(),
         // A name may repeat in a group (two households of the same name).
         unique_key: false,
+        unlisted: false,
     };
     Ok(RecordOutput {
         record: to_record(&record)?,

@@ -159,6 +159,7 @@ fn boundaries_download(data: &PlanData) -> Option<Download> {
         description: "Ranh giới của các tổ dân phố hiện nay như trên bản đồ của phương án (GeoJSON theo RFC 7946, hệ tọa độ WGS 84); mỗi vùng ghi mã tổ, tên tổ, số hộ và tổ mới mà tổ đó thuộc về.".into(),
         columns: BOUNDARY_PROPERTIES.to_vec(),
         unique_key: false,
+        unlisted: false,
     })
 }
 

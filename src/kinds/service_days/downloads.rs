@@ -56,6 +56,7 @@ pub(super) fn downloads(schedule: &Schedule, title: &str) -> Vec<Download> {
             )
             .into_bytes(),
             key_column: None,
+            unlisted: true,
             ..Default::default()
         });
     }
