@@ -98,9 +98,24 @@ http {
     index index.html;
     error_page 404 /404.html;
     location / { try_files \$uri \$uri/ =404; }
+    include $work/nginx/noindex.conf;
   }
 }
 EOF
+# The lists of people get X-Robots-Tag from the built robots.txt, with the sed line of
+# docs/deployment.md (taken from the docs, so the two cannot drift).
+noindex_sed="$(python3 - "$here/docs/deployment.md" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"^sed -n '(s\|\^Disallow: .*?X-Robots-Tag.*?\|p)' \\$", text, re.M)
+print(m.group(1) if m else "")
+PY
+)"
+if [ -n "$noindex_sed" ]; then
+  sed -n "$noindex_sed" "$site/public/robots.txt" >"$work/nginx/noindex.conf"
+else
+  : >"$work/nginx/noindex.conf"
+fi
 "$nginx_bin" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
 nginx_pid=$!
 for _ in $(seq 50); do
@@ -114,6 +129,33 @@ done
 if kill -0 "$nginx_pid" 2>/dev/null; then ok "nginx serves public/ on 127.0.0.1:$port"; else
   fail "nginx starts"; cat "$work/nginx/error.log"; echo "$passed passed, $failed failed"; exit 1
 fi
+
+# 3b. The noindex lines of docs/deployment.md, with real nginx: a list of people's files
+#     carry X-Robots-Tag (from robots.txt), open tables do not; and a session's calendar
+#     goes out as text/calendar (the `ics` line of the types block above, as documented).
+header() { # header URL-PATH NAME: the response header's value, or nothing
+  python3 - "$port" "$1" "$2" <<'PY'
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+c.request("HEAD", sys.argv[2])
+print(c.getresponse().getheader(sys.argv[3]) or "")
+PY
+}
+if [ -s "$work/nginx/noindex.conf" ]; then ok "docs/deployment.md's sed line turns robots.txt into nginx noindex lines"
+else fail "no noindex lines from docs/deployment.md's sed line"; fi
+list_csv="/ho-tro/danh-sach-ho-tro-thu-nhap-2026/danh-sach.csv"
+open_csv="/sap-xep-to-dan-pho/phuong-an/to-dan-pho-hien-nay.csv"
+case "$(header "$list_csv" X-Robots-Tag)" in
+  *noindex*) ok "nginx: $list_csv (a list of people) has X-Robots-Tag: noindex" ;;
+  *) fail "nginx: $list_csv has no X-Robots-Tag" ;;
+esac
+if [ -z "$(header "$open_csv" X-Robots-Tag)" ]; then ok "nginx: $open_csv (open data) has no X-Robots-Tag"
+else fail "nginx: $open_csv carries X-Robots-Tag"; fi
+ics="$(cd "$site/public" && find . -name 'buoi-*.ics' | sort | head -1 | cut -c2-)"
+case "$(header "$ics" Content-Type)" in
+  text/calendar*) ok "nginx: $ics is text/calendar" ;;
+  *) fail "nginx: $ics is '$(header "$ics" Content-Type)'" ;;
+esac
 
 # 4. Browser checks (prints "ok - …"/"FAIL - …" lines, and "note - …" lines that are not
 #    checks): home → section → document by clicking, 404, and one page of every page type
