@@ -15,13 +15,18 @@ use crate::diagnostics::Diagnostics;
 /// Where a `[record]` data file lives: `data/…` from the site root, a file in the page
 /// bundle, else relative to `data/`.
 pub fn resolve_path(input: &RecordInput, ctx: &KindContext, rel: &str) -> PathBuf {
+    resolve_in(ctx.root, input.bundle_dir, rel)
+}
+
+/// [`resolve_path`] from the two facts it needs: the site root and the page bundle.
+pub fn resolve_in(root: &Path, bundle_dir: Option<&Path>, rel: &str) -> PathBuf {
     let rel = rel.trim().trim_start_matches("./");
     if rel.starts_with("data/") {
         return PathBuf::from(rel);
     }
-    if let Some(dir) = input.bundle_dir
+    if let Some(dir) = bundle_dir
         && dir.join(rel).is_file()
-        && let Ok(stripped) = dir.join(rel).strip_prefix(ctx.root)
+        && let Ok(stripped) = dir.join(rel).strip_prefix(root)
     {
         return stripped.to_path_buf();
     }

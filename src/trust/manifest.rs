@@ -223,7 +223,7 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
 /// What staff supplied for a page, hashed: the source (front matter without its
 /// `correction` line, and body), each attachment's bytes, and every file a string of its
 /// `[record]` table names (resolved as the record kinds resolve data files,
-/// `kinds::files::resolve_path`). Output formats and the build date play no part.
+/// `kinds::files::resolve_in`). Output formats and the build date play no part.
 pub fn inputs_sha256(model: &Model, pm: &crate::model::PageModel, source: &[u8]) -> String {
     let p = &pm.page;
     let mut list = String::new();
@@ -263,28 +263,13 @@ pub fn inputs_sha256(model: &Model, pm: &crate::model::PageModel, source: &[u8])
         }
     }
     p.fm.record.values().for_each(|v| collect(v, &mut strings));
-    let input = crate::kinds::RecordInput {
-        file: &p.file,
-        path: &p.path,
-        title: p.fm.title.as_deref().unwrap_or_default(),
-        record: &p.fm.record,
-        body: &p.body,
-        bundle_dir: p.bundle_dir.as_deref(),
-    };
-    let ctx = crate::kinds::KindContext {
-        root: &model.root,
-        pages: &model.loaded,
-        config: &model.config,
-        today: model.today,
-        preview: model.preview,
-    };
     let mut files = std::collections::BTreeSet::new();
     for s in strings {
         // Only short values can be file names; a long text is never read as a path.
         if s.len() > 255 || s.contains('\n') {
             continue;
         }
-        let rel = crate::kinds::files::resolve_path(&input, &ctx, s);
+        let rel = crate::kinds::files::resolve_in(&model.root, p.bundle_dir.as_deref(), s);
         // Never outside the site: a path that climbs or is absolute is not a data file.
         if !rel
             .components()

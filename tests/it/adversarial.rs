@@ -8,6 +8,7 @@
 //! purpose: they are the second look an attacker would take after the fixes.
 
 use crate::common;
+use crate::common::sha256_hex;
 use common::*;
 
 use std::collections::BTreeMap;
@@ -942,8 +943,8 @@ fn integrity() -> Vec<Variant> {
                 let before = std::fs::read(s.path().join(p)).unwrap_or_default();
                 let t = String::from_utf8_lossy(&before).replacen("1.500.000", "9.500.000", 1);
                 s.write(p, &t);
-                let old = sha_hex(&before);
-                let new = sha_hex(t.as_bytes());
+                let old = sha256_hex(&before);
+                let new = sha256_hex(t.as_bytes());
                 for m in ["public/cong-khai/manifest.json"] {
                     if s.exists(m) {
                         let mt = s.read(m).replace(&old, &new);
@@ -1017,14 +1018,6 @@ fn integrity() -> Vec<Variant> {
         });
     }
     v
-}
-
-fn sha_hex(b: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(b)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
 }
 
 /// A clear error: exit 1, Vietnamese text naming a source, no staging path, no panic.

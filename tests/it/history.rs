@@ -2,6 +2,7 @@
 //! `publish` signs and records, `verify` checks signatures and (`--since`) that the chain
 //! extends an earlier saved copy, and a changed record needs a correction note.
 use crate::common;
+use crate::common::sha256_hex;
 use common::*;
 
 use std::collections::BTreeMap;
@@ -574,14 +575,6 @@ fn save_copy(site: &Site) -> tempfile::TempDir {
     d
 }
 
-fn sha256(b: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(b)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
 /// `verify --since`: the new chain must extend the saved copy (or the saved head hash):
 /// a rewritten, removed or reordered entry fails, and so does a head hash that is not in
 /// the chain; a chain that only grew passes.
@@ -596,7 +589,7 @@ fn verify_since_proves_the_chain_only_grew() {
     publish(&site, &sk, "2026-06-11");
     let old = save_copy(&site);
     let head = std::fs::read(site.path().join(CHAIN).join("0002-2026-06-11.json")).unwrap();
-    let head_hash = sha256(&head);
+    let head_hash = sha256_hex(&head);
     write_notice(
         &site,
         "correction = \"Bổ sung ngày tiếp công dân theo ý kiến cử tri\"",

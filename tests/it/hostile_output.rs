@@ -2,6 +2,7 @@
 //! history, and tampering with a published site. Every test runs the real binary.
 
 use crate::common;
+use crate::common::sha256_hex;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -541,14 +542,6 @@ fn edit_amounts(text: &str, n: usize) -> String {
     String::from_utf8(b).expect("utf8")
 }
 
-fn sha256(b: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(b)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
 /// Rewrite the manifest's entry for `rel` (or add/remove it) to match the disk.
 fn fix_manifest(public: &Path, rel: &str) {
     let mp = public.join("cong-khai/manifest.json");
@@ -559,7 +552,7 @@ fn fix_manifest(public: &Path, rel: &str) {
         Ok(b) => {
             files.insert(
                 rel.to_string(),
-                serde_json::json!({"size": b.len(), "sha256": sha256(&b)}),
+                serde_json::json!({"size": b.len(), "sha256": sha256_hex(&b)}),
             );
         }
         Err(_) => {

@@ -3,19 +3,11 @@
 //! JSON twins use the same names, and the page's "Giải thích các cột" lists the same
 //! columns. Hostile values stay data in CSV and JSON and text on the page.
 
+use crate::common::sha256_hex;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use crate::common::{Site, texts};
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
@@ -63,21 +55,36 @@ fn check_package(site: &Site, dir: &Path, pkg: &serde_json::Value) {
             .join("index.html")
             .to_string_lossy(),
     );
+    // Every link of the record's pages (its page and subpages, all in its folder).
+    let a = scraper::Selector::parse("a[href]").unwrap();
+    let mut linked = BTreeSet::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_name() == "index.html" {
+            let page = scraper::Html::parse_document(&std::fs::read_to_string(e.path()).unwrap());
+            linked.extend(
+                page.select(&a)
+                    .filter_map(|l| l.value().attr("href").map(String::from)),
+            );
+        }
+    }
     let mut tables = 0;
     for r in resources {
         let path = r["path"].as_str().unwrap();
         assert!(!path.contains('/') && !path.contains(".."), "{path}");
         let bytes = std::fs::read(dir.join(path)).unwrap();
         assert_eq!(r["bytes"].as_u64(), Some(bytes.len() as u64), "{path}");
-        assert_eq!(r["hash"], format!("sha256:{}", hex(&bytes)), "{path}");
-        assert_eq!(r["encoding"], "utf-8");
-        // The page lists the file with the same SHA-256; a session's own calendar is the
-        // one file of a record linked from its session page instead (tests/it/services.rs).
-        let links = texts(&doc, ".file-list .file__hash code");
         assert_eq!(
-            links.contains(&hex(&bytes)),
-            !path.starts_with("buoi-"),
-            "{path} listed on its page"
+            r["hash"],
+            format!("sha256:{}", sha256_hex(&bytes)),
+            "{path}"
+        );
+        assert_eq!(r["encoding"], "utf-8");
+        // The record's page lists the file with its SHA-256; a file it does not list
+        // (a session's own calendar) is linked from one of the record's subpages.
+        let listed = texts(&doc, ".file-list .file__hash code").contains(&sha256_hex(&bytes));
+        assert!(
+            listed || linked.iter().any(|h| h.ends_with(&format!("/{path}"))),
+            "{path} neither listed on its page nor linked from a subpage"
         );
         if r["format"] == "csv" {
             tables += 1;

@@ -2,9 +2,8 @@
 //! downloads, print views, expiry, bad input.
 
 use crate::common;
+use crate::common::sha256_hex;
 use common::*;
-
-use sha2::{Digest, Sha256};
 
 const LIST: &str = "data/ho-tro/danh-sach.csv";
 const LIST_PAGE: &str = "content/ho-tro/danh-sach.md";
@@ -19,13 +18,6 @@ fn all_output_text(site: &Site) -> String {
         s.push('\n');
     }
     s
-}
-
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Replace the list page's `[record]` line `key = …`.
@@ -114,7 +106,7 @@ fn list_totals_downloads_and_privacy() {
     let print = site.read(&format!("{OUT}/to-dan-pho-so-1/in/index.html"));
     assert!(print.contains("role=img") || print.contains("role=\"img\""));
     assert!(
-        print.contains(&hex(&csv)),
+        print.contains(&sha256_hex(&csv)),
         "print view shows SHA-256 of the CSV"
     );
     assert!(print.contains("Quyết định số 9/QĐ-UBND"));

@@ -1,5 +1,6 @@
 //! Trustworthy publishing: approval gate, windows, manifest, history chain, verify.
 use crate::common;
+use crate::common::sha256_hex;
 use common::*;
 
 use std::path::Path;
@@ -225,7 +226,7 @@ fn embargo_and_expiry_across_three_build_dates() {
             .join("public/thong-bao/ke-hoach-thu-phi/bang-phi.csv"),
     )
     .unwrap();
-    assert_eq!(csv["sha256"], sha256(&bytes));
+    assert_eq!(csv["sha256"], sha256_hex(&bytes));
     let hist = site.html("public/cong-khai/lich-su/index.html");
     let added = texts(&hist, "#lan-2 .history-list--added li");
     assert!(
@@ -278,14 +279,6 @@ fn embargo_and_expiry_across_three_build_dates() {
     assert!(row.contains("Trang thông tin điện tử"));
 }
 
-fn sha256(b: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(b)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
 #[test]
 fn rebuilds_are_byte_identical_and_do_not_grow_the_chain() {
     let site = approved_site();
@@ -306,7 +299,7 @@ fn rebuilds_are_byte_identical_and_do_not_grow_the_chain() {
     let e2: serde_json::Value =
         serde_json::from_str(&site.read("history/0002-2026-06-12.json")).unwrap();
     let b1 = std::fs::read(site.path().join("history/0001-2026-06-10.json")).unwrap();
-    assert_eq!(e2["prev"], sha256(&b1));
+    assert_eq!(e2["prev"], sha256_hex(&b1));
     let hist = site.html("public/cong-khai/lich-su/index.html");
     let changed = texts(&hist, "#lan-2 .history-list--changed li");
     assert!(changed[0].contains("Lịch tiếp công dân"), "{changed:?}");

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sha2::Digest;
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -284,10 +283,18 @@ pub fn hash_tree(dir: &Path) -> BTreeMap<String, String> {
                 .to_string_lossy()
                 .replace('\\', "/");
             let bytes = std::fs::read(e.path()).expect("read output file");
-            let digest = sha2::Sha256::digest(&bytes);
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            out.insert(rel, hex);
+            out.insert(rel, sha256_hex(&bytes));
         }
     }
     out
+}
+
+/// SHA-256 as lowercase hex, computed here with `sha2` (not with the crate's own
+/// `digest::sha256_hex`), so a test checks the published hashes independently.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
