@@ -85,9 +85,18 @@ pub(crate) const COLUMNS: &[Column] = &[
         "Mã các thủ tục được hỗ trợ, cách nhau bởi dấu phẩy.",
     )
     .required(),
-    Column::text("Trạng thái", "Buổi diễn ra theo lịch, đã dời hay đã hủy.")
-        .required()
-        .one_of(&["Theo lịch", "Đã dời lịch", "Đã hủy"]),
+    Column::text(
+        "Trạng thái",
+        "Trạng thái phường ghi cho buổi: theo lịch, đã thực hiện, đã dời, tạm hoãn hay đã hủy. Buổi \u{201c}Theo lịch\u{201d} có ngày đã qua là buổi đã thực hiện; bảng không đổi khi ngày trôi qua.",
+    )
+    .required()
+    .one_of(&[
+        "Theo lịch",
+        "Đã thực hiện",
+        "Đã dời lịch",
+        "Tạm hoãn",
+        "Đã hủy",
+    ]),
     Column::text("Ghi chú", "Lý do dời, hủy hoặc ghi chú khác."),
     Column::count(
         "Lần sửa",
@@ -113,7 +122,9 @@ fn event(schedule: &Schedule, i: usize) -> ical::Event {
         start: s.date.and_time(s.start),
         end: s.date.and_time(s.end),
         summary: match s.status {
-            SessionStatus::Scheduled => format!("Hỗ trợ thủ tục hành chính – {}", s.place),
+            SessionStatus::Scheduled | SessionStatus::Held => {
+                format!("Hỗ trợ thủ tục hành chính – {}", s.place)
+            }
             _ => format!(
                 "{}: Hỗ trợ thủ tục hành chính – {}",
                 s.status.label().to_uppercase(),
@@ -129,8 +140,10 @@ fn event(schedule: &Schedule, i: usize) -> ical::Event {
         url: Some(schedule.session_url(i)),
         // A moved session is a new row; the old date is cancelled in calendars.
         status: match s.status {
-            SessionStatus::Cancelled | SessionStatus::Moved => ical::EventStatus::Cancelled,
-            SessionStatus::Scheduled => ical::EventStatus::Confirmed,
+            SessionStatus::Cancelled | SessionStatus::Moved | SessionStatus::Postponed => {
+                ical::EventStatus::Cancelled
+            }
+            SessionStatus::Scheduled | SessionStatus::Held => ical::EventStatus::Confirmed,
         },
         sequence: s.sequence,
     }
@@ -157,7 +170,11 @@ fn event_description(schedule: &Schedule, s: &Session) -> String {
             }
         })
         .collect();
-    let mut desc = format!("Hỗ trợ miễn phí: {}.", names.join(", "));
+    let mut desc = if names.is_empty() {
+        "Hỗ trợ miễn phí các thủ tục hành chính.".to_string()
+    } else {
+        format!("Hỗ trợ miễn phí: {}.", names.join(", "))
+    };
     if !s.staff.is_empty() {
         desc.push_str(&format!("\nCán bộ hỗ trợ: {}.", s.staff));
     }
@@ -204,7 +221,9 @@ mod tests {
         }
         let labels: Vec<&str> = [
             SessionStatus::Scheduled,
+            SessionStatus::Held,
             SessionStatus::Moved,
+            SessionStatus::Postponed,
             SessionStatus::Cancelled,
         ]
         .iter()

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 pub use check::{check_link, domain_allowed, overlaps, parse_weekday, recurring_dates};
-pub use load::{Service, Session, SessionStatus, parse_status};
+pub use load::{Service, Session, SessionStatus, parse_status, working_days};
 pub use view::{
     EventJsonLd, PlaceLink, PlaceView, PosterLink, PosterView, ScheduleView, SessionPageView,
     SessionView,
@@ -104,6 +104,15 @@ fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Dia
     let mut sessions = load::load_sessions(input, ctx, catalogue.as_ref(), &mut errors);
     let rules = load::recurring_rules(input, &mut errors);
     check::check_rule_codes(input, &rules, catalogue.as_ref(), &mut errors);
+    // Without a catalogue, the procedures a session names are shown by name.
+    let catalogue = catalogue.unwrap_or_else(|| {
+        sessions
+            .iter()
+            .flat_map(|s| &s.services)
+            .chain(rules.iter().flat_map(|r| &r.services))
+            .map(|name| (name.clone(), Service::named(name)))
+            .collect()
+    });
     let updated = load::record_date(input, "updated").unwrap_or_else(|d| {
         errors.push(d);
         None
@@ -111,7 +120,7 @@ fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Dia
     if errors.has_errors() {
         return Err(errors);
     }
-    let generated = check::generate_sessions(&rules, ctx.today, &sessions);
+    let generated = check::generate_sessions(&rules, &sessions);
     sessions.extend(generated);
     check::report_generated_overlaps(input, &sessions, &mut errors);
     if errors.has_errors() {
@@ -122,7 +131,7 @@ fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Dia
     });
     Ok(Checked {
         sessions,
-        catalogue: catalogue.unwrap_or_default(),
+        catalogue,
         updated,
     })
 }
