@@ -426,6 +426,60 @@ fn statuses_as_staff_write_them() {
 }
 
 #[test]
+fn processing_time_per_procedure_is_shown_and_published() {
+    let site = schedule_site();
+    site.write(
+        "data/dich-vu.csv",
+        "Mã,Tên thủ tục,Giấy tờ cần mang,Thời hạn giải quyết\n\
+KS,Đăng ký khai sinh,Giấy chứng sinh,Trong ngày\n\
+BHYT,Gia hạn thẻ bảo hiểm y tế,Thẻ cũ,05 ngày làm việc kể từ ngày nhận đủ hồ sơ\n",
+    );
+    site.build_ok("2026-01-01");
+    let doc = site.html("public/lich/index.html");
+    let shown = texts(&doc, "#thu-tuc ~ p");
+    assert!(
+        shown
+            .iter()
+            .any(|p| p == "Thời hạn giải quyết: 05 ngày làm việc kể từ ngày nhận đủ hồ sơ"),
+        "{shown:?}"
+    );
+    let s = site.html("public/lich/2026-01-10-nvh-to-2/index.html");
+    let p = texts(&s, ".service p");
+    assert!(
+        p.iter().any(|x| x == "Thời hạn giải quyết: Trong ngày"),
+        "{p:?}"
+    );
+    // The published catalogue: text as written, and the working days as a number.
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/lich/dich-vu.json")).expect("JSON");
+    let rows = json.as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    let bhyt = rows.iter().find(|r| r["Mã"] == "BHYT").expect("BHYT");
+    assert_eq!(bhyt["Số ngày làm việc"], 5);
+    assert_eq!(
+        bhyt["Thời hạn giải quyết"],
+        "05 ngày làm việc kể từ ngày nhận đủ hồ sơ"
+    );
+    let ks = rows.iter().find(|r| r["Mã"] == "KS").expect("KS");
+    assert_eq!(ks["Số ngày làm việc"], 0);
+    // The data package describes the new columns.
+    let pkg: serde_json::Value =
+        serde_json::from_str(&site.read("public/lich/datapackage.json")).expect("package");
+    let res = pkg["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["path"] == "dich-vu.csv")
+        .expect("dich-vu.csv described");
+    let fields = res["schema"]["fields"].as_array().expect("fields");
+    let days = fields
+        .iter()
+        .find(|f| f["name"] == "Số ngày làm việc")
+        .expect("working days field");
+    assert_eq!(days["type"], "integer");
+}
+
+#[test]
 fn a_schedule_needs_only_date_times_and_place() {
     let site = Site::new(CONFIG);
     site.write(
@@ -449,6 +503,10 @@ fn a_schedule_needs_only_date_times_and_place() {
     assert_eq!(texts(&s, ".service").len(), 0);
     let ld = site.read("public/lich/2025-12-27-nvh-to-dan-pho-my-xa/index.html");
     assert!(ld.contains("hỗ trợ miễn phí các thủ tục hành chính"));
+    assert!(
+        !site.exists("public/lich/dich-vu.csv"),
+        "no catalogue, no catalogue table"
+    );
     // Procedures named without a catalogue are shown by name.
     let page = site.read("content/lich.md");
     let site = Site::new(CONFIG);

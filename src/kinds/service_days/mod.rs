@@ -21,7 +21,10 @@ mod load;
 mod view;
 
 /// The tables this kind publishes (file stem, columns), for docs/open-data.md.
-pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[("lich", downloads::COLUMNS)];
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[
+    ("lich", downloads::COLUMNS),
+    ("dich-vu", downloads::CATALOGUE_COLUMNS),
+];
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -56,7 +59,8 @@ impl RecordKind for ServiceDays {
             catalogue,
             updated,
         } = load_and_check(input, ctx)?;
-        let schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
+        let mut schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
+        schedule.has_catalogue = input.record.contains_key("catalogue");
         let views = view::session_views(&schedule);
         let mut subpages = view::place_pages(&schedule, &views)?;
         subpages.extend(view::session_pages(&schedule, &views)?);
@@ -145,6 +149,9 @@ struct Schedule<'a> {
     /// Sorted by date, start and place.
     sessions: &'a [Session],
     catalogue: &'a BTreeMap<String, Service>,
+    /// The record names a catalogue (published as `dich-vu.csv`); without one, the
+    /// procedures are the names the sessions give.
+    has_catalogue: bool,
     /// Session ids, parallel to `sessions`.
     ids: Vec<String>,
     /// Places by slug: name and address of the first session there.
@@ -177,6 +184,7 @@ impl<'a> Schedule<'a> {
             today: ctx.today,
             sessions,
             catalogue,
+            has_catalogue: true,
             ids: check::session_ids(sessions),
             places,
             updated,
