@@ -479,6 +479,53 @@ BHYT,Gia hạn thẻ bảo hiểm y tế,Thẻ cũ,05 ngày làm việc kể t�
     assert_eq!(days["type"], "integer");
 }
 
+/// Seed 004's schedule as the plan's appendix writes it: STT, place and staff cells broken
+/// over lines, date and times in one "Thời gian hỗ trợ" cell, no procedures, no catalogue.
+#[test]
+fn the_plan_appendix_table_builds_as_written() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "data/lich.csv",
+        "\u{feff}STT;Địa điểm hỗ trợ;Thời gian hỗ trợ;Nhân lực hỗ trợ;Ghi chú\r\n\
+1;\"NVH Tổ dân phố\r\nNgọc Lặc\";\"Từ 08 giờ\r\n đến 11 giờ 30\r\nngày 13/12/2025\";\"- Cán bộ và Chuyên viên TTPVHCC\r\n- Các phòng liên quan\";\r\n\
+2;\"NVH Tổ dân phố\r\nMỹ Xá\";\"Từ 08 giờ\r\n đến 11 giờ 30\r\nngày 27/12/2025\";\"- Chuyên viên TTPVHCC\";\r\n",
+    );
+    site.write(
+        "content/lich.md",
+        format!("+++\ntitle = \"Lịch hỗ trợ\"\ndate = 2025-12-01\nkind = \"service_days\"\n[record]\nsessions = \"data/lich.csv\"\n{OLD_APPROVAL}+++\n\nLịch.\n"),
+    );
+    site.build_ok("2025-12-20");
+    let s = site.html("public/lich/2025-12-27-nvh-to-dan-pho-my-xa/index.html");
+    let rows = texts(&s, ".meta-table tr");
+    assert!(
+        rows.iter().any(|r| r.contains("Từ 08:00 đến 11:30")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("NVH Tổ dân phố Mỹ Xá")),
+        "{rows:?}"
+    );
+    let events = parse_ics(&site.read("public/lich/lich.ics"));
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].1, "20251213T080000");
+    assert_eq!(events[0].2, "20251213T113000");
+    // A cell without an end time names the cell and shows the accepted form.
+    site.write(
+        "data/lich.csv",
+        "STT;Địa điểm hỗ trợ;Thời gian hỗ trợ\n1;NVH Mỹ Xá;Từ 08 giờ ngày 27/12/2025\n",
+    );
+    let err = site.build_err("2025-12-20");
+    assert!(err.contains("data/lich.csv:2:3"), "{err}");
+    assert!(
+        err.contains("Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025"),
+        "{err}"
+    );
+    // Neither the three columns nor the one: one error for the file.
+    site.write("data/lich.csv", "STT;Địa điểm hỗ trợ\n1;NVH Mỹ Xá\n");
+    let err = site.build_err("2025-12-20");
+    assert!(err.contains("thiếu cột ngày và giờ"), "{err}");
+}
+
 #[test]
 fn a_schedule_needs_only_date_times_and_place() {
     let site = Site::new(CONFIG);

@@ -17,9 +17,20 @@ use crate::kinds::{KindContext, RecordInput};
 use crate::text::{did_you_mean, fold, name_key};
 
 const SESSION_FIELDS: &[FieldSpec] = &[
-    FieldSpec::required("date", &["ngày", "ngày hỗ trợ", "ngày tổ chức"]),
-    FieldSpec::required("start", &["bắt đầu", "giờ bắt đầu", "từ giờ", "từ"]),
-    FieldSpec::required("end", &["kết thúc", "giờ kết thúc", "đến giờ", "đến"]),
+    // Date, start and end: three columns, or one "Thời gian" cell as plans write it
+    // ("Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025"); `load_sessions` requires one of the two.
+    FieldSpec::optional("date", &["ngày", "ngày hỗ trợ", "ngày tổ chức"]),
+    FieldSpec::optional("start", &["bắt đầu", "giờ bắt đầu", "từ giờ", "từ"]),
+    FieldSpec::optional("end", &["kết thúc", "giờ kết thúc", "đến giờ", "đến"]),
+    FieldSpec::optional(
+        "when",
+        &[
+            "thời gian",
+            "thời gian hỗ trợ",
+            "thời gian tổ chức",
+            "ngày giờ",
+        ],
+    ),
     FieldSpec::required("place", &["địa điểm", "địa điểm hỗ trợ", "nơi hỗ trợ"]),
     FieldSpec::optional("address", &["địa chỉ"]),
     FieldSpec::optional("group", &["tổ dân phố", "tdp"]),
@@ -627,6 +638,17 @@ pub(super) fn load_sessions(
             return Vec::new();
         }
     };
+    let split = ["date", "start", "end"]
+        .iter()
+        .all(|f| table.column(f).is_some());
+    if !split && table.column("when").is_none() {
+        errors.push(
+            Diagnostic::error("bảng lịch thiếu cột ngày và giờ")
+                .at(Location::file(&table.source))
+                .hint("thêm ba cột Ngày, Từ giờ, Đến giờ (ví dụ 13/12/2025, 08:00, 11:30), hoặc một cột Thời gian ghi như \u{201c}Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025\u{201d}"),
+        );
+        return Vec::new();
+    }
     let sessions: Vec<Session> = table
         .rows
         .iter()
@@ -664,7 +686,8 @@ impl SessionRow<'_> {
     ) -> Option<Session> {
         let before = errors.error_count();
         let times = self.times(errors);
-        let place = self.text("place");
+        // Cells of plans exported from Word/Excel break lines inside names.
+        let place = one_line(&self.text("place"));
         if place.is_empty() {
             errors.push(
                 Diagnostic::error("địa điểm đang để trống")
@@ -696,9 +719,9 @@ impl SessionRow<'_> {
             start,
             end,
             place,
-            address: self.text("address"),
-            group: self.text("group"),
-            staff: self.text("staff"),
+            address: one_line(&self.text("address")),
+            group: one_line(&self.text("group")),
+            staff: one_line(&self.text("staff")),
             services,
             status,
             note,
@@ -712,6 +735,25 @@ impl SessionRow<'_> {
     /// Date, start and end; the end must come after the start.
     fn times(&self, errors: &mut Diagnostics) -> Option<(NaiveDate, NaiveTime, NaiveTime)> {
         let (table, row) = (self.table, self.row);
+        let split = ["date", "start", "end"]
+            .iter()
+            .all(|f| table.column(f).is_some());
+        if !split && let Some(c) = table.get(row, "when") {
+            return match parse_when(&c.value) {
+                Ok(t) => Some(t),
+                Err(what) => {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "không đọc được ngày giờ từ \u{201c}{}\u{201d}: {what}",
+                            c.value.split_whitespace().collect::<Vec<_>>().join(" ")
+                        ))
+                        .at(table.location(c))
+                        .hint("ghi như \u{201c}Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025\u{201d}, hoặc tách thành ba cột Ngày, Từ giờ, Đến giờ"),
+                    );
+                    None
+                }
+            };
+        }
         let loc_row = || Location::line(&table.source, row.row);
         let date = table
             .get(row, "date")
@@ -817,6 +859,92 @@ impl SessionRow<'_> {
     }
 }
 
+/// Runs of spaces and line breaks as one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Date, start and end from one cell as plans write it: "Từ 08 giờ đến 11 giờ 30 ngày
+/// 13/12/2025", "8h00 - 11h30, 13/12/2025", "13/12/2025 từ 08:00 đến 11:30". Err: what is
+/// missing, for the message.
+pub fn parse_when(text: &str) -> Result<(NaiveDate, NaiveTime, NaiveTime), &'static str> {
+    let date = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()))
+        .filter(|w| w.matches(['/', '-', '.']).count() == 2)
+        .find_map(|w| parse_date(w, Location::file("")).ok())
+        .ok_or("không thấy ngày (ngày/tháng/năm)")?;
+    let times = times_in(text);
+    match times.as_slice() {
+        [start, end, ..] if end > start => Ok((date, *start, *end)),
+        [_, _, ..] => Err("giờ kết thúc không sau giờ bắt đầu"),
+        [_] => Err("chỉ thấy một giờ, cần cả giờ bắt đầu và giờ kết thúc"),
+        [] => Err("không thấy giờ (ví dụ 08 giờ, 8h30, 08:00)"),
+    }
+}
+
+/// The times of day in a text: `08 giờ`, `11 giờ 30`, `8h30`, `11g30`, `08:00`. A number
+/// is an hour only when `giờ`, `h`, `g` or `:` follows it.
+fn times_in(text: &str) -> Vec<NaiveTime> {
+    let f: Vec<char> = fold(text).to_lowercase().chars().collect();
+    let number = |i: usize| -> (u32, usize) {
+        let mut j = i;
+        let mut n: u32 = 0;
+        while j < f.len() && f[j].is_ascii_digit() {
+            n = n
+                .saturating_mul(10)
+                .saturating_add(f[j].to_digit(10).unwrap_or(0));
+            j += 1;
+        }
+        (n, j)
+    };
+    // Length of an hour separator at `j` (` giờ`, `giờ`, `h`, `g`, `:`), or 0.
+    let sep = |j: usize| -> usize {
+        let rest: String = f[j.min(f.len())..].iter().take(4).collect();
+        if rest.starts_with(" gio") {
+            4
+        } else if rest.starts_with("gio") {
+            3
+        } else if rest.starts_with(['h', 'g', ':']) {
+            1
+        } else {
+            0
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < f.len() {
+        if !f[i].is_ascii_digit() || (i > 0 && f[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let (h, j) = number(i);
+        let s = sep(j);
+        if s == 0 {
+            i = j;
+            continue;
+        }
+        let mut k = j + s;
+        while k < f.len() && f[k] == ' ' {
+            k += 1;
+        }
+        let mut m = 0;
+        if k < f.len() && f[k].is_ascii_digit() {
+            let (mm, k2) = number(k);
+            // "8 giờ 9 giờ" is two hours, not 8:09.
+            if sep(k2) == 0 {
+                m = mm;
+                k = k2;
+            }
+        }
+        if let Some(t) = NaiveTime::from_hms_opt(h, m, 0) {
+            out.push(t);
+        }
+        i = k.max(i + 1);
+    }
+    out
+}
+
 /// "code not in the catalogue", with a did-you-mean hint.
 fn unknown_code(code: &str, catalogue: &BTreeMap<String, Service>) -> Diagnostic {
     let d = Diagnostic::error(format!(
@@ -915,6 +1043,39 @@ mod tests {
             (Held, "2026-01-09", Held),
         ] {
             assert_eq!(status.as_of(d(date), today), want, "{status:?} {date}");
+        }
+    }
+
+    #[test]
+    fn one_cell_date_and_times_as_plans_write_them() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        let d = NaiveDate::from_ymd_opt(2025, 12, 13).unwrap_or_default();
+        for (text, want) in [
+            (
+                "Từ 08 giờ\n đến 11 giờ 30 \nngày 13/12/2025",
+                Ok((d, t(8, 0), t(11, 30))),
+            ),
+            ("8h00 - 11h30, 13/12/2025", Ok((d, t(8, 0), t(11, 30)))),
+            ("13/12/2025 từ 08:00 đến 11:30", Ok((d, t(8, 0), t(11, 30)))),
+            ("Sáng 13/12/2025, 7g30–11g", Ok((d, t(7, 30), t(11, 0)))),
+            (
+                "Từ 08 giờ ngày 13/12/2025",
+                Err("chỉ thấy một giờ, cần cả giờ bắt đầu và giờ kết thúc"),
+            ),
+            (
+                "Từ 11 giờ đến 08 giờ ngày 13/12/2025",
+                Err("giờ kết thúc không sau giờ bắt đầu"),
+            ),
+            (
+                "Từ 08 giờ đến 11 giờ",
+                Err("không thấy ngày (ngày/tháng/năm)"),
+            ),
+            (
+                "ngày 31/02/2025 từ 8h đến 11h",
+                Err("không thấy ngày (ngày/tháng/năm)"),
+            ),
+        ] {
+            assert_eq!(parse_when(text), want, "{text:?}");
         }
     }
 
