@@ -11,6 +11,7 @@
 pub mod beneficiary_list;
 pub mod columns;
 pub mod consultation;
+pub mod dataset;
 pub mod document;
 pub mod donations;
 pub mod files;
@@ -278,6 +279,7 @@ pub fn registry() -> Vec<Box<dyn RecordKind>> {
         Box::new(programme::Programme),
         Box::new(beneficiary_list::BeneficiaryList),
         Box::new(donations::Donations),
+        Box::new(dataset::Dataset),
     ]
 }
 

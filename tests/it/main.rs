@@ -15,6 +15,7 @@ mod adversarial;
 mod architecture;
 mod catalog;
 mod core;
+mod dataset;
 mod history;
 mod hostile_data;
 mod hostile_gate;

@@ -226,17 +226,38 @@ fn icalendar_round_trips_every_session() {
     assert_eq!(csv.lines().count(), 5, "{csv}");
 }
 
+const RULE: &str = "[record.recurring]\nweekday = \"thứ bảy\"\nweeks = [2]\nfrom = 2026-11-01\nuntil = 2027-02-28\nstart = \"08:00\"\nend = \"11:30\"\nplace = \"NVH Tổ 3\"\nservices = [\"KS\"]\n";
+
+/// URLs of the items of every entry recorded in `history/`, oldest first.
+fn history_urls(site: &Site) -> Vec<std::collections::BTreeSet<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(site.path().join("history"))
+        .expect("history/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|n| {
+            let v: serde_json::Value =
+                serde_json::from_str(&site.read(&format!("history/{n}"))).expect("entry JSON");
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter_map(|i| i["url"].as_str().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
-fn recurring_rule_generates_upcoming_sessions_from_build_date() {
+fn recurring_rule_runs_between_fixed_days_and_past_sessions_stay_as_held() {
     let site = schedule_site();
-    site.write(
-        "content/lich.md",
-        record_page(
-            "[record.recurring]\nweekday = \"thứ bảy\"\nweeks = [2]\nmonths = 3\nstart = \"08:00\"\nend = \"11:30\"\nplace = \"NVH Tổ 3\"\nservices = [\"KS\"]\n",
-        ),
-    );
+    site.write("content/lich.md", record_page(RULE));
     site.build_ok("2026-11-23");
-    // Second Saturdays: 12/12/2026, 09/01/2027, 13/02/2027.
+    // Second Saturdays from 01/11/2026 to 28/02/2027: 14/11 (past), 12/12, 09/01, 13/02.
     let doc = site.html("public/lich/index.html");
     let up = texts(&doc, "[data-lich='sap-toi'] .session__when");
     assert_eq!(up.len(), 3, "{up:?}");
@@ -244,8 +265,309 @@ fn recurring_rule_generates_upcoming_sessions_from_build_date() {
         up[0].contains("12/12/2026") && up[2].contains("13/02/2027"),
         "{up:?}"
     );
+    let past = texts(&doc, ".sessions--past .session__when");
+    assert!(
+        past.iter()
+            .any(|p| p.contains("14/11/2026") && p.contains("ĐÃ THỰC HIỆN")),
+        "{past:?}"
+    );
     let events = parse_ics(&site.read("public/lich/lich-nvh-to-3.ics"));
-    assert_eq!(events.len(), 3);
+    assert_eq!(events.len(), 4);
+    let csv = site.read("public/lich/lich.csv");
+    let ics = site.read("public/lich/lich.ics");
+
+    // Two months later: nothing disappears; the sessions that passed read as held.
+    site.build_ok("2027-01-20");
+    let doc = site.html("public/lich/index.html");
+    let up = texts(&doc, "[data-lich='sap-toi'] .session__when");
+    assert_eq!(up.len(), 1, "{up:?}");
+    let past = texts(&doc, ".sessions--past .session__when");
+    for day in ["14/11/2026", "12/12/2026", "09/01/2027"] {
+        assert!(
+            past.iter()
+                .any(|p| p.contains(day) && p.contains("ĐÃ THỰC HIỆN")),
+            "{day} in {past:?}"
+        );
+    }
+    let held = site.html("public/lich/2026-12-12-nvh-to-3/index.html");
+    let status = texts(&held, ".meta-table tr");
+    assert!(
+        status
+            .iter()
+            .any(|r| r.contains("Tình trạng") && r.contains("Đã thực hiện")),
+        "{status:?}"
+    );
+    assert!(
+        texts(&held, "#thay-doi").is_empty(),
+        "no change notice on a held session"
+    );
+    // The published tables and calendars do not move with the build date …
+    assert_eq!(site.read("public/lich/lich.csv"), csv);
+    assert_eq!(site.read("public/lich/lich.ics"), ics);
+    // … and the change log withdraws nothing: every item of the first publication is in
+    // the second.
+    let entries = history_urls(&site);
+    assert_eq!(entries.len(), 2);
+    let gone: Vec<&String> = entries[0].difference(&entries[1]).collect();
+    assert!(gone.is_empty(), "withdrawn from the change log: {gone:?}");
+    assert!(entries[0].contains("/lich/2026-12-12-nvh-to-3/"));
+}
+
+#[test]
+fn a_repeat_rule_needs_its_last_day() {
+    for (rule, want) in [
+        (
+            RULE.replace("until = 2027-02-28\n", ""),
+            "until = 2026-12-31",
+        ),
+        (RULE.replace("from = 2026-11-01\n", ""), "from = 2026-03-01"),
+        (
+            RULE.replace("until = 2027-02-28\n", "months = 3\n"),
+            "xóa dòng months",
+        ),
+        (
+            RULE.replace("until = 2027-02-28", "until = 2026-10-01"),
+            "trước ngày bắt đầu",
+        ),
+        (
+            RULE.replace("until = 2027-02-28", "until = 2036-02-28"),
+            "dài quá hai năm",
+        ),
+    ] {
+        let site = schedule_site();
+        site.write("content/lich.md", record_page(&rule));
+        let err = site.build_err("2026-11-23");
+        assert!(err.contains("content/lich.md"), "{err}");
+        assert!(err.contains("record.recurring."), "{err}");
+        assert!(err.contains(want), "{want:?} in\n{err}");
+    }
+}
+
+#[test]
+fn statuses_as_staff_write_them() {
+    let site = schedule_site();
+    site.write(
+        "data/lich.csv",
+        "Ngày,Bắt đầu,Kết thúc,Địa điểm,Thủ tục,Tình trạng,Ghi chú\n\
+13/12/2025,08:00,11:30,NVH Tổ 1,KS,Đã thực hiện,\n\
+20/12/2025,08:00,11:30,NVH Tổ 1,KS,đã tổ chức,\n\
+27/12/2025,08:00,11:30,NVH Tổ 1,KS,,\n\
+10/01/2026,08:00,11:30,NVH Tổ 1,KS,Hoãn,Cán bộ đi tập huấn; sẽ thông báo ngày mới\n\
+17/01/2026,08:00,11:30,NVH Tổ 1,KS,Huỷ,Trùng lịch họp\n\
+24/01/2026,08:00,11:30,NVH Tổ 1,KS,tạm hoãn,Mưa bão\n\
+31/01/2026,08:00,11:30,NVH Tổ 1,KS,Theo lịch,\n",
+    );
+    site.build_ok("2026-01-05");
+    let doc = site.html("public/lich/index.html");
+    let past = texts(&doc, ".sessions--past .session__when");
+    assert_eq!(past.len(), 3, "{past:?}");
+    assert!(past.iter().all(|p| p.contains("ĐÃ THỰC HIỆN")), "{past:?}");
+    let up = texts(&doc, "[data-lich='sap-toi'] .session__when");
+    assert_eq!(up.len(), 4, "{up:?}");
+    assert!(up[0].contains("TẠM HOÃN"), "{up:?}");
+    assert!(up[1].contains("ĐÃ HỦY"), "{up:?}");
+    assert!(up[2].contains("TẠM HOÃN"), "{up:?}");
+    assert!(!up[3].contains("HOÃN") && !up[3].contains("HỦY"), "{up:?}");
+    let postponed = site.html("public/lich/2026-01-10-nvh-to-1/index.html");
+    assert!(texts(&postponed, "#thay-doi")[0].contains("TẠM HOÃN"));
+    // The calendar takes a postponed session off phones; the JSON-LD says postponed.
+    let events = parse_ics(&site.read("public/lich/lich.ics"));
+    let by_day: std::collections::BTreeMap<&str, &str> =
+        events.iter().map(|e| (&e.1[..8], e.3.as_str())).collect();
+    assert_eq!(by_day["20260110"], "CANCELLED");
+    assert_eq!(by_day["20260117"], "CANCELLED");
+    assert_eq!(by_day["20251213"], "CONFIRMED");
+    assert!(
+        site.read("public/lich/2026-01-10-nvh-to-1/index.html")
+            .contains("https://schema.org/EventPostponed")
+    );
+    // The published table keeps what staff wrote, in the declared words.
+    let csv = site.read("public/lich/lich.csv");
+    let mut r = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let col = r
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "Trạng thái")
+        .expect("status column");
+    let statuses: Vec<String> = r
+        .records()
+        .map(|x| x.expect("row")[col].to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Đã thực hiện",
+            "Đã thực hiện",
+            "Theo lịch",
+            "Tạm hoãn",
+            "Đã hủy",
+            "Tạm hoãn",
+            "Theo lịch"
+        ]
+    );
+
+    // "Held" before the day, and a postponement without its reason, are refused.
+    for (row, want) in [
+        (
+            "31/01/2026,08:00,11:30,NVH Tổ 1,KS,đã thực hiện,\n",
+            "chưa tới",
+        ),
+        ("31/01/2026,08:00,11:30,NVH Tổ 1,KS,hoãn,\n", "lý do"),
+    ] {
+        site.write(
+            "data/lich.csv",
+            format!("Ngày,Bắt đầu,Kết thúc,Địa điểm,Thủ tục,Tình trạng,Ghi chú\n{row}"),
+        );
+        let err = site.build_err("2026-01-05");
+        assert!(err.contains("data/lich.csv:2"), "{err}");
+        assert!(err.contains(want), "{want:?} in\n{err}");
+    }
+}
+
+#[test]
+fn processing_time_per_procedure_is_shown_and_published() {
+    let site = schedule_site();
+    site.write(
+        "data/dich-vu.csv",
+        "Mã,Tên thủ tục,Giấy tờ cần mang,Thời hạn giải quyết\n\
+KS,Đăng ký khai sinh,Giấy chứng sinh,Trong ngày\n\
+BHYT,Gia hạn thẻ bảo hiểm y tế,Thẻ cũ,05 ngày làm việc kể từ ngày nhận đủ hồ sơ\n",
+    );
+    site.build_ok("2026-01-01");
+    let doc = site.html("public/lich/index.html");
+    let shown = texts(&doc, "#thu-tuc ~ p");
+    assert!(
+        shown
+            .iter()
+            .any(|p| p == "Thời hạn giải quyết: 05 ngày làm việc kể từ ngày nhận đủ hồ sơ"),
+        "{shown:?}"
+    );
+    let s = site.html("public/lich/2026-01-10-nvh-to-2/index.html");
+    let p = texts(&s, ".service p");
+    assert!(
+        p.iter().any(|x| x == "Thời hạn giải quyết: Trong ngày"),
+        "{p:?}"
+    );
+    // The published catalogue: text as written, and the working days as a number.
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/lich/dich-vu.json")).expect("JSON");
+    let rows = json.as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    let bhyt = rows.iter().find(|r| r["Mã"] == "BHYT").expect("BHYT");
+    assert_eq!(bhyt["Số ngày làm việc"], 5);
+    assert_eq!(
+        bhyt["Thời hạn giải quyết"],
+        "05 ngày làm việc kể từ ngày nhận đủ hồ sơ"
+    );
+    let ks = rows.iter().find(|r| r["Mã"] == "KS").expect("KS");
+    assert_eq!(ks["Số ngày làm việc"], 0);
+    // The data package describes the new columns.
+    let pkg: serde_json::Value =
+        serde_json::from_str(&site.read("public/lich/datapackage.json")).expect("package");
+    let res = pkg["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["path"] == "dich-vu.csv")
+        .expect("dich-vu.csv described");
+    let fields = res["schema"]["fields"].as_array().expect("fields");
+    let days = fields
+        .iter()
+        .find(|f| f["name"] == "Số ngày làm việc")
+        .expect("working days field");
+    assert_eq!(days["type"], "integer");
+}
+
+/// Seed 004's schedule as the plan's appendix writes it: STT, place and staff cells broken
+/// over lines, date and times in one "Thời gian hỗ trợ" cell, no procedures, no catalogue.
+#[test]
+fn the_plan_appendix_table_builds_as_written() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "data/lich.csv",
+        "\u{feff}STT;Địa điểm hỗ trợ;Thời gian hỗ trợ;Nhân lực hỗ trợ;Ghi chú\r\n\
+1;\"NVH Tổ dân phố\r\nNgọc Lặc\";\"Từ 08 giờ\r\n đến 11 giờ 30\r\nngày 13/12/2025\";\"- Cán bộ và Chuyên viên TTPVHCC\r\n- Các phòng liên quan\";\r\n\
+2;\"NVH Tổ dân phố\r\nMỹ Xá\";\"Từ 08 giờ\r\n đến 11 giờ 30\r\nngày 27/12/2025\";\"- Chuyên viên TTPVHCC\";\r\n",
+    );
+    site.write(
+        "content/lich.md",
+        format!("+++\ntitle = \"Lịch hỗ trợ\"\ndate = 2025-12-01\nkind = \"service_days\"\n[record]\nsessions = \"data/lich.csv\"\n{OLD_APPROVAL}+++\n\nLịch.\n"),
+    );
+    site.build_ok("2025-12-20");
+    let s = site.html("public/lich/2025-12-27-nvh-to-dan-pho-my-xa/index.html");
+    let rows = texts(&s, ".meta-table tr");
+    assert!(
+        rows.iter().any(|r| r.contains("Từ 08:00 đến 11:30")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("NVH Tổ dân phố Mỹ Xá")),
+        "{rows:?}"
+    );
+    let events = parse_ics(&site.read("public/lich/lich.ics"));
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].1, "20251213T080000");
+    assert_eq!(events[0].2, "20251213T113000");
+    // A cell without an end time names the cell and shows the accepted form.
+    site.write(
+        "data/lich.csv",
+        "STT;Địa điểm hỗ trợ;Thời gian hỗ trợ\n1;NVH Mỹ Xá;Từ 08 giờ ngày 27/12/2025\n",
+    );
+    let err = site.build_err("2025-12-20");
+    assert!(err.contains("data/lich.csv:2:3"), "{err}");
+    assert!(
+        err.contains("Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025"),
+        "{err}"
+    );
+    // Neither the three columns nor the one: one error for the file.
+    site.write("data/lich.csv", "STT;Địa điểm hỗ trợ\n1;NVH Mỹ Xá\n");
+    let err = site.build_err("2025-12-20");
+    assert!(err.contains("thiếu cột ngày và giờ"), "{err}");
+}
+
+#[test]
+fn a_schedule_needs_only_date_times_and_place() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "data/lich.csv",
+        "Ngày,Từ giờ,Đến giờ,Địa điểm\n13/12/2025,08:00,11:30,NVH Tổ dân phố Ngọc Lặc\n27/12/2025,08:00,11:30,NVH Tổ dân phố Mỹ Xá\n",
+    );
+    site.write(
+        "content/lich.md",
+        format!("+++\ntitle = \"Lịch hỗ trợ\"\ndate = 2025-12-01\nkind = \"service_days\"\n[record]\nsessions = \"data/lich.csv\"\n{OLD_APPROVAL}+++\n\nLịch.\n"),
+    );
+    site.build_ok("2025-12-20");
+    let doc = site.html("public/lich/index.html");
+    assert_eq!(texts(&doc, "[data-lich='sap-toi'] .session").len(), 1);
+    assert_eq!(texts(&doc, ".sessions--past .session").len(), 1);
+    // No empty "procedures" section or list, on the schedule or a session's page.
+    assert!(texts(&doc, "#thu-tuc").is_empty());
+    assert!(texts(&doc, ".session__what").is_empty());
+    let s = site.html("public/lich/2025-12-27-nvh-to-dan-pho-my-xa/index.html");
+    let h2 = texts(&s, "h2");
+    assert!(!h2.iter().any(|h| h.contains("thủ tục")), "{h2:?}");
+    assert_eq!(texts(&s, ".service").len(), 0);
+    let ld = site.read("public/lich/2025-12-27-nvh-to-dan-pho-my-xa/index.html");
+    assert!(ld.contains("hỗ trợ miễn phí các thủ tục hành chính"));
+    assert!(
+        !site.exists("public/lich/dich-vu.csv"),
+        "no catalogue, no catalogue table"
+    );
+    // Procedures named without a catalogue are shown by name.
+    let page = site.read("content/lich.md");
+    let site = Site::new(CONFIG);
+    site.write("content/lich.md", page);
+    site.write(
+        "data/lich.csv",
+        "Ngày,Từ giờ,Đến giờ,Địa điểm,Thủ tục hỗ trợ\n27/12/2025,08:00,11:30,NVH Tổ dân phố Mỹ Xá,Đăng ký khai sinh; Cấp lại thẻ BHYT\n",
+    );
+    site.build_ok("2025-12-20");
+    let s = site.html("public/lich/2025-12-27-nvh-to-dan-pho-my-xa/index.html");
+    assert_eq!(
+        texts(&s, ".service h3"),
+        vec!["Đăng ký khai sinh", "Cấp lại thẻ BHYT"]
+    );
 }
 
 #[test]

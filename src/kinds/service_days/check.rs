@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{Datelike, Months, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::hm;
 use super::load::{RecurringRule, Service, Session, SessionStatus};
@@ -71,18 +71,14 @@ pub(super) fn check_rule_codes(
     }
 }
 
-/// Sessions the rules make from `today` on, never on a day the table already has for
-/// that place.
-pub(super) fn generate_sessions(
-    rules: &[RecurringRule],
-    today: NaiveDate,
-    table: &[Session],
-) -> Vec<Session> {
+/// Sessions the rules make between their fixed first and last days (past ones too: they
+/// stay published as held), never on a day the table already has for that place.
+pub(super) fn generate_sessions(rules: &[RecurringRule], table: &[Session]) -> Vec<Session> {
     let taken: BTreeSet<(NaiveDate, String)> =
         table.iter().map(|s| (s.date, s.place_key())).collect();
     let mut out = Vec::new();
     for r in rules {
-        for date in recurring_dates(today, r.weekday, &r.weeks, r.months) {
+        for date in recurring_dates(r.from, r.until, r.weekday, &r.weeks) {
             if taken.contains(&(date, name_key(&r.place))) {
                 continue;
             }
@@ -209,21 +205,18 @@ pub fn domain_allowed(host: &str, domains: &[String]) -> bool {
         })
 }
 
-/// Dates from `today` (inclusive) up to `today + months` (exclusive) falling on
-/// `weekday`, restricted to the given weeks of the month (1 = first such weekday of the
-/// month) when `weeks` is not empty.
+/// Dates from `from` to `until` (both inclusive) falling on `weekday`, restricted to the
+/// given weeks of the month (1 = first such weekday of the month) when `weeks` is not
+/// empty. Fixed dates: the result does not depend on the build date.
 pub fn recurring_dates(
-    today: NaiveDate,
+    from: NaiveDate,
+    until: NaiveDate,
     weekday: Weekday,
     weeks: &[u32],
-    months: u32,
 ) -> Vec<NaiveDate> {
-    let Some(stop) = today.checked_add_months(Months::new(months)) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    let mut d = today;
-    while d < stop {
+    let mut d = from;
+    while d <= until {
         if d.weekday() == weekday && (weeks.is_empty() || weeks.contains(&((d.day() - 1) / 7 + 1)))
         {
             out.push(d);
@@ -414,7 +407,8 @@ mod tests {
         let rule = RecurringRule {
             weekday: Weekday::Sat,
             weeks: vec![],
-            months: 1,
+            from: d("2026-11-23"),
+            until: d("2026-12-22"),
             start: t("08:00"),
             end: t("11:30"),
             place: "NVH Tổ 1".into(),
@@ -447,7 +441,7 @@ mod tests {
                 4,
             ),
         ] {
-            let made = generate_sessions(std::slice::from_ref(&rule), d("2026-11-23"), &table);
+            let made = generate_sessions(std::slice::from_ref(&rule), &table);
             assert_eq!(made.len(), want, "{table:?}");
             assert!(made.iter().all(|s| s.generated && s.row.is_none()));
         }
@@ -491,9 +485,9 @@ mod tests {
     }
 
     #[test]
-    fn recurring_dates_relative_to_today() {
+    fn recurring_dates_between_fixed_days() {
         // 2026-11-23 is a Monday.
-        let v = recurring_dates(d("2026-11-23"), Weekday::Sat, &[], 1);
+        let v = recurring_dates(d("2026-11-23"), d("2026-12-22"), Weekday::Sat, &[]);
         assert_eq!(
             v,
             vec![
@@ -504,7 +498,7 @@ mod tests {
             ]
         );
         // Second and fourth Saturday, three months.
-        let v = recurring_dates(d("2026-11-23"), Weekday::Sat, &[2, 4], 3);
+        let v = recurring_dates(d("2026-11-23"), d("2027-02-22"), Weekday::Sat, &[2, 4]);
         assert_eq!(
             v,
             vec![
@@ -516,11 +510,12 @@ mod tests {
                 d("2027-02-13")
             ]
         );
-        // Today itself counts.
+        // Both ends count.
         assert_eq!(
-            recurring_dates(d("2026-11-28"), Weekday::Sat, &[], 1)[0],
-            d("2026-11-28")
+            recurring_dates(d("2026-11-28"), d("2026-11-28"), Weekday::Sat, &[]),
+            vec![d("2026-11-28")]
         );
+        assert!(recurring_dates(d("2026-11-29"), d("2026-11-28"), Weekday::Sat, &[]).is_empty());
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub(super) fn downloads(schedule: &Schedule, title: &str) -> Vec<Download> {
         });
     }
     out.extend(TABLE.downloads(&csv_rows(schedule.sessions, &schedule.ids)));
+    if schedule.has_catalogue {
+        out.extend(CATALOGUE_TABLE.downloads(&catalogue_rows(schedule)));
+    }
     // One calendar per session, for the session page's "add to calendar" link: the very
     // event of the feeds (same UID, SEQUENCE and STATUS, so a phone that already has the
     // session from a feed updates it instead of adding a second one).
@@ -85,9 +88,18 @@ pub(crate) const COLUMNS: &[Column] = &[
         "Mã các thủ tục được hỗ trợ, cách nhau bởi dấu phẩy.",
     )
     .required(),
-    Column::text("Trạng thái", "Buổi diễn ra theo lịch, đã dời hay đã hủy.")
-        .required()
-        .one_of(&["Theo lịch", "Đã dời lịch", "Đã hủy"]),
+    Column::text(
+        "Trạng thái",
+        "Trạng thái phường ghi cho buổi: theo lịch, đã thực hiện, đã dời, tạm hoãn hay đã hủy. Buổi \u{201c}Theo lịch\u{201d} có ngày đã qua là buổi đã thực hiện; bảng không đổi khi ngày trôi qua.",
+    )
+    .required()
+    .one_of(&[
+        "Theo lịch",
+        "Đã thực hiện",
+        "Đã dời lịch",
+        "Tạm hoãn",
+        "Đã hủy",
+    ]),
     Column::text("Ghi chú", "Lý do dời, hủy hoặc ghi chú khác."),
     Column::count(
         "Lần sửa",
@@ -104,6 +116,56 @@ const TABLE: TableFiles<'static> = TableFiles {
     unique_key: true,
 };
 
+/// Columns of `dich-vu.csv` / `dich-vu.json` (the catalogue), in the order of
+/// [`catalogue_rows`].
+pub(crate) const CATALOGUE_COLUMNS: &[Column] = &[
+    Column::text("Mã", "Mã ngắn của thủ tục, dùng trong bảng lịch.").required(),
+    Column::text("Tên thủ tục", "Tên thủ tục hành chính được hỗ trợ.").required(),
+    Column::text(
+        "Giấy tờ cần mang",
+        "Các giấy tờ người dân cần mang, cách nhau bởi dấu chấm phẩy.",
+    ),
+    Column::text("Lệ phí", "Lệ phí như danh mục ghi; hướng dẫn tại buổi hỗ trợ luôn miễn phí."),
+    Column::text(
+        "Thời hạn giải quyết",
+        "Thời hạn giải quyết hồ sơ như danh mục ghi, ví dụ \u{201c}Trong ngày\u{201d}, \u{201c}03 ngày làm việc\u{201d}.",
+    ),
+    Column::count(
+        "Số ngày làm việc",
+        "Thời hạn giải quyết tính bằng ngày làm việc (0 = trong ngày); để trống khi thời hạn không ghi theo ngày làm việc.",
+    )
+    .unit("ngày làm việc"),
+    Column::text("Đường dẫn", "Trang thủ tục trên cổng dịch vụ công chính thức."),
+];
+
+const CATALOGUE_TABLE: TableFiles<'static> = TableFiles {
+    stem: "dich-vu",
+    title: "Danh mục thủ tục được hỗ trợ",
+    description: "Mỗi dòng là một thủ tục hành chính được hỗ trợ tại các buổi: giấy tờ cần mang, lệ phí, thời hạn giải quyết.",
+    columns: CATALOGUE_COLUMNS,
+    key: Some("Mã"),
+    unique_key: true,
+};
+
+/// The rows of `dich-vu.csv` / `dich-vu.json`: one per procedure, ordered by code.
+fn catalogue_rows(schedule: &Schedule) -> Vec<Vec<String>> {
+    schedule
+        .catalogue
+        .values()
+        .map(|c| {
+            vec![
+                c.code.clone(),
+                c.name.clone(),
+                c.bring.join("; "),
+                c.fee.clone(),
+                c.processing.clone(),
+                c.working_days.map(|n| n.to_string()).unwrap_or_default(),
+                c.link.clone(),
+            ]
+        })
+        .collect()
+}
+
 /// The calendar event of session `i`.
 fn event(schedule: &Schedule, i: usize) -> ical::Event {
     let s = &schedule.sessions[i];
@@ -113,7 +175,9 @@ fn event(schedule: &Schedule, i: usize) -> ical::Event {
         start: s.date.and_time(s.start),
         end: s.date.and_time(s.end),
         summary: match s.status {
-            SessionStatus::Scheduled => format!("Hỗ trợ thủ tục hành chính – {}", s.place),
+            SessionStatus::Scheduled | SessionStatus::Held => {
+                format!("Hỗ trợ thủ tục hành chính – {}", s.place)
+            }
             _ => format!(
                 "{}: Hỗ trợ thủ tục hành chính – {}",
                 s.status.label().to_uppercase(),
@@ -129,8 +193,10 @@ fn event(schedule: &Schedule, i: usize) -> ical::Event {
         url: Some(schedule.session_url(i)),
         // A moved session is a new row; the old date is cancelled in calendars.
         status: match s.status {
-            SessionStatus::Cancelled | SessionStatus::Moved => ical::EventStatus::Cancelled,
-            SessionStatus::Scheduled => ical::EventStatus::Confirmed,
+            SessionStatus::Cancelled | SessionStatus::Moved | SessionStatus::Postponed => {
+                ical::EventStatus::Cancelled
+            }
+            SessionStatus::Scheduled | SessionStatus::Held => ical::EventStatus::Confirmed,
         },
         sequence: s.sequence,
     }
@@ -157,7 +223,11 @@ fn event_description(schedule: &Schedule, s: &Session) -> String {
             }
         })
         .collect();
-    let mut desc = format!("Hỗ trợ miễn phí: {}.", names.join(", "));
+    let mut desc = if names.is_empty() {
+        "Hỗ trợ miễn phí các thủ tục hành chính.".to_string()
+    } else {
+        format!("Hỗ trợ miễn phí: {}.", names.join(", "))
+    };
     if !s.staff.is_empty() {
         desc.push_str(&format!("\nCán bộ hỗ trợ: {}.", s.staff));
     }
@@ -204,7 +274,9 @@ mod tests {
         }
         let labels: Vec<&str> = [
             SessionStatus::Scheduled,
+            SessionStatus::Held,
             SessionStatus::Moved,
+            SessionStatus::Postponed,
             SessionStatus::Cancelled,
         ]
         .iter()
@@ -212,5 +284,9 @@ mod tests {
         .collect();
         assert_eq!(COLUMNS[9].one_of, labels.as_slice());
         assert!(csv_rows(&[], &[]).is_empty());
+        let row: Vec<String> = CATALOGUE_COLUMNS.iter().map(|_| "1".to_string()).collect();
+        for d in CATALOGUE_TABLE.downloads(&[row]) {
+            assert_table(&d);
+        }
     }
 }

@@ -17,18 +17,29 @@ use crate::kinds::{KindContext, RecordInput};
 use crate::text::{did_you_mean, fold, name_key};
 
 const SESSION_FIELDS: &[FieldSpec] = &[
-    FieldSpec::required("date", &["ngày", "ngày hỗ trợ", "ngày tổ chức"]),
-    FieldSpec::required("start", &["bắt đầu", "giờ bắt đầu", "từ giờ", "từ"]),
-    FieldSpec::required("end", &["kết thúc", "giờ kết thúc", "đến giờ", "đến"]),
+    // Date, start and end: three columns, or one "Thời gian" cell as plans write it
+    // ("Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025"); `load_sessions` requires one of the two.
+    FieldSpec::optional("date", &["ngày", "ngày hỗ trợ", "ngày tổ chức"]),
+    FieldSpec::optional("start", &["bắt đầu", "giờ bắt đầu", "từ giờ", "từ"]),
+    FieldSpec::optional("end", &["kết thúc", "giờ kết thúc", "đến giờ", "đến"]),
+    FieldSpec::optional(
+        "when",
+        &[
+            "thời gian",
+            "thời gian hỗ trợ",
+            "thời gian tổ chức",
+            "ngày giờ",
+        ],
+    ),
     FieldSpec::required("place", &["địa điểm", "địa điểm hỗ trợ", "nơi hỗ trợ"]),
     FieldSpec::optional("address", &["địa chỉ"]),
     FieldSpec::optional("group", &["tổ dân phố", "tdp"]),
     FieldSpec::optional("staff", &["nhân lực", "nhân lực hỗ trợ", "cán bộ hỗ trợ"]),
-    FieldSpec::required(
+    FieldSpec::optional(
         "services",
         &["dịch vụ", "thủ tục", "mã thủ tục", "thủ tục hỗ trợ"],
     ),
-    FieldSpec::optional("status", &["trạng thái", "tình trạng"]),
+    FieldSpec::optional("status", &["trạng thái", "tình trạng", "kết quả"]),
     FieldSpec::optional("note", &["ghi chú", "lý do"]),
     FieldSpec::optional(
         "sequence",
@@ -51,6 +62,15 @@ const CATALOGUE_FIELDS: &[FieldSpec] = &[
     ),
     FieldSpec::optional("fee", &["phí", "lệ phí", "phí, lệ phí"]),
     FieldSpec::optional("link", &["đường dẫn", "liên kết", "trang thủ tục"]),
+    FieldSpec::optional(
+        "processing",
+        &[
+            "thời hạn giải quyết",
+            "thời gian giải quyết",
+            "thời hạn",
+            "thời hạn xử lý",
+        ],
+    ),
 ];
 
 /// A session's status as staff write it.
@@ -59,8 +79,12 @@ const CATALOGUE_FIELDS: &[FieldSpec] = &[
 pub enum SessionStatus {
     /// Takes place as planned.
     Scheduled,
+    /// Took place (written by staff, or a scheduled session whose day has passed).
+    Held,
     /// Moved to another day (the new day is a row of its own).
     Moved,
+    /// Put off, with no new day yet.
+    Postponed,
     /// Will not take place.
     Cancelled,
 }
@@ -69,38 +93,64 @@ impl SessionStatus {
     pub fn label(self) -> &'static str {
         match self {
             SessionStatus::Scheduled => "Theo lịch",
+            SessionStatus::Held => "Đã thực hiện",
             SessionStatus::Moved => "Đã dời lịch",
+            SessionStatus::Postponed => "Tạm hoãn",
             SessionStatus::Cancelled => "Đã hủy",
         }
     }
 
-    /// Machine name, as in the view and the CSV: `scheduled`, `moved`, `cancelled`.
+    /// Machine name, as in the view: `scheduled`, `held`, `moved`, `postponed`,
+    /// `cancelled`.
     pub fn key(self) -> &'static str {
         match self {
             SessionStatus::Scheduled => "scheduled",
+            SessionStatus::Held => "held",
             SessionStatus::Moved => "moved",
+            SessionStatus::Postponed => "postponed",
             SessionStatus::Cancelled => "cancelled",
         }
     }
 
-    /// Takes up the place at that time (a moved or cancelled session does not).
+    /// Takes up the place at that time (a moved, postponed or cancelled session does not).
     pub(super) fn occupies(self) -> bool {
-        self == SessionStatus::Scheduled
+        matches!(self, SessionStatus::Scheduled | SessionStatus::Held)
+    }
+
+    /// Does not take place at its date and time: staff must give the reason.
+    pub fn is_off(self) -> bool {
+        !self.occupies()
+    }
+
+    /// The status citizens see at the build date `today`: a scheduled session whose day
+    /// has passed was held. It stays published, never disappears.
+    pub fn as_of(self, date: NaiveDate, today: NaiveDate) -> SessionStatus {
+        if self == SessionStatus::Scheduled && date < today {
+            SessionStatus::Held
+        } else {
+            self
+        }
     }
 }
 
-/// "scheduled", "theo lịch", "dời lịch", "đã hủy"… (case and diacritics ignored).
+/// "theo lịch", "đã thực hiện", "tạm hoãn", "dời lịch", "đã hủy"… (case, diacritics and
+/// the old "huỷ" spelling ignored).
 pub fn parse_status(text: &str) -> Option<SessionStatus> {
     let f = fold(text.trim()).to_lowercase();
-    let f = f.trim_start_matches("da ").trim();
+    let f = f.split_whitespace().collect::<Vec<_>>().join(" ");
+    let f = f.trim_end_matches(['.', '!']).trim();
+    let f = f.strip_prefix("da ").unwrap_or(f).trim();
     match f {
-        "" | "scheduled" | "theo lich" | "du kien" | "binh thuong" | "dien ra" => {
-            Some(SessionStatus::Scheduled)
-        }
-        "moved" | "doi lich" | "doi" | "chuyen" | "chuyen ngay" | "doi ngay" => {
-            Some(SessionStatus::Moved)
-        }
-        "cancelled" | "canceled" | "huy" | "huy bo" | "hoan" => Some(SessionStatus::Cancelled),
+        "" | "scheduled" | "theo lich" | "du kien" | "binh thuong" | "dien ra" | "sap dien ra"
+        | "se dien ra" | "theo ke hoach" => Some(SessionStatus::Scheduled),
+        "held" | "done" | "thuc hien" | "to chuc" | "dien ra xong" | "hoan thanh" | "xong"
+        | "hoan tat" | "ket thuc" => Some(SessionStatus::Held),
+        "moved" | "doi lich" | "doi" | "chuyen" | "chuyen ngay" | "doi ngay" | "doi sang ngay"
+        | "chuyen lich" => Some(SessionStatus::Moved),
+        "postponed" | "hoan" | "tam hoan" | "hoan lai" | "tam dung" | "hoan to chuc"
+        | "tam hoan to chuc" => Some(SessionStatus::Postponed),
+        "cancelled" | "canceled" | "huy" | "huy bo" | "bi huy" | "khong to chuc"
+        | "khong dien ra" | "huy buoi" => Some(SessionStatus::Cancelled),
         _ => None,
     }
 }
@@ -148,6 +198,54 @@ pub struct Service {
     pub fee: String,
     /// Official procedure page (https, on `[links] official_domains`), or empty.
     pub link: String,
+    /// Processing time as the catalogue writes it ("Thời hạn giải quyết"), `03 ngày làm
+    /// việc`, `Trong ngày`, or empty.
+    pub processing: String,
+    /// The processing time in working days when it is one (`0` for "Trong ngày"), else
+    /// `null`.
+    pub working_days: Option<u32>,
+}
+
+impl Service {
+    /// A procedure named in a schedule without a catalogue: its name only.
+    pub(super) fn named(name: &str) -> Service {
+        Service {
+            code: name.to_string(),
+            name: name.to_string(),
+            bring: Vec::new(),
+            fee: String::new(),
+            link: String::new(),
+            processing: String::new(),
+            working_days: None,
+        }
+    }
+}
+
+/// The number of working days in a processing time as catalogues write it: "Trong
+/// ngày" and "Ngay trong ngày" are 0, "03 ngày làm việc", "05 ngày làm việc kể từ ngày
+/// nhận đủ hồ sơ", "3 ngày làm việc" the number. Calendar days ("15 ngày"), hours and
+/// anything else are `None`: the text is still published as written.
+pub fn working_days(text: &str) -> Option<u32> {
+    let f = crate::text::fold_words(text);
+    let f = f
+        .strip_prefix("ngay trong ngay")
+        .map_or(f.as_str(), |_| "trong ngay");
+    if f == "trong ngay"
+        || f.starts_with("trong ngay ")
+        || f == "giai quyet ngay"
+        || f == "ngay"
+        || f == "trong ngay lam viec"
+    {
+        return Some(0);
+    }
+    let mut words = f.split(' ');
+    let n: u32 = words.next()?.parse().ok()?;
+    let rest: Vec<&str> = words.collect();
+    if rest.len() >= 3 && rest[..3] == ["ngay", "lam", "viec"] {
+        Some(n)
+    } else {
+        None
+    }
 }
 
 /// A `[record.recurring]` rule: a session every given weekday for some months.
@@ -155,8 +253,10 @@ pub struct RecurringRule {
     pub weekday: Weekday,
     /// Weeks of the month (1 = first such weekday); empty = every week.
     pub weeks: Vec<u32>,
-    /// How many months ahead of the build date sessions are made.
-    pub months: u32,
+    /// First and last day of the rule (both inclusive): fixed dates, so the sessions it
+    /// makes do not move with the build date and past ones stay published.
+    pub from: NaiveDate,
+    pub until: NaiveDate,
     pub start: NaiveTime,
     pub end: NaiveTime,
     pub place: String,
@@ -281,14 +381,16 @@ fn recurring_rule(t: &RuleTable, errors: &mut Diagnostics) -> Option<RecurringRu
     }
     let services = rule_services(t, errors);
     let weeks = rule_weeks(t, errors);
-    let months = rule_months(t, errors);
+    let span = rule_span(t, errors);
     if errors.error_count() > before {
         return None;
     }
+    let (from, until) = span?;
     Some(RecurringRule {
         weekday: weekday?,
         weeks,
-        months,
+        from,
+        until,
         start: start?,
         end: end?,
         place,
@@ -300,22 +402,111 @@ fn recurring_rule(t: &RuleTable, errors: &mut Diagnostics) -> Option<RecurringRu
 }
 
 fn rule_services(t: &RuleTable, errors: &mut Diagnostics) -> Vec<String> {
-    let services = match t.table.get("services") {
+    match t.table.get("services") {
+        None => Vec::new(),
         Some(toml::Value::String(x)) => split_list(x, &[',', ';']),
         Some(toml::Value::Array(a)) => a
             .iter()
             .filter_map(|v| v.as_str().map(|x| x.trim().to_string()))
+            .filter(|x| !x.is_empty())
             .collect(),
-        _ => Vec::new(),
-    };
-    if services.is_empty() {
-        errors.push(
-            Diagnostic::error("thiếu danh sách thủ tục (record.recurring.services)")
-                .at(t.loc("services"))
-                .hint("viết services = [\"KS\", \"BHYT\"] với các mã trong danh mục"),
-        );
+        Some(_) => {
+            errors.push(
+                Diagnostic::error("record.recurring.services phải là danh sách mã thủ tục")
+                    .at(t.loc("services"))
+                    .hint("viết services = [\"KS\", \"BHYT\"], hoặc bỏ dòng này nếu không ghi thủ tục"),
+            );
+            Vec::new()
+        }
     }
-    services
+}
+
+/// The longest a repeat rule may run: two years, the span of a ward's plan.
+const MAX_RULE_DAYS: i64 = 2 * 366;
+
+/// A rule's fixed first and last day. Both are required: a rule counted from the build
+/// date (the old `months = 3`) made sessions that vanished from the site, its tables and
+/// its change log as the build date moved on.
+fn rule_span(t: &RuleTable, errors: &mut Diagnostics) -> Option<(NaiveDate, NaiveDate)> {
+    let example = "from = 2026-03-01 và until = 2026-12-31 (ngày bắt đầu và ngày kết thúc của lịch định kỳ, theo kế hoạch đã duyệt)";
+    if t.table.contains_key("months") {
+        errors.push(
+            Diagnostic::error("lịch định kỳ không còn tính theo số tháng kể từ ngày dựng trang (record.recurring.months)")
+                .at(t.loc("months"))
+                .hint(format!("xóa dòng months và ghi {example}; các buổi đã qua khi đó vẫn được công khai là đã thực hiện")),
+        );
+        return None;
+    }
+    let date = |field: &str, errors: &mut Diagnostics| -> Option<NaiveDate> {
+        let what = if field == "until" {
+            "ngày kết thúc"
+        } else {
+            "ngày bắt đầu"
+        };
+        match t.table.get(field) {
+            None => {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "lịch định kỳ thiếu {what} (record.recurring.{field}): một lịch lặp lại phải có ngày bắt đầu và ngày kết thúc"
+                    ))
+                    .at(t.loc(field))
+                    .hint(format!("thêm vào bảng [[record.recurring]]: {example}")),
+                );
+                None
+            }
+            Some(toml::Value::Datetime(dt)) => {
+                crate::content::frontmatter::parse_date_text(&dt.to_string()).or_else(|| {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "{what} không hợp lệ (record.recurring.{field})"
+                        ))
+                        .at(t.loc(field))
+                        .hint(format!("viết {example}")),
+                    );
+                    None
+                })
+            }
+            Some(toml::Value::String(s)) => {
+                parse_date(s, t.loc(field)).map_err(|d| errors.push(d)).ok()
+            }
+            Some(_) => {
+                errors.push(
+                    Diagnostic::error(format!("record.recurring.{field} phải là một ngày"))
+                        .at(t.loc(field))
+                        .hint(format!("viết {example}")),
+                );
+                None
+            }
+        }
+    };
+    let from = date("from", errors);
+    let until = date("until", errors);
+    let (from, until) = (from?, until?);
+    if until < from {
+        errors.push(
+            Diagnostic::error(format!(
+                "ngày kết thúc {} của lịch định kỳ trước ngày bắt đầu {}",
+                crate::format::date_short(until),
+                crate::format::date_short(from)
+            ))
+            .at(t.loc("until"))
+            .hint("sửa lại from (ngày bắt đầu) hoặc until (ngày kết thúc)"),
+        );
+        return None;
+    }
+    if (until - from).num_days() > MAX_RULE_DAYS {
+        errors.push(
+            Diagnostic::error(format!(
+                "lịch định kỳ từ {} đến {} dài quá hai năm",
+                crate::format::date_short(from),
+                crate::format::date_short(until)
+            ))
+            .at(t.loc("until"))
+            .hint("một lịch định kỳ chạy tối đa hai năm; khi có kế hoạch mới, thêm một bảng [[record.recurring]] mới"),
+        );
+        return None;
+    }
+    Some((from, until))
 }
 
 fn rule_weeks(t: &RuleTable, errors: &mut Diagnostics) -> Vec<u32> {
@@ -336,27 +527,14 @@ fn rule_weeks(t: &RuleTable, errors: &mut Diagnostics) -> Vec<u32> {
     weeks
 }
 
-/// Months ahead, 1 to 12; three when not given.
-fn rule_months(t: &RuleTable, errors: &mut Diagnostics) -> u32 {
-    match t.table.get("months") {
-        None => 3,
-        Some(toml::Value::Integer(n)) if (1..=12).contains(n) => *n as u32,
-        Some(_) => {
-            errors.push(
-                Diagnostic::error("record.recurring.months phải là số tháng từ 1 đến 12")
-                    .at(t.loc("months")),
-            );
-            3
-        }
-    }
-}
-
 /// The services catalogue by code; `None` when the file could not be read at all.
 pub(super) fn load_catalogue(
     input: &RecordInput,
     ctx: &KindContext,
     errors: &mut Diagnostics,
 ) -> Option<BTreeMap<String, Service>> {
+    // The catalogue is optional: a schedule may give only dates, times and places.
+    input.record.get("catalogue")?;
     let rel = input
         .str_field("catalogue")
         .map_err(|d| errors.push(d))
@@ -419,7 +597,10 @@ fn catalogue_entry(
         );
     }
     let fee = table.text(row, "fee").trim();
+    let processing = cell_text(table, row, "processing");
     Service {
+        working_days: working_days(&processing),
+        processing,
         code,
         name: cell_text(table, row, "name"),
         bring: split_list(table.text(row, "bring"), &[';']),
@@ -457,10 +638,21 @@ pub(super) fn load_sessions(
             return Vec::new();
         }
     };
+    let split = ["date", "start", "end"]
+        .iter()
+        .all(|f| table.column(f).is_some());
+    if !split && table.column("when").is_none() {
+        errors.push(
+            Diagnostic::error("bảng lịch thiếu cột ngày và giờ")
+                .at(Location::file(&table.source))
+                .hint("thêm ba cột Ngày, Từ giờ, Đến giờ (ví dụ 13/12/2025, 08:00, 11:30), hoặc một cột Thời gian ghi như \u{201c}Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025\u{201d}"),
+        );
+        return Vec::new();
+    }
     let sessions: Vec<Session> = table
         .rows
         .iter()
-        .filter_map(|row| SessionRow { table: &table, row }.session(catalogue, errors))
+        .filter_map(|row| SessionRow { table: &table, row }.session(catalogue, ctx.today, errors))
         .collect();
     report_table_overlaps(&sessions, &table.source, errors);
     sessions
@@ -486,10 +678,16 @@ impl SessionRow<'_> {
     }
 
     /// The session of this row; `None` (with its errors pushed) when any cell is wrong.
-    fn session(&self, catalogue: Catalogue, errors: &mut Diagnostics) -> Option<Session> {
+    fn session(
+        &self,
+        catalogue: Catalogue,
+        today: NaiveDate,
+        errors: &mut Diagnostics,
+    ) -> Option<Session> {
         let before = errors.error_count();
         let times = self.times(errors);
-        let place = self.text("place");
+        // Cells of plans exported from Word/Excel break lines inside names.
+        let place = one_line(&self.text("place"));
         if place.is_empty() {
             errors.push(
                 Diagnostic::error("địa điểm đang để trống")
@@ -505,14 +703,25 @@ impl SessionRow<'_> {
             return None;
         }
         let (date, start, end) = times?;
+        if status == SessionStatus::Held && date > today {
+            errors.push(
+                Diagnostic::error(format!(
+                    "buổi ngày {} ghi \u{201c}đã thực hiện\u{201d} nhưng ngày đó chưa tới",
+                    crate::format::date_short(date)
+                ))
+                .at(self.loc("status"))
+                .hint("để trống hoặc ghi \u{201c}theo lịch\u{201d} cho buổi chưa diễn ra; sau ngày đó trang tự ghi là đã thực hiện"),
+            );
+            return None;
+        }
         Some(Session {
             date,
             start,
             end,
             place,
-            address: self.text("address"),
-            group: self.text("group"),
-            staff: self.text("staff"),
+            address: one_line(&self.text("address")),
+            group: one_line(&self.text("group")),
+            staff: one_line(&self.text("staff")),
             services,
             status,
             note,
@@ -526,6 +735,25 @@ impl SessionRow<'_> {
     /// Date, start and end; the end must come after the start.
     fn times(&self, errors: &mut Diagnostics) -> Option<(NaiveDate, NaiveTime, NaiveTime)> {
         let (table, row) = (self.table, self.row);
+        let split = ["date", "start", "end"]
+            .iter()
+            .all(|f| table.column(f).is_some());
+        if !split && let Some(c) = table.get(row, "when") {
+            return match parse_when(&c.value) {
+                Ok(t) => Some(t),
+                Err(what) => {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "không đọc được ngày giờ từ \u{201c}{}\u{201d}: {what}",
+                            c.value.split_whitespace().collect::<Vec<_>>().join(" ")
+                        ))
+                        .at(table.location(c))
+                        .hint("ghi như \u{201c}Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025\u{201d}, hoặc tách thành ba cột Ngày, Từ giờ, Đến giờ"),
+                    );
+                    None
+                }
+            };
+        }
         let loc_row = || Location::line(&table.source, row.row);
         let date = table
             .get(row, "date")
@@ -568,21 +796,21 @@ impl SessionRow<'_> {
                             "trạng thái \u{201c}{status_text}\u{201d} không rõ"
                         ))
                         .at(self.table.location(c))
-                        .hint("ghi một trong: theo lịch, dời lịch, đã hủy (để trống = theo lịch)"),
+                        .hint("ghi một trong: theo lịch, đã thực hiện, tạm hoãn, dời lịch, đã hủy (để trống = theo lịch)"),
                     );
                 }
                 SessionStatus::Scheduled
             }
         };
         let note = self.text("note");
-        if status != SessionStatus::Scheduled && note.is_empty() {
+        if status.is_off() && note.is_empty() {
             errors.push(
                 Diagnostic::error(format!(
                     "buổi {} nhưng chưa ghi lý do ở cột ghi chú",
                     status.label().to_lowercase()
                 ))
                 .at(self.loc("note"))
-                .hint("ghi lý do và, nếu dời lịch, ngày mới (thêm một dòng mới cho buổi đã dời)"),
+                .hint("ghi lý do ở cột Ghi chú; nếu dời lịch, thêm một dòng mới cho ngày mới; nếu tạm hoãn, ghi \u{201c}sẽ thông báo ngày mới\u{201d}"),
             );
         }
         (status, note)
@@ -594,13 +822,6 @@ impl SessionRow<'_> {
         let Some(c) = self.table.get(self.row, "services") else {
             return services;
         };
-        if services.is_empty() {
-            errors.push(
-                Diagnostic::error("chưa ghi thủ tục nào được hỗ trợ")
-                    .at(self.table.location(c))
-                    .hint("ghi các mã trong danh mục, ngăn cách bằng dấu phẩy, ví dụ: KS, BHYT"),
-            );
-        }
         let Some(catalogue) = catalogue else {
             return services;
         };
@@ -620,7 +841,7 @@ impl SessionRow<'_> {
                     0
                 }
             },
-            None => u32::from(status != SessionStatus::Scheduled),
+            None => u32::from(status.is_off()),
         }
     }
 
@@ -636,6 +857,92 @@ impl SessionRow<'_> {
             .get(self.row, field)
             .filter(|c| !c.value.trim().is_empty())
     }
+}
+
+/// Runs of spaces and line breaks as one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Date, start and end from one cell as plans write it: "Từ 08 giờ đến 11 giờ 30 ngày
+/// 13/12/2025", "8h00 - 11h30, 13/12/2025", "13/12/2025 từ 08:00 đến 11:30". Err: what is
+/// missing, for the message.
+pub fn parse_when(text: &str) -> Result<(NaiveDate, NaiveTime, NaiveTime), &'static str> {
+    let date = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()))
+        .filter(|w| w.matches(['/', '-', '.']).count() == 2)
+        .find_map(|w| parse_date(w, Location::file("")).ok())
+        .ok_or("không thấy ngày (ngày/tháng/năm)")?;
+    let times = times_in(text);
+    match times.as_slice() {
+        [start, end, ..] if end > start => Ok((date, *start, *end)),
+        [_, _, ..] => Err("giờ kết thúc không sau giờ bắt đầu"),
+        [_] => Err("chỉ thấy một giờ, cần cả giờ bắt đầu và giờ kết thúc"),
+        [] => Err("không thấy giờ (ví dụ 08 giờ, 8h30, 08:00)"),
+    }
+}
+
+/// The times of day in a text: `08 giờ`, `11 giờ 30`, `8h30`, `11g30`, `08:00`. A number
+/// is an hour only when `giờ`, `h`, `g` or `:` follows it.
+fn times_in(text: &str) -> Vec<NaiveTime> {
+    let f: Vec<char> = fold(text).to_lowercase().chars().collect();
+    let number = |i: usize| -> (u32, usize) {
+        let mut j = i;
+        let mut n: u32 = 0;
+        while j < f.len() && f[j].is_ascii_digit() {
+            n = n
+                .saturating_mul(10)
+                .saturating_add(f[j].to_digit(10).unwrap_or(0));
+            j += 1;
+        }
+        (n, j)
+    };
+    // Length of an hour separator at `j` (` giờ`, `giờ`, `h`, `g`, `:`), or 0.
+    let sep = |j: usize| -> usize {
+        let rest: String = f[j.min(f.len())..].iter().take(4).collect();
+        if rest.starts_with(" gio") {
+            4
+        } else if rest.starts_with("gio") {
+            3
+        } else if rest.starts_with(['h', 'g', ':']) {
+            1
+        } else {
+            0
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < f.len() {
+        if !f[i].is_ascii_digit() || (i > 0 && f[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let (h, j) = number(i);
+        let s = sep(j);
+        if s == 0 {
+            i = j;
+            continue;
+        }
+        let mut k = j + s;
+        while k < f.len() && f[k] == ' ' {
+            k += 1;
+        }
+        let mut m = 0;
+        if k < f.len() && f[k].is_ascii_digit() {
+            let (mm, k2) = number(k);
+            // "8 giờ 9 giờ" is two hours, not 8:09.
+            if sep(k2) == 0 {
+                m = mm;
+                k = k2;
+            }
+        }
+        if let Some(t) = NaiveTime::from_hms_opt(h, m, 0) {
+            out.push(t);
+        }
+        i = k.max(i + 1);
+    }
+    out
 }
 
 /// "code not in the catalogue", with a did-you-mean hint.
@@ -687,6 +994,17 @@ mod tests {
             ("", Some(Scheduled)),
             ("Theo lịch", Some(Scheduled)),
             ("scheduled", Some(Scheduled)),
+            ("Đã thực hiện", Some(Held)),
+            ("đã tổ chức", Some(Held)),
+            ("Da thuc hien", Some(Held)),
+            ("Hoàn thành", Some(Held)),
+            ("Hoãn", Some(Postponed)),
+            ("tạm hoãn", Some(Postponed)),
+            ("Đã hoãn", Some(Postponed)),
+            ("Hủy", Some(Cancelled)),
+            ("Huỷ", Some(Cancelled)),
+            ("ĐÃ HUỶ", Some(Cancelled)),
+            ("  đã   hủy. ", Some(Cancelled)),
             ("Dời lịch", Some(Moved)),
             ("đã dời lịch", Some(Moved)),
             ("moved", Some(Moved)),
@@ -702,12 +1020,80 @@ mod tests {
     #[test]
     fn status_keys_match_serde() {
         use SessionStatus::*;
-        for s in [Scheduled, Moved, Cancelled] {
+        for s in [Scheduled, Held, Moved, Postponed, Cancelled] {
             assert_eq!(
                 serde_json::to_value(s).ok(),
                 Some(serde_json::Value::from(s.key())),
                 "{s:?}"
             );
+        }
+    }
+
+    #[test]
+    fn past_scheduled_sessions_read_as_held() {
+        use SessionStatus::*;
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        let today = d("2026-01-10");
+        for (status, date, want) in [
+            (Scheduled, "2026-01-09", Held),
+            (Scheduled, "2026-01-10", Scheduled),
+            (Scheduled, "2026-02-01", Scheduled),
+            (Cancelled, "2026-01-09", Cancelled),
+            (Postponed, "2026-01-09", Postponed),
+            (Held, "2026-01-09", Held),
+        ] {
+            assert_eq!(status.as_of(d(date), today), want, "{status:?} {date}");
+        }
+    }
+
+    #[test]
+    fn one_cell_date_and_times_as_plans_write_them() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        let d = NaiveDate::from_ymd_opt(2025, 12, 13).unwrap_or_default();
+        for (text, want) in [
+            (
+                "Từ 08 giờ\n đến 11 giờ 30 \nngày 13/12/2025",
+                Ok((d, t(8, 0), t(11, 30))),
+            ),
+            ("8h00 - 11h30, 13/12/2025", Ok((d, t(8, 0), t(11, 30)))),
+            ("13/12/2025 từ 08:00 đến 11:30", Ok((d, t(8, 0), t(11, 30)))),
+            ("Sáng 13/12/2025, 7g30–11g", Ok((d, t(7, 30), t(11, 0)))),
+            (
+                "Từ 08 giờ ngày 13/12/2025",
+                Err("chỉ thấy một giờ, cần cả giờ bắt đầu và giờ kết thúc"),
+            ),
+            (
+                "Từ 11 giờ đến 08 giờ ngày 13/12/2025",
+                Err("giờ kết thúc không sau giờ bắt đầu"),
+            ),
+            (
+                "Từ 08 giờ đến 11 giờ",
+                Err("không thấy ngày (ngày/tháng/năm)"),
+            ),
+            (
+                "ngày 31/02/2025 từ 8h đến 11h",
+                Err("không thấy ngày (ngày/tháng/năm)"),
+            ),
+        ] {
+            assert_eq!(parse_when(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn processing_times_in_working_days() {
+        for (text, want) in [
+            ("Trong ngày", Some(0)),
+            ("Ngay trong ngày", Some(0)),
+            ("trong ngày làm việc", Some(0)),
+            ("03 ngày làm việc", Some(3)),
+            ("3 ngày làm việc", Some(3)),
+            ("05 ngày làm việc kể từ ngày nhận đủ hồ sơ", Some(5)),
+            ("15 ngày", None),
+            ("", None),
+            ("Theo quy định", None),
+            ("99999999999999 ngày làm việc", None),
+        ] {
+            assert_eq!(working_days(text), want, "{text:?}");
         }
     }
 

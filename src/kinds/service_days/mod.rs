@@ -21,14 +21,17 @@ mod load;
 mod view;
 
 /// The tables this kind publishes (file stem, columns), for docs/open-data.md.
-pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[("lich", downloads::COLUMNS)];
+pub const TABLES: &[(&str, &[crate::kinds::columns::Column])] = &[
+    ("lich", downloads::COLUMNS),
+    ("dich-vu", downloads::CATALOGUE_COLUMNS),
+];
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 pub use check::{check_link, domain_allowed, overlaps, parse_weekday, recurring_dates};
-pub use load::{Service, Session, SessionStatus, parse_status};
+pub use load::{Service, Session, SessionStatus, parse_status, working_days};
 pub use view::{
     EventJsonLd, PlaceLink, PlaceView, PosterLink, PosterView, ScheduleView, SessionPageView,
     SessionView,
@@ -56,7 +59,8 @@ impl RecordKind for ServiceDays {
             catalogue,
             updated,
         } = load_and_check(input, ctx)?;
-        let schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
+        let mut schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
+        schedule.has_catalogue = input.record.contains_key("catalogue");
         let views = view::session_views(&schedule);
         let mut subpages = view::place_pages(&schedule, &views)?;
         subpages.extend(view::session_pages(&schedule, &views)?);
@@ -104,6 +108,15 @@ fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Dia
     let mut sessions = load::load_sessions(input, ctx, catalogue.as_ref(), &mut errors);
     let rules = load::recurring_rules(input, &mut errors);
     check::check_rule_codes(input, &rules, catalogue.as_ref(), &mut errors);
+    // Without a catalogue, the procedures a session names are shown by name.
+    let catalogue = catalogue.unwrap_or_else(|| {
+        sessions
+            .iter()
+            .flat_map(|s| &s.services)
+            .chain(rules.iter().flat_map(|r| &r.services))
+            .map(|name| (name.clone(), Service::named(name)))
+            .collect()
+    });
     let updated = load::record_date(input, "updated").unwrap_or_else(|d| {
         errors.push(d);
         None
@@ -111,7 +124,7 @@ fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Dia
     if errors.has_errors() {
         return Err(errors);
     }
-    let generated = check::generate_sessions(&rules, ctx.today, &sessions);
+    let generated = check::generate_sessions(&rules, &sessions);
     sessions.extend(generated);
     check::report_generated_overlaps(input, &sessions, &mut errors);
     if errors.has_errors() {
@@ -122,7 +135,7 @@ fn load_and_check(input: &RecordInput, ctx: &KindContext) -> Result<Checked, Dia
     });
     Ok(Checked {
         sessions,
-        catalogue: catalogue.unwrap_or_default(),
+        catalogue,
         updated,
     })
 }
@@ -136,6 +149,9 @@ struct Schedule<'a> {
     /// Sorted by date, start and place.
     sessions: &'a [Session],
     catalogue: &'a BTreeMap<String, Service>,
+    /// The record names a catalogue (published as `dich-vu.csv`); without one, the
+    /// procedures are the names the sessions give.
+    has_catalogue: bool,
     /// Session ids, parallel to `sessions`.
     ids: Vec<String>,
     /// Places by slug: name and address of the first session there.
@@ -168,6 +184,7 @@ impl<'a> Schedule<'a> {
             today: ctx.today,
             sessions,
             catalogue,
+            has_catalogue: true,
             ids: check::session_ids(sessions),
             places,
             updated,

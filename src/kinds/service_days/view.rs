@@ -76,10 +76,15 @@ pub struct SessionView {
     pub staff: String,
     /// Catalogue entries of the procedures supported, in the table's order.
     pub services: Vec<Service>,
-    /// `scheduled`, `moved` or `cancelled`.
+    /// Status at the build date: `scheduled`, `held` (written so by staff, or a scheduled
+    /// session whose day has passed), `moved`, `postponed` or `cancelled`.
     pub status: SessionStatus,
-    /// Status for citizens, `Theo lịch`, `Đã dời lịch`, `Đã hủy`.
+    /// Status for citizens, `Theo lịch`, `Đã thực hiện`, `Đã dời lịch`, `Tạm hoãn`,
+    /// `Đã hủy`.
     pub status_label: String,
+    /// Does not take place at this date and time (moved, postponed or cancelled): the page
+    /// shows the notice and the reason.
+    pub off: bool,
     /// Staff note (the reason when moved or cancelled), or empty.
     pub note: String,
     /// Made by the `[record.recurring]` rule rather than a table row.
@@ -171,7 +176,8 @@ pub struct EventJsonLd {
     pub start_date: String,
     /// End with offset, `2026-12-12T11:30:00+07:00`.
     pub end_date: String,
-    /// `https://schema.org/EventScheduled`, `…/EventRescheduled` or `…/EventCancelled`.
+    /// `https://schema.org/EventScheduled`, `…/EventRescheduled`, `…/EventPostponed` or
+    /// `…/EventCancelled`.
     pub event_status: String,
     /// Always `https://schema.org/OfflineEventAttendanceMode`.
     pub event_attendance_mode: String,
@@ -254,8 +260,9 @@ fn session_view(schedule: &Schedule, i: usize) -> SessionView {
         group: s.group.clone(),
         staff: s.staff.clone(),
         services: schedule.services_of(s).cloned().collect(),
-        status: s.status,
-        status_label: s.status.label().to_string(),
+        status: s.status.as_of(s.date, schedule.today),
+        status_label: s.status.as_of(s.date, schedule.today).label().to_string(),
+        off: s.status.is_off(),
         note: s.note.clone(),
         generated: s.generated,
         sequence: s.sequence,
@@ -358,10 +365,10 @@ pub(super) fn session_pages(
             ics_url: schedule.file_url(&place_ics(&v.place_slug)),
             event_ics_url: schedule.file_url(&session_ics(&v.id)),
         };
-        let lead = if s.status == SessionStatus::Cancelled {
-            "Đã hủy: buổi hỗ trợ"
-        } else {
-            "Buổi hỗ trợ thủ tục"
+        let lead = match s.status {
+            SessionStatus::Cancelled => "Đã hủy: buổi hỗ trợ",
+            SessionStatus::Postponed => "Tạm hoãn: buổi hỗ trợ",
+            _ => "Buổi hỗ trợ thủ tục",
         };
         pages.push(SubPage {
             path: schedule.session_path(i),
@@ -377,8 +384,9 @@ pub(super) fn session_pages(
 
 fn event_json_ld(schedule: &Schedule, s: &Session, v: &SessionView, names: &[&str]) -> EventJsonLd {
     let event_status = match s.status {
-        SessionStatus::Scheduled => "https://schema.org/EventScheduled",
+        SessionStatus::Scheduled | SessionStatus::Held => "https://schema.org/EventScheduled",
         SessionStatus::Moved => "https://schema.org/EventRescheduled",
+        SessionStatus::Postponed => "https://schema.org/EventPostponed",
         SessionStatus::Cancelled => "https://schema.org/EventCancelled",
     };
     EventJsonLd {
@@ -391,10 +399,14 @@ fn event_json_ld(schedule: &Schedule, s: &Session, v: &SessionView, names: &[&st
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode".into(),
         is_accessible_for_free: true,
         in_language: "vi".into(),
-        description: format!(
-            "Cán bộ phường hướng dẫn, hỗ trợ miễn phí: {}.",
-            names.join("; ")
-        ),
+        description: if names.is_empty() {
+            "Cán bộ phường hướng dẫn, hỗ trợ miễn phí các thủ tục hành chính.".to_string()
+        } else {
+            format!(
+                "Cán bộ phường hướng dẫn, hỗ trợ miễn phí: {}.",
+                names.join("; ")
+            )
+        },
         location: JsonLdPlace {
             kind: "Place".into(),
             name: s.place.clone(),
