@@ -57,9 +57,10 @@ pub struct SheetView {
     pub number: usize,
     /// This sheet's `<tr>` rows; insert unescaped. "" on a sheet without rows.
     pub rows_html: String,
-    /// STT of the sheet's first and last rows (integers); absent without rows.
+    /// STT of the sheet's first row (integer); absent without rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_no: Option<u64>,
+    /// STT of the sheet's last row (integer); absent without rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_no: Option<u64>,
     /// The sheet carries the totals and the signature block (the last sheet).
