@@ -263,6 +263,11 @@ fn drafts_preview_marks_every_page_poster_and_printed_sheet() {
         }
     }
     assert!(pages > 50, "{pages} pages");
+    let css = site.read("public-preview/css/ban-nhap.css");
+    assert!(
+        css.contains("@top-center{content:\"BẢN NHÁP – CHƯA PHÊ DUYỆT\""),
+        "{css}"
+    );
 
     // Every poster, and every sheet of the list's print views.
     let list = posters(&site, "public-preview");
@@ -282,11 +287,12 @@ fn drafts_preview_marks_every_page_poster_and_printed_sheet() {
                 .collect();
             assert_eq!(mark, DRAFT, "{view}: sheet {} unmarked", k + 1);
         }
-        // Printed ordinary pages get it in the top margin of every page.
-        assert!(
-            doc.html().contains("@top-center{content:\"BẢN NHÁP"),
-            "{view}"
-        );
+        // Printed pages get it in the top margin of every page too (a preview-only stylesheet).
+        let css = doc
+            .select(&sel("link[rel=stylesheet]"))
+            .filter_map(|l| l.value().attr("href"))
+            .any(|h| h.ends_with("/css/ban-nhap.css"));
+        assert!(css, "{view}: no draft stylesheet");
     }
     // Draft service-day sessions and warnings carry the page notice, as documents do.
     for p in [
