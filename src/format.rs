@@ -59,9 +59,49 @@ pub fn date_short(d: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
-/// "ngày 10 tháng 6 năm 2026", as written in documents.
+/// "ngày 10 tháng 6 năm 2026", "ngày 05 tháng 01 năm 2026": as written in documents
+/// (Decree 30/2020, Appendix I: a zero before days under 10 and before months 1 and 2).
 pub fn date_long(d: NaiveDate) -> String {
-    format!("ngày {} tháng {} năm {}", d.day(), d.month(), d.year())
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+}
+
+/// The number and symbol of a document cited as "Quyết định số 415/QĐ-UBND ngày …":
+/// "415/QĐ-UBND". The first word after "số" that holds a "/"; `None` when there is none.
+pub fn document_number(cited: &str) -> Option<&str> {
+    let mut words = cited.split_whitespace();
+    while let Some(w) = words.next() {
+        if w.eq_ignore_ascii_case("số") || w == "Số" || w == "số:" || w == "Số:" {
+            let n = words.next()?.trim_end_matches([',', ';', '.', ')']);
+            return n.contains('/').then_some(n);
+        }
+    }
+    None
+}
+
+/// A commune-level unit's place name without its type, as written before the date of
+/// a document ("Hòa An, ngày …"): "Phường Hòa An" → "Hòa An", "Xã Kon Braih" → "Kon Braih".
+pub fn place_name(unit: &str) -> &str {
+    let t = unit.trim();
+    for prefix in [
+        "Phường ",
+        "phường ",
+        "Xã ",
+        "xã ",
+        "Đặc khu ",
+        "đặc khu ",
+        "Thị trấn ",
+        "thị trấn ",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            return rest.trim();
+        }
+    }
+    t
 }
 
 /// Day of the week in Vietnamese: "Thứ Hai" … "Chủ nhật".
@@ -128,6 +168,44 @@ mod tests {
         assert_eq!(date_short(d), "10/06/2026");
         assert_eq!(date_long(d), "ngày 10 tháng 6 năm 2026");
         assert_eq!(weekday(d), "Thứ Tư");
+    }
+
+    /// Decree 30/2020: a zero before days under 10 and before months 1 and 2 only.
+    #[test]
+    fn long_dates_follow_decree_30() {
+        for (y, m, d, want) in [
+            (2026, 1, 5, "ngày 05 tháng 01 năm 2026"),
+            (2026, 2, 28, "ngày 28 tháng 02 năm 2026"),
+            (2026, 3, 1, "ngày 01 tháng 3 năm 2026"),
+            (2026, 6, 10, "ngày 10 tháng 6 năm 2026"),
+            (2026, 9, 9, "ngày 09 tháng 9 năm 2026"),
+            (2026, 10, 31, "ngày 31 tháng 10 năm 2026"),
+            (2026, 12, 1, "ngày 01 tháng 12 năm 2026"),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(date_long(date), want);
+        }
+    }
+
+    #[test]
+    fn document_numbers_and_place_names() {
+        for (cited, want) in [
+            (
+                "Quyết định số 415/QĐ-UBND ngày 05/11/2026 của UBND phường",
+                Some("415/QĐ-UBND"),
+            ),
+            ("Báo cáo số 96/BC-UBND ngày 22/6/2026", Some("96/BC-UBND")),
+            ("Số: 58/KH-UBND", Some("58/KH-UBND")),
+            ("Quyết định số 12, ngày 01/02/2026", None),
+            ("Đã phê duyệt", None),
+            ("", None),
+        ] {
+            assert_eq!(document_number(cited), want, "{cited}");
+        }
+        assert_eq!(place_name("Phường Hòa An"), "Hòa An");
+        assert_eq!(place_name("Xã Kon Braih"), "Kon Braih");
+        assert_eq!(place_name("Đặc khu Phú Quốc"), "Phú Quốc");
+        assert_eq!(place_name("Hòa An"), "Hòa An");
     }
 
     #[test]

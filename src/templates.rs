@@ -316,6 +316,14 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("date_long_vi", |v: &str, _: Kwargs, _: &State| {
         iso_date(v).map_or_else(|| v.to_string(), format::date_long)
     });
+    // Print headers of official postings (Decree 30/2020): "415/QĐ-UBND" out of a cited
+    // decision ("" when it names no number), and the place before the date ("Hòa An").
+    tera.register_filter("doc_number", |v: &str, _: Kwargs, _: &State| {
+        format::document_number(v).unwrap_or_default().to_string()
+    });
+    tera.register_filter("place_name", |v: &str, _: Kwargs, _: &State| {
+        format::place_name(v).to_string()
+    });
     tera.register_filter("weekday_vi", |v: &str, _: Kwargs, _: &State| {
         iso_date(v).map_or_else(String::new, |d| format::weekday(d).to_string())
     });
@@ -548,6 +556,18 @@ mod tests {
         assert_eq!(
             render("{{ \"2026-06-10\" | date_long_vi }}").unwrap(),
             "ngày 10 tháng 6 năm 2026"
+        );
+        assert_eq!(
+            render("{{ \"2026-01-05\" | date_long_vi }}").unwrap(),
+            "ngày 05 tháng 01 năm 2026"
+        );
+        assert_eq!(
+            render("{{ \"Quyết định số 415/QĐ-UBND ngày 05/11/2026\" | doc_number }}").unwrap(),
+            "415/QĐ-UBND"
+        );
+        assert_eq!(
+            render("{{ \"Phường Hòa An\" | place_name }}").unwrap(),
+            "Hòa An"
         );
         assert_eq!(
             render("{{ 1500000 | money_vi }}").unwrap(),

@@ -7,7 +7,8 @@
 #   CONGKHAI=path/to/congkhai bash tests/e2e/run.sh
 #   KEEP_SCREENSHOTS=1 …               # keep the screenshot dir (path is printed)
 #
-# Needs: nginx (nginx-light), /usr/bin/chromium, java, node + npm (tools go to .ci/node_modules).
+# Needs: nginx (nginx-light), /usr/bin/chromium, java, node + npm (tools go to .ci/node_modules),
+# pdftotext and pdfinfo (poppler-utils) for the print-to-PDF checks.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,7 +23,12 @@ fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/congkhai-e2e.XXXXXX")"
 nginx_pid=""
+drafts_pid=""
 cleanup() {
+  if [ -n "$drafts_pid" ] && kill -0 "$drafts_pid" 2>/dev/null; then
+    kill "$drafts_pid" 2>/dev/null || true
+    wait "$drafts_pid" 2>/dev/null || true
+  fi
   if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
     kill "$nginx_pid" 2>/dev/null || true
     wait "$nginx_pid" 2>/dev/null || true
@@ -37,9 +43,9 @@ cleanup() {
 trap cleanup EXIT
 chmod 755 "$work"  # nginx workers run as an unprivileged user when started by root
 
-for tool in nginx java node npm "$CHROMIUM"; do
+for tool in nginx java node npm pdftotext pdfinfo "$CHROMIUM"; do
   command -v "$tool" >/dev/null || [ -x "$tool" ] || {
-    echo "missing $tool (apt-get install nginx-light chromium default-jre-headless nodejs npm)" >&2
+    echo "missing $tool (apt-get install nginx-light chromium default-jre-headless nodejs npm poppler-utils)" >&2
     exit 2
   }
 done
@@ -173,6 +179,71 @@ bf=$(grep -c '^FAIL ' "$work/browser.log" || true)
 passed=$((passed + bp)); failed=$((failed + bf))
 if [ "$browser_rc" -ne 0 ] && [ "$bf" -eq 0 ]; then
   fail "browser script crashed (exit $browser_rc)"; tail -30 "$work/browser.log"
+fi
+
+# 4b. Print-to-PDF (tests/e2e/print.mjs): the demo's whole list print view (300 rows) and
+#     a poster printed to A4 by Chromium and read back page by page with pdftotext: page
+#     count within the bound, national header on page 1, "Trang k/n" and the SHA-256 on
+#     every page, no menu text.
+mkdir -p "$work/pdf"
+count_lines() { # count_lines LOG: add its ok/FAIL lines to the totals
+  grep -E '^(ok|FAIL|note) ' "$1" || true
+  local p f
+  p=$(grep -c '^ok ' "$1" || true); f=$(grep -c '^FAIL ' "$1" || true)
+  passed=$((passed + p)); failed=$((failed + f))
+}
+set +e
+NODE_PATH="$here/.ci/node_modules" node "$here/tests/e2e/print.mjs" real \
+  "http://127.0.0.1:$port" "$CHROMIUM" "$work/pdf" "$site/public" >"$work/print.log" 2>&1
+print_rc=$?
+set -e
+count_lines "$work/print.log"
+if [ "$print_rc" -ne 0 ] && ! grep -q '^FAIL ' "$work/print.log"; then
+  fail "print script crashed (exit $print_rc)"; tail -30 "$work/print.log"
+fi
+
+# 4c. A --drafts preview of a copy of the demo with four records unapproved (a list, a
+#     warning, the service days, a document): the draft mark on every HTML page and on
+#     every printed page of the list print view, a poster and a document.
+drafts="$work/drafts"
+mkdir -p "$drafts"
+for d in content data themes static templates; do
+  if [ -d "$site/$d" ]; then cp -r "$site/$d" "$drafts/$d"; fi
+done
+cp "$site/config.toml" "$drafts/"
+python3 - "$drafts" <<'PY'
+import pathlib, re, sys
+root = pathlib.Path(sys.argv[1])
+for rel in ["content/ho-tro/danh-sach-ho-tro-thu-nhap-2026.md", "content/canh-bao/ung-dung-vneid-gia.md",
+            "content/lich-ho-tro/nha-van-hoa.md", "content/van-ban/ke-hoach-sap-xep-to-dan-pho/index.md"]:
+    f = root / rel
+    if f.exists():
+        f.write_text(re.sub(r"\[approval\]\n(?:[a-z_]+ = .*\n)+", "", f.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+PY
+dport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+if "$bin" --root "$drafts" build --drafts --now "$NOW" --base-url "http://127.0.0.1:$dport" >"$work/drafts.log" 2>&1; then
+  ok "demo with four unapproved records builds with --drafts"
+  case "$(cat "$work/drafts.log")" in
+    *"; 4 bản nháp"*) ok "the --drafts summary counts the 4 draft records" ;;
+    *) fail "the --drafts summary does not say 4 drafts"; tail -3 "$work/drafts.log" ;;
+  esac
+  python3 -m http.server "$dport" --bind 127.0.0.1 --directory "$drafts/public-preview" >/dev/null 2>&1 &
+  drafts_pid=$!
+  for _ in $(seq 50); do
+    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $dport), timeout=0.2).close()" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  set +e
+  NODE_PATH="$here/.ci/node_modules" node "$here/tests/e2e/print.mjs" drafts \
+    "http://127.0.0.1:$dport" "$CHROMIUM" "$work/pdf" "$drafts/public-preview" >"$work/print-drafts.log" 2>&1
+  print_rc=$?
+  set -e
+  count_lines "$work/print-drafts.log"
+  if [ "$print_rc" -ne 0 ] && ! grep -q '^FAIL ' "$work/print-drafts.log"; then
+    fail "drafts print script crashed (exit $print_rc)"; tail -30 "$work/print-drafts.log"
+  fi
+else
+  fail "demo with four unapproved records builds with --drafts"; tail -20 "$work/drafts.log"
 fi
 
 # 5. HTML validation of a few pages with the Nu validator: errors fail.

@@ -19,7 +19,12 @@ use common::{APPROVAL, PORTAL_CONFIG, Site, stderr};
 const NOW: &str = "2026-11-23";
 
 /// Scripts the theme itself loads (by the end of their `src`).
-const THEME_SCRIPTS: &[&str] = &["/js/tim-kiem.js", "/js/loc-danh-sach.js", "/js/lich.js"];
+const THEME_SCRIPTS: &[&str] = &[
+    "/js/tim-kiem.js",
+    "/js/loc-danh-sach.js",
+    "/js/lich.js",
+    "/js/in-trang.js",
+];
 
 /// Text written after every hostile input: it must still be on the page.
 const AFTER: &str = "ĐOẠN-CUỐI-CÒN-NGUYÊN";

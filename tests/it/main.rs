@@ -24,6 +24,7 @@ mod hostile_output;
 mod hostile_privacy;
 mod merger;
 mod opendata;
+mod print;
 mod search;
 mod serve;
 mod services;

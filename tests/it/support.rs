@@ -112,7 +112,7 @@ fn list_totals_downloads_and_privacy() {
     assert!(print.contains("Quyết định số 9/QĐ-UBND"));
     assert!(print.contains("31/12/2026"));
     let whole = site.html(&format!("{OUT}/in/index.html"));
-    assert_eq!(texts(&whole, "#danh-sach-in tbody tr").len(), 5);
+    assert_eq!(texts(&whole, ".sheet__table tbody tr").len(), 5);
 }
 
 #[test]

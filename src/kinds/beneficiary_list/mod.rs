@@ -18,6 +18,7 @@ pub mod entries;
 pub mod load;
 pub mod pages;
 pub mod rows;
+pub mod sheets;
 pub mod view;
 
 use super::{Download, KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};

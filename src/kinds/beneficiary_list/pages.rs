@@ -9,6 +9,7 @@ use super::check::{INLINE_ROWS, ROWS_PER_PAGE, Tally, page_path};
 use super::entries::Entry;
 use super::load::ListData;
 use super::rows::rows_html;
+use super::sheets;
 use super::view::{ColumnView, ListInfo, ListPageView, ListView, PageLink, TallyView};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
@@ -108,6 +109,17 @@ impl ListPages<'_> {
             }
         };
         let print_inline = entries.len() <= ROWS_PER_PAGE;
+        let all: Vec<&Entry> = if print_inline {
+            entries.iter().collect()
+        } else {
+            Vec::new()
+        };
+        let sheets = sheets::layout(
+            &all,
+            &data.fields,
+            data.names,
+            groups.len() + categories.len(),
+        );
         let print = ListPageView {
             list: self.info.clone(),
             group: None,
@@ -125,6 +137,7 @@ impl ListPages<'_> {
             print_path: format!("{}/in/", self.base),
             screen_path: format!("{}/", self.base),
             qr: self.qr(&format!("{}/", self.base), self.input.title),
+            print: Some(sheets),
         };
         subpages.push(SubPage {
             path: format!("{}/in/", self.base),
@@ -214,6 +227,7 @@ impl ListPages<'_> {
                 print_path: format!("{path}in/"),
                 screen_path: path.clone(),
                 qr: String::new(),
+                print: None,
             };
             subpages.push(SubPage {
                 path: path.clone(),
@@ -224,6 +238,12 @@ impl ListPages<'_> {
                 indexable: false,
             });
             page.qr = self.qr(&path, &title);
+            page.print = Some(sheets::layout(
+                chunk,
+                &fields,
+                data.names,
+                page.categories.len(),
+            ));
             subpages.push(SubPage {
                 path: page.print_path.clone(),
                 title: format!("Bản in – {title}"),

@@ -75,6 +75,10 @@ pub struct ListPageView {
     pub screen_path: String,
     /// QR code (`<svg>`) of the screen page's address on print views, else "".
     pub qr: String,
+    /// Print views only: the printed columns and the A4 sheets, each printed page with
+    /// its own head, "Trang k/n", QR code and SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub print: Option<super::sheets::Layout>,
 }
 
 /// The list and its programme, the same on every page.
