@@ -233,6 +233,42 @@ async function pageTypes() {
   await ctx.close();
 }
 
+// The answers people come for (issue 14): consultation results legible on a phone and whole
+// on a desktop.
+async function answers(types) {
+  const consultation = types.find((t) => t.name === 'consultation' && t.url);
+  if (!consultation) return;
+  for (const width of [390, 1366]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 844 }, locale: 'vi-VN', isMobile: width < 1000 });
+    const p = await ctx.newPage();
+    await p.goto(`${base}${consultation.url}`, { waitUntil: 'load' });
+    const r = await p.evaluate(() => {
+      const svg = document.querySelector('svg.bar-chart');
+      const scale = svg ? svg.getScreenCTM().a : 0;
+      const fonts = [...document.querySelectorAll('svg.bar-chart text')]
+        .map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+      const table = document.querySelector('.result-table');
+      const wrap = table && table.closest('.table-wrap');
+      const cells = table ? [...table.querySelectorAll('tbody tr:first-child > *')] : [];
+      const right = wrap ? wrap.getBoundingClientRect().right : 0;
+      return {
+        minFont: fonts.length ? Math.min(...fonts) : 0, labels: fonts.length,
+        hidden: cells.filter((c) => c.getBoundingClientRect().right > right + 1).map((c) => c.textContent.trim()),
+        cards: table ? getComputedStyle(table.querySelector('tbody td')).display === 'block' : false,
+        headline: (document.querySelector('.verdict__headline') || {}).textContent || '',
+      };
+    });
+    if (width === 390) {
+      check(`390 px: consultation chart labels render at ≥ 12 px`, r.labels > 0 && r.minFont >= 12, `${r.minFont.toFixed(1)} px over ${r.labels} labels`);
+      check('390 px: consultation rows are stacked cards', r.cards);
+    } else {
+      check('1366 px: no consultation column hidden off the right edge', r.hidden.length === 0, r.hidden.join(', '));
+    }
+    check(`${width} px: the consultation leads with its verdict`, /đạt/.test(r.headline), r.headline);
+    await ctx.close();
+  }
+}
+
 try {
   // Home page.
   const home = await page.goto(`${base}/`, { waitUntil: 'load' });
@@ -300,6 +336,7 @@ try {
 
   // Every page type at phone and desktop widths.
   if (publicDir) await pageTypes();
+  if (publicDir) await answers(findPageTypes(publicDir));
 
   // Nothing requested from any other host.
   const foreign = requests.filter((u) => {

@@ -5,6 +5,7 @@ use super::check::percent_of;
 use crate::config::Rules;
 use crate::format::percent;
 use crate::residential::consultation::ConsultationResult;
+use crate::residential::rules::verdict;
 use crate::svg_chart::{Bar, BarChart, Segment};
 
 /// Agreeing households as shown (`52,4 %`).
@@ -41,14 +42,10 @@ fn description(results: &[ConsultationResult], rules: &Rules) -> String {
         results
             .iter()
             .map(|r| format!(
-                "{}: {} đồng ý{}.",
+                "{}: {} đồng ý, {}.",
                 r.name,
                 agree_text(r),
-                if r.passed {
-                    ", đạt"
-                } else {
-                    ", không đạt"
-                }
+                verdict(r.passed)
             ))
             .collect::<Vec<_>>()
             .join(" ")
@@ -70,13 +67,10 @@ fn bar(r: &ConsultationResult) -> Bar {
             segment(c.invalid, "invalid"),
         ],
         value_label: format!(
-            "{} {}",
+            "{} {} {}",
             agree_text(r),
-            if r.passed {
-                "✓ đạt"
-            } else {
-                "✗ không đạt"
-            }
+            if r.passed { "✓" } else { "✗" },
+            verdict(r.passed)
         ),
     }
 }

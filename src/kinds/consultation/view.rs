@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::check::percent_of;
 use crate::residential::consultation::ConsultationResult;
 use crate::residential::plan::MergedGroup;
+use crate::residential::rules::verdict;
 use crate::residential::view::{BallotsView, ConsultationResultView};
 
 /// `page.record` of a consultation's page.
@@ -35,6 +36,9 @@ pub struct ConsultationView {
     pub failed: Vec<FailedGroupView>,
     /// At least one group was consulted and every one passed.
     pub plan_passed: bool,
+    /// What passed, in one sentence, naming each new group that did not pass and why
+    /// (`Tổ dân phố Cầu Tre (ghép …) không đạt: …; các tổ còn lại đạt.`).
+    pub headline: String,
     /// The plan's new groups made of two or more of today's groups.
     pub new_groups: Vec<ConsultedMergerView>,
     /// The pass ratio, formatted `50,0 %`.
@@ -85,19 +89,104 @@ pub struct ConsultedMergerView {
     pub households: u64,
     /// Every member with a result passed.
     pub passed: bool,
+    /// `Đạt` or `Không đạt`.
+    pub verdict: &'static str,
+    /// Its members that did not pass.
+    pub failed_members: Vec<FailedGroupView>,
 }
 
 impl ConsultedMergerView {
     pub fn of(n: &MergedGroup, results: &[ConsultationResult]) -> ConsultedMergerView {
+        let failed_members: Vec<FailedGroupView> = results
+            .iter()
+            .filter(|r| r.new_code == n.code && !r.passed)
+            .map(FailedGroupView::of)
+            .collect();
         ConsultedMergerView {
             code: n.code.clone(),
             name: n.name.clone(),
             members: n.members.join(", "),
             households: n.households,
-            passed: results
-                .iter()
-                .filter(|r| r.new_code == n.code)
-                .all(|r| r.passed),
+            passed: failed_members.is_empty(),
+            verdict: verdict(failed_members.is_empty()),
+            failed_members,
         }
+    }
+}
+
+/// The headline: exactly what passed. Each new group made of a failed group is named
+/// with its members and the failed ones' agreement; a failed group outside any merger is
+/// named alone; the rest is summed up as passed.
+pub fn headline(results: &[ConsultationResult], plan: &[MergedGroup], pass_pct: &str) -> String {
+    if results.is_empty() {
+        return "Chưa có kết quả lấy ý kiến.".to_string();
+    }
+    let name_of = |code: &str| {
+        results
+            .iter()
+            .find(|r| r.code == code)
+            .map_or_else(|| code.to_string(), |r| r.name.clone())
+    };
+    let failed_text = |r: &ConsultationResult| {
+        let f = FailedGroupView::of(r);
+        format!("{} có {} số hộ đồng ý", f.name, f.agree_pct)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut named: Vec<&str> = Vec::new();
+    for n in plan.iter().filter(|n| n.is_merger()) {
+        let failed: Vec<&ConsultationResult> = results
+            .iter()
+            .filter(|r| r.new_code == n.code && !r.passed)
+            .collect();
+        if failed.is_empty() {
+            continue;
+        }
+        let members: Vec<String> = n.members.iter().map(|m| name_of(m)).collect();
+        parts.push(format!(
+            "{} (ghép {}) không đạt: {}, chưa vượt {pass_pct} tổng số hộ",
+            n.name,
+            join_and(&members),
+            failed
+                .iter()
+                .map(|r| failed_text(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        named.extend(failed.iter().map(|r| r.code.as_str()));
+    }
+    for r in results
+        .iter()
+        .filter(|r| !r.passed && !named.contains(&r.code.as_str()))
+    {
+        parts.push(format!(
+            "{} không đạt: {}, chưa vượt {pass_pct} tổng số hộ",
+            r.name,
+            failed_text(r)
+        ));
+    }
+    if parts.is_empty() {
+        return format!(
+            "Đạt: cả {} tổ được lấy ý kiến đều có trên {pass_pct} tổng số hộ đồng ý.",
+            results.len()
+        );
+    }
+    let all_failed = results.iter().all(|r| !r.passed);
+    format!(
+        "{}{}",
+        parts.join("; "),
+        if all_failed {
+            ".".to_string()
+        } else {
+            "; các tổ còn lại đạt.".to_string()
+        }
+    )
+}
+
+/// `a`, `a và b`, `a, b và c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} và {last}", init.join(", ")),
     }
 }
