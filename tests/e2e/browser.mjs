@@ -236,6 +236,38 @@ async function pageTypes() {
 // The answers people come for (issue 14): consultation results legible on a phone and whole
 // on a desktop.
 async function answers(types) {
+  // "Am I on the list?": type a name without diacritics on the list page, see its row.
+  const list = types.find((t) => t.name === 'beneficiary list' && t.url);
+  if (list) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'vi-VN', isMobile: true, hasTouch: true });
+    const p = await ctx.newPage();
+    await p.goto(`${base}${list.url}`, { waitUntil: 'load' });
+    const box = p.locator('.name-lookup__box');
+    if (await box.count()) {
+      // The first name the list's group pages show, typed folded ("Bùi Hồng Nhung" → "bui hong nhung").
+      const data = await p.evaluate(async () => (await fetch(document.querySelector('[data-lookup]').dataset.lookup)).json());
+      const name = data.rows[0][0];
+      const typed = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+      await p.fill('#tra-cuu-ten', typed);
+      const hit = p.locator('.name-lookup__results li a', { hasText: name }).first();
+      await hit.waitFor({ timeout: 5000 }).catch(() => {});
+      const found = await hit.count();
+      check(`name lookup: "${typed}" finds "${name}" on the list page`, found > 0, await p.locator('.name-lookup__status').innerText());
+      if (found) {
+        const href = await hit.getAttribute('href');
+        await p.goto(href, { waitUntil: 'load' });
+        const rows = await p.locator('tbody th[scope=row]').allInnerTexts();
+        check('name lookup: the link opens the group page that lists the name', rows.map((r) => r.trim()).includes(name), href);
+      }
+      await p.goto(`${base}/tim-kiem/?q=${encodeURIComponent(typed)}`, { waitUntil: 'load' });
+      await p.locator('#tk-hint:not([hidden])').waitFor({ timeout: 5000 }).catch(() => {});
+      const hint = await p.locator('#tk-hint:not([hidden]) a').count();
+      check(`search for a name ("${typed}") points to the list's name lookup`, hint > 0);
+    } else {
+      check('name lookup on the beneficiary list page', false, list.url);
+    }
+    await ctx.close();
+  }
   const consultation = types.find((t) => t.name === 'consultation' && t.url);
   if (!consultation) return;
   for (const width of [390, 1366]) {

@@ -122,3 +122,123 @@ fn demo_home_shows_merger_and_service_days() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------
+// "Am I on the list?"
+// ---------------------------------------------------------------------------------
+
+const LIST: &str = "ho-tro/danh-sach-ho-tro-thu-nhap-2026";
+
+/// The demo's long list has a list-wide lookup: its data file holds every entry's name as
+/// the group pages show it, pointing to the group page that lists it, and nothing else.
+#[test]
+fn list_lookup_points_every_name_to_its_group_page() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let page = site.html(&format!("public/{LIST}/index.html"));
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let section = page
+        .select(&sel("section#tra-cuu.name-lookup"))
+        .next()
+        .expect("lookup on the list page");
+    let url = section
+        .select(&sel("[data-lookup]"))
+        .next()
+        .and_then(|e| e.value().attr("data-lookup"))
+        .expect("data-lookup")
+        .to_string();
+    assert_eq!(
+        url,
+        format!("https://hoaan.example.vn/{LIST}/tra-cuu-ten.json")
+    );
+    assert!(
+        section
+            .select(&sel("label[for=tra-cuu-ten]"))
+            .next()
+            .is_some(),
+        "labelled input"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("public/{LIST}/tra-cuu-ten.json"))).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let csv = site.read(&format!("public/{LIST}/danh-sach.csv"));
+    assert_eq!(rows.len(), csv.lines().count() - 1, "one row per entry");
+    let mut pages: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in rows {
+        let r = r.as_array().unwrap();
+        assert_eq!(r.len(), 4, "name, STT, group, page only: {r:?}");
+        let page_url = v["pages"][r[3].as_u64().unwrap() as usize]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let names = pages.entry(page_url.clone()).or_insert_with(|| {
+            let rel = page_url
+                .strip_prefix("https://hoaan.example.vn/")
+                .expect("page on the site");
+            texts(
+                &site.html(&format!("public/{rel}index.html")),
+                "tbody th[scope=row]",
+            )
+        });
+        let name = r[0].as_str().unwrap();
+        assert!(names.iter().any(|n| n == name), "{name} not on {page_url}");
+        let group = v["groups"][r[2].as_u64().unwrap() as usize]
+            .as_str()
+            .unwrap();
+        assert!(
+            page_url.contains(&congkhai::text::slugify(group)),
+            "{group} vs {page_url}"
+        );
+    }
+    // The lookup is listed nowhere among the downloads, but is a file of the record.
+    let manifest = site.read("public/cong-khai/manifest.json");
+    assert!(manifest.contains(&format!("{LIST}/tra-cuu-ten.json")));
+    assert!(
+        !texts(&page, "a").iter().any(|a| a.contains("tra-cuu-ten")),
+        "not linked"
+    );
+}
+
+/// Site search finds a list by its title and knows its lookup, but holds no name.
+#[test]
+fn search_finds_lists_by_title_and_names_their_lookup() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let meta: serde_json::Value =
+        serde_json::from_str(&site.read("public/tim-kiem/meta.json")).unwrap();
+    assert_eq!(
+        meta["l"],
+        serde_json::json!([[
+            "Danh sách hộ được hỗ trợ thu nhập 6 tháng cuối năm 2026",
+            format!("{LIST}/")
+        ]])
+    );
+    let mut titles = Vec::new();
+    for f in site.output_files() {
+        let f = f.to_string_lossy().to_string();
+        if f.starts_with("tim-kiem/docs/") {
+            let docs: Vec<serde_json::Value> =
+                serde_json::from_str(&site.read(&format!("public/{f}"))).unwrap();
+            titles.extend(docs.iter().map(|d| d[1].as_str().unwrap().to_string()));
+        }
+    }
+    assert!(
+        titles.contains(&"Danh sách hộ được hỗ trợ thu nhập 6 tháng cuối năm 2026".to_string()),
+        "{titles:?}"
+    );
+    // The search page has the hint's place; its script decides when to show it.
+    let search = site.html("public/tim-kiem/index.html");
+    assert_eq!(texts(&search, "#tk-hint[hidden]").len(), 1);
+    // No name of the list anywhere in the index (tested in full by
+    // search::no_beneficiary_name_in_the_index); the first one as a quick check.
+    let first = site.read(&format!("public/{LIST}/danh-sach.csv"));
+    let name = first.lines().nth(1).unwrap().split(',').nth(1).unwrap();
+    for f in site.output_files() {
+        let f = f.to_string_lossy().to_string();
+        if f.starts_with("tim-kiem/") {
+            let body = site.read(&format!("public/{f}"));
+            assert!(!body.contains(name), "{name} in {f}");
+            assert!(!body.contains(&congkhai::text::fold(name)), "{name} in {f}");
+        }
+    }
+}
