@@ -242,3 +242,183 @@ fn search_finds_lists_by_title_and_names_their_lookup() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------
+// Words
+// ---------------------------------------------------------------------------------
+
+/// The visible text of a page (no script, style or template content), whitespace
+/// collapsed; and the same for its prose and headings only.
+fn visible_text(doc: &scraper::Html) -> (String, String) {
+    use scraper::Node;
+    let mut all = String::new();
+    let mut prose = String::new();
+    for node in doc.tree.root().descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        let mut hidden = false;
+        let mut in_prose = false;
+        for a in node.ancestors() {
+            if let Node::Element(e) = a.value() {
+                if matches!(e.name(), "script" | "style" | "template" | "head") {
+                    hidden = true;
+                }
+                if e.has_class("prose", scraper::CaseSensitivity::CaseSensitive)
+                    || matches!(e.name(), "h1" | "h2" | "h3")
+                {
+                    in_prose = true;
+                }
+            }
+        }
+        if hidden {
+            continue;
+        }
+        all.push(' ');
+        all.push_str(t);
+        if in_prose {
+            prose.push(' ');
+            prose.push_str(t);
+        }
+    }
+    let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (squash(all), squash(prose))
+}
+
+/// Every HTML page of the demo, as the citizen reads it, uses the issue's wording: no
+/// forbidden form anywhere, "UBND" in prose only in titles and document numbers, SHA-256
+/// explained where a checksum is shown, "bảng dưới đây" only right above its table.
+#[test]
+fn demo_pages_use_one_wording() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let forbidden: &[(&str, &str)] = &[
+        (
+            "Miễn phí hỗ trợ",
+            "“Phí hỗ trợ: Miễn phí hỗ trợ”: the Lệ phí column is a state fee",
+        ),
+        (
+            "Phí hỗ trợ",
+            "the support is free; the fee shown is the state fee (Lệ phí nhà nước)",
+        ),
+        ("Số người, hộ", "“Số hộ”"),
+        ("Tìm kiếm trên trang", "“Tìm kiếm trên cổng thông tin”"),
+        ("Bỏ qua, đến nội dung chính", "“Chuyển đến nội dung chính”"),
+        ("lịch .ics", "“Thêm vào lịch điện thoại”"),
+        ("(.ics)", "“Thêm vào lịch điện thoại”"),
+        ("Chưa đạt", "one verdict wording: Đạt / Không đạt"),
+        ("chưa đạt", "one verdict wording: Đạt / Không đạt"),
+        (
+            "Phương án chưa được thông qua",
+            "the headline names what failed",
+        ),
+        (
+            "bảng bên dưới",
+            "“bảng dưới đây” only right above its table",
+        ),
+    ];
+    let ubnd_ok = ["Chủ tịch UBND", "HĐND và UBND"];
+    let table_after = scraper::Selector::parse("p, li").unwrap();
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for f in site.output_files() {
+        let rel = f.to_string_lossy().to_string();
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let doc = site.html(&format!("public/{rel}"));
+        let (text, prose) = visible_text(&doc);
+        for (bad, why) in forbidden {
+            if text.contains(bad) {
+                problems.push(format!("{rel}: “{bad}” ({why})"));
+            }
+        }
+        if words(&text).any(|w| w == "NVH") {
+            problems.push(format!("{rel}: “NVH” (write “Nhà văn hóa”)"));
+        }
+        for (i, _) in text.match_indices("% số hộ") {
+            let before: String = text[..i]
+                .chars()
+                .rev()
+                .take(12)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if before.contains("trên ") {
+                problems.push(format!("{rel}: “{before}% số hộ” (trên 50% tổng số hộ)"));
+            }
+        }
+        for (i, _) in prose.match_indices("UBND") {
+            let before = &prose[..i + 4];
+            let glued = prose[..i].ends_with(['-', '/']);
+            if !glued && !ubnd_ok.iter().any(|ok| before.ends_with(ok)) {
+                let from = prose[..i].char_indices().rev().nth(30).map_or(0, |c| c.0);
+                problems.push(format!(
+                    "{rel}: “…{}” (“Ủy ban nhân dân” in running text)",
+                    &prose[from..i + 4]
+                ));
+            }
+        }
+        // A checksum shown to citizens comes with what it is for (print views, posted
+        // on a noticeboard, are another part of issue 14).
+        if has_sha256(&text)
+            && !rel.contains("/in/")
+            && ![
+                "dấu vân tay",
+                "giúp kiểm tra",
+                "64 chữ số",
+                "không sửa được mà không lộ dấu vết",
+            ]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            problems.push(format!("{rel}: a SHA-256 without a plain explanation"));
+        }
+        for e in doc.select(&table_after) {
+            let t: String = e.text().collect();
+            if t.to_lowercase().contains("bảng dưới đây") {
+                let next = e.next_siblings().find_map(scraper::ElementRef::wrap);
+                let ok = next.is_some_and(|n| {
+                    n.value().name() == "table"
+                        || n.value()
+                            .has_class("table-wrap", scraper::CaseSensitivity::CaseSensitive)
+                });
+                if !ok {
+                    problems.push(format!("{rel}: “bảng dưới đây” not right above a table"));
+                }
+            }
+        }
+    }
+    assert!(pages > 50, "{pages} pages read");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // And the right words where they belong.
+    let home = site.html("public/index.html");
+    assert_eq!(texts(&home, "a.skip-link"), ["Chuyển đến nội dung chính"]);
+    assert_eq!(
+        texts(&home, "label[for=tim-kiem-q]"),
+        ["Tìm kiếm trên cổng thông tin"]
+    );
+    let nf = site.html("public/404.html");
+    assert!(texts(&nf, "a").iter().any(|a| a == "Xem tất cả văn bản"));
+    let list = site.html("public/ho-tro/danh-sach-ho-tro-thu-nhap-2026/index.html");
+    assert!(texts(&list, "dt").iter().any(|t| t == "Số hộ"));
+    let sessions = site.html("public/lich-ho-tro/nha-van-hoa/index.html");
+    assert!(
+        texts(&sessions, "a")
+            .iter()
+            .any(|a| a == "Thêm vào lịch điện thoại")
+    );
+}
+
+/// The words of a text (runs of letters and digits).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A SHA-256 in hex (64 hex digits in a row) is shown.
+fn has_sha256(text: &str) -> bool {
+    words(text).any(|w| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit()))
+}

@@ -110,8 +110,8 @@ const FIELDS: &[(&str, &str, &str, &str)] = &[
     (
         "service-day place",
         "data/lich-ho-tro/lich.csv",
-        "NVH Tổ dân phố Lạc Viên",
-        "NVH Tổ dân phố Lạc Viên {v}",
+        "Nhà văn hóa Tổ dân phố Lạc Viên",
+        "Nhà văn hóa Tổ dân phố Lạc Viên {v}",
     ),
     (
         "service catalogue",

@@ -37,7 +37,7 @@ pub fn results_chart(results: &[ConsultationResult], rules: &Rules) -> BarChart 
 /// The chart's text alternative: how to read it, and each group's result.
 fn description(results: &[ConsultationResult], rules: &Rules) -> String {
     format!(
-        "Mỗi thanh là một tổ; phần đầu là tỷ lệ hộ đồng ý trên tổng số hộ của tổ, tiếp theo là không đồng ý, ý kiến khác, phiếu không hợp lệ; phần nền xám nhạt còn lại là số hộ không gửi phiếu. Đường kẻ đứt là mức {} phải vượt qua. Số liệu đầy đủ ở bảng bên dưới. {}",
+        "Mỗi thanh là một tổ; phần đầu là tỷ lệ hộ đồng ý trên tổng số hộ của tổ, tiếp theo là không đồng ý, ý kiến khác, phiếu không hợp lệ; phần nền xám nhạt còn lại là số hộ không gửi phiếu. Đường kẻ đứt là mức {} phải vượt qua. Số liệu đầy đủ ở bảng “Kết quả từng tổ”. {}",
         percent(rules.merger_pass_ratio),
         results
             .iter()
