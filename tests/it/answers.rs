@@ -422,3 +422,250 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 fn has_sha256(text: &str) -> bool {
     words(text).any(|w| w.len() == 64 && w.chars().all(|c| c.is_ascii_hexdigit()))
 }
+
+// ---------------------------------------------------------------------------------
+// A demo a journalist believes
+// ---------------------------------------------------------------------------------
+
+fn repo(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The front matter of every page and section of the demo: (file, table).
+fn demo_front_matter() -> Vec<(String, toml::Table)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(repo("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if e.path().extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let fm = text
+                .strip_prefix("+++")
+                .and_then(|r| r.split_once("\n+++"))
+                .map(|(fm, _)| fm)
+                .unwrap_or_else(|| panic!("{}: no front matter", e.path().display()));
+            let t: toml::Table =
+                toml::from_str(fm).unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+            out.push((e.path().display().to_string(), t));
+        }
+    }
+    out
+}
+
+/// One set of office holders: everyone who approves or signs in the demo is one of the
+/// people config.toml names, with their role; the ward's introduction lists the same.
+#[test]
+fn demo_has_one_set_of_office_holders() {
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo("config.toml")).unwrap()).unwrap();
+    let holders: Vec<(String, String)> = config["extra"]["office_holders"]
+        .as_array()
+        .expect("[[extra.office_holders]] in config.toml")
+        .iter()
+        .map(|h| {
+            (
+                h["name"].as_str().unwrap().to_string(),
+                h["role"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(holders.len() >= 2);
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for (file, fm) in demo_front_matter() {
+        if let Some(a) = fm.get("approval").and_then(|a| a.as_table()) {
+            let by = a.get("by").and_then(|v| v.as_str()).unwrap_or_default();
+            let role = a.get("role").and_then(|v| v.as_str()).unwrap_or_default();
+            seen += 1;
+            if !holders.iter().any(|(n, r)| n == by && r == role) {
+                problems.push(format!("{file}: approved by {by}, {role}"));
+            }
+        }
+        if let Some(signer) = fm
+            .get("record")
+            .and_then(|r| r.get("signer"))
+            .and_then(|v| v.as_str())
+        {
+            seen += 1;
+            if !holders
+                .iter()
+                .any(|(n, r)| signer.starts_with(&format!("{n}, {r}")))
+            {
+                problems.push(format!("{file}: signed by {signer}"));
+            }
+        }
+    }
+    assert!(seen > 10, "{seen} approvals and signatures read");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let intro = std::fs::read_to_string(repo("content/gioi-thieu.md")).unwrap();
+    for (n, _) in &holders {
+        assert!(intro.contains(n.as_str()), "{n} missing from gioi-thieu.md");
+    }
+}
+
+/// The numbers agree: the plan document's table and the introduction give the groups and
+/// households of the plan's own tables; every session of the service days falls after the
+/// plan that set them up; one resolution number per subject.
+#[test]
+fn demo_numbers_and_dates_agree() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let groups = csv_rows(
+        &std::fs::read_to_string(repo("data/sap-xep-to-dan-pho/to-dan-pho-hien-nay.csv")).unwrap(),
+    );
+    let plan =
+        csv_rows(&std::fs::read_to_string(repo("data/sap-xep-to-dan-pho/phuong-an.csv")).unwrap());
+    let households: u64 = groups.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
+    let vi = |n: u64| {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        out
+    };
+    // The plan document's table, as published.
+    let doc = site.html("public/van-ban/ke-hoach-sap-xep-to-dan-pho/index.html");
+    let total = texts(&doc, ".prose table tr")
+        .into_iter()
+        .find(|r| r.starts_with("Cộng"))
+        .expect("the plan's total row");
+    assert_eq!(
+        total,
+        format!("Cộng {} {} {}", groups.len(), vi(households), plan.len()),
+        "plan 58's table against its data"
+    );
+    let text = texts(&doc, ".prose").join(" ");
+    assert!(
+        text.contains(&format!(
+            "{} tổ dân phố với {} hộ",
+            groups.len(),
+            vi(households)
+        )),
+        "{text}"
+    );
+    // The plan page's summary says the same.
+    let page = site.html("public/sap-xep-to-dan-pho/phuong-an/index.html");
+    let big = texts(&page, ".merger-summary__big").join(" ");
+    assert!(
+        big.contains(&format!("{} tổ dân phố", groups.len()))
+            && big.contains(&format!("{} tổ dân phố", plan.len())),
+        "{big}"
+    );
+    let intro = std::fs::read_to_string(repo("content/gioi-thieu.md")).unwrap();
+    assert!(intro.contains(&format!("hiện có {} tổ dân phố", groups.len())));
+
+    // Service days: every session on or after the plan that set them up (79/KH-UBND).
+    let fm = demo_front_matter();
+    let issued = |number: &str| {
+        fm.iter()
+            .find_map(|(_, t)| {
+                let r = t.get("record")?;
+                (r.get("number")?.as_str()? == number)
+                    .then(|| r.get("issued").map(|d| d.to_string()))?
+            })
+            .unwrap_or_else(|| panic!("{number} is not on the site"))
+    };
+    let plan79 = issued("79/KH-UBND");
+    let sessions = csv_rows(&std::fs::read_to_string(repo("data/lich-ho-tro/lich.csv")).unwrap());
+    for s in &sessions {
+        let (d, m, y) = (&s[0][0..2], &s[0][3..5], &s[0][6..10]);
+        let iso = format!("{y}-{m}-{d}");
+        assert!(iso >= plan79, "session {iso} before plan 79 ({plan79})");
+    }
+    let (_, service) = fm
+        .iter()
+        .find(|(f, _)| f.ends_with("lich-ho-tro/nha-van-hoa.md"))
+        .unwrap();
+    assert!(
+        service["date"].to_string() >= plan79,
+        "the schedule predates plan 79"
+    );
+    // Every document an approval or a page cites by number ("…/KH-UBND") is on the site.
+    let numbers: Vec<String> = fm
+        .iter()
+        .filter_map(|(_, t)| t.get("record")?.get("number")?.as_str().map(String::from))
+        .collect();
+    for (file, t) in &fm {
+        let decision = t
+            .get("approval")
+            .and_then(|a| a.get("decision"))
+            .and_then(|d| d.as_str())
+            .unwrap_or_default();
+        for word in decision.split_whitespace() {
+            if word.ends_with("/KH-UBND") {
+                assert!(
+                    numbers.iter().any(|n| n == word),
+                    "{file}: {word} is not on the site"
+                );
+            }
+        }
+    }
+    // One resolution per subject: the programme's legal basis is the one its plan cites.
+    let (_, programme) = fm
+        .iter()
+        .find(|(f, _)| f.ends_with("ho-tro/chinh-sach-ho-tro-ho-ngheo.md"))
+        .unwrap();
+    let basis = programme["record"]["legal_basis"].as_str().unwrap();
+    let nq = basis
+        .split_whitespace()
+        .find(|w| w.contains("/NQ-"))
+        .unwrap();
+    let plan63 = std::fs::read_to_string(repo(
+        "content/van-ban/ke-hoach-ho-tro-ho-ngheo-2026-2030/index.md",
+    ))
+    .unwrap();
+    assert!(plan63.contains(nq), "plan 63 does not cite {nq}");
+    for w in plan63.split_whitespace().filter(|w| w.contains("/NQ-")) {
+        assert_eq!(w, nq, "plan 63 cites another resolution");
+    }
+}
+
+/// Every link of every demo page resolves to a file of the site.
+#[test]
+fn demo_links_resolve() {
+    let site = Site::demo();
+    site.build_ok("2026-11-23");
+    let base = "https://hoaan.example.vn/";
+    let a = scraper::Selector::parse("a[href], link[href]").unwrap();
+    let mut broken = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for f in site.output_files() {
+        let rel = f.to_string_lossy().to_string();
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let doc = site.html(&format!("public/{rel}"));
+        for e in doc.select(&a) {
+            let href = e.value().attr("href").unwrap();
+            let Some(path) = href.strip_prefix(base) else {
+                continue;
+            };
+            let path = path.split(['#', '?']).next().unwrap();
+            checked += 1;
+            let ok = if path.is_empty() || path.ends_with('/') {
+                site.exists(&format!("public/{path}index.html"))
+            } else {
+                site.exists(&format!("public/{path}"))
+            };
+            if !ok {
+                broken.insert(format!("{rel} → {href}"));
+            }
+        }
+    }
+    assert!(checked > 500, "{checked} links checked");
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+/// Data rows of a CSV (header skipped), read with the csv crate.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect()
+}
