@@ -190,3 +190,89 @@ fn join_and(items: &[String]) -> String {
         [init @ .., last] => format!("{} và {last}", init.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::residential::GroupKind;
+    use crate::residential::consultation::Ballots;
+
+    fn result(code: &str, new_code: &str, households: u64, agree: u64) -> ConsultationResult {
+        ConsultationResult {
+            code: code.into(),
+            name: format!("Tổ {}", &code[1..]),
+            new_code: new_code.into(),
+            ballots: Ballots {
+                households,
+                issued: households,
+                returned: agree,
+                agree,
+                ..Default::default()
+            },
+            passed: agree * 2 > households,
+        }
+    }
+
+    fn merged(code: &str, name: &str, members: &[&str]) -> MergedGroup {
+        MergedGroup {
+            code: code.into(),
+            name: name.into(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+            special_case: false,
+            justification: String::new(),
+            posts: Vec::new(),
+            note: String::new(),
+            row: 2,
+            households: 0,
+            population: None,
+            kind: GroupKind::Tdp,
+            slug: code.to_lowercase(),
+        }
+    }
+
+    #[test]
+    fn headline_says_exactly_what_passed() {
+        let plan = [
+            merged("N1", "Tổ Một Hai", &["G1", "G2"]),
+            merged("N2", "Tổ Ba Bốn", &["G3", "G4"]),
+            merged("N3", "Tổ Năm", &["G5"]),
+        ];
+        let pass = |c: &str, n: &str| result(c, n, 100, 60);
+        let fail = |c: &str, n: &str| result(c, n, 100, 50);
+        // (results, headline)
+        let cases = [
+            (vec![], "Chưa có kết quả lấy ý kiến.".to_string()),
+            (
+                vec![pass("G1", "N1"), pass("G2", "N1")],
+                "Đạt: cả 2 tổ được lấy ý kiến đều có trên 50,0 % tổng số hộ đồng ý.".to_string(),
+            ),
+            (
+                vec![pass("G1", "N1"), fail("G2", "N1"), pass("G3", "N2"), pass("G4", "N2")],
+                "Tổ Một Hai (ghép Tổ 1 và Tổ 2) không đạt: Tổ 2 có 50,0 % số hộ đồng ý, chưa vượt 50,0 % tổng số hộ; các tổ còn lại đạt.".to_string(),
+            ),
+            (
+                vec![pass("G1", "N1"), fail("G5", "N3")],
+                "Tổ 5 không đạt: Tổ 5 có 50,0 % số hộ đồng ý, chưa vượt 50,0 % tổng số hộ; các tổ còn lại đạt.".to_string(),
+            ),
+            (
+                vec![fail("G1", "N1"), fail("G2", "N1")],
+                "Tổ Một Hai (ghép Tổ 1 và Tổ 2) không đạt: Tổ 1 có 50,0 % số hộ đồng ý, Tổ 2 có 50,0 % số hộ đồng ý, chưa vượt 50,0 % tổng số hộ.".to_string(),
+            ),
+        ];
+        for (results, want) in cases {
+            let got = headline(&results, &plan, "50,0 %").replace('\u{a0}', " ");
+            assert_eq!(got, want);
+        }
+        assert_eq!(verdict(true), "Đạt");
+        assert_eq!(verdict(false), "Không đạt");
+    }
+
+    #[test]
+    fn join_and_lists_in_vietnamese() {
+        let s = |v: &[&str]| join_and(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&[]), "");
+        assert_eq!(s(&["a"]), "a");
+        assert_eq!(s(&["a", "b"]), "a và b");
+        assert_eq!(s(&["a", "b", "c"]), "a, b và c");
+    }
+}

@@ -98,7 +98,7 @@ mod tests {
         assert!(
             Stage::ConsultedFailed
                 .label("50,0 %")
-                .contains("trên 50,0 % số hộ")
+                .contains("trên 50,0 % tổng số hộ")
         );
     }
 
