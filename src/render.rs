@@ -685,6 +685,8 @@ fn nav(model: &Model) -> Vec<serde_json::Value> {
                 "title": s.section.fm.title.clone().unwrap_or_default(),
                 "url": model.config.permalink(&s.section.path),
                 "path": s.section.path,
+                // For `get_section`: the home page lists each menu section's newest pages.
+                "section": s.section.rel,
             })
         })
         .collect()

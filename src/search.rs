@@ -88,6 +88,27 @@ pub struct Index {
 }
 
 impl Index {
+    /// Adds `"l": [[title, path], …]` (the lists' name lookups) to `meta.json` and the
+    /// inlined meta, when there is any.
+    pub fn add_lookups(&mut self, lookups: &[(String, String)]) {
+        if lookups.is_empty() {
+            return;
+        }
+        let Ok(mut meta) = serde_json::from_str::<serde_json::Value>(&self.meta) else {
+            return;
+        };
+        meta["l"] = serde_json::json!(
+            lookups
+                .iter()
+                .map(|(t, p)| serde_json::json!([t, p]))
+                .collect::<Vec<_>>()
+        );
+        self.meta = meta.to_string();
+        if let Some(f) = self.files.iter_mut().find(|f| f.0 == "tim-kiem/meta.json") {
+            f.1 = self.meta.clone().into_bytes();
+        }
+    }
+
     pub fn total_bytes(&self) -> usize {
         self.files.iter().map(|(_, b)| b.len()).sum()
     }
@@ -254,8 +275,12 @@ pub fn docs_from_model(model: &Model) -> Vec<Doc> {
                 .get("noindex")
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false);
+        // A list of people is kept from search engines (`noindex`), but the site's own
+        // search finds it by its title, description and programme: never by the names
+        // in it (its body and subpages are left out; `search_text` holds no name).
+        let list_of_people = pm.noindex && pm.record.as_ref().is_some_and(|r| r.personal_data);
         if pm.status != Status::Published
-            || pm.noindex
+            || (pm.noindex && !list_of_people)
             || extra_noindex
             || p.fm.draft
             || p.fm.in_search_index == Some(false)
@@ -273,6 +298,18 @@ pub fn docs_from_model(model: &Model) -> Vec<Doc> {
             .map(|r| r.search_text.clone())
             .unwrap_or_default();
         let section = section_title(&p.section);
+        if list_of_people {
+            docs.push(Doc {
+                path: p.path.clone(),
+                title: p.fm.title.clone().unwrap_or_else(|| p.slug.clone()),
+                description,
+                meta,
+                section,
+                date: p.date.as_ref().map(|d| d.chars().take(10).collect()),
+                ..Doc::default()
+            });
+            continue;
+        }
         docs.push(Doc {
             path: p.path.clone(),
             title: p.fm.title.clone().unwrap_or_else(|| p.slug.clone()),
@@ -562,7 +599,34 @@ pub fn build_for_model(model: &Model) -> Option<Index> {
     if model.preview || !model.config.search_enabled() {
         return None;
     }
-    Some(build(docs_from_model(model)))
+    let mut index = build(docs_from_model(model));
+    index.add_lookups(&lookups_from_model(model));
+    Some(index)
+}
+
+/// The lists with a name lookup ("Am I on the list?"): `[title, page path]`, sorted by
+/// path. The search page points to their lookups when a query looks like a person's name
+/// (docs/search.md): names are never indexed, so search itself cannot find them.
+pub fn lookups_from_model(model: &Model) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = model
+        .pages
+        .iter()
+        .filter(|pm| {
+            pm.status == Status::Published
+                && pm.kind == Some("beneficiary_list")
+                && pm.record.as_ref().is_some_and(|r| r.personal_data)
+        })
+        .map(|pm| {
+            let p = &pm.page;
+            (
+                p.fm.title.clone().unwrap_or_else(|| p.slug.clone()),
+                // Relative to the site root, like the documents' paths.
+                p.path.trim_start_matches('/').to_string(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
 }
 
 #[cfg(test)]

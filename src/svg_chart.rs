@@ -34,12 +34,16 @@ pub struct BarChart {
     pub legend: Vec<(&'static str, String)>,
 }
 
-const LABEL_W: f64 = 150.0;
-const BAR_W: f64 = 300.0;
-const VALUE_W: f64 = 175.0;
-const ROW_H: f64 = 28.0;
-const BAR_H: f64 = 18.0;
-const TOP: f64 = 30.0;
+// Phone-first layout: each group is a row of text (label left, value right) above a bar
+// that spans the whole width. The viewBox is about as wide as a phone's content column
+// (390 px screen minus margins), so 13-unit text renders at ≥ 12 px there; on wider
+// screens CSS caps the chart's width (`.bar-chart`), so it never grows oversized.
+const WIDTH: f64 = 340.0;
+const LINE_H: f64 = 18.0;
+const BAR_H: f64 = 16.0;
+const ROW_H: f64 = LINE_H + BAR_H + 10.0;
+const TOP: f64 = 24.0;
+const LEGEND_ROW: f64 = 22.0;
 
 /// What every inline chart or map starts with.
 pub(crate) struct SvgHead<'a> {
@@ -79,87 +83,97 @@ fn n(x: f64) -> String {
 }
 
 impl BarChart {
+    /// Legend items with their position: (class, label, x, row).
+    fn legend_layout(&self) -> Vec<(&'static str, &str, f64, usize)> {
+        let mut out = Vec::new();
+        let (mut x, mut row) = (0.0, 0);
+        for (class, label) in &self.legend {
+            let w = 24.0 + label.chars().count() as f64 * 7.0;
+            if x > 0.0 && x + w > WIDTH {
+                x = 0.0;
+                row += 1;
+            }
+            out.push((*class, label.as_str(), x, row));
+            x += w + 6.0;
+        }
+        out
+    }
+
     pub fn to_svg(&self) -> String {
-        let width = LABEL_W + BAR_W + VALUE_W;
-        let legend_h = if self.legend.is_empty() { 0.0 } else { 26.0 };
-        let height = TOP + ROW_H * self.bars.len() as f64 + legend_h + 8.0;
+        let legend = self.legend_layout();
+        let legend_rows = legend.last().map_or(0, |l| l.3 + 1);
+        let bars_h = ROW_H * self.bars.len() as f64;
+        let height = TOP + bars_h + LEGEND_ROW * legend_rows as f64 + 4.0;
         let mut s = svg_open(&SvgHead {
             class: "bar-chart",
             id: &self.id,
-            width: &n(width),
+            width: &n(WIDTH),
             height: &n(height),
             font_size: 13,
             title: &self.title,
             desc: &self.desc,
         });
         let scale = if self.max > 0.0 {
-            BAR_W / self.max
+            WIDTH / self.max
         } else {
             0.0
         };
         for (i, bar) in self.bars.iter().enumerate() {
             let y = TOP + ROW_H * i as f64;
             s.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                n(LABEL_W - 8.0),
-                n(y + BAR_H - 4.0),
-                escape_html(&bar.label)
+                "<text class=\"bar-label\" x=\"0\" y=\"{}\">{}</text><text class=\"bar-value\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+                n(y + 13.0),
+                escape_html(&bar.label),
+                n(WIDTH),
+                n(y + 13.0),
+                escape_html(&bar.value_label)
             ));
+            let by = y + LINE_H;
             s.push_str(&format!(
-                "<rect class=\"bar-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f0f0f0\" stroke=\"#8a8a8a\"/>",
-                n(LABEL_W),
-                n(y),
-                n(BAR_W),
+                "<rect class=\"bar-bg\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f0f0f0\" stroke=\"#8a8a8a\"/>",
+                n(by),
+                n(WIDTH),
                 n(BAR_H)
             ));
-            let mut x = LABEL_W;
+            let mut x = 0.0;
             for seg in &bar.segments {
-                let w = (seg.value.max(0.0) * scale).min(LABEL_W + BAR_W - x);
+                let w = (seg.value.max(0.0) * scale).min(WIDTH - x);
                 if w > 0.0 {
                     s.push_str(&format!(
                         "<rect class=\"bar-seg bar-seg--{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                         seg.class,
                         n(x),
-                        n(y),
+                        n(by),
                         n(w),
                         n(BAR_H)
                     ));
                     x += w;
                 }
             }
-            s.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                n(LABEL_W + BAR_W + 6.0),
-                n(y + BAR_H - 4.0),
-                escape_html(&bar.value_label)
-            ));
         }
         if let Some((value, label)) = &self.marker {
-            let x = LABEL_W + value * scale;
-            let bottom = TOP + ROW_H * self.bars.len() as f64;
+            let x = (value * scale).clamp(0.0, WIDTH);
+            let bottom = TOP + bars_h - 10.0 + 2.0;
             s.push_str(&format!(
                 "<line class=\"bar-marker\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/><text x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>",
                 n(x),
-                n(TOP - 6.0),
+                n(TOP - 4.0),
                 n(bottom),
-                n(TOP - 10.0),
+                n(TOP - 8.0),
                 escape_html(label)
             ));
         }
-        if !self.legend.is_empty() {
-            let y = TOP + ROW_H * self.bars.len() as f64 + 6.0;
-            let mut x = 0.0;
-            for (class, label) in &self.legend {
-                s.push_str(&format!(
-                    "<rect class=\"bar-seg bar-seg--{class}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"14\"/><text x=\"{}\" y=\"{}\">{}</text>",
-                    n(x),
-                    n(y),
-                    n(x + 18.0),
-                    n(y + 12.0),
-                    escape_html(label)
-                ));
-                x += 30.0 + label.chars().count() as f64 * 7.0;
-            }
+        let ly = TOP + bars_h;
+        for (class, label, x, row) in legend {
+            let y = ly + LEGEND_ROW * row as f64;
+            s.push_str(&format!(
+                "<rect class=\"bar-seg bar-seg--{class}\" x=\"{}\" y=\"{}\" width=\"14\" height=\"14\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                n(x),
+                n(y),
+                n(x + 18.0),
+                n(y + 12.0),
+                escape_html(label)
+            ));
         }
         s.push_str("</svg>");
         s
@@ -192,7 +206,9 @@ mod tests {
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"c-title\">Kết quả &lt;lấy ý kiến&gt;</title>"));
         assert!(svg.contains("Tổ 1 &amp; 2"));
-        assert!(svg.contains("width=\"157.2\""), "{svg}");
+        // 52.4 % of the 340-unit bar.
+        assert!(svg.contains("width=\"178.2\""), "{svg}");
+        assert!(svg.contains("viewBox=\"0 0 340 "), "{svg}");
         assert!(!svg.contains("<script"));
     }
 }

@@ -18,6 +18,15 @@ pub const BASIS_PERIOD: &str = "Nghị quyết của HĐND thành phố về t�
 pub const BASIS_ONCE: &str =
     "Phương án sắp xếp: mỗi tổ dân phố hiện nay thuộc đúng một tổ sau sắp xếp";
 
+/// The one wording of a consultation verdict, everywhere it is shown or published (page,
+/// chart, CSV/JSON, merger plan, history): `Đạt` / `Không đạt`.
+pub const VERDICTS: [&str; 2] = ["Đạt", "Không đạt"];
+
+/// `Đạt` when the group passed, else `Không đạt`.
+pub fn verdict(passed: bool) -> &'static str {
+    if passed { VERDICTS[0] } else { VERDICTS[1] }
+}
+
 /// Minimum households for a group of this kind.
 pub fn min_households(kind: GroupKind, rules: &Rules) -> i64 {
     match kind {

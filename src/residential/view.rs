@@ -105,6 +105,8 @@ pub struct ConsultationResultView {
     pub new_code: String,
     /// More than the pass ratio of all its households agreed.
     pub passed: bool,
+    /// The verdict in words: `Đạt` or `Không đạt` (`residential::rules::verdict`).
+    pub verdict: &'static str,
     /// The ballots' fields, inlined.
     #[serde(flatten)]
     pub ballots: BallotsView,
@@ -117,6 +119,7 @@ impl ConsultationResultView {
             name: r.name.clone(),
             new_code: r.new_code.clone(),
             passed: r.passed,
+            verdict: super::rules::verdict(r.passed),
             ballots: BallotsView::of(&r.ballots),
         }
     }

@@ -104,14 +104,14 @@ const FIELDS: &[(&str, &str, &str, &str)] = &[
     (
         "service-day address",
         "data/lich-ho-tro/lich.csv",
-        "Ngõ 12 đường Bến Đình",
-        "Ngõ 12 đường Bến Đình {v}",
+        "Ngõ 12 đường Bến Sắt",
+        "Ngõ 12 đường Bến Sắt {v}",
     ),
     (
         "service-day place",
         "data/lich-ho-tro/lich.csv",
-        "NVH Tổ dân phố Lạc Viên",
-        "NVH Tổ dân phố Lạc Viên {v}",
+        "Nhà văn hóa Tổ dân phố số 11",
+        "Nhà văn hóa Tổ dân phố số 11 {v}",
     ),
     (
         "service catalogue",

@@ -12,6 +12,7 @@
 mod common;
 
 mod adversarial;
+mod answers;
 mod architecture;
 mod catalog;
 mod core;

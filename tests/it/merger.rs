@@ -76,7 +76,7 @@ fn plan_page_shows_computed_households_and_subpages() {
     let sub = site.html("public/sx/phuong-an/to-mot-hai/index.html");
     let result = texts(&sub, ".result-line").join(" ");
     assert!(
-        result.contains("Chưa đạt") && result.contains("G2"),
+        result.contains("Không đạt") && result.contains("G2"),
         "{result}"
     );
 
@@ -132,8 +132,26 @@ fn consultation_numbers_match_input_and_boundary_is_strict() {
             vi_pct(total[3], total[0])
         )]
     );
-    let overall = texts(&doc, "dd.overall").join(" ");
-    assert!(overall.contains("chưa được thông qua"), "{overall}");
+    // The headline names the new group that failed, its failed member and the rest.
+    let overall = texts(&doc, ".verdict__headline").join(" ");
+    assert_eq!(
+        overall,
+        "✗ Tổ Một Hai (ghép Tổ số 1 và Tổ số 2) không đạt: Tổ số 2 có 50,0 % số hộ đồng ý, chưa vượt 50,0 % tổng số hộ; các tổ còn lại đạt."
+    );
+    assert_eq!(
+        texts(&doc, ".verdict__list li"),
+        [
+            "✗ Không đạt Tổ Một Hai (ghép G1, G2)",
+            "✓ Đạt Tổ Ba Bốn (ghép G3, G4)"
+        ]
+    );
+    // The CSV carries the same wording.
+    let csv = site.read("public/sx/ket-qua/ket-qua-lay-y-kien.csv");
+    assert!(
+        csv.contains(",Không đạt\r\n") || csv.contains(",Không đạt\n"),
+        "{csv}"
+    );
+    assert!(!csv.contains(",không đạt"), "{csv}");
     // Accessible static chart, no script.
     let html = site.read("public/sx/ket-qua/index.html");
     assert!(html.contains("role=\"img\""));

@@ -489,6 +489,12 @@ fn publish_corrected_list(site: &Site, lines: &[String], total_vnd: u64) {
     let fm = site.read(DEMO_LIST_PAGE);
     assert!(fm.contains("declared_total_vnd = 309600000"));
     // A published record changed: the entry needs the reason (see `corrections`).
+    // (The demo page may carry its own correction already: this one replaces it.)
+    let fm: String = fm
+        .lines()
+        .filter(|l| !l.starts_with("correction = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     let fm = fm.replacen(
         "+++\n",
         &format!("+++\ncorrection = \"{DEMO_CORRECTION}\"\n"),

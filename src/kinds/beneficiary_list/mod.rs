@@ -71,6 +71,7 @@ fn assemble(
     let sha256 = crate::digest::sha256_hex(&csv);
     crate::timing::phase("beneficiary list: downloads", t);
     let base = input.path.trim_end_matches('/').to_string();
+    let base_path = base.clone();
     let programme = &data.programme;
     let all = data
         .entries
@@ -117,14 +118,30 @@ fn assemble(
         unique_key: false,
         unlisted: false,
     };
+    let mut downloads = vec![
+        download("danh-sach.csv", "CSV", csv),
+        download("danh-sach.json", "JSON", json),
+    ];
+    if record.lookup_url.is_some() {
+        // The name lookup's data: a file of the record (manifest), not listed with the
+        // tables, and never in the search index.
+        downloads.push(Download {
+            file_name: pages::LOOKUP_FILE.to_string(),
+            title: format!("Tra cứu tên – {}", input.title),
+            format: "JSON".to_string(),
+            bytes: pages::lookup_json(&data, &base_path, cfg),
+            key_column: None,
+            description: "Dữ liệu của ô tra cứu tên trên trang danh sách: họ tên như trên các trang của danh sách, số thứ tự, tổ dân phố và trang của tổ.".to_string(),
+            columns: Vec::new(),
+            unique_key: false,
+            unlisted: true,
+        });
+    }
     Ok(RecordOutput {
         record: to_record(&record)?,
         warnings: data.warnings,
         subpages,
-        downloads: vec![
-            download("danh-sach.csv", "CSV", csv),
-            download("danh-sach.json", "JSON", json),
-        ],
+        downloads,
         // Names never go to the search index.
         search_text: format!("{} {}", programme.title, programme.legal_basis),
         banner: None,

@@ -157,6 +157,10 @@ impl ListPages<'_> {
             inline,
             print_path: format!("{}/in/", self.base),
             row_count: entries.len(),
+            lookup_url: (!inline).then(|| {
+                self.config
+                    .permalink(&format!("{}/{LOOKUP_FILE}", self.base))
+            }),
         };
         Ok(BuiltPages { record, subpages })
     }
@@ -255,4 +259,44 @@ impl ListPages<'_> {
         }
         Ok((TallyView::of(gname, tally, Some(gpath)), subpages))
     }
+}
+
+/// File name of a list's name lookup, written next to the list's page.
+pub const LOOKUP_FILE: &str = "tra-cuu-ten.json";
+
+/// The list-wide name lookup's data (`tra-cuu-ten.json`, read by `js/tra-cuu-ten.js`):
+/// each entry's name exactly as the list's pages show it, its STT, its group and the group
+/// page it is on. Nothing the list's pages do not already publish (no category, amount or
+/// note), and compact for a cheap phone:
+/// `{"groups": [name…], "pages": [url…], "rows": [[name, stt, group, page]…]}`.
+pub fn lookup_json(data: &ListData, base: &str, config: &Config) -> Vec<u8> {
+    let mut pages: Vec<String> = Vec::new();
+    let mut page_index: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    let mut seen_in_group: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(data.entries.len());
+    // Entries are listed on their group's pages in list order, ROWS_PER_PAGE a page.
+    for e in &data.entries {
+        let gi = data
+            .groups
+            .names
+            .iter()
+            .position(|g| *g == e.group)
+            .unwrap_or(0);
+        let n = seen_in_group.entry(gi).or_default();
+        let k = *n / ROWS_PER_PAGE;
+        *n += 1;
+        let pi = *page_index.entry((gi, k)).or_insert_with(|| {
+            let gname = &data.groups.names[gi];
+            let gpath = format!("{base}/{}/", slugify(gname));
+            pages.push(config.permalink(&page_path(&gpath, k)));
+            pages.len() - 1
+        });
+        rows.push(serde_json::json!([data.names.apply(&e.name), e.no, gi, pi]));
+    }
+    let v = serde_json::json!({
+        "groups": data.groups.names,
+        "pages": pages,
+        "rows": rows,
+    });
+    v.to_string().into_bytes()
 }

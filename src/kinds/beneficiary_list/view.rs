@@ -30,6 +30,9 @@ pub struct ListView {
     pub print_path: String,
     /// Entries in the list (integer).
     pub row_count: usize,
+    /// Address of the list-wide name lookup's data (`tra-cuu-ten.json`) when the list is
+    /// too long to show inline (the inline table has its own filter), else `null`.
+    pub lookup_url: Option<String>,
 }
 
 /// A page of a group's list, or a print view (a group's page, or the whole list's

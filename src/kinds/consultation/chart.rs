@@ -5,6 +5,7 @@ use super::check::percent_of;
 use crate::config::Rules;
 use crate::format::percent;
 use crate::residential::consultation::ConsultationResult;
+use crate::residential::rules::verdict;
 use crate::svg_chart::{Bar, BarChart, Segment};
 
 /// Agreeing households as shown (`52,4 %`).
@@ -36,19 +37,15 @@ pub fn results_chart(results: &[ConsultationResult], rules: &Rules) -> BarChart 
 /// The chart's text alternative: how to read it, and each group's result.
 fn description(results: &[ConsultationResult], rules: &Rules) -> String {
     format!(
-        "Mỗi thanh là một tổ; phần đầu là tỷ lệ hộ đồng ý trên tổng số hộ của tổ, tiếp theo là không đồng ý, ý kiến khác, phiếu không hợp lệ; phần nền xám nhạt còn lại là số hộ không gửi phiếu. Đường kẻ đứt là mức {} phải vượt qua. Số liệu đầy đủ ở bảng bên dưới. {}",
+        "Mỗi thanh là một tổ; phần đầu là tỷ lệ hộ đồng ý trên tổng số hộ của tổ, tiếp theo là không đồng ý, ý kiến khác, phiếu không hợp lệ; phần nền xám nhạt còn lại là số hộ không gửi phiếu. Đường kẻ đứt là mức {} phải vượt qua. Số liệu đầy đủ ở bảng “Kết quả từng tổ”. {}",
         percent(rules.merger_pass_ratio),
         results
             .iter()
             .map(|r| format!(
-                "{}: {} đồng ý{}.",
+                "{}: {} đồng ý, {}.",
                 r.name,
                 agree_text(r),
-                if r.passed {
-                    ", đạt"
-                } else {
-                    ", không đạt"
-                }
+                verdict(r.passed)
             ))
             .collect::<Vec<_>>()
             .join(" ")
@@ -70,13 +67,10 @@ fn bar(r: &ConsultationResult) -> Bar {
             segment(c.invalid, "invalid"),
         ],
         value_label: format!(
-            "{} {}",
+            "{} {} {}",
             agree_text(r),
-            if r.passed {
-                "✓ đạt"
-            } else {
-                "✗ không đạt"
-            }
+            if r.passed { "✓" } else { "✗" },
+            verdict(r.passed)
         ),
     }
 }

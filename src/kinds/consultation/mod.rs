@@ -25,7 +25,7 @@ use crate::config::Rules;
 use crate::diagnostics::Diagnostics;
 use crate::format::{decimal, percent};
 use crate::residential::consultation::{Ballots, ConsultationResult};
-use crate::residential::rules::{BASIS_PASS, period_days};
+use crate::residential::rules::{BASIS_PASS, VERDICTS, period_days, verdict};
 use crate::residential::view::{BallotsView, ConsultationResultView};
 use check::{percent_of, period_state};
 use load::ConsultationData;
@@ -90,6 +90,7 @@ fn consultation_view(
         passed_count: results.len() - failed.len(),
         failed: failed.iter().map(|r| FailedGroupView::of(r)).collect(),
         plan_passed: failed.is_empty() && !results.is_empty(),
+        headline: view::headline(results, &data.plan, &percent(rules.merger_pass_ratio)),
         new_groups: data
             .plan
             .iter()
@@ -169,7 +170,7 @@ pub(crate) const COLUMNS: &[Column] = &[
     .unit("%"),
     Column::text("Kết quả", "Tổ có đạt tỷ lệ đồng ý theo quy định hay không.")
         .required()
-        .one_of(&["đạt", "không đạt"]),
+        .one_of(&VERDICTS),
 ];
 
 /// The per-group results table: `ket-qua-lay-y-kien.csv` and `.json`.
@@ -227,7 +228,7 @@ fn csv_row(r: &ConsultationResult) -> Vec<String> {
         p(c.disagree),
         p(c.other),
         p(c.returned),
-        if r.passed { "đạt" } else { "không đạt" }.into(),
+        verdict(r.passed).into(),
     ]
 }
 

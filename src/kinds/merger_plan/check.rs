@@ -43,7 +43,7 @@ impl Stage {
         match self {
             Stage::Decided => "Đã được Hội đồng nhân dân phường quyết định".to_string(),
             Stage::Consulted => "Đã lấy ý kiến hộ gia đình: tất cả các tổ thuộc diện sáp nhập đều đạt; chờ Hội đồng nhân dân phường quyết định".to_string(),
-            Stage::ConsultedFailed => format!("Đã lấy ý kiến hộ gia đình: có tổ chưa đạt trên {pass_pct} số hộ đồng ý; phương án phải điều chỉnh"),
+            Stage::ConsultedFailed => format!("Đã lấy ý kiến hộ gia đình: có tổ không đạt (không có trên {pass_pct} tổng số hộ đồng ý); phương án phải điều chỉnh"),
             Stage::Draft => "Dự thảo: đang công khai, chuẩn bị lấy ý kiến hộ gia đình".to_string(),
         }
     }
@@ -98,7 +98,7 @@ mod tests {
         assert!(
             Stage::ConsultedFailed
                 .label("50,0 %")
-                .contains("trên 50,0 % số hộ")
+                .contains("trên 50,0 % tổng số hộ")
         );
     }
 

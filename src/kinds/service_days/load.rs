@@ -692,7 +692,7 @@ impl SessionRow<'_> {
             errors.push(
                 Diagnostic::error("địa điểm đang để trống")
                     .at(self.loc("place"))
-                    .hint("ghi tên nhà văn hóa, ví dụ: NVH Tổ dân phố số 3"),
+                    .hint("ghi tên nhà văn hóa, ví dụ: Nhà văn hóa Tổ dân phố số 3"),
             );
         }
         let (status, note) = self.status(errors);

@@ -159,6 +159,25 @@
     return out;
   }
 
+  // Common Vietnamese family names (folded), for "does this query look like a person's name?".
+  var SURNAMES = ('nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao doan ' +
+    'trinh truong lam luong luu mai cao ha ta chu quach to la tang vuong kieu ton thai trieu khuat giang ' +
+    'tieu diep lai hua quan nong lo au kim mac thach than tong vi hoa phung').split(' ');
+
+  // A query looks like a person's name when it is 2 to 5 words of letters only (no digits)
+  // and either starts with a common family name or has every word capitalised
+  // ("nguyen van an", "Hà Thị Mai"). Names are never indexed (docs/search.md), so the
+  // search page then points to the lists' own name lookups.
+  function looksLikeName(q) {
+    var raw = String(q).trim().split(/\s+/).filter(Boolean);
+    if (raw.length < 2 || raw.length > 5) return false;
+    for (var i = 0; i < raw.length; i++) {
+      if (!syllables(raw[i]).length || /[0-9]/.test(raw[i]) || syllables(raw[i]).length !== 1) return false;
+    }
+    var capitalised = raw.every(function (w) { return w.charAt(0) !== w.charAt(0).toLowerCase(); });
+    return capitalised || SURNAMES.indexOf(syllables(raw[0])[0]) >= 0;
+  }
+
   function num(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.'); }
   function dmy(d) { return d ? d.slice(8, 10) + '/' + d.slice(5, 7) + '/' + d.slice(0, 4) : ''; }
 
@@ -183,6 +202,18 @@
     if (head) head.value = q;
     if (!q) return;
     status.textContent = 'Đang tìm…';
+    // The name hint: the lists' lookups, when the query looks like a name that no result's
+    // title contains.
+    var hint = $('tk-hint'), hintLists = $('tk-hint-lists');
+    function nameHint(titles) {
+      var lists = meta.l || [], fq = syllables(q).join(' ');
+      if (!hint || !lists.length || !looksLikeName(q)) return;
+      if (titles.some(function (t) { return syllables(t).join(' ').indexOf(fq) >= 0; })) return;
+      hintLists.innerHTML = lists.map(function (l) {
+        return '<li><a href="' + esc(site + l[1] + '#tra-cuu') + '">Tra cứu tên trong: ' + esc(l[0]) + '</a></li>';
+      }).join('');
+      hint.hidden = false;
+    }
     search(q, meta, load).then(function (r) {
       var shown = 0, quoted = '\u201c' + q + '\u201d';
       function page() {
@@ -203,19 +234,22 @@
       }
       if (!r.ids.length) {
         status.textContent = 'Không tìm thấy kết quả nào cho ' + quoted + '. Hãy thử từ ngắn hơn, ít từ hơn, hoặc xem các mục bên dưới.';
+        nameHint([]);
         return;
       }
       status.textContent = r.partial
         ? 'Không có trang nào chứa đủ các từ ' + quoted + '. Có ' + num(r.ids.length) + ' trang chứa một phần:'
         : 'Tìm thấy ' + num(r.ids.length) + ' kết quả cho ' + quoted + '.';
       more.onclick = function () { page(); };
-      return page();
+      return page().then(function () {
+        nameHint(Array.prototype.map.call(list.querySelectorAll('.tk__title'), function (a) { return a.textContent; }));
+      });
     }).catch(function () {
       status.textContent = 'Không tải được dữ liệu tìm kiếm. Vui lòng kiểm tra kết nối mạng rồi thử lại.';
     });
   }
 
-  var api = { fold: fold, syllables: syllables, keyFor: keyFor, fileName: fileName, plan: plan, rank: rank, search: search, docs: docs, highlight: highlight, esc: esc };
+  var api = { looksLikeName: looksLikeName, fold: fold, syllables: syllables, keyFor: keyFor, fileName: fileName, plan: plan, rank: rank, search: search, docs: docs, highlight: highlight, esc: esc };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
   if (typeof document !== 'undefined') {
     var el = document.getElementById('tim-kiem');
