@@ -632,9 +632,11 @@ mod tests {
                 raw: "Số tiền".into(),
                 field: Some("amount"),
                 column: 2,
+                unit: None,
             }],
             rows: vec![],
             warnings: vec![],
+            totals: vec![],
         };
         let cell = Cell {
             value: "1.5tr".into(),

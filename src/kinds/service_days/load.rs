@@ -361,10 +361,13 @@ pub(super) fn load_catalogue(
         .str_field("catalogue")
         .map_err(|d| errors.push(d))
         .ok()?;
+    let settings = crate::kinds::files::TableSettings::read(input, "catalogue", false)
+        .map_err(|d| errors.push(d))
+        .ok()?;
     let table = load_table(
         ctx.root,
         Path::new(rel),
-        &LoadOptions::new(CATALOGUE_FIELDS),
+        &settings.apply(LoadOptions::new(CATALOGUE_FIELDS)),
     )
     .map_err(|ds| errors.extend(ds))
     .ok()?;
@@ -450,7 +453,15 @@ pub(super) fn load_sessions(
     let Ok(rel) = input.str_field("sessions").map_err(|d| errors.push(d)) else {
         return Vec::new();
     };
-    let table = match load_table(ctx.root, Path::new(rel), &LoadOptions::new(SESSION_FIELDS)) {
+    let settings = match crate::kinds::files::TableSettings::read(input, "sessions", false) {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            return Vec::new();
+        }
+    };
+    let opts = settings.apply(LoadOptions::new(SESSION_FIELDS));
+    let table = match load_table(ctx.root, Path::new(rel), &opts) {
         Ok(t) => t,
         Err(ds) => {
             errors.extend(ds);
