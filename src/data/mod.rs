@@ -32,7 +32,8 @@ pub use headers::{closest_spellings, column_letter, field_matches, unknown_colum
 pub use load::{load_table, load_value};
 pub use paths::safe_join;
 pub use values::{
-    Locate, parse_bool_vi, parse_date, parse_decimal, parse_int, parse_time, parse_vnd,
+    Locate, Month, Period, parse_bool_vi, parse_date, parse_decimal, parse_int, parse_month,
+    parse_period, parse_time, parse_vnd,
 };
 
 /// One field a record kind expects in a table, with the header spellings it accepts.

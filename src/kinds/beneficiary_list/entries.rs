@@ -5,13 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::check::{BIRTH_YEAR_BEFORE, is_unexplained_duplicate, parse_period};
-use crate::data::{Cell, Row, Table, parse_int, parse_vnd};
+use crate::data::{Cell, Period, Row, Table, parse_int, parse_vnd};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::format;
 use crate::kinds::programme::ProgrammeInfo;
 use crate::privacy;
 use crate::residential::WardGroups;
@@ -29,8 +27,9 @@ pub struct Entry {
     pub support: String,
     /// Amount in đồng.
     pub amount: Option<u64>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
+    /// A day, or a month when the list gives only the month ("Từ tháng 01/2026").
+    pub from: Option<Period>,
+    pub to: Option<Period>,
     pub note: String,
 }
 
@@ -90,8 +89,8 @@ struct RowReader<'t> {
     columns: Vec<(&'static str, Option<usize>)>,
     group_of: HashMap<&'t str, Option<String>>,
     category_of: HashMap<&'t str, Option<String>>,
-    from_of: HashMap<&'t str, Option<NaiveDate>>,
-    to_of: HashMap<&'t str, Option<NaiveDate>>,
+    from_of: HashMap<&'t str, Option<Period>>,
+    to_of: HashMap<&'t str, Option<Period>>,
     /// Per repeated column: value → free of personal data.
     clean_by_column: Vec<(Option<usize>, HashMap<&'t str, bool>)>,
 }
@@ -314,21 +313,16 @@ impl<'t> RowReader<'t> {
     }
 
     /// `from` and `to` (a date or a month), and `to` not before `from`.
-    fn read_dates(
-        &self,
-        row: &Row,
-        errors: &mut Diagnostics,
-    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    fn read_dates(&self, row: &Row, errors: &mut Diagnostics) -> (Option<Period>, Option<Period>) {
         let from = self.read_date(row, "from", &self.from_of, errors);
         let to = self.read_date(row, "to", &self.to_of, errors);
+        // A month covers all its days: "12/2026" ends on 31/12/2026.
         if let (Some(a), Some(b), Some(c)) = (from, to, self.cell(row, "to"))
-            && b < a
+            && b.end() < a.start()
         {
             errors.push(
                 Diagnostic::error(format!(
-                    "ngày kết thúc {} trước ngày bắt đầu {}",
-                    format::date_short(b),
-                    format::date_short(a)
+                    "thời gian kết thúc {b} trước thời gian bắt đầu {a}"
                 ))
                 .at(self.table.location(c))
                 .hint("kiểm tra lại hai cột Từ ngày, Đến ngày"),
@@ -341,9 +335,9 @@ impl<'t> RowReader<'t> {
         &self,
         row: &Row,
         f: &str,
-        known: &HashMap<&str, Option<NaiveDate>>,
+        known: &HashMap<&str, Option<Period>>,
         errors: &mut Diagnostics,
-    ) -> Option<NaiveDate> {
+    ) -> Option<Period> {
         let c = self.cell(row, f)?;
         if c.value.trim().is_empty() {
             return None;

@@ -89,6 +89,8 @@ pub const HEADINGS: &[(&str, &str)] = &[
     ("amount_vnd", "Số tiền"),
     ("from", "Từ ngày"),
     ("to", "Đến ngày"),
+    ("from_month", "Từ tháng"),
+    ("to_month", "Đến tháng"),
     ("note", "Ghi chú"),
 ];
 
@@ -142,6 +144,22 @@ pub fn check_columns(table: &Table, errors: &mut Diagnostics) -> Vec<&'static st
         .iter()
         .map(|f| f.name)
         .filter(|f| table.headers.iter().any(|h| h.field == Some(*f)))
+        .collect()
+}
+
+/// A list that gives a period to the month ("Từ tháng 01/2026") publishes it as the
+/// month: its `from`/`to` column becomes `from_month`/`to_month` ("12/2026", never
+/// "01/12/2026").
+pub fn month_fields(fields: Vec<&'static str>, entries: &[Entry]) -> Vec<&'static str> {
+    let from_month = entries.iter().any(|e| e.from.is_some_and(|p| p.is_month()));
+    let to_month = entries.iter().any(|e| e.to.is_some_and(|p| p.is_month()));
+    fields
+        .into_iter()
+        .map(|f| match f {
+            "from" if from_month => "from_month",
+            "to" if to_month => "to_month",
+            f => f,
+        })
         .collect()
 }
 
@@ -265,6 +283,7 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
     if errors.has_errors() {
         return Err(errors);
     }
+    let fields = month_fields(fields, &entries);
     Ok(ListData {
         programme,
         entries,
