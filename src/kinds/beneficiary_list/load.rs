@@ -283,6 +283,7 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
     if errors.has_errors() {
         return Err(errors);
     }
+    warnings.extend(errors.warnings().cloned());
     let fields = month_fields(fields, &entries);
     Ok(ListData {
         programme,
