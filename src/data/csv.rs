@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::encoding::{decode_text, detect_legacy_text, legacy_error};
+use super::encoding::{convert_legacy_checked, decode_text, detect_legacy_text};
 use super::headers::build_table;
 use super::limits::{MAX_FILE_BYTES, TableBudget, file_too_big, table_limit_error};
 use super::{Grid, LoadOptions, RawRow, Table};
@@ -22,17 +22,17 @@ pub fn load_csv_bytes(
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(vec![file_too_big(source, MAX_FILE_BYTES, "một tệp CSV")]);
     }
-    let (text, warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
-    // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi".
-    // Both passes read the whole text; on a large file they run side by side.
-    let (legacy, grid) = rayon::join(
-        || detect_legacy_text(&text),
-        || read_grid(&text, source, opts.delimiter),
-    );
-    if let Some(kind) = legacy {
-        return Err(vec![legacy_error(source, kind)]);
+    let (mut text, mut warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
+    // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi":
+    // converted like the bytes would be.
+    if warning.is_none()
+        && let Some(kind) = detect_legacy_text(&text)
+    {
+        let (converted, w) = convert_legacy_checked(&text, kind, source).map_err(|d| vec![d])?;
+        text = converted;
+        warning = Some(w);
     }
-    let grid = grid?;
+    let grid = read_grid(&text, source, opts.delimiter)?;
     let mut table = build_table(source, grid, opts)?;
     table.warnings.extend(warning);
     Ok(table)
@@ -271,17 +271,20 @@ mod tests {
     fn tsv_and_legacy_encodings() {
         let t = load("Họ tên\tSố tiền\nA\t1\n".as_bytes()).unwrap();
         assert_eq!(t.text(&t.rows[0], "amount"), "1");
-        let err = load(b"H\xe4 v\xb5 t\xaan,S\xe8 ti\xd2n\nch\xb5o,1\n").unwrap_err();
-        assert!(err[0].message.contains("TCVN3"));
+        let t = load(b"H\xe4 v\xb5 t\xaan,S\xe8 ti\xd2n\nch\xb5o,1\n").unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "chào");
+        assert!(t.warnings[0].message.contains("TCVN3"));
         // The same text already saved as UTF-8 (Excel "CSV UTF-8" with a .VnTime font).
-        let err = load("Hä vµ tªn,Sè tiÒn\nNguyÔn V¨n A,1\n".as_bytes()).unwrap_err();
-        assert!(err[0].message.contains("TCVN3"), "{}", err[0].message);
-        let err = load(
+        let t = load("Hä vµ tªn,Sè tiÒn\nNguyÔn V¨n A,1\n".as_bytes()).unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "Nguyễn Văn A");
+        assert!(t.warnings[0].message.contains("TCVN3"));
+        let t = load(
             "Ho\u{ef} va\u{f8} te\u{e2}n,So\u{e1} tie\u{e0}n\nNguye\u{e3}n Va\u{ea}n A,1\n"
                 .as_bytes(),
         )
-        .unwrap_err();
-        assert!(err[0].message.contains("VNI"), "{}", err[0].message);
+        .unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "Nguyễn Văn A");
+        assert!(t.warnings[0].message.contains("VNI"), "{:?}", t.warnings);
         let bytes =
             crate::data::encoding::tests::to_windows_1258("Họ và tên,Số tiền\nNguyễn Văn Đức,1\n");
         let t = load(&bytes).unwrap();

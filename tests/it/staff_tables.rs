@@ -289,3 +289,42 @@ fn same_names_are_one_warning_unless_same_group_and_category() {
     assert!(err.contains("dòng 2 và dòng 3"), "{err}");
     assert!(err.contains("chi trả hai lần"), "{err}");
 }
+
+/// The list in TCVN3 (ABC) bytes, as typed with the .VnTime fonts.
+const TCVN3_LIST: &[u8] =
+    b"STT,H\xe4 v\xb5 t\xaan,T\xe6 d\xa9n ph\xe8,Di\xd6n,S\xe8 ti\xd2n,Ghi ch\xf3\n\
+1,Nguy\xd4n V\xa8n Th\xf6,T\xe6 d\xa9n ph\xe8 s\xe8 1,H\xe9 ngh\xcco,1.500.000,\n\
+2,Tr\xc7n Th\xde M\xc9u,T\xe6 d\xa9n ph\xe8 s\xe8 1,H\xe9 c\xcbn ngh\xcco,1.000.000,\n";
+
+/// The same list in VNI Windows bytes (VNI-Times: a base letter, then a mark byte).
+const VNI_LIST: &[u8] =
+    b"STT,Ho\xef va\xf8 te\xe2n,To\xe5 da\xe2n pho\xe1,Die\xe4n,So\xe1 tie\xe0n,Ghi chu\xf9\n\
+1,Nguye\xe3n Va\xean Th\xf6\xfb,To\xe5 da\xe2n pho\xe1 so\xe1 1,Ho\xe4 nghe\xf8o,1.500.000,\n\
+2,Tra\xe0n Th\xf2 Ma\xe3u,To\xe5 da\xe2n pho\xe1 so\xe1 1,Ho\xe4 ca\xe4n nghe\xf8o,1.000.000,\n";
+
+#[test]
+fn tcvn3_and_vni_lists_are_converted_with_a_warning() {
+    for (bytes, encoding) in [(TCVN3_LIST, "TCVN3"), (VNI_LIST, "VNI")] {
+        let site = Site::fixture("support");
+        site.write(LIST_PAGE, list_page(""));
+        site.write(LIST, bytes);
+        let out = site.preview_ok("2026-11-23");
+        let err = stderr(&out);
+        assert!(
+            err.contains("danh-sach.csv") && err.contains(encoding) && err.contains("đã tự chuyển"),
+            "{encoding}: {err}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&site.read(&format!("{OUT}/danh-sach.json"))).unwrap();
+        assert_eq!(json[0]["Họ và tên"], "Nguyễn Văn Thử", "{encoding}");
+        assert_eq!(json[1]["Họ và tên"], "Trần Thị Mẫu", "{encoding}");
+        assert_eq!(json[1]["Diện"], "Hộ cận nghèo", "{encoding}");
+        assert_eq!(json[1]["Tổ dân phố"], "Tổ dân phố số 1", "{encoding}");
+        let g1 = site.html(&format!("{OUT}/to-dan-pho-so-1/index.html"));
+        assert_eq!(
+            texts(&g1, "#danh-sach tbody th"),
+            vec!["Nguyễn Văn Thử", "Trần Thị Mẫu"],
+            "{encoding}"
+        );
+    }
+}
