@@ -38,6 +38,35 @@ pub fn load_csv_bytes(
     Ok(table)
 }
 
+/// What [`load_csv_bytes`] would read a CSV file with: the text encoding (or the legacy
+/// conversion's warning) and the delimiter sniffed (or `given`).
+pub fn describe_csv(bytes: &[u8], source: &Path, given: Option<u8>) -> (String, Option<u8>) {
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        "UTF-8 (có BOM)"
+    } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        "UTF-16"
+    } else {
+        "UTF-8"
+    };
+    match decode_text(bytes, source) {
+        Ok((text, warning)) => {
+            let encoding = match (warning, detect_legacy_text(&text)) {
+                (Some(w), _) => w.message,
+                (None, Some(kind)) => match convert_legacy_checked(&text, kind, source) {
+                    Ok((_, w)) => w.message,
+                    Err(e) => e.message,
+                },
+                (None, None) => bom.to_string(),
+            };
+            (
+                encoding,
+                Some(given.unwrap_or_else(|| sniff_delimiter(&text))),
+            )
+        }
+        Err(e) => (e.message, None),
+    }
+}
+
 /// The delimiters staff files use: Excel writes `;` in Vietnamese locales, `,`
 /// elsewhere; tab from copy-paste; `|` from some exports. Ties prefer this order.
 pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];

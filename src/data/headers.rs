@@ -248,6 +248,7 @@ pub(crate) fn build_table(
             rows: Vec::new(),
             warnings: Vec::new(),
             totals: Vec::new(),
+            header_row: 0,
         });
     };
     let header_row = row_numbers[h];
@@ -318,13 +319,14 @@ pub(crate) fn build_table(
             .hint("sửa các lỗi trên rồi chạy lại để xem các lỗi còn lại"),
         );
     }
-    if errors.is_empty() {
+    if errors.is_empty() || opts.keep_on_error {
         Ok(Table {
             source: source.to_path_buf(),
             headers,
             rows: out_rows,
-            warnings: Vec::new(),
+            warnings: errors,
             totals,
+            header_row,
         })
     } else {
         Err(errors)

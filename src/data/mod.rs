@@ -26,7 +26,7 @@ pub mod totals;
 pub mod units;
 pub mod values;
 
-pub use csv::load_csv_bytes;
+pub use csv::{describe_csv, load_csv_bytes};
 pub use encoding::{Legacy, decode_text, detect_legacy_bytes, detect_legacy_text};
 pub use headers::{closest_spellings, column_letter, field_matches, unknown_column};
 pub use load::{load_table, load_value};
@@ -106,6 +106,8 @@ pub struct Table {
     /// Totals and subtotals rows ("Tổng cộng", "Cộng tổ 3") found, checked and left out
     /// of `rows`.
     pub totals: Vec<totals::TotalRow>,
+    /// 1-based row of the header (0 when there is none, or for JSON/TOML keys).
+    pub header_row: usize,
 }
 
 impl FieldSpec {
@@ -129,6 +131,9 @@ pub struct LoadOptions<'a> {
     pub columns: &'a [ColumnMap],
     /// The CSV delimiter given in front matter; sniffed when `None`.
     pub delimiter: Option<u8>,
+    /// For `check --explain`: a table with problems is still returned, its errors in
+    /// [`Table::warnings`].
+    pub keep_on_error: bool,
 }
 
 /// One `[record.columns]` entry: the column headed `header` holds `field`.
@@ -151,6 +156,7 @@ impl<'a> LoadOptions<'a> {
             private_columns: &[],
             columns: &[],
             delimiter: None,
+            keep_on_error: false,
         }
     }
 

@@ -814,6 +814,7 @@ mod tests {
             rows: vec![],
             warnings: vec![],
             totals: vec![],
+            header_row: 1,
         };
         let cell = Cell {
             value: "1.5tr".into(),

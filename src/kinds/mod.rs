@@ -17,6 +17,7 @@ pub mod files;
 pub mod merger_plan;
 pub mod programme;
 pub mod service_days;
+pub mod tables;
 pub mod timeline;
 #[cfg(test)]
 mod view_docs;

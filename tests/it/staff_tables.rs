@@ -328,3 +328,32 @@ fn tcvn3_and_vni_lists_are_converted_with_a_warning() {
         );
     }
 }
+
+#[test]
+fn check_explain_shows_what_congkhai_sees() {
+    let site = site_with_export("6.000");
+    let out = site.run(&["check", "--explain", LIST]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    for want in [
+        "UTF-8 (có BOM)",
+        "chấm phẩy",
+        "Dòng tiêu đề: dòng 4",
+        "\u{201c}Mức hỗ trợ (nghìn đồng/tháng)\u{201d} → amount_vnd, đơn vị nghìn đồng/tháng",
+        "\u{201c}Từ tháng\u{201d} → from",
+        "Số dòng dữ liệu: 5",
+        "dòng 7 \u{201c}Cộng tổ 1\u{201d} (cộng 2 dòng phía trên): khớp",
+        "dòng 11 \u{201c}Tổng cộng\u{201d} (cộng cả bảng, 5 dòng): KHÔNG khớp",
+        "ghi 6.000, cộng được 5.500",
+    ] {
+        assert!(text.contains(want), "{want}\n{text}");
+    }
+    let site = Site::fixture("support");
+    site.write(LIST, TCVN3_LIST);
+    let out = site.run(&["check", "--explain", LIST]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("TCVN3") && text.contains("→ full_name"),
+        "{text}"
+    );
+}

@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::kinds::{KindContext, RecordInput};
 use crate::text::{did_you_mean, fold, name_key};
 
-const SESSION_FIELDS: &[FieldSpec] = &[
+pub(crate) const SESSION_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("date", &["ngày", "ngày hỗ trợ", "ngày tổ chức"]),
     FieldSpec::required("start", &["bắt đầu", "giờ bắt đầu", "từ giờ", "từ"]),
     FieldSpec::required("end", &["kết thúc", "giờ kết thúc", "đến giờ", "đến"]),
@@ -37,7 +37,7 @@ const SESSION_FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("changed", &["ngày cập nhật", "ngày sửa", "cập nhật ngày"]),
 ];
 
-const CATALOGUE_FIELDS: &[FieldSpec] = &[
+pub(crate) const CATALOGUE_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("code", &["mã", "mã thủ tục", "ký hiệu"]),
     FieldSpec::required("name", &["tên", "tên thủ tục", "thủ tục"]),
     FieldSpec::required(
