@@ -232,8 +232,14 @@ impl Diagnostics {
         self.items.iter().filter(|d| !d.is_error())
     }
 
-    /// Sorted by file, then position, so output is stable whatever order threads finished in.
-    pub fn sorted(mut self) -> Self {
+    /// Sorted by file, then position, so output is stable whatever order threads finished
+    /// in; repeated problems of one kind in one file are then [summarised](Self::summarised).
+    pub fn sorted(self) -> Self {
+        self.sorted_each().summarised()
+    }
+
+    /// Sorted as [`Self::sorted`], every diagnostic kept.
+    pub fn sorted_each(mut self) -> Self {
         self.items.sort_by(|a, b| {
             let key = |d: &Diagnostic| {
                 d.location
@@ -249,6 +255,90 @@ impl Diagnostics {
         self
     }
 
+    /// More than [`SUMMARY_AFTER`] problems of the same kind in one file (same severity,
+    /// same message and hint once cell values and numbers are set aside) become one
+    /// diagnostic: the count, the first rows, one example and how to fix all of them —
+    /// a file with the same mistake on 5,000 rows gets one message, not 5,000. The
+    /// summary takes the place of the first of them.
+    pub fn summarised(self) -> Self {
+        type Key = (Option<PathBuf>, Severity, String, String);
+        let key = |d: &Diagnostic| -> Key {
+            (
+                d.location.as_ref().map(|l| l.file.clone()),
+                d.severity,
+                shape(&d.message),
+                d.hint.as_deref().map(shape).unwrap_or_default(),
+            )
+        };
+        let mut groups: std::collections::BTreeMap<Key, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, d) in self.items.iter().enumerate() {
+            if d.location.is_some() {
+                groups.entry(key(d)).or_default().push(i);
+            }
+        }
+        if groups.values().all(|g| g.len() <= SUMMARY_AFTER) {
+            return self;
+        }
+        let mut replace: std::collections::HashMap<usize, Diagnostic> =
+            std::collections::HashMap::new();
+        let mut drop = vec![false; self.items.len()];
+        for g in groups.values().filter(|g| g.len() > SUMMARY_AFTER) {
+            let first = &self.items[g[0]];
+            let mut rows: Vec<usize> = Vec::new();
+            for &i in g {
+                if let Some(l) = self.items[i].location.as_ref().and_then(|l| l.line)
+                    && !rows.contains(&l)
+                {
+                    rows.push(l);
+                }
+            }
+            let shown: Vec<String> = rows.iter().take(SHOWN_ROWS).map(usize::to_string).collect();
+            let rows_text = if rows.is_empty() {
+                String::new()
+            } else if rows.len() > SHOWN_ROWS {
+                format!(" ở {} dòng (dòng {}, …)", rows.len(), shown.join(", "))
+            } else {
+                format!(" (dòng {})", shown.join(", "))
+            };
+            let what = if first.is_error() {
+                "lỗi"
+            } else {
+                "cảnh báo"
+            };
+            let mut d = Diagnostic {
+                severity: first.severity,
+                location: first.location.clone().map(|l| Location {
+                    column: None,
+                    field: None,
+                    ..l
+                }),
+                message: format!(
+                    "{} {what} cùng loại trong tệp này{rows_text}; ví dụ, dòng đầu tiên: {}",
+                    g.len(),
+                    first.message
+                ),
+                hint: None,
+            };
+            d.hint = Some(match &first.hint {
+                Some(h) => format!("sửa cùng một cách cho tất cả {} chỗ: {h}", g.len()),
+                None => format!("sửa cùng một cách cho tất cả {} chỗ", g.len()),
+            });
+            replace.insert(g[0], d);
+            for &i in &g[1..] {
+                drop[i] = true;
+            }
+        }
+        let items = self
+            .items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !drop[*i])
+            .map(|(i, d)| replace.remove(&i).unwrap_or(d))
+            .collect();
+        Diagnostics { items }
+    }
+
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
@@ -259,6 +349,46 @@ impl Diagnostics {
             items: self.items.into_iter().map(f).collect(),
         }
     }
+}
+
+/// Problems of one kind in one file shown one by one; more are summarised.
+pub const SUMMARY_AFTER: usize = 5;
+/// Rows a summary names.
+const SHOWN_ROWS: usize = 5;
+
+/// A message with what varies from row to row set aside: quoted text (“…”), numbers
+/// and cell references (B12).
+fn shape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut quoted = false;
+    let mut prev_digit = false;
+    for c in s.chars() {
+        match c {
+            '\u{201c}' => {
+                quoted = true;
+                out.push('\u{201c}');
+            }
+            '\u{201d}' => {
+                quoted = false;
+                out.push('\u{201d}');
+            }
+            _ if quoted => {}
+            c if c.is_ascii_digit() => {
+                if !prev_digit {
+                    // "B12" and "AA7" are cells: drop the column letters too.
+                    while out.ends_with(|x: char| x.is_ascii_uppercase()) {
+                        out.pop();
+                    }
+                    out.push('#');
+                }
+                prev_digit = true;
+                continue;
+            }
+            c => out.push(c),
+        }
+        prev_digit = false;
+    }
+    out
 }
 
 impl From<Diagnostic> for Diagnostics {
@@ -306,6 +436,45 @@ mod tests {
             .or_at(Location::file("content/a.md"))
             .or_at(Location::file("content/b.md"));
         assert_eq!(d.location.unwrap().file, Path::new("content/a.md"));
+    }
+
+    #[test]
+    fn repeated_problems_are_summarised_once_per_file() {
+        let mut ds = Diagnostics::new();
+        for row in 2..5002 {
+            ds.push(
+                Diagnostic::error(format!(
+                    "ô C{row}: \u{201c}{row}k\u{201d} không phải là một số"
+                ))
+                .at(Location::at("data/a.csv", row, 3))
+                .hint("viết số bằng chữ số"),
+            );
+        }
+        // Few of another kind, and the same kind in another file: kept as they are.
+        for row in 2..5 {
+            ds.push(Diagnostic::error("thiếu họ tên").at(Location::at("data/a.csv", row, 1)));
+            ds.push(
+                Diagnostic::error(format!("ô C{row}: \u{201c}x\u{201d} không phải là một số"))
+                    .at(Location::at("data/b.csv", row, 3))
+                    .hint("viết số bằng chữ số"),
+            );
+        }
+        let v = ds.sorted().into_vec();
+        assert_eq!(v.len(), 1 + 3 + 3, "{v:#?}");
+        let s = v
+            .iter()
+            .find(|d| d.message.starts_with("5000 lỗi cùng loại"))
+            .unwrap();
+        assert!(s.message.contains("dòng 2, 3, 4, 5, 6, …"), "{}", s.message);
+        assert!(s.message.contains("ô C2"), "{}", s.message);
+        assert!(s.hint.as_deref().unwrap().contains("tất cả 5000"));
+        assert_eq!(s.location.as_ref().and_then(|l| l.line), Some(2));
+        // Five are shown one by one.
+        let mut ds = Diagnostics::new();
+        for row in 2..7 {
+            ds.push(Diagnostic::error("x").at(Location::line("a.csv", row)));
+        }
+        assert_eq!(ds.sorted().into_vec().len(), 5);
     }
 
     #[test]

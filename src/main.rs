@@ -91,6 +91,9 @@ enum Command {
         drafts: bool,
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
+        /// Xem congkhai đọc một tệp dữ liệu thế nào: bảng mã, dấu phân cách, dòng tiêu đề, các cột, dòng tổng (explain how a data file is read)
+        #[arg(long, value_name = "TỆP")]
+        explain: Option<PathBuf>,
     },
     /// Xem trang trên máy, tự tạo lại khi sửa tệp (serve locally with live reload)
     Serve {
@@ -179,7 +182,15 @@ fn main() -> ExitCode {
         ),
         Command::Keygen { secret_key, force } => keygen(&root, secret_key, force),
         Command::Sign { secret_key } => sign(&root, secret_key),
-        Command::Check { drafts, now } => check(BuildOptions {
+        Command::Check {
+            explain: Some(file),
+            ..
+        } => {
+            let rel = file.strip_prefix(&root).unwrap_or(&file).to_path_buf();
+            print!("{}", congkhai::kinds::tables::explain(&root, &rel));
+            Ok(())
+        }
+        Command::Check { drafts, now, .. } => check(BuildOptions {
             root,
             drafts,
             today: now,

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::encoding::{decode_text, detect_legacy_text, legacy_error};
+use super::encoding::{convert_legacy_checked, decode_text, detect_legacy_text};
 use super::headers::build_table;
 use super::limits::{MAX_FILE_BYTES, TableBudget, file_too_big, table_limit_error};
 use super::{Grid, LoadOptions, RawRow, Table};
@@ -22,66 +22,136 @@ pub fn load_csv_bytes(
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(vec![file_too_big(source, MAX_FILE_BYTES, "một tệp CSV")]);
     }
-    let (text, warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
-    // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi".
-    // Both passes read the whole text; on a large file they run side by side.
-    let (legacy, grid) = rayon::join(|| detect_legacy_text(&text), || read_grid(&text, source));
-    if let Some(kind) = legacy {
-        return Err(vec![legacy_error(source, kind)]);
+    let (mut text, mut warning) = decode_text(bytes, source).map_err(|d| vec![d])?;
+    // A TCVN3/VNI file saved as "CSV UTF-8" from Excel is valid UTF-8 full of "Hµ Néi":
+    // converted like the bytes would be.
+    if warning.is_none()
+        && let Some(kind) = detect_legacy_text(&text)
+    {
+        let (converted, w) = convert_legacy_checked(&text, kind, source).map_err(|d| vec![d])?;
+        text = converted;
+        warning = Some(w);
     }
-    let grid = grid?;
+    let grid = read_grid(&text, source, opts.delimiter)?;
     let mut table = build_table(source, grid, opts)?;
     table.warnings.extend(warning);
     Ok(table)
 }
 
-/// The delimiter among `,` `;` `\t` that splits the header-like lines best: the one with
-/// the most occurrences (outside quotes) on a single line among the first lines.
-/// Ties prefer comma, then semicolon (Excel's choice in Vietnamese locales), then tab.
+/// What [`load_csv_bytes`] would read a CSV file with: the text encoding (or the legacy
+/// conversion's warning) and the delimiter sniffed (or `given`).
+pub fn describe_csv(bytes: &[u8], source: &Path, given: Option<u8>) -> (String, Option<u8>) {
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        "UTF-8 (có BOM)"
+    } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        "UTF-16"
+    } else {
+        "UTF-8"
+    };
+    match decode_text(bytes, source) {
+        Ok((text, warning)) => {
+            let encoding = match (warning, detect_legacy_text(&text)) {
+                (Some(w), _) => w.message,
+                (None, Some(kind)) => match convert_legacy_checked(&text, kind, source) {
+                    Ok((_, w)) => w.message,
+                    Err(e) => e.message,
+                },
+                (None, None) => bom.to_string(),
+            };
+            (
+                encoding,
+                Some(given.unwrap_or_else(|| sniff_delimiter(&text))),
+            )
+        }
+        Err(e) => (e.message, None),
+    }
+}
+
+/// The delimiters staff files use: Excel writes `;` in Vietnamese locales, `,`
+/// elsewhere; tab from copy-paste; `|` from some exports. Ties prefer this order.
+pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// The delimiter that splits the first lines most consistently: for each candidate the
+/// field count of every non-blank line (quotes respected) among the first
+/// [`SNIFF_LINES`]; the most common count above 1 and how many lines have it. The
+/// candidate whose common count covers the most lines wins, then the one with more
+/// columns. A `;` file whose cells hold unquoted commas ("Tổ 1, khu 2") splits into the
+/// same number of fields on every line by `;` and not by `,`, so `;` wins.
 pub(crate) fn sniff_delimiter(text: &str) -> u8 {
-    let candidates = [b',', b';', b'\t'];
-    let mut best = [0usize; 3];
-    let mut counts = [0usize; 3];
+    let lines = sniff_lines(text);
+    let mut best: (usize, usize, u8) = (0, 0, b',');
+    for &d in &DELIMITERS {
+        let counts: Vec<usize> = lines.iter().map(|l| field_count(l, d)).collect();
+        let mut freq: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        for &c in counts.iter().filter(|&&c| c > 1) {
+            *freq.entry(c).or_default() += 1;
+        }
+        // The most common count; among equals the widest.
+        let Some((&width, &lines_with)) = freq
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)))
+        else {
+            continue;
+        };
+        if (lines_with, width) > (best.0, best.1) {
+            best = (lines_with, width, d);
+        }
+    }
+    best.2
+}
+
+/// The first [`SNIFF_LINES`] logical lines (a quoted cell may span physical lines),
+/// blank ones skipped.
+fn sniff_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut in_quotes = false;
-    let mut lines = 0;
-    for b in text.bytes() {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
         match b {
             b'"' => in_quotes = !in_quotes,
             b'\n' if !in_quotes => {
-                for k in 0..3 {
-                    best[k] = best[k].max(counts[k]);
+                let line = text[start..i].trim_end_matches('\r');
+                if !line.trim().is_empty() {
+                    out.push(line);
                 }
-                counts = [0; 3];
-                lines += 1;
-                if lines >= SNIFF_LINES {
-                    break;
-                }
-            }
-            _ if !in_quotes => {
-                if let Some(k) = candidates.iter().position(|&c| c == b) {
-                    counts[k] += 1;
+                start = i + 1;
+                if out.len() >= SNIFF_LINES {
+                    return out;
                 }
             }
             _ => {}
         }
     }
-    for k in 0..3 {
-        best[k] = best[k].max(counts[k]);
+    let last = text[start..].trim_end_matches('\r');
+    if !last.trim().is_empty() && out.len() < SNIFF_LINES {
+        out.push(last);
     }
-    let mut pick = 0;
-    for k in 1..3 {
-        if best[k] > best[pick] {
-            pick = k;
+    out
+}
+
+/// Fields in one line split by `d`, quotes respected.
+fn field_count(line: &str, d: u8) -> usize {
+    let mut in_quotes = false;
+    let mut n = 1;
+    for b in line.bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == d && !in_quotes {
+            n += 1;
         }
     }
-    candidates[pick]
+    n
 }
 
 /// Read all records, keeping blank lines in the numbering: row = the line the record
 /// starts on, minus the line breaks inside earlier quoted cells (Excel counts a
 /// multi-line cell as one row).
-fn read_grid(text: &str, source: &Path) -> Result<Grid, Vec<Diagnostic>> {
-    let delimiter = sniff_delimiter(text);
+pub(crate) fn read_grid(
+    text: &str,
+    source: &Path,
+    delimiter: Option<u8>,
+) -> Result<Grid, Vec<Diagnostic>> {
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -177,6 +247,17 @@ mod tests {
             ),
             ("one column\n", b','),
             ("", b','),
+            // Unquoted commas inside `;` cells: `;` splits every line into 3.
+            (
+                "Họ và tên;Địa chỉ;Số tiền\nNguyễn Văn A;Tổ 1, khu 2, phường X;1.500.000\nB;Tổ 2;2,5\n",
+                b';',
+            ),
+            (
+                "DANH SÁCH, HỖ TRỢ, NĂM 2026, ĐỢT 1\nHọ và tên;Địa chỉ\nA, B;Tổ 1, khu 2\nC;D\n",
+                b';',
+            ),
+            ("a|b|c\n1|2|3\n", b'|'),
+            ("Họ tên\tGhi chú\nA\tx, y, z\n", b'\t'),
         ] {
             assert_eq!(sniff_delimiter(text) as char, want as char, "{text:?}");
         }
@@ -219,17 +300,20 @@ mod tests {
     fn tsv_and_legacy_encodings() {
         let t = load("Họ tên\tSố tiền\nA\t1\n".as_bytes()).unwrap();
         assert_eq!(t.text(&t.rows[0], "amount"), "1");
-        let err = load(b"H\xe4 v\xb5 t\xaan,S\xe8 ti\xd2n\nch\xb5o,1\n").unwrap_err();
-        assert!(err[0].message.contains("TCVN3"));
+        let t = load(b"H\xe4 v\xb5 t\xaan,S\xe8 ti\xd2n\nch\xb5o,1\n").unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "chào");
+        assert!(t.warnings[0].message.contains("TCVN3"));
         // The same text already saved as UTF-8 (Excel "CSV UTF-8" with a .VnTime font).
-        let err = load("Hä vµ tªn,Sè tiÒn\nNguyÔn V¨n A,1\n".as_bytes()).unwrap_err();
-        assert!(err[0].message.contains("TCVN3"), "{}", err[0].message);
-        let err = load(
+        let t = load("Hä vµ tªn,Sè tiÒn\nNguyÔn V¨n A,1\n".as_bytes()).unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "Nguyễn Văn A");
+        assert!(t.warnings[0].message.contains("TCVN3"));
+        let t = load(
             "Ho\u{ef} va\u{f8} te\u{e2}n,So\u{e1} tie\u{e0}n\nNguye\u{e3}n Va\u{ea}n A,1\n"
                 .as_bytes(),
         )
-        .unwrap_err();
-        assert!(err[0].message.contains("VNI"), "{}", err[0].message);
+        .unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "Nguyễn Văn A");
+        assert!(t.warnings[0].message.contains("VNI"), "{:?}", t.warnings);
         let bytes =
             crate::data::encoding::tests::to_windows_1258("Họ và tên,Số tiền\nNguyễn Văn Đức,1\n");
         let t = load(&bytes).unwrap();

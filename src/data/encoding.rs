@@ -1,9 +1,11 @@
 //! Turning the bytes of a text file into NFC text, or explaining why we cannot.
 //!
 //! Order: BOM (UTF-8, UTF-16) → strict UTF-8 → legacy Vietnamese. TCVN3 (ABC, ".VnTime"
-//! fonts) and VNI are refused with conversion steps: they have no reliable converter and
-//! a wrong guess would publish garbled names. Windows-1258 is converted (encoding_rs)
-//! and NFC-normalised, with a warning.
+//! fonts) and VNI Windows ("VNI-Times") are converted to Unicode with our own tables
+//! ([`convert_legacy`]) and a warning naming the encoding; they are refused only when
+//! the text is ambiguous (both encodings seen, Unicode Vietnamese mixed in, or words
+//! that are still not Vietnamese after conversion), with a sample of the decoded text.
+//! Windows-1258 is converted (encoding_rs) and NFC-normalised, with a warning.
 
 use std::path::Path;
 
@@ -63,8 +65,12 @@ pub fn decode_text(
     }
 
     match detect_legacy_bytes(bytes) {
-        Legacy::Tcvn3 => Err(legacy_error(rel_path, Legacy::Tcvn3)),
-        Legacy::Vni => Err(legacy_error(rel_path, Legacy::Vni)),
+        kind @ (Legacy::Tcvn3 | Legacy::Vni) => {
+            // Each byte as the Latin-1 character the old fonts drew over.
+            let latin1: String = bytes.iter().map(|&b| b as char).collect();
+            let (text, warning) = convert_legacy_checked(&latin1, kind, rel_path)?;
+            Ok((text, Some(warning)))
+        }
         Legacy::Windows1258 => {
             let (text, _, _) = WINDOWS_1258.decode(bytes);
             let warning = Diagnostic::warning(
@@ -114,6 +120,334 @@ pub fn legacy_error(rel_path: &Path, kind: Legacy) -> Diagnostic {
          bấm \u{201c}Chuyển mã\u{201d} rồi dán lại; sau đó lưu tệp dưới dạng \u{201c}CSV UTF-8\u{201d} \
          trong Excel (Tệp → Lưu thành → CSV UTF-8)"
     ))
+}
+
+/// The short name of a legacy encoding, for messages.
+fn legacy_name(kind: Legacy) -> &'static str {
+    match kind {
+        Legacy::Vni => "VNI (phông VNI-Times)",
+        Legacy::Windows1258 => "Windows-1258",
+        _ => "TCVN3 (ABC, phông .VnTime)",
+    }
+}
+
+/// TCVN3 (TCVN 5712:1993 "ABC"): one byte per letter, drawn by the .Vn* fonts over the
+/// Latin-1 code points. Pairs of (Latin-1 character, Vietnamese letter).
+const TCVN3: [(char, char); 67] = [
+    ('\u{a1}', 'Ă'),
+    ('\u{a2}', 'Â'),
+    ('\u{a3}', 'Ê'),
+    ('\u{a4}', 'Ô'),
+    ('\u{a5}', 'Ơ'),
+    ('\u{a6}', 'Ư'),
+    ('\u{a7}', 'Đ'),
+    ('\u{a8}', 'ă'),
+    ('\u{a9}', 'â'),
+    ('\u{aa}', 'ê'),
+    ('\u{ab}', 'ô'),
+    ('\u{ac}', 'ơ'),
+    ('\u{ad}', 'ư'),
+    ('\u{ae}', 'đ'),
+    ('\u{b5}', 'à'),
+    ('\u{b8}', 'á'),
+    ('\u{b6}', 'ả'),
+    ('\u{b7}', 'ã'),
+    ('\u{b9}', 'ạ'),
+    ('\u{bb}', 'ằ'),
+    ('\u{be}', 'ắ'),
+    ('\u{bc}', 'ẳ'),
+    ('\u{bd}', 'ẵ'),
+    ('\u{c6}', 'ặ'),
+    ('\u{c7}', 'ầ'),
+    ('\u{ca}', 'ấ'),
+    ('\u{c8}', 'ẩ'),
+    ('\u{c9}', 'ẫ'),
+    ('\u{cb}', 'ậ'),
+    ('\u{cc}', 'è'),
+    ('\u{d0}', 'é'),
+    ('\u{ce}', 'ẻ'),
+    ('\u{cf}', 'ẽ'),
+    ('\u{d1}', 'ẹ'),
+    ('\u{d2}', 'ề'),
+    ('\u{d5}', 'ế'),
+    ('\u{d3}', 'ể'),
+    ('\u{d4}', 'ễ'),
+    ('\u{d6}', 'ệ'),
+    ('\u{d7}', 'ì'),
+    ('\u{dd}', 'í'),
+    ('\u{d8}', 'ỉ'),
+    ('\u{dc}', 'ĩ'),
+    ('\u{de}', 'ị'),
+    ('\u{df}', 'ò'),
+    ('\u{e3}', 'ó'),
+    ('\u{e1}', 'ỏ'),
+    ('\u{e2}', 'õ'),
+    ('\u{e4}', 'ọ'),
+    ('\u{e5}', 'ồ'),
+    ('\u{e8}', 'ố'),
+    ('\u{e6}', 'ổ'),
+    ('\u{e7}', 'ỗ'),
+    ('\u{e9}', 'ộ'),
+    ('\u{ea}', 'ờ'),
+    ('\u{ed}', 'ớ'),
+    ('\u{eb}', 'ở'),
+    ('\u{ec}', 'ỡ'),
+    ('\u{ee}', 'ợ'),
+    ('\u{ef}', 'ù'),
+    ('\u{f3}', 'ú'),
+    ('\u{f1}', 'ủ'),
+    ('\u{f2}', 'ũ'),
+    ('\u{f4}', 'ụ'),
+    ('\u{f5}', 'ừ'),
+    ('\u{f8}', 'ứ'),
+    ('\u{f6}', 'ử'),
+];
+/// The rest of TCVN3: ữ ự and the y's.
+const TCVN3_Y: [(char, char); 7] = [
+    ('\u{f7}', 'ữ'),
+    ('\u{f9}', 'ự'),
+    ('\u{fa}', 'ỳ'),
+    ('\u{fd}', 'ý'),
+    ('\u{fb}', 'ỷ'),
+    ('\u{fc}', 'ỹ'),
+    ('\u{fe}', 'ỵ'),
+];
+
+fn tcvn3_char(c: char) -> Option<char> {
+    TCVN3
+        .iter()
+        .chain(TCVN3_Y.iter())
+        .find(|(k, _)| *k == c)
+        .map(|(_, v)| *v)
+}
+
+const GRAVE: char = '\u{300}';
+const ACUTE: char = '\u{301}';
+const HOOK: char = '\u{309}';
+const TILDE: char = '\u{303}';
+const DOT: char = '\u{323}';
+
+/// VNI Windows tone bytes after a vowel (lower and upper case fonts).
+fn vni_tone(c: char) -> Option<char> {
+    Some(match c {
+        'ø' | 'Ø' => GRAVE,
+        'ù' | 'Ù' => ACUTE,
+        'û' | 'Û' => HOOK,
+        'õ' | 'Õ' => TILDE,
+        'ï' | 'Ï' => DOT,
+        _ => return None,
+    })
+}
+
+/// VNI circumflex bytes after a/e/o (â ê ô), with the tone they carry.
+fn vni_hat(c: char) -> Option<Option<char>> {
+    Some(match c {
+        'â' | 'Â' => None,
+        'à' | 'À' => Some(GRAVE),
+        'á' | 'Á' => Some(ACUTE),
+        'å' | 'Å' => Some(HOOK),
+        'ã' | 'Ã' => Some(TILDE),
+        'ä' | 'Ä' => Some(DOT),
+        _ => return None,
+    })
+}
+
+/// VNI breve bytes after a (ă), with the tone they carry.
+fn vni_breve(c: char) -> Option<Option<char>> {
+    Some(match c {
+        'ê' | 'Ê' => None,
+        'è' | 'È' => Some(GRAVE),
+        'é' | 'É' => Some(ACUTE),
+        'ú' | 'Ú' => Some(HOOK),
+        'ü' | 'Ü' => Some(TILDE),
+        'ë' | 'Ë' => Some(DOT),
+        _ => return None,
+    })
+}
+
+/// VNI letters written as one byte.
+fn vni_single(c: char) -> Option<char> {
+    Some(match c {
+        'ñ' => 'đ',
+        'Ñ' => 'Đ',
+        'ô' => 'ơ',
+        'Ô' => 'Ơ',
+        'ö' => 'ư',
+        'Ö' => 'Ư',
+        'æ' => 'ỉ',
+        'Æ' => 'Ỉ',
+        'ó' => 'ĩ',
+        'Ó' => 'Ĩ',
+        'ò' => 'ị',
+        'Ò' => 'Ị',
+        'î' => 'ỵ',
+        'Î' => 'Ỵ',
+        _ => return None,
+    })
+}
+
+fn push_composed(out: &mut String, base: char, mark: Option<char>) {
+    out.push(base);
+    if let Some(m) = mark {
+        out.push(m);
+    }
+}
+
+fn vni_to_unicode(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied().unwrap_or('\0');
+        let lower = c.to_ascii_lowercase();
+        let upper = c.is_ascii_uppercase();
+        let case = |l: char| {
+            if upper {
+                l.to_uppercase().next().unwrap_or(l)
+            } else {
+                l
+            }
+        };
+        if matches!(lower, 'a' | 'e' | 'o')
+            && let Some(tone) = vni_hat(next)
+        {
+            let base = match lower {
+                'a' => 'â',
+                'e' => 'ê',
+                _ => 'ô',
+            };
+            push_composed(&mut out, case(base), tone);
+            i += 2;
+        } else if lower == 'a'
+            && let Some(tone) = vni_breve(next)
+        {
+            push_composed(&mut out, case('ă'), tone);
+            i += 2;
+        } else if matches!(c, 'ô' | 'Ô' | 'ö' | 'Ö')
+            && let Some(tone) = vni_tone(next)
+        {
+            push_composed(&mut out, vni_single(c).unwrap_or(c), Some(tone));
+            i += 2;
+        } else if matches!(lower, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+            && let Some(tone) = vni_tone(next)
+        {
+            push_composed(&mut out, c, Some(tone));
+            i += 2;
+        } else {
+            out.push(vni_single(c).unwrap_or(c));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Text typed with TCVN3 or VNI fonts (Latin-1 characters standing for Vietnamese
+/// letters) in Unicode, NFC.
+pub fn convert_legacy(text: &str, kind: Legacy) -> String {
+    let converted = match kind {
+        Legacy::Tcvn3 => text.chars().map(|c| tcvn3_char(c).unwrap_or(c)).collect(),
+        Legacy::Vni => vni_to_unicode(text),
+        _ => text.to_string(),
+    };
+    nfc(&converted)
+}
+
+/// Words of converted text that still cannot be Vietnamese: a Latin-1 symbol left over
+/// (µ, ø, ¸ …) or two tone marks on one word.
+fn non_vietnamese_words(text: &str) -> (usize, usize) {
+    use unicode_normalization::UnicodeNormalization;
+    let mut words = 0;
+    let mut bad = 0;
+    for w in text.split(|c: char| c.is_whitespace() || ",;.:()\"'/-|".contains(c)) {
+        if w.is_ascii() {
+            continue;
+        }
+        words += 1;
+        let leftover = w.chars().any(|c| {
+            let u = c as u32;
+            (0x80..=0xFF).contains(&u) && !"àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ".contains(c)
+        });
+        let tones = w
+            .nfd()
+            .filter(|c| matches!(*c, GRAVE | ACUTE | HOOK | TILDE | DOT))
+            .count();
+        if leftover || tones > 1 {
+            bad += 1;
+        }
+    }
+    (words, bad)
+}
+
+/// Does `text` already hold Vietnamese letters only Unicode has (ạ, ố, ư, đ …)?
+fn has_unicode_vietnamese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(
+            c as u32,
+            0x1EA0..=0x1EF9 | 0x102 | 0x103 | 0x110 | 0x111 | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0
+        )
+    })
+}
+
+/// Convert legacy text, or refuse it when the result is doubtful: Unicode Vietnamese
+/// mixed in (two encodings in one file), or more than one word in twenty still not
+/// Vietnamese after conversion. The warning names the encoding.
+pub(crate) fn convert_legacy_checked(
+    text: &str,
+    kind: Legacy,
+    rel_path: &Path,
+) -> Result<(String, Diagnostic), Diagnostic> {
+    // The byte patterns of the two overlap ("TrÇn ThÞ" has no TCVN3-only byte): the
+    // encoding whose conversion leaves fewer words that cannot be Vietnamese wins.
+    let other = if kind == Legacy::Vni {
+        Legacy::Tcvn3
+    } else {
+        Legacy::Vni
+    };
+    let first = convert_legacy(text, kind);
+    let second = convert_legacy(text, other);
+    let (a, b) = (non_vietnamese_words(&first), non_vietnamese_words(&second));
+    let (kind, converted, (words, bad)) = if b.1 < a.1 {
+        (other, second, b)
+    } else {
+        (kind, first, a)
+    };
+    if has_unicode_vietnamese(text) || bad * 20 > words.max(1) {
+        return Err(ambiguous_legacy(rel_path, kind, &converted));
+    }
+    let warning = Diagnostic::warning(format!(
+        "tệp không ở mã Unicode: chữ tiếng Việt được gõ bằng bảng mã cũ {}; đã tự chuyển sang Unicode \
+         — hãy kiểm tra lại dấu tiếng Việt trên trang (chữ hoa gõ bằng phông chữ hoa như .VnTimeH \
+         có thể thành chữ thường)",
+        legacy_name(kind)
+    ))
+    .at(Location::file(rel_path))
+    .hint(format!(
+        "để khỏi phải chuyển mỗi lần, lưu lại tệp ở Unicode: {SAVE_AS_UTF8}"
+    ));
+    Ok((converted, warning))
+}
+
+/// The refusal when a legacy conversion is doubtful: a sample of what it gave.
+fn ambiguous_legacy(rel_path: &Path, kind: Legacy, converted: &str) -> Diagnostic {
+    let sample: String = converted
+        .lines()
+        .filter(|l| !l.is_ascii())
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" | ")
+        .chars()
+        .take(160)
+        .collect();
+    let base = legacy_error(rel_path, kind);
+    Diagnostic {
+        message: format!(
+            "tệp không ở mã Unicode và không chuyển mã tự động chắc chắn được: có vẻ là {} nhưng \
+             lẫn chữ của bảng mã khác; chuyển thử được: \u{201c}{sample}\u{201d}",
+            legacy_name(kind)
+        ),
+        ..base
+    }
 }
 
 /// Guess which legacy encoding non-UTF-8 bytes are in.
@@ -302,32 +636,86 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn tcvn3_is_refused_with_unikey_hint() {
-        // "Họ và tên,Địa chỉ\nchào,Hà Nội" typed with .VnTime: "Hä vµ tªn,§Þa chØ\nchµo,Hµ Néi"
-        let bytes: &[u8] = b"H\xe4 v\xb5 t\xaan,\xa7\xdea ch\xd8\nch\xb5o,H\xb5 N\xe9i\n";
-        let err = decode_text(bytes, p()).unwrap_err();
-        assert!(err.message.contains("TCVN3"), "{}", err.message);
-        assert!(err.message.contains("UTF-8"), "{}", err.message);
-        let hint = err.hint.unwrap();
-        assert!(
-            hint.contains("Ctrl+Shift+F6") && hint.contains("Công cụ chuyển mã"),
-            "{hint}"
-        );
-        assert!(hint.contains("TCVN3"), "{hint}");
+    fn tcvn3_bytes_are_converted_with_warning() {
+        // (TCVN3 bytes as the .VnTime fonts type them, Unicode text)
+        for (bytes, want) in [
+            (
+                &b"H\xe4 v\xb5 t\xaan,\xa7\xdea ch\xd8\nch\xb5o,H\xb5 N\xe9i\n"[..],
+                "Họ và tên,Địa chỉ\nchào,Hà Nội\n",
+            ),
+            (
+                &b"Nguy\xd4n V\xa8n \xa7\xf8c,ng\xad\xeai,T\xe6 d\xa9n ph\xe8\n"[..],
+                "Nguyễn Văn Đức,người,Tổ dân phố\n",
+            ),
+            (
+                &b"Tr\xc7n Th\xde M\xc9u,H\xe9 c\xcbn ngh\xcco,S\xe8 ti\xd2n,Di\xd6n\n"[..],
+                "Trần Thị Mẫu,Hộ cận nghèo,Số tiền,Diện\n",
+            ),
+            (
+                &b"\xa7\xb5 N\xbdng,th\xf6a,ch\xf8ng t\xddch,qu\xfd,tr\xf9c,nh\xf7ng,k\xfb ni\xd6m,k\xfa,M\xfc,Thu\xfe\n"[..],
+                "Đà Nẵng,thửa,chứng tích,quý,trực,những,kỷ niệm,kỳ,Mỹ,Thuỵ\n",
+            ),
+        ] {
+            let (s, w) = decode_text(bytes, p()).unwrap();
+            assert_eq!(s, want);
+            let w = w.unwrap();
+            assert!(!w.is_error());
+            assert!(
+                w.message.contains("TCVN3") && w.location.is_some(),
+                "{}",
+                w.message
+            );
+        }
     }
 
     #[test]
-    fn vni_is_refused_with_unikey_hint() {
-        // "chào,Hà Nội,Nguyễn Văn Đức,người" in VNI Windows.
-        let bytes: &[u8] =
-            b"cha\xf8o,Ha\xf8 No\xe4i,Nguye\xe3n Va\xeen \xd1\xf6\xf9c,ng\xf6\xf4\xf8i\n";
-        let err = decode_text(bytes, p()).unwrap_err();
-        assert!(err.message.contains("VNI"), "{}", err.message);
-        let hint = err.hint.unwrap();
-        assert!(
-            hint.contains("VNI Windows") && hint.contains("Ctrl+Shift+F6"),
-            "{hint}"
+    fn vni_bytes_are_converted_with_warning() {
+        for (bytes, want) in [
+            (
+                &b"cha\xf8o,Ha\xf8 No\xe4i,Nguye\xe3n Va\xean \xd1\xf6\xf9c,ng\xf6\xf4\xf8i\n"[..],
+                "chào,Hà Nội,Nguyễn Văn Đức,người\n",
+            ),
+            (
+                &b"Ho\xef va\xf8 te\xe2n,To\xe5 da\xe2n pho\xe1,So\xe1 tie\xe0n,Ghi chu\xf9\n"[..],
+                "Họ và tên,Tổ dân phố,Số tiền,Ghi chú\n",
+            ),
+            (
+                &b"Tra\xe0n Th\xf2 Ma\xe3u,Ho\xe4 ca\xe4n nghe\xf8o,Th\xf6\xfb,kho\xfbe,tie\xe1ng Vie\xe4t\n"[..],
+                "Trần Thị Mẫu,Hộ cận nghèo,Thử,khỏe,tiếng Việt\n",
+            ),
+            (
+                &b"\xd1a\xe9c La\xe9c,ca\xfbi,ca\xfcng,mo\xfbi,hie\xe5u,ky\xf8\n"[..],
+                "Đắc Lắc,cải,cẵng,mỏi,hiểu,kỳ\n",
+            ),
+        ] {
+            let (s, w) = decode_text(bytes, p()).unwrap();
+            assert_eq!(s, want);
+            assert!(w.unwrap().message.contains("VNI"));
+        }
+    }
+
+    #[test]
+    fn legacy_text_already_in_utf8_converts_too() {
+        assert_eq!(
+            convert_legacy("Hä vµ tªn,Sè tiÒn\nNguyÔn V¨n A", Legacy::Tcvn3),
+            "Họ và tên,Số tiền\nNguyễn Văn A"
         );
+        assert_eq!(convert_legacy("Haø Noäi", Legacy::Vni), "Hà Nội");
+        assert_eq!(convert_legacy("HAØ NOÄI", Legacy::Vni), "HÀ NỘI");
+    }
+
+    #[test]
+    fn ambiguous_legacy_is_refused_with_a_sample() {
+        // Unicode Vietnamese mixed with TCVN3: no single conversion is right.
+        let err = convert_legacy_checked("Hà Nội,Hµ Néi\n", Legacy::Tcvn3, p()).unwrap_err();
+        assert!(err.is_error());
+        assert!(err.message.contains("TCVN3"), "{}", err.message);
+        assert!(err.message.contains("Hà Nội"), "{}", err.message);
+        let hint = err.hint.unwrap();
+        assert!(hint.contains("Ctrl+Shift+F6"), "{hint}");
+        // Words still not Vietnamese after the conversion.
+        let err = convert_legacy_checked("µ¶· ¸¹µ ©¶, ©©¶", Legacy::Tcvn3, p()).unwrap_err();
+        assert!(err.message.contains("chuyển thử được"), "{}", err.message);
     }
 
     /// Windows-1258 as Windows writes it: precomposed base letters (â ê ô ơ ư ă đ) plus

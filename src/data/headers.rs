@@ -5,6 +5,8 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::totals::take_totals;
+use super::units::{Quantity, convert_cell, parse_unit, split_unit};
 use super::{Cell, FieldSpec, Grid, Header, LoadOptions, Row, Table};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::text::{fold_words, nfc};
@@ -40,11 +42,131 @@ pub fn field_matches(header: &str, field: &FieldSpec) -> bool {
         .any(|s| fold_words(s) == h || fold_words(&s.replace('_', " ")) == h)
 }
 
+/// The field a header names: as written, else without its unit in parentheses
+/// ("Mức hỗ trợ (đồng/tháng)" → "Mức hỗ trợ").
 fn match_field(header: &str, fields: &[FieldSpec]) -> Option<&'static str> {
-    fields
-        .iter()
-        .find(|f| field_matches(header, f))
-        .map(|f| f.name)
+    let find = |h: &str| fields.iter().find(|f| field_matches(h, f)).map(|f| f.name);
+    find(header).or_else(|| match split_unit(header) {
+        (base, Some(_)) if !base.is_empty() => find(base),
+        _ => None,
+    })
+}
+
+/// Headers to fields: `[record.columns]` entries first, then the fields' spellings.
+struct Matcher<'a> {
+    fields: &'a [FieldSpec],
+    /// (folded header, field) from the record's mapping, for fields this table has.
+    mapped: Vec<(String, &'static str)>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(opts: &LoadOptions<'a>) -> Self {
+        let mapped = opts
+            .columns
+            .iter()
+            .filter_map(|m| {
+                let f = opts.fields.iter().find(|f| f.name == m.field)?;
+                Some((fold_words(&m.header), f.name))
+            })
+            .collect();
+        Matcher {
+            fields: opts.fields,
+            mapped,
+        }
+    }
+
+    fn field(&self, header: &str) -> Option<&'static str> {
+        if !self.mapped.is_empty() {
+            let h = fold_words(header);
+            if let Some((_, f)) = self.mapped.iter().find(|(m, _)| *m == h) {
+                return Some(f);
+            }
+        }
+        let f = match_field(header, self.fields)?;
+        // A field mapped to another header is not also taken by its usual spellings.
+        if self.mapped.iter().any(|(_, m)| *m == f) {
+            None
+        } else {
+            Some(f)
+        }
+    }
+}
+
+/// The accepted spellings closest to an unknown header, best first (at most 3):
+/// (field, spelling).
+pub fn closest_spellings(header: &str, fields: &[FieldSpec]) -> Vec<(&'static str, &'static str)> {
+    let (base, _) = split_unit(header);
+    let h = fold_words(base);
+    if h.is_empty() {
+        return Vec::new();
+    }
+    let hw: HashSet<&str> = h.split(' ').collect();
+    let mut scored: Vec<(f64, &'static str, &'static str)> = Vec::new();
+    for f in fields {
+        let best = f
+            .spellings()
+            .map(|s| {
+                let fs = fold_words(&s.replace('_', " "));
+                let edit = strsim::normalized_damerau_levenshtein(&h, &fs);
+                // "Tiền hỗ trợ hằng tháng" ~ "số tiền hỗ trợ": shared words count too.
+                let sw: HashSet<&str> = fs.split(' ').collect();
+                let shared = hw.intersection(&sw).count() as f64;
+                let jaccard = shared / hw.union(&sw).count().max(1) as f64;
+                // "Tiền hỗ trợ hằng tháng" ~ "Số tiền": one word of two in common.
+                let overlap = 0.8 * shared / hw.len().min(sw.len()).max(1) as f64;
+                (edit.max(jaccard).max(overlap), s)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((score, s)) = best
+            && score >= 0.4
+        {
+            scored.push((score, f.name, s));
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, f, s)| (f, s)).collect()
+}
+
+/// The error for a column no field accepts: the closest accepted names ("Có phải ý bạn
+/// là …?") and the two real fixes, renaming the header or mapping it in the record's
+/// front matter. `extra` is what the kind adds (e.g. the private-column fix).
+pub fn unknown_column(
+    source: &Path,
+    header: &Header,
+    fields: &[FieldSpec],
+    extra: &str,
+) -> Diagnostic {
+    let close = closest_spellings(&header.raw, fields);
+    let mut message = format!(
+        "cột lạ \u{201c}{}\u{201d} (cột {}): không khớp với tên cột nào được chấp nhận",
+        header.raw,
+        column_letter(header.column)
+    );
+    if !close.is_empty() {
+        let names: Vec<String> = close
+            .iter()
+            .map(|(_, s)| format!("\u{201c}{s}\u{201d}"))
+            .collect();
+        message.push_str(&format!(". Có phải ý bạn là {}?", names.join(", ")));
+    }
+    let field = close.first().map_or("tên_trường", |(f, _)| f);
+    let mut hint = format!(
+        "đổi tên cột thành một tên được chấp nhận (xem docs/bang-du-lieu.md), hoặc giữ nguyên tên và \
+         khai báo trong phần đầu trang của hồ sơ:\n  [record.columns]\n  {field} = \"{}\"",
+        header.raw
+    );
+    if !extra.is_empty() {
+        hint.push_str("\n  ");
+        hint.push_str(extra);
+    }
+    Diagnostic::error(message)
+        .at(Location {
+            file: source.to_path_buf(),
+            line: None,
+            column: Some(header.column),
+            field: Some(header.raw.clone()),
+        })
+        .hint(hint)
 }
 
 fn clean(s: &str) -> String {
@@ -61,7 +183,8 @@ fn clean_owned(s: String) -> String {
 }
 
 /// Index into `grid.rows` of the header row.
-fn choose_header_row(rows: &[Vec<String>], fields: &[FieldSpec]) -> Option<usize> {
+fn choose_header_row(rows: &[Vec<String>], matcher: &Matcher) -> Option<usize> {
+    let fields = matcher.fields;
     let non_empty: Vec<usize> = rows
         .iter()
         .enumerate()
@@ -75,10 +198,7 @@ fn choose_header_row(rows: &[Vec<String>], fields: &[FieldSpec]) -> Option<usize
         .collect();
     let mut best: Option<(usize, usize)> = None; // (matches, index)
     for &i in non_empty.iter().take(HEADER_SEARCH_ROWS) {
-        let matched: HashSet<&str> = rows[i]
-            .iter()
-            .filter_map(|c| match_field(c, fields))
-            .collect();
+        let matched: HashSet<&str> = rows[i].iter().filter_map(|c| matcher.field(c)).collect();
         let all_required = !required.is_empty() && required.iter().all(|r| matched.contains(r));
         let qualifies = matched.len() >= 2 || all_required;
         if qualifies && best.is_none_or(|(m, _)| matched.len() > m) {
@@ -114,7 +234,7 @@ pub(crate) fn build_table(
     let chosen = if fixed_header {
         (!cells.is_empty()).then_some(0)
     } else {
-        choose_header_row(&cells, opts.fields)
+        choose_header_row(&cells, &Matcher::new(opts))
     };
     let Some(h) = chosen else {
         // Nothing at all in the file.
@@ -127,6 +247,8 @@ pub(crate) fn build_table(
             headers: Vec::new(),
             rows: Vec::new(),
             warnings: Vec::new(),
+            totals: Vec::new(),
+            header_row: 0,
         });
     };
     let header_row = row_numbers[h];
@@ -176,6 +298,9 @@ pub(crate) fn build_table(
 
     let mut row_errors = 0usize;
     let out_rows = table_rows(&sheet, &mut cells, &keep, &mut row_errors, &mut errors);
+    // Totals rows are checked on the numbers as written, then left out.
+    let (mut out_rows, totals) = take_totals(source, &headers, out_rows, &mut errors);
+    apply_units(source, header_row, &headers, &mut out_rows, &mut errors);
 
     let kept = Kept {
         headers: &headers,
@@ -194,12 +319,14 @@ pub(crate) fn build_table(
             .hint("sửa các lỗi trên rồi chạy lại để xem các lỗi còn lại"),
         );
     }
-    if errors.is_empty() {
+    if errors.is_empty() || opts.keep_on_error {
         Ok(Table {
             source: source.to_path_buf(),
             headers,
             rows: out_rows,
-            warnings: Vec::new(),
+            warnings: errors,
+            totals,
+            header_row,
         })
     } else {
         Err(errors)
@@ -254,6 +381,9 @@ fn choose_columns(
         })
     };
 
+    let matcher = Matcher::new(opts);
+    column_map_errors(sheet, header_cells, opts, errors);
+
     // Decide which columns to keep.
     let mut headers: Vec<Header> = Vec::new();
     let mut keep: Vec<usize> = Vec::new(); // 0-based source column index per kept header
@@ -282,7 +412,7 @@ fn choose_columns(
             }
             continue;
         }
-        let field = match_field(raw, opts.fields);
+        let field = matcher.field(raw);
         if is_private(raw, field) {
             dropped_private.push(c);
             continue;
@@ -292,9 +422,120 @@ fn choose_columns(
             raw: raw.to_string(),
             field,
             column: c + 1,
+            unit: split_unit(raw).1.and_then(parse_unit),
         });
     }
     (headers, keep)
+}
+
+/// `[record.columns]` entries that cannot apply: a field this table does not have
+/// (when the entry is for this table, or its header is in this file), or a header that
+/// is not in the header row.
+fn column_map_errors(
+    sheet: &Sheet,
+    header_cells: &[String],
+    opts: &LoadOptions,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let (source, header_row) = (sheet.source, sheet.header_row);
+    let present: Vec<String> = header_cells.iter().map(|h| fold_words(h)).collect();
+    let found = || {
+        header_cells
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !h.is_empty())
+            .map(|(i, h)| format!("{}: \u{201c}{h}\u{201d}", column_letter(i + 1)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for m in opts.columns {
+        let in_file = present.contains(&fold_words(&m.header));
+        let known = opts.fields.iter().any(|f| f.name == m.field);
+        if !known {
+            if m.strict || in_file {
+                let names: Vec<&str> = opts.fields.iter().map(|f| f.name).collect();
+                errors.push(
+                    Diagnostic::error(format!(
+                        "[record.columns] ghi trường \u{201c}{}\u{201d}, nhưng bảng này không có trường đó",
+                        m.field
+                    ))
+                    .at(Location::file(source))
+                    .hint(format!(
+                        "sửa tên trường bên trái dấu = trong [record.columns]; các trường của bảng này: {}",
+                        names.join(", ")
+                    )),
+                );
+            }
+            continue;
+        }
+        if !in_file {
+            errors.push(
+                Diagnostic::error(format!(
+                    "[record.columns] ghép trường \u{201c}{}\u{201d} với cột \u{201c}{}\u{201d}, nhưng dòng tiêu đề (dòng {header_row}) không có cột đó; các cột tìm thấy: {}",
+                    m.field,
+                    m.header,
+                    found()
+                ))
+                .at(Location::line(source, header_row))
+                .hint("ghi đúng tên cột như trong tệp (không phân biệt hoa thường, có dấu hay không), hoặc bỏ dòng này khỏi [record.columns]"),
+            );
+        }
+    }
+}
+
+/// Units in headers: a unit that contradicts the field is an error; cells of a column
+/// whose unit is not the field's own (nghìn đồng, m²) are converted in place.
+fn apply_units(
+    source: &Path,
+    header_row: usize,
+    headers: &[Header],
+    rows: &mut [Row],
+    errors: &mut Vec<Diagnostic>,
+) {
+    for (i, h) in headers.iter().enumerate() {
+        let (Some(unit), Some(field)) = (h.unit, h.field) else {
+            continue;
+        };
+        let Some(q) = Quantity::of(field) else {
+            continue;
+        };
+        if !q.accepts(unit) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "cột \u{201c}{}\u{201d} ghi đơn vị \u{201c}{}\u{201d}, nhưng cột này là {}",
+                    h.raw,
+                    unit.label(),
+                    q.label()
+                ))
+                .at(Location::at(source, header_row, h.column).with_field(field))
+                .hint("sửa đơn vị trong ngoặc ở tiêu đề cột cho đúng với số liệu, hoặc bỏ phần trong ngoặc"),
+            );
+            continue;
+        }
+        for row in rows.iter_mut() {
+            let Some(cell) = row.cells.get_mut(i) else {
+                continue;
+            };
+            match convert_cell(&cell.value, unit) {
+                Ok(Some(v)) => cell.value = v,
+                Ok(None) => {}
+                Err(why) => errors.push(
+                    Diagnostic::error(format!(
+                        "ô {}{}: \u{201c}{}\u{201d} {why} (cột tính bằng {})",
+                        column_letter(cell.column),
+                        cell.row,
+                        cell.value,
+                        unit.label()
+                    ))
+                    .at(Location::at(source, cell.row, cell.column).with_field(field))
+                    .hint(format!(
+                        "ghi số theo đơn vị {}, ví dụ 1.500 hoặc 1,5",
+                        unit.label()
+                    )),
+                ),
+            }
+        }
+    }
 }
 
 /// Two or more columns mapped to the same field.
@@ -473,12 +714,44 @@ fn missing_fields_error(
         Some(r) if r > 0 => Location::line(source, r),
         _ => Location::file(source),
     };
-    Diagnostic::error(format!("{}; {found_list}", parts.join("; ")))
-        .at(loc)
-        .hint(
-            "đặt tên cột đúng một trong các cách viết được chấp nhận (không phân biệt hoa thường, có dấu hay không), \
-             ở cùng một dòng tiêu đề phía trên dữ liệu",
-        )
+    // An unrecognised header close to a missing field is most likely it: name it.
+    let mut guesses = Vec::new();
+    for f in missing {
+        let spec = [**f];
+        if let Some(h) = found
+            .iter()
+            .filter(|h| h.field.is_none())
+            .find(|h| !closest_spellings(&h.raw, &spec).is_empty())
+        {
+            guesses.push((f.name, h.raw.as_str()));
+        }
+    }
+    let mut message = format!("{}; {found_list}", parts.join("; "));
+    let mut hint =
+        "đổi tên cột cho đúng một trong các cách viết được chấp nhận (không phân biệt hoa thường, \
+                    có dấu hay không), ở cùng một dòng tiêu đề phía trên dữ liệu"
+            .to_string();
+    if !guesses.is_empty() {
+        let said: Vec<String> = guesses
+            .iter()
+            .map(|(_, h)| format!("\u{201c}{h}\u{201d}"))
+            .collect();
+        message.push_str(&format!(
+            ". Có phải cột {} là cột đang thiếu?",
+            said.join(", ")
+        ));
+        let lines: Vec<String> = guesses
+            .iter()
+            .map(|(f, h)| format!("  {f} = \"{h}\""))
+            .collect();
+        hint.push_str(&format!(
+            "; hoặc giữ nguyên tên cột và khai báo trong phần đầu trang của hồ sơ:\n  [record.columns]\n{}",
+            lines.join("\n")
+        ));
+    } else {
+        hint.push_str("; hoặc giữ tên cột và ghép nó với trường trong phần đầu trang: [record.columns] tên_trường = \"Tên cột trong tệp\"");
+    }
+    Diagnostic::error(message).at(loc).hint(hint)
 }
 
 #[cfg(test)]
@@ -567,7 +840,8 @@ mod tests {
             Header {
                 raw: "Họ và tên".into(),
                 field: Some("full_name"),
-                column: 2
+                column: 2,
+                unit: None,
             }
         );
         assert_eq!(t.rows.len(), 2);
@@ -714,6 +988,143 @@ mod tests {
         let t = build_table(src(), g, &LoadOptions::new(ONE)).unwrap();
         assert_eq!(t.headers[0].field, Some("title"));
         assert_eq!(t.rows[0].row, 3);
+    }
+
+    #[test]
+    fn units_in_headers_are_matched_and_used() {
+        const F: &[FieldSpec] = &[
+            FieldSpec::required("full_name", &["Họ và tên"]),
+            FieldSpec::optional("amount_vnd", &["Mức hỗ trợ", "Số tiền"]),
+            FieldSpec::optional("households", &["Số hộ"]),
+            FieldSpec::optional("area_ha", &["Diện tích"]),
+        ];
+        let g = grid(&[
+            &[
+                "Họ và tên",
+                "Mức hỗ trợ (nghìn đồng/tháng)",
+                "Số hộ (hộ)",
+                "Diện tích (m²)",
+            ],
+            &["A", "1.500", "12", "25.000"],
+            &["B", "750", "", "1.500"],
+        ]);
+        let t = build_table(src(), g, &LoadOptions::new(F)).unwrap();
+        assert_eq!(t.text(&t.rows[0], "amount_vnd"), "1500000");
+        assert_eq!(t.text(&t.rows[1], "amount_vnd"), "750000");
+        assert_eq!(t.text(&t.rows[0], "area_ha"), "2,5");
+        assert_eq!(t.text(&t.rows[1], "area_ha"), "0,15");
+        assert_eq!(t.text(&t.rows[0], "households"), "12");
+        assert_eq!(
+            t.unit("amount_vnd"),
+            Some(crate::data::units::Unit::Money {
+                factor: 1000,
+                per_month: true
+            })
+        );
+        // A unit that contradicts the field names it.
+        let g = grid(&[&["Họ và tên", "Số hộ (đồng)"], &["A", "3"]]);
+        let err = build_table(src(), g, &LoadOptions::new(F)).unwrap_err();
+        assert!(
+            err[0].message.contains("\u{201c}đồng\u{201d}") && err[0].message.contains("số hộ"),
+            "{}",
+            err[0].message
+        );
+        // A cell that is not a whole number of đồng once converted.
+        let g = grid(&[&["Họ và tên", "Số tiền (nghìn đồng)"], &["A", "1,2345"]]);
+        let err = build_table(src(), g, &LoadOptions::new(F)).unwrap_err();
+        assert!(err[0].message.contains("B2"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn record_columns_mapping() {
+        use crate::data::ColumnMap;
+        let map = |field: &str, header: &str, strict| ColumnMap {
+            field: field.into(),
+            header: header.into(),
+            strict,
+        };
+        let m = [map("amount", "Tiền hỗ trợ hằng tháng", true)];
+        let g = grid(&[&["Họ và tên", "Tiền hỗ trợ hằng tháng"], &["A", "100"]]);
+        let t = build_table(src(), g, &LoadOptions::new(FIELDS).columns(&m)).unwrap();
+        assert_eq!(t.text(&t.rows[0], "amount"), "100");
+        // Without the mapping: missing column, the unknown header guessed, the fix shown.
+        let g = grid(&[&["Họ và tên", "Tiền hỗ trợ hằng tháng"], &["A", "100"]]);
+        let err = build_table(src(), g, &LoadOptions::new(FIELDS)).unwrap_err();
+        let hint = err[0].hint.as_deref().unwrap_or("");
+        assert!(
+            hint.contains("[record.columns]")
+                && hint.contains("amount = \"Tiền hỗ trợ hằng tháng\""),
+            "{hint}"
+        );
+        // A mapping naming a header not in the file.
+        let m = [map("amount", "Tiền", true)];
+        let g = grid(&[&["Họ và tên", "Số tiền"], &["A", "100"]]);
+        let err = build_table(src(), g, &LoadOptions::new(FIELDS).columns(&m)).unwrap_err();
+        assert!(
+            err.iter().any(|e| e.message.contains("không có cột đó")
+                && e.message.contains("\u{201c}Tiền\u{201d}")),
+            "{err:?}"
+        );
+        // A mapping naming an unknown field.
+        let m = [map("amonut", "Số tiền", false)];
+        let g = grid(&[&["Họ và tên", "Số tiền"], &["A", "100"]]);
+        let err = build_table(src(), g, &LoadOptions::new(FIELDS).columns(&m)).unwrap_err();
+        assert!(
+            err[0].message.contains("\u{201c}amonut\u{201d}")
+                && err[0].hint.as_deref().unwrap_or("").contains("full_name"),
+            "{err:?}"
+        );
+        // A flat entry for another table's field whose header is not here is ignored.
+        let m = [map("new_name", "Tổ mới", false)];
+        let g = grid(&[&["Họ và tên", "Số tiền"], &["A", "100"]]);
+        assert!(build_table(src(), g, &LoadOptions::new(FIELDS).columns(&m)).is_ok());
+    }
+
+    #[test]
+    fn unknown_column_suggests_closest_names_and_both_fixes() {
+        let h = Header {
+            raw: "Họ và tn".into(),
+            field: None,
+            column: 3,
+            unit: None,
+        };
+        let d = unknown_column(src(), &h, FIELDS, "");
+        assert!(
+            d.message
+                .contains("Có phải ý bạn là \u{201c}Họ và tên\u{201d}"),
+            "{}",
+            d.message
+        );
+        let hint = d.hint.unwrap_or_default();
+        assert!(
+            hint.contains("đổi tên cột") && hint.contains("[record.columns]"),
+            "{hint}"
+        );
+        assert!(hint.contains("full_name = \"Họ và tn\""), "{hint}");
+        let far = Header {
+            raw: "Xyz".into(),
+            ..h
+        };
+        assert!(
+            !unknown_column(src(), &far, FIELDS, "")
+                .message
+                .contains("Có phải")
+        );
+    }
+
+    #[test]
+    fn totals_rows_are_not_rows() {
+        let g = grid(&[
+            &["DANH SÁCH", "", ""],
+            &["Họ và tên", "Số tiền", "Địa chỉ"],
+            &["A", "1.500.000", "Tổ 1"],
+            &["B", "2.000.000", "Tổ 2"],
+            &["Tổng cộng", "3.500.000", ""],
+        ]);
+        let t = build_table(src(), g, &LoadOptions::new(FIELDS)).unwrap();
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.totals.len(), 1);
+        assert_eq!(t.totals[0].row, 5);
     }
 
     #[test]

@@ -22,15 +22,18 @@ pub mod limits;
 mod load;
 mod paths;
 mod spreadsheet;
+pub mod totals;
+pub mod units;
 pub mod values;
 
-pub use csv::load_csv_bytes;
+pub use csv::{describe_csv, load_csv_bytes};
 pub use encoding::{Legacy, decode_text, detect_legacy_bytes, detect_legacy_text};
-pub use headers::{column_letter, field_matches};
+pub use headers::{closest_spellings, column_letter, field_matches, unknown_column};
 pub use load::{load_table, load_value};
 pub use paths::safe_join;
 pub use values::{
-    Locate, parse_bool_vi, parse_date, parse_decimal, parse_int, parse_time, parse_vnd,
+    Locate, Month, Period, parse_bool_vi, parse_date, parse_decimal, parse_int, parse_month,
+    parse_period, parse_time, parse_vnd,
 };
 
 /// One field a record kind expects in a table, with the header spellings it accepts.
@@ -70,6 +73,9 @@ pub struct Header {
     pub field: Option<&'static str>,
     /// 1-based column.
     pub column: usize,
+    /// The unit written in the header's parentheses ("(nghìn đồng)"), when recognised.
+    /// Cells were already converted to the field's own unit (đồng, ha).
+    pub unit: Option<units::Unit>,
 }
 
 /// One cell's text with its position in the source file.
@@ -97,6 +103,11 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Non-fatal problems found while loading (e.g. converted from Windows-1258).
     pub warnings: Vec<Diagnostic>,
+    /// Totals and subtotals rows ("Tổng cộng", "Cộng tổ 3") found, checked and left out
+    /// of `rows`.
+    pub totals: Vec<totals::TotalRow>,
+    /// 1-based row of the header (0 when there is none, or for JSON/TOML keys).
+    pub header_row: usize,
 }
 
 impl FieldSpec {
@@ -116,6 +127,24 @@ pub struct LoadOptions<'a> {
     /// Headers (compared with [`fold_words`]) whose columns hold personal data that must
     /// not be published: dropped at load, never stored in the [`Table`].
     pub private_columns: &'a [String],
+    /// Headers mapped to fields by the record's front matter (`[record.columns]`).
+    pub columns: &'a [ColumnMap],
+    /// The CSV delimiter given in front matter; sniffed when `None`.
+    pub delimiter: Option<u8>,
+    /// For `check --explain`: a table with problems is still returned, its errors in
+    /// [`Table::warnings`].
+    pub keep_on_error: bool,
+}
+
+/// One `[record.columns]` entry: the column headed `header` holds `field`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMap {
+    pub field: String,
+    pub header: String,
+    /// The entry was given for this table alone: a field the table does not have is an
+    /// error even when the header is not in the file (an entry for all of a record's
+    /// tables only applies to the tables that have its field).
+    pub strict: bool,
 }
 
 impl<'a> LoadOptions<'a> {
@@ -125,6 +154,9 @@ impl<'a> LoadOptions<'a> {
             fields,
             sheet: None,
             private_columns: &[],
+            columns: &[],
+            delimiter: None,
+            keep_on_error: false,
         }
     }
 
@@ -135,6 +167,16 @@ impl<'a> LoadOptions<'a> {
 
     pub const fn private_columns(mut self, cols: &'a [String]) -> Self {
         self.private_columns = cols;
+        self
+    }
+
+    pub const fn columns(mut self, columns: &'a [ColumnMap]) -> Self {
+        self.columns = columns;
+        self
+    }
+
+    pub const fn delimiter(mut self, delimiter: Option<u8>) -> Self {
+        self.delimiter = delimiter;
         self
     }
 }
@@ -170,6 +212,11 @@ impl Table {
     /// The text of `row` in the column for `field`; `""` when there is no such column.
     pub fn text<'a>(&'a self, row: &'a Row, field: &str) -> &'a str {
         self.get(row, field).map_or("", |c| c.value.as_str())
+    }
+
+    /// The unit written in the header of the column for `field` ("(đồng/tháng)").
+    pub fn unit(&self, field: &str) -> Option<units::Unit> {
+        self.column(field).and_then(|i| self.headers[i].unit)
     }
 
     /// Headers that did not map to any known field (for "unknown column" warnings).

@@ -8,7 +8,7 @@ use std::path::Path;
 use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsx, open_workbook};
 use chrono::{NaiveDateTime, Timelike};
 
-use super::encoding::{detect_legacy_text, legacy_error};
+use super::encoding::{convert_legacy, convert_legacy_checked, detect_legacy_text};
 use super::headers::build_table;
 use super::limits::{
     MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_BYTES,
@@ -117,8 +117,10 @@ pub(crate) fn load_spreadsheet(
             range_to_grid(&range)
         }
     };
-    let table = build_table(source, grid, opts)?;
-    check_legacy_fonts(&table)?;
+    let mut grid = grid;
+    let warning = convert_legacy_fonts(&mut grid, source)?;
+    let mut table = build_table(source, grid, opts)?;
+    table.warnings.extend(warning);
     Ok(table)
 }
 
@@ -621,23 +623,31 @@ fn iso_text(s: &str) -> String {
 }
 
 /// Sheets typed with the old ".VnTime"/"VNI-Times" fonts store Latin-1 symbols that
-/// only look Vietnamese in those fonts: refuse them rather than publish "Hµ Néi".
-fn check_legacy_fonts(table: &Table) -> Result<(), Vec<Diagnostic>> {
+/// only look Vietnamese in those fonts: every cell is converted (with a warning), or the
+/// sheet refused when the conversion is doubtful, rather than publish "Hµ Néi".
+fn convert_legacy_fonts(
+    grid: &mut Grid,
+    source: &Path,
+) -> Result<Option<Diagnostic>, Vec<Diagnostic>> {
     let mut text = String::new();
-    for h in &table.headers {
-        text.push_str(&h.raw);
-        text.push('\n');
-    }
-    for r in &table.rows {
+    for r in &grid.rows {
         for c in &r.cells {
-            text.push_str(&c.value);
+            text.push_str(c);
             text.push('\n');
         }
     }
-    match detect_legacy_text(&text) {
-        Some(kind) => Err(vec![legacy_error(&table.source, kind)]),
-        None => Ok(()),
+    let Some(kind) = detect_legacy_text(&text) else {
+        return Ok(None);
+    };
+    let (_, warning) = convert_legacy_checked(&text, kind, source).map_err(|d| vec![d])?;
+    for r in &mut grid.rows {
+        for c in &mut r.cells {
+            if !c.is_ascii() {
+                *c = convert_legacy(c, kind);
+            }
+        }
     }
+    Ok(Some(warning))
 }
 
 #[cfg(test)]
@@ -805,13 +815,14 @@ mod tests {
         ws.write_string(0, 1, "Sè tiÒn").unwrap();
         ws.write_string(1, 0, "NguyÔn V¨n A").unwrap();
         wb.save(dir.path().join("data/tcvn.xlsx")).unwrap();
-        let err = load_table(
+        let t = load_table(
             dir.path(),
             Path::new("data/tcvn.xlsx"),
-            &LoadOptions::default(),
+            &LoadOptions::new(FIELDS),
         )
-        .unwrap_err();
-        assert!(err[0].message.contains("TCVN3"), "{}", err[0].message);
+        .unwrap();
+        assert_eq!(t.text(&t.rows[0], "full_name"), "Nguyễn Văn A");
+        assert!(t.warnings[0].message.contains("TCVN3"), "{:?}", t.warnings);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `8h30`, `có`/`không`. Every function is pure and returns a [`Diagnostic`] pointing at
 //! the cell, with a hint showing the expected form.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Location};
@@ -323,6 +323,136 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
+/// A calendar month, for periods given to the month ("Từ tháng 01/2026").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Month { year, month })
+    }
+
+    /// The month's first day.
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    /// The month's last day (28, 29, 30 or 31).
+    pub fn last_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, days_in_month(self.year, self.month))
+            .unwrap_or_default()
+    }
+}
+
+/// `12/2026`, as staff write a month.
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}/{}", self.month, self.year)
+    }
+}
+
+/// One end of a period: a day, or a whole month when the file gives only the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    Day(NaiveDate),
+    Month(Month),
+}
+
+impl Period {
+    /// The first day it covers (a month's first day).
+    pub fn start(self) -> NaiveDate {
+        match self {
+            Period::Day(d) => d,
+            Period::Month(m) => m.first_day(),
+        }
+    }
+
+    /// The last day it covers (a month's last day, never its first).
+    pub fn end(self) -> NaiveDate {
+        match self {
+            Period::Day(d) => d,
+            Period::Month(m) => m.last_day(),
+        }
+    }
+
+    pub fn is_month(self) -> bool {
+        matches!(self, Period::Month(_))
+    }
+}
+
+/// `10/06/2026` for a day, `12/2026` for a month.
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Period::Day(d) => write!(f, "{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+            Period::Month(m) => m.fmt(f),
+        }
+    }
+}
+
+/// A month as staff write it: `12/2026`, `12-2026`, `tháng 12/2026`, `tháng 12 năm
+/// 2026`, `T12/2026`, `Từ tháng 01/2026`, `Đến tháng 12/2026`, ISO `2026-12`.
+/// `None` for anything else (a full date included).
+pub fn parse_month(text: &str) -> Option<Month> {
+    let folded = fold(text.trim());
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut nums: Vec<&str> = Vec::new();
+    let mut said_month = false;
+    for (i, w) in words.iter().enumerate() {
+        match *w {
+            "tu" | "den" | "het" if i == 0 => {}
+            "thang" => said_month = true,
+            "nam" if said_month => {}
+            w if w.starts_with('t')
+                && w.len() > 1
+                && w[1..].chars().all(|c| c.is_ascii_digit()) =>
+            {
+                said_month = true;
+                nums.push(&w[1..]);
+            }
+            w if w.chars().all(|c| c.is_ascii_digit()) => nums.push(w),
+            _ => return None,
+        }
+    }
+    let [a, b] = nums.as_slice() else {
+        return None;
+    };
+    let (m, y) = if a.len() == 4 && b.len() <= 2 && !said_month {
+        (*b, *a)
+    } else {
+        (*a, *b)
+    };
+    if m.is_empty() || m.len() > 2 || y.len() != 4 {
+        return None;
+    }
+    Month::new(y.parse().ok()?, m.parse().ok()?)
+}
+
+/// A day or a month: [`parse_month`] first, else [`parse_date`] (also after "Từ ngày",
+/// "Đến ngày").
+pub fn parse_period(text: &str, at: impl Locate) -> Result<Period, Diagnostic> {
+    if let Some(m) = parse_month(text) {
+        return Ok(Period::Month(m));
+    }
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    let mut body = t;
+    for prefix in ["từ ngày", "đến ngày", "ngày"] {
+        if lower.starts_with(prefix) && t.is_char_boundary(prefix.len()) {
+            body = t[prefix.len()..].trim_start();
+            break;
+        }
+    }
+    parse_date(body, at).map(Period::Day)
+}
+
 /// A time of day: `08:00`, `8:00`, `08:00:00`, `8h`, `8h30`, `08g30`, `8 giờ 30`.
 pub fn parse_time(text: &str, at: impl Locate) -> Result<NaiveTime, Diagnostic> {
     const HINT: &str =
@@ -625,6 +755,53 @@ mod tests {
     }
 
     #[test]
+    fn months_and_periods() {
+        let m = |y, mo| Some(Month { year: y, month: mo });
+        for (t, want) in [
+            ("12/2026", m(2026, 12)),
+            ("01/2026", m(2026, 1)),
+            ("1/2026", m(2026, 1)),
+            ("12-2026", m(2026, 12)),
+            ("12.2026", m(2026, 12)),
+            ("tháng 12/2026", m(2026, 12)),
+            ("Tháng 12 năm 2026", m(2026, 12)),
+            ("tháng 12 năm 2026", m(2026, 12)),
+            ("T12/2026", m(2026, 12)),
+            ("t2/2027", m(2027, 2)),
+            ("Từ tháng 01/2026", m(2026, 1)),
+            ("Đến tháng 12/2026", m(2026, 12)),
+            ("2026-12", m(2026, 12)),
+            ("13/2026", None),
+            ("12/26", None),
+            ("10/12/2026", None),
+            ("tháng mười hai", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_month(t), want, "{t}");
+        }
+        let at = || Location::file("x.csv");
+        for (t, shown, start, end) in [
+            ("12/2026", "12/2026", (2026, 12, 1), (2026, 12, 31)),
+            ("Đến tháng 02/2028", "02/2028", (2028, 2, 1), (2028, 2, 29)),
+            ("tháng 4 năm 2026", "04/2026", (2026, 4, 1), (2026, 4, 30)),
+            ("10/06/2026", "10/06/2026", (2026, 6, 10), (2026, 6, 10)),
+            (
+                "Từ ngày 01/07/2026",
+                "01/07/2026",
+                (2026, 7, 1),
+                (2026, 7, 1),
+            ),
+        ] {
+            let p = parse_period(t, at()).unwrap();
+            let d = |(y, mo, da)| NaiveDate::from_ymd_opt(y, mo, da).unwrap();
+            assert_eq!(p.to_string(), shown, "{t}");
+            assert_eq!(p.start(), d(start), "{t}");
+            assert_eq!(p.end(), d(end), "{t}");
+        }
+        assert!(parse_period("sớm", at()).is_err());
+    }
+
+    #[test]
     fn location_from_table_cell() {
         let table = Table {
             source: "data/ds.csv".into(),
@@ -632,9 +809,12 @@ mod tests {
                 raw: "Số tiền".into(),
                 field: Some("amount"),
                 column: 2,
+                unit: None,
             }],
             rows: vec![],
             warnings: vec![],
+            totals: vec![],
+            header_row: 1,
         };
         let cell = Cell {
             value: "1.5tr".into(),

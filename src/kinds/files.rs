@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::columns::{Column, titles};
 use super::{Download, KindContext, RecordInput};
 use crate::content::frontmatter::parse_date_text;
-use crate::data::{FieldSpec, LoadOptions, Table, load_table};
-use crate::diagnostics::Diagnostics;
+use crate::data::{ColumnMap, FieldSpec, LoadOptions, Table, load_table};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Where a `[record]` data file lives: `data/…` from the site root, a file in the page
 /// bundle, else relative to `data/`.
@@ -51,7 +51,14 @@ pub fn load(
         }
     };
     let path = resolve_path(input, ctx, &rel);
-    match load_table(ctx.root, &path, &LoadOptions::new(fields)) {
+    let settings = match TableSettings::read(input, field, false) {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            return None;
+        }
+    };
+    match load_table(ctx.root, &path, &settings.apply(LoadOptions::new(fields))) {
         Ok(t) => {
             warnings.extend(t.warnings.iter().cloned());
             Some(t)
@@ -60,6 +67,118 @@ pub fn load(
             errors.extend(ds);
             None
         }
+    }
+}
+
+/// How a record's front matter says to read one of its tables:
+///
+/// ```toml
+/// [record]
+/// list = "data/ho-ngheo.csv"
+/// delimiter = ";"                 # or, per table: delimiter = { plan = ";" }
+/// [record.columns]                # header in the file for a field
+/// amount_vnd = "Tiền hỗ trợ hằng tháng"
+/// [record.columns.plan]           # only for the table named by `plan`
+/// new_name = "Tổ mới"
+/// ```
+///
+/// A flat `[record.columns]` entry applies to every table of the record that has its
+/// field; an entry under a table's own name applies to that table alone.
+#[derive(Debug, Default, Clone)]
+pub struct TableSettings {
+    pub columns: Vec<ColumnMap>,
+    pub delimiter: Option<u8>,
+}
+
+impl TableSettings {
+    /// The settings for the table named by `[record]` field `file_field`; `single`
+    /// when it is the record's only table (flat entries are then strict too).
+    pub fn read(
+        input: &RecordInput,
+        file_field: &str,
+        single: bool,
+    ) -> Result<TableSettings, Diagnostic> {
+        let mut out = TableSettings::default();
+        let columns_hint = "ví dụ:\n  [record.columns]\n  amount_vnd = \"Tiền hỗ trợ hằng tháng\"\n\
+                            (bên trái là tên trường, bên phải là tên cột đúng như trong tệp)";
+        match input.record.get("columns") {
+            None => {}
+            Some(toml::Value::Table(t)) => {
+                for (k, v) in t {
+                    match v {
+                        toml::Value::String(h) => out.columns.push(ColumnMap {
+                            field: k.trim().to_string(),
+                            header: h.clone(),
+                            strict: single,
+                        }),
+                        toml::Value::Table(inner) if k == file_field => {
+                            for (f, h) in inner {
+                                let Some(h) = h.as_str() else {
+                                    return Err(Diagnostic::error(format!(
+                                        "record.columns.{k}.{f} phải là tên cột, viết trong dấu ngoặc kép"
+                                    ))
+                                    .at(input.field_location(&format!("columns.{k}")))
+                                    .hint(columns_hint));
+                                };
+                                out.columns.push(ColumnMap {
+                                    field: f.trim().to_string(),
+                                    header: h.to_string(),
+                                    strict: true,
+                                });
+                            }
+                        }
+                        toml::Value::Table(_) => {}
+                        _ => {
+                            return Err(Diagnostic::error(format!(
+                                "record.columns.{k} phải là tên cột, viết trong dấu ngoặc kép"
+                            ))
+                            .at(input.field_location("columns"))
+                            .hint(columns_hint));
+                        }
+                    }
+                }
+            }
+            Some(_) => {
+                return Err(
+                    Diagnostic::error("record.columns phải là một bảng [record.columns]")
+                        .at(input.field_location("columns"))
+                        .hint(columns_hint),
+                );
+            }
+        }
+        let delimiter = match input.record.get("delimiter") {
+            None => None,
+            Some(toml::Value::String(d)) => Some(d.as_str()),
+            Some(toml::Value::Table(t)) => t.get(file_field).and_then(toml::Value::as_str),
+            Some(_) => Some(""),
+        };
+        if let Some(d) = delimiter {
+            out.delimiter = Some(parse_delimiter(d).ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "record.delimiter \u{201c}{d}\u{201d} không phải là dấu phân cách cột"
+                ))
+                .at(input.field_location("delimiter"))
+                .hint(
+                    "ghi một trong: \";\" (chấm phẩy, Excel tiếng Việt), \",\" (phẩy), \"tab\", \"|\"; \
+                     nếu bản ghi có nhiều bảng: delimiter = { tên_bảng = \";\" }",
+                )
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub fn apply<'a>(&'a self, opts: LoadOptions<'a>) -> LoadOptions<'a> {
+        opts.columns(&self.columns).delimiter(self.delimiter)
+    }
+}
+
+fn parse_delimiter(d: &str) -> Option<u8> {
+    match d {
+        "\t" | "tab" | "TAB" | "Tab" | "\\t" => Some(b'\t'),
+        ";" => Some(b';'),
+        "," => Some(b','),
+        "|" => Some(b'|'),
+        _ => None,
     }
 }
 

@@ -18,6 +18,7 @@ pub mod files;
 pub mod merger_plan;
 pub mod programme;
 pub mod service_days;
+pub mod tables;
 pub mod timeline;
 #[cfg(test)]
 mod view_docs;

@@ -30,6 +30,7 @@ mod search;
 mod serve;
 mod services;
 mod smoke;
+mod staff_tables;
 mod support;
 mod theme_docs;
 mod trust;

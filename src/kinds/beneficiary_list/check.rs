@@ -1,12 +1,7 @@
 //! The list's own rules, as small pure functions: month periods, duplicates, the
 //! declared total, totals and pages.
 
-use chrono::NaiveDate;
-
 use super::entries::Entry;
-use crate::data::parse_date;
-use crate::diagnostics::Diagnostic;
-use crate::text::fold_words;
 
 /// Dates in a person's row before this year are taken as birth dates.
 pub const BIRTH_YEAR_BEFORE: i32 = 2000;
@@ -17,19 +12,7 @@ pub const ROWS_PER_PAGE: usize = 400;
 /// A list up to this many rows is also shown in full on its own page.
 pub const INLINE_ROWS: usize = 100;
 
-/// A date, or a month ("07/2026", "tháng 7/2026") read as its first day.
-pub fn parse_period(text: &str, at: impl crate::data::Locate) -> Result<NaiveDate, Diagnostic> {
-    let t = fold_words(text);
-    let t = t.trim_start_matches("thang ").replace(' ', "/");
-    if let Some((m, y)) = t.split_once('/')
-        && !y.contains('/')
-        && let (Ok(m), Ok(y)) = (m.parse::<u32>(), y.parse::<i32>())
-        && let Some(d) = NaiveDate::from_ymd_opt(y, m, 1)
-    {
-        return Ok(d);
-    }
-    parse_date(text, at)
-}
+pub use crate::data::parse_period;
 
 /// The same person twice in the same group is an error unless both rows say why (a note).
 pub fn is_unexplained_duplicate(first_has_note: bool, this_has_note: bool) -> bool {
@@ -68,21 +51,24 @@ pub fn page_path(group_path: &str, k: usize) -> String {
 mod tests {
     use super::*;
     use crate::diagnostics::Location;
+    use chrono::NaiveDate;
 
     #[test]
     fn periods() {
         let at = Location::file("data/x.csv");
-        // (text, date as (y, m, d), or None when it does not parse)
+        // (text, first and last day as (y, m, d), or None when it does not parse)
         for (text, want) in [
-            ("07/2026", Some((2026, 7, 1))),
-            ("tháng 7/2026", Some((2026, 7, 1))),
-            ("Tháng 12 2026", Some((2026, 12, 1))),
-            ("15/07/2026", Some((2026, 7, 15))),
+            ("07/2026", Some(((2026, 7, 1), (2026, 7, 31)))),
+            ("tháng 7/2026", Some(((2026, 7, 1), (2026, 7, 31)))),
+            ("Tháng 12 2026", Some(((2026, 12, 1), (2026, 12, 31)))),
+            ("15/07/2026", Some(((2026, 7, 15), (2026, 7, 15)))),
             ("13/2026", None),
             ("31/02/2026", None),
         ] {
-            let want = want.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
-            assert_eq!(parse_period(text, &at).ok(), want, "{text}");
+            let day = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let want = want.map(|(a, b)| (day(a), day(b)));
+            let got = parse_period(text, &at).ok().map(|p| (p.start(), p.end()));
+            assert_eq!(got, want, "{text}");
         }
     }
 

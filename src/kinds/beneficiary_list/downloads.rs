@@ -19,6 +19,8 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("amount_vnd", Column::count("Số tiền", "Mức hỗ trợ bằng tiền.").unit("đồng")),
     ("from", Column::date("Từ ngày", "Ngày bắt đầu được hỗ trợ.")),
     ("to", Column::date("Đến ngày", "Ngày kết thúc hỗ trợ.")),
+    ("from_month", Column::text("Từ tháng", "Tháng bắt đầu được hỗ trợ, dạng tháng/năm (ví dụ 01/2026); tính từ ngày đầu tháng.")),
+    ("to_month", Column::text("Đến tháng", "Tháng kết thúc hỗ trợ, dạng tháng/năm (ví dụ 12/2026); tính đến hết ngày cuối tháng.")),
     ("note", Column::text("Ghi chú", "Ghi chú của phường (đã kiểm tra không có số giấy tờ, số điện thoại).")),
 ];
 
@@ -39,8 +41,12 @@ fn csv_value(e: &Entry, field: &str, names: NameDisplay) -> String {
         "category" => e.category.clone(),
         "support" => e.support.clone(),
         "amount_vnd" => e.amount.map(|a| a.to_string()).unwrap_or_default(),
-        "from" => e.from.map(|d| d.to_string()).unwrap_or_default(),
-        "to" => e.to.map(|d| d.to_string()).unwrap_or_default(),
+        // Date columns: ISO days. Month columns: "12/2026" (a day, if the list mixes
+        // them, as 10/06/2026).
+        "from" => e.from.map(|d| d.start().to_string()).unwrap_or_default(),
+        "to" => e.to.map(|d| d.end().to_string()).unwrap_or_default(),
+        "from_month" => e.from.map(|d| d.to_string()).unwrap_or_default(),
+        "to_month" => e.to.map(|d| d.to_string()).unwrap_or_default(),
         "note" => e.note.clone(),
         _ => String::new(),
     }
@@ -102,7 +108,9 @@ pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec
                             Some(a) => json.extend_from_slice(a.to_string().as_bytes()),
                             None => json.extend_from_slice(b"null"),
                         },
-                        "from" | "to" if vals[*i].is_empty() => json.extend_from_slice(b"null"),
+                        "from" | "to" | "from_month" | "to_month" if vals[*i].is_empty() => {
+                            json.extend_from_slice(b"null")
+                        }
                         _ => json_string(&mut json, &vals[*i]),
                     }
                 }

@@ -5,13 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::check::{BIRTH_YEAR_BEFORE, is_unexplained_duplicate, parse_period};
-use crate::data::{Cell, Row, Table, parse_int, parse_vnd};
+use crate::data::{Cell, Period, Row, Table, parse_int, parse_vnd};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::format;
 use crate::kinds::programme::ProgrammeInfo;
 use crate::privacy;
 use crate::residential::WardGroups;
@@ -29,8 +27,9 @@ pub struct Entry {
     pub support: String,
     /// Amount in đồng.
     pub amount: Option<u64>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
+    /// A day, or a month when the list gives only the month ("Từ tháng 01/2026").
+    pub from: Option<Period>,
+    pub to: Option<Period>,
     pub note: String,
 }
 
@@ -90,8 +89,8 @@ struct RowReader<'t> {
     columns: Vec<(&'static str, Option<usize>)>,
     group_of: HashMap<&'t str, Option<String>>,
     category_of: HashMap<&'t str, Option<String>>,
-    from_of: HashMap<&'t str, Option<NaiveDate>>,
-    to_of: HashMap<&'t str, Option<NaiveDate>>,
+    from_of: HashMap<&'t str, Option<Period>>,
+    to_of: HashMap<&'t str, Option<Period>>,
     /// Per repeated column: value → free of personal data.
     clean_by_column: Vec<(Option<usize>, HashMap<&'t str, bool>)>,
 }
@@ -314,21 +313,16 @@ impl<'t> RowReader<'t> {
     }
 
     /// `from` and `to` (a date or a month), and `to` not before `from`.
-    fn read_dates(
-        &self,
-        row: &Row,
-        errors: &mut Diagnostics,
-    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    fn read_dates(&self, row: &Row, errors: &mut Diagnostics) -> (Option<Period>, Option<Period>) {
         let from = self.read_date(row, "from", &self.from_of, errors);
         let to = self.read_date(row, "to", &self.to_of, errors);
+        // A month covers all its days: "12/2026" ends on 31/12/2026.
         if let (Some(a), Some(b), Some(c)) = (from, to, self.cell(row, "to"))
-            && b < a
+            && b.end() < a.start()
         {
             errors.push(
                 Diagnostic::error(format!(
-                    "ngày kết thúc {} trước ngày bắt đầu {}",
-                    format::date_short(b),
-                    format::date_short(a)
+                    "thời gian kết thúc {b} trước thời gian bắt đầu {a}"
                 ))
                 .at(self.table.location(c))
                 .hint("kiểm tra lại hai cột Từ ngày, Đến ngày"),
@@ -341,9 +335,9 @@ impl<'t> RowReader<'t> {
         &self,
         row: &Row,
         f: &str,
-        known: &HashMap<&str, Option<NaiveDate>>,
+        known: &HashMap<&str, Option<Period>>,
         errors: &mut Diagnostics,
-    ) -> Option<NaiveDate> {
+    ) -> Option<Period> {
         let c = self.cell(row, f)?;
         if c.value.trim().is_empty() {
             return None;
@@ -365,12 +359,26 @@ fn report_duplicates(
     errors: &mut Diagnostics,
 ) -> Vec<Entry> {
     let mut out = Vec::with_capacity(checked.len());
-    let mut seen: HashMap<(String, String), (usize, bool)> = HashMap::new();
+    let mut seen: HashMap<(String, String, String), (usize, bool)> = HashMap::new();
+    // Same name anywhere else (another group or category): first row of each name, and
+    // the (first row, this row) pairs, for one summarised warning.
+    let mut first_of_name: HashMap<String, usize> = HashMap::new();
+    let mut same_names: Vec<(String, usize, usize)> = Vec::new();
     for ((entry, key, row_errors), row) in checked.into_iter().zip(&table.rows) {
         errors.extend(row_errors);
         let (name, group, note) = (&entry.name, &entry.group, &entry.note);
+        if !name.is_empty() {
+            match first_of_name.get(&key) {
+                Some(&first) => same_names.push((name.clone(), first, row.row)),
+                None => {
+                    first_of_name.insert(key.clone(), row.row);
+                }
+            }
+        }
         if !name.is_empty() && !group.is_empty() {
-            let key = (key, group.clone());
+            // The same person twice in the same group and category: a likely double
+            // payment.
+            let key = (key, group.clone(), entry.category.clone());
             match seen.get(&key) {
                 Some(&(first_row, first_has_note)) => {
                     if is_unexplained_duplicate(first_has_note, !note.is_empty()) {
@@ -378,9 +386,11 @@ fn report_duplicates(
                             || Location::line(&table.source, row.row),
                             |c| table.location(c),
                         );
+                        same_names.retain(|(_, _, r)| *r != row.row);
                         errors.push(
                             Diagnostic::error(format!(
-                                "\u{201c}{name}\u{201d} ({group}) có hai lần trong danh sách: dòng {first_row} và dòng {}",
+                                "\u{201c}{name}\u{201d} ({group}, diện {}) có hai lần trong danh sách: dòng {first_row} và dòng {} — có thể là chi trả hai lần",
+                                entry.category,
                                 row.row
                             ))
                             .at(loc)
@@ -395,5 +405,42 @@ fn report_duplicates(
         }
         out.push(entry);
     }
+    if let Some(w) = same_names_warning(&table.source, &same_names) {
+        errors.push(w);
+    }
     out
+}
+
+/// Rows whose name is shown in the same-names warning.
+const SAME_NAMES_SHOWN: usize = 5;
+
+/// Two households with the same name are normal in a long list: one warning per file
+/// with the count and the first few pairs of rows, so that staff can look, not fix.
+fn same_names_warning(
+    source: &std::path::Path,
+    pairs: &[(String, usize, usize)],
+) -> Option<Diagnostic> {
+    let (_, first, _) = pairs.first()?;
+    let shown: Vec<String> = pairs
+        .iter()
+        .take(SAME_NAMES_SHOWN)
+        .map(|(n, a, b)| format!("\u{201c}{n}\u{201d} dòng {a} và {b}"))
+        .collect();
+    let more = if pairs.len() > SAME_NAMES_SHOWN {
+        ", …"
+    } else {
+        ""
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "{} dòng có tên trùng với một dòng phía trên (ở tổ khác hoặc diện khác): {}{more}",
+            pairs.len(),
+            shown.join("; ")
+        ))
+        .at(Location::line(source, *first))
+        .hint(
+            "thường là những người khác nhau cùng tên, không cần sửa; hãy xem lại nếu là cùng một người \
+             được hỗ trợ hai lần. Cùng tên trong cùng tổ và cùng diện là lỗi",
+        ),
+    )
 }

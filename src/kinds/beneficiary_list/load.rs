@@ -51,10 +51,31 @@ pub const FIELDS: &[FieldSpec] = &[
             "số tiền (đồng)",
             "mức hỗ trợ (đồng)",
             "số tiền hỗ trợ",
+            "tiền hỗ trợ",
+            "mức trợ cấp",
+            "mức hỗ trợ hằng tháng",
         ],
     ),
-    FieldSpec::optional("from", &["từ ngày", "từ", "thời gian bắt đầu"]),
-    FieldSpec::optional("to", &["đến ngày", "đến", "thời gian kết thúc"]),
+    FieldSpec::optional(
+        "from",
+        &[
+            "từ ngày",
+            "từ",
+            "thời gian bắt đầu",
+            "từ tháng",
+            "hưởng từ tháng",
+        ],
+    ),
+    FieldSpec::optional(
+        "to",
+        &[
+            "đến ngày",
+            "đến",
+            "thời gian kết thúc",
+            "đến tháng",
+            "hưởng đến tháng",
+        ],
+    ),
     FieldSpec::optional("note", &["ghi chú", "lý do"]),
 ];
 
@@ -68,6 +89,8 @@ pub const HEADINGS: &[(&str, &str)] = &[
     ("amount_vnd", "Số tiền"),
     ("from", "Từ ngày"),
     ("to", "Đến ngày"),
+    ("from_month", "Từ tháng"),
+    ("to_month", "Đến tháng"),
     ("note", "Ghi chú"),
 ];
 
@@ -105,24 +128,38 @@ pub fn check_columns(table: &Table, errors: &mut Diagnostics) -> Vec<&'static st
                 )),
             );
         } else if h.field.is_none() {
-            errors.push(
-                Diagnostic::error(format!(
-                    "cột lạ \u{201c}{}\u{201d}: chỉ các cột trong danh mục được phép mới được công khai",
-                    h.raw
-                ))
-                .at(loc)
-                .hint(format!(
-                    "các cột được công khai: {}; nếu cột này cần giữ trong tệp nhưng không công khai, thêm private = [\"{}\"] vào bảng [record]",
+            errors.push(crate::data::unknown_column(
+                &table.source,
+                h,
+                FIELDS,
+                &format!(
+                    "chỉ các cột trong danh mục mới được công khai ({}); nếu cột này cần giữ trong tệp nhưng không công khai, thêm private = [\"{}\"] vào bảng [record]",
                     HEADINGS.iter().map(|(_, h)| *h).collect::<Vec<_>>().join(", "),
                     h.raw
-                )),
-            );
+                ),
+            ).at(loc));
         }
     }
     FIELDS
         .iter()
         .map(|f| f.name)
         .filter(|f| table.headers.iter().any(|h| h.field == Some(*f)))
+        .collect()
+}
+
+/// A list that gives a period to the month ("Từ tháng 01/2026") publishes it as the
+/// month: its `from`/`to` column becomes `from_month`/`to_month` ("12/2026", never
+/// "01/12/2026").
+pub fn month_fields(fields: Vec<&'static str>, entries: &[Entry]) -> Vec<&'static str> {
+    let from_month = entries.iter().any(|e| e.from.is_some_and(|p| p.is_month()));
+    let to_month = entries.iter().any(|e| e.to.is_some_and(|p| p.is_month()));
+    fields
+        .into_iter()
+        .map(|f| match f {
+            "from" if from_month => "from_month",
+            "to" if to_month => "to_month",
+            f => f,
+        })
         .collect()
 }
 
@@ -206,9 +243,12 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
     let names = name_display(input, ctx, &programme)?;
     let groups_file = input.opt_str("groups").unwrap_or(DEFAULT_GROUPS);
     let groups = WardGroups::load(ctx.root, groups_file).map_err(Diagnostics::from_vec)?;
-    let opts = LoadOptions::new(FIELDS)
-        .sheet(input.opt_str("sheet"))
-        .private_columns(&private);
+    let settings = crate::kinds::files::TableSettings::read(input, "list", true)?;
+    let opts = settings.apply(
+        LoadOptions::new(FIELDS)
+            .sheet(input.opt_str("sheet"))
+            .private_columns(&private),
+    );
     let t = std::time::Instant::now();
     let table = load_table(ctx.root, Path::new(list), &opts).map_err(Diagnostics::from_vec)?;
     crate::timing::phase("beneficiary list: load table", t);
@@ -243,6 +283,8 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
     if errors.has_errors() {
         return Err(errors);
     }
+    warnings.extend(errors.warnings().cloned());
+    let fields = month_fields(fields, &entries);
     Ok(ListData {
         programme,
         entries,

@@ -39,11 +39,12 @@ pub fn rows_html<'a>(
                     }
                     out.push_str("</td>");
                 }
-                "from" | "to" => {
+                "from" | "to" | "from_month" | "to_month" => {
                     out.push_str("<td>");
-                    let d = if *f == "from" { e.from } else { e.to };
+                    let d = if f.starts_with("from") { e.from } else { e.to };
+                    // A day as 10/06/2026, a month as 12/2026.
                     if let Some(d) = d {
-                        out.push_str(&format::date_short(d));
+                        out.push_str(&d.to_string());
                     }
                     out.push_str("</td>");
                 }
@@ -91,7 +92,7 @@ mod tests {
             category: "Hộ nghèo".into(),
             support: "Tiền & gạo".into(),
             amount: Some(1_500_000),
-            from: NaiveDate::from_ymd_opt(2026, 7, 1),
+            from: NaiveDate::from_ymd_opt(2026, 7, 1).map(crate::data::Period::Day),
             to: None,
             note: "\"x\"".into(),
         };

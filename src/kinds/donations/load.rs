@@ -148,19 +148,20 @@ pub(super) fn load_tables(input: &RecordInput, ctx: &KindContext) -> Result<Tabl
     let given_file = input.str_field("given").map_err(Diagnostics::from)?;
     let groups = WardGroups::load(ctx.root, input.opt_str("groups").unwrap_or(DEFAULT_GROUPS))
         .map_err(Diagnostics::from_vec)?;
-    let table = |file: &str, fields| {
+    let table = |field: &str, file: &str, fields| {
+        let settings = crate::kinds::files::TableSettings::read(input, field, false)?;
         load_table(
             ctx.root,
             Path::new(file),
-            &LoadOptions::new(fields).private_columns(&private),
+            &settings.apply(LoadOptions::new(fields).private_columns(&private)),
         )
         .map_err(Diagnostics::from_vec)
     };
-    let resources = table(res_file, RESOURCE_FIELDS)?;
-    let given = table(given_file, GIVEN_FIELDS)?;
+    let resources = table("resources", res_file, RESOURCE_FIELDS)?;
+    let given = table("given", given_file, GIVEN_FIELDS)?;
     let mut errors = Diagnostics::new();
-    no_unknown_columns(&resources, &mut errors);
-    no_unknown_columns(&given, &mut errors);
+    no_unknown_columns(&resources, RESOURCE_FIELDS, &mut errors);
+    no_unknown_columns(&given, GIVEN_FIELDS, &mut errors);
     crate::kinds::programme::scan_record(input, ctx, &mut errors);
     if errors.has_errors() {
         return Err(errors);
@@ -187,10 +188,17 @@ fn scan_row(table: &Table, row: &Row, allow: &[String], errors: &mut Diagnostics
 
 /// A column that is not a known field (or names personal data) is an error: it would
 /// be published as is.
-fn no_unknown_columns(table: &Table, errors: &mut Diagnostics) {
+fn no_unknown_columns(table: &Table, fields: &[FieldSpec], errors: &mut Diagnostics) {
     for h in &table.headers {
         let what = privacy::forbidden_header(&h.raw);
-        if what.is_some() || h.field.is_none() {
+        if what.is_none() && h.field.is_none() {
+            errors.push(crate::data::unknown_column(
+                &table.source,
+                h,
+                fields,
+                "nếu cột này cần giữ trong tệp nhưng không công khai, khai báo private = [\"tên cột\"] trong bảng [record] để bỏ nó khi đọc",
+            ));
+        } else if what.is_some() {
             errors.push(
                 Diagnostic::error(match what {
                     Some(w) => format!("cột \u{201c}{}\u{201d} chứa {w} — dữ liệu cá nhân không được công khai", h.raw),

@@ -7,7 +7,7 @@
 //! `check` (balances, totals) → `view` (the typed `page.record` and downloads).
 
 mod check;
-mod load;
+pub(crate) mod load;
 mod view;
 
 /// The tables this kind publishes (file stem, columns), for docs/open-data.md.

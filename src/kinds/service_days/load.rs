@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::kinds::{KindContext, RecordInput};
 use crate::text::{did_you_mean, fold, name_key};
 
-const SESSION_FIELDS: &[FieldSpec] = &[
+pub(crate) const SESSION_FIELDS: &[FieldSpec] = &[
     // Date, start and end: three columns, or one "Thời gian" cell as plans write it
     // ("Từ 08 giờ đến 11 giờ 30 ngày 13/12/2025"); `load_sessions` requires one of the two.
     FieldSpec::optional("date", &["ngày", "ngày hỗ trợ", "ngày tổ chức"]),
@@ -48,7 +48,7 @@ const SESSION_FIELDS: &[FieldSpec] = &[
     FieldSpec::optional("changed", &["ngày cập nhật", "ngày sửa", "cập nhật ngày"]),
 ];
 
-const CATALOGUE_FIELDS: &[FieldSpec] = &[
+pub(crate) const CATALOGUE_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("code", &["mã", "mã thủ tục", "ký hiệu"]),
     FieldSpec::required("name", &["tên", "tên thủ tục", "thủ tục"]),
     FieldSpec::required(
@@ -539,10 +539,13 @@ pub(super) fn load_catalogue(
         .str_field("catalogue")
         .map_err(|d| errors.push(d))
         .ok()?;
+    let settings = crate::kinds::files::TableSettings::read(input, "catalogue", false)
+        .map_err(|d| errors.push(d))
+        .ok()?;
     let table = load_table(
         ctx.root,
         Path::new(rel),
-        &LoadOptions::new(CATALOGUE_FIELDS),
+        &settings.apply(LoadOptions::new(CATALOGUE_FIELDS)),
     )
     .map_err(|ds| errors.extend(ds))
     .ok()?;
@@ -631,7 +634,15 @@ pub(super) fn load_sessions(
     let Ok(rel) = input.str_field("sessions").map_err(|d| errors.push(d)) else {
         return Vec::new();
     };
-    let table = match load_table(ctx.root, Path::new(rel), &LoadOptions::new(SESSION_FIELDS)) {
+    let settings = match crate::kinds::files::TableSettings::read(input, "sessions", false) {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            return Vec::new();
+        }
+    };
+    let opts = settings.apply(LoadOptions::new(SESSION_FIELDS));
+    let table = match load_table(ctx.root, Path::new(rel), &opts) {
         Ok(t) => t,
         Err(ds) => {
             errors.extend(ds);

@@ -17,7 +17,7 @@
 
 mod check;
 mod downloads;
-mod load;
+pub(crate) mod load;
 mod view;
 
 /// The tables this kind publishes (file stem, columns), for docs/open-data.md.

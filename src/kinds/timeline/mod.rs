@@ -9,7 +9,7 @@
 //! lateness, counts) → `view` (the typed `page.record`).
 
 mod check;
-mod load;
+pub(crate) mod load;
 mod view;
 
 /// The tables this kind publishes (file stem, columns), for docs/open-data.md.
