@@ -15,6 +15,7 @@ pub mod document;
 pub mod donations;
 pub mod files;
 pub mod merger_plan;
+pub mod partners;
 pub mod programme;
 pub mod service_days;
 pub mod timeline;

@@ -24,6 +24,7 @@ mod hostile_privacy;
 mod merger;
 mod opendata;
 mod search;
+mod seeds;
 mod serve;
 mod services;
 mod smoke;

@@ -1,0 +1,300 @@
+//! What the seed plans need (issue 13): sensitive categories published under neutral
+//! labels (seed 001), amounts per category and partner bodies (seed 001), built from
+//! fixture sites shaped like the seeds and read back as parsed HTML, CSV and JSON.
+
+use crate::common;
+use common::*;
+
+const PROGRAMME: &str = "content/ho-tro/chuong-trinh.md";
+const LIST: &str = "data/ho-tro/danh-sach.csv";
+const LIST_PAGE: &str = "content/ho-tro/danh-sach.md";
+const OUT: &str = "public/ho-tro/danh-sach";
+
+/// The support fixture with a seed-001-shaped programme: sensitive categories, amounts
+/// per category, partner bodies. `extra` is added to its `[record]`.
+fn seed_001(extra: &str, rows: &str) -> Site {
+    let site = Site::fixture("support");
+    site.write(
+        PROGRAMME,
+        format!(
+            r#"+++
+title = "Hỗ trợ thành viên hộ nghèo, cận nghèo 2026–2030"
+kind = "programme"
+[record]
+code = "HN"
+legal_basis = "Nghị quyết số 04/2026/NQ-HĐND ngày 20/4/2026 của HĐND thành phố"
+eligible = "Thành viên hộ nghèo, hộ cận nghèo theo Điều 2 Nghị quyết"
+categories = ["Hộ nghèo", "Hộ cận nghèo", "Hộ có người mắc bệnh hiểm nghèo", "Người khuyết tật nặng"]
+period = "Từ ngày 01/01/2026 đến ngày 31/12/2030"
+office = "Phòng Kinh tế, Hạ tầng và Đô thị"
+{extra}
+[record.category_amounts_vnd]
+"Hộ nghèo" = 500000
+"Hộ cận nghèo" = 300000
+"Hộ có người mắc bệnh hiểm nghèo" = 300000
+"Người khuyết tật nặng" = 300000
+[[record.partners]]
+name = "Phòng Kinh tế, Hạ tầng và Đô thị"
+role = "Chủ trì"
+duties = ["Rà soát, xét duyệt đối tượng", "Công khai danh sách đối tượng đủ điều kiện"]
+[[record.partners]]
+name = "Bảo hiểm Xã hội cơ sở"
+role = "Phối hợp"
+duties = ["Cấp thẻ bảo hiểm y tế, tránh trùng lặp"]
+[[record.partners]]
+name = "Các tổ dân phố"
+[approval]
+by = "Trần Văn Mẫu"
+role = "Chủ tịch UBND phường"
+decision = "Quyết định số 1/QĐ-UBND"
+date = 2026-06-01
++++
+Chính sách hỗ trợ thu nhập hằng tháng.
+"#
+        ),
+    );
+    site.write(
+        LIST,
+        format!("STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Từ ngày,Đến ngày,Ghi chú\n{rows}"),
+    );
+    let page = site
+        .read(LIST_PAGE)
+        .replace("declared_total_vnd = 5500000\n", "");
+    site.write(LIST_PAGE, page);
+    site
+}
+
+/// Rows with the sensitive categories written as staff do: capitals, no diacritics,
+/// doubled and no-break spaces, a zero-width space.
+const ROWS: &str = "1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,3.000.000,07/2026,12/2026,\n\
+2,Trần Thị Mẫu,TDP 1,HỘ CÓ NGƯỜI MẮC BỆNH HIỂM NGHÈO,1.800.000,07/2026,12/2026,\n\
+3,Lê Văn Giả,Tổ dân phố số 2,ho co nguoi mac benh  hiem ngheo,1.800.000,07/2026,12/2026,\n\
+4,Phạm Thị Định,Tổ dân phố số 2,Người khuyết\u{200b}tật\u{a0}nặng,1.800.000,07/2026,12/2026,\n\
+5,Hoàng Văn Ví,Tổ 3,Hộ cận nghèo,1.800.000,07/2026,12/2026,\n";
+
+/// Folded text (no diacritics, lower case, words single-spaced) of a file.
+fn folded(bytes: &[u8]) -> String {
+    congkhai::text::fold_words(&String::from_utf8_lossy(bytes))
+}
+
+/// Files under `dir` whose folded text contains one of `phrases` (folded).
+fn files_with(dir: &std::path::Path, phrases: &[&str]) -> Vec<String> {
+    let mut hits = Vec::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let text = folded(&std::fs::read(e.path()).unwrap());
+        if phrases.iter().any(|p| text.contains(p)) {
+            hits.push(e.path().strip_prefix(dir).unwrap().display().to_string());
+        }
+    }
+    hits.sort();
+    hits
+}
+
+#[test]
+fn sensitive_categories_are_published_under_neutral_labels_everywhere() {
+    let site = seed_001(
+        "[record.category_labels]\n\"Hộ có người mắc bệnh hiểm nghèo\" = \"Diện hỗ trợ 2\"",
+        ROWS,
+    );
+    let out = site.build_ok("2026-11-23");
+    let err = stderr(&out);
+    // The build names the categories affected and their labels, once per list.
+    assert!(
+        err.contains("“Hộ có người mắc bệnh hiểm nghèo” (tình trạng sức khỏe) → “Diện hỗ trợ 2”"),
+        "{err}"
+    );
+    assert!(
+        err.contains("“Người khuyết tật nặng” (khuyết tật) → “Diện hỗ trợ đặc thù”"),
+        "{err}"
+    );
+
+    // CSV and JSON carry the labels.
+    let csv = site.read(&format!("{OUT}/danh-sach.csv"));
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let cats: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap().get(3).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        cats,
+        [
+            "Hộ nghèo",
+            "Diện hỗ trợ 2",
+            "Diện hỗ trợ 2",
+            "Diện hỗ trợ đặc thù",
+            "Hộ cận nghèo"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("{OUT}/danh-sach.json"))).unwrap();
+    let json_cats: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Diện"].as_str().unwrap())
+        .collect();
+    assert_eq!(json_cats, cats);
+
+    // Totals by category follow the labels; the page explains them.
+    let doc = site.html(&format!("{OUT}/index.html"));
+    assert_eq!(
+        texts(&doc, "table:has(#tong-theo-dien) tbody th"),
+        [
+            "Hộ nghèo",
+            "Hộ cận nghèo",
+            "Diện hỗ trợ 2",
+            "Diện hỗ trợ đặc thù"
+        ]
+    );
+    let note = texts(&doc, "#dien-ghi-ten-chung").join(" ");
+    assert!(
+        note.contains("“Diện hỗ trợ 2”, “Diện hỗ trợ đặc thù”"),
+        "{note}"
+    );
+    let print = site.html(&format!("{OUT}/in/index.html"));
+    assert_eq!(texts(&print, "#dien-ghi-ten-chung").len(), 1);
+
+    // No list output — pages, group pages, print views, downloads, data package,
+    // feeds, manifest, history pages, search index — nor the history copies name them.
+    // Only the programme page (no names on it) states its categories.
+    let phrases = ["benh hiem ngheo", "nguoi khuyet tat"];
+    assert_eq!(
+        files_with(&site.path().join("public"), &phrases),
+        ["ho-tro/chuong-trinh/index.html"]
+    );
+    assert_eq!(
+        files_with(&site.path().join("history"), &phrases),
+        Vec::<String>::new()
+    );
+
+    // A second publication with a corrected list: the history's diff of the two
+    // versions names no sensitive category either.
+    let rows = ROWS.replace("4,Phạm Thị Định", "4,Phạm Thị Định Mới");
+    site.write(
+        LIST,
+        format!("STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Từ ngày,Đến ngày,Ghi chú\n{rows}"),
+    );
+    let page = site.read(LIST_PAGE).replace(
+        "kind = ",
+        "correction = \"Sửa họ tên hộ số 4 theo đơn của hộ\"\nkind = ",
+    );
+    site.write(LIST_PAGE, page);
+    site.build_ok("2026-11-24");
+    assert_eq!(
+        files_with(&site.path().join("public"), &phrases),
+        ["ho-tro/chuong-trinh/index.html"]
+    );
+    assert_eq!(
+        files_with(&site.path().join("history"), &phrases),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_cited_legal_basis_names_the_categories_on_the_page() {
+    let site = seed_001(
+        "category_legal_basis = \"Khoản 3 Điều 5 Nghị quyết số 04/2026/NQ-HĐND\"",
+        ROWS,
+    );
+    let err = stderr(&site.build_ok("2026-11-23"));
+    assert!(
+        err.contains("công khai tên diện nhạy cảm cạnh tên người"),
+        "{err}"
+    );
+    let doc = site.html(&format!("{OUT}/index.html"));
+    assert_eq!(
+        texts(&doc, "table:has(#tong-theo-dien) tbody th"),
+        [
+            "Hộ nghèo",
+            "Hộ cận nghèo",
+            "Hộ có người mắc bệnh hiểm nghèo",
+            "Người khuyết tật nặng"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, "#can-cu-cong-khai-dien"),
+        ["Tên các diện được công khai theo: Khoản 3 Điều 5 Nghị quyết số 04/2026/NQ-HĐND"]
+    );
+    assert!(texts(&doc, "#dien-ghi-ten-chung").is_empty());
+}
+
+#[test]
+fn a_label_that_still_names_the_condition_is_refused() {
+    let site = seed_001(
+        "[record.category_labels]\n\"Người khuyết tật nặng\" = \"Diện khuyet-tat\"",
+        ROWS,
+    );
+    let err = site.build_err("2026-11-23");
+    assert!(err.contains("content/ho-tro/chuong-trinh.md"), "{err}");
+    assert!(
+        err.contains("nhãn “Diện khuyet-tat” vẫn nêu khuyết tật"),
+        "{err}"
+    );
+}
+
+#[test]
+fn amounts_per_category_and_partners() {
+    let site = seed_001("", ROWS);
+    site.build_ok("2026-11-23");
+    let doc = site.html("public/ho-tro/chuong-trinh/index.html");
+    assert_eq!(
+        texts(&doc, "table:has(#muc-ho-tro-theo-dien) tbody tr"),
+        [
+            "Hộ nghèo 500.000 đ",
+            "Hộ cận nghèo 300.000 đ",
+            "Hộ có người mắc bệnh hiểm nghèo 300.000 đ",
+            "Người khuyết tật nặng 300.000 đ"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, ".partners-list dt"),
+        [
+            "Phòng Kinh tế, Hạ tầng và Đô thị (Chủ trì)",
+            "Bảo hiểm Xã hội cơ sở (Phối hợp)",
+            "Các tổ dân phố"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, ".partners-list dd:first-of-type li"),
+        [
+            "Rà soát, xét duyệt đối tượng",
+            "Công khai danh sách đối tượng đủ điều kiện"
+        ]
+    );
+
+    // A row whose amount is not its category's: the error names both, at the row.
+    let bad = ROWS.replace(
+        "1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,3.000.000",
+        "1,Nguyễn Văn Thử,Tổ dân phố số 1,Hộ nghèo,1.800.000",
+    );
+    site.write(
+        LIST,
+        format!("STT,Họ và tên,Tổ dân phố,Diện,Số tiền,Từ ngày,Đến ngày,Ghi chú\n{bad}"),
+    );
+    let before = site.read(&format!("{OUT}/danh-sach.csv"));
+    let err = site.build_err("2026-11-23").replace('\u{a0}', " ");
+    assert!(err.contains("data/ho-tro/danh-sach.csv:2"), "{err}");
+    assert!(
+        err.contains("số tiền 1.800.000 đ không khớp mức hỗ trợ của diện “Hộ nghèo”: 500.000 đ/tháng × 6 tháng = 3.000.000 đ"),
+        "{err}"
+    );
+    assert_eq!(
+        site.read(&format!("{OUT}/danh-sach.csv")),
+        before,
+        "public/ untouched"
+    );
+
+    // `months` on the list overrides the rows' dates.
+    let page = site
+        .read(LIST_PAGE)
+        .replace("[approval]", "months = 1\n[approval]");
+    site.write(LIST_PAGE, page);
+    let err = site.build_err("2026-11-23").replace('\u{a0}', " ");
+    assert!(
+        err.contains("số tiền 1.800.000 đ không khớp mức hỗ trợ của diện “Hộ nghèo”: 500.000 đ"),
+        "{err}"
+    );
+}
