@@ -298,3 +298,119 @@ fn amounts_per_category_and_partners() {
         "{err}"
     );
 }
+
+/// Seed 000's weekly report deadline and seed 002's fixed report dates in a timeline.
+#[test]
+fn recurring_deadlines_in_the_timeline() {
+    let site = Site::fixture("merger");
+    site.write(
+        "data/sx/tasks.csv",
+        "\u{feff}STT;Nội dung công việc;Cơ quan chủ trì;Cơ quan phối hợp;Thời gian hoàn thành;Tình trạng;Ngày hoàn thành;Ghi chú\r\n\
+1;Báo cáo kết quả thực hiện;Các phòng, ban;Phòng VH-XH;trước 12h00' thứ Năm hằng tuần;;;\r\n\
+2;Báo cáo 6 tháng và báo cáo năm;Ban công tác Mặt trận;;Trước ngày 25/06 và 25/12 hằng năm;;;\r\n\
+3;Ban hành kế hoạch;Phòng VH-XH;;Chậm nhất ngày 10/6/2026;;10/06/2026;\r\n",
+    );
+    let out = site.build_ok("2026-11-23");
+    assert!(
+        !stderr(&out).contains("không đọc được thời hạn"),
+        "{}",
+        stderr(&out)
+    );
+    let doc = site.html("public/sx/tien-do/index.html");
+    let next = texts(&doc, ".due-next");
+    // 23/11/2026 is a Monday: the next Thursday is 26/11; the next fixed date 25/12.
+    assert_eq!(next, ["(lần tới: 26/11/2026)", "(lần tới: 25/12/2026)"]);
+    let csv = site.read("public/sx/tien-do/tien-do-thuc-hien.csv");
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let statuses: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap().get(7).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Thực hiện thường xuyên",
+            "Thực hiện thường xuyên",
+            "Đã hoàn thành"
+        ]
+    );
+}
+
+/// Seed 000's deputies counted by number: "Phó Tổ trưởng: 2 người" is two deputies, which
+/// a group under 1.000 households may not have.
+#[test]
+fn deputies_counted_by_number() {
+    let site = Site::fixture("merger");
+    let plan = site.read("data/sx/plan.csv").replace(
+        "Tổ trưởng; Phó Tổ trưởng; Công an viên",
+        "Tổ trưởng: 01 người; Phó Tổ trưởng: 2 người",
+    );
+    site.write("data/sx/plan.csv", plan);
+    let err = site.build_err("2026-11-23");
+    assert!(err.contains("data/sx/plan.csv:3"), "{err}");
+    assert!(err.contains("nhưng dự kiến 2"), "{err}");
+}
+
+/// A document's signing formula and "Nơi nhận", as seed 001 signs it.
+#[test]
+fn document_signature_and_recipients() {
+    let site = Site::fixture("merger");
+    site.write(
+        "content/sx/ke-hoach.md",
+        r#"+++
+title = "Kế hoạch triển khai"
+kind = "document"
+[record]
+number = "58/KH-UBND"
+doc_type = "Kế hoạch"
+issuer = "Ủy ban nhân dân phường Thử Nghiệm"
+signer = "Phạm Văn Mẫu"
+signer_role = "Phó Chủ tịch"
+signing = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+issued = 2026-06-10
+recipients = """
+Nơi nhận:
+- UBND thành phố;
+- Thường trực Đảng ủy;
+- Lưu: VT, KTHT&ĐT.
+"""
+[approval]
+by = "Trần Văn Mẫu"
+role = "Chủ tịch UBND phường"
+decision = "Quyết định số 1/QĐ-UBND"
+date = 2026-06-10
++++
+Nội dung kế hoạch.
+"#,
+    );
+    site.build_ok("2026-11-23");
+    let doc = site.html("public/sx/ke-hoach/index.html");
+    assert_eq!(
+        texts(&doc, ".doc-signer p"),
+        [
+            "TM. ỦY BAN NHÂN DÂN",
+            "KT. CHỦ TỊCH",
+            "PHÓ CHỦ TỊCH",
+            "Phạm Văn Mẫu"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, ".doc-recipients li"),
+        [
+            "UBND thành phố;",
+            "Thường trực Đảng ủy;",
+            "Lưu: VT, KTHT&ĐT."
+        ]
+    );
+    // A formula line that is not TM./KT./TL./TUQ./Q. is an error naming the page.
+    let page = site
+        .read("content/sx/ke-hoach.md")
+        .replace("\"KT. CHỦ TỊCH\"", "\"Ký thay Chủ tịch\"");
+    site.write("content/sx/ke-hoach.md", page);
+    let err = site.build_err("2026-11-24");
+    assert!(err.contains("content/sx/ke-hoach.md"), "{err}");
+    assert!(
+        err.contains("“Ký thay Chủ tịch” không bắt đầu bằng TM., KT."),
+        "{err}"
+    );
+}
