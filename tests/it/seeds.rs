@@ -414,3 +414,50 @@ Nội dung kế hoạch.
         "{err}"
     );
 }
+
+/// Seed 000's rule: one person holds at most one additional post in a group.
+#[test]
+fn one_additional_post_per_person() {
+    let site = Site::fixture("merger");
+    let page = site
+        .read("content/sx/phuong-an.md")
+        .replace("[approval]", "staff = \"data/sx/nhan-su.csv\"\n[approval]");
+    site.write("content/sx/phuong-an.md", page);
+    site.write(
+        "data/sx/nhan-su.csv",
+        "Họ và tên,Tổ mới,Chức danh,Kiêm nhiệm\n\
+Nguyễn Văn Mẫu,N1,Tổ trưởng,Công an viên\n\
+Trần Thị Thử,Tổ Một Hai,Phó Tổ trưởng,\n\
+Lê Văn Giả,N2,Tổ trưởng,\n",
+    );
+    site.build_ok("2026-11-23");
+    let doc = site.html("public/sx/phuong-an/to-mot-hai/index.html");
+    assert_eq!(
+        texts(&doc, "#nhan-su-du-kien tbody tr"),
+        [
+            "Nguyễn Văn Mẫu Tổ trưởng Công an viên",
+            "Trần Thị Thử Phó Tổ trưởng"
+        ]
+    );
+
+    // Two additional posts, one of them on a second row of the same person (the name
+    // written with another tone placement): an error naming the person and every post.
+    site.write(
+        "data/sx/nhan-su.csv",
+        "Họ và tên,Tổ mới,Chức danh,Kiêm nhiệm\n\
+Nguyễn Văn Hoà,N1,Tổ trưởng,Công an viên\n\
+Trần Thị Thử,Tổ Một Hai,Phó Tổ trưởng,\n\
+nguyễn văn hòa,N1,Trưởng ban công tác Mặt trận,\n",
+    );
+    let before = site.read("public/sx/phuong-an/to-mot-hai/index.html");
+    let err = site.build_err("2026-11-24");
+    assert!(err.contains("data/sx/nhan-su.csv:4"), "{err}");
+    assert!(
+        err.contains("“nguyễn văn hòa” (tổ “N1”) giữ 3 chức danh: Tổ trưởng, Công an viên, Trưởng ban công tác Mặt trận — kiêm nhiệm 2 chức danh, vượt mức tối đa 1 (xem cả dòng 2)"),
+        "{err}"
+    );
+    assert_eq!(
+        site.read("public/sx/phuong-an/to-mot-hai/index.html"),
+        before
+    );
+}
