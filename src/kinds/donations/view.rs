@@ -173,14 +173,15 @@ pub(crate) const GIVEN_COLUMNS: &[Column] = &[
     Column::text("Tổ dân phố", "Tổ dân phố của người, hộ nhận."),
     Column::text(
         "Loại hỗ trợ",
-        "Hỗ trợ khẩn cấp, sinh kế, học tập hay nhà ở.",
+        "Một trong năm hình thức: hỗ trợ khẩn cấp, sinh kế, giáo dục, hạ tầng, tinh thần.",
     )
     .required()
     .one_of(&[
         "Hỗ trợ khẩn cấp",
         "Hỗ trợ sinh kế",
-        "Hỗ trợ học tập",
-        "Hỗ trợ nhà ở",
+        "Hỗ trợ giáo dục",
+        "Hỗ trợ hạ tầng",
+        "Hỗ trợ tinh thần",
     ]),
     Column::text("Nội dung", "Hỗ trợ gồm những gì."),
     Column::count("Giá trị", "Giá trị khoản hỗ trợ.")
