@@ -267,6 +267,15 @@ pub fn to_record<T: Serialize>(view: &T) -> Result<serde_json::Value, Diagnostic
     })
 }
 
+/// QR code (inline SVG) of a page's absolute address, for the print views posted at the
+/// nhà văn hóa (beneficiary lists, the donations ledger).
+pub fn page_qr(config: &Config, path: &str, title: &str) -> String {
+    crate::qr::qr_svg(
+        &config.permalink(path),
+        &format!("Mã QR dẫn tới trang {title}"),
+    )
+}
+
 /// Every kind congkhai knows. One line per kind.
 pub fn registry() -> Vec<Box<dyn RecordKind>> {
     vec![

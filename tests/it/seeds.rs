@@ -461,3 +461,55 @@ nguyễn văn hòa,N1,Trưởng ban công tác Mặt trận,\n",
         before
     );
 }
+
+/// Seed 002: the donations ledger prints on A4 like a beneficiary list, with a QR code to
+/// the page and the SHA-256 of each published CSV; the five forms are named as the seed
+/// names them.
+#[test]
+fn donations_ledger_print_view() {
+    let site = Site::demo();
+    site.preview_ok("2026-11-23");
+    let base = "public/ho-tro/an-sinh-cong-dong-to-3";
+    let page = site.html(&format!("{base}/index.html"));
+    assert_eq!(texts(&page, ".print-link a"), ["Bản in khổ A4 để niêm yết"]);
+    let forms = texts(&page, "table:has(#theo-hinh-thuc) tbody th");
+    for f in &forms {
+        assert!(
+            [
+                "Hỗ trợ khẩn cấp",
+                "Hỗ trợ sinh kế",
+                "Hỗ trợ giáo dục",
+                "Hỗ trợ hạ tầng",
+                "Hỗ trợ tinh thần"
+            ]
+            .contains(&f.as_str()),
+            "{f}"
+        );
+    }
+    assert!(forms.contains(&"Hỗ trợ giáo dục".to_string()), "{forms:?}");
+
+    let print_html = site.read(&format!("{base}/in/index.html"));
+    let print = scraper::Html::parse_document(&print_html);
+    assert!(print_html.contains("noindex"));
+    assert_eq!(
+        texts(&print, ".print-sheet__qr svg[role=img]").len(),
+        1,
+        "one QR code"
+    );
+    // Each CSV's checksum is the SHA-256 of the file published next to the page.
+    let sums = texts(&print, ".checksum code");
+    let mut want = Vec::new();
+    for file in ["ho-tro-da-trao.csv", "nguon-luc.csv"] {
+        let bytes = std::fs::read(site.path().join(format!("{base}/{file}"))).unwrap();
+        want.push(common::sha256_hex(&bytes));
+    }
+    let mut got = sums.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // The same rows as the screen page.
+    assert_eq!(
+        texts(&print, "#ho-tro-da-trao-in tbody tr").len(),
+        texts(&page, "table:has(#ho-tro-da-trao) tbody tr").len()
+    );
+}

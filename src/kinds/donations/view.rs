@@ -27,6 +27,34 @@ pub struct DonationsView {
     pub spent: String,
     /// Received minus given (never below zero).
     pub balance: String,
+    /// Site path of the A4 print view (`…/in/`); "" inside the print view itself.
+    pub print_path: String,
+}
+
+/// `page.record` of the donations ledger's A4 print view (`kinds/donations_print.html`):
+/// every [`DonationsView`] field, the QR code and the published CSVs' checksums.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct DonationsPrintView {
+    /// The ledger's fields, inlined.
+    #[serde(flatten)]
+    pub ledger: DonationsView,
+    /// QR code (`<svg>`) of the screen page's address.
+    pub qr: String,
+    /// Site path of the screen page.
+    pub screen_path: String,
+    /// SHA-256 of each published CSV, so anyone can check a download matches the sheet.
+    pub checksums: Vec<Checksum>,
+}
+
+/// The SHA-256 of one published file.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Checksum {
+    /// The download's title (`Hỗ trợ đã trao (CSV)`).
+    pub title: String,
+    /// File name next to the page (`ho-tro-da-trao.csv`).
+    pub file_name: String,
+    /// SHA-256, hex.
+    pub sha256: String,
 }
 
 /// A resource received and what is left of it.
@@ -138,6 +166,7 @@ pub(super) fn donations_view(
         received: vnd(received),
         spent: vnd(spent),
         balance: vnd(received - spent.min(received)),
+        print_path: String::new(),
     }
 }
 
