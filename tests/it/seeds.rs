@@ -513,3 +513,68 @@ fn donations_ledger_print_view() {
         texts(&page, "table:has(#ho-tro-da-trao) tbody tr").len()
     );
 }
+
+/// Seed 000: the response to residents' opinions (tiếp thu, giải trình) is published
+/// with the consultation result, on the page and in the full JSON.
+#[test]
+fn consultation_publishes_the_response_to_opinions() {
+    let site = Site::fixture("merger");
+    let page = site.read("content/sx/ket-qua.md").replace(
+        "[approval]",
+        r#"[[record.responses]]
+opinion = "Đề nghị giữ tên Tổ số 1 cho tổ mới"
+count = 7
+groups = "G1"
+accepted = true
+response = "Tiếp thu: tổ mới mang tên Tổ Một Hai, ghi rõ gồm Tổ số 1"
+[[record.responses]]
+opinion = "Đề nghị không sáp nhập vì nhà văn hóa xa"
+count = 3
+accepted = false
+response = "Giải trình: nhà văn hóa Tổ số 2 tiếp tục được dùng làm điểm sinh hoạt"
+[approval]"#,
+    );
+    site.write("content/sx/ket-qua.md", page);
+    site.build_ok("2026-11-23");
+    let doc = site.html("public/sx/ket-qua/index.html");
+    assert_eq!(
+        texts(&doc, "section.responses tbody tr"),
+        [
+            "Đề nghị giữ tên Tổ số 1 cho tổ mới (G1) 7 Tiếp thu Tiếp thu: tổ mới mang tên Tổ Một Hai, ghi rõ gồm Tổ số 1",
+            "Đề nghị không sáp nhập vì nhà văn hóa xa 3 Giải trình Giải trình: nhà văn hóa Tổ số 2 tiếp tục được dùng làm điểm sinh hoạt"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/sx/ket-qua/ket-qua-lay-y-kien-day-du.json"))
+            .unwrap();
+    assert_eq!(json["responses"][1]["accepted"], false);
+    assert_eq!(json["responses"][0]["count"], 7);
+
+    // A response without its outcome is an error naming the page.
+    let page = site
+        .read("content/sx/ket-qua.md")
+        .replace("accepted = false\n", "");
+    site.write("content/sx/ket-qua.md", page);
+    let err = site.build_err("2026-11-24");
+    assert!(err.contains("content/sx/ket-qua.md"), "{err}");
+    assert!(
+        err.contains("“Đề nghị không sáp nhập vì nhà văn hóa xa”: ghi accepted = true"),
+        "{err}"
+    );
+}
+
+/// No response at all while households disagreed: a warning says so.
+#[test]
+fn consultation_without_response_is_flagged() {
+    let site = Site::fixture("merger");
+    let page = site.read("content/sx/ket-qua.md");
+    let head = &page[..page.rfind("+++").unwrap() + 3];
+    site.write("content/sx/ket-qua.md", format!("{head}\n"));
+    let err = stderr(&site.build_ok("2026-11-23"));
+    assert!(
+        err.contains(
+            "phiếu không đồng ý hoặc ý kiến khác nhưng trang chưa có phần tiếp thu, giải trình"
+        ),
+        "{err}"
+    );
+}
