@@ -308,7 +308,8 @@ fn recurring_deadlines_in_the_timeline() {
         "\u{feff}STT;Nội dung công việc;Cơ quan chủ trì;Cơ quan phối hợp;Thời gian hoàn thành;Tình trạng;Ngày hoàn thành;Ghi chú\r\n\
 1;Báo cáo kết quả thực hiện;Các phòng, ban;Phòng VH-XH;trước 12h00' thứ Năm hằng tuần;;;\r\n\
 2;Báo cáo 6 tháng và báo cáo năm;Ban công tác Mặt trận;;Trước ngày 25/06 và 25/12 hằng năm;;;\r\n\
-3;Ban hành kế hoạch;Phòng VH-XH;;Chậm nhất ngày 10/6/2026;;10/06/2026;\r\n",
+3;Ban hành kế hoạch;Phòng VH-XH;;Chậm nhất ngày 10/6/2026;;10/06/2026;\r\n\
+4;Ngày hội Đại đoàn kết toàn dân tộc;Ban công tác Mặt trận;Các chi hội;Ngày 18/11 hằng năm;;;\r\n",
     );
     let out = site.build_ok("2026-11-23");
     assert!(
@@ -319,7 +320,15 @@ fn recurring_deadlines_in_the_timeline() {
     let doc = site.html("public/sx/tien-do/index.html");
     let next = texts(&doc, ".due-next");
     // 23/11/2026 is a Monday: the next Thursday is 26/11; the next fixed date 25/12.
-    assert_eq!(next, ["(lần tới: 26/11/2026)", "(lần tới: 25/12/2026)"]);
+    // The community day (seed 002: 18/11) comes back next year.
+    assert_eq!(
+        next,
+        [
+            "(lần tới: 26/11/2026)",
+            "(lần tới: 25/12/2026)",
+            "(lần tới: 18/11/2027)"
+        ]
+    );
     let csv = site.read("public/sx/tien-do/tien-do-thuc-hien.csv");
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let statuses: Vec<String> = reader
@@ -331,7 +340,8 @@ fn recurring_deadlines_in_the_timeline() {
         [
             "Thực hiện thường xuyên",
             "Thực hiện thường xuyên",
-            "Đã hoàn thành"
+            "Đã hoàn thành",
+            "Thực hiện thường xuyên"
         ]
     );
 }
