@@ -193,6 +193,8 @@ pub struct Rules {
     pub deputy_heads_threshold: i64,
     pub max_deputy_heads_large: i64,
     pub max_deputy_heads_small: i64,
+    /// Hà Nội (seed 000): a part-time official holds at most 1 other part-time post.
+    pub max_additional_posts: i64,
     /// Turnout below this ratio is a warning, not an error.
     pub turnout_warning_ratio: f64,
     /// Law 10/2022/QH15 Art. 21: contributions and funds need ≥ 2/3.
@@ -212,6 +214,7 @@ impl Default for Rules {
             deputy_heads_threshold: 1000,
             max_deputy_heads_large: 2,
             max_deputy_heads_small: 1,
+            max_additional_posts: 1,
             turnout_warning_ratio: 0.7,
             contribution_pass_ratio: 2.0 / 3.0,
         }

@@ -32,6 +32,9 @@ pub enum Due {
     },
     /// "Thường xuyên", "Từ quý III/2026 và thường xuyên" (`from` = start of that quarter).
     Ongoing { from: Option<NaiveDate> },
+    /// A deadline that comes back: "12h00 thứ Năm hằng tuần", "Trước ngày 25/06 và
+    /// 25/12 hằng năm".
+    Recurring(Recurrence),
     /// "Sau khi …": depends on an event, not a date.
     After(String),
     /// Not recognised: shown as written.
@@ -51,7 +54,15 @@ impl Due {
                 (quarter_start(*year, first), quarter_end(*year, last))
             }
             Due::Ongoing { from } => (*from, None),
-            Due::After(_) | Due::Text(_) => (None, None),
+            Due::Recurring(_) | Due::After(_) | Due::Text(_) => (None, None),
+        }
+    }
+
+    /// The next deadline day on or after `today` of a recurring deadline, else `None`.
+    pub fn next(&self, today: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Due::Recurring(r) => r.next(today),
+            _ => None,
         }
     }
 
@@ -64,10 +75,155 @@ impl Due {
             Due::From(_) => "from",
             Due::Quarters { .. } => "quarters",
             Due::Ongoing { .. } => "ongoing",
+            Due::Recurring(Recurrence::Weekly { .. }) => "weekly",
+            Due::Recurring(Recurrence::Yearly { .. }) => "yearly",
             Due::After(_) => "after",
             Due::Text(_) => "text",
         }
     }
+}
+
+/// When a recurring deadline comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recurrence {
+    /// Every week on `weekday` (0 = Monday … 6 = Sunday), at `time` (hour, minute) if
+    /// given; `before`: "trước 12h00" (the time itself is late).
+    Weekly {
+        weekday: u32,
+        time: Option<(u32, u32)>,
+        before: bool,
+    },
+    /// Every year on each (month, day); `before`: "trước ngày" (the day itself is late).
+    Yearly { days: Vec<(u32, u32)>, before: bool },
+}
+
+impl Recurrence {
+    /// The next deadline day on or after `today`.
+    pub fn next(&self, today: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Recurrence::Weekly { weekday, .. } => {
+                let now = today.weekday().num_days_from_monday();
+                let ahead = (weekday + 7 - now) % 7;
+                today.checked_add_days(chrono::Days::new(u64::from(ahead)))
+            }
+            Recurrence::Yearly { days, .. } => (0..=1)
+                .flat_map(|k| {
+                    days.iter()
+                        .filter_map(move |(m, d)| NaiveDate::from_ymd_opt(today.year() + k, *m, *d))
+                })
+                .filter(|d| *d >= today)
+                .min(),
+        }
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Thứ Hai",
+    "Thứ Ba",
+    "Thứ Tư",
+    "Thứ Năm",
+    "Thứ Sáu",
+    "Thứ Bảy",
+    "Chủ nhật",
+];
+
+/// Folded weekday words ("thu nam", "thu 5", "chu nhat") → 0 = Monday … 6 = Sunday.
+fn weekday(words: &[&str]) -> Option<(u32, usize)> {
+    match words {
+        ["chu", "nhat", ..] => Some((6, 2)),
+        ["thu", w, ..] => {
+            let n = match *w {
+                "hai" | "2" => 0,
+                "ba" | "3" => 1,
+                "tu" | "4" => 2,
+                "nam" | "5" => 3,
+                "sau" | "6" => 4,
+                "bay" | "7" => 5,
+                _ => return None,
+            };
+            Some((n, 2))
+        }
+        _ => None,
+    }
+}
+
+/// "12h00", "12h", "8h30", "12 gio", "12 gio 30" at the start of `words`: (hour, minute)
+/// and the words used.
+fn clock(words: &[&str]) -> Option<((u32, u32), usize)> {
+    let first = words.first()?;
+    let (h, m, used) = if let Some((h, m)) = first.split_once('h') {
+        let m = if m.is_empty() { "0" } else { m };
+        (h.parse().ok()?, m.parse().ok()?, 1)
+    } else if words.get(1) == Some(&"gio") {
+        let h = first.parse().ok()?;
+        match words.get(2).and_then(|m| m.parse().ok()) {
+            Some(m) => (h, m, 3),
+            None => (h, 0, 2),
+        }
+    } else {
+        return None;
+    };
+    (h < 24 && m < 60).then_some(((h, m), used))
+}
+
+/// "12h00 thứ Năm hằng tuần", "Trước 12h00' thứ Năm hàng tuần", "Thứ Sáu hằng tuần";
+/// "Trước ngày 25/06 và 25/12 hằng năm", "25/6 hằng năm". Every word must be understood.
+fn recurring(text: &str) -> Option<Due> {
+    let folded = crate::text::fold_words(text);
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let (body, yearly) = match words.as_slice() {
+        [rest @ .., "hang", "tuan"] => (rest, false),
+        [rest @ .., "hang", "nam"] => (rest, true),
+        _ => return None,
+    };
+    let mut before = false;
+    let mut i = 0;
+    let mut wd = None;
+    let mut time = None;
+    let mut days = Vec::new();
+    while i < body.len() {
+        let rest = &body[i..];
+        if rest[0] == "truoc" {
+            before = true;
+            i += 1;
+        } else if rest.starts_with(&["cham", "nhat"]) {
+            i += 2;
+        } else if matches!(rest[0], "vao" | "luc" | "ngay" | "va" | "cac") {
+            i += 1;
+        } else if !yearly && let Some((n, used)) = weekday(rest) {
+            if wd.replace(n).is_some() {
+                return None;
+            }
+            i += used;
+        } else if !yearly && let Some((t, used)) = clock(rest) {
+            if time.replace(t).is_some() {
+                return None;
+            }
+            i += used;
+        } else if yearly
+            && let [d, m, ..] = rest
+            && let (Ok(d), Ok(m)) = (d.parse::<u32>(), m.parse::<u32>())
+            && NaiveDate::from_ymd_opt(2024, m, d).is_some()
+        {
+            days.push((m, d));
+            i += 2;
+        } else {
+            return None;
+        }
+    }
+    if yearly {
+        if days.is_empty() {
+            return None;
+        }
+        days.sort_unstable();
+        days.dedup();
+        return Some(Due::Recurring(Recurrence::Yearly { days, before }));
+    }
+    Some(Due::Recurring(Recurrence::Weekly {
+        weekday: wd?,
+        time,
+        before,
+    }))
 }
 
 fn last_day(d: NaiveDate, before: bool) -> NaiveDate {
@@ -163,6 +319,7 @@ pub fn task_status(due: &Due, done: bool, today: NaiveDate) -> TaskStatus {
                 _ => TaskStatus::InProgress,
             }
         }
+        Due::Recurring(_) => TaskStatus::Ongoing,
         Due::After(_) | Due::Text(_) => TaskStatus::Pending,
     }
 }
@@ -302,7 +459,8 @@ pub fn parse_due(text: &str) -> Due {
         return Due::Text(original);
     }
     let Some(t) = tokenize(&original) else {
-        return Due::Text(original);
+        // "12h00'" is not a token of the date forms; the recurring forms read words.
+        return recurring(&original).unwrap_or(Due::Text(original));
     };
     let first_words: Vec<&str> = t
         .iter()
@@ -317,6 +475,9 @@ pub fn parse_due(text: &str) -> Due {
     }
     if words(&t, &["thuong", "xuyen"]) {
         return Due::Ongoing { from: None };
+    }
+    if let Some(due) = recurring(&original) {
+        return due;
     }
     let parsed = match single_date(&t) {
         Some(due) => Some(due),
@@ -500,6 +661,36 @@ pub fn describe(due: &Due) -> String {
         Due::Ongoing { from: Some(d) } => {
             format!("Thường xuyên, từ {}", date_short(*d))
         }
+        Due::Recurring(Recurrence::Weekly {
+            weekday,
+            time,
+            before,
+        }) => format!(
+            "{}{}{} hằng tuần",
+            if *before { "Trước " } else { "" },
+            time.map(|(h, m)| format!("{h:02}h{m:02} "))
+                .unwrap_or_default(),
+            {
+                let w = WEEKDAYS[(*weekday as usize).min(6)];
+                // "Thứ Năm" opens the text; after a time it reads "thứ Năm".
+                if *before || time.is_some() {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_lowercase().chain(c).collect())
+                        .unwrap_or_default()
+                } else {
+                    w.to_string()
+                }
+            }
+        ),
+        Due::Recurring(Recurrence::Yearly { days, before }) => format!(
+            "{}{} hằng năm",
+            if *before { "Trước ngày " } else { "Ngày " },
+            days.iter()
+                .map(|(m, d)| format!("{d:02}/{m:02}"))
+                .collect::<Vec<_>>()
+                .join(" và ")
+        ),
         Due::After(s) | Due::Text(s) => s.clone(),
     }
 }
@@ -731,5 +922,94 @@ mod tests {
         for (text, done, want) in cases {
             assert_eq!(task_status(&parse_due(text), done, today), want, "{text}");
         }
+    }
+
+    #[test]
+    fn recurring_deadlines() {
+        let weekly = |weekday, time, before| {
+            Due::Recurring(Recurrence::Weekly {
+                weekday,
+                time,
+                before,
+            })
+        };
+        // (text, parsed, described)
+        let cases: Vec<(&str, Due, &str)> = vec![
+            (
+                "12h00 thứ Năm hằng tuần",
+                weekly(3, Some((12, 0)), false),
+                "12h00 thứ Năm hằng tuần",
+            ),
+            (
+                "trước 12h00' thứ Năm hàng tuần",
+                weekly(3, Some((12, 0)), true),
+                "Trước 12h00 thứ Năm hằng tuần",
+            ),
+            (
+                "Thứ Sáu hằng tuần",
+                weekly(4, None, false),
+                "Thứ Sáu hằng tuần",
+            ),
+            (
+                "vào 8 giờ 30 thứ 2 hằng tuần",
+                weekly(0, Some((8, 30)), false),
+                "08h30 thứ Hai hằng tuần",
+            ),
+            (
+                "Chủ nhật hằng tuần",
+                weekly(6, None, false),
+                "Chủ nhật hằng tuần",
+            ),
+            (
+                "Trước ngày 25/06 và 25/12 hằng năm",
+                Due::Recurring(Recurrence::Yearly {
+                    days: vec![(6, 25), (12, 25)],
+                    before: true,
+                }),
+                "Trước ngày 25/06 và 25/12 hằng năm",
+            ),
+            (
+                "25/6 hằng năm",
+                Due::Recurring(Recurrence::Yearly {
+                    days: vec![(6, 25)],
+                    before: false,
+                }),
+                "Ngày 25/06 hằng năm",
+            ),
+        ];
+        for (text, want, described) in cases {
+            let got = parse_due(text);
+            assert_eq!(got, want, "{text}");
+            assert_eq!(describe(&got), described, "{text}");
+            assert_eq!(
+                task_status(&got, false, d(2026, 11, 23)),
+                TaskStatus::Ongoing
+            );
+        }
+        // Not recurring deadlines, or not understood: kept as they were.
+        for text in [
+            "thứ Năm và thứ Sáu hằng tuần",
+            "25h00 thứ Năm hằng tuần",
+            "hằng tuần",
+            "31/02 hằng năm",
+            "họp giao ban hằng tuần",
+        ] {
+            assert_eq!(parse_due(text), Due::Text(text.into()), "{text}");
+        }
+        assert!(matches!(
+            parse_due("Quý III, IV năm 2026 và hằng năm"),
+            Due::Quarters { .. }
+        ));
+        // The next deadline on or after the build date (23/11/2026 is a Monday).
+        let thursday = parse_due("12h00 thứ Năm hằng tuần");
+        assert_eq!(thursday.next(d(2026, 11, 23)), Some(d(2026, 11, 26)));
+        assert_eq!(thursday.next(d(2026, 11, 26)), Some(d(2026, 11, 26)));
+        let yearly = parse_due("Trước ngày 25/06 và 25/12 hằng năm");
+        assert_eq!(yearly.next(d(2026, 11, 23)), Some(d(2026, 12, 25)));
+        assert_eq!(yearly.next(d(2026, 12, 26)), Some(d(2027, 6, 25)));
+        assert_eq!(
+            parse_due("Chậm nhất ngày 10/6/2026").next(d(2026, 1, 1)),
+            None
+        );
     }
 }

@@ -9,6 +9,7 @@
 //!   checked for ID numbers, phone numbers, e-mail addresses and birth dates.
 
 pub mod output;
+pub mod sensitive;
 
 use std::sync::LazyLock;
 

@@ -16,6 +16,7 @@ pub mod document;
 pub mod donations;
 pub mod files;
 pub mod merger_plan;
+pub mod partners;
 pub mod programme;
 pub mod service_days;
 pub mod tables;
@@ -266,6 +267,15 @@ pub fn to_record<T: Serialize>(view: &T) -> Result<serde_json::Value, Diagnostic
             std::any::type_name::<T>()
         )))
     })
+}
+
+/// QR code (inline SVG) of a page's absolute address, for the print views posted at the
+/// nhà văn hóa (beneficiary lists, the donations ledger).
+pub fn page_qr(config: &Config, path: &str, title: &str) -> String {
+    crate::qr::qr_svg(
+        &config.permalink(path),
+        &format!("Mã QR dẫn tới trang {title}"),
+    )
 }
 
 /// Every kind congkhai knows. One line per kind.

@@ -2,19 +2,21 @@
 //! whom, for how long, paid by whom. Beneficiary lists point at a programme and may only
 //! use the categories it declares.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::{KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::privacy::sensitive::{DEFAULT_NEUTRAL_LABEL, sensitive_topic};
 use crate::privacy::{self, NameDisplay};
 use crate::text::fold_words;
 
 pub struct Programme;
 
 /// Facts of a programme a beneficiary list needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProgrammeInfo {
     pub title: String,
     pub code: Option<String>,
@@ -26,6 +28,16 @@ pub struct ProgrammeInfo {
     pub path: String,
     /// File, relative to the site root.
     pub file: PathBuf,
+    /// `[record.category_labels]`: declared category → the label lists publish.
+    pub category_labels: BTreeMap<String, String>,
+    /// `record.category_legal_basis`: the legal basis for naming sensitive categories in
+    /// lists; without it they are published under a neutral label.
+    pub category_legal_basis: Option<String>,
+    /// `[record.category_amounts_vnd]`: declared category → amount per month in đồng.
+    pub category_amounts: BTreeMap<String, u64>,
+    /// Months each row of a list covers (the list's `record.months`), set by the list
+    /// that reads this programme; `None`: from each row's dates.
+    pub list_months: Option<u32>,
 }
 
 impl ProgrammeInfo {
@@ -37,6 +49,166 @@ impl ProgrammeInfo {
             .find(|c| fold_words(c) == want)
             .map(String::as_str)
     }
+
+    /// The label a list publishes for the declared `category`: the category itself when
+    /// the programme cites a legal basis for naming sensitive categories; otherwise its
+    /// `category_labels` entry, and for a sensitive category without one the default
+    /// neutral label.
+    pub fn published_category(&self, category: &str) -> String {
+        if let Some(label) = self.category_labels.get(category) {
+            if self.category_legal_basis.is_none() || sensitive_topic(category).is_none() {
+                return label.clone();
+            }
+            return category.to_string();
+        }
+        if self.category_legal_basis.is_none() && sensitive_topic(category).is_some() {
+            return DEFAULT_NEUTRAL_LABEL.to_string();
+        }
+        category.to_string()
+    }
+
+    /// The published labels of the declared categories, in declared order, each once.
+    pub fn published_categories(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in &self.categories {
+            let label = self.published_category(c);
+            if !out.contains(&label) {
+                out.push(label);
+            }
+        }
+        out
+    }
+
+    /// Declared categories that name sensitive data, with what they reveal.
+    pub fn sensitive_categories(&self) -> Vec<(&str, &'static str)> {
+        self.categories
+            .iter()
+            .filter_map(|c| sensitive_topic(c).map(|t| (c.as_str(), t)))
+            .collect()
+    }
+}
+
+/// A problem in a programme's category tables: the `[record]` field, message, hint.
+type Problem = (String, String, String);
+
+/// What [`category_policy`] reads: labels, monthly amounts, legal basis, problems.
+type CategoryPolicy = (
+    BTreeMap<String, String>,
+    BTreeMap<String, u64>,
+    Option<String>,
+    Vec<Problem>,
+);
+
+/// `[record.category_labels]`, `[record.category_amounts_vnd]` and
+/// `record.category_legal_basis`, checked against the declared `categories`. Keys are
+/// matched to the declared categories ignoring case and marks.
+fn category_policy(record: &toml::Table, categories: &[String]) -> CategoryPolicy {
+    let mut problems: Vec<Problem> = Vec::new();
+    let find = |key: &str| {
+        let want = fold_words(key);
+        categories.iter().find(|c| fold_words(c) == want).cloned()
+    };
+    let unknown = |field: &str, key: &str| -> Problem {
+        (
+            field.to_string(),
+            format!("\u{201c}{key}\u{201d} không phải là một diện của chương trình"),
+            format!(
+                "ghi đúng tên một diện trong record.categories: {}",
+                categories.join(", ")
+            ),
+        )
+    };
+    let mut labels = BTreeMap::new();
+    match record.get("category_labels") {
+        None => {}
+        Some(toml::Value::Table(t)) => {
+            for (key, v) in t {
+                let field = format!("category_labels.\"{key}\"");
+                let Some(category) = find(key) else {
+                    problems.push(unknown(&field, key));
+                    continue;
+                };
+                let label = v
+                    .as_str()
+                    .map(|s| crate::text::nfc(s.trim()))
+                    .unwrap_or_default();
+                if label.is_empty() {
+                    problems.push((
+                        field,
+                        format!("nhãn công khai của diện \u{201c}{category}\u{201d} phải là một chuỗi chữ khác rỗng"),
+                        "ví dụ \"Hộ có người mắc bệnh hiểm nghèo\" = \"Diện hỗ trợ 2\"".to_string(),
+                    ));
+                } else if let Some(topic) = sensitive_topic(&label) {
+                    problems.push((
+                        field,
+                        format!("nhãn \u{201c}{label}\u{201d} vẫn nêu {topic} — dữ liệu cá nhân nhạy cảm, không được đặt cạnh tên người"),
+                        format!("dùng một nhãn trung tính, ví dụ \u{201c}{DEFAULT_NEUTRAL_LABEL}\u{201d} hoặc \u{201c}Diện hỗ trợ 2\u{201d}"),
+                    ));
+                } else if let Some(other) = find(&label).filter(|o| *o != category) {
+                    problems.push((
+                        field,
+                        format!("nhãn \u{201c}{label}\u{201d} trùng tên diện \u{201c}{other}\u{201d}: hai diện khác nhau sẽ bị cộng chung"),
+                        format!("chọn nhãn khác, ví dụ \u{201c}{DEFAULT_NEUTRAL_LABEL}\u{201d}"),
+                    ));
+                } else {
+                    labels.insert(category, label);
+                }
+            }
+        }
+        Some(_) => problems.push((
+            "category_labels".to_string(),
+            "record.category_labels phải là một bảng: tên diện = nhãn công khai".to_string(),
+            "viết [record.category_labels] rồi mỗi dòng \"Tên diện\" = \"Nhãn công khai\""
+                .to_string(),
+        )),
+    }
+    let mut amounts = BTreeMap::new();
+    match record.get("category_amounts_vnd") {
+        None => {}
+        Some(toml::Value::Table(t)) => {
+            for (key, v) in t {
+                let field = format!("category_amounts_vnd.\"{key}\"");
+                let Some(category) = find(key) else {
+                    problems.push(unknown(&field, key));
+                    continue;
+                };
+                let amount = match v {
+                    toml::Value::Integer(i) => u64::try_from(*i).ok(),
+                    toml::Value::String(s) => crate::data::parse_vnd(s, Location::file("")).ok(),
+                    _ => None,
+                };
+                match amount {
+                    Some(a) => {
+                        amounts.insert(category, a);
+                    }
+                    None => problems.push((
+                        field,
+                        format!("mức hỗ trợ của diện \u{201c}{category}\u{201d} phải là số tiền nguyên, không âm (đồng/tháng)"),
+                        format!("ví dụ \"{category}\" = 500000"),
+                    )),
+                }
+            }
+        }
+        Some(_) => problems.push((
+            "category_amounts_vnd".to_string(),
+            "record.category_amounts_vnd phải là một bảng: tên diện = số tiền mỗi tháng"
+                .to_string(),
+            "viết [record.category_amounts_vnd] rồi mỗi dòng \"Hộ nghèo\" = 500000".to_string(),
+        )),
+    }
+    let basis = match record.get("category_legal_basis") {
+        None => None,
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(crate::text::nfc(s.trim())),
+        Some(_) => {
+            problems.push((
+                "category_legal_basis".to_string(),
+                "record.category_legal_basis phải ghi văn bản pháp luật cho phép công khai tên các diện nhạy cảm".to_string(),
+                "ví dụ category_legal_basis = \"Khoản 2 Điều 8 Nghị định số …\"; nếu không có căn cứ, bỏ dòng này để các diện nhạy cảm được ghi bằng nhãn trung tính".to_string(),
+            ));
+            None
+        }
+    };
+    (labels, amounts, basis, problems)
 }
 
 fn string_list(v: Option<&toml::Value>) -> Option<Vec<String>> {
@@ -69,7 +241,13 @@ fn scan_toml(
         let mut texts = Vec::new();
         match v {
             toml::Value::String(s) => texts.push(s.as_str()),
-            toml::Value::Array(a) => texts.extend(a.iter().filter_map(|x| x.as_str())),
+            toml::Value::Array(a) => {
+                texts.extend(a.iter().filter_map(|x| x.as_str()));
+                // Arrays of tables ([[record.partners]]) are scanned field by field.
+                for (i, sub) in a.iter().filter_map(|x| x.as_table()).enumerate() {
+                    scan_toml(sub, &format!("{field}[{}]", i + 1), input, allow, errors);
+                }
+            }
             toml::Value::Table(sub) => scan_toml(sub, &field, input, allow, errors),
             _ => {}
         }
@@ -128,6 +306,9 @@ fn info_from_front_matter(rel: &Path, front_matter: &str) -> Option<ProgrammeInf
         .cloned()
         .unwrap_or_default();
     let s = |k: &str| record.get(k).and_then(|v| v.as_str()).map(crate::text::nfc);
+    let categories = string_list(record.get("categories")).unwrap_or_default();
+    let (category_labels, category_amounts, category_legal_basis, _) =
+        category_policy(&record, &categories);
     let content_rel = rel.strip_prefix("content").unwrap_or(rel);
     let mut path = content_rel.to_string_lossy().replace('\\', "/");
     path = path
@@ -143,10 +324,14 @@ fn info_from_front_matter(rel: &Path, front_matter: &str) -> Option<ProgrammeInf
             .unwrap_or_default(),
         code: s("code"),
         legal_basis: s("legal_basis").unwrap_or_default(),
-        categories: string_list(record.get("categories")).unwrap_or_default(),
+        categories,
         name_display: s("name_display").and_then(|n| NameDisplay::parse(&n)),
         path: format!("/{}/", path.trim_matches('/')),
         file: rel.to_path_buf(),
+        category_labels,
+        category_legal_basis,
+        category_amounts,
+        list_months: None,
     })
 }
 
@@ -239,10 +424,51 @@ impl RecordKind for Programme {
                     .hint("dùng name_display = \"full\" (họ tên đầy đủ) hoặc \"initials\" (viết tắt N. V. A.)"),
             );
         }
+        let (labels, amounts, category_legal_basis, problems) =
+            category_policy(input.record, &categories);
+        for (field, message, hint) in problems {
+            errors.push(
+                Diagnostic::error(message)
+                    .at(input.field_location(&field))
+                    .hint(hint),
+            );
+        }
+        let partners = super::partners::partners(input, &mut errors);
         scan_record(input, ctx, &mut errors);
         if errors.has_errors() {
             return Err(errors);
         }
+        let mut warnings = Diagnostics::new();
+        if category_legal_basis.is_none() {
+            let hidden: Vec<String> = categories
+                .iter()
+                .filter_map(|c| {
+                    sensitive_topic(c).map(|topic| {
+                        let label = labels.get(c).map_or(DEFAULT_NEUTRAL_LABEL, String::as_str);
+                        format!("\u{201c}{c}\u{201d} ({topic}) → \u{201c}{label}\u{201d}")
+                    })
+                })
+                .collect();
+            if !hidden.is_empty() {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "các danh sách của chương trình ghi diện nhạy cảm bằng nhãn trung tính: {}",
+                        hidden.join("; ")
+                    ))
+                    .at(input.field_location("categories"))
+                    .hint("đặt nhãn riêng trong [record.category_labels]; chỉ ghi category_legal_basis = \"…\" khi có văn bản pháp luật cho phép công khai tên diện cạnh tên người"),
+                );
+            }
+        }
+        let category_amounts_vnd = categories
+            .iter()
+            .filter_map(|c| {
+                amounts.get(c).map(|a| CategoryAmount {
+                    category: c.clone(),
+                    amount_vnd: *a as i64,
+                })
+            })
+            .collect();
         let search_text = format!("{legal_basis} {eligible} {office} {}", categories.join(" "));
         let view = ProgrammeView {
             code: input.opt_str("code").map(str::to_string),
@@ -256,9 +482,13 @@ impl RecordKind for Programme {
             budget_vnd: budget,
             categories,
             name_display: name_display.map(str::to_string),
+            category_amounts_vnd,
+            category_legal_basis,
+            partners,
         };
         Ok(RecordOutput {
             record: to_record(&view)?,
+            warnings,
             search_text,
             ..Default::default()
         })
@@ -295,6 +525,23 @@ pub struct ProgrammeView {
     pub categories: Vec<String>,
     /// How lists of this programme show names: `full` or `initials`, or null (the default, full).
     pub name_display: Option<String>,
+    /// Monthly amount per category, in the declared order (only the categories that have
+    /// one); list rows are checked against it.
+    pub category_amounts_vnd: Vec<CategoryAmount>,
+    /// The legal basis for naming sensitive categories (health, disability, ethnicity,
+    /// religion) in lists, or null: then lists show them under a neutral label.
+    pub category_legal_basis: Option<String>,
+    /// Bodies carrying out the programme, each with its duties.
+    pub partners: Vec<super::partners::PartnerView>,
+}
+
+/// The monthly amount of one category.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CategoryAmount {
+    /// The category, as declared.
+    pub category: String,
+    /// Amount per month in đồng (a number; format it with `money_vi`).
+    pub amount_vnd: i64,
 }
 
 #[cfg(test)]
@@ -304,16 +551,121 @@ mod tests {
     #[test]
     fn category_matching_ignores_case_and_marks() {
         let p = ProgrammeInfo {
-            title: String::new(),
-            code: None,
-            legal_basis: String::new(),
             categories: vec!["Hộ nghèo".into(), "Hộ cận nghèo".into()],
-            name_display: None,
-            path: String::new(),
-            file: PathBuf::new(),
+            ..Default::default()
         };
         assert_eq!(p.category("ho ngheo"), Some("Hộ nghèo"));
         assert_eq!(p.category("HỘ CẬN NGHÈO "), Some("Hộ cận nghèo"));
         assert_eq!(p.category("Hộ khá"), None);
+    }
+
+    fn policy(front: &str) -> (ProgrammeInfo, usize) {
+        let record: toml::Table = front.parse().unwrap();
+        let categories = vec![
+            "Hộ nghèo".to_string(),
+            "Hộ có người mắc bệnh hiểm nghèo".to_string(),
+            "Người khuyết tật".to_string(),
+        ];
+        let (category_labels, category_amounts, category_legal_basis, problems) =
+            category_policy(&record, &categories);
+        let info = ProgrammeInfo {
+            categories,
+            category_labels,
+            category_amounts,
+            category_legal_basis,
+            ..Default::default()
+        };
+        (info, problems.len())
+    }
+
+    #[test]
+    fn sensitive_categories_get_neutral_labels() {
+        // ([record] lines, problems, published labels of the three categories)
+        let cases: &[(&str, usize, [&str; 3])] = &[
+            (
+                "",
+                0,
+                ["Hộ nghèo", "Diện hỗ trợ đặc thù", "Diện hỗ trợ đặc thù"],
+            ),
+            (
+                "[category_labels]\n\"ho co nguoi mac benh hiem ngheo\" = \"Diện hỗ trợ 2\"\n",
+                0,
+                ["Hộ nghèo", "Diện hỗ trợ 2", "Diện hỗ trợ đặc thù"],
+            ),
+            (
+                "category_legal_basis = \"Điều 8 Nghị định số 1/2026\"\n",
+                0,
+                [
+                    "Hộ nghèo",
+                    "Hộ có người mắc bệnh hiểm nghèo",
+                    "Người khuyết tật",
+                ],
+            ),
+            // A label that names the condition is refused (the default stays).
+            (
+                "[category_labels]\n\"Người khuyết tật\" = \"Diện khuyết tật\"\n",
+                1,
+                ["Hộ nghèo", "Diện hỗ trợ đặc thù", "Diện hỗ trợ đặc thù"],
+            ),
+            // A label equal to another category would merge their totals.
+            (
+                "[category_labels]\n\"Người khuyết tật\" = \"Hộ nghèo\"\n",
+                1,
+                ["Hộ nghèo", "Diện hỗ trợ đặc thù", "Diện hỗ trợ đặc thù"],
+            ),
+            // A label for a category the programme does not declare.
+            (
+                "[category_labels]\n\"Hộ khá\" = \"Diện 9\"\n",
+                1,
+                ["Hộ nghèo", "Diện hỗ trợ đặc thù", "Diện hỗ trợ đặc thù"],
+            ),
+            (
+                "category_labels = \"x\"\n",
+                1,
+                ["Hộ nghèo", "Diện hỗ trợ đặc thù", "Diện hỗ trợ đặc thù"],
+            ),
+            (
+                "category_legal_basis = \" \"\n",
+                1,
+                ["Hộ nghèo", "Diện hỗ trợ đặc thù", "Diện hỗ trợ đặc thù"],
+            ),
+        ];
+        for (front, problems, want) in cases {
+            let (p, n) = policy(front);
+            assert_eq!(n, *problems, "{front}");
+            let got: Vec<String> = p
+                .categories
+                .iter()
+                .map(|c| p.published_category(c))
+                .collect();
+            assert_eq!(got, want, "{front}");
+        }
+        let (p, _) = policy("");
+        assert_eq!(
+            p.published_categories(),
+            vec!["Hộ nghèo", "Diện hỗ trợ đặc thù"]
+        );
+        assert_eq!(p.sensitive_categories().len(), 2);
+    }
+
+    #[test]
+    fn category_amounts() {
+        // ([record] lines, problems, amounts read)
+        let cases: &[(&str, usize, usize)] = &[
+            ("[category_amounts_vnd]\n\"Hộ nghèo\" = 500000\n", 0, 1),
+            (
+                "[category_amounts_vnd]\n\"ho ngheo\" = \"500.000\"\n\"Người khuyết tật\" = 750000\n",
+                0,
+                2,
+            ),
+            ("[category_amounts_vnd]\n\"Hộ nghèo\" = -1\n", 1, 0),
+            ("[category_amounts_vnd]\n\"Hộ nghèo\" = \"5tr\"\n", 1, 0),
+            ("[category_amounts_vnd]\n\"Hộ giàu\" = 1\n", 1, 0),
+            ("category_amounts_vnd = 5\n", 1, 0),
+        ];
+        for (front, problems, n) in cases {
+            let (p, got) = policy(front);
+            assert_eq!((got, p.category_amounts.len()), (*problems, *n), "{front}");
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`plan`]: the groups after a merger ([`plan::MergedGroup`]);
 //! - [`consultation`]: the household consultation on a merger, per group;
 //! - [`rules`]: the legal thresholds and arithmetic, as small pure functions;
+//! - [`staff`]: the people planned for a new group's posts, and the one-additional-post rule;
 //! - [`view`]: the template values of these, shared by the kinds that show them.
 //!
 //! Totals (households of a new group, rates) are computed here, never typed by staff.
@@ -15,6 +16,7 @@
 pub mod consultation;
 pub mod plan;
 pub mod rules;
+pub mod staff;
 pub mod view;
 mod ward;
 

@@ -67,11 +67,30 @@ impl Post {
     }
 }
 
-/// "Tổ trưởng; Phó Tổ trưởng x2; Công an viên" or "Tổ trưởng: 1; Phó Tổ trưởng: 2".
+/// "Tổ trưởng; Phó Tổ trưởng x2; Công an viên" or "Tổ trưởng: 1; Phó Tổ trưởng: 2"; a
+/// count may say "người" ("Phó Tổ trưởng: 02 người", "Phó Tổ trưởng (2 người)").
 pub fn parse_posts(text: &str) -> Result<Vec<Post>, String> {
     let mut out = Vec::new();
     for item in text.split([';', '\n']) {
         let item = item.trim();
+        let written = item;
+        // "(2 người)" → ": 2"; a trailing "người" after the count goes.
+        let owned;
+        let item = match item.strip_suffix(')').and_then(|s| s.rsplit_once('(')) {
+            Some((t, n))
+                if n.trim()
+                    .trim_end_matches("người")
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    && !n.trim().is_empty() =>
+            {
+                owned = format!("{}: {}", t.trim(), n.trim());
+                owned.as_str()
+            }
+            _ => item,
+        };
+        let item = item.strip_suffix("người").map_or(item, |s| s.trim_end());
         if item.is_empty() {
             continue;
         }
@@ -85,11 +104,11 @@ pub fn parse_posts(text: &str) -> Result<Vec<Post>, String> {
         } else {
             (item, "1")
         };
-        let count: u64 = count
-            .parse()
-            .map_err(|_| format!("không đọc được số người của chức danh \u{201c}{item}\u{201d}"))?;
+        let count: u64 = count.parse().map_err(|_| {
+            format!("không đọc được số người của chức danh \u{201c}{written}\u{201d}")
+        })?;
         if title.is_empty() {
-            return Err(format!("chức danh \u{201c}{item}\u{201d} thiếu tên"));
+            return Err(format!("chức danh \u{201c}{written}\u{201d} thiếu tên"));
         }
         out.push(Post {
             title: title.to_string(),
@@ -439,6 +458,16 @@ mod tests {
                 Some(&[("Tổ trưởng", 1), ("Phó Tổ trưởng", 3)]),
             ),
             ("", Some(&[])),
+            (
+                "Tổ trưởng: 01 người; Phó Tổ trưởng: 2 người",
+                Some(&[("Tổ trưởng", 1), ("Phó Tổ trưởng", 2)]),
+            ),
+            (
+                "Tổ trưởng; Phó Tổ trưởng (2 người); Công an viên (1)",
+                Some(&[("Tổ trưởng", 1), ("Phó Tổ trưởng", 2), ("Công an viên", 1)]),
+            ),
+            ("Phó Tổ trưởng 2 người", Some(&[("Phó Tổ trưởng", 2)])),
+            ("Tổ trưởng: hai người", None),
             ("Tổ trưởng: hai", None),
             (": 2", None),
         ];

@@ -27,6 +27,7 @@ mod merger;
 mod opendata;
 mod print;
 mod search;
+mod seeds;
 mod serve;
 mod services;
 mod smoke;

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::check::{BIRTH_YEAR_BEFORE, is_unexplained_duplicate, parse_period};
@@ -22,7 +23,8 @@ pub struct Entry {
     pub name: String,
     /// Canonical group name ("" when the list has no group column).
     pub group: String,
-    /// The programme's category as it declares it.
+    /// The category as published: the programme's category as it declares it, or its
+    /// neutral label when it names sensitive data ([`ProgrammeInfo::published_category`]).
     pub category: String,
     pub support: String,
     /// Amount in đồng.
@@ -88,7 +90,8 @@ struct RowReader<'t> {
     /// Column index of each published field, looked up once rather than per cell.
     columns: Vec<(&'static str, Option<usize>)>,
     group_of: HashMap<&'t str, Option<String>>,
-    category_of: HashMap<&'t str, Option<String>>,
+    /// Cell value → (declared category, published label).
+    category_of: HashMap<&'t str, Option<(String, String)>>,
     from_of: HashMap<&'t str, Option<Period>>,
     to_of: HashMap<&'t str, Option<Period>>,
     /// Per repeated column: value → free of personal data.
@@ -149,7 +152,9 @@ impl<'t> RowReader<'t> {
                 groups.find(v).map(str::to_string)
             }),
             category_of: memo(table, column("category"), |v| {
-                programme.category(v).map(str::to_string)
+                programme
+                    .category(v)
+                    .map(|c| (c.to_string(), programme.published_category(c)))
             }),
             from_of: memo(table, column("from"), date_of),
             to_of: memo(table, column("to"), date_of),
@@ -192,9 +197,16 @@ impl<'t> RowReader<'t> {
             );
         }
         let group = self.read_group(row, &mut errors);
-        let category = self.read_category(row, &mut errors);
+        let (declared, category) = self.read_category(row, &mut errors);
         let amount = self.read_amount(row, &mut errors);
         let (from, to) = self.read_dates(row, &mut errors);
+        self.check_category_amount(
+            row,
+            &declared,
+            amount,
+            (from.map(Period::start), to.map(Period::end)),
+            &mut errors,
+        );
         let key = if name.is_empty() {
             String::new()
         } else {
@@ -278,9 +290,10 @@ impl<'t> RowReader<'t> {
         String::new()
     }
 
-    fn read_category(&self, row: &Row, errors: &mut Diagnostics) -> String {
+    /// The row's declared category and its published label ("" when unknown).
+    fn read_category(&self, row: &Row, errors: &mut Diagnostics) -> (String, String) {
         let Some(c) = self.cell(row, "category") else {
-            return String::new();
+            return (String::new(), String::new());
         };
         if let Some(k) = self.category_of.get(c.value.as_str()).cloned().flatten() {
             return k;
@@ -299,7 +312,61 @@ impl<'t> RowReader<'t> {
                 crate::diagnostics::display_path(&programme.file)
             )),
         );
-        String::new()
+        (String::new(), String::new())
+    }
+
+    /// A row's amount must equal its category's monthly amount (the programme's
+    /// `category_amounts_vnd`) times the months it covers.
+    fn check_category_amount(
+        &self,
+        row: &Row,
+        declared: &str,
+        amount: Option<u64>,
+        period: (Option<NaiveDate>, Option<NaiveDate>),
+        errors: &mut Diagnostics,
+    ) {
+        let (Some(amount), Some(monthly), Some(c)) = (
+            amount,
+            self.programme.category_amounts.get(declared),
+            self.cell(row, "amount_vnd"),
+        ) else {
+            return;
+        };
+        let months = self
+            .programme
+            .list_months
+            .unwrap_or_else(|| months_covered(period.0, period.1));
+        let Some(expected) = monthly.checked_mul(u64::from(months)) else {
+            return;
+        };
+        if amount == expected {
+            return;
+        }
+        let how = if months == 1 {
+            format::vnd(*monthly as i64)
+        } else {
+            format!(
+                "{}/tháng × {months} tháng = {}",
+                format::vnd(*monthly as i64),
+                format::vnd(expected as i64)
+            )
+        };
+        errors.push(
+            Diagnostic::error(format!(
+                "số tiền {} không khớp mức hỗ trợ của diện \u{201c}{declared}\u{201d}: {how}",
+                format::vnd(amount as i64)
+            ))
+            .at(self.table.location(c))
+            .hint(format!(
+                "sửa số tiền của dòng này, hoặc sửa diện của dòng; mức của từng diện ghi trong [record.category_amounts_vnd] của {}{}",
+                crate::diagnostics::display_path(&self.programme.file),
+                if self.programme.list_months.is_none() {
+                    "; số tháng tính từ cột Từ ngày, Đến ngày (không có thì là 1 tháng), hoặc ghi months = … trong [record] của danh sách"
+                } else {
+                    ""
+                }
+            )),
+        );
     }
 
     fn read_amount(&self, row: &Row, errors: &mut Diagnostics) -> Option<u64> {
@@ -443,4 +510,40 @@ fn same_names_warning(
              được hỗ trợ hai lần. Cùng tên trong cùng tổ và cùng diện là lỗi",
         ),
     )
+}
+
+/// Months a row covers: from its `from` month to its `to` month, both counted; 1 when
+/// either is missing.
+pub fn months_covered(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
+    use chrono::Datelike;
+    match (from, to) {
+        (Some(a), Some(b)) => {
+            let m = |d: NaiveDate| d.year() * 12 + d.month() as i32;
+            u32::try_from(m(b) - m(a) + 1).unwrap_or(1).max(1)
+        }
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        // (from, to, months)
+        for (from, to, want) in [
+            (None, None, 1),
+            (d(2026, 7, 1), None, 1),
+            (d(2026, 7, 1), d(2026, 12, 1), 6),
+            (d(2026, 7, 1), d(2026, 12, 31), 6),
+            (d(2026, 1, 1), d(2026, 12, 31), 12),
+            (d(2026, 11, 1), d(2027, 2, 28), 4),
+            (d(2026, 7, 1), d(2026, 7, 31), 1),
+            (d(2026, 12, 1), d(2026, 7, 1), 1),
+        ] {
+            assert_eq!(months_covered(from, to), want, "{from:?} {to:?}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::format;
 use crate::kinds::programme::{self, ProgrammeInfo};
 use crate::kinds::{KindContext, RecordInput};
+use crate::privacy::sensitive::sensitive_topic;
 use crate::privacy::{self, NameDisplay};
 use crate::residential::{DEFAULT_GROUPS, WardGroups};
 
@@ -103,6 +104,8 @@ pub struct ListData {
     pub names: NameDisplay,
     pub groups: WardGroups,
     pub warnings: Diagnostics,
+    /// Neutral labels standing for sensitive categories in this list, each once.
+    pub neutral_labels: Vec<String>,
 }
 
 /// Check every header: forbidden ones cannot be published, unknown ones must be
@@ -234,11 +237,132 @@ fn check_declared_total(input: &RecordInput, entries: &[Entry], errors: &mut Dia
     }
 }
 
+/// The list's own `record.category_legal_basis` (it overrides the programme's) and
+/// `record.months` (months each row covers, for the category amounts).
+fn list_overrides(input: &RecordInput, programme: &mut ProgrammeInfo) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::new();
+    match input.record.get("category_legal_basis") {
+        None => {}
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => {
+            programme.category_legal_basis = Some(crate::text::nfc(s.trim()));
+        }
+        Some(_) => errors.push(
+            Diagnostic::error("record.category_legal_basis phải ghi văn bản pháp luật cho phép công khai tên các diện nhạy cảm")
+                .at(input.field_location("category_legal_basis"))
+                .hint("ví dụ category_legal_basis = \"Khoản 2 Điều 8 Nghị định số …\"; nếu không có căn cứ, bỏ dòng này để các diện nhạy cảm được ghi bằng nhãn trung tính"),
+        ),
+    }
+    match input.record.get("months") {
+        None => {}
+        Some(toml::Value::Integer(m)) if (1..=120).contains(m) => {
+            programme.list_months = u32::try_from(*m).ok();
+        }
+        Some(_) => errors.push(
+            Diagnostic::error("record.months phải là số tháng mỗi dòng được hỗ trợ (số nguyên từ 1 đến 120)")
+                .at(input.field_location("months"))
+                .hint("ví dụ months = 6 khi số tiền mỗi dòng là tiền của 6 tháng; bỏ dòng này để tính theo cột Từ ngày, Đến ngày"),
+        ),
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    Ok(())
+}
+
+/// What the build says about sensitive categories in a list: which are published under
+/// which label, or by name on which legal basis; a title naming sensitive data; an
+/// amount that tells a neutrally labelled category apart.
+fn sensitive_warnings(
+    input: &RecordInput,
+    programme: &ProgrammeInfo,
+    entries: &[Entry],
+    has_amount: bool,
+    warnings: &mut Diagnostics,
+) {
+    let present = |label: &str| entries.iter().any(|e| e.category == label);
+    let mut hidden = Vec::new();
+    let mut named = Vec::new();
+    for (category, topic) in programme.sensitive_categories() {
+        let label = programme.published_category(category);
+        if !present(&label) {
+            continue;
+        }
+        if label == category {
+            named.push(format!("\u{201c}{category}\u{201d} ({topic})"));
+        } else {
+            hidden.push(format!(
+                "\u{201c}{category}\u{201d} ({topic}) → \u{201c}{label}\u{201d}"
+            ));
+        }
+    }
+    if !hidden.is_empty() {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "danh sách \u{201c}{}\u{201d} ghi diện nêu dữ liệu cá nhân nhạy cảm bằng nhãn trung tính: {}",
+                input.title,
+                hidden.join("; ")
+            ))
+            .at(input.field_location("programme"))
+            .hint(format!(
+                "đây là mặc định theo Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15; đổi nhãn trong [record.category_labels] của {}",
+                crate::diagnostics::display_path(&programme.file)
+            )),
+        );
+    }
+    if !named.is_empty() {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "danh sách \u{201c}{}\u{201d} công khai tên diện nhạy cảm cạnh tên người: {} — căn cứ: {}",
+                input.title,
+                named.join("; "),
+                programme.category_legal_basis.as_deref().unwrap_or("")
+            ))
+            .at(input.field_location("category_legal_basis"))
+            .hint("kiểm tra lại căn cứ pháp lý; bỏ category_legal_basis để ghi các diện này bằng nhãn trung tính"),
+        );
+    }
+    if let Some(topic) = sensitive_topic(input.title) {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "tiêu đề danh sách nêu {topic}: mọi người có tên trong danh sách bị lộ thông tin này"
+            ))
+            .at(Location::file(input.file).with_field("title".to_string()))
+            .hint("đặt tiêu đề trung tính (ví dụ \u{201c}Danh sách hộ được hỗ trợ đợt 2\u{201d}) trừ khi có căn cứ pháp lý"),
+        );
+    }
+    // A neutral label hides nothing when its amount is the only one of its kind: the
+    // published amounts per category (the programme page) tell it apart.
+    if has_amount && programme.category_legal_basis.is_none() {
+        for (category, _) in programme.sensitive_categories() {
+            let Some(amount) = programme.category_amounts.get(category) else {
+                continue;
+            };
+            let label = programme.published_category(category);
+            let shared = programme.categories.iter().any(|other| {
+                other != category
+                    && programme.published_category(other) == label
+                    && programme.category_amounts.get(other) == Some(amount)
+            });
+            if present(&label) && !shared {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "mức {}/tháng chỉ diện \u{201c}{category}\u{201d} có: cột Số tiền cho biết ai thuộc diện này dù đã ghi nhãn \u{201c}{label}\u{201d}",
+                        format::vnd(*amount as i64)
+                    ))
+                    .at(input.field_location("list"))
+                    .hint("cân nhắc không công khai cột Số tiền của danh sách này (khai báo nó trong private), hoặc gộp các diện có cùng mức dưới một nhãn"),
+                );
+            }
+        }
+    }
+}
+
 pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnostics> {
     let programme_ref = input.str_field("programme")?;
     let list = input.str_field("list")?;
-    let programme =
+    let mut programme =
         programme::resolve(ctx.pages, programme_ref, input.field_location("programme"))?;
+    list_overrides(input, &mut programme)?;
     let private = private_columns(input)?;
     let names = name_display(input, ctx, &programme)?;
     let groups_file = input.opt_str("groups").unwrap_or(DEFAULT_GROUPS);
@@ -284,6 +408,25 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
         return Err(errors);
     }
     warnings.extend(errors.warnings().cloned());
+    sensitive_warnings(
+        input,
+        &programme,
+        &entries,
+        fields.contains(&"amount_vnd"),
+        &mut warnings,
+    );
+    let mut neutral_labels: Vec<String> = Vec::new();
+    for (category, _) in programme.sensitive_categories() {
+        let label = programme.published_category(category);
+        if label != category
+            && entries.iter().any(|e| e.category == label)
+            && !neutral_labels.contains(&label)
+        {
+            neutral_labels.push(label);
+        }
+    }
+    // From here on the list knows only the published labels (totals by category).
+    programme.categories = programme.published_categories();
     let fields = month_fields(fields, &entries);
     Ok(ListData {
         programme,
@@ -292,5 +435,6 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
         names,
         groups,
         warnings,
+        neutral_labels,
     })
 }

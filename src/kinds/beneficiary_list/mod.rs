@@ -93,6 +93,11 @@ fn assemble(
         has_amount: data.fields.contains(&"amount_vnd"),
         names_abbreviated: data.names == NameDisplay::Initials,
         total: TallyView::of("Tổng cộng", &all, None),
+        neutral_labels: data.neutral_labels.clone(),
+        category_legal_basis: programme
+            .category_legal_basis
+            .clone()
+            .filter(|_| !programme.sensitive_categories().is_empty()),
     };
     let BuiltPages { record, subpages } = ListPages {
         input,
@@ -166,12 +171,10 @@ mod tests {
     fn programme() -> ProgrammeInfo {
         ProgrammeInfo {
             title: "Chương trình".into(),
-            code: None,
-            legal_basis: String::new(),
             categories: vec!["Hộ nghèo".into(), "Hộ cận nghèo".into()],
-            name_display: None,
             path: "/p/".into(),
             file: "content/p.md".into(),
+            ..Default::default()
         }
     }
 

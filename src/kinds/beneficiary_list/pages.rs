@@ -167,10 +167,7 @@ impl ListPages<'_> {
 
     /// QR code of a page's absolute address, for its print view.
     fn qr(&self, path: &str, title: &str) -> String {
-        crate::qr::qr_svg(
-            &self.config.permalink(path),
-            &format!("Mã QR dẫn tới trang {title}"),
-        )
+        crate::kinds::page_qr(self.config, path, title)
     }
 
     /// A group's totals, and its pages of at most [`ROWS_PER_PAGE`] rows, each with a

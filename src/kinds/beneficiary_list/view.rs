@@ -101,6 +101,11 @@ pub struct ListInfo {
     pub names_abbreviated: bool,
     /// Totals of the whole list, labelled `Tổng cộng`.
     pub total: TallyView,
+    /// Neutral labels (`Diện hỗ trợ đặc thù`) that stand for categories naming sensitive
+    /// personal data (health, disability, ethnicity, religion) in this list; empty when none.
+    pub neutral_labels: Vec<String>,
+    /// The legal basis for naming sensitive categories in this list, or null.
+    pub category_legal_basis: Option<String>,
 }
 
 /// The programme a list belongs to.

@@ -22,14 +22,14 @@ use super::columns::Column;
 use super::files::{TableFiles, json_download};
 use super::{Download, KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
 use crate::config::Rules;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::format::{decimal, percent};
 use crate::residential::consultation::{Ballots, ConsultationResult};
 use crate::residential::rules::{BASIS_PASS, VERDICTS, period_days, verdict};
 use crate::residential::view::{BallotsView, ConsultationResultView};
 use check::{percent_of, period_state};
 use load::ConsultationData;
-use view::{ConsultationView, ConsultedMergerView, FailedGroupView};
+use view::{ConsultationView, ConsultedMergerView, FailedGroupView, ResponseView};
 
 pub struct Consultation;
 
@@ -47,8 +47,28 @@ impl RecordKind for Consultation {
     }
 
     fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
-        let data = load::load(input, ctx)?;
-        let view = consultation_view(input, ctx, &data);
+        let mut data = load::load(input, ctx)?;
+        let mut errors = Diagnostics::new();
+        let responses = responses(input, &mut errors);
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let opinions = data
+            .results
+            .iter()
+            .map(|r| r.ballots.disagree + r.ballots.other)
+            .sum::<u64>();
+        if opinions > 0 && responses.is_empty() && input.body.trim().is_empty() {
+            data.warnings.push(
+                Diagnostic::warning(format!(
+                    "có {opinions} phiếu không đồng ý hoặc ý kiến khác nhưng trang chưa có phần tiếp thu, giải trình"
+                ))
+                .at(input.field_location("responses"))
+                .hint("ghi từng nhóm ý kiến và cách tiếp thu, giải trình trong [[record.responses]] (opinion, response, accepted), hoặc viết phần tiếp thu, giải trình vào nội dung trang"),
+            );
+        }
+        let mut view = consultation_view(input, ctx, &data);
+        view.responses = responses;
         let downloads = downloads(&data.results, &view)?;
         let search_text = format!(
             "{} {}",
@@ -102,7 +122,89 @@ fn consultation_view(
         basis_pass: BASIS_PASS,
         chart_svg: chart::results_chart(results, rules).to_svg(),
         plan_url: input.opt_str("plan_url").map(str::to_string),
+        responses: Vec::new(),
     }
+}
+
+/// `[[record.responses]]`: the residents' opinions and the ward's response to each
+/// (tiếp thu, giải trình), published with the result (Law 10/2022/QH15 Art. 25–28).
+fn responses(input: &RecordInput, errors: &mut Diagnostics) -> Vec<ResponseView> {
+    let hint = "viết mỗi nhóm ý kiến một bảng:\n[[record.responses]]\nopinion = \"Đề nghị giữ tên tổ cũ\"\ncount = 12            # số ý kiến (không bắt buộc)\naccepted = true       # true: tiếp thu; false: giải trình vì sao chưa tiếp thu\nresponse = \"…\"";
+    let items = match input.record.get("responses") {
+        None => return Vec::new(),
+        Some(toml::Value::Array(a)) => a,
+        Some(_) => {
+            errors.push(
+                Diagnostic::error(
+                    "record.responses phải là danh sách các ý kiến ([[record.responses]])",
+                )
+                .at(input.field_location("responses"))
+                .hint(hint),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = input.field_location(&format!("responses[{}]", i + 1));
+        let text = |k: &str| {
+            item.get(k)
+                .and_then(|v| v.as_str())
+                .map(|s| crate::text::nfc(s.trim()))
+                .filter(|s| !s.is_empty())
+        };
+        let (Some(opinion), Some(response)) = (text("opinion"), text("response")) else {
+            errors.push(
+                Diagnostic::error(format!(
+                    "ý kiến thứ {} trong record.responses cần cả nội dung ý kiến (opinion) và phần tiếp thu, giải trình (response)",
+                    i + 1
+                ))
+                .at(at)
+                .hint(hint),
+            );
+            continue;
+        };
+        let accepted = match item.get("accepted") {
+            Some(toml::Value::Boolean(b)) => *b,
+            _ => {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "ý kiến \u{201c}{opinion}\u{201d}: ghi accepted = true (tiếp thu) hoặc accepted = false (giải trình, chưa tiếp thu)"
+                    ))
+                    .at(at)
+                    .hint(hint),
+                );
+                continue;
+            }
+        };
+        let count = match item.get("count") {
+            None => None,
+            Some(toml::Value::Integer(n)) if *n >= 0 => u64::try_from(*n).ok(),
+            Some(_) => {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "ý kiến \u{201c}{opinion}\u{201d}: số ý kiến (count) phải là số nguyên không âm"
+                    ))
+                    .at(at)
+                    .hint("ví dụ count = 12, hoặc bỏ dòng này"),
+                );
+                continue;
+            }
+        };
+        out.push(ResponseView {
+            opinion,
+            count,
+            groups: text("groups"),
+            accepted,
+            outcome: if accepted {
+                "Tiếp thu"
+            } else {
+                "Giải trình"
+            },
+            response,
+        });
+    }
+    out
 }
 
 /// `ket-qua-lay-y-kien.json`: the page's results and totals.
@@ -114,6 +216,7 @@ struct ResultsJson<'a> {
     outcomes: &'a [ConsultationResultView],
     totals: &'a BallotsView,
     plan_passed: bool,
+    responses: &'a [ResponseView],
 }
 
 /// Columns of `ket-qua-lay-y-kien.csv` / `.json`, in the order of [`csv_row`].
@@ -204,6 +307,7 @@ fn downloads(
                 outcomes: &view.outcomes,
                 totals: &view.totals,
                 plan_passed: view.plan_passed,
+                responses: &view.responses,
             },
         )?,
     ])

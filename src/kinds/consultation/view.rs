@@ -51,6 +51,26 @@ pub struct ConsultationView {
     pub chart_svg: String,
     /// Link to the merger plan's page, else `null`.
     pub plan_url: Option<String>,
+    /// The residents' opinions and the ward's response to each (tiếp thu, giải trình),
+    /// in the record's order; empty when the page body holds that text instead.
+    pub responses: Vec<ResponseView>,
+}
+
+/// One opinion (or group of like opinions) and the ward's response.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ResponseView {
+    /// The opinion, summarised.
+    pub opinion: String,
+    /// How many households or ballots gave it (integer), or null.
+    pub count: Option<u64>,
+    /// The groups it came from, as written, or null.
+    pub groups: Option<String>,
+    /// Accepted (tiếp thu: the plan changes) or explained (giải trình: why not).
+    pub accepted: bool,
+    /// `Tiếp thu` or `Giải trình`.
+    pub outcome: &'static str,
+    /// What was changed, or why not.
+    pub response: String,
 }
 
 /// A consulted group that did not pass.

@@ -58,14 +58,22 @@ pub const GIVEN_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("resource", &["nguồn", "mã nguồn", "từ nguồn"]),
 ];
 
-/// Forms of support given (seed 002), matched by folded keyword.
+/// The five forms of support of seed 002 ("Các hình thức hỗ trợ cụ thể"), matched by
+/// folded keyword: emergency (cash, necessities, medicine), livelihood, education
+/// (scholarships, books, bicycles: "học tập"), infrastructure (house repairs, power,
+/// water: "nhà ở"), and moral support (visits).
 pub const FORMS: &[(&str, &str)] = &[
     ("khan cap", "Hỗ trợ khẩn cấp"),
     ("dot xuat", "Hỗ trợ khẩn cấp"),
     ("sinh ke", "Hỗ trợ sinh kế"),
-    ("hoc", "Hỗ trợ học tập"),
-    ("nha o", "Hỗ trợ nhà ở"),
-    ("nha", "Hỗ trợ nhà ở"),
+    ("giao duc", "Hỗ trợ giáo dục"),
+    ("hoc", "Hỗ trợ giáo dục"),
+    ("hoc bong", "Hỗ trợ giáo dục"),
+    ("ha tang", "Hỗ trợ hạ tầng"),
+    ("nha o", "Hỗ trợ hạ tầng"),
+    ("nha", "Hỗ trợ hạ tầng"),
+    ("tinh than", "Hỗ trợ tinh thần"),
+    ("tham hoi", "Hỗ trợ tinh thần"),
 ];
 
 /// The form of support a cell names ("Khẩn cấp" → "Hỗ trợ khẩn cấp"), by whole words.
@@ -360,7 +368,7 @@ fn given_form(table: &Table, row: &Row, errors: &mut Diagnostics) -> Option<&'st
                 c.value.trim()
             ))
             .at(table.location(c))
-            .hint("dùng một trong: khẩn cấp, sinh kế, học tập, nhà ở"),
+            .hint("dùng một trong năm hình thức: khẩn cấp, sinh kế, giáo dục (học tập), hạ tầng (sửa nhà ở, điện, nước), tinh thần (thăm hỏi, động viên)"),
         );
     }
     found
@@ -405,8 +413,13 @@ mod tests {
             ("Khẩn cấp", Some("Hỗ trợ khẩn cấp")),
             ("đột xuất", Some("Hỗ trợ khẩn cấp")),
             ("hỗ trợ sinh kế", Some("Hỗ trợ sinh kế")),
-            ("Học tập", Some("Hỗ trợ học tập")),
-            ("Sửa nhà ở", Some("Hỗ trợ nhà ở")),
+            ("Học tập", Some("Hỗ trợ giáo dục")),
+            ("Học bổng", Some("Hỗ trợ giáo dục")),
+            ("Hỗ trợ giáo dục", Some("Hỗ trợ giáo dục")),
+            ("Sửa nhà ở", Some("Hỗ trợ hạ tầng")),
+            ("Hỗ trợ hạ tầng", Some("Hỗ trợ hạ tầng")),
+            ("Hỗ trợ tinh thần", Some("Hỗ trợ tinh thần")),
+            ("Thăm hỏi, động viên", Some("Hỗ trợ tinh thần")),
             ("Du lịch", None),
             ("nhanh", None),
         ] {

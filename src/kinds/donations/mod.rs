@@ -23,7 +23,10 @@ pub use load::{
 };
 pub use view::{DonationsView, FormTotal, GivenView, ResourceView};
 
-use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
+use super::{KindContext, RecordInput, RecordKind, RecordOutput, SubPage, ViewDoc, to_record};
+
+/// Template of the donations ledger's A4 print view (`…/in/`).
+pub const PRINT_TEMPLATE: &str = "kinds/donations_print.html";
 use crate::diagnostics::Diagnostics;
 
 pub struct Donations;
@@ -61,10 +64,39 @@ impl RecordKind for Donations {
             .warnings
             .iter()
             .chain(&tables.given.warnings);
+        let downloads = view::downloads(&resources, &given)?;
+        let base = input.path.trim_end_matches('/');
+        let mut record = view::donations_view(&resources, &given, &used);
+        record.print_path = format!("{base}/in/");
+        // The A4 ledger posted at the nhà văn hóa: the same tables, a QR code to this
+        // page and the SHA-256 of each published CSV, as a list's print view has.
+        let print = view::DonationsPrintView {
+            qr: super::page_qr(ctx.config, &format!("{base}/"), input.title),
+            screen_path: format!("{base}/"),
+            checksums: downloads
+                .iter()
+                .filter(|d| d.format == "CSV")
+                .map(|d| view::Checksum {
+                    title: d.title.clone(),
+                    file_name: d.file_name.clone(),
+                    sha256: crate::digest::sha256_hex(&d.bytes),
+                })
+                .collect(),
+            ledger: view::donations_view(&resources, &given, &used),
+        };
+        let subpages = vec![SubPage {
+            path: format!("{base}/in/"),
+            title: format!("{} – bản in", input.title),
+            template: PRINT_TEMPLATE.to_string(),
+            record: to_record(&print)?,
+            search_text: String::new(),
+            indexable: false,
+        }];
         Ok(RecordOutput {
-            record: to_record(&view::donations_view(&resources, &given, &used))?,
+            record: to_record(&record)?,
             warnings: Diagnostics::from_vec(warnings.cloned().collect()),
-            downloads: view::downloads(&resources, &given)?,
+            subpages,
+            downloads,
             search_text: String::new(),
             noindex: !ctx.config.privacy.index_lists,
             personal_data: true,
@@ -73,6 +105,9 @@ impl RecordKind for Donations {
     }
 
     fn views(&self) -> Vec<ViewDoc> {
-        vec![ViewDoc::of::<DonationsView>(self.template())]
+        vec![
+            ViewDoc::of::<DonationsView>(self.template()),
+            ViewDoc::of::<view::DonationsPrintView>(PRINT_TEMPLATE),
+        ]
     }
 }

@@ -27,6 +27,34 @@ pub struct DonationsView {
     pub spent: String,
     /// Received minus given (never below zero).
     pub balance: String,
+    /// Site path of the A4 print view (`…/in/`); "" inside the print view itself.
+    pub print_path: String,
+}
+
+/// `page.record` of the donations ledger's A4 print view (`kinds/donations_print.html`):
+/// every [`DonationsView`] field, the QR code and the published CSVs' checksums.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct DonationsPrintView {
+    /// The ledger's fields, inlined.
+    #[serde(flatten)]
+    pub ledger: DonationsView,
+    /// QR code (`<svg>`) of the screen page's address.
+    pub qr: String,
+    /// Site path of the screen page.
+    pub screen_path: String,
+    /// SHA-256 of each published CSV, so anyone can check a download matches the sheet.
+    pub checksums: Vec<Checksum>,
+}
+
+/// The SHA-256 of one published file.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Checksum {
+    /// The download's title (`Hỗ trợ đã trao (CSV)`).
+    pub title: String,
+    /// File name next to the page (`ho-tro-da-trao.csv`).
+    pub file_name: String,
+    /// SHA-256, hex.
+    pub sha256: String,
 }
 
 /// A resource received and what is left of it.
@@ -138,6 +166,7 @@ pub(super) fn donations_view(
         received: vnd(received),
         spent: vnd(spent),
         balance: vnd(received - spent.min(received)),
+        print_path: String::new(),
     }
 }
 
@@ -173,14 +202,15 @@ pub(crate) const GIVEN_COLUMNS: &[Column] = &[
     Column::text("Tổ dân phố", "Tổ dân phố của người, hộ nhận."),
     Column::text(
         "Loại hỗ trợ",
-        "Hỗ trợ khẩn cấp, sinh kế, học tập hay nhà ở.",
+        "Một trong năm hình thức: hỗ trợ khẩn cấp, sinh kế, giáo dục, hạ tầng, tinh thần.",
     )
     .required()
     .one_of(&[
         "Hỗ trợ khẩn cấp",
         "Hỗ trợ sinh kế",
-        "Hỗ trợ học tập",
-        "Hỗ trợ nhà ở",
+        "Hỗ trợ giáo dục",
+        "Hỗ trợ hạ tầng",
+        "Hỗ trợ tinh thần",
     ]),
     Column::text("Nội dung", "Hỗ trợ gồm những gì."),
     Column::count("Giá trị", "Giá trị khoản hỗ trợ.")

@@ -9,6 +9,7 @@ use crate::residential::consultation::{
     ConsultationResult, RESULT_FIELDS, consultation_results, read_results,
 };
 use crate::residential::plan::{MergedGroup, PLAN_FIELDS, read_plan};
+use crate::residential::staff::{STAFF_FIELDS, StaffMember, read_staff};
 use crate::residential::{GROUP_FIELDS, Group, read_groups};
 
 /// A merger plan's data, checked against each other.
@@ -20,6 +21,8 @@ pub struct PlanData {
     /// The household consultation's results, once `[record] results` is given.
     pub results: Option<Vec<ConsultationResult>>,
     pub boundaries: Option<Boundaries>,
+    /// The people planned for the new groups' posts, once `[record] staff` is given.
+    pub staff: Vec<StaffMember>,
     pub warnings: Diagnostics,
 }
 
@@ -36,11 +39,20 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<PlanData, Diagnost
     } else {
         None
     };
+    let st = if input.record.contains_key("staff") {
+        table("staff", STAFF_FIELDS)
+    } else {
+        None
+    };
     let (Some(gt), Some(pt)) = (gt, pt) else {
         return Err(errors);
     };
     let groups = read_groups(&gt, &mut errors);
     let plan = read_plan(&pt, &groups, rules, &mut errors);
+    let staff = st
+        .as_ref()
+        .map(|st| read_staff(st, &plan, rules, &mut errors))
+        .unwrap_or_default();
     let results = rt.as_ref().map(|rt| {
         let rows = read_results(rt, &mut errors);
         consultation_results(rt, &rows, &groups, &plan, rules, &mut errors, &mut warnings)
@@ -59,6 +71,7 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<PlanData, Diagnost
         plan,
         results,
         boundaries,
+        staff,
         warnings,
     })
 }

@@ -89,6 +89,7 @@ fn plan_view(input: &RecordInput, ctx: &KindContext, data: &PlanData, maps: &Map
         results: data.results.as_deref(),
         page_path: input.path,
         rules,
+        staff: &data.staff,
     };
     PlanView {
         groups: data.groups.iter().map(GroupView::of).collect(),

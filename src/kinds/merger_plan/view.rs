@@ -169,6 +169,9 @@ pub struct MergedGroupView {
     pub posts_total: u64,
     /// Deputy heads allowed for its size (integer).
     pub max_deputies: i64,
+    /// The people planned for its posts (`[record] staff`), in the table's order; empty
+    /// without a staffing table.
+    pub staff: Vec<StaffView>,
     /// Staff note ("" when none).
     pub note: String,
     /// The merging members' consultation results summed; `null` for an unchanged group
@@ -185,6 +188,17 @@ pub struct MemberView {
     /// Its consultation result; absent when it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<ConsultationResultView>,
+}
+
+/// A person planned for a new group's posts.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StaffView {
+    /// Full name.
+    pub name: String,
+    /// Their main post (`Tổ trưởng`).
+    pub post: String,
+    /// The posts they hold in addition (kiêm nhiệm), possibly none.
+    pub additional: Vec<String>,
 }
 
 /// A planned post.
@@ -240,6 +254,8 @@ pub struct MergedGroupInput<'a> {
     /// The plan page's site path.
     pub page_path: &'a str,
     pub rules: &'a Rules,
+    /// The staffing table's people (empty without one).
+    pub staff: &'a [crate::residential::staff::StaffMember],
 }
 
 impl MergedGroupView {
@@ -282,6 +298,16 @@ impl MergedGroupView {
                 .collect(),
             posts_total: n.posts.iter().map(|p| p.count).sum(),
             max_deputies: max_deputies(n.households, input.rules),
+            staff: input
+                .staff
+                .iter()
+                .filter(|m| m.group == n.code)
+                .map(|m| StaffView {
+                    name: m.name.clone(),
+                    post: m.posts.first().cloned().unwrap_or_default(),
+                    additional: m.posts.iter().skip(1).cloned().collect(),
+                })
+                .collect(),
             note: n.note.clone(),
             result: input
                 .results

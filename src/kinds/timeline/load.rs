@@ -100,7 +100,7 @@ fn task(
                 "không đọc được thời hạn \u{201c}{due_text}\u{201d} thành ngày; trang sẽ ghi nguyên văn và không tính quá hạn"
             ))
             .at(t.location(c))
-            .hint("nếu muốn theo dõi hạn, viết như \u{201c}Chậm nhất ngày 10/6/2026\u{201d} hoặc \u{201c}Từ ngày 12/6/2026 đến ngày 18/6/2026\u{201d}"),
+            .hint("nếu muốn theo dõi hạn, viết như \u{201c}Chậm nhất ngày 10/6/2026\u{201d}, \u{201c}Từ ngày 12/6/2026 đến ngày 18/6/2026\u{201d}, \u{201c}12h00 thứ Năm hằng tuần\u{201d} hoặc \u{201c}Trước ngày 25/06 và 25/12 hằng năm\u{201d}"),
         );
     }
     let done_on = done_on(t, row, today, errors);

@@ -38,7 +38,8 @@ pub struct TaskView {
     /// The deadline as written, `Chậm nhất ngày 10/6/2026`.
     pub due: String,
     /// Form of the deadline: `by`, `before`, `range`, `from`, `quarters`, `ongoing`,
-    /// `after` or `text`.
+    /// `weekly` ("12h00 thứ Năm hằng tuần"), `yearly` ("Trước ngày 25/06 và 25/12 hằng
+    /// năm"), `after` or `text`.
     pub due_form: String,
     /// The deadline was understood (its form is not `text`).
     pub due_parsed: bool,
@@ -48,6 +49,9 @@ pub struct TaskView {
     pub due_from: Option<String>,
     /// Last day the task may run, ISO, or null.
     pub due_to: Option<String>,
+    /// Next deadline of a recurring one (`weekly`, `yearly`) on or after the build date,
+    /// ISO, or null.
+    pub due_next: Option<String>,
     /// At the build date: `done`, `in_progress`, `overdue`, `ongoing`, `upcoming` or
     /// `pending`.
     pub status: TaskStatus,
@@ -83,7 +87,7 @@ pub(super) fn timeline_view(
         tasks: tasks
             .iter()
             .zip(statuses)
-            .map(|(t, s)| task_view(t, *s))
+            .map(|(t, s)| task_view(t, *s, today))
             .collect(),
         summary: status_counts(statuses)
             .into_iter()
@@ -101,7 +105,7 @@ pub(super) fn timeline_view(
     }
 }
 
-fn task_view(t: &Task, status: TaskStatus) -> TaskView {
+fn task_view(t: &Task, status: TaskStatus, today: NaiveDate) -> TaskView {
     let (from, to) = t.due.window();
     TaskView {
         no: t.no.clone(),
@@ -114,6 +118,7 @@ fn task_view(t: &Task, status: TaskStatus) -> TaskView {
         due_described: describe(&t.due),
         due_from: iso(from),
         due_to: iso(to),
+        due_next: iso(t.due.next(today)),
         status,
         status_label: status.label().to_string(),
         status_note: t.status_note.clone(),
