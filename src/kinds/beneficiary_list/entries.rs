@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::check::{BIRTH_YEAR_BEFORE, is_unexplained_duplicate, parse_period};
 use crate::data::{Cell, Period, Row, Table, parse_int, parse_vnd};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::format;
 use crate::kinds::programme::ProgrammeInfo;
 use crate::privacy;
 use crate::residential::WardGroups;

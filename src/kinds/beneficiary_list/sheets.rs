@@ -39,7 +39,14 @@ const TAIL_ROW: u32 = 55;
 /// Characters on one printed line, all columns together (190 mm at 9 pt, less padding).
 const LINE_CHARS: u32 = 96;
 /// Columns that may be printed once above the table when every row has the same value.
-const SHAREABLE: &[&str] = &["support", "from", "to", "category"];
+const SHAREABLE: &[&str] = &[
+    "support",
+    "from",
+    "to",
+    "from_month",
+    "to_month",
+    "category",
+];
 
 /// One value printed once above the table ("Nội dung hỗ trợ: …").
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -100,8 +107,9 @@ fn cell_text(e: &Entry, field: &str, names: NameDisplay) -> String {
         "category" => e.category.clone(),
         "support" => e.support.clone(),
         "amount_vnd" => e.amount.map(|a| format::vnd(a as i64)).unwrap_or_default(),
-        "from" => e.from.map(format::date_short).unwrap_or_default(),
-        "to" => e.to.map(format::date_short).unwrap_or_default(),
+        // A day as 10/06/2026, a month as 12/2026.
+        "from" | "from_month" => e.from.map(|p| p.to_string()).unwrap_or_default(),
+        "to" | "to_month" => e.to.map(|p| p.to_string()).unwrap_or_default(),
         _ => e.note.clone(),
     }
 }
@@ -249,8 +257,8 @@ mod tests {
             category: "Hộ nghèo".into(),
             support: support.into(),
             amount: Some(1_500_000),
-            from: NaiveDate::from_ymd_opt(2026, 7, 1),
-            to: NaiveDate::from_ymd_opt(2026, 12, 31),
+            from: NaiveDate::from_ymd_opt(2026, 7, 1).map(crate::data::Period::Day),
+            to: NaiveDate::from_ymd_opt(2026, 12, 31).map(crate::data::Period::Day),
             note: note.into(),
         }
     }
