@@ -609,6 +609,47 @@ fn demo_numbers_and_dates_agree() {
     }
 }
 
+/// An approval's decision links to the site's document page with the same number; a
+/// number the site has no page for stays plain text, and a document does not link to
+/// itself.
+#[test]
+fn approval_decision_links_to_the_document_page_with_its_number() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/van-ban/_index.md",
+        "+++\ntitle = \"Văn bản\"\n+++\n",
+    );
+    // APPROVAL cites "Quyết định số 1/QĐ-UBND".
+    site.write(
+        "content/van-ban/qd-1.md",
+        format!(
+            "+++\ntitle = \"Quyết định số 1\"\ndate = 2026-06-01\nkind = \"document\"\n[record]\nnumber = \"1/QĐ-UBND\"\ndoc_type = \"Quyết định\"\nissuer = \"Ủy ban nhân dân phường\"\nsigner = \"Trần Văn Mẫu, Chủ tịch UBND phường\"\nissued = 2026-06-01\n{APPROVAL}+++\n\nĐiều 1.\n"
+        ),
+    );
+    site.write("content/van-ban/tin.md", plain("Tin", "2026-06-02"));
+    site.write(
+        "content/van-ban/khac.md",
+        plain("Khác", "2026-06-03").replace("số 1/QĐ-UBND", "số 2/QĐ-UBND"),
+    );
+    site.build_ok("2026-06-10");
+    let decision = |rel: &str| {
+        let doc = site.html(rel);
+        let sel = scraper::Selector::parse(".approval dd a.approval__decision").unwrap();
+        let links: Vec<String> = doc
+            .select(&sel)
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect();
+        (links, texts(&doc, ".approval dd").join(" "))
+    };
+    let (links, text) = decision("public/van-ban/tin/index.html");
+    assert_eq!(links, ["https://phuong.example.vn/van-ban/qd-1/"], "{text}");
+    let (links, text) = decision("public/van-ban/khac/index.html");
+    assert!(links.is_empty(), "no page for 2/QĐ-UBND: {links:?}");
+    assert!(text.contains("Quyết định số 2/QĐ-UBND"), "{text}");
+    let (links, _) = decision("public/van-ban/qd-1/index.html");
+    assert!(links.is_empty(), "a document links to itself: {links:?}");
+}
+
 /// A document number issued by the ward itself (its People's Committee, "…-UBND", or
 /// its Fatherland Front committee, "…-MTTQ-…"), as cited in a text: "205/QĐ-UBND",
 /// "40/KH-MTTQ-BTT". Numbers with a year ("04/2026/NQ-HĐND", "185/2026/NĐ-CP") are
