@@ -66,7 +66,7 @@ enum Command {
         /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (only when history/ was really lost)
         #[arg(long)]
         new_chain: bool,
-        /// Tệp khóa bí mật minisign của phường (secret key; else $CONGKHAI_SECRET_KEY)
+        /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
         #[arg(long)]
         secret_key: Option<PathBuf>,
     },
@@ -79,9 +79,9 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Ký các mục lịch sử đã ghi trước khi phường có khóa; không sửa mục nào (sign entries recorded before the ward had a key)
+    /// Ký các mục lịch sử đã ghi trước khi có khóa; không sửa mục nào (sign entries recorded before the ward had a key)
     Sign {
-        /// Tệp khóa bí mật minisign của phường (secret key; else $CONGKHAI_SECRET_KEY)
+        /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
         #[arg(long)]
         secret_key: Option<PathBuf>,
     },
@@ -109,7 +109,7 @@ enum Command {
     Verify {
         /// Thư mục trang đã tạo, ví dụ public (the built site)
         dir: PathBuf,
-        /// So chuỗi lịch sử của trang với thư mục history/ của phường (compare the site's chain with this history folder)
+        /// So chuỗi lịch sử của trang với thư mục history/ của Ủy ban nhân dân (compare the site's chain with this history folder)
         #[arg(long)]
         history: Option<PathBuf>,
         /// Bản lưu trước của trang (thư mục) hoặc mã mục đầu chuỗi (64 hex, hoặc SỐ:MÃ): chứng minh chuỗi mới nối tiếp nó (an earlier copy or head hash the chain must extend)
@@ -352,7 +352,7 @@ fn verify(
             }
             if let Some(head) = &r.unrecorded {
                 eprintln!(
-                    "CẢNH BÁO: mục lịch sử mới nhất {head} CHƯA ĐƯỢC GHI vào lịch sử của phường và CHƯA KÝ: đây là bản xem trước (congkhai build), không phải lần công khai chính thức (congkhai publish)."
+                    "CẢNH BÁO: mục lịch sử mới nhất {head} CHƯA ĐƯỢC GHI vào lịch sử chính thức và CHƯA KÝ: đây là bản xem trước (congkhai build), không phải lần công khai chính thức (congkhai publish)."
                 );
             }
             let unsigned: Vec<&String> = r

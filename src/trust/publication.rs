@@ -88,11 +88,12 @@ pub fn assess(
                 errors.push(
                     Diagnostic::error(format!("chưa có thông tin phê duyệt đầy đủ, thiếu: {}", missing.join(", ")))
                         .at(Location::file(item.file).with_field("approval"))
-                        .hint(
-                            "thêm vào phần đầu trang:\n[approval]\nby = \"Họ tên người phê duyệt\"\nrole = \"Chủ tịch UBND phường\"\n\
+                        .hint(format!(
+                            "thêm vào phần đầu trang:\n[approval]\nby = \"Họ tên người phê duyệt\"\nrole = \"{}\"\n\
                              decision = \"Quyết định số …/QĐ-UBND\"\ndate = 2026-06-10\n\
                              (hoặc xem bản nháp bằng congkhai build --drafts)",
-                        ),
+                            config.words().chairman
+                        )),
                 );
             }
         } else if let Some(a) = item.approval {
@@ -293,7 +294,7 @@ pub fn approval_diagnostics(
                     format!("trường phê duyệt {name} không có nội dung đọc được: \u{201c}{}\u{201d}", text.trim()),
                     match name {
                         "by" => "ghi đủ họ tên người phê duyệt, ví dụ by = \"Trần Văn An\"",
-                        "role" => "ghi chức vụ người phê duyệt, ví dụ role = \"Chủ tịch UBND phường\"",
+                        "role" => "ghi chức vụ người phê duyệt, ví dụ role = \"Chủ tịch UBND xã\" (hoặc phường, đặc khu)",
                         _ => "ghi văn bản phê duyệt, ví dụ decision = \"Quyết định số 123/QĐ-UBND ngày 10/6/2026\"",
                     }
                     .to_string(),
@@ -710,8 +711,7 @@ mod tests {
         );
         assert_eq!(effective_approval(Some(&own), Some(&sec), true), Some(own));
         let cfg = portal();
-        let toml =
-            "base_url = \"x\"\n[ward]\nname = \"P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
+        let toml = "base_url = \"x\"\n[ward]\nname = \"Phường P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
         let e = exempt_data_error(
             &cfg,
             Some(toml),

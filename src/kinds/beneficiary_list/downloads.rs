@@ -19,7 +19,7 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("amount_vnd", Column::count("Số tiền", "Mức hỗ trợ bằng tiền.").unit("đồng")),
     ("from", Column::date("Từ ngày", "Ngày bắt đầu được hỗ trợ.")),
     ("to", Column::date("Đến ngày", "Ngày kết thúc hỗ trợ.")),
-    ("note", Column::text("Ghi chú", "Ghi chú của phường (đã kiểm tra không có số giấy tờ, số điện thoại).")),
+    ("note", Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân (đã kiểm tra không có số giấy tờ, số điện thoại).")),
 ];
 
 /// The columns of a list that publishes `fields` (in that order).

@@ -332,7 +332,7 @@ fn given_group(
     if found.is_none() {
         errors.push(
             Diagnostic::error(format!(
-                "tổ dân phố \u{201c}{}\u{201d} không có trong danh sách tổ dân phố của phường",
+                "tổ dân phố, thôn \u{201c}{}\u{201d} không có trong danh sách khu dân cư đã khai báo",
                 c.value.trim()
             ))
             .at(table.location(c))

@@ -148,7 +148,7 @@ pub(crate) const RESOURCE_COLUMNS: &[Column] = &[
         "Mã của khoản đã nhận; các khoản hỗ trợ đã trao ghi mã này.",
     )
     .required(),
-    Column::date("Ngày nhận", "Ngày phường nhận khoản đóng góp.").required(),
+    Column::date("Ngày nhận", "Ngày Ủy ban nhân dân nhận khoản đóng góp.").required(),
     Column::text(
         "Người, đơn vị đóng góp",
         "Cá nhân hoặc tổ chức đã đóng góp.",
@@ -204,7 +204,7 @@ pub(super) fn downloads(
 pub(super) const RESOURCES_TABLE: TableFiles<'static> = TableFiles {
     stem: "nguon-luc",
     title: "Nguồn lực đã nhận",
-    description: "Mỗi dòng là một khoản đóng góp phường đã nhận: ngày, người hoặc đơn vị đóng góp, tiền mặt hay hiện vật, giá trị (đồng).",
+    description: "Mỗi dòng là một khoản đóng góp Ủy ban nhân dân đã nhận: ngày, người hoặc đơn vị đóng góp, tiền mặt hay hiện vật, giá trị (đồng).",
     columns: RESOURCE_COLUMNS,
     key: Some("Mã nguồn"),
     unique_key: true,

@@ -391,10 +391,7 @@ fn event_json_ld(schedule: &Schedule, s: &Session, v: &SessionView, names: &[&st
         event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode".into(),
         is_accessible_for_free: true,
         in_language: "vi".into(),
-        description: format!(
-            "Cán bộ phường hướng dẫn, hỗ trợ miễn phí: {}.",
-            names.join("; ")
-        ),
+        description: format!("Cán bộ hướng dẫn, hỗ trợ miễn phí: {}.", names.join("; ")),
         location: JsonLdPlace {
             kind: "Place".into(),
             name: s.place.clone(),
