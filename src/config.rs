@@ -39,6 +39,7 @@ const KNOWN_KEYS: &[&str] = &[
     "privacy",
     "links",
     "build",
+    "vocabulary",
 ];
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
@@ -119,6 +120,10 @@ pub struct Config {
     /// its secret key, which never lives in the repository.
     #[serde(default)]
     pub signing: SigningConfig,
+    /// `[vocabulary]`: the words a unit uses for categories, forms and types, with
+    /// defaults (docs/xa-phuong.md).
+    #[serde(default)]
+    pub vocabulary: Vocabulary,
 }
 
 fn default_language() -> String {
@@ -457,6 +462,122 @@ impl Default for OpenDataConfig {
     }
 }
 
+/// `[vocabulary]`: lists that differ between units, as configuration with defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Vocabulary {
+    /// Household categories a support programme may name (the hint of a programme
+    /// without `categories`, and its categories when it declares none).
+    pub household_categories: Vec<String>,
+    /// Forms of support in a donations ledger (seed 002). A cell is matched to one of
+    /// them ignoring case and diacritics, or by a known keyword ("đột xuất" → khẩn cấp).
+    pub support_forms: Vec<String>,
+    /// When true, a form not in `support_forms` is an error; otherwise it is published
+    /// as written.
+    pub support_forms_strict: bool,
+    /// How every disclosed item is made public, as the quarterly register (Law
+    /// 10/2022/QH15 Art. 13) lists it. Usual forms: Trang thông tin điện tử, Loa truyền
+    /// thanh, Bảng tin nhà văn hóa, Nhóm Zalo, Hội nghị.
+    pub posting_forms: Vec<String>,
+    /// Document types (`doc_type` of a document); another type is a warning.
+    pub document_types: Vec<String>,
+}
+
+/// The usual forms of disclosure (Law 10/2022/QH15 Art. 12; seed 002).
+pub const USUAL_POSTING_FORMS: &[&str] = &[
+    "Trang thông tin điện tử",
+    "Loa truyền thanh",
+    "Bảng tin nhà văn hóa",
+    "Nhóm Zalo",
+    "Hội nghị",
+];
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        let v = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Vocabulary {
+            household_categories: v(&[
+                "Hộ nghèo",
+                "Hộ cận nghèo",
+                "Hộ mới thoát nghèo",
+                "Hộ mới thoát cận nghèo",
+            ]),
+            support_forms: v(&[
+                "Hỗ trợ khẩn cấp",
+                "Hỗ trợ sinh kế",
+                "Hỗ trợ học tập",
+                "Hỗ trợ nhà ở",
+            ]),
+            support_forms_strict: false,
+            posting_forms: v(&["Trang thông tin điện tử"]),
+            document_types: v(&[
+                "Kế hoạch",
+                "Nghị quyết",
+                "Quyết định",
+                "Công văn",
+                "Thông báo",
+                "Báo cáo",
+                "Chỉ thị",
+                "Tờ trình",
+                "Đề án",
+                "Biên bản",
+                "Hướng dẫn",
+            ]),
+        }
+    }
+}
+
+impl Vocabulary {
+    /// The entry of `list` matching `text` ignoring case, diacritics and spacing.
+    pub fn find<'a>(list: &'a [String], text: &str) -> Option<&'a str> {
+        let key = |s: &str| {
+            text::fold(s)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let k = key(text);
+        list.iter().find(|e| key(e) == k).map(String::as_str)
+    }
+
+    /// Lists normalised to NFC, blanks and duplicates dropped; an empty list is an error.
+    fn check(&mut self, raw: &str) -> Result<(), Diagnostics> {
+        let rel = Path::new("config.toml");
+        let mut errors = Diagnostics::new();
+        for (key, list) in [
+            ("household_categories", &mut self.household_categories),
+            ("support_forms", &mut self.support_forms),
+            ("posting_forms", &mut self.posting_forms),
+            ("document_types", &mut self.document_types),
+        ] {
+            let mut out: Vec<String> = Vec::new();
+            for s in list.iter() {
+                let s = text::nfc(s.trim());
+                if !s.is_empty() && Self::find(&out, &s).is_none() {
+                    out.push(s);
+                }
+            }
+            if out.is_empty() {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "danh sách {key} trong bảng [vocabulary] đang trống"
+                    ))
+                    .at(key_location(rel, raw, key))
+                    .hint(format!(
+                        "ghi ít nhất một giá trị, hoặc xóa dòng {key} để dùng danh sách mặc định"
+                    )),
+                );
+            }
+            *list = out;
+        }
+        if errors.has_errors() {
+            Err(errors)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SigningConfig {
@@ -606,6 +727,7 @@ impl Config {
         if let Some(ward) = config.ward.as_mut() {
             resolve_unit(ward, raw)?;
         }
+        config.vocabulary.check(raw)?;
         Ok((config, warnings))
     }
 }
@@ -814,6 +936,36 @@ mod tests {
         assert!(ward_of("name = \"Xã\"\n").is_err());
         let e = ward_of("name = \"Xã A\"\ntype = \"huyện\"\n").unwrap_err();
         assert!(e.iter().next().unwrap().message.contains("huyện"));
+    }
+
+    #[test]
+    fn vocabulary_defaults_and_overrides() {
+        let (c, _) = Config::parse("base_url = \"x\"\n").unwrap();
+        assert_eq!(c.vocabulary, Vocabulary::default());
+        assert_eq!(c.vocabulary.posting_forms, ["Trang thông tin điện tử"]);
+        let (c, _) = Config::parse(
+            "base_url = \"x\"\n[vocabulary]\nposting_forms = [\"Trang thông tin điện tử\", \" Loa truyền thanh \", \"loa truyen thanh\"]\nsupport_forms_strict = true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.vocabulary.posting_forms,
+            ["Trang thông tin điện tử", "Loa truyền thanh"]
+        );
+        assert!(c.vocabulary.support_forms_strict);
+        assert_eq!(
+            c.vocabulary.document_types.len(),
+            11,
+            "untouched lists keep their defaults"
+        );
+        assert_eq!(
+            Vocabulary::find(&c.vocabulary.document_types, "QUYET  DINH"),
+            Some("Quyết định")
+        );
+        let e = Config::parse("base_url = \"x\"\n[vocabulary]\ndocument_types = []\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert!(d.message.contains("document_types"));
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+        assert!(Config::parse("base_url = \"x\"\n[vocabulary]\ndoc_types = []\n").is_err());
     }
 
     #[test]

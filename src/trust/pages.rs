@@ -380,7 +380,7 @@ pub(super) fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Val
                             "url": url,
                             "permalink": online.contains(url).then(|| model.config.permalink(url)),
                             "kind_label": kind_label(item),
-                            "form": "Trang thông tin điện tử",
+                            "form": model.config.vocabulary.posting_forms.join("; "),
                             "decision": item.approval.as_ref().map(|a| a.decision.clone()),
                             "posted": posted.format("%Y-%m-%d").to_string(),
                             "withdrawn": withdrawn.map(|w| w.format("%Y-%m-%d").to_string()),

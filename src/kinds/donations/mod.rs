@@ -47,6 +47,7 @@ impl RecordKind for Donations {
             &tables.groups,
             &resources,
             allow,
+            &ctx.config.vocabulary,
             &mut errors,
         );
         if errors.has_errors() {

@@ -173,15 +173,9 @@ pub(crate) const GIVEN_COLUMNS: &[Column] = &[
     Column::text("Tổ dân phố", "Tổ dân phố của người, hộ nhận."),
     Column::text(
         "Loại hỗ trợ",
-        "Hỗ trợ khẩn cấp, sinh kế, học tập hay nhà ở.",
+        "Hình thức hỗ trợ theo danh sách của đơn vị (mặc định: khẩn cấp, sinh kế, học tập, nhà ở).",
     )
-    .required()
-    .one_of(&[
-        "Hỗ trợ khẩn cấp",
-        "Hỗ trợ sinh kế",
-        "Hỗ trợ học tập",
-        "Hỗ trợ nhà ở",
-    ]),
+    .required(),
     Column::text("Nội dung", "Hỗ trợ gồm những gì."),
     Column::count("Giá trị", "Giá trị khoản hỗ trợ.")
         .unit("đồng")
@@ -273,10 +267,5 @@ mod tests {
             }
         }
         assert!(resource_rows(&[]).is_empty());
-        let labels: std::collections::BTreeSet<&str> =
-            super::super::FORMS.iter().map(|f| f.1).collect();
-        let declared: std::collections::BTreeSet<&str> =
-            GIVEN_COLUMNS[3].one_of.iter().copied().collect();
-        assert_eq!(labels, declared);
     }
 }
