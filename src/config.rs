@@ -353,6 +353,14 @@ pub struct Rules {
     pub turnout_warning_ratio: f64,
     /// Law 10/2022/QH15 Art. 21: contributions and funds need ≥ 2/3.
     pub contribution_pass_ratio: f64,
+    /// Extra days off declared for the year (the government's Tết arrangement, a
+    /// provincial holiday): `["2026-02-16", …]`. Not working days.
+    pub days_off: Vec<toml::Value>,
+    /// Make-up working days (a Saturday worked in exchange for a day off).
+    pub working_days: Vec<toml::Value>,
+    /// Labour Code 2019 Art. 112: Quốc khánh is 2/9 and one adjacent day, "before"
+    /// (1/9, default) or "after" (3/9), as the government sets each year.
+    pub national_day_adjacent: String,
 }
 
 impl Default for Rules {
@@ -370,6 +378,9 @@ impl Default for Rules {
             max_deputy_heads_small: 1,
             turnout_warning_ratio: 0.7,
             contribution_pass_ratio: 2.0 / 3.0,
+            days_off: Vec::new(),
+            working_days: Vec::new(),
+            national_day_adjacent: "before".to_string(),
         }
     }
 }
@@ -585,6 +596,65 @@ pub struct SigningConfig {
     pub public_key: Option<String>,
 }
 
+impl Rules {
+    /// The working-day calendar: weekends, the official holidays (computed, lunar ones
+    /// included) and `days_off`/`working_days`. Dates that do not parse were reported
+    /// by `Config::parse`.
+    pub fn work_calendar(&self) -> crate::holidays::WorkCalendar {
+        crate::holidays::WorkCalendar {
+            days_off: self.days_off.iter().filter_map(config_date).collect(),
+            working_days: self.working_days.iter().filter_map(config_date).collect(),
+            national_day_after: self.national_day_adjacent == "after",
+        }
+    }
+
+    fn check(&self, raw: &str) -> Result<(), Diagnostics> {
+        let rel = Path::new("config.toml");
+        let mut errors = Diagnostics::new();
+        for (key, list) in [
+            ("days_off", &self.days_off),
+            ("working_days", &self.working_days),
+        ] {
+            for v in list {
+                if config_date(v).is_none() {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "ngày không hợp lệ trong {key} của bảng [rules]: {v}"
+                        ))
+                        .at(key_location(rel, raw, key))
+                        .hint(format!("viết ngày dạng năm-tháng-ngày, ví dụ {key} = [\"2026-02-16\", \"2026-02-23\"]")),
+                    );
+                }
+            }
+        }
+        if !["before", "after"].contains(&self.national_day_adjacent.as_str()) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "national_day_adjacent = \u{201c}{}\u{201d} không hợp lệ",
+                    self.national_day_adjacent
+                ))
+                .at(key_location(rel, raw, "national_day_adjacent"))
+                .hint("ghi national_day_adjacent = \"before\" (nghỉ 1/9 và 2/9) hoặc \"after\" (nghỉ 2/9 và 3/9)"),
+            );
+        }
+        if errors.has_errors() {
+            Err(errors)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A date in config.toml, written `2026-02-16` or `"2026-02-16"`.
+fn config_date(v: &toml::Value) -> Option<chrono::NaiveDate> {
+    let s = match v {
+        toml::Value::String(s) => s.trim().to_string(),
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        _ => return None,
+    };
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
+}
+
 impl Config {
     /// A site with a `[ward]` table is a congkhai portal.
     pub fn is_portal(&self) -> bool {
@@ -728,6 +798,7 @@ impl Config {
             resolve_unit(ward, raw)?;
         }
         config.vocabulary.check(raw)?;
+        config.rules.check(raw)?;
         Ok((config, warnings))
     }
 }
@@ -966,6 +1037,28 @@ mod tests {
         assert!(d.message.contains("document_types"));
         assert_eq!(d.location.as_ref().unwrap().line, Some(3));
         assert!(Config::parse("base_url = \"x\"\n[vocabulary]\ndoc_types = []\n").is_err());
+    }
+
+    #[test]
+    fn days_off_and_make_up_days() {
+        let (c, _) = Config::parse(
+            "base_url = \"x\"\n[rules]\ndays_off = [\"2026-06-08\", 2026-06-09]\nworking_days = [\"2026-06-06\"]\nnational_day_adjacent = \"after\"\n",
+        )
+        .unwrap();
+        let cal = c.rules.work_calendar();
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert!(!cal.is_working_day(d("2026-06-08")));
+        assert!(!cal.is_working_day(d("2026-06-09")));
+        assert!(cal.is_working_day(d("2026-06-06")));
+        assert!(cal.national_day_after);
+        let e =
+            Config::parse("base_url = \"x\"\n[rules]\ndays_off = [\"16/02/2026\"]\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert!(d.message.contains("16/02/2026"), "{}", d.message);
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+        assert!(
+            Config::parse("base_url = \"x\"\n[rules]\nnational_day_adjacent = \"sau\"\n").is_err()
+        );
     }
 
     #[test]

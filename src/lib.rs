@@ -23,6 +23,7 @@ pub mod diagnostics;
 pub mod digest;
 pub mod format;
 pub mod geo_map;
+pub mod holidays;
 pub mod ical;
 pub mod init;
 pub mod kinds;
