@@ -120,7 +120,45 @@ enum Command {
     Init {
         /// Thư mục sẽ tạo (directory to create)
         dir: PathBuf,
+        /// Loại đơn vị: xã, phường hoặc "đặc khu" (unit type; default from --name, else xã)
+        #[arg(long = "type")]
+        unit: Option<String>,
+        /// Tên đơn vị, ví dụ "Xã Kon Braih" (unit name)
+        #[arg(long)]
+        name: Option<String>,
+        /// Tỉnh, thành phố, ví dụ "Tỉnh Quảng Ngãi" (province)
+        #[arg(long)]
+        province: Option<String>,
     },
+}
+
+/// What to do after `init`, with commands that work without `congkhai` on PATH: the
+/// full path of the running binary (quoted for a POSIX shell).
+fn print_next_steps(dir: &std::path::Path, name: &str) {
+    let quote = |p: &std::path::Path| {
+        let s = p.display().to_string();
+        if s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+        {
+            s
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let exe = std::env::current_exe()
+        .map(|p| quote(&p))
+        .unwrap_or_else(|_| "cargo run --release --".to_string());
+    let root = quote(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+    eprintln!(
+        "Đã tạo cổng thông tin công khai của {name} trong {root}.\n\
+         Mỗi mục có một bản ghi mẫu (có phần phê duyệt [approval]) để sao chép; thay nội dung mẫu bằng thông tin thật.\n\
+         Bước tiếp theo:\n\
+         \x20 1. Sửa {root}/config.toml: địa chỉ trang (base_url), địa chỉ, số điện thoại, e-mail của đơn vị.\n\
+         \x20 2. Xem thử trên máy (mở http://127.0.0.1:1111/ trong trình duyệt):\n\
+         \x20    {exe} --root {root} serve\n\
+         \x20 3. Kiểm tra lỗi:  {exe} --root {root} check\n\
+         \x20 4. Tạo trang:     {exe} --root {root} build   (kết quả trong {root}/public)"
+    );
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -204,15 +242,21 @@ fn main() -> ExitCode {
             history,
             since,
         } => return verify(&dir, history.as_deref(), since.as_deref()),
-        Command::Init { dir } => congkhai::init::init(&dir)
-            .map_err(Diagnostics::from)
-            .map(|()| {
-                eprintln!(
-                    "Đã tạo trang mới trong {}. Tiếp theo: cd {} && congkhai serve",
-                    dir.display(),
-                    dir.display()
-                );
-            }),
+        Command::Init {
+            dir,
+            unit,
+            name,
+            province,
+        } => {
+            let opts = congkhai::init::InitOptions {
+                unit,
+                name,
+                province,
+            };
+            congkhai::init::init(&dir, &opts)
+                .map_err(Diagnostics::from)
+                .map(|(_, name)| print_next_steps(&dir, &name))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

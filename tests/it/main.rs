@@ -14,6 +14,7 @@ mod common;
 mod adversarial;
 mod architecture;
 mod catalog;
+mod commune;
 mod core;
 mod history;
 mod hostile_data;

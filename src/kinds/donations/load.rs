@@ -49,7 +49,21 @@ pub const GIVEN_FIELDS: &[FieldSpec] = &[
             "người/hộ nhận",
         ],
     ),
-    FieldSpec::required("group", &["tổ dân phố", "tdp", "tổ"]),
+    FieldSpec::required(
+        "group",
+        &[
+            "tổ dân phố",
+            "tdp",
+            "tổ",
+            "thôn",
+            "làng",
+            "buôn",
+            "bản",
+            "ấp",
+            "khu phố",
+            "khu dân cư",
+        ],
+    ),
     FieldSpec::required("form", &["hình thức hỗ trợ", "hình thức", "loại hỗ trợ"]),
     FieldSpec::optional("description", &["nội dung", "mô tả", "diễn giải"]),
     FieldSpec::required(

@@ -110,6 +110,11 @@ impl Site {
         );
     }
 
+    /// A site at `root`, a folder inside the temporary folder `dir`.
+    pub fn in_subdir(dir: tempfile::TempDir, root: PathBuf) -> Site {
+        Site { dir, root }
+    }
+
     /// A site in its own temporary folder (which it deletes when dropped).
     pub fn in_dir(dir: tempfile::TempDir) -> Site {
         let root = dir.path().to_path_buf();
