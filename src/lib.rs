@@ -27,6 +27,7 @@ pub mod holidays;
 pub mod ical;
 pub mod init;
 pub mod kinds;
+pub mod links;
 pub mod markdown;
 pub mod media;
 pub mod model;

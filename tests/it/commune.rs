@@ -234,3 +234,60 @@ fn holidays_count_in_the_disclosure_deadline() {
         "{err}"
     );
 }
+
+#[test]
+fn dead_internal_links_fail_check_and_build_naming_file_and_link() {
+    let (site, _) = init(&["--type", "xã"]);
+    site.preview_ok(NOW);
+    let before = crate::common::snapshot(&site.path().join("public"));
+    // In content: a Markdown link to a page that does not exist, and a file.
+    let about = site.read("content/gioi-thieu.md");
+    site.write(
+        "content/gioi-thieu.md",
+        format!("{about}\nXem [kế hoạch](/van-ban/khong-co/) và [tệp](../mat.pdf).\n"),
+    );
+    // In the theme: the footer links to a page the site no longer has.
+    std::fs::remove_file(site.path().join("content/canh-bao/cach-nhan-biet.md")).unwrap();
+    let page = site.read("content/canh-bao/canh-bao-mau.md");
+    site.write(
+        "content/canh-bao/canh-bao-mau.md",
+        page.replace(
+            "Xem thêm [cách nhận biết thông tin chính thức](@/canh-bao/cach-nhan-biet.md).",
+            "",
+        ),
+    );
+    for cmd in ["check", "build"] {
+        let out = site.run(&[cmd, "--now", NOW]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {}", stderr(&out));
+        let err = stderr(&out);
+        let line = |needle: &str| {
+            err.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("{cmd}: no error for {needle}:\n{err}"))
+                .to_string()
+        };
+        let l = line("“/van-ban/khong-co/”");
+        assert!(l.starts_with("lỗi (error): content/gioi-thieu.md"), "{l}");
+        assert!(l.contains("/gioi-thieu/"), "names the page: {l}");
+        line("“../mat.pdf”");
+        let theme = line("/canh-bao/cach-nhan-biet/”");
+        assert!(theme.contains(" trang chứa liên kết này"), "{theme}");
+        assert!(
+            err.contains("templates/ hoặc themes/"),
+            "says where else to look: {err}"
+        );
+    }
+    // The failed build left the previous output exactly as it was.
+    assert_eq!(crate::common::snapshot(&site.path().join("public")), before);
+}
+
+#[test]
+fn the_demo_has_no_dead_link() {
+    // The demo builds (the link check runs on every build); its pages link to each
+    // other, to downloads and to attachments.
+    let site = Site::demo();
+    site.preview_ok(NOW);
+    let home = site.html("public/index.html");
+    let sel = scraper::Selector::parse("a[href]").unwrap();
+    assert!(home.select(&sel).count() > 10);
+}
