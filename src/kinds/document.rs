@@ -42,7 +42,7 @@ impl RecordKind for Document {
         }
         let mut warnings = Diagnostics::new();
         let known = &ctx.config.vocabulary.document_types;
-        if !doc_type.is_empty() && !known.iter().any(|t| *t == doc_type) {
+        if !doc_type.is_empty() && !known.contains(&doc_type) {
             warnings.push(
                 Diagnostic::warning(format!("loại văn bản lạ: \u{201c}{doc_type}\u{201d}"))
                     .at(input.field_location("doc_type"))
