@@ -39,6 +39,7 @@ const KNOWN_KEYS: &[&str] = &[
     "privacy",
     "links",
     "build",
+    "vocabulary",
 ];
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
@@ -119,6 +120,10 @@ pub struct Config {
     /// its secret key, which never lives in the repository.
     #[serde(default)]
     pub signing: SigningConfig,
+    /// `[vocabulary]`: the words a unit uses for categories, forms and types, with
+    /// defaults (docs/xa-phuong.md).
+    #[serde(default)]
+    pub vocabulary: Vocabulary,
 }
 
 fn default_language() -> String {
@@ -150,6 +155,15 @@ pub struct TaxonomyConfig {
 #[serde(deny_unknown_fields)]
 pub struct Ward {
     pub name: String,
+    /// `type = "xã" | "phường" | "đặc khu"`; when absent, taken from the start of `name`.
+    /// After `Config::parse` it always holds the resolved word.
+    #[serde(rename = "type", default)]
+    pub unit_type: Option<String>,
+    /// The kinds of residential units under the commune (tổ dân phố, thôn, làng, buôn,
+    /// bản, ấp, khu phố). Default: tổ dân phố for a phường, thôn otherwise. After
+    /// `Config::parse` it is never empty.
+    #[serde(default)]
+    pub residential_units: Vec<String>,
     #[serde(default)]
     pub province: String,
     #[serde(default)]
@@ -169,6 +183,148 @@ pub struct Ward {
     /// Anything else the theme may show (leaders, area…).
     #[serde(default)]
     pub extra: toml::Table,
+    /// Ready-made phrases that follow the unit type, for templates (`config.ward.words`)
+    /// and messages. Computed by `Config::parse`, never read from config.toml.
+    #[serde(default, skip_deserializing)]
+    pub words: UnitWords,
+}
+
+/// The three kinds of commune-level unit since 1 July 2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnitType {
+    Xa,
+    #[default]
+    Phuong,
+    DacKhu,
+}
+
+impl UnitType {
+    pub const ALL: [UnitType; 3] = [UnitType::Xa, UnitType::Phuong, UnitType::DacKhu];
+
+    /// The word as written inside a sentence: "xã", "phường", "đặc khu".
+    pub fn word(self) -> &'static str {
+        match self {
+            UnitType::Xa => "xã",
+            UnitType::Phuong => "phường",
+            UnitType::DacKhu => "đặc khu",
+        }
+    }
+
+    /// The word at the start of a name: "Xã", "Phường", "Đặc khu".
+    pub fn title(self) -> &'static str {
+        match self {
+            UnitType::Xa => "Xã",
+            UnitType::Phuong => "Phường",
+            UnitType::DacKhu => "Đặc khu",
+        }
+    }
+
+    /// `type = "…"` as staff may write it (case and diacritics ignored).
+    pub fn parse(s: &str) -> Option<UnitType> {
+        let f = text::fold(s.trim());
+        let f = f.split_whitespace().collect::<Vec<_>>().join(" ");
+        Self::ALL.into_iter().find(|t| text::fold(t.word()) == f)
+    }
+
+    /// From the start of the unit's name ("Xã Kon Braih" → xã).
+    pub fn from_name(name: &str) -> Option<UnitType> {
+        let f = text::fold(name.trim());
+        let words: Vec<&str> = f.split_whitespace().collect();
+        Self::ALL.into_iter().find(|t| {
+            let w = text::fold(t.word());
+            let n = w.split_whitespace().count();
+            words.len() > n && words[..n].join(" ") == w
+        })
+    }
+
+    /// The residential unit a unit of this type has when config.toml names none.
+    pub fn default_residential(self) -> &'static str {
+        match self {
+            UnitType::Phuong => "tổ dân phố",
+            UnitType::Xa | UnitType::DacKhu => "thôn",
+        }
+    }
+}
+
+/// The kinds of residential units a commune-level unit may have.
+pub const RESIDENTIAL_UNITS: &[&str] =
+    &["tổ dân phố", "thôn", "làng", "buôn", "bản", "ấp", "khu phố"];
+
+/// Phrases every page, poster, feed and message uses, following `[ward] type` and
+/// `[ward] residential_units`: "Ủy ban nhân dân xã", "Công an xã", "thôn"…
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnitWords {
+    /// "xã"
+    pub unit: String,
+    /// "Xã"
+    pub unit_title: String,
+    /// "Ủy ban nhân dân xã"
+    pub ubnd: String,
+    /// "UBND xã"
+    pub ubnd_short: String,
+    /// "ỦY BAN NHÂN DÂN XÃ"
+    pub ubnd_upper: String,
+    /// "Hội đồng nhân dân xã"
+    pub hdnd: String,
+    /// "HĐND xã"
+    pub hdnd_short: String,
+    /// "Công an xã"
+    pub police: String,
+    /// "Chủ tịch UBND xã"
+    pub chairman: String,
+    /// "cán bộ xã"
+    pub staff: String,
+    /// The first configured residential unit: "thôn", "tổ dân phố".
+    pub residential: String,
+    /// Its short form in counts ("12 tổ", "12 thôn").
+    pub residential_short: String,
+    /// Every configured residential unit, joined: "thôn, tổ dân phố".
+    pub residential_all: String,
+}
+
+impl UnitWords {
+    pub fn new(t: UnitType, residential: &[String]) -> UnitWords {
+        let u = t.word();
+        let first = residential
+            .first()
+            .cloned()
+            .unwrap_or_else(|| t.default_residential().to_string());
+        let short = if first == "tổ dân phố" {
+            "tổ".to_string()
+        } else {
+            first.clone()
+        };
+        let all = if residential.is_empty() {
+            first.clone()
+        } else {
+            residential.join(", ")
+        };
+        UnitWords {
+            unit: u.to_string(),
+            unit_title: t.title().to_string(),
+            ubnd: format!("Ủy ban nhân dân {u}"),
+            ubnd_short: format!("UBND {u}"),
+            ubnd_upper: format!("ỦY BAN NHÂN DÂN {}", u.to_uppercase()),
+            hdnd: format!("Hội đồng nhân dân {u}"),
+            hdnd_short: format!("HĐND {u}"),
+            police: format!("Công an {u}"),
+            chairman: format!("Chủ tịch UBND {u}"),
+            staff: format!("cán bộ {u}"),
+            residential: first,
+            residential_short: short,
+            residential_all: all,
+        }
+    }
+}
+
+impl Ward {
+    /// The resolved unit type (after `Config::parse`; phường before).
+    pub fn unit(&self) -> UnitType {
+        self.unit_type
+            .as_deref()
+            .and_then(UnitType::parse)
+            .unwrap_or_default()
+    }
 }
 
 /// Every legal threshold, with its default and legal basis (see docs/rules.md).
@@ -199,6 +355,14 @@ pub struct Rules {
     pub turnout_warning_ratio: f64,
     /// Law 10/2022/QH15 Art. 21: contributions and funds need ≥ 2/3.
     pub contribution_pass_ratio: f64,
+    /// Extra days off declared for the year (the government's Tết arrangement, a
+    /// provincial holiday): `["2026-02-16", …]`. Not working days.
+    pub days_off: Vec<toml::Value>,
+    /// Make-up working days (a Saturday worked in exchange for a day off).
+    pub working_days: Vec<toml::Value>,
+    /// Labour Code 2019 Art. 112: Quốc khánh is 2/9 and one adjacent day, "before"
+    /// (1/9, default) or "after" (3/9), as the government sets each year.
+    pub national_day_adjacent: String,
 }
 
 impl Default for Rules {
@@ -217,6 +381,9 @@ impl Default for Rules {
             max_additional_posts: 1,
             turnout_warning_ratio: 0.7,
             contribution_pass_ratio: 2.0 / 3.0,
+            days_off: Vec::new(),
+            working_days: Vec::new(),
+            national_day_adjacent: "before".to_string(),
         }
     }
 }
@@ -309,11 +476,187 @@ impl Default for OpenDataConfig {
     }
 }
 
+/// `[vocabulary]`: lists that differ between units, as configuration with defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Vocabulary {
+    /// Household categories a support programme may name (the hint of a programme
+    /// without `categories`, and its categories when it declares none).
+    pub household_categories: Vec<String>,
+    /// Forms of support in a donations ledger (seed 002). A cell is matched to one of
+    /// them ignoring case and diacritics, or by a known keyword ("đột xuất" → khẩn cấp).
+    pub support_forms: Vec<String>,
+    /// When true, a form not in `support_forms` is an error; otherwise it is published
+    /// as written.
+    pub support_forms_strict: bool,
+    /// How every disclosed item is made public, as the quarterly register (Law
+    /// 10/2022/QH15 Art. 13) lists it. Usual forms: Trang thông tin điện tử, Loa truyền
+    /// thanh, Bảng tin nhà văn hóa, Nhóm Zalo, Hội nghị.
+    pub posting_forms: Vec<String>,
+    /// Document types (`doc_type` of a document); another type is a warning.
+    pub document_types: Vec<String>,
+}
+
+/// The usual forms of disclosure (Law 10/2022/QH15 Art. 12; seed 002).
+pub const USUAL_POSTING_FORMS: &[&str] = &[
+    "Trang thông tin điện tử",
+    "Loa truyền thanh",
+    "Bảng tin nhà văn hóa",
+    "Nhóm Zalo",
+    "Hội nghị",
+];
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        let v = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Vocabulary {
+            household_categories: v(&[
+                "Hộ nghèo",
+                "Hộ cận nghèo",
+                "Hộ mới thoát nghèo",
+                "Hộ mới thoát cận nghèo",
+            ]),
+            support_forms: v(&[
+                "Hỗ trợ khẩn cấp",
+                "Hỗ trợ sinh kế",
+                "Hỗ trợ giáo dục",
+                "Hỗ trợ hạ tầng",
+                "Hỗ trợ tinh thần",
+            ]),
+            support_forms_strict: false,
+            posting_forms: v(&["Trang thông tin điện tử"]),
+            document_types: v(&[
+                "Kế hoạch",
+                "Nghị quyết",
+                "Quyết định",
+                "Công văn",
+                "Thông báo",
+                "Báo cáo",
+                "Chỉ thị",
+                "Tờ trình",
+                "Đề án",
+                "Biên bản",
+                "Hướng dẫn",
+            ]),
+        }
+    }
+}
+
+impl Vocabulary {
+    /// The entry of `list` matching `text` ignoring case, diacritics and spacing.
+    pub fn find<'a>(list: &'a [String], text: &str) -> Option<&'a str> {
+        let key = |s: &str| {
+            text::fold(s)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let k = key(text);
+        list.iter().find(|e| key(e) == k).map(String::as_str)
+    }
+
+    /// Lists normalised to NFC, blanks and duplicates dropped; an empty list is an error.
+    fn check(&mut self, raw: &str) -> Result<(), Diagnostics> {
+        let rel = Path::new("config.toml");
+        let mut errors = Diagnostics::new();
+        for (key, list) in [
+            ("household_categories", &mut self.household_categories),
+            ("support_forms", &mut self.support_forms),
+            ("posting_forms", &mut self.posting_forms),
+            ("document_types", &mut self.document_types),
+        ] {
+            let mut out: Vec<String> = Vec::new();
+            for s in list.iter() {
+                let s = text::nfc(s.trim());
+                if !s.is_empty() && Self::find(&out, &s).is_none() {
+                    out.push(s);
+                }
+            }
+            if out.is_empty() {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "danh sách {key} trong bảng [vocabulary] đang trống"
+                    ))
+                    .at(key_location(rel, raw, key))
+                    .hint(format!(
+                        "ghi ít nhất một giá trị, hoặc xóa dòng {key} để dùng danh sách mặc định"
+                    )),
+                );
+            }
+            *list = out;
+        }
+        if errors.has_errors() {
+            Err(errors)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SigningConfig {
     /// The minisign public key (the base64 line of a `.pub` file, `RW…`).
     pub public_key: Option<String>,
+}
+
+impl Rules {
+    /// The working-day calendar: weekends, the official holidays (computed, lunar ones
+    /// included) and `days_off`/`working_days`. Dates that do not parse were reported
+    /// by `Config::parse`.
+    pub fn work_calendar(&self) -> crate::holidays::WorkCalendar {
+        crate::holidays::WorkCalendar {
+            days_off: self.days_off.iter().filter_map(config_date).collect(),
+            working_days: self.working_days.iter().filter_map(config_date).collect(),
+            national_day_after: self.national_day_adjacent == "after",
+        }
+    }
+
+    fn check(&self, raw: &str) -> Result<(), Diagnostics> {
+        let rel = Path::new("config.toml");
+        let mut errors = Diagnostics::new();
+        for (key, list) in [
+            ("days_off", &self.days_off),
+            ("working_days", &self.working_days),
+        ] {
+            for v in list {
+                if config_date(v).is_none() {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "ngày không hợp lệ trong {key} của bảng [rules]: {v}"
+                        ))
+                        .at(key_location(rel, raw, key))
+                        .hint(format!("viết ngày dạng năm-tháng-ngày, ví dụ {key} = [\"2026-02-16\", \"2026-02-23\"]")),
+                    );
+                }
+            }
+        }
+        if !["before", "after"].contains(&self.national_day_adjacent.as_str()) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "national_day_adjacent = \u{201c}{}\u{201d} không hợp lệ",
+                    self.national_day_adjacent
+                ))
+                .at(key_location(rel, raw, "national_day_adjacent"))
+                .hint("ghi national_day_adjacent = \"before\" (nghỉ 1/9 và 2/9) hoặc \"after\" (nghỉ 2/9 và 3/9)"),
+            );
+        }
+        if errors.has_errors() {
+            Err(errors)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A date in config.toml, written `2026-02-16` or `"2026-02-16"`.
+fn config_date(v: &toml::Value) -> Option<chrono::NaiveDate> {
+    let s = match v {
+        toml::Value::String(s) => s.trim().to_string(),
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        _ => return None,
+    };
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
 }
 
 impl Config {
@@ -335,6 +678,15 @@ impl Config {
         }
         v.extend(self.links.scam_contacts.iter().map(|c| c.number.clone()));
         v
+    }
+
+    /// The phrases that follow `[ward] type` ("Ủy ban nhân dân xã"…); a plain Zola site
+    /// (no `[ward]`) gets a phường's.
+    pub fn words(&self) -> UnitWords {
+        match &self.ward {
+            Some(w) => w.words.clone(),
+            None => UnitWords::new(UnitType::Phuong, &[]),
+        }
     }
 
     pub fn search_enabled(&self) -> bool {
@@ -441,11 +793,76 @@ impl Config {
         {
             return Err(Diagnostic::error("bảng [ward] thiếu tên phường/xã (name)")
                 .at(key_location(rel, raw, "ward"))
-                .hint("thêm dòng name = \"Phường …\" vào bảng [ward]")
+                .hint(
+                    "thêm dòng name = \"Xã …\" (hoặc \"Phường …\", \"Đặc khu …\") vào bảng [ward]",
+                )
                 .into());
         }
+        if let Some(ward) = config.ward.as_mut() {
+            resolve_unit(ward, raw)?;
+        }
+        config.vocabulary.check(raw)?;
+        config.rules.check(raw)?;
         Ok((config, warnings))
     }
+}
+
+/// `[ward] type` and `residential_units`: checked, defaults filled, phrases computed.
+fn resolve_unit(ward: &mut Ward, raw: &str) -> Result<(), Diagnostics> {
+    let rel = Path::new("config.toml");
+    let unit = match ward.unit_type.as_deref() {
+        Some(t) => UnitType::parse(t).ok_or_else(|| {
+            Diagnostics::from(
+                Diagnostic::error(format!(
+                    "loại đơn vị không hợp lệ: type = \u{201c}{t}\u{201d} trong bảng [ward]"
+                ))
+                .at(key_location(rel, raw, "type"))
+                .hint("ghi một trong ba loại: type = \"xã\", type = \"phường\" hoặc type = \"đặc khu\""),
+            )
+        })?,
+        None => UnitType::from_name(&ward.name).ok_or_else(|| {
+            Diagnostics::from(
+                Diagnostic::error(format!(
+                    "không biết \u{201c}{}\u{201d} là xã, phường hay đặc khu",
+                    ward.name
+                ))
+                .at(key_location(rel, raw, "name"))
+                .hint("thêm dòng type = \"xã\" (hoặc \"phường\", \"đặc khu\") vào bảng [ward], hoặc ghi tên đầy đủ như name = \"Xã Kon Braih\""),
+            )
+        })?,
+    };
+    let mut units = Vec::new();
+    let mut errors = Diagnostics::new();
+    for u in &ward.residential_units {
+        let f = text::fold(u.trim());
+        match RESIDENTIAL_UNITS.iter().find(|k| text::fold(k) == f) {
+            Some(k) => {
+                if !units.iter().any(|x: &String| x == k) {
+                    units.push(k.to_string());
+                }
+            }
+            None => errors.push(
+                Diagnostic::error(format!(
+                    "loại khu dân cư không hợp lệ: \u{201c}{u}\u{201d} trong residential_units của bảng [ward]"
+                ))
+                .at(key_location(rel, raw, "residential_units"))
+                .hint(format!(
+                    "ghi các loại trong danh sách: {}; ví dụ residential_units = [\"thôn\", \"tổ dân phố\"]",
+                    RESIDENTIAL_UNITS.join(", ")
+                )),
+            ),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    if units.is_empty() {
+        units.push(unit.default_residential().to_string());
+    }
+    ward.unit_type = Some(unit.word().to_string());
+    ward.words = UnitWords::new(unit, &units);
+    ward.residential_units = units;
+    Ok(())
 }
 
 /// Position of `key = ` or `[key]` in a TOML source, for messages.
@@ -530,5 +947,139 @@ mod tests {
         assert!(c.is_portal());
         assert_eq!(c.rules.min_posting_days, 45);
         assert_eq!(c.rules.consultation_min_days, 7);
+    }
+
+    fn ward_of(toml: &str) -> Result<Ward, Diagnostics> {
+        Config::parse(&format!("base_url = \"x\"\n[ward]\n{toml}")).map(|(c, _)| c.ward.unwrap())
+    }
+
+    #[test]
+    fn unit_type_from_config_or_name() {
+        let cases = [
+            (
+                "name = \"Xã Kon Braih\"\n",
+                "xã",
+                "thôn",
+                "Ủy ban nhân dân xã",
+            ),
+            (
+                "name = \"Phường Hòa An\"\n",
+                "phường",
+                "tổ dân phố",
+                "Ủy ban nhân dân phường",
+            ),
+            (
+                "name = \"Đặc khu Côn Đảo\"\n",
+                "đặc khu",
+                "thôn",
+                "Ủy ban nhân dân đặc khu",
+            ),
+            ("name = \"XA Y\"\n", "xã", "thôn", "Ủy ban nhân dân xã"),
+            (
+                "name = \"Kon Braih\"\ntype = \"Xã\"\n",
+                "xã",
+                "thôn",
+                "Ủy ban nhân dân xã",
+            ),
+            (
+                "name = \"Phường Hòa An\"\ntype = \"dac khu\"\n",
+                "đặc khu",
+                "thôn",
+                "Ủy ban nhân dân đặc khu",
+            ),
+        ];
+        for (toml, unit, res, ubnd) in cases {
+            let w = ward_of(toml).unwrap();
+            assert_eq!(w.unit_type.as_deref(), Some(unit), "{toml}");
+            assert_eq!(w.words.unit, unit);
+            assert_eq!(w.words.residential, res, "{toml}");
+            assert_eq!(w.words.ubnd, ubnd);
+        }
+        let w = ward_of("name = \"Xã A\"\n").unwrap();
+        assert_eq!(w.words.police, "Công an xã");
+        assert_eq!(w.words.chairman, "Chủ tịch UBND xã");
+        assert_eq!(w.words.ubnd_upper, "ỦY BAN NHÂN DÂN XÃ");
+    }
+
+    #[test]
+    fn unknown_unit_type_or_name_is_an_error_with_the_fix() {
+        let e = ward_of("name = \"Kon Braih\"\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert!(d.hint.as_deref().unwrap().contains("type = \"xã\""));
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+        // "Xã" alone is not a name with a type in front of it.
+        assert!(ward_of("name = \"Xã\"\n").is_err());
+        let e = ward_of("name = \"Xã A\"\ntype = \"huyện\"\n").unwrap_err();
+        assert!(e.iter().next().unwrap().message.contains("huyện"));
+    }
+
+    #[test]
+    fn vocabulary_defaults_and_overrides() {
+        let (c, _) = Config::parse("base_url = \"x\"\n").unwrap();
+        assert_eq!(c.vocabulary, Vocabulary::default());
+        assert_eq!(c.vocabulary.posting_forms, ["Trang thông tin điện tử"]);
+        let (c, _) = Config::parse(
+            "base_url = \"x\"\n[vocabulary]\nposting_forms = [\"Trang thông tin điện tử\", \" Loa truyền thanh \", \"loa truyen thanh\"]\nsupport_forms_strict = true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.vocabulary.posting_forms,
+            ["Trang thông tin điện tử", "Loa truyền thanh"]
+        );
+        assert!(c.vocabulary.support_forms_strict);
+        assert_eq!(
+            c.vocabulary.document_types.len(),
+            11,
+            "untouched lists keep their defaults"
+        );
+        assert_eq!(
+            Vocabulary::find(&c.vocabulary.document_types, "QUYET  DINH"),
+            Some("Quyết định")
+        );
+        let e = Config::parse("base_url = \"x\"\n[vocabulary]\ndocument_types = []\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert!(d.message.contains("document_types"));
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+        assert!(Config::parse("base_url = \"x\"\n[vocabulary]\ndoc_types = []\n").is_err());
+    }
+
+    #[test]
+    fn days_off_and_make_up_days() {
+        let (c, _) = Config::parse(
+            "base_url = \"x\"\n[rules]\ndays_off = [\"2026-06-08\", 2026-06-09]\nworking_days = [\"2026-06-06\"]\nnational_day_adjacent = \"after\"\n",
+        )
+        .unwrap();
+        let cal = c.rules.work_calendar();
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert!(!cal.is_working_day(d("2026-06-08")));
+        assert!(!cal.is_working_day(d("2026-06-09")));
+        assert!(cal.is_working_day(d("2026-06-06")));
+        assert!(cal.national_day_after);
+        let e =
+            Config::parse("base_url = \"x\"\n[rules]\ndays_off = [\"16/02/2026\"]\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert!(d.message.contains("16/02/2026"), "{}", d.message);
+        assert_eq!(d.location.as_ref().unwrap().line, Some(3));
+        assert!(
+            Config::parse("base_url = \"x\"\n[rules]\nnational_day_adjacent = \"sau\"\n").is_err()
+        );
+    }
+
+    #[test]
+    fn residential_units_follow_config() {
+        let w =
+            ward_of("name = \"Xã A\"\nresidential_units = [\"Thôn\", \"tổ dân phố\", \"thôn\"]\n")
+                .unwrap();
+        assert_eq!(w.residential_units, ["thôn", "tổ dân phố"]);
+        assert_eq!(w.words.residential_all, "thôn, tổ dân phố");
+        assert_eq!(w.words.residential_short, "thôn");
+        let w = ward_of("name = \"Phường A\"\n").unwrap();
+        assert_eq!(w.words.residential_short, "tổ");
+        let e = ward_of("name = \"Xã A\"\nresidential_units = [\"xóm\"]\n").unwrap_err();
+        let d = e.iter().next().unwrap();
+        assert!(d.message.contains("xóm"));
+        assert!(d.hint.as_deref().unwrap().contains("buôn"));
+        // `words` is computed, never read from config.toml.
+        assert!(ward_of("name = \"Xã A\"\nwords = 1\n").is_err());
     }
 }

@@ -1,41 +1,64 @@
-//! `congkhai init DIR`: a new portal from the embedded default theme.
+//! `congkhai init DIR [--type xã] [--name "Xã …"]`: a new portal from the embedded default
+//! theme and starter site (`src/starter/`): every section the theme links to, one example
+//! record of each kind with its approval block, and the unit's words (xã, phường, đặc
+//! khu; thôn or tổ dân phố) filled in, so the new site builds with no dead link.
 
 use std::fs;
 use std::path::Path;
 
+use crate::config::UnitType;
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::templates::DEFAULT_THEME;
 
-const CONFIG: &str = r#"base_url = "https://tenphuong.tentinh.gov.vn"
-title = "Cổng thông tin công khai"
-description = "Thông tin công khai của phường theo Luật Thực hiện dân chủ ở cơ sở"
-default_language = "vi"
-theme = "congkhai"
-minify_html = true
-generate_sitemap = true
-generate_robots_txt = true
+/// The starter site, with `@…@` placeholders (see [`fill`]).
+static STARTER: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/src/starter");
 
-# Có bảng [ward] thì đây là cổng công khai: mọi nội dung phải có thông tin phê duyệt.
-[ward]
-name = "Phường Mẫu"
-province = "Tỉnh Mẫu"
-address = "Số 1, đường Mẫu"
-phone = "0200.0000.000"
-email = "phuongmau@example.vn"
-office_hours = "Thứ Hai – Thứ Sáu, 7 giờ 30 – 17 giờ"
+/// What `init` was asked for.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// `--type`; when absent, taken from `--name`, else xã (most units are).
+    pub unit: Option<String>,
+    /// `--name "Xã Kon Braih"`; when absent, "Xã Mẫu" (or the type asked).
+    pub name: Option<String>,
+    /// `--province`.
+    pub province: Option<String>,
+}
 
-[approval]
-# Trang biên tập (trang chủ, giới thiệu) không cần phê duyệt; dữ liệu thì luôn cần.
-exempt = ["_index.md"]
-"#;
+/// The resolved unit type and full name ("Xã Kon Braih").
+pub fn resolve(opts: &InitOptions) -> Result<(UnitType, String), Diagnostic> {
+    let asked = match opts.unit.as_deref() {
+        Some(t) => Some(UnitType::parse(t).ok_or_else(|| {
+            Diagnostic::error(format!("loại đơn vị không hợp lệ: --type {t}"))
+                .hint("dùng --type xã, --type phường hoặc --type \"đặc khu\"")
+        })?),
+        None => None,
+    };
+    let name = opts
+        .name
+        .as_deref()
+        .map(|n| crate::text::nfc(n.trim()))
+        .filter(|n| !n.is_empty());
+    let from_name = name.as_deref().and_then(UnitType::from_name);
+    let unit = asked.or(from_name).unwrap_or(UnitType::Xa);
+    let name = match name {
+        // A name that already starts with a type keeps it; a bare name gets the type.
+        Some(n) if from_name.is_some() => n,
+        Some(n) => format!("{} {n}", unit.title()),
+        None => format!("{} Mẫu", unit.title()),
+    };
+    if let (Some(a), Some(n)) = (asked, from_name)
+        && a != n
+    {
+        return Err(Diagnostic::error(format!(
+            "--type {} không khớp với tên \u{201c}{name}\u{201d}",
+            a.word()
+        ))
+        .hint("bỏ --type, hoặc sửa --name cho cùng loại đơn vị"));
+    }
+    Ok((unit, name))
+}
 
-const HOME: &str = r#"+++
-title = "Trang chủ"
-+++
-Chào mừng đến cổng thông tin công khai của phường.
-"#;
-
-pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+pub fn init(dir: &Path, opts: &InitOptions) -> Result<(UnitType, String), Diagnostic> {
     if dir.exists()
         && fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
@@ -46,26 +69,169 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
                 .hint("chọn một thư mục mới hoặc thư mục trống"),
         );
     }
+    let (unit, name) = resolve(opts)?;
+    let province = opts
+        .province
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("Tỉnh Mẫu");
+    let words = Placeholders::new(unit, &name, province);
     let io = |e: std::io::Error| Diagnostic::error(format!("không tạo được trang mới: {e}"));
-    fs::create_dir_all(dir.join("content")).map_err(io)?;
-    fs::create_dir_all(dir.join("data")).map_err(io)?;
     fs::create_dir_all(dir.join("static")).map_err(io)?;
-    fs::write(dir.join("config.toml"), CONFIG).map_err(io)?;
-    fs::write(dir.join("content/_index.md"), HOME).map_err(io)?;
-    write_dir(&DEFAULT_THEME, &dir.join("themes/congkhai")).map_err(io)?;
-    Ok(())
+    write_dir(&STARTER, dir, Some(&words)).map_err(io)?;
+    write_dir(&DEFAULT_THEME, &dir.join("themes/congkhai"), None).map_err(io)?;
+    Ok((unit, name))
 }
 
-fn write_dir(d: &include_dir::Dir<'_>, target: &Path) -> std::io::Result<()> {
+/// The words the starter's `@…@` placeholders stand for.
+struct Placeholders(Vec<(&'static str, String)>);
+
+impl Placeholders {
+    fn new(unit: UnitType, name: &str, province: &str) -> Placeholders {
+        let words = crate::config::UnitWords::new(unit, &[]);
+        // "Xã Kon Braih" → "Kon Braih"; "xã Kon Braih" inside a sentence.
+        let proper = name
+            .split_whitespace()
+            .skip(unit.word().split_whitespace().count())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let host: String = crate::text::slugify(&proper).replace('-', "");
+        let khu = words.residential.clone();
+        let mut khu_hoa = khu.clone();
+        if let Some(first) = khu.chars().next() {
+            khu_hoa = first.to_uppercase().collect::<String>() + &khu[first.len_utf8()..];
+        }
+        Placeholders(vec![
+            ("@TEN@", name.to_string()),
+            ("@ten@", format!("{} {proper}", unit.word())),
+            ("@TENRIENG@", proper),
+            ("@DONVI@", unit.word().to_string()),
+            ("@TINH@", province.to_string()),
+            ("@KHU_HOA@", khu_hoa),
+            ("@KHU@", khu),
+            ("@UBND@", words.ubnd.clone()),
+            ("@CHUTICH@", words.chairman.clone()),
+            (
+                "@MIEN@",
+                if host.is_empty() {
+                    "tendonvi".into()
+                } else {
+                    host
+                },
+            ),
+        ])
+    }
+
+    fn fill(&self, text: &str) -> String {
+        let mut s = text.to_string();
+        for (k, v) in &self.0 {
+            s = s.replace(k, v);
+        }
+        s
+    }
+}
+
+fn write_dir(
+    d: &include_dir::Dir<'_>,
+    target: &Path,
+    words: Option<&Placeholders>,
+) -> std::io::Result<()> {
     for f in d.files() {
         let p = target.join(f.path());
         if let Some(parent) = p.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(p, f.contents())?;
+        match (words, f.contents_utf8()) {
+            (Some(w), Some(text)) => fs::write(p, w.fill(text))?,
+            _ => fs::write(p, f.contents())?,
+        }
     }
     for sub in d.dirs() {
-        write_dir(sub, target)?;
+        write_dir(sub, target, words)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(unit: Option<&str>, name: Option<&str>) -> InitOptions {
+        InitOptions {
+            unit: unit.map(str::to_string),
+            name: name.map(str::to_string),
+            province: None,
+        }
+    }
+
+    #[test]
+    fn unit_and_name_resolved() {
+        // (--type, --name, unit, full name)
+        for (t, n, unit, full) in [
+            (None, None, UnitType::Xa, "Xã Mẫu"),
+            (Some("phường"), None, UnitType::Phuong, "Phường Mẫu"),
+            (Some("xa"), Some("Kon Braih"), UnitType::Xa, "Xã Kon Braih"),
+            (
+                None,
+                Some("Đặc khu Côn Đảo"),
+                UnitType::DacKhu,
+                "Đặc khu Côn Đảo",
+            ),
+            (
+                Some("xã"),
+                Some("Xã Kon Braih"),
+                UnitType::Xa,
+                "Xã Kon Braih",
+            ),
+        ] {
+            assert_eq!(
+                resolve(&opts(t, n)).unwrap(),
+                (unit, full.to_string()),
+                "{t:?} {n:?}"
+            );
+        }
+        assert!(resolve(&opts(Some("huyện"), None)).is_err());
+        assert!(resolve(&opts(Some("xã"), Some("Phường Hòa An"))).is_err());
+    }
+
+    #[test]
+    fn placeholders_follow_the_unit() {
+        let p = Placeholders::new(UnitType::Xa, "Xã Kon Braih", "Tỉnh Quảng Ngãi");
+        assert_eq!(
+            p.fill("@UBND@ @TENRIENG@, @ten@, @KHU_HOA@ 1, @KHU@, @MIEN@"),
+            "Ủy ban nhân dân xã Kon Braih, xã Kon Braih, Thôn 1, thôn, konbraih"
+        );
+        let p = Placeholders::new(UnitType::Phuong, "Phường Hòa An", "T");
+        assert_eq!(
+            p.fill("@KHU_HOA@ 2 – @CHUTICH@"),
+            "Tổ dân phố 2 – Chủ tịch UBND phường"
+        );
+    }
+
+    #[test]
+    fn every_starter_placeholder_is_known() {
+        let p = Placeholders::new(UnitType::Xa, "Xã A", "T");
+        fn walk(d: &include_dir::Dir<'_>, p: &Placeholders) {
+            for f in d.files() {
+                if let Some(t) = f.contents_utf8() {
+                    let filled = p.fill(t);
+                    // Only e-mail addresses keep an @ once filled.
+                    for (i, _) in filled.match_indices('@') {
+                        let after = &filled[i + 1..];
+                        assert!(
+                            after.starts_with('/') || after.starts_with("example"),
+                            "{}: unknown placeholder near {:?}",
+                            f.path().display(),
+                            &after[..after.len().min(20)]
+                        );
+                    }
+                }
+            }
+            for s in d.dirs() {
+                walk(s, p);
+            }
+        }
+        walk(&STARTER, &p);
+    }
 }

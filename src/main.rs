@@ -66,7 +66,7 @@ enum Command {
         /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (only when history/ was really lost)
         #[arg(long)]
         new_chain: bool,
-        /// Tệp khóa bí mật minisign của phường (secret key; else $CONGKHAI_SECRET_KEY)
+        /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
         #[arg(long)]
         secret_key: Option<PathBuf>,
     },
@@ -79,9 +79,9 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Ký các mục lịch sử đã ghi trước khi phường có khóa; không sửa mục nào (sign entries recorded before the ward had a key)
+    /// Ký các mục lịch sử đã ghi trước khi có khóa; không sửa mục nào (sign entries recorded before the ward had a key)
     Sign {
-        /// Tệp khóa bí mật minisign của phường (secret key; else $CONGKHAI_SECRET_KEY)
+        /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
         #[arg(long)]
         secret_key: Option<PathBuf>,
     },
@@ -112,7 +112,7 @@ enum Command {
     Verify {
         /// Thư mục trang đã tạo, ví dụ public (the built site)
         dir: PathBuf,
-        /// So chuỗi lịch sử của trang với thư mục history/ của phường (compare the site's chain with this history folder)
+        /// So chuỗi lịch sử của trang với thư mục history/ của Ủy ban nhân dân (compare the site's chain with this history folder)
         #[arg(long)]
         history: Option<PathBuf>,
         /// Bản lưu trước của trang (thư mục) hoặc mã mục đầu chuỗi (64 hex, hoặc SỐ:MÃ): chứng minh chuỗi mới nối tiếp nó (an earlier copy or head hash the chain must extend)
@@ -123,7 +123,45 @@ enum Command {
     Init {
         /// Thư mục sẽ tạo (directory to create)
         dir: PathBuf,
+        /// Loại đơn vị: xã, phường hoặc "đặc khu" (unit type; default from --name, else xã)
+        #[arg(long = "type")]
+        unit: Option<String>,
+        /// Tên đơn vị, ví dụ "Xã Kon Braih" (unit name)
+        #[arg(long)]
+        name: Option<String>,
+        /// Tỉnh, thành phố, ví dụ "Tỉnh Quảng Ngãi" (province)
+        #[arg(long)]
+        province: Option<String>,
     },
+}
+
+/// What to do after `init`, with commands that work without `congkhai` on PATH: the
+/// full path of the running binary (quoted for a POSIX shell).
+fn print_next_steps(dir: &std::path::Path, name: &str) {
+    let quote = |p: &std::path::Path| {
+        let s = p.display().to_string();
+        if s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+        {
+            s
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let exe = std::env::current_exe()
+        .map(|p| quote(&p))
+        .unwrap_or_else(|_| "cargo run --release --".to_string());
+    let root = quote(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+    eprintln!(
+        "Đã tạo cổng thông tin công khai của {name} trong {root}.\n\
+         Mỗi mục có một bản ghi mẫu (có phần phê duyệt [approval]) để sao chép; thay nội dung mẫu bằng thông tin thật.\n\
+         Bước tiếp theo:\n\
+         \x20 1. Sửa {root}/config.toml: địa chỉ trang (base_url), địa chỉ, số điện thoại, e-mail của đơn vị.\n\
+         \x20 2. Xem thử trên máy (mở http://127.0.0.1:1111/ trong trình duyệt):\n\
+         \x20    {exe} --root {root} serve\n\
+         \x20 3. Kiểm tra lỗi:  {exe} --root {root} check\n\
+         \x20 4. Tạo trang:     {exe} --root {root} build   (kết quả trong {root}/public)"
+    );
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -215,15 +253,21 @@ fn main() -> ExitCode {
             history,
             since,
         } => return verify(&dir, history.as_deref(), since.as_deref()),
-        Command::Init { dir } => congkhai::init::init(&dir)
-            .map_err(Diagnostics::from)
-            .map(|()| {
-                eprintln!(
-                    "Đã tạo trang mới trong {}. Tiếp theo: cd {} && congkhai serve",
-                    dir.display(),
-                    dir.display()
-                );
-            }),
+        Command::Init {
+            dir,
+            unit,
+            name,
+            province,
+        } => {
+            let opts = congkhai::init::InitOptions {
+                unit,
+                name,
+                province,
+            };
+            congkhai::init::init(&dir, &opts)
+                .map_err(Diagnostics::from)
+                .map(|(_, name)| print_next_steps(&dir, &name))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -363,7 +407,7 @@ fn verify(
             }
             if let Some(head) = &r.unrecorded {
                 eprintln!(
-                    "CẢNH BÁO: mục lịch sử mới nhất {head} CHƯA ĐƯỢC GHI vào lịch sử của phường và CHƯA KÝ: đây là bản xem trước (congkhai build), không phải lần công khai chính thức (congkhai publish)."
+                    "CẢNH BÁO: mục lịch sử mới nhất {head} CHƯA ĐƯỢC GHI vào lịch sử chính thức và CHƯA KÝ: đây là bản xem trước (congkhai build), không phải lần công khai chính thức (congkhai publish)."
                 );
             }
             let unsigned: Vec<&String> = r

@@ -151,7 +151,9 @@ fn generate_keep(
     // privacy: every output file passes the scanner (src/privacy/output.rs).
     let sink =
         &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root);
-    let sink = &render::Counted::new(sink);
+    // links: every internal link of every page must resolve (checked after the last stage).
+    let link_sink = &crate::links::LinkSink::new(sink);
+    let sink = &render::Counted::new(link_sink);
     let signer = if opts.record_history && !opts.drafts && model.config.is_portal() {
         crate::trust::publish::load_signer(&model.config, opts.secret_key.as_deref())?
     } else {
@@ -170,10 +172,38 @@ fn generate_keep(
         )?,
         None => Default::default(),
     };
+    let dead = check_links(&model, link_sink);
+    if model.preview {
+        // The staff preview (--drafts) shows pages the publication does not have (a
+        // draft, an embargoed record without its downloads): a dead link there is a
+        // warning, so staff can still look at their work.
+        warnings.extend(dead.map(|mut d| {
+            d.severity = crate::diagnostics::Severity::Warning;
+            d
+        }));
+    } else if dead.has_errors() {
+        return Err(dead);
+    }
     let mut summary = Summary::of(&model, trust.pending, sink.files());
     warnings.extend(trust.warnings);
     summary.warnings = warnings.sorted();
     Ok((summary, Incremental { model, renderer }))
+}
+
+/// Dead internal links, each named with the content file of the first page carrying it.
+fn check_links(model: &Model, links: &crate::links::LinkSink) -> Diagnostics {
+    let t = std::time::Instant::now();
+    let mut sources: std::collections::BTreeMap<String, std::path::PathBuf> = Default::default();
+    let out_file = |path: &str| format!("{}index.html", path.trim_start_matches('/'));
+    for p in &model.pages {
+        sources.insert(out_file(&p.page.path), p.page.file.clone());
+    }
+    for s in model.sections.values() {
+        sources.insert(out_file(&s.section.path), s.section.file.clone());
+    }
+    let d = links.check(&model.config.base_url, &|f| sources.get(f).cloned());
+    phase("internal links", t);
+    d
 }
 
 /// The open-data catalogue (portals only): DCAT JSON-LD, data.json and the "Dữ liệu mở"

@@ -141,7 +141,7 @@ impl Finding {
         )
     }
 
-    pub const HINT: &'static str = "xóa thông tin cá nhân này khỏi nội dung công khai; nếu đó là số đường dây nóng của phường, thêm đúng giá trị đó vào allow_values trong bảng [privacy] của config.toml";
+    pub const HINT: &'static str = "xóa thông tin cá nhân này khỏi nội dung công khai; nếu đó là số đường dây nóng của Ủy ban nhân dân, thêm đúng giá trị đó vào allow_values trong bảng [privacy] của config.toml";
 }
 
 /// Scan a Markdown text that will be published (a page body, a title) and turn each

@@ -476,15 +476,16 @@ fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
         move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: &str = k.must_get("path")?;
             if let Some(rest) = path.strip_prefix("@/") {
-                return l
-                    .urls
-                    .get(rest)
-                    .map(|u| Value::from(u.as_str()))
-                    .ok_or_else(|| {
-                        tera::Error::message(format!(
-                            "get_url: không có nội dung \u{201c}{path}\u{201d}"
-                        ))
-                    });
+                // `optional=true`: none when the site has no such page, so a theme can
+                // link to a page only where it exists (dead links fail the build).
+                let optional: bool = k.get("optional")?.unwrap_or(false);
+                return match l.urls.get(rest) {
+                    Some(u) => Ok(Value::from(u.as_str())),
+                    None if optional => Ok(Value::none()),
+                    None => Err(tera::Error::message(format!(
+                        "get_url: không có nội dung \u{201c}{path}\u{201d}"
+                    ))),
+                };
             }
             let trailing: bool = k.get("trailing_slash")?.unwrap_or(false);
             let mut url = format!("{}/{}", l.base_url, path.trim_start_matches('/'));

@@ -13,21 +13,6 @@ use crate::text::fold_words;
 
 pub struct Document;
 
-/// Known document types and the abbreviation used in their numbers.
-const DOC_TYPES: &[(&str, &str)] = &[
-    ("Kế hoạch", "KH"),
-    ("Nghị quyết", "NQ"),
-    ("Quyết định", "QĐ"),
-    ("Công văn", "CV"),
-    ("Thông báo", "TB"),
-    ("Báo cáo", "BC"),
-    ("Chỉ thị", "CT"),
-    ("Tờ trình", "TTr"),
-    ("Đề án", "ĐA"),
-    ("Biên bản", "BB"),
-    ("Hướng dẫn", "HD"),
-];
-
 impl RecordKind for Document {
     fn name(&self) -> &'static str {
         "document"
@@ -37,7 +22,7 @@ impl RecordKind for Document {
         "Văn bản"
     }
 
-    fn build(&self, input: &RecordInput, _ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
+    fn build(&self, input: &RecordInput, ctx: &KindContext) -> Result<RecordOutput, Diagnostics> {
         let mut errors = Diagnostics::new();
         let number = input.required_str("number", &mut errors);
         let doc_type = input.required_str("doc_type", &mut errors);
@@ -57,12 +42,15 @@ impl RecordKind for Document {
             );
         }
         let mut warnings = Diagnostics::new();
-        if !doc_type.is_empty() && !DOC_TYPES.iter().any(|(t, _)| *t == doc_type) {
-            let known: Vec<&str> = DOC_TYPES.iter().map(|(t, _)| *t).collect();
+        let known = &ctx.config.vocabulary.document_types;
+        if !doc_type.is_empty() && !known.contains(&doc_type) {
             warnings.push(
                 Diagnostic::warning(format!("loại văn bản lạ: \u{201c}{doc_type}\u{201d}"))
                     .at(input.field_location("doc_type"))
-                    .hint(format!("các loại thường dùng: {}", known.join(", "))),
+                    .hint(format!(
+                        "các loại thường dùng: {}; loại khác thì thêm vào document_types trong bảng [vocabulary] của config.toml",
+                        known.join(", ")
+                    )),
             );
         }
         let signing = signing_lines(input, &mut errors, &mut warnings);

@@ -338,7 +338,7 @@ fn column_reference() -> String {
             service_days::TABLES.to_vec(),
         ),
         (
-            "Danh sách thụ hưởng (`beneficiary_list`; chỉ các cột có trong tệp của phường)",
+            "Danh sách thụ hưởng (`beneficiary_list`; chỉ các cột có trong tệp của xã, phường)",
             vec![("danh-sach", list.as_slice())],
         ),
         (

@@ -408,7 +408,16 @@ impl RecordKind for Programme {
                     "chương trình phải khai báo các diện thụ hưởng (record.categories)",
                 )
                 .at(input.field_location("categories"))
-                .hint("ví dụ categories = [\"Hộ nghèo\", \"Hộ cận nghèo\"]"),
+                .hint(format!(
+                    "ví dụ categories = [{}] (các diện thường dùng, khai báo ở household_categories trong bảng [vocabulary] của config.toml)",
+                    ctx.config
+                        .vocabulary
+                        .household_categories
+                        .iter()
+                        .map(|c| format!("\"{c}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
         }
         let support = string_list(input.record.get("support")).unwrap_or_default();

@@ -10,7 +10,7 @@ use crate::config::Rules;
 use crate::format::number;
 
 // Legal bases quoted in messages and on pages.
-pub const BASIS_SIZE: &str = "Nghị định 185/2026/NĐ-CP: quy mô tối thiểu của tổ dân phố, thôn (cấu hình rules.group_min_households, rules.village_min_households); trường hợp đặc thù do HĐND phường quyết định";
+pub const BASIS_SIZE: &str = "Nghị định 185/2026/NĐ-CP: quy mô tối thiểu của tổ dân phố, thôn (cấu hình rules.group_min_households, rules.village_min_households); trường hợp đặc thù do HĐND cấp xã quyết định";
 pub const BASIS_POSTS: &str = "Nghị quyết của HĐND thành phố về tổ chức và hoạt động của tổ dân phố: không quá 5 người hoạt động không chuyên trách ở mỗi tổ dân phố, không bình quân (cấu hình rules.max_part_time_posts)";
 pub const BASIS_DEPUTIES: &str = "Nghị quyết của HĐND thành phố về tổ chức và hoạt động của tổ dân phố: tổ dân phố từ 1.000 hộ trở lên được tối đa 02 Phó Tổ trưởng (cấu hình rules.deputy_heads_threshold, rules.max_deputy_heads_large, rules.max_deputy_heads_small)";
 pub const BASIS_PASS: &str = "Điều 21 Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15: được thông qua khi trên 50 % tổng số hộ gia đình của tổ đồng ý (cấu hình rules.merger_pass_ratio)";

@@ -1,6 +1,7 @@
 //! The preview's HTTP side: the accept loop with its limits, the `Host` check against
-//! DNS rebinding, static files from the last good build (with the reload script and the
-//! build error injected into HTML), and the reload event stream.
+//! DNS rebinding, static files from the last good build (with the reload script injected
+//! into HTML; while the last build failed, the error page instead of every page), and
+//! the reload event stream.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use super::ServeState;
 pub(super) const RELOAD_PATH: &str = "/__congkhai/events";
 
 /// Injected before `</body>` of every served HTML page (never into built output).
-const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource('/__congkhai/events');\
+pub(super) const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource('/__congkhai/events');\
 s.onmessage=function(){location.reload();};})();</script>";
 
 /// Limits of the preview server against slow or idle clients (slowloris) and floods.
@@ -210,7 +211,31 @@ pub(super) async fn static_file(
         }
         file = file.join("index.html");
     }
-    let (status, file) = if file.is_file() {
+    let found = file.is_file();
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    // The last build failed: every page (and every address without a file) is the
+    // error page, HTTP 500 (see error_page.rs for why not 200).
+    if !found || ext == "html" || ext == "htm" {
+        let page = state
+            .error
+            .read()
+            .ok()
+            .and_then(|e| e.as_ref().map(|e| e.page.clone()));
+        if let Some(page) = page {
+            let mut r = (StatusCode::INTERNAL_SERVER_ERROR, page).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return r;
+        }
+    }
+    let (status, file) = if found {
         (StatusCode::OK, file)
     } else {
         (StatusCode::NOT_FOUND, root.join("404.html"))
@@ -223,8 +248,7 @@ pub(super) async fn static_file(
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let body = if ext == "html" {
-        let error = state.error.read().ok().and_then(|e| e.clone());
-        inject(&String::from_utf8_lossy(&bytes), error.as_deref()).into_bytes()
+        inject(&String::from_utf8_lossy(&bytes)).into_bytes()
     } else {
         bytes
     };
@@ -237,18 +261,9 @@ pub(super) async fn static_file(
     r
 }
 
-/// Add the reload script, and the build error (if any) as a fixed panel.
-fn inject(html: &str, error: Option<&str>) -> String {
-    let mut extra = String::from(RELOAD_SCRIPT);
-    if let Some(e) = error {
-        extra.push_str(
-            "<div role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;\
-             background:#a1000e;color:#fff;padding:1em;font:16px/1.5 monospace;white-space:pre-wrap;z-index:9999\">\
-             <strong>LỖI KHI TẠO TRANG — đang hiển thị bản thành công gần nhất</strong>\n",
-        );
-        extra.push_str(&crate::text::escape_html(e));
-        extra.push_str("</div>");
-    }
+/// Add the reload script before `</body>`.
+fn inject(html: &str) -> String {
+    let extra = RELOAD_SCRIPT;
     match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
         None => format!("{html}{extra}"),
@@ -282,11 +297,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inject_puts_script_before_body_end_and_escapes_errors() {
-        let out = inject("<html><body><p>x</p></body></html>", Some("<lỗi>"));
+    fn inject_puts_script_before_body_end() {
+        let out = inject("<html><body><p>x</p></body></html>");
         assert!(out.contains("EventSource"));
-        assert!(out.contains("&lt;lỗi&gt;"));
-        assert!(out.ends_with("</body></html>"));
+        assert!(out.ends_with("</script></body></html>"));
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! `congkhai serve`: build into a temporary directory, serve it on localhost, rebuild
 //! when a file changes, and reload open browser tabs (Server-Sent Events).
 //!
-//! A failed rebuild keeps the last good site served and shows the error both in the
-//! terminal and as a banner on every served page.
+//! A failed build (the first one too) is shown in the terminal, and every page serve
+//! answers is then an error page listing each problem by file ([`error_page`], HTTP
+//! 500) that reloads by itself once the files are fixed; the last good build is kept
+//! for its other files (styles, downloads).
 //!
 //! [`http`] answers the browser, [`watch`] turns file events into rebuilds, [`rebuild`]
 //! runs full builds and the single-page fast path, [`plan`] decides which one (pure).
 
+mod error_page;
 mod http;
 mod plan;
 mod rebuild;
@@ -27,9 +30,16 @@ use watch::{start_watching, watch};
 struct ServeState {
     /// The directory holding the last good build.
     site: RwLock<PathBuf>,
-    /// The last build error, shown on every page until a build succeeds.
-    error: RwLock<Option<String>>,
+    /// The last build error, shown on every page until a build succeeds: the
+    /// terminal text and the error page.
+    error: RwLock<Option<BuildError>>,
     reload: broadcast::Sender<()>,
+}
+
+/// A failed build as serve shows it.
+struct BuildError {
+    /// The whole error page ([`error_page::error_page`]).
+    page: String,
 }
 
 pub fn serve(opts: BuildOptions, interface: &str, port: u16) -> Result<(), Diagnostic> {

@@ -100,8 +100,10 @@ impl Rebuilder {
                 // The cached renderer may not reflect what failed (a template, data).
                 self.cache = None;
                 let text = render_errors(&diags);
-                eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
-                self.set_error(Some(text));
+                eprintln!(
+                    "{text}\nTrình duyệt đang hiện trang báo lỗi; trang tự tải lại khi sửa xong."
+                );
+                self.set_error(Some(&diags));
             }
         }
         let _ = self.state.reload.send(());
@@ -195,18 +197,23 @@ impl Rebuilder {
             Ok(pipeline::Update::NeedsFull) => Fast::NotApplicable,
             Err(diags) => {
                 let text = render_errors(&diags);
-                eprintln!("{text}\nVẫn đang phục vụ bản tạo thành công gần nhất.");
+                eprintln!(
+                    "{text}\nTrình duyệt đang hiện trang báo lỗi; trang tự tải lại khi sửa xong."
+                );
                 self.failed_pages = rels;
-                self.set_error(Some(text));
+                self.set_error(Some(&diags));
                 let _ = self.state.reload.send(());
                 Fast::Failed
             }
         }
     }
 
-    fn set_error(&self, text: Option<String>) {
+    fn set_error(&self, diags: Option<&Diagnostics>) {
+        let error = diags.map(|d| super::BuildError {
+            page: super::error_page::error_page(d, super::http::RELOAD_SCRIPT),
+        });
         if let Ok(mut e) = self.state.error.write() {
-            *e = text;
+            *e = error;
         }
     }
 }

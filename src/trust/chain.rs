@@ -422,7 +422,7 @@ pub fn check_signatures(
 ) -> Result<SigState, Diagnostic> {
     let keys = expected_keys(chain, fallback);
     let mut st = SigState::default();
-    let hint = "lấy lại thư mục lịch sử và các tệp .minisig từ kho lưu trữ hoặc bản sao đã lưu; chữ ký chỉ làm được bằng khóa bí mật của phường";
+    let hint = "lấy lại thư mục lịch sử và các tệp .minisig từ kho lưu trữ hoặc bản sao đã lưu; chữ ký chỉ làm được bằng khóa bí mật của Ủy ban nhân dân";
     for (i, s) in chain.iter().enumerate() {
         let file = dir.join(&s.name);
         let at = |msg: String| Diagnostic::error(msg).in_file(&file).hint(hint);

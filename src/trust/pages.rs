@@ -94,7 +94,8 @@ struct EntryView<'a> {
 pub(super) struct HistoryView<'a> {
     entries: Vec<EntryView<'a>>,
     manifest_url: String,
-    verify_url: String,
+    /// The "how to verify" page, when the site has one (`content/cong-khai/kiem-tra.md`).
+    verify_url: Option<String>,
     preview: bool,
     /// The ward's public key file (`cong-khai/khoa-ky.pub`) and its key id, if signed.
     public_key_url: Option<String>,
@@ -178,7 +179,11 @@ pub(super) fn history_value<'a>(
         keys,
         entries,
         manifest_url: model.config.permalink(&format!("/{}", MANIFEST_PATH)),
-        verify_url: model.config.permalink("/cong-khai/kiem-tra/"),
+        verify_url: model
+            .pages
+            .iter()
+            .any(|p| p.page.path == "/cong-khai/kiem-tra/")
+            .then(|| model.config.permalink("/cong-khai/kiem-tra/")),
         preview: model.preview,
         public_key_url: key.map(|_| {
             model
@@ -380,7 +385,7 @@ pub(super) fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Val
                             "url": url,
                             "permalink": online.contains(url).then(|| model.config.permalink(url)),
                             "kind_label": kind_label(item),
-                            "form": "Trang thông tin điện tử",
+                            "form": model.config.vocabulary.posting_forms.join("; "),
                             "decision": item.approval.as_ref().map(|a| a.decision.clone()),
                             "posted": posted.format("%Y-%m-%d").to_string(),
                             "withdrawn": withdrawn.map(|w| w.format("%Y-%m-%d").to_string()),

@@ -88,11 +88,12 @@ pub fn assess(
                 errors.push(
                     Diagnostic::error(format!("chưa có thông tin phê duyệt đầy đủ, thiếu: {}", missing.join(", ")))
                         .at(Location::file(item.file).with_field("approval"))
-                        .hint(
-                            "thêm vào phần đầu trang:\n[approval]\nby = \"Họ tên người phê duyệt\"\nrole = \"Chủ tịch UBND phường\"\n\
+                        .hint(format!(
+                            "thêm vào phần đầu trang:\n[approval]\nby = \"Họ tên người phê duyệt\"\nrole = \"{}\"\n\
                              decision = \"Quyết định số …/QĐ-UBND\"\ndate = 2026-06-10\n\
                              (hoặc xem bản nháp bằng congkhai build --drafts)",
-                        ),
+                            config.words().chairman
+                        )),
                 );
             }
         } else if let Some(a) = item.approval {
@@ -293,7 +294,7 @@ pub fn approval_diagnostics(
                     format!("trường phê duyệt {name} không có nội dung đọc được: \u{201c}{}\u{201d}", text.trim()),
                     match name {
                         "by" => "ghi đủ họ tên người phê duyệt, ví dụ by = \"Trần Văn An\"",
-                        "role" => "ghi chức vụ người phê duyệt, ví dụ role = \"Chủ tịch UBND phường\"",
+                        "role" => "ghi chức vụ người phê duyệt, ví dụ role = \"Chủ tịch UBND xã\" (hoặc phường, đặc khu)",
                         _ => "ghi văn bản phê duyệt, ví dụ decision = \"Quyết định số 123/QĐ-UBND ngày 10/6/2026\"",
                     }
                     .to_string(),
@@ -380,26 +381,14 @@ pub fn exempt_data_error(
     )
 }
 
-/// Working days after `approved` up to and including `published`: Mondays to Fridays.
-/// Public holidays (Tết, 30/4, 2/9…) are not modelled, so around a holiday the count is
-/// higher than the legal one and the warning may fire early; it is only a warning.
-pub fn working_days_between(approved: NaiveDate, published: NaiveDate) -> i64 {
-    use chrono::Datelike;
-    if published <= approved {
-        return 0;
-    }
-    let mut n = 0;
-    let mut d = approved;
-    while d < published {
-        d = match d.succ_opt() {
-            Some(next) => next,
-            None => break,
-        };
-        if d.weekday().number_from_monday() <= 5 {
-            n += 1;
-        }
-    }
-    n
+/// Working days after `approved` up to and including `published`: Mondays to Fridays
+/// that are not public holidays (computed, Tết and Giỗ Tổ included, see
+/// [`crate::holidays`]) nor `[rules] days_off`, plus `[rules] working_days`.
+pub fn working_days_between(config: &Config, approved: NaiveDate, published: NaiveDate) -> i64 {
+    config
+        .rules
+        .work_calendar()
+        .working_days_between(approved, published)
 }
 
 /// Law 10/2022/QH15 Art. 12 (`[rules] disclosure_working_days`, default 5): information
@@ -414,7 +403,7 @@ pub fn late_publication(
     if !config.is_portal() {
         return None;
     }
-    let days = working_days_between(approved, published);
+    let days = working_days_between(config, approved, published);
     let limit = config.rules.disclosure_working_days;
     (days > limit).then(|| {
         Diagnostic::warning(format!(
@@ -425,7 +414,7 @@ pub fn late_publication(
         .at(Location::file(file).with_field("approval.date"))
         .hint(
             "Điều 12 Luật Thực hiện dân chủ ở cơ sở 2022: công khai chậm nhất 5 ngày làm việc sau khi \
-             được phê duyệt (không tính Thứ Bảy, Chủ nhật; ngày lễ chưa được tính); hãy đăng sớm hơn lần sau",
+             được phê duyệt (không tính Thứ Bảy, Chủ nhật, ngày lễ, Tết và ngày nghỉ khai báo ở [rules] days_off); hãy đăng sớm hơn lần sau",
         )
     })
 }
@@ -586,9 +575,11 @@ mod tests {
             ("2026-06-05", "2026-06-12", 5), // next Friday
             ("2026-06-05", "2026-06-15", 6),
             ("2026-06-06", "2026-06-08", 1), // approved on a Saturday
+            ("2026-02-13", "2026-02-23", 1), // Tết 2026: 16–20/2 are holidays
         ];
+        let cfg = portal();
         for (a, p, want) in cases {
-            assert_eq!(working_days_between(d(a), d(p)), want, "{a} → {p}");
+            assert_eq!(working_days_between(&cfg, d(a), d(p)), want, "{a} → {p}");
         }
     }
 
@@ -710,8 +701,7 @@ mod tests {
         );
         assert_eq!(effective_approval(Some(&own), Some(&sec), true), Some(own));
         let cfg = portal();
-        let toml =
-            "base_url = \"x\"\n[ward]\nname = \"P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
+        let toml = "base_url = \"x\"\n[ward]\nname = \"Phường P\"\n[approval]\nexempt = [\"gioi-thieu.md\"]\n";
         let e = exempt_data_error(
             &cfg,
             Some(toml),

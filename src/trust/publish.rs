@@ -38,7 +38,7 @@ pub fn load_signer(
     let Some(want) = signing::config_key(config)? else {
         return match path {
             Some(p) => Err(Diagnostic::error(
-                "có khóa bí mật nhưng config.toml chưa có [signing] public_key: không biết khóa này có phải khóa của phường không",
+                "có khóa bí mật nhưng config.toml chưa có [signing] public_key: không biết khóa này có phải khóa của Ủy ban nhân dân không",
             )
             .in_file("config.toml")
             .hint(format!(
@@ -68,7 +68,7 @@ pub fn load_signer(
             signing::key_id_of(&want)
         ))
         .in_file(&path)
-        .hint("dùng đúng tệp khóa bí mật của phường; nếu phường đổi khóa, sửa [signing] public_key trong config.toml thành khóa mới (lần công khai sau ghi việc đổi khóa vào chuỗi)"));
+        .hint("dùng đúng tệp khóa bí mật của Ủy ban nhân dân; nếu đổi khóa, sửa [signing] public_key trong config.toml thành khóa mới (lần công khai sau ghi việc đổi khóa vào chuỗi)"));
     }
     Ok(Some(signer))
 }
@@ -509,7 +509,7 @@ fn append_entry(
             signing::key_id_of(prev)
         ))
         .in_file("config.toml")
-        .hint("đặt lại [signing] public_key trong config.toml (khóa hiện hành của phường); đổi khóa thì ghi khóa mới, lần công khai sau ghi việc đổi khóa")
+        .hint("đặt lại [signing] public_key trong config.toml (khóa hiện hành của Ủy ban nhân dân); đổi khóa thì ghi khóa mới, lần công khai sau ghi việc đổi khóa")
         .into());
     }
     if let Some(last) = chain.last()

@@ -84,7 +84,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
                 history: n,
                 published: p,
             } => Some(format!(
-                "trang có {p} mục lịch sử nhưng thư mục lịch sử chỉ có {n}: trang có mục không do phường ghi"
+                "trang có {p} mục lịch sử nhưng thư mục lịch sử chỉ có {n}: trang có mục không do Ủy ban nhân dân ghi"
             )),
             history::ChainState::Diverges { name } => Some(format!(
                 "mục lịch sử {name} trên trang khác mục cùng tên trong thư mục lịch sử: trang đã bị thay"
@@ -93,7 +93,7 @@ pub fn verify_with_history(dir: &Path, history: Option<&Path>) -> Result<Report,
         if let Some(msg) = problem {
             return Err(Diagnostic::error(msg)
                 .in_file(dir.join(SITE_CHAIN_DIR))
-                .hint("so với thư mục history/ trong kho của phường; chép lại trang từ bản tạo gốc")
+                .hint("so với thư mục history/ trong kho của Ủy ban nhân dân; chép lại trang từ bản tạo gốc")
                 .into());
         }
         report.anchored = true;

@@ -138,6 +138,9 @@ fn a_plain_build_of_the_demo_leaves_history_untouched() {
     // The demo's own key, so its committed signatures check.
     let config = std::fs::read_to_string(repo.join("config.toml")).unwrap();
     site.write("config.toml", &config);
+    // With [signing] the key file exists: the verification page as committed.
+    let verify_page = "content/cong-khai/kiem-tra.md";
+    site.write(verify_page, std::fs::read(repo.join(verify_page)).unwrap());
     // The committed history records the demo as it is; a new notice makes the next
     // publication differ, as a ward's day of work does.
     site.write(

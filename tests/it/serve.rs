@@ -194,6 +194,23 @@ impl Serve {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// Status code and body of `GET path`, or `None` while the server is not answering.
+    fn get_any(&self, path: &str) -> Option<(u16, String)> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).ok()?;
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n")?;
+        let code = head.split_whitespace().nth(1)?.parse().ok()?;
+        Some((code, body.to_string()))
+    }
+
     /// Body of `GET path`, or `None` while the server is not answering.
     fn get(&self, path: &str) -> Option<String> {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
@@ -325,4 +342,102 @@ fn serve_never_writes_the_history_folder() {
         "serve wrote into history/:\n{}",
         server.stderr()
     );
+}
+
+/// A failed build (the first one too) turns every page into an error page: HTTP 500,
+/// every problem grouped by file with line and hint, escaped, and the reload script;
+/// once the files are fixed the site is served again.
+#[test]
+fn a_failed_build_is_an_error_page_on_every_address_until_fixed() {
+    let site = Site::new(common::PORTAL_CONFIG);
+    site.write(
+        "content/_index.md",
+        "+++\ntitle = \"Trang chủ\"\n+++\nXin chào.\n",
+    );
+    // A page whose file name holds markup, with no approval; and a date that is not one.
+    let hostile = "content/<script>alert(1)</script>.md";
+    site.write(hostile, "+++\ntitle = \"Trang\"\n+++\nNội dung.\n");
+    let config = format!(
+        "{}[rules]\ndays_off = [\"<b>30/02</b>\"]\n",
+        common::PORTAL_CONFIG
+    );
+    site.write("config.toml", &config);
+    let server = Serve::start(site.path());
+    let start = Instant::now();
+    let (code, body) = loop {
+        if let Some((code, body)) = server.get_any("/") {
+            break (code, body);
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(code, 500, "{body}");
+    let doc = scraper::Html::parse_document(&body);
+    let text = |sel: &str| common::texts(&doc, sel);
+    assert_eq!(text("h1"), ["Lỗi khi tạo trang: chưa xem trước được"]);
+    // Grouped by file: config.toml's error with its line and the fix.
+    let groups = text("h2");
+    assert!(
+        groups.iter().any(|g| g == "Tệp config.toml – 1 lỗi"),
+        "{groups:?}"
+    );
+    let dts = text("dt");
+    let dds = text("dd");
+    let row = |name: &str, needle: &str| {
+        dts.iter()
+            .zip(&dds)
+            .any(|(k, v)| k == name && v.contains(needle))
+    };
+    assert!(row("Dòng", "10"), "{dts:?} {dds:?}");
+    assert!(
+        row("Vấn đề", "<b>30/02</b>"),
+        "the value shown as text: {dds:?}"
+    );
+    assert!(row("Cách sửa", "2026-02-16"), "{dds:?}");
+    // Nothing from the files runs: no element but ours.
+    let scripts = scraper::Selector::parse("script").unwrap();
+    let bodies: Vec<String> = doc.select(&scripts).map(|s| s.text().collect()).collect();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(
+        bodies[0].contains("EventSource('/__congkhai/events')"),
+        "reloads itself"
+    );
+    assert!(!body.contains("<b>30/02</b>"));
+    // Every address answers the same page, a missing one too; CSS still loads.
+    for path in ["/khong-co/", "/tim-kiem/"] {
+        let (code, other) = server.get_any(path).expect("answer");
+        assert_eq!((code, other.len()), (500, body.len()), "{path}");
+    }
+    // Fix config.toml: the next error (the approval) replaces the first on the page.
+    site.write("config.toml", common::PORTAL_CONFIG);
+    let start = Instant::now();
+    loop {
+        if let Some((500, b)) = server.get_any("/")
+            && b.contains("phê duyệt")
+            && !b.contains("30/02")
+        {
+            let doc = scraper::Html::parse_document(&b);
+            let file = common::texts(&doc, "h2");
+            assert!(
+                file.iter()
+                    .any(|f| f.starts_with("Tệp content/<script>alert(1)</script>.md")),
+                "the file name, as text: {file:?}"
+            );
+            assert!(!b.contains("<script>alert(1)"));
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Fix the page: the site is back, HTTP 200.
+    std::fs::remove_file(site.path().join(hostile)).unwrap();
+    server.wait_for("/", "the site after the fix", |b| b.contains("Xin chào."));
 }

@@ -21,7 +21,7 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("to", Column::date("Đến ngày", "Ngày kết thúc hỗ trợ.")),
     ("from_month", Column::text("Từ tháng", "Tháng bắt đầu được hỗ trợ, dạng tháng/năm (ví dụ 01/2026); tính từ ngày đầu tháng.")),
     ("to_month", Column::text("Đến tháng", "Tháng kết thúc hỗ trợ, dạng tháng/năm (ví dụ 12/2026); tính đến hết ngày cuối tháng.")),
-    ("note", Column::text("Ghi chú", "Ghi chú của phường (đã kiểm tra không có số giấy tờ, số điện thoại).")),
+    ("note", Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân (đã kiểm tra không có số giấy tờ, số điện thoại).")),
 ];
 
 /// The columns of a list that publishes `fields` (in that order).

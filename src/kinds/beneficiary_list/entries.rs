@@ -277,7 +277,7 @@ impl<'t> RowReader<'t> {
         let names = &self.groups.names;
         errors.push(
             Diagnostic::error(format!(
-                "tổ dân phố \u{201c}{}\u{201d} không có trong danh sách tổ dân phố của phường",
+                "tổ dân phố, thôn \u{201c}{}\u{201d} không có trong danh sách khu dân cư đã khai báo",
                 c.value.trim()
             ))
             .at(self.table.location(c))

@@ -33,7 +33,19 @@ pub const FIELDS: &[FieldSpec] = &[
     ),
     FieldSpec::required(
         "group",
-        &["tổ dân phố", "tdp", "tổ", "thôn", "tổ dân phố/thôn"],
+        &[
+            "tổ dân phố",
+            "tdp",
+            "tổ",
+            "thôn",
+            "tổ dân phố/thôn",
+            "làng",
+            "buôn",
+            "bản",
+            "ấp",
+            "khu phố",
+            "khu dân cư",
+        ],
     ),
     FieldSpec::required(
         "category",

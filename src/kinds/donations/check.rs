@@ -61,10 +61,10 @@ pub fn by_date(given: &[Given]) -> Vec<&Given> {
 }
 
 /// Number of supports and their value per form, ordered by form label.
-pub fn totals_by_form(given: &[Given]) -> BTreeMap<&'static str, (u64, u64)> {
-    let mut by_form: BTreeMap<&'static str, (u64, u64)> = BTreeMap::new();
+pub fn totals_by_form(given: &[Given]) -> BTreeMap<&str, (u64, u64)> {
+    let mut by_form: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for g in given {
-        let e = by_form.entry(g.form).or_default();
+        let e = by_form.entry(g.form.as_str()).or_default();
         e.0 += 1;
         e.1 += g.value;
     }
@@ -98,7 +98,7 @@ mod tests {
             date: date.parse().unwrap_or_default(),
             recipient: String::new(),
             group: String::new(),
-            form,
+            form: form.to_string(),
             description: String::new(),
             value,
             resource: code.into(),

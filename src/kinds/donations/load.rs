@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use crate::config::Vocabulary;
 use crate::data::{FieldSpec, LoadOptions, Row, Table, load_table, parse_date, parse_vnd};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::kinds::{KindContext, RecordInput};
@@ -48,7 +49,21 @@ pub const GIVEN_FIELDS: &[FieldSpec] = &[
             "người/hộ nhận",
         ],
     ),
-    FieldSpec::required("group", &["tổ dân phố", "tdp", "tổ"]),
+    FieldSpec::required(
+        "group",
+        &[
+            "tổ dân phố",
+            "tdp",
+            "tổ",
+            "thôn",
+            "làng",
+            "buôn",
+            "bản",
+            "ấp",
+            "khu phố",
+            "khu dân cư",
+        ],
+    ),
     FieldSpec::required("form", &["hình thức hỗ trợ", "hình thức", "loại hỗ trợ"]),
     FieldSpec::optional("description", &["nội dung", "mô tả", "diễn giải"]),
     FieldSpec::required(
@@ -58,10 +73,11 @@ pub const GIVEN_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("resource", &["nguồn", "mã nguồn", "từ nguồn"]),
 ];
 
-/// The five forms of support of seed 002 ("Các hình thức hỗ trợ cụ thể"), matched by
-/// folded keyword: emergency (cash, necessities, medicine), livelihood, education
-/// (scholarships, books, bicycles: "học tập"), infrastructure (house repairs, power,
-/// water: "nhà ở"), and moral support (visits).
+/// Keywords that name one of the five default forms of support of seed 002 ("Các hình
+/// thức hỗ trợ cụ thể"), matched by folded whole words: emergency (cash, necessities,
+/// medicine), livelihood, education (scholarships, books: "học tập"), infrastructure
+/// (house repairs, power, water: "nhà ở"), moral support (visits). A keyword counts only
+/// when its form is in `[vocabulary] support_forms`.
 pub const FORMS: &[(&str, &str)] = &[
     ("khan cap", "Hỗ trợ khẩn cấp"),
     ("dot xuat", "Hỗ trợ khẩn cấp"),
@@ -76,14 +92,22 @@ pub const FORMS: &[(&str, &str)] = &[
     ("tham hoi", "Hỗ trợ tinh thần"),
 ];
 
-/// The form of support a cell names ("Khẩn cấp" → "Hỗ trợ khẩn cấp"), by whole words.
-pub fn form_of(text: &str) -> Option<&'static str> {
+/// The configured form of support a cell names: the form itself (case and diacritics
+/// ignored), the form without its "Hỗ trợ" ("Khẩn cấp" → "Hỗ trợ khẩn cấp"), or a
+/// keyword of [`FORMS`], by whole words.
+pub fn form_of(text: &str, forms: &[String]) -> Option<String> {
+    if let Some(f) = Vocabulary::find(forms, text)
+        .or_else(|| Vocabulary::find(forms, &format!("Hỗ trợ {}", text.trim())))
+    {
+        return Some(f.to_string());
+    }
     let f = fold_words(text);
     let padded = format!(" {f} ");
     FORMS
         .iter()
+        .filter(|(_, v)| forms.iter().any(|c| c == v))
         .find(|(k, _)| padded.contains(&format!(" {k} ")))
-        .map(|(_, v)| *v)
+        .map(|(_, v)| v.to_string())
 }
 
 /// "tiền mặt" → cash (true), "hiện vật" → in kind (false).
@@ -120,8 +144,9 @@ pub struct Given {
     pub recipient: String,
     /// Canonical name of the residential group.
     pub group: String,
-    /// One of [`FORMS`]' labels.
-    pub form: &'static str,
+    /// One of `[vocabulary] support_forms`, or the cell as written when the list is
+    /// not strict.
+    pub form: String,
     pub description: String,
     /// Value in đồng.
     pub value: u64,
@@ -304,13 +329,14 @@ pub fn read_given(
     groups: &WardGroups,
     resources: &[Resource],
     allow: &[String],
+    vocabulary: &Vocabulary,
     errors: &mut Diagnostics,
 ) -> Vec<Given> {
     let mut out = Vec::new();
     for row in &table.rows {
         scan_row(table, row, allow, errors);
         let group = given_group(table, row, groups, errors);
-        let form = given_form(table, row, errors);
+        let form = given_form(table, row, vocabulary, errors);
         let resource = given_resource(table, row, resources, errors);
         let date = cell_date(table, row, "date", errors);
         let value = cell_vnd(table, row, "value_vnd", errors);
@@ -348,7 +374,7 @@ fn given_group(
     if found.is_none() {
         errors.push(
             Diagnostic::error(format!(
-                "tổ dân phố \u{201c}{}\u{201d} không có trong danh sách tổ dân phố của phường",
+                "tổ dân phố, thôn \u{201c}{}\u{201d} không có trong danh sách khu dân cư đã khai báo",
                 c.value.trim()
             ))
             .at(table.location(c))
@@ -358,17 +384,28 @@ fn given_group(
     found
 }
 
-fn given_form(table: &Table, row: &Row, errors: &mut Diagnostics) -> Option<&'static str> {
+fn given_form(
+    table: &Table,
+    row: &Row,
+    vocabulary: &Vocabulary,
+    errors: &mut Diagnostics,
+) -> Option<String> {
     let c = table.get(row, "form")?;
-    let found = form_of(&c.value);
+    let found = form_of(&c.value, &vocabulary.support_forms);
     if found.is_none() {
+        if !vocabulary.support_forms_strict && !c.value.trim().is_empty() {
+            return Some(crate::text::nfc(c.value.trim()));
+        }
         errors.push(
             Diagnostic::error(format!(
-                "hình thức hỗ trợ \u{201c}{}\u{201d} không rõ",
+                "hình thức hỗ trợ \u{201c}{}\u{201d} không có trong danh sách",
                 c.value.trim()
             ))
             .at(table.location(c))
-            .hint("dùng một trong năm hình thức: khẩn cấp, sinh kế, giáo dục (học tập), hạ tầng (sửa nhà ở, điện, nước), tinh thần (thăm hỏi, động viên)"),
+            .hint(format!(
+                "dùng một trong: {}; hình thức khác thì thêm vào support_forms trong bảng [vocabulary] của config.toml",
+                vocabulary.support_forms.join(", ")
+            )),
         );
     }
     found
@@ -409,6 +446,7 @@ mod tests {
 
     #[test]
     fn forms_and_kinds() {
+        let forms = Vocabulary::default().support_forms;
         for (text, want) in [
             ("Khẩn cấp", Some("Hỗ trợ khẩn cấp")),
             ("đột xuất", Some("Hỗ trợ khẩn cấp")),
@@ -423,7 +461,27 @@ mod tests {
             ("Du lịch", None),
             ("nhanh", None),
         ] {
-            assert_eq!(form_of(text), want, "{text}");
+            assert_eq!(form_of(text, &forms).as_deref(), want, "{text}");
+        }
+        // Configured forms (seed 002's five): the list decides, keywords of forms not in
+        // it do not match.
+        let five: Vec<String> = [
+            "Hỗ trợ khẩn cấp",
+            "Hỗ trợ sinh kế",
+            "Hỗ trợ giáo dục",
+            "Hỗ trợ hạ tầng",
+            "Hỗ trợ tinh thần",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for (text, want) in [
+            ("Tinh thần", Some("Hỗ trợ tinh thần")),
+            ("HỖ TRỢ GIÁO DỤC", Some("Hỗ trợ giáo dục")),
+            ("đột xuất", Some("Hỗ trợ khẩn cấp")),
+            ("Học tập", None),
+        ] {
+            assert_eq!(form_of(text, &five).as_deref(), want, "{text}");
         }
         for (text, want) in [
             ("Tiền mặt", Some(true)),

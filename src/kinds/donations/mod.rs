@@ -50,6 +50,7 @@ impl RecordKind for Donations {
             &tables.groups,
             &resources,
             allow,
+            &ctx.config.vocabulary,
             &mut errors,
         );
         if errors.has_errors() {

@@ -177,7 +177,7 @@ pub(crate) const RESOURCE_COLUMNS: &[Column] = &[
         "Mã của khoản đã nhận; các khoản hỗ trợ đã trao ghi mã này.",
     )
     .required(),
-    Column::date("Ngày nhận", "Ngày phường nhận khoản đóng góp.").required(),
+    Column::date("Ngày nhận", "Ngày Ủy ban nhân dân nhận khoản đóng góp.").required(),
     Column::text(
         "Người, đơn vị đóng góp",
         "Cá nhân hoặc tổ chức đã đóng góp.",
@@ -202,16 +202,9 @@ pub(crate) const GIVEN_COLUMNS: &[Column] = &[
     Column::text("Tổ dân phố", "Tổ dân phố của người, hộ nhận."),
     Column::text(
         "Loại hỗ trợ",
-        "Một trong năm hình thức: hỗ trợ khẩn cấp, sinh kế, giáo dục, hạ tầng, tinh thần.",
+        "Hình thức hỗ trợ theo danh sách của đơn vị (mặc định năm hình thức: hỗ trợ khẩn cấp, sinh kế, giáo dục, hạ tầng, tinh thần).",
     )
-    .required()
-    .one_of(&[
-        "Hỗ trợ khẩn cấp",
-        "Hỗ trợ sinh kế",
-        "Hỗ trợ giáo dục",
-        "Hỗ trợ hạ tầng",
-        "Hỗ trợ tinh thần",
-    ]),
+    .required(),
     Column::text("Nội dung", "Hỗ trợ gồm những gì."),
     Column::count("Giá trị", "Giá trị khoản hỗ trợ.")
         .unit("đồng")
@@ -234,7 +227,7 @@ pub(super) fn downloads(
 pub(super) const RESOURCES_TABLE: TableFiles<'static> = TableFiles {
     stem: "nguon-luc",
     title: "Nguồn lực đã nhận",
-    description: "Mỗi dòng là một khoản đóng góp phường đã nhận: ngày, người hoặc đơn vị đóng góp, tiền mặt hay hiện vật, giá trị (đồng).",
+    description: "Mỗi dòng là một khoản đóng góp Ủy ban nhân dân đã nhận: ngày, người hoặc đơn vị đóng góp, tiền mặt hay hiện vật, giá trị (đồng).",
     columns: RESOURCE_COLUMNS,
     key: Some("Mã nguồn"),
     unique_key: true,
@@ -303,10 +296,5 @@ mod tests {
             }
         }
         assert!(resource_rows(&[]).is_empty());
-        let labels: std::collections::BTreeSet<&str> =
-            super::super::FORMS.iter().map(|f| f.1).collect();
-        let declared: std::collections::BTreeSet<&str> =
-            GIVEN_COLUMNS[3].one_of.iter().copied().collect();
-        assert_eq!(labels, declared);
     }
 }

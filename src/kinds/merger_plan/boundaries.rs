@@ -143,7 +143,7 @@ fn match_code(
             "có phải là \u{201c}{s}\u{201d}? Sửa mã trong bảng thuộc tính của lớp ranh giới cho đúng cột Mã tổ của bảng tổ dân phố hiện nay"
         )),
         None => d.hint(
-            "ghi đúng mã tổ như cột Mã tổ của bảng tổ dân phố hiện nay (ví dụ TDP01), hoặc xóa vùng không thuộc phường khỏi lớp ranh giới",
+            "ghi đúng mã tổ như cột Mã tổ của bảng tổ dân phố hiện nay (ví dụ TDP01), hoặc xóa vùng không thuộc địa bàn khỏi lớp ranh giới",
         ),
     })
 }

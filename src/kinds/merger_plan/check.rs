@@ -38,12 +38,17 @@ impl Stage {
         }
     }
 
-    /// What citizens read; `pass_pct` is the pass ratio as shown (`50,0 %`).
-    pub fn label(self, pass_pct: &str) -> String {
+    /// What citizens read; `pass_pct` is the pass ratio as shown (`50,0 %`), `hdnd` the
+    /// council's name from the unit type ("Hội đồng nhân dân xã").
+    pub fn label(self, pass_pct: &str, hdnd: &str) -> String {
         match self {
-            Stage::Decided => "Đã được Hội đồng nhân dân phường quyết định".to_string(),
-            Stage::Consulted => "Đã lấy ý kiến hộ gia đình: tất cả các tổ thuộc diện sáp nhập đều đạt; chờ Hội đồng nhân dân phường quyết định".to_string(),
-            Stage::ConsultedFailed => format!("Đã lấy ý kiến hộ gia đình: có tổ không đạt (không có trên {pass_pct} tổng số hộ đồng ý); phương án phải điều chỉnh"),
+            Stage::Decided => format!("Đã được {hdnd} quyết định"),
+            Stage::Consulted => format!(
+                "Đã lấy ý kiến hộ gia đình: tất cả các tổ thuộc diện sáp nhập đều đạt; chờ {hdnd} quyết định"
+            ),
+            Stage::ConsultedFailed => format!(
+                "Đã lấy ý kiến hộ gia đình: có tổ không đạt (không có trên {pass_pct} tổng số hộ đồng ý); phương án phải điều chỉnh"
+            ),
             Stage::Draft => "Dự thảo: đang công khai, chuẩn bị lấy ý kiến hộ gia đình".to_string(),
         }
     }
@@ -97,8 +102,12 @@ mod tests {
         }
         assert!(
             Stage::ConsultedFailed
-                .label("50,0 %")
+                .label("50,0 %", "Hội đồng nhân dân xã")
                 .contains("trên 50,0 % tổng số hộ")
+        );
+        assert_eq!(
+            Stage::Decided.label("50,0 %", "Hội đồng nhân dân xã"),
+            "Đã được Hội đồng nhân dân xã quyết định"
         );
     }
 

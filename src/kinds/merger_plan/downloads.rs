@@ -25,7 +25,7 @@ struct PlanJson<'a> {
 pub const GROUP_COLUMNS: &[Column] = &[
     Column::text(
         "Mã tổ",
-        "Mã tổ dân phố (thôn) hiện nay, như trong danh sách của phường.",
+        "Mã tổ dân phố (thôn) hiện nay, như trong danh sách khu dân cư đã khai báo.",
     )
     .required(),
     Column::text("Tên tổ", "Tên tổ dân phố (thôn) hiện nay.").required(),
@@ -39,7 +39,7 @@ pub const GROUP_COLUMNS: &[Column] = &[
     Column::decimal("Diện tích", "Diện tích tự nhiên của tổ.").unit("ha"),
     Column::text("Mã tổ mới", "Mã tổ mới mà tổ này thuộc về sau sắp xếp."),
     Column::text("Tên tổ mới", "Tên tổ mới mà tổ này thuộc về sau sắp xếp."),
-    Column::text("Ghi chú", "Ghi chú của phường."),
+    Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân."),
 ];
 
 /// Columns of `phuong-an-sap-xep.csv` / `.json`, in the order of [`plan_rows`].
@@ -67,7 +67,7 @@ pub const PLAN_COLUMNS: &[Column] = &[
         "Chức danh",
         "Các chức danh của tổ mới và số người, ví dụ \u{201c}Tổ trưởng: 1\u{201d}.",
     ),
-    Column::text("Ghi chú", "Ghi chú của phường."),
+    Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân."),
 ];
 
 pub fn downloads(data: &PlanData, view: &PlanView) -> Result<Vec<Download>, Diagnostics> {

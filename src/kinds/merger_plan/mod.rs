@@ -103,7 +103,7 @@ fn plan_view(input: &RecordInput, ctx: &KindContext, data: &PlanData, maps: &Map
         decision,
         decided_on: crate::deadline::iso(record_date(input, "decided_on")),
         stage: stage.key(),
-        stage_label: stage_label(stage, rules),
+        stage_label: stage_label(stage, rules, &ctx.config.words().hdnd),
         has_results: data.results.is_some(),
         plan_passed: passed,
         consultation_url: input.opt_str("consultation_url").map(str::to_string),

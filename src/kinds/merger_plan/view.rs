@@ -372,6 +372,6 @@ impl<'a> MapMaker<'a> {
 }
 
 /// The plan's page stage, as shown.
-pub fn stage_label(stage: Stage, rules: &Rules) -> String {
-    stage.label(&percent(rules.merger_pass_ratio))
+pub fn stage_label(stage: Stage, rules: &Rules, hdnd: &str) -> String {
+    stage.label(&percent(rules.merger_pass_ratio), hdnd)
 }

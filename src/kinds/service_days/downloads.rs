@@ -90,7 +90,7 @@ pub(crate) const COLUMNS: &[Column] = &[
     .required(),
     Column::text(
         "Trạng thái",
-        "Trạng thái phường ghi cho buổi: theo lịch, đã thực hiện, đã dời, tạm hoãn hay đã hủy. Buổi \u{201c}Theo lịch\u{201d} có ngày đã qua là buổi đã thực hiện; bảng không đổi khi ngày trôi qua.",
+        "Trạng thái cán bộ ghi cho buổi: theo lịch, đã thực hiện, đã dời, tạm hoãn hay đã hủy. Buổi \u{201c}Theo lịch\u{201d} có ngày đã qua là buổi đã thực hiện; bảng không đổi khi ngày trôi qua.",
     )
     .required()
     .one_of(&[

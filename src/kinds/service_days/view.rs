@@ -402,10 +402,10 @@ fn event_json_ld(schedule: &Schedule, s: &Session, v: &SessionView, names: &[&st
         is_accessible_for_free: true,
         in_language: "vi".into(),
         description: if names.is_empty() {
-            "Cán bộ phường hướng dẫn, hỗ trợ miễn phí các thủ tục hành chính.".to_string()
+            "Cán bộ hướng dẫn, hỗ trợ miễn phí các thủ tục hành chính.".to_string()
         } else {
             format!(
-                "Cán bộ phường hướng dẫn, hỗ trợ miễn phí: {}.",
+                "Cán bộ hướng dẫn, hỗ trợ miễn phí: {}.",
                 names.join("; ")
             )
         },

@@ -51,7 +51,11 @@ impl RecordKind for Warning {
         };
         let state = activity(ctx.today, w.active_from, w.active_until);
         let poster_path = format!("{}in/", input.path);
-        let record = view::warning_view(&w, &links, state, &poster_path, cfg);
+        let has_official_page = ctx
+            .pages
+            .iter()
+            .any(|p| p.file == std::path::Path::new("content/canh-bao/cach-nhan-biet.md"));
+        let record = view::warning_view(&w, &links, state, &poster_path, cfg, has_official_page);
         let page_url = cfg.permalink(input.path);
         // The poster prints the hash the manifest records for this page: that of its
         // source file, read as the manifest reads it.

@@ -44,8 +44,9 @@ pub struct WarningView {
     pub links: Vec<LinkView>,
     /// Absolute URL of the printable poster, `…/in/`.
     pub poster_url: String,
-    /// Absolute URL of the site's page on recognising scams, `/canh-bao/cach-nhan-biet/`.
-    pub official_page: String,
+    /// Absolute URL of the site's page on recognising scams, `/canh-bao/cach-nhan-biet/`,
+    /// when the site has it (`content/canh-bao/cach-nhan-biet.md`).
+    pub official_page: Option<String>,
 }
 
 /// A number to call.
@@ -93,6 +94,7 @@ pub(super) fn warning_view(
     state: Activity,
     poster_path: &str,
     config: &Config,
+    has_official_page: bool,
 ) -> WarningView {
     WarningView {
         severity: w.severity.key.to_string(),
@@ -119,7 +121,7 @@ pub(super) fn warning_view(
             })
             .collect(),
         poster_url: config.permalink(poster_path),
-        official_page: config.permalink("/canh-bao/cach-nhan-biet/"),
+        official_page: has_official_page.then(|| config.permalink("/canh-bao/cach-nhan-biet/")),
     }
 }
 

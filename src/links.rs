@@ -1,0 +1,464 @@
+//! Dead internal links fail the build. [`LinkSink`] wraps the build's sink: it remembers
+//! every file written and, in each HTML file, every `href`/`src` that points inside the
+//! site (relative, root-relative, or absolute under `base_url`). After the last stage,
+//! [`LinkSink::check`] resolves each one against the files written: a link to a page,
+//! file or folder the build did not make is an error naming the link and the pages
+//! that carry it, whether it came from content (Markdown, `@/` links), a template or the
+//! theme. One error per dead link, with the number of pages and the first few.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::output::Sink;
+
+/// How many pages a dead-link message names before "and N more".
+const SHOWN_PAGES: usize = 5;
+
+/// Wraps a sink and records what the link check needs.
+pub struct LinkSink<'a> {
+    inner: &'a dyn Sink,
+    written: Mutex<BTreeSet<String>>,
+    /// (link as written, output file of the page that carries it)
+    links: Mutex<Vec<(String, String)>>,
+}
+
+impl<'a> LinkSink<'a> {
+    pub fn new(inner: &'a dyn Sink) -> LinkSink<'a> {
+        LinkSink {
+            inner,
+            written: Mutex::new(BTreeSet::new()),
+            links: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn record(&self, rel: &str, html: Option<&[u8]>) {
+        let rel = rel.trim_start_matches('/').to_string();
+        if let Some(bytes) = html {
+            let found = html_links(&String::from_utf8_lossy(bytes));
+            if let Ok(mut l) = self.links.lock() {
+                l.extend(found.into_iter().map(|link| (link, rel.clone())));
+            }
+        }
+        if let Ok(mut w) = self.written.lock() {
+            w.insert(rel);
+        }
+    }
+
+    /// Every internal link that resolves to no file written, as errors. `base_url` is
+    /// the site's; `source_of` maps an output file (`van-ban/index.html`) to the
+    /// content file it was rendered from, when there is one.
+    pub fn check(
+        &self,
+        base_url: &str,
+        source_of: &dyn Fn(&str) -> Option<PathBuf>,
+    ) -> Diagnostics {
+        let written = match self.written.lock() {
+            Ok(w) => w.clone(),
+            Err(_) => return Diagnostics::new(),
+        };
+        let links = match self.links.lock() {
+            Ok(l) => l.clone(),
+            Err(_) => return Diagnostics::new(),
+        };
+        let base = Base::of(base_url);
+        // dead link → pages carrying it (sorted, deduplicated)
+        let mut dead: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (link, page) in links {
+            let Some(path) = base.site_path(&link, &page) else {
+                continue;
+            };
+            if !resolves(&path, &written) {
+                dead.entry(link).or_default().insert(page);
+            }
+        }
+        let mut out = Diagnostics::new();
+        for (link, pages) in dead {
+            let first = pages.iter().next().cloned().unwrap_or_default();
+            let location = match source_of(&first) {
+                Some(src) => Location::file(&src),
+                None => Location::file(Path::new("public").join(&first)),
+            };
+            let shown: Vec<String> = pages
+                .iter()
+                .take(SHOWN_PAGES)
+                .map(|p| format!("/{}", p.trim_end_matches("index.html")))
+                .collect();
+            let more = pages.len().saturating_sub(SHOWN_PAGES);
+            let pages_text = if more > 0 {
+                format!("{} và {more} trang khác", shown.join(", "))
+            } else {
+                shown.join(", ")
+            };
+            out.push(
+                Diagnostic::error(format!(
+                    "liên kết hỏng \u{201c}{link}\u{201d}: trang đích không có trên trang web ({} trang chứa liên kết này: {pages_text})",
+                    pages.len()
+                ))
+                .at(location)
+                .hint(
+                    "sửa hoặc xóa liên kết; liên kết tới trang khác trong nội dung nên viết dạng @/muc/trang.md để được kiểm tra tên tệp; \
+                     nếu liên kết nằm trong mẫu giao diện (templates/ hoặc themes/), tạo trang đích (ví dụ content/canh-bao/cach-nhan-biet.md) hoặc sửa mẫu",
+                ),
+            );
+        }
+        out
+    }
+}
+
+impl Sink for LinkSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(rel, bytes)?;
+        self.record(rel, is_html(rel).then_some(bytes));
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
+        self.inner.copy(rel, source)?;
+        // A copied file (static, attachment) is a target; an HTML file copied as is
+        // (static/) is not checked: it is the ward's own file, not a page congkhai made.
+        self.record(rel, None);
+        Ok(())
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        self.inner.dir()
+    }
+}
+
+fn is_html(rel: &str) -> bool {
+    rel.ends_with(".html") || rel.ends_with(".htm")
+}
+
+/// The site's base URL split into scheme+host and path prefix.
+struct Base {
+    /// `https://hoaan.example.vn` (lower-case), empty for a relative base.
+    origin: String,
+    /// `/` or `/cong/`.
+    prefix: String,
+}
+
+impl Base {
+    fn of(base_url: &str) -> Base {
+        let b = base_url.trim();
+        if let Some(i) = b.find("://") {
+            let after = &b[i + 3..];
+            let (host, path) = match after.find('/') {
+                Some(j) => (&after[..j], &after[j..]),
+                None => (after, "/"),
+            };
+            let mut prefix = path.to_string();
+            if !prefix.ends_with('/') {
+                prefix.push('/');
+            }
+            Base {
+                origin: format!("{}{}", b[..i + 3].to_lowercase(), host.to_lowercase()),
+                prefix,
+            }
+        } else {
+            let mut prefix = format!("/{}", b.trim_matches('/'));
+            if !prefix.ends_with('/') {
+                prefix.push('/');
+            }
+            Base {
+                origin: String::new(),
+                prefix,
+            }
+        }
+    }
+
+    /// The path inside the output folder (`van-ban/`, `a/b.csv`) a link points to, or
+    /// None when it points outside the site (another host, `mailto:`, `#top`).
+    fn site_path(&self, link: &str, page: &str) -> Option<String> {
+        let link = link.trim();
+        let no_frag = link.split('#').next().unwrap_or("");
+        let no_query = no_frag.split('?').next().unwrap_or("");
+        if no_query.is_empty() {
+            return None; // "#top", "?q=", ""
+        }
+        let lower = no_query.to_ascii_lowercase();
+        let path = if lower.starts_with("//") || lower.contains("://") {
+            let abs = if lower.starts_with("//") {
+                let scheme = self.origin.split("//").next().unwrap_or("https:");
+                format!("{scheme}{no_query}")
+            } else {
+                no_query.to_string()
+            };
+            if self.origin.is_empty() || !abs.to_ascii_lowercase().starts_with(&self.origin) {
+                return None;
+            }
+            let rest = &abs[self.origin.len()..];
+            if !(rest.is_empty() || rest.starts_with('/')) {
+                return None; // https://hoaan.example.vn.evil/…
+            }
+            let rest = if rest.is_empty() { "/" } else { rest };
+            rest.strip_prefix(self.prefix.trim_end_matches('/'))?
+                .to_string()
+        } else if lower.contains(':') && !lower.starts_with('/') && !lower.starts_with('.') {
+            // mailto:, tel:, data:, javascript: (sanitised away before this).
+            let scheme = &lower[..lower.find(':').unwrap_or(0)];
+            if scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            {
+                return None;
+            }
+            join(page, no_query)
+        } else if let Some(p) = no_query.strip_prefix('/') {
+            let p = format!("/{p}");
+            p.strip_prefix(self.prefix.trim_end_matches('/'))
+                .map(str::to_string)
+                .unwrap_or(p)
+        } else {
+            join(page, no_query)
+        };
+        Some(normalise(&percent_decode(&path)))
+    }
+}
+
+/// A relative link on output file `page` (`van-ban/x/index.html`) → `/van-ban/x/y`.
+fn join(page: &str, rel: &str) -> String {
+    let dir = match page.rfind('/') {
+        Some(i) => &page[..=i],
+        None => "",
+    };
+    format!("/{dir}{rel}")
+}
+
+/// `/a/./b/../c/` → `a/c/`; never climbs above the root.
+fn normalise(path: &str) -> String {
+    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if trailing && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether a site path names a file written: the file itself, or a folder's
+/// `index.html`.
+fn resolves(path: &str, written: &BTreeSet<String>) -> bool {
+    if path.is_empty() {
+        return written.contains("index.html");
+    }
+    if let Some(dir) = path.strip_suffix('/') {
+        return written.contains(&format!("{dir}/index.html"));
+    }
+    written.contains(path) || written.contains(&format!("{path}/index.html"))
+}
+
+/// The values of `href` and `src` attributes of the tags in an HTML document (quoted or
+/// not, entities `&amp;` decoded); text, comments, scripts and styles are skipped.
+pub fn html_links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if html[i..].starts_with("<!--") {
+            i = html[i..].find("-->").map_or(b.len(), |j| i + j + 3);
+            continue;
+        }
+        // Tag name.
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        if j == start {
+            i += 1;
+            continue;
+        }
+        let name = html[start..j].to_ascii_lowercase();
+        // Attributes up to '>'.
+        let mut k = j;
+        while k < b.len() && b[k] != b'>' {
+            while k < b.len() && b[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            let a0 = k;
+            while k < b.len() && !b[k].is_ascii_whitespace() && !b"=>".contains(&b[k]) {
+                k += 1;
+            }
+            let attr = html[a0..k].to_ascii_lowercase();
+            while k < b.len() && b[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            if k < b.len() && b[k] == b'=' {
+                k += 1;
+                while k < b.len() && b[k].is_ascii_whitespace() {
+                    k += 1;
+                }
+                let (v0, v1) = if k < b.len() && (b[k] == b'"' || b[k] == b'\'') {
+                    let q = b[k];
+                    let v0 = k + 1;
+                    let mut e = v0;
+                    while e < b.len() && b[e] != q {
+                        e += 1;
+                    }
+                    k = (e + 1).min(b.len());
+                    (v0, e.min(b.len()))
+                } else {
+                    let v0 = k;
+                    while k < b.len() && !b[k].is_ascii_whitespace() && b[k] != b'>' {
+                        k += 1;
+                    }
+                    (v0, k)
+                };
+                if (attr == "href" || attr == "src") && name != "base" {
+                    out.push(html[v0..v1].replace("&amp;", "&"));
+                }
+            } else if a0 == k && k < b.len() && b[k] != b'>' {
+                k += 1; // a stray character ('/' of a self-closing tag)
+            }
+        }
+        i = k + 1;
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            i = html[i.min(html.len())..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .map_or(b.len(), |j| i + j);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_of_tags_only() {
+        let html = r#"<!doctype html><a href="/a/">x</a><a href=/b/ class=c>y</a>
+            <img src='c.png' alt="href=/no/"><p>href="/text/"</p><!-- <a href="/comment/"> -->
+            <script>var s = '<a href="/script/">';</script><link rel=stylesheet href=/s.css>
+            <a href="/q?x=1&amp;y=2">z</a><br/><a data-x href="/after-bool/">w</a>"#;
+        assert_eq!(
+            html_links(html),
+            [
+                "/a/",
+                "/b/",
+                "c.png",
+                "/s.css",
+                "/q?x=1&y=2",
+                "/after-bool/"
+            ]
+        );
+    }
+
+    #[test]
+    fn site_paths() {
+        let b = Base::of("https://hoaan.example.vn");
+        let page = "van-ban/ke-hoach/index.html";
+        // (link, site path or None when outside the site)
+        for (link, want) in [
+            ("/van-ban/", Some("van-ban/")),
+            ("/", Some("")),
+            ("https://hoaan.example.vn/tim-kiem/", Some("tim-kiem/")),
+            ("HTTPS://HOAAN.example.vn", Some("")),
+            ("//hoaan.example.vn/a.css", Some("a.css")),
+            ("https://hoaan.example.vn.evil/x", None),
+            ("https://dichvucong.gov.vn/", None),
+            ("mailto:a@b.vn", None),
+            ("tel:113", None),
+            ("#muc-1", None),
+            ("ke-hoach-58.pdf", Some("van-ban/ke-hoach/ke-hoach-58.pdf")),
+            ("../", Some("van-ban/")),
+            ("../../../../etc/passwd", Some("etc/passwd")),
+            ("/a%20b.pdf#page=2", Some("a b.pdf")),
+        ] {
+            assert_eq!(b.site_path(link, page).as_deref(), want, "{link}");
+        }
+        let sub = Base::of("https://x.vn/cong/");
+        assert_eq!(
+            sub.site_path("/cong/van-ban/", "index.html").as_deref(),
+            Some("van-ban/")
+        );
+        assert_eq!(
+            sub.site_path("https://x.vn/cong/a/", "index.html")
+                .as_deref(),
+            Some("a/")
+        );
+        assert_eq!(sub.site_path("https://x.vn/other/", "index.html"), None);
+    }
+
+    #[test]
+    fn dead_links_are_reported_once_with_their_pages() {
+        struct Null;
+        impl Sink for Null {
+            fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+                Ok(())
+            }
+            fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
+                Ok(())
+            }
+        }
+        let null = Null;
+        let s = LinkSink::new(&null);
+        let page = |links: &str| format!("<html><body>{links}</body></html>");
+        s.write(
+            "index.html",
+            page(r#"<a href="/van-ban/">.</a><a href="/mat/">.</a>"#).as_bytes(),
+        )
+        .unwrap();
+        for i in 0..7 {
+            s.write(
+                &format!("p{i}/index.html"),
+                page(r#"<a href="/mat/">.</a><a href="tep.pdf">.</a><a href="/">.</a>"#).as_bytes(),
+            )
+            .unwrap();
+        }
+        s.write("van-ban/index.html", b"<p>ok</p>").unwrap();
+        s.copy("p0/tep.pdf", Path::new("x")).unwrap();
+        let source = |p: &str| (p == "index.html").then(|| PathBuf::from("content/_index.md"));
+        let d = s.check("https://x.vn", &source);
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(d.iter().count(), 2, "{msgs:?}");
+        let mat = d.iter().find(|d| d.message.contains("/mat/")).unwrap();
+        assert!(mat.message.contains("8 trang"), "{}", mat.message);
+        assert!(mat.message.contains("và 3 trang khác"), "{}", mat.message);
+        assert_eq!(
+            mat.location.as_ref().unwrap().file,
+            Path::new("content/_index.md")
+        );
+        // p1…p6 lack tep.pdf, p0 has it.
+        let pdf = d.iter().find(|d| d.message.contains("tep.pdf")).unwrap();
+        assert!(pdf.message.contains("6 trang"), "{}", pdf.message);
+        assert!(!pdf.message.contains("/p0/"), "{}", pdf.message);
+    }
+}
