@@ -479,7 +479,8 @@ mod tests {
             ("Tinh thần", Some("Hỗ trợ tinh thần")),
             ("HỖ TRỢ GIÁO DỤC", Some("Hỗ trợ giáo dục")),
             ("đột xuất", Some("Hỗ trợ khẩn cấp")),
-            ("Học tập", None),
+            ("Học tập", Some("Hỗ trợ giáo dục")),
+            ("Tư vấn pháp lý", None),
         ] {
             assert_eq!(form_of(text, &five).as_deref(), want, "{text}");
         }

@@ -404,10 +404,7 @@ fn event_json_ld(schedule: &Schedule, s: &Session, v: &SessionView, names: &[&st
         description: if names.is_empty() {
             "Cán bộ hướng dẫn, hỗ trợ miễn phí các thủ tục hành chính.".to_string()
         } else {
-            format!(
-                "Cán bộ hướng dẫn, hỗ trợ miễn phí: {}.",
-                names.join("; ")
-            )
+            format!("Cán bộ hướng dẫn, hỗ trợ miễn phí: {}.", names.join("; "))
         },
         location: JsonLdPlace {
             kind: "Place".into(),
