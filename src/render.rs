@@ -24,6 +24,8 @@ struct ApprovalView<'a> {
     by: &'a str,
     role: &'a str,
     decision: &'a str,
+    /// The document page of the cited decision, when the site has one with that number.
+    decision_url: Option<&'a str>,
     date: Option<String>,
 }
 
@@ -34,11 +36,45 @@ struct Link<'a> {
     path: &'a str,
 }
 
-fn approval_view(a: Option<&crate::content::frontmatter::Approval>) -> Option<ApprovalView<'_>> {
+/// Document number ("205/QĐ-UBND") → permalink of the site's page of kind `document`
+/// with that number, built once per render so an approval's decision can link to it.
+type DocumentUrls = BTreeMap<String, String>;
+
+fn document_urls(model: &Model) -> DocumentUrls {
+    let mut out = DocumentUrls::new();
+    for pm in &model.pages {
+        if pm.kind != Some("document") {
+            continue;
+        }
+        let number = pm
+            .record
+            .as_ref()
+            .and_then(|r| r.record.get("number"))
+            .and_then(|v| v.as_str());
+        if let Some(n) = number.map(str::trim).filter(|n| !n.is_empty()) {
+            // Two pages with one number: the first in path order wins (deterministic).
+            out.entry(n.to_string())
+                .or_insert_with(|| model.config.permalink(&pm.page.path));
+        }
+    }
+    out
+}
+
+/// The approval as templates see it. `own` is the permalink of the page showing it: a
+/// document whose approval cites itself gets no link to itself.
+fn approval_view<'a>(
+    a: Option<&'a crate::content::frontmatter::Approval>,
+    docs: &'a DocumentUrls,
+    own: Option<&str>,
+) -> Option<ApprovalView<'a>> {
     a.map(|a| ApprovalView {
         by: &a.by,
         role: &a.role,
         decision: &a.decision,
+        decision_url: crate::format::document_number(&a.decision)
+            .and_then(|n| docs.get(n))
+            .map(String::as_str)
+            .filter(|url| Some(*url) != own),
         date: a.date.map(|d| d.format("%Y-%m-%d").to_string()),
     })
 }
@@ -113,7 +149,7 @@ impl SharedValues {
     }
 }
 
-fn page_value(model: &Model, i: usize, shared: &SharedValues) -> Value {
+fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrls) -> Value {
     let pm = &model.pages[i];
     let p = &pm.page;
     let cfg = &model.config;
@@ -149,6 +185,7 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues) -> Value {
         .collect();
     let assets: Vec<String> = pm.assets.iter().map(|(rel, _)| format!("/{rel}")).collect();
     let portal = cfg.is_portal();
+    let approval = portal.then(|| approval_view(pm.approval.as_ref(), docs, Some(&permalink)));
     let view = PageView {
         relative_path: &p.rel,
         title: p.fm.title.as_deref(),
@@ -173,7 +210,7 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues) -> Value {
         kind: portal.then_some(pm.kind),
         kind_label: portal.then_some(pm.kind_label),
         record: portal.then(|| pm.record.as_ref().map(|r| &r.record)),
-        approval: portal.then(|| approval_view(pm.approval.as_ref())),
+        approval,
         corrections: portal.then(|| {
             model
                 .corrections
@@ -264,6 +301,7 @@ struct PageView<'a> {
 
 fn section_value(
     model: &Model,
+    docs: &DocumentUrls,
     s: &SectionModel,
     pages: &[Value],
     subsections: Vec<String>,
@@ -281,7 +319,7 @@ fn section_value(
         "subsections": subsections,
         "components": sec.path.trim_matches('/').split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>(),
         "weight": sec.fm.weight,
-        "approval": approval_view(s.approval.as_ref()),
+        "approval": approval_view(s.approval.as_ref(), docs, None),
         "assets": sec.assets,
         "generate_feeds": crate::model::section_feed(&model.config, sec),
     });
@@ -296,6 +334,7 @@ fn section_value(
 
 struct Ctx<'a> {
     model: &'a Model,
+    documents: &'a DocumentUrls,
     tera: &'a Tera,
     sink: &'a dyn Sink,
 }
@@ -322,8 +361,10 @@ impl Renderer {
         template: &str,
         ctx: &mut Context,
     ) -> Result<(), Diagnostic> {
+        let documents = document_urls(model);
         let c = Ctx {
             model,
+            documents: &documents,
             tera: &self.tera,
             sink,
         };
@@ -336,9 +377,11 @@ impl Renderer {
         if i >= model.pages.len() {
             return Ok(());
         }
-        let value = page_value(model, i, &SharedValues::for_one_page());
+        let documents = document_urls(model);
+        let value = page_value(model, i, &SharedValues::for_one_page(), &documents);
         let ctx = Ctx {
             model,
+            documents: &documents,
             tera: &self.tera,
             sink,
         };
@@ -401,21 +444,23 @@ impl Ctx<'_> {
 pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     let t = std::time::Instant::now();
     let shared = SharedValues::for_site(model);
+    let documents = document_urls(model);
     let page_values: Vec<Value> = (0..model.pages.len())
         .into_par_iter()
-        .map(|i| page_value(model, i, &shared))
+        .map(|i| page_value(model, i, &shared, &documents))
         .collect();
     drop(shared);
     let Values {
         lookup,
         section_values,
         taxonomies,
-    } = values(model, &page_values);
+    } = values(model, &page_values, &documents);
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
     let tera = prepare_tera(model, lookup)?;
     let ctx = Ctx {
         model,
+        documents: &documents,
         tera: &tera,
         sink,
     };
@@ -485,7 +530,7 @@ struct Values {
     taxonomies: BTreeMap<String, Taxonomy>,
 }
 
-fn values(model: &Model, page_values: &[Value]) -> Values {
+fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
     let cfg = &model.config;
     let mut lookup = Lookup {
         root: model.root.clone(),
@@ -509,7 +554,7 @@ fn values(model: &Model, page_values: &[Value]) -> Values {
             .urls
             .insert(rel.clone(), cfg.permalink(&s.section.path));
         let subs = s.section.subsections.clone();
-        let v = section_value(model, s, page_values, subs);
+        let v = section_value(model, docs, s, page_values, subs);
         section_values.insert(rel.clone(), v.clone());
         lookup.sections.insert(rel.clone(), v);
     }
@@ -770,7 +815,7 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
                 "parent": parent,
                 "kind": pm.kind,
                 "kind_label": pm.kind_label,
-                "approval": approval_view(pm.approval.as_ref()),
+                "approval": approval_view(pm.approval.as_ref(), ctx.documents, None),
                 "publish_from": iso(p.fm.publish_from),
                 "publish_until": iso(p.fm.publish_until),
                 "status": pm.status,

@@ -104,6 +104,20 @@ pub struct KindContext<'a> {
     pub preview: bool,
 }
 
+/// The checksum printed on a poster next to its QR code: the SHA-256 of the record's
+/// main published file, so a reader can tell the printed sheet from a forged or outdated
+/// one by comparing it with the file on the site.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PosterChecksum {
+    /// SHA-256, 64 lowercase hexadecimal digits.
+    pub sha256: String,
+    /// The published file the hash is of (`lich.csv`), or the file that records it
+    /// (`manifest.json`, for a warning: the hash of the warning page's source).
+    pub file_name: String,
+    /// Absolute URL of that file.
+    pub url: String,
+}
+
 /// An extra page a record generates (one per group, per place, per session…).
 #[derive(Debug, Clone)]
 pub struct SubPage {

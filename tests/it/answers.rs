@@ -586,26 +586,9 @@ fn demo_numbers_and_dates_agree() {
         service["date"].to_string() >= plan79,
         "the schedule predates plan 79"
     );
-    // Every document an approval or a page cites by number ("…/KH-UBND") is on the site.
-    let numbers: Vec<String> = fm
-        .iter()
-        .filter_map(|(_, t)| t.get("record")?.get("number")?.as_str().map(String::from))
-        .collect();
-    for (file, t) in &fm {
-        let decision = t
-            .get("approval")
-            .and_then(|a| a.get("decision"))
-            .and_then(|d| d.as_str())
-            .unwrap_or_default();
-        for word in decision.split_whitespace() {
-            if word.ends_with("/KH-UBND") {
-                assert!(
-                    numbers.iter().any(|n| n == word),
-                    "{file}: {word} is not on the site"
-                );
-            }
-        }
-    }
+    // Every ward document an approval or a page cites by number is on the site, and
+    // every approval that cites one links to its page.
+    demo_cited_documents_are_on_the_site(&site);
     // One resolution per subject: the programme's legal basis is the one its plan cites.
     let (_, programme) = fm
         .iter()
@@ -624,6 +607,184 @@ fn demo_numbers_and_dates_agree() {
     for w in plan63.split_whitespace().filter(|w| w.contains("/NQ-")) {
         assert_eq!(w, nq, "plan 63 cites another resolution");
     }
+}
+
+/// An approval's decision links to the site's document page with the same number; a
+/// number the site has no page for stays plain text, and a document does not link to
+/// itself.
+#[test]
+fn approval_decision_links_to_the_document_page_with_its_number() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/van-ban/_index.md",
+        "+++\ntitle = \"Văn bản\"\n+++\n",
+    );
+    // APPROVAL cites "Quyết định số 1/QĐ-UBND".
+    site.write(
+        "content/van-ban/qd-1.md",
+        format!(
+            "+++\ntitle = \"Quyết định số 1\"\ndate = 2026-06-01\nkind = \"document\"\n[record]\nnumber = \"1/QĐ-UBND\"\ndoc_type = \"Quyết định\"\nissuer = \"Ủy ban nhân dân phường\"\nsigner = \"Trần Văn Mẫu, Chủ tịch UBND phường\"\nissued = 2026-06-01\n{APPROVAL}+++\n\nĐiều 1.\n"
+        ),
+    );
+    site.write("content/van-ban/tin.md", plain("Tin", "2026-06-02"));
+    site.write(
+        "content/van-ban/khac.md",
+        plain("Khác", "2026-06-03").replace("số 1/QĐ-UBND", "số 2/QĐ-UBND"),
+    );
+    site.build_ok("2026-06-10");
+    let decision = |rel: &str| {
+        let doc = site.html(rel);
+        let sel = scraper::Selector::parse(".approval dd a.approval__decision").unwrap();
+        let links: Vec<String> = doc
+            .select(&sel)
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect();
+        (links, texts(&doc, ".approval dd").join(" "))
+    };
+    let (links, text) = decision("public/van-ban/tin/index.html");
+    assert_eq!(links, ["https://phuong.example.vn/van-ban/qd-1/"], "{text}");
+    let (links, text) = decision("public/van-ban/khac/index.html");
+    assert!(links.is_empty(), "no page for 2/QĐ-UBND: {links:?}");
+    assert!(text.contains("Quyết định số 2/QĐ-UBND"), "{text}");
+    let (links, _) = decision("public/van-ban/qd-1/index.html");
+    assert!(links.is_empty(), "a document links to itself: {links:?}");
+}
+
+/// A document number issued by the ward itself (its People's Committee, "…-UBND", or
+/// its Fatherland Front committee, "…-MTTQ-…"), as cited in a text: "205/QĐ-UBND",
+/// "40/KH-MTTQ-BTT". Numbers with a year ("04/2026/NQ-HĐND", "185/2026/NĐ-CP") are
+/// legal documents of higher bodies (city council, government): the ward does not
+/// issue them, so its site need not carry them.
+fn ward_document_number(word: &str) -> Option<&str> {
+    let w = word.trim_matches(|c: char| !(c.is_alphanumeric() || c == '/' || c == '-'));
+    let (n, sign) = w.split_once('/')?;
+    let ok = !n.is_empty()
+        && n.chars().all(|c| c.is_ascii_digit())
+        && !sign.contains('/')
+        && sign.contains('-')
+        && sign.chars().all(|c| c.is_uppercase() || c == '-')
+        && (sign.ends_with("-UBND") || sign.contains("-MTTQ"));
+    ok.then_some(w)
+}
+
+#[test]
+fn ward_document_numbers_are_told_apart() {
+    for (word, want) in [
+        ("205/QĐ-UBND", Some("205/QĐ-UBND")),
+        ("(96/BC-UBND),", Some("96/BC-UBND")),
+        ("40/KH-MTTQ-BTT;", Some("40/KH-MTTQ-BTT")),
+        ("04/2026/NQ-HĐND", None),
+        ("185/2026/NĐ-CP", None),
+        ("7/2026", None),
+        ("a/b", None),
+    ] {
+        assert_eq!(ward_document_number(word), want, "{word}");
+    }
+}
+
+/// On the built demo: the numbers of the document pages (read from each page's
+/// "Thông tin văn bản" table), every ward document number cited in an approval's
+/// decision or anywhere in a content file, and the approval block's link.
+fn demo_cited_documents_are_on_the_site(site: &Site) {
+    let base = "https://hoaan.example.vn/";
+    let row = scraper::Selector::parse(".meta-table tr").unwrap();
+    let th = scraper::Selector::parse("th").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    let facts = scraper::Selector::parse(".approval dl.facts").unwrap();
+    let dd = scraper::Selector::parse("dt + dd").unwrap();
+    let dt = scraper::Selector::parse("dt").unwrap();
+    let a = scraper::Selector::parse("a").unwrap();
+    let text = |e: scraper::ElementRef| e.text().collect::<String>().trim().to_string();
+    let pages: Vec<String> = site
+        .output_files()
+        .into_iter()
+        .map(|f| f.to_string_lossy().to_string())
+        .filter(|f| f.ends_with("index.html"))
+        .collect();
+    // number → site path ("van-ban/quyet-dinh-205-qd-ubnd/") of its document page
+    let mut on_site = std::collections::BTreeMap::new();
+    for rel in &pages {
+        let doc = site.html(&format!("public/{rel}"));
+        for r in doc.select(&row) {
+            if r.select(&th).next().map(text).as_deref() == Some("Số, ký hiệu") {
+                let n = r.select(&td).next().map(text).unwrap_or_default();
+                on_site.insert(n, rel.trim_end_matches("index.html").to_string());
+            }
+        }
+    }
+    assert!(on_site.len() >= 10, "{on_site:?}");
+    // Cited: in approvals (front matter) and anywhere in the text of a content file.
+    let mut cited = std::collections::BTreeMap::<String, String>::new();
+    for e in walkdir::WalkDir::new(repo("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+    {
+        let file = e.path().display().to_string();
+        let body = std::fs::read_to_string(e.path()).unwrap();
+        for w in body.split_whitespace() {
+            if let Some(n) = ward_document_number(w) {
+                cited.entry(n.to_string()).or_insert(file.clone());
+            }
+        }
+    }
+    for (file, t) in demo_front_matter() {
+        let decision = t
+            .get("approval")
+            .and_then(|a| a.get("decision"))
+            .and_then(|d| d.as_str())
+            .unwrap_or_default();
+        for w in decision.split_whitespace() {
+            if let Some(n) = ward_document_number(w) {
+                cited.entry(n.to_string()).or_insert(file.clone());
+            }
+        }
+    }
+    assert!(cited.len() >= 10, "{cited:?}");
+    let missing: Vec<String> = cited
+        .iter()
+        .filter(|(n, _)| !on_site.contains_key(*n))
+        .map(|(n, f)| format!("{f}: {n} has no document page on the site"))
+        .collect();
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    // The approval block links its decision to that document's page (not to itself).
+    let mut linked = 0;
+    for rel in &pages {
+        let doc = site.html(&format!("public/{rel}"));
+        let here = rel.trim_end_matches("index.html");
+        for f in doc.select(&facts) {
+            let dts: Vec<String> = f.select(&dt).map(text).collect();
+            let dds: Vec<scraper::ElementRef> = f.select(&dd).collect();
+            let Some(k) = dts.iter().position(|t| t == "Căn cứ phê duyệt") else {
+                continue;
+            };
+            let decision = dds[k];
+            let Some(n) = text(decision)
+                .split_whitespace()
+                .find_map(|w| ward_document_number(w).map(String::from))
+            else {
+                continue;
+            };
+            let target = &on_site[&n];
+            let href = decision
+                .select(&a)
+                .next()
+                .and_then(|l| l.value().attr("href"))
+                .map(|h| h.trim_start_matches(base).to_string());
+            if target == here {
+                assert_eq!(href, None, "{rel}: a document's approval links to itself");
+            } else {
+                assert_eq!(
+                    href.as_ref(),
+                    Some(target),
+                    "{rel}: the decision {n} is not linked to its page"
+                );
+                linked += 1;
+            }
+        }
+    }
+    assert!(linked >= 10, "{linked} approvals linked");
 }
 
 /// Every link of every demo page resolves to a file of the site.

@@ -131,7 +131,7 @@ fn list_print_view_is_an_official_posting_numbered_sheet_by_sheet() {
     let role = texts(&doc, ".signature__role").join(" ");
     let name = texts(&doc, ".signature__name").join(" ");
     assert_eq!(role, "CHỦ TỊCH UBND PHƯỜNG");
-    assert_eq!(name, "Lê Thị Mẫu");
+    assert_eq!(name, "Phạm Quang Thái");
     // Shared values are printed once above the table instead of in 300 rows.
     let shared = texts(&doc, ".print-shared").join(" ");
     assert!(shared.contains("Nội dung hỗ trợ"), "{shared}");
@@ -153,7 +153,7 @@ fn list_print_view_is_an_official_posting_numbered_sheet_by_sheet() {
         assert_eq!(t, &format!("Trang {}/{}", k + 1, gs.len()));
     }
     assert!(official_head_of(&g).contains("Số: 415/QĐ-UBND"));
-    assert_eq!(texts(&g, ".signature__name"), ["Lê Thị Mẫu"]);
+    assert_eq!(texts(&g, ".signature__name"), ["Phạm Quang Thái"]);
 }
 
 #[test]
@@ -214,6 +214,80 @@ fn posters_and_approved_pages_print_with_head_signature_and_button() {
         home.select(&sel(".official-head, button[data-print]"))
             .next()
             .is_none()
+    );
+}
+
+/// Every poster prints, next to its QR code, the SHA-256 of its electronic copy and says
+/// what to compare it with: a service-day poster the schedule's CSV (the hash of the
+/// file it links), a warning poster the warning page (the hash the manifest records
+/// for that page, which is that of the page's source file).
+#[test]
+fn posters_print_the_checksum_of_the_file_they_name() {
+    let site = Site::demo();
+    site.preview_ok(NOW);
+    let base = "https://hoaan.example.vn/";
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("public/cong-khai/manifest.json")).expect("manifest");
+    let list = posters(&site, "public");
+    assert!(list.len() >= 8, "{list:?}");
+    let (mut csv, mut pages) = (0, 0);
+    for p in &list {
+        let doc = site.html(p);
+        // Next to the QR code: in the same block.
+        let line = texts(&doc, ".poster__qr .poster__checksum");
+        assert_eq!(line.len(), 1, "{p}: one checksum line");
+        let hash = texts(&doc, ".poster__qr .poster__checksum code.hash");
+        assert_eq!(hash.len(), 1, "{p}");
+        let hash = &hash[0];
+        assert_eq!(
+            line[0],
+            format!("Mã kiểm tra (SHA-256) của bản điện tử: {hash}"),
+            "{p}"
+        );
+        assert!(
+            hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{p}: {hash}"
+        );
+        let note = texts(&doc, ".poster__qr .poster__checksum-note").join(" ");
+        assert!(note.contains("giúp kiểm tra"), "{p}: {note}");
+        let href = doc
+            .select(&sel(".poster__checksum-note a[href]"))
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .unwrap_or_else(|| panic!("{p}: the note names no file"));
+        let rel = href.strip_prefix(base).expect("a link on the site");
+        if rel.ends_with(".csv") {
+            // The schedule's table: the hash of the very file the poster links.
+            let bytes = std::fs::read(site.path().join("public").join(rel)).expect(rel);
+            assert_eq!(*hash, sha256_hex(&bytes), "{p}: the hash of {rel}");
+            csv += 1;
+        } else {
+            assert_eq!(rel, "cong-khai/manifest.json", "{p}");
+            // The warning page this poster is of: `…/canh-bao/x/in/index.html` → `/canh-bao/x/`.
+            let page = format!(
+                "/{}",
+                p.strip_prefix("public/")
+                    .and_then(|x| x.strip_suffix("in/index.html"))
+                    .expect("a warning poster under …/in/")
+            );
+            let item = manifest["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|i| i["url"] == page.as_str() && i["kind"] == "page")
+                .unwrap_or_else(|| panic!("{page} not in the manifest"));
+            assert_eq!(item["sha256"], hash.as_str(), "{p}: the manifest's hash");
+            let source = site
+                .path()
+                .join(format!("content{}", page.trim_end_matches('/')));
+            let source = std::fs::read(source.with_extension("md")).expect("the warning's file");
+            assert_eq!(*hash, sha256_hex(&source), "{p}: the page's source");
+            pages += 1;
+        }
+    }
+    assert!(
+        csv >= 4 && pages >= 2,
+        "{csv} schedule posters, {pages} warning posters"
     );
 }
 

@@ -107,8 +107,11 @@ pub(crate) const COLUMNS: &[Column] = &[
     ),
 ];
 
+/// The schedule's table is published as `lich.csv` (and `lich.json`).
+pub(super) const TABLE_STEM: &str = "lich";
+
 const TABLE: TableFiles<'static> = TableFiles {
-    stem: "lich",
+    stem: TABLE_STEM,
     title: "Lịch hỗ trợ, bảng mỗi buổi một dòng",
     description: "Mỗi dòng là một buổi hỗ trợ thủ tục hành chính: ngày, giờ, địa điểm, thủ tục được hỗ trợ và trạng thái (theo lịch, đã dời, đã hủy).",
     columns: COLUMNS,

@@ -37,7 +37,9 @@ pub use view::{
     SessionView,
 };
 
-use super::{KindContext, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record};
+use super::{
+    KindContext, PosterChecksum, RecordInput, RecordKind, RecordOutput, ViewDoc, to_record,
+};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::text::{name_key, slugify};
@@ -62,9 +64,22 @@ impl RecordKind for ServiceDays {
         let mut schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
         schedule.has_catalogue = input.record.contains_key("catalogue");
         let views = view::session_views(&schedule);
+        let downloads = downloads::downloads(&schedule, input.title);
+        // The posters print the hash of the schedule's table, the same bytes (and so
+        // the same hash) the page offers and the manifest records.
+        let csv = format!("{}.csv", downloads::TABLE_STEM);
+        let checksum = PosterChecksum {
+            sha256: downloads
+                .iter()
+                .find(|d| d.file_name == csv)
+                .map(|d| crate::digest::sha256_hex(&d.bytes))
+                .unwrap_or_default(),
+            url: ctx.config.permalink(&format!("{}{csv}", input.path)),
+            file_name: csv,
+        };
         let mut subpages = view::place_pages(&schedule, &views)?;
         subpages.extend(view::session_pages(&schedule, &views)?);
-        subpages.extend(view::poster_pages(&schedule, &views)?);
+        subpages.extend(view::poster_pages(&schedule, &views, &checksum)?);
         let search_text = schedule
             .places
             .values()
@@ -75,7 +90,7 @@ impl RecordKind for ServiceDays {
         Ok(RecordOutput {
             record: to_record(&view::schedule_view(&schedule, &views))?,
             subpages,
-            downloads: downloads::downloads(&schedule, input.title),
+            downloads,
             search_text,
             ..Default::default()
         })

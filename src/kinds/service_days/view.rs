@@ -10,7 +10,7 @@ use super::load::{Service, Session, SessionStatus};
 use super::{Schedule, hm, iso_local, place_ics, poster_qr_svg, session_ics};
 use crate::diagnostics::Diagnostics;
 use crate::format;
-use crate::kinds::{SubPage, to_record};
+use crate::kinds::{PosterChecksum, SubPage, to_record};
 use crate::text::slugify;
 
 pub(super) const PLACE_TEMPLATE: &str = "kinds/service_days_place.html";
@@ -232,6 +232,8 @@ pub struct PosterView {
     pub qr_svg: String,
     /// The URL the QR code holds (the schedule page).
     pub qr_url: String,
+    /// SHA-256 of the schedule's table `lich.csv` as published (the manifest's hash).
+    pub checksum: PosterChecksum,
 }
 
 /// The view of every session, in schedule order.
@@ -426,6 +428,7 @@ fn poster_path(schedule: &Schedule, year: i32, month: u32) -> String {
 pub(super) fn poster_pages(
     schedule: &Schedule,
     views: &[SessionView],
+    checksum: &PosterChecksum,
 ) -> Result<Vec<SubPage>, Diagnostics> {
     let schedule_url = schedule.permalink(schedule.base);
     let qr = poster_qr_svg(&schedule_url);
@@ -454,6 +457,7 @@ pub(super) fn poster_pages(
                 .collect(),
             qr_svg: qr.clone(),
             qr_url: schedule_url.clone(),
+            checksum: checksum.clone(),
         };
         pages.push(SubPage {
             path: poster_path(schedule, y, m),

@@ -20,9 +20,11 @@ pub use view::{Contact, LinkView, WarningPosterView, WarningView};
 
 use super::service_days::poster_qr_svg;
 use super::{
-    Banner, KindContext, RecordInput, RecordKind, RecordOutput, SubPage, ViewDoc, to_record,
+    Banner, KindContext, PosterChecksum, RecordInput, RecordKind, RecordOutput, SubPage, ViewDoc,
+    to_record,
 };
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Location};
 
 pub struct Warning;
 
@@ -55,11 +57,29 @@ impl RecordKind for Warning {
             .any(|p| p.file == std::path::Path::new("content/canh-bao/cach-nhan-biet.md"));
         let record = view::warning_view(&w, &links, state, &poster_path, cfg, has_official_page);
         let page_url = cfg.permalink(input.path);
+        // The poster prints the hash the manifest records for this page: that of its
+        // source file, read as the manifest reads it.
+        let source = ctx.root.join(input.file);
+        let bytes = std::fs::read(&source).map_err(|e| {
+            Diagnostics::from(
+                Diagnostic::error(format!(
+                    "không đọc được tệp của cảnh báo để tính mã SHA-256 in trên áp phích: {e}"
+                ))
+                .at(Location::file(input.file))
+                .hint("kiểm tra tệp còn đó và đọc được, rồi chạy lại lệnh build"),
+            )
+        })?;
+        let checksum = PosterChecksum {
+            sha256: crate::digest::sha256_hex(&bytes),
+            file_name: "manifest.json".into(),
+            url: cfg.permalink(&format!("/{}", crate::trust::layout::MANIFEST_PATH)),
+        };
         let poster = WarningPosterView {
             warning: record.clone(),
             qr_svg: poster_qr_svg(&page_url),
             qr_url: page_url,
             title: input.title.to_string(),
+            checksum,
         };
         let banner = (state == Activity::Active && w.severity.makes_banner()).then(|| Banner {
             rank: w.severity.rank,

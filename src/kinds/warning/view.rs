@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::check::Activity;
 use super::load::{OfficialLink, WarningRecord};
 use crate::config::Config;
+use crate::kinds::PosterChecksum;
 
 pub(super) const POSTER_TEMPLATE: &str = "kinds/warning_poster.html";
 
@@ -81,6 +82,9 @@ pub struct WarningPosterView {
     pub qr_url: String,
     /// The warning page's title.
     pub title: String,
+    /// SHA-256 of the warning page's source file, the hash the manifest
+    /// (`cong-khai/manifest.json`) records for the page.
+    pub checksum: PosterChecksum,
 }
 
 /// The warning page's record.
