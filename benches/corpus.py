@@ -27,7 +27,10 @@ def sentence(rng, words):
     return text[0].upper() + text[1:] + "."
 
 
-def page_body(rng, n):
+def page_body(rng, n, pages, sections):
+    # Links to another page of the corpus: congkhai refuses dead internal links, and a
+    # link to the site's own address counts as internal.
+    m = (n + 1) % pages
     table = "\n".join(
         f"| {row} | Tổ dân phố {rng.randint(1, 45)} | {rng.randint(80, 1600)} | "
         f"{rng.randint(40, 100)}% |"
@@ -36,7 +39,7 @@ def page_body(rng, n):
     return (
         f"## Nội dung {n}\n\n{sentence(rng, 55)}\n\n"
         f"- {sentence(rng, 10)}\n- {sentence(rng, 14)}\n"
-        f"- Xem thêm [văn bản {n}](https://phuong.example.vn/van-ban/{n}/)\n\n"
+        f"- Xem thêm [thông báo {m}](https://phuong.example.vn/muc-{m % sections}/bai-{m}/)\n\n"
         "### Số liệu\n\n| STT | Tổ dân phố | Số hộ | Tỷ lệ |\n|---|---|---|---|\n"
         f"{table}\n\n{sentence(rng, 70)}\n\n> {sentence(rng, 18)}\n\n{sentence(rng, 45)}\n"
     )
@@ -83,7 +86,7 @@ def main():
         write(
             f"{out}/content/muc-{n % sections}/bai-{n}.md",
             f'+++\ntitle = "Thông báo số {n}"\ndate = 2026-{month:02}-{day:02}\n+++\n'
-            + page_body(rng, n),
+            + page_body(rng, n, pages, sections),
         )
 
 
