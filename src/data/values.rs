@@ -2,7 +2,7 @@
 //! `8h30`, `có`/`không`. Every function is pure and returns a [`Diagnostic`] pointing at
 //! the cell, with a hint showing the expected form.
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 
 use super::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Location};
@@ -388,7 +388,7 @@ impl Period {
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Period::Day(d) => write!(f, "{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+            Period::Day(d) => f.write_str(&crate::format::date_short(*d)),
             Period::Month(m) => m.fmt(f),
         }
     }

@@ -2,17 +2,10 @@
 //! consultation verdicts, the list-wide name lookup, the wording of the theme, and the
 //! coherence of the demo.
 
-use crate::common::{APPROVAL, Site, texts};
+use crate::common::{APPROVAL, PORTAL_CONFIG, Site, texts};
 
-const CONFIG: &str = r#"base_url = "https://phuong.example.vn"
-title = "Cổng thử nghiệm"
-theme = "congkhai"
-[ward]
-name = "Phường Thử Nghiệm"
-province = "Tỉnh Mẫu"
-[approval]
-exempt = ["_index.md"]
-"#;
+/// The shared test portal (`common::PORTAL_CONFIG`).
+const CONFIG: &str = PORTAL_CONFIG;
 
 fn warning(title: &str, date: &str, from: &str, until: &str) -> String {
     format!(

@@ -3,15 +3,8 @@
 use crate::common;
 use common::*;
 
-const CONFIG: &str = r#"base_url = "https://phuong.example.vn"
-title = "Cổng thử nghiệm"
-theme = "congkhai"
-[ward]
-name = "Phường Thử Nghiệm"
-province = "Tỉnh Mẫu"
-[approval]
-exempt = ["_index.md"]
-"#;
+/// The shared test portal (`common::PORTAL_CONFIG`).
+const CONFIG: &str = PORTAL_CONFIG;
 
 const FIELDS: &str = r#"[[record.fields]]
 name = "Khu dân cư"

@@ -211,20 +211,10 @@ impl Serve {
         Some((code, body.to_string()))
     }
 
-    /// Body of `GET path`, or `None` while the server is not answering.
+    /// Body of `GET path` when it answers 200, or `None` (not answering, or another status).
     fn get(&self, path: &str) -> Option<String> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).ok()?;
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n")?;
-        head.starts_with("HTTP/1.1 200").then(|| body.to_string())
+        self.get_any(path)
+            .and_then(|(code, body)| (code == 200).then_some(body))
     }
 
     /// Poll `path` until its body satisfies `ok`; panics after a generous timeout.
