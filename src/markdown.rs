@@ -778,14 +778,23 @@ pub fn plain_text(source: &str) -> String {
 /// Convenience for the `markdown` template filter: no anchors, no internal links.
 /// `Err((depth, line))` when the text nests deeper than [`MAX_NESTING`].
 pub fn render_inline(source: &str, inline: bool) -> Result<String, (usize, usize)> {
-    let resolve = |_: &str| None;
+    render_filter(source, inline, &|_: &str| None)
+}
+
+/// [`render_inline`] resolving `@/…` internal links through `resolve` (the `markdown`
+/// template filter, as Zola's resolves them through the site's permalinks).
+pub fn render_filter(
+    source: &str,
+    inline: bool,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, (usize, usize)> {
     let r = render(
         source,
         &RenderOptions {
             permalink: "",
             footnote_prefix: "md-",
             anchors: AnchorLinks::None,
-            resolve: &resolve,
+            resolve,
         },
     );
     if let Some(deep) = r.too_deep {

@@ -457,6 +457,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     } = values(model, &page_values, &documents);
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
+    let images = lookup.images.clone();
     let tera = prepare_tera(model, lookup)?;
     let ctx = Ctx {
         model,
@@ -511,6 +512,12 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     );
     crate::timing::phase("pages, sections, extras", t);
     let t = std::time::Instant::now();
+    // The images `resize_image` made (processed_images/), each once.
+    for (rel, bytes) in images.files() {
+        if let Err(d) = ctx.sink.write(&rel, &bytes) {
+            push(d);
+        }
+    }
     // Static files last: one with the same path as a generated file replaces it.
     if let Err(d) = copy_static(&ctx) {
         push(d);
@@ -536,6 +543,9 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
         root: model.root.clone(),
         base_url: cfg.base().to_string(),
         now: format!("{}T00:00:00+07:00", model.today.format("%Y-%m-%d")),
+        default_language: cfg.default_language.clone(),
+        theme: cfg.theme.clone(),
+        feed_filenames: cfg.feed_filenames.clone(),
         ..Default::default()
     };
     for (i, p) in model.pages.iter().enumerate() {

@@ -1,16 +1,26 @@
 //! Tera 2 templates: loading (theme, then the site's `templates/` overriding it), the
-//! built-in templates (sitemap, robots, feeds, redirects), and every custom filter and
-//! function in one place.
+//! built-in templates (sitemap, robots, feeds, redirects, and Zola `next`'s built-ins
+//! under their Zola names), template errors, and the registration of every filter, test
+//! and function: tera-contrib's generic ones as Zola registers them (`zola.rs`),
+//! congkhai's Vietnamese filters and Zola's `markdown`/`num_format` (`filters.rs`),
+//! Zola's functions (`functions.rs`) and image functions (`images.rs`).
+//! docs/zola-templates.md lists them all.
+
+mod filters;
+mod functions;
+pub mod images;
+mod zola;
+
+pub use filters::json_in_script;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tera::{Kwargs, State, Tera, Value};
+use tera::{Tera, Value};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::{format, markdown};
 
 /// Templates every site gets unless it defines its own with the same name.
 const BUILTIN: &[(&str, &str)] = &[
@@ -45,6 +55,23 @@ pub struct Lookup {
     pub base_url: String,
     /// `now()` returns this (the build date/time), so output stays reproducible.
     pub now: String,
+    /// The site's default language (`num_format`'s locale, `get_url`'s `lang`).
+    pub default_language: String,
+    /// The configured theme, whose `static/` `get_hash`, `resize_image`… also search.
+    pub theme: Option<String>,
+    /// Config's `feed_filenames` (Zola's `get_url` adds no trailing slash to them).
+    pub feed_filenames: Vec<String>,
+    /// The images `resize_image` made; the render stage writes them.
+    pub images: Arc<images::Store>,
+}
+
+impl Lookup {
+    fn feed_names(&self) -> Vec<&str> {
+        if self.feed_filenames.is_empty() {
+            return vec!["atom.xml"];
+        }
+        self.feed_filenames.iter().map(String::as_str).collect()
+    }
 }
 
 /// Template sources, theme first then site (the site's win).
@@ -115,8 +142,9 @@ fn read_dir_templates(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<
 pub fn build(sources: &[(String, String)], lookup: Arc<Lookup>) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    register_filters(&mut tera);
-    register_functions(&mut tera, lookup);
+    zola::register(&mut tera, &lookup.now);
+    filters::register(&mut tera, lookup.clone());
+    functions::register(&mut tera, lookup);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
         return Err(tera_error("", &e).into());
     }
@@ -269,7 +297,7 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 const DATA_ERR: char = '\u{1e}';
 const DATA_SEP: char = '\u{1f}';
 
-fn encode_data_error(d: &Diagnostic) -> String {
+pub(crate) fn encode_data_error(d: &Diagnostic) -> String {
     let loc = d.location.clone().unwrap_or_default();
     let num = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
     format!(
@@ -305,312 +333,26 @@ fn decode_data_error(text: &str) -> Option<Diagnostic> {
     Some(d)
 }
 
-fn iso_date(s: &str) -> Option<chrono::NaiveDate> {
-    crate::content::frontmatter::parse_date_text(s)
-}
-
-fn register_filters(tera: &mut Tera) {
-    tera.register_filter("date_vi", |v: &str, _: Kwargs, _: &State| {
-        iso_date(v).map_or_else(|| v.to_string(), format::date_short)
-    });
-    tera.register_filter("date_long_vi", |v: &str, _: Kwargs, _: &State| {
-        iso_date(v).map_or_else(|| v.to_string(), format::date_long)
-    });
-    // Print headers of official postings (Decree 30/2020): "415/QĐ-UBND" out of a cited
-    // decision ("" when it names no number), and the place before the date ("Hòa An").
-    tera.register_filter("doc_number", |v: &str, _: Kwargs, _: &State| {
-        format::document_number(v).unwrap_or_default().to_string()
-    });
-    tera.register_filter("place_name", |v: &str, _: Kwargs, _: &State| {
-        format::place_name(v).to_string()
-    });
-    tera.register_filter("weekday_vi", |v: &str, _: Kwargs, _: &State| {
-        iso_date(v).map_or_else(String::new, |d| format::weekday(d).to_string())
-    });
-    tera.register_filter("money_vi", |v: i64, _: Kwargs, _: &State| format::vnd(v));
-    tera.register_filter(
-        "number_vi",
-        |v: f64, k: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let decimals: usize = k.get("decimals")?.unwrap_or(0);
-            Ok(if decimals == 0 && v.fract() == 0.0 {
-                format::number(v as i64)
-            } else {
-                format::decimal(v, decimals)
-            })
-        },
-    );
-    tera.register_filter("percent_vi", |v: f64, _: Kwargs, _: &State| {
-        format::percent(v)
-    });
-    tera.register_filter("filesize_vi", |v: u64, _: Kwargs, _: &State| {
-        format::file_size(v)
-    });
-    // Zola's num_format: thousands separators in the site's language (vi: dots).
-    tera.register_filter("num_format", |v: f64, _: Kwargs, _: &State| {
-        if v.fract() == 0.0 {
-            format::number(v as i64)
-        } else {
-            format::decimal(v, 2)
-        }
-    });
-    tera.register_filter(
-        "markdown",
-        |v: &str, k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let inline: bool = k.get("inline")?.unwrap_or(false);
-            match markdown::render_inline(v, inline) {
-                Ok(html) => Ok(Value::safe_string(&html)),
-                Err((depth, line)) => Err(tera::Error::message(format!(
-                    "{} ở dòng {line} của văn bản đưa vào bộ lọc markdown; cách sửa: {}",
-                    markdown::too_deep_message(depth),
-                    markdown::TOO_DEEP_HINT
-                ))),
-            }
-        },
-    );
-    tera.register_filter("slugify", |v: &str, _: Kwargs, _: &State| {
-        crate::text::slugify(v)
-    });
-    tera.register_filter("fold_vi", |v: &str, _: Kwargs, _: &State| {
-        crate::text::fold(v)
-    });
-    tera.register_filter("urlencode", |v: &str, _: Kwargs, _: &State| urlencode(v));
-    tera.register_filter(
-        "json_encode",
-        |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<String> { canonical_json(v) },
-    );
-    // JSON safe inside <script type="application/ld+json">: see `json_in_script`.
-    tera.register_filter(
-        "json_ld",
-        |v: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let s = canonical_json(v)?;
-            Ok(Value::safe_string(&json_in_script(&s)))
-        },
-    );
-}
-
-/// JSON text made safe inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
-/// `\u003e`, `\u0026` (the same JSON value), so no `</script`, `<!--` or `]]>` from data
-/// can end the element or start a comment that swallows the page.
-pub fn json_in_script(json: &str) -> String {
-    if !json.contains(['<', '>', '&']) {
-        return json.to_string();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// JSON with object keys sorted: tera's maps are hash maps, so serialising one directly
-/// would give a different key order on every run (and break byte-identical builds).
-fn canonical_json(v: &Value) -> tera::TeraResult<String> {
-    serde_json::to_value(v)
-        .and_then(|v| serde_json::to_string(&v))
-        .map_err(|e| tera::Error::message(e.to_string()))
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
-    let l = lookup.clone();
-    tera.register_function(
-        "get_page",
-        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path: &str = k.must_get("path")?;
-            let path = path.trim_start_matches("@/");
-            l.pages.get(path).cloned().ok_or_else(|| {
-                tera::Error::message(format!("get_page: không có trang \u{201c}{path}\u{201d}"))
-            })
-        },
-    );
-    let l = lookup.clone();
-    tera.register_function(
-        "get_section",
-        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path: &str = k.must_get("path")?;
-            let path = path.trim_start_matches("@/");
-            let optional: bool = k.get("optional")?.unwrap_or(false);
-            match l.sections.get(path) {
-                Some(v) => Ok(v.clone()),
-                None if optional => Ok(Value::none()),
-                None => Err(tera::Error::message(format!(
-                    "get_section: không có mục \u{201c}{path}\u{201d}"
-                ))),
-            }
-        },
-    );
-    let l = lookup.clone();
-    tera.register_function(
-        "get_taxonomy",
-        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let kind: &str = k.must_get("kind")?;
-            let required: bool = k.get("required")?.unwrap_or(true);
-            match l.taxonomies.get(kind) {
-                Some(v) => Ok(v.clone()),
-                None if !required => Ok(Value::none()),
-                None => Err(tera::Error::message(format!(
-                    "get_taxonomy: không có phân loại \u{201c}{kind}\u{201d}"
-                ))),
-            }
-        },
-    );
-    let l = lookup.clone();
-    tera.register_function(
-        "get_url",
-        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path: &str = k.must_get("path")?;
-            if let Some(rest) = path.strip_prefix("@/") {
-                // `optional=true`: none when the site has no such page, so a theme can
-                // link to a page only where it exists (dead links fail the build).
-                let optional: bool = k.get("optional")?.unwrap_or(false);
-                return match l.urls.get(rest) {
-                    Some(u) => Ok(Value::from(u.as_str())),
-                    None if optional => Ok(Value::none()),
-                    None => Err(tera::Error::message(format!(
-                        "get_url: không có nội dung \u{201c}{path}\u{201d}"
-                    ))),
-                };
-            }
-            let trailing: bool = k.get("trailing_slash")?.unwrap_or(false);
-            let mut url = format!("{}/{}", l.base_url, path.trim_start_matches('/'));
-            if trailing && !url.ends_with('/') {
-                url.push('/');
-            }
-            Ok(Value::from(url.as_str()))
-        },
-    );
-    let l = lookup.clone();
-    tera.register_function(
-        "load_data",
-        move |k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let path: &str = k.must_get("path")?;
-            let required: bool = k.get("required")?.unwrap_or(true);
-            match crate::data::load_value(&l.root, path) {
-                // privacy: a template never sees a column that names personal data.
-                Ok(v) => Ok(Value::from_serializable(&crate::privacy::strip_private(v))),
-                Err(_) if !required => Ok(Value::none()),
-                Err(d) => Err(tera::Error::message(encode_data_error(&d))),
-            }
-        },
-    );
-    let l = lookup;
-    tera.register_function("now", move |_: Kwargs, _: &State| {
-        Value::from(l.now.as_str())
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn render(src: &str) -> Result<String, tera::Error> {
-        let mut tera = Tera::new();
-        register_filters(&mut tera);
-        register_functions(&mut tera, Arc::new(Lookup::default()));
-        tera.add_raw_template("t.html", src)?;
+        let sources = vec![("t.html".to_string(), src.to_string())];
+        let tera = build(&sources, Arc::new(Lookup::default()))
+            .map_err(|d| tera::Error::message(format!("{d:?}")))?;
         tera.render("t.html", &tera::Context::new())
     }
 
     #[test]
-    fn json_filters_sort_object_keys() {
-        // Hash-map order would differ between runs; twenty keys make a lucky pass unlikely.
-        let keys: Vec<String> = (0..20).map(|i| format!("k{i:02}")).collect();
-        let src = format!(
-            "{{% set m = {{{}}} %}}{{{{ m | json_encode | safe }}}}|{{{{ m | json_ld }}}}",
-            keys.iter()
-                .map(|k| format!("\"{k}\": 1"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let want = format!(
-            "{{{}}}",
-            keys.iter()
-                .map(|k| format!("\"{k}\":1"))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        assert_eq!(render(&src).ok(), Some(format!("{want}|{want}")));
-    }
-
-    #[test]
-    fn vietnamese_filters() {
+    fn zola_names_are_registered_once_and_win() {
+        // tera-contrib's json_encode keeps the map's own order (insertion order here).
         assert_eq!(
-            render("{{ \"2026-06-10\" | date_vi }}").unwrap(),
-            "10/06/2026"
+            render("{{ {'b': 1, 'a': 2} | json_encode | safe }}").unwrap(),
+            r#"{"b":1,"a":2}"#
         );
-        assert_eq!(
-            render("{{ \"2026-06-10\" | date_long_vi }}").unwrap(),
-            "ngày 10 tháng 6 năm 2026"
-        );
-        assert_eq!(
-            render("{{ \"2026-01-05\" | date_long_vi }}").unwrap(),
-            "ngày 05 tháng 01 năm 2026"
-        );
-        assert_eq!(
-            render("{{ \"Quyết định số 415/QĐ-UBND ngày 05/11/2026\" | doc_number }}").unwrap(),
-            "415/QĐ-UBND"
-        );
-        assert_eq!(
-            render("{{ \"Phường Hòa An\" | place_name }}").unwrap(),
-            "Hòa An"
-        );
-        assert_eq!(
-            render("{{ 1500000 | money_vi }}").unwrap(),
-            "1.500.000\u{a0}đ"
-        );
-        assert_eq!(render("{{ 0.524 | percent_vi }}").unwrap(), "52,4\u{a0}%");
-        assert_eq!(render("{{ 1234567 | num_format }}").unwrap(), "1.234.567");
-    }
-
-    #[test]
-    fn markdown_filter_is_safe_and_sanitised() {
-        let out = render("{{ \"**a** <script>x</script>\" | markdown(inline=true) }}").unwrap();
-        assert!(out.contains("<strong>a</strong>"));
-        assert!(!out.contains("<script"));
-    }
-
-    #[test]
-    fn markdown_filter_refuses_deep_nesting_with_an_error() {
-        let deep = ">".repeat(3000);
-        let src = format!("{{{{ \"{deep} x\" | markdown }}}}");
-        let e = render(&src).unwrap_err();
-        let d = tera_error("content/a.md", &e);
-        assert!(d.message.contains("lồng nhau quá sâu"), "{}", d.message);
-    }
-
-    #[test]
-    fn json_in_script_cannot_close_the_element() {
-        for (input, want) in [
-            (r#"{"a":"x"}"#, r#"{"a":"x"}"#),
-            (
-                r#"{"a":"</script><!--"}"#,
-                r#"{"a":"\u003c/script\u003e\u003c!--"}"#,
-            ),
-            (r#"{"a":"]]> & <"}"#, r#"{"a":"]]\u003e \u0026 \u003c"}"#),
-        ] {
-            let out = json_in_script(input);
-            assert_eq!(out, want);
-            // Still the same JSON value.
-            let a: serde_json::Value = serde_json::from_str(input).unwrap();
-            let b: serde_json::Value = serde_json::from_str(&out).unwrap();
-            assert_eq!(a, b);
-        }
+        assert_eq!(render("{{ 'Hòa An' | slugify }}").unwrap(), "hoa-an");
+        assert_eq!(render("{{ 1234567 | num_format }}").unwrap(), "1,234,567");
     }
 
     #[test]
