@@ -201,9 +201,9 @@ impl Out {
 }
 
 fn limits() -> image::Limits {
+    // The sides are checked by `check_size` (with a clearer message) before any pixel
+    // is decoded; the allocation cap stays as a second guard inside the decoders.
     let mut l = image::Limits::default();
-    l.max_image_width = Some(MAX_SIDE);
-    l.max_image_height = Some(MAX_SIDE);
     l.max_alloc = Some(MAX_ALLOC);
     l
 }

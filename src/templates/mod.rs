@@ -35,7 +35,49 @@ const BUILTIN: &[(&str, &str)] = &[
         "__congkhai/expired.html",
         include_str!("builtin/expired.html"),
     ),
+    // Zola next's built-ins, under Zola's names: a template asking for `atom.xml`,
+    // `rss.xml`, `anchor-link.html`… finds the site's or theme's own first, these
+    // otherwise (Tera's fallback prefix, as Zola sets it up).
+    (
+        "__zola_builtins/404.html",
+        include_str!("builtin/zola/404.html"),
+    ),
+    (
+        "__zola_builtins/atom.xml",
+        include_str!("builtin/zola/atom.xml"),
+    ),
+    (
+        "__zola_builtins/rss.xml",
+        include_str!("builtin/zola/rss.xml"),
+    ),
+    (
+        "__zola_builtins/sitemap.xml",
+        include_str!("builtin/zola/sitemap.xml"),
+    ),
+    (
+        "__zola_builtins/robots.txt",
+        include_str!("builtin/zola/robots.txt"),
+    ),
+    (
+        "__zola_builtins/split_sitemap_index.xml",
+        include_str!("builtin/zola/split_sitemap_index.xml"),
+    ),
+    (
+        "__zola_builtins/anchor-link.html",
+        include_str!("builtin/zola/anchor-link.html"),
+    ),
+    (
+        "__zola_builtins/summary-cutoff.html",
+        include_str!("builtin/zola/summary-cutoff.html"),
+    ),
+    (
+        "internal/alias.html",
+        include_str!("builtin/zola/internal/alias.html"),
+    ),
 ];
+
+/// The prefix of Zola's built-in templates, tried when a name is not found as is.
+pub const ZOLA_BUILTINS: &str = "__zola_builtins/";
 
 /// The embedded default theme, so `init` and a site without `themes/` work anywhere.
 pub static DEFAULT_THEME: include_dir::Dir<'_> =
@@ -141,6 +183,9 @@ fn read_dir_templates(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<
 /// Build the Tera instance with every filter and function registered.
 pub fn build(sources: &[(String, String)], lookup: Arc<Lookup>) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
+    if let Err(e) = tera.set_fallback_prefixes([ZOLA_BUILTINS]) {
+        return Err(tera_error("", &e).into());
+    }
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     zola::register(&mut tera, &lookup.now);
     filters::register(&mut tera, lookup.clone());
@@ -216,14 +261,22 @@ pub fn tera_error(context: &str, e: &tera::Error) -> Diagnostic {
         }
         return d;
     }
-    let msg = if context.is_empty() {
-        format!("lỗi mẫu giao diện: {message}{chain}")
-    } else {
-        format!("lỗi mẫu giao diện khi tạo {context}: {message}{chain}")
+    // A function or filter that says how to fix its error ("…; cách sửa: …") gives
+    // the hint; the generic one is for everything else.
+    let full = format!("{message}{chain}");
+    let (what, hint) = match full.split_once("; cách sửa: ") {
+        Some((what, hint)) => (what.to_string(), hint.to_string()),
+        None => (
+            full.clone(),
+            "kiểm tra tên biến và bộ lọc trong mẫu; biến có thể vắng mặt thì dùng `if x is defined` hoặc bộ lọc default".to_string(),
+        ),
     };
-    let mut d = Diagnostic::error(msg).hint(
-        "kiểm tra tên biến và bộ lọc trong mẫu; biến có thể vắng mặt thì dùng `if x is defined` hoặc bộ lọc default",
-    );
+    let msg = if context.is_empty() {
+        format!("lỗi mẫu giao diện: {what}")
+    } else {
+        format!("lỗi mẫu giao diện khi tạo {context}: {what}")
+    };
+    let mut d = Diagnostic::error(msg).hint(hint);
     if !file.is_empty() {
         d = d.at(Location {
             file: PathBuf::from("templates").join(file),

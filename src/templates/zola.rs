@@ -16,7 +16,13 @@ pub fn register(tera: &mut Tera, seed: &str) {
     use tera_contrib as c;
     tera.register_filter("base64_encode", c::base64::b64_encode);
     tera.register_filter("base64_decode", c::base64::b64_decode);
-    tera.register_filter("regex_replace", c::regex::RegexReplace::default());
+    let replace = c::regex::RegexReplace::default();
+    tera.register_filter(
+        "regex_replace",
+        move |v: &str, k: Kwargs, st: &State| -> TeraResult<String> {
+            tera::Filter::call(&replace, v, k, st).map_err(|e| regex_error("regex_replace", e))
+        },
+    );
     tera.register_filter("striptags", c::regex::striptags);
     tera.register_filter("spaceless", c::regex::spaceless);
     tera.register_filter("urlencode", c::urlencode::urlencode);
@@ -42,9 +48,22 @@ pub fn register(tera: &mut Tera, seed: &str) {
         },
     );
 
-    tera.register_test("matching", c::regex::Matching::default());
+    let matching = c::regex::Matching::default();
+    tera.register_test(
+        "matching",
+        move |v: &str, k: Kwargs, st: &State| -> TeraResult<bool> {
+            tera::Test::call(&matching, v, k, st).map_err(|e| regex_error("matching", e))
+        },
+    );
     tera.register_test("before", c::dates::is_before);
     tera.register_test("after", c::dates::is_after);
+}
+
+/// tera-contrib's regex error with what it means and how to fix it, in Vietnamese.
+fn regex_error(name: &str, e: tera::Error) -> tera::Error {
+    tera::Error::message(format!(
+        "{name}: biểu thức chính quy không dùng được ({e}); cách sửa: viết lại mẫu cho ngắn, đơn giản hơn (giới hạn 10 MB khi biên dịch) và đúng cú pháp của crate regex"
+    ))
 }
 
 /// `kwargs` with `seed` set to `default` when the template gave none.
