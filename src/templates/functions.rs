@@ -144,12 +144,13 @@ fn path_with_lang(path: &str, lang: &str, l: &Lookup) -> String {
 
 /// Zola's `Config::make_permalink`: a trailing `/` unless the path is a file name of a
 /// feed, empty, or has an anchor.
-fn make_permalink(base: &str, path: &str, feed_names: &[&str]) -> String {
-    let trailing = if path.ends_with('/')
-        || feed_names.iter().any(|f| path.ends_with(f))
-        || path.is_empty()
-        || path.contains('#')
-    {
+fn make_permalink(base: &str, path: &str, feed_names: &[String]) -> String {
+    let is_feed = if feed_names.is_empty() {
+        path.ends_with("atom.xml")
+    } else {
+        feed_names.iter().any(|f| path.ends_with(f.as_str()))
+    };
+    let trailing = if path.ends_with('/') || is_feed || path.is_empty() || path.contains('#') {
         ""
     } else {
         "/"
@@ -202,7 +203,7 @@ fn get_url(l: &Lookup, k: Kwargs, state: &State) -> TeraResult<Value> {
     }
     segments.push(path.clone());
     let with_lang = segments.join("/");
-    let mut permalink = make_permalink(&l.base_url, &with_lang, &l.feed_names());
+    let mut permalink = make_permalink(&l.base_url, &with_lang, &l.feed_filenames);
     if !trailing_slash && permalink.ends_with('/') {
         permalink.pop();
     }
@@ -521,7 +522,7 @@ mod tests {
 
     #[test]
     fn permalinks_as_zola_makes_them() {
-        let feeds = ["atom.xml"];
+        let feeds = ["atom.xml".to_string()];
         let b = "https://x.vn";
         assert_eq!(
             make_permalink(b, "css/a.css", &feeds),

@@ -101,19 +101,11 @@ pub struct Lookup {
     pub default_language: String,
     /// The configured theme, whose `static/` `get_hash`, `resize_image`… also search.
     pub theme: Option<String>,
-    /// Config's `feed_filenames` (Zola's `get_url` adds no trailing slash to them).
+    /// Config's `feed_filenames` (Zola's `get_url` adds no trailing slash to them;
+    /// empty means Zola's default, `atom.xml`).
     pub feed_filenames: Vec<String>,
     /// The images `resize_image` made; the render stage writes them.
     pub images: Arc<images::Store>,
-}
-
-impl Lookup {
-    fn feed_names(&self) -> Vec<&str> {
-        if self.feed_filenames.is_empty() {
-            return vec!["atom.xml"];
-        }
-        self.feed_filenames.iter().map(String::as_str).collect()
-    }
 }
 
 /// Template sources, theme first then site (the site's win).
