@@ -75,7 +75,7 @@ mod tests {
                 "application/vnd.oasis.opendocument.spreadsheet",
                 "application/vnd.oasis.opendocument.spreadsheet",
             ),
-            ("xyz", UNKNOWN, UNKNOWN),
+            ("qqq", UNKNOWN, UNKNOWN),
             ("", UNKNOWN, UNKNOWN),
         ] {
             assert_eq!(media_type(ext), published, "{ext}");
