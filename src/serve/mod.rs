@@ -90,7 +90,12 @@ pub fn serve_base_url(
 }
 
 pub fn serve(opts: BuildOptions, so: &ServeOptions) -> Result<(), Diagnostic> {
-    let (interface, port) = (so.interface.as_str(), so.port);
+    // An IPv6 address is written in brackets in addresses and URLs (`[::1]:1111`).
+    let host = match so.interface.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(ip)) => format!("[{ip}]"),
+        _ => so.interface.clone(),
+    };
+    let (interface, port) = (host.as_str(), so.port);
     let workdir = tempfile::Builder::new()
         .prefix("congkhai-serve-")
         .tempdir()
