@@ -5,7 +5,7 @@
 //! rules apply. Without it the site is a plain Zola site and builds as Zola would.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -124,6 +124,10 @@ pub struct Config {
     /// defaults (docs/xa-phuong.md).
     #[serde(default)]
     pub vocabulary: Vocabulary,
+    /// The file this was read from, relative to the root (`--config`); set by
+    /// [`Config::load_file`], never read from or written to the file itself.
+    #[serde(skip)]
+    pub file: PathBuf,
 }
 
 fn default_language() -> String {
@@ -708,31 +712,75 @@ impl Config {
     }
 
     pub fn load(root: &Path) -> Result<(Config, Diagnostics), Diagnostics> {
-        let path = root.join("config.toml");
-        let rel = Path::new("config.toml");
+        Self::load_file(root, None)
+    }
+
+    /// The configuration file of the site at `root`: `file` (`--config`, relative to the
+    /// root), else `zola.toml` when it exists (as Zola `next`), else `config.toml`.
+    pub fn file_name(root: &Path, file: Option<&Path>) -> PathBuf {
+        match file {
+            Some(f) => f.to_path_buf(),
+            None if root.join("zola.toml").is_file() => PathBuf::from("zola.toml"),
+            None => PathBuf::from("config.toml"),
+        }
+    }
+
+    /// [`Config::load`] from another file (`congkhai --config config.staging.toml`);
+    /// messages name that file.
+    pub fn load_file(
+        root: &Path,
+        file: Option<&Path>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
+        let rel = Self::file_name(root, file);
+        let path = root.join(&rel);
+        let shown = rel.display().to_string();
         let raw = match std::fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Diagnostic::error(format!(
-                    "không tìm thấy tệp cấu hình config.toml trong thư mục {}",
+                    "không tìm thấy tệp cấu hình {shown} trong thư mục {}",
                     path.parent().unwrap_or(root).display()
                 ))
-                .in_file(rel)
-                .hint(
+                .in_file(&rel)
+                .hint(if file.is_some() {
+                    "tên tệp ở --config tính từ thư mục gốc của trang (--root), ví dụ --config config.staging.toml".to_string()
+                } else {
                     "chạy lệnh trong thư mục gốc của trang (nơi có config.toml), dùng --root THƯ_MỤC, \
-                     hoặc tạo trang mới bằng `congkhai init THƯ_MỤC`",
-                )
+                     hoặc tạo trang mới bằng `congkhai init THƯ_MỤC`".to_string()
+                })
                 .into());
             }
             Err(e) => {
-                return Err(
-                    Diagnostic::error(format!("không đọc được config.toml: {e}"))
-                        .in_file(rel)
-                        .into(),
-                );
+                return Err(Diagnostic::error(format!("không đọc được {shown}: {e}"))
+                    .in_file(&rel)
+                    .into());
             }
         };
-        Self::parse(&raw)
+        // `parse` names config.toml; another file is named as it is.
+        let rename = |mut d: Diagnostic| {
+            if shown != "config.toml" {
+                d.message = d.message.replace("config.toml", &shown);
+                if let Some(loc) = &mut d.location
+                    && loc.file == Path::new("config.toml")
+                {
+                    loc.file = rel.clone();
+                }
+            }
+            d
+        };
+        let (mut config, warnings) = Self::parse(&raw).map_err(|ds| ds.map(rename))?;
+        let warnings = warnings.map(rename);
+        config.file = rel;
+        Ok((config, warnings))
+    }
+
+    /// The configuration file this config was read from, relative to the site root.
+    pub fn source_file(&self) -> &Path {
+        if self.file.as_os_str().is_empty() {
+            Path::new("config.toml")
+        } else {
+            &self.file
+        }
     }
 
     pub fn parse(raw: &str) -> Result<(Config, Diagnostics), Diagnostics> {

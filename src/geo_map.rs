@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -57,8 +58,16 @@ const WGS84_HINT: &str = "xuất lại tệp với hệ tọa độ WGS 84 (EPSG
 /// (`features[3].properties.code`).
 pub fn parse(text: &str, source: &Path, property: &str) -> Result<Vec<Feature>, Diagnostics> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json stops at 128 levels of nesting (no recursion can overflow the stack);
+        // a boundary file has at most 6 (collection, feature, geometry, polygon, ring,
+        // position).
+        let why = if e.to_string().contains("recursion limit") {
+            "các dấu ngoặc lồng nhau quá sâu (hơn 128 tầng), không phải ranh giới xuất từ phần mềm bản đồ".to_string()
+        } else {
+            e.to_string()
+        };
         Diagnostics::from(
-            Diagnostic::error(format!("tệp GeoJSON không hợp lệ: {e}"))
+            Diagnostic::error(format!("tệp GeoJSON không hợp lệ: {why}"))
                 .at(Location::at(source, e.line(), e.column()))
                 .hint("kiểm tra dấu ngoặc, dấu phẩy và dấu ngoặc kép; tốt nhất là xuất lại tệp từ QGIS (định dạng GeoJSON) thay vì sửa tay"),
         )
@@ -136,27 +145,32 @@ fn read_feature(i: usize, f: &Value, source: &Path, property: &str) -> Result<Fe
     })?;
     let which = format!("{which}, mã {code}");
     let geom_at = || at(format!("features[{i}].geometry"));
-    let geometry = f.get("geometry").unwrap_or(&Value::Null);
-    let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
-    let polygons_json: Vec<&Value> = match (kind, geometry.get("coordinates")) {
-        ("Polygon", Some(c)) => vec![c],
-        ("MultiPolygon", Some(Value::Array(ps))) => ps.iter().collect(),
-        _ => {
-            let what = if geometry.is_null() {
-                "không có hình (geometry trống)".to_string()
-            } else if kind.is_empty() {
-                "có hình không rõ kiểu".to_string()
-            } else {
-                format!("có hình kiểu {kind}")
-            };
+    let raw = f.get("geometry").unwrap_or(&Value::Null);
+    let raw_kind = raw.get("type").and_then(Value::as_str).unwrap_or("");
+    // The `geojson` crate reads the feature (RFC 7946's structure); the checks it does
+    // not make (WGS 84 ranges, closed rings, which geometry a group may have) and the
+    // Vietnamese wording stay here.
+    let geometry = match geojson::Feature::deserialize(f) {
+        Ok(feature) => feature.geometry.map(|g| g.value),
+        Err(_) if f.get("type").and_then(Value::as_str) != Some("Feature") => {
             return Err(Diagnostic::error(format!(
-                "{which} {what}; ranh giới tổ phải là vùng (Polygon hoặc MultiPolygon)"
+                "{which} không phải một Feature của GeoJSON (thiếu \"type\": \"Feature\")"
             ))
-            .at(geom_at())
-            .hint("vẽ ranh giới mỗi tổ thành một vùng khép kín (lớp kiểu Polygon), không dùng điểm hay đường"));
+            .at(at(format!("features[{i}].type")))
+            .hint("xuất lại tệp từ QGIS với định dạng GeoJSON thay vì sửa tay"));
         }
+        Err(_) if matches!(raw_kind, "Polygon" | "MultiPolygon") => {
+            return Err(GeomProblem::Shape.into_diagnostic(&which).at(geom_at()));
+        }
+        Err(_) => return Err(kind_diag(&which, raw_kind, raw.is_null()).at(geom_at())),
     };
-    match read_polygons(&polygons_json) {
+    let polygons: Vec<geojson::PolygonType> = match geometry {
+        Some(geojson::GeometryValue::Polygon { coordinates }) => vec![coordinates],
+        Some(geojson::GeometryValue::MultiPolygon { coordinates }) => coordinates,
+        Some(other) => return Err(kind_diag(&which, other.type_name(), false).at(geom_at())),
+        None => return Err(kind_diag(&which, "", true).at(geom_at())),
+    };
+    match read_polygons(&polygons) {
         Ok(polygons) => Ok(Feature {
             index: i,
             code,
@@ -164,6 +178,23 @@ fn read_feature(i: usize, f: &Value, source: &Path, property: &str) -> Result<Fe
         }),
         Err(problem) => Err(problem.into_diagnostic(&which).at(geom_at())),
     }
+}
+
+/// A feature whose geometry is not an area: none, of unknown kind, or of kind `kind`.
+fn kind_diag(which: &str, kind: &str, null: bool) -> Diagnostic {
+    let what = if null {
+        "không có hình (geometry trống)".to_string()
+    } else if kind.is_empty() {
+        "có hình không rõ kiểu".to_string()
+    } else {
+        format!("có hình kiểu {kind}")
+    };
+    Diagnostic::error(format!(
+        "{which} {what}; ranh giới tổ phải là vùng (Polygon hoặc MultiPolygon)"
+    ))
+    .hint(
+        "vẽ ranh giới mỗi tổ thành một vùng khép kín (lớp kiểu Polygon), không dùng điểm hay đường",
+    )
 }
 
 /// A feature's group code (a non-empty text or a number), or, when it has none, the
@@ -223,23 +254,17 @@ impl GeomProblem {
     }
 }
 
-fn read_polygons(polygons: &[&Value]) -> Result<Vec<Vec<Ring>>, GeomProblem> {
+fn read_polygons(polygons: &[geojson::PolygonType]) -> Result<Vec<Vec<Ring>>, GeomProblem> {
     let mut out = Vec::with_capacity(polygons.len());
-    for p in polygons {
-        let rings = p.as_array().ok_or(GeomProblem::Shape)?;
+    for rings in polygons {
         if rings.is_empty() {
             return Err(GeomProblem::Shape);
         }
         let mut rs = Vec::with_capacity(rings.len());
-        for r in rings {
-            let positions = r.as_array().ok_or(GeomProblem::Shape)?;
+        for positions in rings {
             let mut ring: Ring = Vec::with_capacity(positions.len());
             for pos in positions {
-                let xy = pos.as_array().ok_or(GeomProblem::Shape)?;
-                let (Some(x), Some(y)) = (
-                    xy.first().and_then(Value::as_f64),
-                    xy.get(1).and_then(Value::as_f64),
-                ) else {
+                let (Some(&x), Some(&y)) = (pos.as_slice().first(), pos.as_slice().get(1)) else {
                     return Err(GeomProblem::Shape);
                 };
                 if !x.is_finite()
@@ -910,6 +935,66 @@ mod tests {
             assert_eq!(loc.field.as_deref(), want_field, "{text}");
             assert!(d.to_string().contains(want_msg), "{want_msg}: {d}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_clear_error_never_a_stack_overflow() {
+        // 100,000 nested arrays: refused by the JSON reader's depth limit.
+        let deep = format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{}{}]}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        // 60 nested GeometryCollections (120 levels, within the reader's limit) go through the
+        // geojson crate; on a small stack, as a build worker has at worst.
+        let mut nested = String::from(r#"{"type":"Point","coordinates":[1,2]}"#);
+        for _ in 0..60 {
+            nested = format!(r#"{{"type":"GeometryCollection","geometries":[{nested}]}}"#);
+        }
+        let collection = fc(&format!(
+            r#"{{"type":"Feature","properties":{{"code":"A"}},"geometry":{nested}}}"#
+        ));
+        let out = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let first = |ds: Diagnostics| ds.iter().next().map(|d| d.to_string());
+                let a = first(parse(&deep, src(), "code").unwrap_err()).unwrap();
+                let b = first(parse(&collection, src(), "code").unwrap_err()).unwrap();
+                (a, b)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(out.0.contains("lồng nhau quá sâu"), "{}", out.0);
+        assert!(out.0.contains("data/rg.geojson"), "{}", out.0);
+        assert!(out.1.contains("GeometryCollection"), "{}", out.1);
+        assert!(out.1.contains("features[0].geometry"), "{}", out.1);
+    }
+
+    #[test]
+    fn a_feature_must_say_it_is_one() {
+        let ds = parse(
+            &fc(r#"{"properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[[[1,1],[2,1],[2,2]]]}}"#),
+            src(),
+            "code",
+        )
+        .unwrap_err();
+        let d = ds.iter().next().unwrap();
+        assert_eq!(
+            d.location.as_ref().unwrap().field.as_deref(),
+            Some("features[0].type")
+        );
+        assert!(d.message.contains("không phải một Feature"), "{d}");
+        // A malformed polygon is a structure problem of that feature, located at it.
+        let ds = parse(
+            &fc(r#"{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[1,2]}}"#),
+            src(),
+            "code",
+        )
+        .unwrap_err();
+        let d = ds.iter().next().unwrap();
+        assert!(d.message.contains("không đúng cấu trúc GeoJSON"), "{d}");
+        assert!(d.message.contains("features[0]"), "{d}");
     }
 
     #[test]

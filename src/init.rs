@@ -22,6 +22,9 @@ pub struct InitOptions {
     pub name: Option<String>,
     /// `--province`.
     pub province: Option<String>,
+    /// `--force` (as Zola): a folder that already has files is accepted; no existing
+    /// file is ever overwritten.
+    pub force: bool,
 }
 
 /// The resolved unit type and full name ("Xã Kon Braih").
@@ -59,15 +62,42 @@ pub fn resolve(opts: &InitOptions) -> Result<(UnitType, String), Diagnostic> {
 }
 
 pub fn init(dir: &Path, opts: &InitOptions) -> Result<(UnitType, String), Diagnostic> {
-    if dir.exists()
-        && fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
+    // As Zola: hidden entries (`.git`, `.editorconfig`) do not make a folder non-empty.
+    let visible = |d: &Path| {
+        fs::read_dir(d)
+            .map(|rd| {
+                rd.flatten()
+                    .any(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            })
             .unwrap_or(true)
-    {
-        return Err(
-            Diagnostic::error(format!("thư mục {} đã có nội dung", display_path(dir)))
-                .hint("chọn một thư mục mới hoặc thư mục trống"),
-        );
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "{} đã có và không phải thư mục",
+            display_path(dir)
+        ))
+        .hint("chọn tên thư mục khác cho trang mới"));
+    }
+    if dir.exists() && visible(dir) {
+        if !opts.force {
+            return Err(Diagnostic::error(format!(
+                "thư mục {} đã có nội dung",
+                display_path(dir)
+            ))
+            .hint("chọn một thư mục mới hoặc thư mục trống; hoặc thêm --force để tạo trang vào thư mục này mà không ghi đè tệp nào đã có"));
+        }
+        let mut taken = Vec::new();
+        existing(&STARTER, dir, &mut taken);
+        existing(&DEFAULT_THEME, &dir.join("themes/congkhai"), &mut taken);
+        if let Some(first) = taken.first() {
+            return Err(Diagnostic::error(format!(
+                "thư mục {} đã có {} tệp trùng tên với tệp của trang mới (đầu tiên: {}); congkhai init không ghi đè tệp nào, kể cả với --force",
+                display_path(dir),
+                taken.len(),
+                display_path(first)
+            ))
+            .hint("đổi tên hoặc chuyển các tệp đó đi, hoặc tạo trang vào một thư mục mới"));
+        }
     }
     let (unit, name) = resolve(opts)?;
     let province = opts
@@ -132,6 +162,19 @@ impl Placeholders {
     }
 }
 
+/// The files of `d` that already exist under `target`.
+fn existing(d: &include_dir::Dir<'_>, target: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for f in d.files() {
+        let p = target.join(f.path());
+        if fs::symlink_metadata(&p).is_ok() {
+            out.push(p);
+        }
+    }
+    for sub in d.dirs() {
+        existing(sub, target, out);
+    }
+}
+
 fn write_dir(
     d: &include_dir::Dir<'_>,
     target: &Path,
@@ -162,6 +205,7 @@ mod tests {
             unit: unit.map(str::to_string),
             name: name.map(str::to_string),
             province: None,
+            force: false,
         }
     }
 

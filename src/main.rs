@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use congkhai::diagnostics::Diagnostics;
 
@@ -24,56 +24,82 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     version,
     about = "Tạo cổng thông tin công khai tĩnh cho phường, xã (static transparency portal generator)",
     long_about = "congkhai biến nội dung đã phê duyệt (content/, data/, themes/) thành một trang web tĩnh trong public/.\n\
-                  congkhai turns approved content (content/, data/, themes/) into a static site in public/."
+                  congkhai turns approved content (content/, data/, themes/) into a static site in public/.\n\
+                  Các lệnh và cờ của Zola dùng được như trong Zola (docs/cli.md)."
 )]
 struct Cli {
     /// Thư mục gốc của trang (nơi có config.toml) — site root directory
     #[arg(long, short = 'r', global = true, default_value = ".")]
     root: PathBuf,
 
+    /// Tệp cấu hình khác config.toml (hoặc zola.toml), tính từ thư mục gốc, ví dụ config.staging.toml — another config file, relative to the root
+    #[arg(long, short = 'c', global = true, value_name = "TỆP")]
+    config: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where and for which address a site is built (build, publish, serve).
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Thư mục đầu ra, tính từ thư mục hiện tại; mặc định public/ trong thư mục gốc, bản nháp: public-preview/ (output directory)
+    #[arg(long, short = 'o', value_name = "THƯ_MỤC")]
+    output_dir: Option<PathBuf>,
+    /// Địa chỉ trang thay cho base_url trong config.toml (override base_url)
+    #[arg(long, short = 'u', value_name = "URL")]
+    base_url: Option<String>,
+}
+
+/// The build date, shared by every command that builds or checks.
+#[derive(clap::Args)]
+struct DateArg {
+    /// Ngày tạo trang YYYY-MM-DD (build date); mặc định SOURCE_DATE_EPOCH, nếu không thì hôm nay theo giờ Việt Nam
+    #[arg(long, value_parser = parse_day, value_name = "NGÀY")]
+    now: Option<NaiveDate>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Tạo trang vào public/ (build the site)
     Build {
-        /// Thư mục đầu ra (output directory); mặc định public/, bản nháp: public-preview/
-        #[arg(long, short = 'o')]
-        output_dir: Option<PathBuf>,
-        /// Thay base_url trong config.toml (override base_url)
-        #[arg(long, short = 'u')]
-        base_url: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Thay cả thư mục đầu ra không do congkhai tạo (không bao giờ là thư mục gốc, thư mục nguồn hay thư mục chứa chúng) — replace a non-empty output folder congkhai did not make
+        #[arg(long, short = 'f')]
+        force: bool,
         /// Bản xem trước cho cán bộ: hiện cả nội dung chưa phê duyệt, có nhãn BẢN NHÁP (staff draft preview)
         #[arg(long)]
         drafts: bool,
-        /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
-        #[arg(long, value_parser = parse_day)]
-        now: Option<NaiveDate>,
+        /// Rút gọn HTML như minify_html = true (minify generated HTML)
+        #[arg(long)]
+        minify: bool,
+        #[command(flatten)]
+        date: DateArg,
     },
     /// Công khai: tạo trang, ký và ghi lần công khai vào lịch sử history/ (build, sign and record in history/)
     Publish {
-        /// Thư mục đầu ra (output directory); mặc định public/
-        #[arg(long, short = 'o')]
-        output_dir: Option<PathBuf>,
-        /// Thay base_url trong config.toml (override base_url)
-        #[arg(long, short = 'u')]
-        base_url: Option<String>,
-        /// Ngày công khai YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
-        #[arg(long, value_parser = parse_day)]
-        now: Option<NaiveDate>,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Thay cả thư mục đầu ra không do congkhai tạo, như build --force (replace a folder congkhai did not make)
+        #[arg(long, short = 'f')]
+        force: bool,
+        /// Rút gọn HTML như minify_html = true (minify generated HTML)
+        #[arg(long)]
+        minify: bool,
+        #[command(flatten)]
+        date: DateArg,
         /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (only when history/ was really lost)
         #[arg(long)]
         new_chain: bool,
         /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
-        #[arg(long)]
+        #[arg(long, value_name = "TỆP")]
         secret_key: Option<PathBuf>,
     },
     /// Tạo cặp khóa ký lịch sử (make a minisign key pair for signing the history)
     Keygen {
         /// Nơi lưu khóa bí mật, NGOÀI thư mục trang (secret key path, outside the site); mặc định ~/.config/congkhai/khoa-bi-mat.key
-        #[arg(long)]
+        #[arg(long, value_name = "TỆP")]
         secret_key: Option<PathBuf>,
         /// Ghi đè tệp khóa đã có (overwrite an existing key file)
         #[arg(long)]
@@ -82,38 +108,57 @@ enum Command {
     /// Ký các mục lịch sử đã ghi trước khi có khóa; không sửa mục nào (sign entries recorded before the ward had a key)
     Sign {
         /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
-        #[arg(long)]
+        #[arg(long, value_name = "TỆP")]
         secret_key: Option<PathBuf>,
     },
     /// Kiểm tra toàn bộ nội dung, không ghi gì (validate everything, write nothing)
     Check {
+        /// Kiểm tra cả nội dung chưa phê duyệt như bản xem trước (include drafts)
         #[arg(long)]
         drafts: bool,
-        #[arg(long, value_parser = parse_day)]
-        now: Option<NaiveDate>,
+        /// Nhận cho giống Zola; congkhai không bao giờ truy cập mạng nên liên kết ra ngoài luôn được bỏ qua (accepted for Zola; external links are never fetched)
+        #[arg(long)]
+        skip_external_links: bool,
+        #[command(flatten)]
+        date: DateArg,
         /// Xem congkhai đọc một tệp dữ liệu thế nào: bảng mã, dấu phân cách, dòng tiêu đề, các cột, dòng tổng (explain how a data file is read)
         #[arg(long, value_name = "TỆP")]
         explain: Option<PathBuf>,
     },
     /// Xem trang trên máy, tự tạo lại khi sửa tệp (serve locally with live reload)
     Serve {
+        /// Địa chỉ lắng nghe (interface to bind on)
+        #[arg(long, short = 'i', default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
         /// Cổng (port)
         #[arg(long, short = 'p', default_value_t = 1111)]
         port: u16,
-        /// Địa chỉ lắng nghe (interface)
-        #[arg(long, default_value = "127.0.0.1")]
-        interface: String,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Dùng thư mục đầu ra đã có nội dung không do congkhai tạo, như build --force (use a non-empty output folder)
+        #[arg(long)]
+        force: bool,
+        /// Hiện cả nội dung chưa phê duyệt, có nhãn BẢN NHÁP (include drafts)
         #[arg(long)]
         drafts: bool,
-        #[arg(long, value_parser = parse_day)]
-        now: Option<NaiveDate>,
+        /// Mở trang bằng trình duyệt trong biến BROWSER; không có thì in địa chỉ (open in $BROWSER, else print the address)
+        #[arg(long, short = 'O')]
+        open: bool,
+        /// Sửa thân trang thì chỉ tạo lại trang đó, không tạo lại toàn bộ sau đó (only rebuild the edited page)
+        #[arg(long, short = 'f')]
+        fast: bool,
+        /// Không thêm :CỔNG vào --base-url (do not append the port to the base URL)
+        #[arg(long)]
+        no_port_append: bool,
+        #[command(flatten)]
+        date: DateArg,
     },
     /// Kiểm tra một trang đã tạo, không cần mạng: mã SHA-256 từng tệp và chuỗi lịch sử (verify a built site offline)
     Verify {
         /// Thư mục trang đã tạo, ví dụ public (the built site)
         dir: PathBuf,
         /// So chuỗi lịch sử của trang với thư mục history/ của Ủy ban nhân dân (compare the site's chain with this history folder)
-        #[arg(long)]
+        #[arg(long, value_name = "THƯ_MỤC")]
         history: Option<PathBuf>,
         /// Bản lưu trước của trang (thư mục) hoặc mã mục đầu chuỗi (64 hex, hoặc SỐ:MÃ): chứng minh chuỗi mới nối tiếp nó (an earlier copy or head hash the chain must extend)
         #[arg(long)]
@@ -121,8 +166,12 @@ enum Command {
     },
     /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
     Init {
-        /// Thư mục sẽ tạo (directory to create)
+        /// Thư mục sẽ tạo; mặc định thư mục hiện tại (directory to create, default: current)
+        #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Dùng cả thư mục đã có tệp; không ghi đè tệp nào đã có (allow a non-empty folder; no file is overwritten)
+        #[arg(long, short = 'f')]
+        force: bool,
         /// Loại đơn vị: xã, phường hoặc "đặc khu" (unit type; default from --name, else xã)
         #[arg(long = "type")]
         unit: Option<String>,
@@ -132,6 +181,12 @@ enum Command {
         /// Tỉnh, thành phố, ví dụ "Tỉnh Quảng Ngãi" (province)
         #[arg(long)]
         province: Option<String>,
+    },
+    /// In đoạn mã gợi ý lệnh (tab) cho shell: bash, zsh, fish, powershell, elvish (shell completion)
+    Completion {
+        /// Shell cần gợi ý lệnh (shell to generate completion for)
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -182,44 +237,54 @@ fn main() -> ExitCode {
         .stack_size(8 << 20)
         .build_global();
     let root = cli.root.clone();
+    // What every building command shares: the root and `--config`.
+    let base = BuildOptions {
+        root: root.clone(),
+        config_file: cli.config.clone(),
+        ..Default::default()
+    };
     let result = match cli.command {
         Command::Build {
-            output_dir,
-            base_url,
+            output,
+            force,
             drafts,
-            now,
+            minify,
+            date,
         } => build(
             BuildOptions {
-                root,
-                output_dir,
-                base_url,
+                output_dir: output.output_dir,
+                base_url: output.base_url,
+                force,
                 drafts,
-                today: now,
-                ..Default::default()
+                minify,
+                today: date.now,
+                ..base
             },
             false,
         ),
         Command::Publish {
-            output_dir,
-            base_url,
-            now,
+            output,
+            force,
+            minify,
+            date,
             new_chain,
             secret_key,
         } => build(
             BuildOptions {
-                root,
-                output_dir,
-                base_url,
-                today: now,
+                output_dir: output.output_dir,
+                base_url: output.base_url,
+                force,
+                minify,
+                today: date.now,
                 record_history: true,
                 new_chain,
                 secret_key,
-                ..Default::default()
+                ..base
             },
             true,
         ),
         Command::Keygen { secret_key, force } => keygen(&root, secret_key, force),
-        Command::Sign { secret_key } => sign(&root, secret_key),
+        Command::Sign { secret_key } => sign(&base, secret_key),
         Command::Check {
             explain: Some(file),
             ..
@@ -228,25 +293,39 @@ fn main() -> ExitCode {
             print!("{}", congkhai::kinds::tables::explain(&root, &rel));
             Ok(())
         }
-        Command::Check { drafts, now, .. } => check(BuildOptions {
-            root,
+        // `--skip-external-links` changes nothing: congkhai never fetches a link.
+        Command::Check { drafts, date, .. } => check(BuildOptions {
             drafts,
-            today: now,
-            ..Default::default()
+            today: date.now,
+            ..base
         }),
         Command::Serve {
-            port,
             interface,
+            port,
+            output,
+            force,
             drafts,
-            now,
+            open,
+            fast,
+            no_port_append,
+            date,
         } => {
             let opts = BuildOptions {
-                root,
+                output_dir: output.output_dir,
+                base_url: output.base_url,
+                force,
                 drafts,
-                today: now,
-                ..Default::default()
+                today: date.now,
+                ..base
             };
-            congkhai::serve::serve(opts, &interface, port).map_err(Diagnostics::from)
+            let so = congkhai::serve::ServeOptions {
+                interface: interface.to_string(),
+                port,
+                open,
+                fast,
+                no_port_append,
+            };
+            congkhai::serve::serve(opts, &so).map_err(Diagnostics::from)
         }
         Command::Verify {
             dir,
@@ -255,6 +334,7 @@ fn main() -> ExitCode {
         } => return verify(&dir, history.as_deref(), since.as_deref()),
         Command::Init {
             dir,
+            force,
             unit,
             name,
             province,
@@ -263,10 +343,16 @@ fn main() -> ExitCode {
                 unit,
                 name,
                 province,
+                force,
             };
             congkhai::init::init(&dir, &opts)
                 .map_err(Diagnostics::from)
                 .map(|(_, name)| print_next_steps(&dir, &name))
+        }
+        Command::Completion { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "congkhai", &mut std::io::stdout());
+            Ok(())
         }
     };
     match result {
@@ -302,8 +388,9 @@ fn keygen(root: &std::path::Path, path: Option<PathBuf>, force: bool) -> Result<
 }
 
 /// `congkhai sign`: sign the entries that have no signature yet.
-fn sign(root: &std::path::Path, secret_key: Option<PathBuf>) -> Result<(), Diagnostics> {
-    let (config, _) = congkhai::config::Config::load(root)?;
+fn sign(opts: &BuildOptions, secret_key: Option<PathBuf>) -> Result<(), Diagnostics> {
+    let root = &opts.root;
+    let (config, _) = opts.load_config()?;
     let signer = congkhai::trust::publish::load_signer(&config, secret_key.as_deref())?
         .ok_or_else(|| {
             congkhai::diagnostics::Diagnostic::error(

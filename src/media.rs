@@ -1,63 +1,44 @@
-//! Media types by file extension, from one table: the `media_type` of published files
-//! (attachments, downloads: `page.attachments[].media_type`) and the `Content-Type` the
-//! preview server sends.
+//! Media types by file extension: the `media_type` of published files (attachments,
+//! downloads: `page.attachments[].media_type`, the open-data catalogue) and the
+//! `Content-Type` the preview server sends. The standard table is `mime_guess`'s (as
+//! Zola); [`OVERRIDES`] holds the few answers the portal needs otherwise.
 
-/// (lowercase extension, media type, also used for published files). Web files (HTML,
-/// CSS, …) are served by `serve` but keep the generic type as attachments, as before.
-const TYPES: &[(&str, &str, bool)] = &[
-    ("pdf", "application/pdf", true),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        true,
-    ),
-    ("doc", "application/msword", true),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        true,
-    ),
-    ("xls", "application/vnd.ms-excel", true),
-    ("odt", "application/vnd.oasis.opendocument.text", true),
-    (
-        "ods",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        true,
-    ),
-    ("csv", "text/csv", true),
-    ("json", "application/json", true),
-    ("geojson", "application/geo+json", true),
-    ("ics", "text/calendar", true),
-    ("svg", "image/svg+xml", true),
-    ("png", "image/png", true),
-    ("jpg", "image/jpeg", true),
-    ("jpeg", "image/jpeg", true),
-    ("zip", "application/zip", true),
-    ("html", "text/html", false),
-    ("css", "text/css", false),
-    ("js", "text/javascript", false),
-    ("xml", "application/xml", false),
-    ("jsonld", "application/ld+json", false),
-    ("txt", "text/plain", false),
+/// Where the portal's answer differs from (or must not depend on) the standard table,
+/// each with the reason. Checked before `mime_guess`.
+const OVERRIDES: &[(&str, &str)] = &[
+    // Published as the calendar of service days; pinned here because phones' calendar
+    // apps only offer to import `text/calendar`, whatever a future table says.
+    ("ics", "text/calendar"),
+    // RFC 7946's type: GIS tools and the open-data catalogue's harvesters recognise
+    // boundaries by it; older tables answer `application/json` or nothing.
+    ("geojson", "application/geo+json"),
+    // The DCAT catalogue (`catalog.jsonld`) must be read as JSON-LD, not plain JSON.
+    ("jsonld", "application/ld+json"),
+    // `mime_guess` answers `text/xml`; feeds and sitemaps are served as
+    // `application/xml` (RFC 7303's preferred type), as before.
+    ("xml", "application/xml"),
 ];
 
 const UNKNOWN: &str = "application/octet-stream";
 
-/// The media type of a published file with extension `ext` (lowercase).
+/// The media type of a published file with extension `ext` (lowercase), without
+/// parameters (the catalogue and the manifest name the bare type).
 pub fn media_type(ext: &str) -> &'static str {
-    TYPES
-        .iter()
-        .find(|(e, _, published)| *published && *e == ext)
-        .map_or(UNKNOWN, |(_, t, _)| t)
+    if let Some((_, t)) = OVERRIDES.iter().find(|(e, _)| *e == ext) {
+        return t;
+    }
+    mime_guess::from_ext(ext).first_raw().unwrap_or(UNKNOWN)
 }
 
 /// The HTTP `Content-Type` for a file with extension `ext` (lowercase): every text type
-/// is UTF-8, as congkhai writes it.
+/// (`.csv`, `.html`, `.ics`…) gets `; charset=utf-8`, since congkhai writes UTF-8 and a
+/// browser or spreadsheet guessing another encoding garbles Vietnamese.
 pub fn content_type(ext: &str) -> std::borrow::Cow<'static, str> {
-    match TYPES.iter().find(|(e, _, _)| *e == ext) {
-        Some((_, t, _)) if t.starts_with("text/") => format!("{t}; charset=utf-8").into(),
-        Some((_, t, _)) => (*t).into(),
-        None => UNKNOWN.into(),
+    let t = media_type(ext);
+    if t.starts_with("text/") {
+        format!("{t}; charset=utf-8").into()
+    } else {
+        t.into()
     }
 }
 
@@ -67,14 +48,38 @@ mod tests {
 
     #[test]
     fn published_and_served_types() {
-        assert_eq!(media_type("csv"), "text/csv");
-        assert_eq!(content_type("csv"), "text/csv; charset=utf-8");
-        assert_eq!(content_type("html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("json"), "application/json");
-        assert_eq!(media_type("geojson"), "application/geo+json");
-        assert_eq!(media_type("html"), UNKNOWN);
-        assert_eq!(media_type("xyz"), UNKNOWN);
-        assert_eq!(content_type("jpeg"), "image/jpeg");
-        assert_eq!(content_type("docx"), media_type("docx"));
+        for (ext, published, served) in [
+            ("csv", "text/csv", "text/csv; charset=utf-8"),
+            ("html", "text/html", "text/html; charset=utf-8"),
+            ("json", "application/json", "application/json"),
+            ("geojson", "application/geo+json", "application/geo+json"),
+            ("jsonld", "application/ld+json", "application/ld+json"),
+            ("ics", "text/calendar", "text/calendar; charset=utf-8"),
+            ("xml", "application/xml", "application/xml"),
+            ("jpeg", "image/jpeg", "image/jpeg"),
+            ("webp", "image/webp", "image/webp"),
+            ("pdf", "application/pdf", "application/pdf"),
+            ("js", "text/javascript", "text/javascript; charset=utf-8"),
+            (
+                "docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                "ods",
+                "application/vnd.oasis.opendocument.spreadsheet",
+                "application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("qqq", UNKNOWN, UNKNOWN),
+            ("", UNKNOWN, UNKNOWN),
+        ] {
+            assert_eq!(media_type(ext), published, "{ext}");
+            assert_eq!(content_type(ext), served, "{ext}");
+        }
     }
 }

@@ -503,7 +503,7 @@ fn page_status(
         needs_document_number: true,
     };
     if item.is_data {
-        let toml = std::fs::read_to_string(ctx.root.join("config.toml")).ok();
+        let toml = std::fs::read_to_string(ctx.root.join(config.source_file())).ok();
         if let Some(d) =
             publication::exempt_data_error(config, toml.as_deref(), &page.rel, &page.file)
         {

@@ -101,6 +101,8 @@ impl Sink for NullSink {
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,
+    /// `build --force`: a non-empty folder congkhai did not make may be replaced.
+    force: bool,
 }
 
 /// Who made an existing folder.
@@ -164,13 +166,33 @@ fn is_legacy_output(dir: &Path) -> bool {
         .is_some_and(|f| f == crate::trust::layout::MANIFEST_FORMAT)
 }
 
+/// Why a foreign folder may not be replaced even with `--force`: the home folder, the
+/// current folder or a folder holding either, a git repository.
+fn never_forced(target: &Path) -> Option<&'static str> {
+    let t = normalise(target).ok()?;
+    let holds = |p: Option<PathBuf>| {
+        p.and_then(|p| normalise(&p).ok())
+            .is_some_and(|p| p.starts_with(&t))
+    };
+    if holds(std::env::var_os("HOME").map(PathBuf::from)) {
+        return Some("là thư mục nhà (HOME) hoặc chứa nó");
+    }
+    if holds(std::env::current_dir().ok()) {
+        return Some("là thư mục hiện tại hoặc chứa nó");
+    }
+    if fs::symlink_metadata(t.join(".git")).is_ok() {
+        return Some("là một kho git");
+    }
+    None
+}
+
 fn foreign_diag(target: &Path) -> Diagnostic {
     Diagnostic::error(format!(
         "thư mục đầu ra {} đã có nội dung nhưng không phải do congkhai tạo (không có tệp đánh dấu {OUTPUT_MARKER}); congkhai không ghi đè, không xóa nó",
         display_path(target)
     ))
     .in_file(target)
-    .hint("chọn một thư mục trống hoặc chưa có bằng --output-dir; nếu thư mục này đúng là trang cũ do congkhai hay Zola tạo, hãy tự đổi tên hoặc xóa nó rồi tạo lại")
+    .hint("chọn một thư mục trống hoặc chưa có bằng --output-dir; nếu thư mục này đúng là trang cũ do congkhai hay Zola tạo, thêm --force để thay toàn bộ nội dung của nó (hoặc tự đổi tên, xóa nó rồi tạo lại)")
 }
 
 /// Name of the folder being written (`public`), used in working-folder names.
@@ -193,6 +215,25 @@ impl Staging {
     /// the other way round, a target that is not a directory, and a non-empty folder
     /// congkhai did not make.
     pub fn new(target: &Path, preview: bool) -> Result<Staging, Diagnostic> {
+        Staging::new_forced(target, preview, false)
+    }
+
+    /// [`Staging::new`]; with `force` (`build --force`, as Zola), a non-empty folder
+    /// congkhai did not make is accepted and replaced by the atomic swap once the build
+    /// has succeeded. The caller has checked that it is no source folder, not the site
+    /// root and holds none of them (`check_output_dir`).
+    pub fn new_forced(target: &Path, preview: bool, force: bool) -> Result<Staging, Diagnostic> {
+        // Only a real folder: a symbolic link or a file is never adopted.
+        let forced = force
+            && ownership(target) == Ownership::Foreign
+            && fs::symlink_metadata(target).is_ok_and(|m| m.is_dir());
+        if forced && let Some(why) = never_forced(target) {
+            return Err(Diagnostic::error(format!(
+                "thư mục đầu ra {} {why}: congkhai không thay nó, kể cả với --force",
+                display_path(target)
+            ))
+            .hint("dùng một thư mục riêng cho trang đã tạo, ví dụ --output-dir /var/www/phuong"));
+        }
         if fs::symlink_metadata(target).is_ok() {
             if !target.is_dir() {
                 return Err(Diagnostic::error(format!(
@@ -212,7 +253,7 @@ impl Staging {
             let is_empty = fs::read_dir(target)
                 .map(|mut d| d.next().is_none())
                 .unwrap_or(false);
-            if preview && !has_marker && !is_empty {
+            if preview && !has_marker && !is_empty && !forced {
                 return Err(Diagnostic::error(format!(
                     "thư mục {} chứa trang chính thức; bản xem trước không được ghi đè lên nó",
                     display_path(target)
@@ -221,7 +262,7 @@ impl Staging {
                     "bản xem trước mặc định ghi vào public-preview; hãy dùng --output-dir khác",
                 ));
             }
-            if !ownership(target).is_ours() {
+            if !forced && !ownership(target).is_ours() {
                 return Err(foreign_diag(target));
             }
         }
@@ -237,6 +278,7 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            force,
         })
     }
 
@@ -277,9 +319,15 @@ impl Staging {
         if preview {
             self.write(PREVIEW_MARKER, b"congkhai draft preview\n")?;
         }
-        // Re-check just before replacing: nothing foreign is ever moved or deleted.
+        // Re-check just before replacing: nothing foreign is ever moved or deleted,
+        // unless `--force` said so: then the folder is marked as ours only now, after
+        // the build succeeded, so a failed build leaves it untouched.
         if !ownership(&self.target).is_ours() {
-            return Err(foreign_diag(&self.target));
+            if !self.force || !fs::symlink_metadata(&self.target).is_ok_and(|m| m.is_dir()) {
+                return Err(foreign_diag(&self.target));
+            }
+            let marker = self.target.join(OUTPUT_MARKER);
+            fs::write(&marker, MARKER_TEXT).map_err(|e| io_diag("ghi tệp", &marker, &e))?;
         }
         let staged = self.dir.keep();
         let target = self.target;

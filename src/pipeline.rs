@@ -49,9 +49,32 @@ pub struct BuildOptions {
     /// `publish --new-chain`: publish even when the existing output publishes history
     /// entries that `history/` lacks (see `history::reconcile`).
     pub new_chain: bool,
+    /// `--config`: another configuration file, relative to `root` (else `zola.toml` or
+    /// `config.toml`).
+    pub config_file: Option<PathBuf>,
+    /// `build --force`: replace an output folder congkhai did not make (never a source
+    /// folder, the site root or a folder holding it: `output::check_output_dir`).
+    pub force: bool,
+    /// `build --minify`: minify HTML as `minify_html = true` does.
+    pub minify: bool,
 }
 
 impl BuildOptions {
+    /// The configuration file, relative to the root (`--config`, `zola.toml` or
+    /// `config.toml`).
+    pub fn config_file_name(&self) -> PathBuf {
+        Config::file_name(&self.root, self.config_file.as_deref())
+    }
+
+    /// The site's configuration (`--config` or the default file).
+    pub fn load_config(&self) -> Result<(Config, Diagnostics), Diagnostics> {
+        let (mut config, warnings) = Config::load_file(&self.root, self.config_file.as_deref())?;
+        if self.minify {
+            config.minify_html = true;
+        }
+        Ok((config, warnings))
+    }
+
     pub fn build_date(&self) -> Result<NaiveDate, Diagnostic> {
         if let Some(d) = self.today {
             return Ok(d);
@@ -130,7 +153,7 @@ fn generate_keep(
     sink: &dyn Sink,
 ) -> Result<(Summary, Incremental), Diagnostics> {
     let today = opts.build_date()?;
-    let (mut config, mut warnings) = Config::load(&opts.root)?;
+    let (mut config, mut warnings) = opts.load_config()?;
     if let Some(b) = &opts.base_url {
         config.base_url = b.clone();
     }
@@ -256,7 +279,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
 /// generated: `publish` reconciles (settles a half-recorded publication), `build` only
 /// reads (see `trust::chain::check_before_preview`).
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
-    let (config, _) = Config::load(&opts.root)?;
+    let (config, _) = opts.load_config()?;
     let target = checked_target(opts, &config)?;
     let _lock = crate::output::BuildLock::acquire(&target)?;
     crate::output::remove_stale(&target);
@@ -326,9 +349,9 @@ pub struct StagedBuild {
 
 /// [`build`] up to the swap.
 pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
-    let (config, _) = Config::load(&opts.root)?;
+    let (config, _) = opts.load_config()?;
     let target = checked_target(opts, &config)?;
-    let staging = Staging::new(&target, opts.drafts)?;
+    let staging = Staging::new_forced(&target, opts.drafts, opts.force)?;
     // Messages name the output folder, never the staging folder beside it.
     let shown = target
         .file_name()

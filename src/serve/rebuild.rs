@@ -42,6 +42,8 @@ pub(super) struct Rebuilder {
     pub(super) follow_up_running: bool,
     /// Where the follow-up thread sends its result.
     tx: std::sync::mpsc::Sender<Msg>,
+    /// `serve --fast`: no follow-up full build after a fast-path edit.
+    pub(super) fast_only: bool,
 }
 
 impl Rebuilder {
@@ -65,6 +67,7 @@ impl Rebuilder {
             generation: 0,
             follow_up_running: false,
             tx,
+            fast_only: false,
         }
     }
 

@@ -40,6 +40,7 @@ pub(super) struct Watching {
 
 pub(super) fn start_watching(
     root: &Path,
+    config_file: &Path,
     tx: std::sync::mpsc::Sender<Msg>,
     rx: std::sync::mpsc::Receiver<Msg>,
 ) -> Option<Watching> {
@@ -61,7 +62,12 @@ pub(super) fn start_watching(
         "themes",
         "static",
         "config.toml",
-    ] {
+        "zola.toml",
+    ]
+    .iter()
+    .map(Path::new)
+    .chain([config_file])
+    {
         let p = root.join(name);
         if p.exists() {
             let _ = debouncer.watch(&p, RecursiveMode::Recursive);
@@ -127,6 +133,8 @@ pub(super) fn watch(mut rebuilder: Rebuilder, watching: Watching) {
             continue;
         }
         match rebuilder.fast(&paths) {
+            // `--fast`: the edited page only, no full build after it.
+            Fast::Done if rebuilder.fast_only => follow_up = None,
             Fast::Done => follow_up = Some(std::time::Instant::now() + FOLLOW_UP_DELAY),
             // A follow-up would fail on the same error; the next good edit schedules it.
             Fast::Failed => follow_up = None,

@@ -316,25 +316,11 @@ pub fn closest_names<'a>(
     let want = cut(want);
     let mut scored: Vec<(usize, &str)> = names
         .into_iter()
-        .map(|name| (edit_distance(&want, &cut(name)), name))
+        .map(|name| (strsim::generic_levenshtein(&want, &cut(name)), name))
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     scored.into_iter().take(n).map(|(_, name)| name).collect()
-}
-
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// Separators for carrying a data-loader [`Diagnostic`] through a Tera error (which only

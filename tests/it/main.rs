@@ -15,6 +15,7 @@ mod adversarial;
 mod answers;
 mod architecture;
 mod catalog;
+mod cli;
 mod commune;
 mod core;
 mod dataset;
