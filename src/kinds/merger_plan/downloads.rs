@@ -11,6 +11,7 @@ use crate::format::decimal;
 use crate::kinds::Download;
 use crate::kinds::columns::Column;
 use crate::kinds::files::{TableFiles, json_download};
+use crate::residential::plan::MergedGroup;
 use crate::residential::view::GroupView;
 
 /// `phuong-an-sap-xep.json`: the plan's groups, new groups and summary as on the page.
@@ -37,8 +38,14 @@ pub const GROUP_COLUMNS: &[Column] = &[
         .required(),
     Column::count("Số nhân khẩu", "Số người của tổ.").unit("người"),
     Column::decimal("Diện tích", "Diện tích tự nhiên của tổ.").unit("ha"),
-    Column::text("Mã tổ mới", "Mã tổ mới mà tổ này thuộc về sau sắp xếp."),
-    Column::text("Tên tổ mới", "Tên tổ mới mà tổ này thuộc về sau sắp xếp."),
+    Column::text(
+        "Mã tổ mới",
+        "Mã tổ mới mà tổ này thuộc về sau sắp xếp; tổ được chia cho nhiều tổ mới ghi từng tổ kèm số hộ, cách nhau bởi dấu chấm phẩy.",
+    ),
+    Column::text(
+        "Tên tổ mới",
+        "Tên tổ mới mà tổ này thuộc về sau sắp xếp (tổ được chia: từng tổ kèm số hộ).",
+    ),
     Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân."),
 ];
 
@@ -48,12 +55,12 @@ pub const PLAN_COLUMNS: &[Column] = &[
     Column::text("Tên tổ mới", "Tên tổ dân phố (thôn) sau sắp xếp.").required(),
     Column::text(
         "Các tổ hợp thành",
-        "Mã các tổ hiện nay hợp thành tổ mới, cách nhau bởi dấu phẩy.",
+        "Mã các tổ hiện nay hợp thành tổ mới, cách nhau bởi dấu phẩy; tổ chỉ ghép một phần ghi kèm số hộ trong ngoặc, ví dụ “TDP07 (một phần: 120 hộ)”, phần ở lại ghi “(phần còn lại: … hộ)”.",
     )
     .required(),
     Column::count(
         "Số hộ",
-        "Tổng số hộ của tổ mới, do hệ thống cộng từ các tổ hợp thành.",
+        "Tổng số hộ của tổ mới, do hệ thống cộng từ các tổ hợp thành (tổ ghép nguyên và các phần chuyển sang).",
     )
     .unit("hộ")
     .required(),
@@ -175,7 +182,21 @@ fn group_rows(data: &PlanData) -> Vec<Vec<String>> {
     data.groups
         .iter()
         .map(|g| {
-            let new = data.plan.iter().find(|n| n.members.contains(&g.code));
+            // A group split between new groups names each with the households it takes.
+            let news: Vec<&MergedGroup> = data
+                .plan
+                .iter()
+                .filter(|n| n.members.contains(&g.code))
+                .collect();
+            let each = |f: &dyn Fn(&MergedGroup) -> String| -> String {
+                news.iter()
+                    .map(|n| match n.parts.get(&g.code) {
+                        Some(p) => format!("{} ({} hộ)", f(n), p.households),
+                        None => f(n),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             vec![
                 g.code.clone(),
                 g.name.clone(),
@@ -183,8 +204,8 @@ fn group_rows(data: &PlanData) -> Vec<Vec<String>> {
                 g.households.to_string(),
                 g.population.map(|p| p.to_string()).unwrap_or_default(),
                 g.area_ha.map(|a| decimal(a, 2)).unwrap_or_default(),
-                new.map(|n| n.code.clone()).unwrap_or_default(),
-                new.map(|n| n.name.clone()).unwrap_or_default(),
+                each(&|n| n.code.clone()),
+                each(&|n| n.name.clone()),
                 g.note.clone(),
             ]
         })
@@ -199,7 +220,7 @@ fn plan_rows(data: &PlanData) -> Vec<Vec<String>> {
             vec![
                 n.code.clone(),
                 n.name.clone(),
-                n.members.join(", "),
+                n.members_text(),
                 n.households.to_string(),
                 if n.special_case { "có" } else { "không" }.into(),
                 n.justification.clone(),
