@@ -67,6 +67,13 @@ fn assemble(
     let cfg = ctx.config;
     let t = std::time::Instant::now();
     let (csv, json) = downloads::downloads(&data.entries, &data.fields, data.names);
+    // The residential column's title follows the site's units, before the hash below.
+    let unit_title = crate::kinds::columns::residential_title(&cfg.words());
+    let csv = crate::kinds::columns::rename_csv_header(
+        csv,
+        crate::kinds::columns::RESIDENTIAL_TITLE,
+        unit_title,
+    );
     // The same hash the manifest records for danh-sach.csv; printed on the posted sheet.
     let sha256 = crate::digest::sha256_hex(&csv);
     crate::timing::phase("beneficiary list: downloads", t);
@@ -127,6 +134,9 @@ fn assemble(
         download("danh-sach.csv", "CSV", csv),
         download("danh-sach.json", "JSON", json),
     ];
+    for d in &mut downloads {
+        crate::kinds::columns::follow_units(d, unit_title);
+    }
     if record.lookup_url.is_some() {
         // The name lookup's data: a file of the record (manifest), not listed with the
         // tables, and never in the search index.

@@ -38,14 +38,12 @@ pub const GROUP_COLUMNS: &[Column] = &[
         .required(),
     Column::count("Số nhân khẩu", "Số người của tổ.").unit("người"),
     Column::decimal("Diện tích", "Diện tích tự nhiên của tổ.").unit("ha"),
-    Column::text(
-        "Mã tổ mới",
-        "Mã tổ mới mà tổ này thuộc về sau sắp xếp; tổ được chia cho nhiều tổ mới ghi từng tổ kèm số hộ, cách nhau bởi dấu chấm phẩy.",
-    ),
-    Column::text(
-        "Tên tổ mới",
-        "Tên tổ mới mà tổ này thuộc về sau sắp xếp (tổ được chia: từng tổ kèm số hộ).",
-    ),
+    // A group split between new groups (ghép một phần) names each with its households:
+    // "N2 (120 hộ); N4 (330 hộ)"; the members column then reads "G6 (một phần: 120 hộ)".
+    // The descriptions stay as they were so that a plan without parts publishes the
+    // same bytes; docs/residential-groups.md explains the form.
+    Column::text("Mã tổ mới", "Mã tổ mới mà tổ này thuộc về sau sắp xếp."),
+    Column::text("Tên tổ mới", "Tên tổ mới mà tổ này thuộc về sau sắp xếp."),
     Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân."),
 ];
 
@@ -55,12 +53,12 @@ pub const PLAN_COLUMNS: &[Column] = &[
     Column::text("Tên tổ mới", "Tên tổ dân phố (thôn) sau sắp xếp.").required(),
     Column::text(
         "Các tổ hợp thành",
-        "Mã các tổ hiện nay hợp thành tổ mới, cách nhau bởi dấu phẩy; tổ chỉ ghép một phần ghi kèm số hộ trong ngoặc, ví dụ “TDP07 (một phần: 120 hộ)”, phần ở lại ghi “(phần còn lại: … hộ)”.",
+        "Mã các tổ hiện nay hợp thành tổ mới, cách nhau bởi dấu phẩy.",
     )
     .required(),
     Column::count(
         "Số hộ",
-        "Tổng số hộ của tổ mới, do hệ thống cộng từ các tổ hợp thành (tổ ghép nguyên và các phần chuyển sang).",
+        "Tổng số hộ của tổ mới, do hệ thống cộng từ các tổ hợp thành.",
     )
     .unit("hộ")
     .required(),

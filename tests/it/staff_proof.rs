@@ -1,0 +1,128 @@
+//! Issue 13's remaining gaps: published column titles follow the commune's residential
+//! units, and the other staff-proofing checks (see each test).
+
+use crate::common::{Site, sha256_hex, stderr, texts};
+
+const NOW: &str = "2026-11-23";
+
+/// `congkhai init <tmp>/site --type xã`, with `[ward] residential_units` set to `units`.
+fn xa_site(units: &str) -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    let out = assert_cmd::Command::cargo_bin("congkhai")
+        .expect("binary")
+        .arg("init")
+        .arg(&root)
+        .args(["--type", "xã", "--name", "Xã Kon Braih"])
+        .output()
+        .expect("run init");
+    assert!(out.status.success(), "init failed: {}", stderr(&out));
+    let site = Site::in_subdir(dir, root);
+    let config = site.read("config.toml");
+    let line = config
+        .lines()
+        .find(|l| l.starts_with("residential_units"))
+        .expect("init writes residential_units")
+        .to_string();
+    site.write(
+        "config.toml",
+        config.replace(&line, &format!("residential_units = {units}")),
+    );
+    site
+}
+
+/// The header row of a published CSV, parsed.
+fn csv_header(site: &Site, rel: &str) -> Vec<String> {
+    let text = site.read(rel);
+    let text = text.strip_prefix('\u{feff}').expect("BOM");
+    let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    r.headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect()
+}
+
+fn json(site: &Site, rel: &str) -> serde_json::Value {
+    serde_json::from_str(&site.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn column_titles_follow_the_residential_units() {
+    // (units in config, the column title)
+    for (units, want) in [
+        (r#"["thôn"]"#, "Thôn"),
+        (r#"["thôn", "tổ dân phố"]"#, "Thôn, tổ dân phố"),
+    ] {
+        let site = xa_site(units);
+        site.preview_ok(NOW);
+        for rel in [
+            "public/ho-tro/danh-sach-mau/danh-sach.csv",
+            "public/lich-ho-tro/lich-mau/lich.csv",
+            "public/ho-tro/an-sinh-mau/ho-tro-da-trao.csv",
+        ] {
+            let header = csv_header(&site, rel);
+            assert!(
+                header.iter().any(|h| h == want),
+                "{units} {rel}: {header:?}"
+            );
+            assert!(
+                !header.iter().any(|h| h == "Tổ dân phố"),
+                "{units} {rel}: {header:?}"
+            );
+            // The JSON twin has the same keys.
+            let j = json(&site, &rel.replace(".csv", ".json"));
+            let first = j.as_array().and_then(|a| a.first()).expect("a row");
+            assert!(first.get(want).is_some(), "{units} {rel}: {first}");
+            assert!(first.get("Tổ dân phố").is_none(), "{units} {rel}: {first}");
+        }
+        // The data package's Table Schema names the field the same way.
+        let dp = json(&site, "public/ho-tro/danh-sach-mau/datapackage.json");
+        let names: Vec<String> = dp["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .flat_map(|r| {
+                r["schema"]["fields"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|f| f["name"].as_str().map(str::to_string))
+            .collect();
+        assert!(names.iter().any(|n| n == want), "{units}: {names:?}");
+        assert!(
+            !names.iter().any(|n| n == "Tổ dân phố"),
+            "{units}: {names:?}"
+        );
+        // "Giải thích các cột" and the list's own table.
+        let page = site.html("public/ho-tro/danh-sach-mau/index.html");
+        let described = texts(&page, "table.data-dictionary th[scope=row]");
+        assert!(
+            described.iter().any(|t| t == want),
+            "{units}: {described:?}"
+        );
+        assert!(
+            !described.iter().any(|t| t == "Tổ dân phố"),
+            "{described:?}"
+        );
+        let heads = texts(&page, "th[scope=col]");
+        assert!(heads.iter().any(|t| t == want), "{units}: {heads:?}");
+        // The posters print the hash of the renamed file they link.
+        let csv = std::fs::read(site.path().join("public/lich-ho-tro/lich-mau/lich.csv"))
+            .expect("lich.csv");
+        let mut posters = 0;
+        for rel in site.output_files() {
+            let rel = rel.display().to_string();
+            if !rel.starts_with("lich-ho-tro/") || !rel.ends_with(".html") {
+                continue;
+            }
+            let doc = site.html(&format!("public/{rel}"));
+            for hash in texts(&doc, ".poster__qr .poster__checksum code.hash") {
+                assert_eq!(hash, sha256_hex(&csv), "{rel}");
+                posters += 1;
+            }
+        }
+        assert!(posters > 0, "no poster found");
+    }
+}
