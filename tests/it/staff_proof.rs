@@ -126,3 +126,61 @@ fn column_titles_follow_the_residential_units() {
         assert!(posters > 0, "no poster found");
     }
 }
+
+/// The support fixture's list page with `record_extra` lines in `[record]`.
+fn list_page(record_extra: &str) -> String {
+    format!(
+        "+++\ntitle = \"Danh sách hỗ trợ\"\nkind = \"beneficiary_list\"\npublish_from = 2026-11-01\n\
+         publish_until = 2026-12-31\n[record]\nprogramme = \"@/ho-tro/chuong-trinh.md\"\n\
+         list = \"data/ho-tro/danh-sach.csv\"\n{record_extra}\n[approval]\nby = \"Trần Văn Mẫu\"\n\
+         role = \"Chủ tịch UBND phường\"\ndecision = \"Quyết định số 9/QĐ-UBND\"\ndate = 2026-10-30\n+++\n\
+         Danh sách.\n"
+    )
+}
+
+#[test]
+fn check_explain_applies_the_record_that_uses_the_file() {
+    let site = Site::fixture("support");
+    site.write(
+        "data/ho-tro/danh-sach.csv",
+        "STT;Họ và tên;Tổ dân phố;Diện;Tiền hỗ trợ hằng tháng;Số CCCD\r\n\
+         1;Nguyễn Văn Thử;Tổ dân phố số 1;Hộ nghèo;1.500.000;000000000001\r\n",
+    );
+    site.write(
+        "content/ho-tro/danh-sach.md",
+        list_page(
+            "delimiter = \";\"\nprivate = [\"Số CCCD\"]\n[record.columns]\namount_vnd = \"Tiền hỗ trợ hằng tháng\"",
+        ),
+    );
+    // The build accepts it: the settings are right.
+    site.build_ok(NOW);
+    let out = site.run(&["check", "--explain", "data/ho-tro/danh-sach.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    for want in [
+        "Đọc theo trang: content/ho-tro/danh-sach.md (kiểu hồ sơ beneficiary_list, [record] list)",
+        "[record.columns] amount_vnd = \u{201c}Tiền hỗ trợ hằng tháng\u{201d}",
+        "delimiter: \u{201c};\u{201d}",
+        "private (bỏ khi đọc, không công khai): Số CCCD",
+        "\u{201c}Tiền hỗ trợ hằng tháng\u{201d} → amount_vnd",
+        "Loại bảng: Danh sách người, hộ được hỗ trợ",
+    ] {
+        assert!(text.contains(want), "{want}\n{text}");
+    }
+    // Neither the mapped nor the private column is reported unknown, and the private
+    // column's values are not shown.
+    assert!(!text.contains("cột lạ"), "{text}");
+    assert!(!text.contains("000000000001"), "{text}");
+
+    // A file no page names: the table kind is guessed, and said so.
+    site.write(
+        "data/ho-tro/khac.csv",
+        "Họ và tên,Tổ dân phố,Diện\nA,TDP 1,Hộ nghèo\n",
+    );
+    let out = site.run(&["check", "--explain", "data/ho-tro/khac.csv"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("Chưa có trang nào") && text.contains("đoán theo tên cột"),
+        "{text}"
+    );
+}
