@@ -184,3 +184,110 @@ fn check_explain_applies_the_record_that_uses_the_file() {
         "{text}"
     );
 }
+
+/// Rows of the quarterly register (`/cong-khai/danh-muc/`): (title cell, form cell).
+fn register_rows(site: &Site) -> Vec<(String, String)> {
+    let doc = site.html("public/cong-khai/danh-muc/index.html");
+    let tr = scraper::Selector::parse("table.register tbody tr").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    doc.select(&tr)
+        .map(|r| {
+            let cells: Vec<String> = r
+                .select(&td)
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect();
+            (cells[1].clone(), cells[2].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn vocabularies_are_used_household_categories_and_posting_forms() {
+    // A programme category outside [vocabulary] household_categories: a warning …
+    let site = Site::fixture("support");
+    let programme = site.read("content/ho-tro/chuong-trinh.md");
+    site.write(
+        "content/ho-tro/chuong-trinh.md",
+        programme.replace(
+            "categories = [\"Hộ nghèo\", \"Hộ cận nghèo\"]",
+            "categories = [\"Hộ nghèo\", \"Hộ cận nghèo\", \"Hộ khó khăn đột xuất\"]",
+        ),
+    );
+    let out = site.build_ok(NOW);
+    let err = stderr(&out);
+    assert!(
+        err.contains("cảnh báo")
+            && err.contains("Hộ khó khăn đột xuất")
+            && err.contains("household_categories"),
+        "{err}"
+    );
+    // … and an error when the vocabulary is strict, naming the page and the category.
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!("{config}\n[vocabulary]\nhousehold_categories_strict = true\n"),
+    );
+    let err = site.build_err(NOW);
+    for w in [
+        "content/ho-tro/chuong-trinh.md",
+        "record.categories",
+        "Hộ khó khăn đột xuất",
+        "household_categories",
+    ] {
+        assert!(err.contains(w), "{w:?} in {err}");
+    }
+
+    // A record's own posting forms, matched to the vocabulary, in the register.
+    let site = Site::fixture("support");
+    let config = site.read("config.toml");
+    site.write(
+        "config.toml",
+        format!(
+            "{config}\n[vocabulary]\nposting_forms = [\"Trang thông tin điện tử\", \"Bảng tin nhà văn hóa\", \"Loa truyền thanh\"]\n"
+        ),
+    );
+    let page = site.read("content/ho-tro/danh-sach.md");
+    let with_forms = |forms: &str| {
+        page.replacen(
+            "[record]\n",
+            &format!("[record]\nposting_forms = {forms}\n"),
+            1,
+        )
+    };
+    site.write(
+        "content/ho-tro/danh-sach.md",
+        with_forms("[\"bang tin nha van hoa\", \"Loa truyền thanh\"]"),
+    );
+    site.build_ok(NOW);
+    let rows = register_rows(&site);
+    let title = |s: &str| {
+        rows.iter()
+            .find(|(t, _)| t.starts_with(s))
+            .map(|(_, f)| f.clone())
+            .unwrap_or_else(|| panic!("{s} in {rows:?}"))
+    };
+    let list_title = page
+        .lines()
+        .find_map(|l| l.strip_prefix("title = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("title")
+        .to_string();
+    assert_eq!(title(&list_title), "Bảng tin nhà văn hóa; Loa truyền thanh");
+    // Other records keep the site-wide forms.
+    assert!(
+        rows.iter().any(|(t, f)| !t.starts_with(&list_title)
+            && f == "Trang thông tin điện tử; Bảng tin nhà văn hóa; Loa truyền thanh"),
+        "{rows:?}"
+    );
+    // A form outside the vocabulary is an error naming it and the accepted forms.
+    site.write("content/ho-tro/danh-sach.md", with_forms("[\"Nhóm Zalo\"]"));
+    let err = site.build_err(NOW);
+    for w in [
+        "content/ho-tro/danh-sach.md",
+        "record.posting_forms",
+        "Nhóm Zalo",
+        "Bảng tin nhà văn hóa",
+    ] {
+        assert!(err.contains(w), "{w:?} in {err}");
+    }
+}
