@@ -487,6 +487,9 @@ pub struct Vocabulary {
     /// Household categories a support programme may name (the hint of a programme
     /// without `categories`, and its categories when it declares none).
     pub household_categories: Vec<String>,
+    /// When true, a programme category not in `household_categories` is an error;
+    /// otherwise a warning (the category is still published).
+    pub household_categories_strict: bool,
     /// Forms of support in a donations ledger (seed 002). A cell is matched to one of
     /// them ignoring case and diacritics, or by a known keyword ("đột xuất" → khẩn cấp).
     pub support_forms: Vec<String>,
@@ -520,6 +523,7 @@ impl Default for Vocabulary {
                 "Hộ mới thoát nghèo",
                 "Hộ mới thoát cận nghèo",
             ]),
+            household_categories_strict: false,
             support_forms: v(&[
                 "Hỗ trợ khẩn cấp",
                 "Hỗ trợ sinh kế",
@@ -557,6 +561,47 @@ impl Vocabulary {
         };
         let k = key(text);
         list.iter().find(|e| key(e) == k).map(String::as_str)
+    }
+
+    /// A record's own `[record] posting_forms` (how this record is made public, for
+    /// the quarterly register), each matched to `posting_forms` (case and diacritics
+    /// ignored); `Ok(None)` when the record has none. A form outside the vocabulary, or
+    /// a value that is not a list of texts, is the error message.
+    pub fn record_posting_forms(
+        &self,
+        record: &toml::Table,
+    ) -> Result<Option<Vec<String>>, String> {
+        let Some(v) = record.get("posting_forms") else {
+            return Ok(None);
+        };
+        let items: Vec<&str> = match v {
+            toml::Value::Array(a) if !a.is_empty() => {
+                match a.iter().map(|x| x.as_str()).collect::<Option<Vec<&str>>>() {
+                    Some(items) => items,
+                    None => return Err("record.posting_forms phải là danh sách hình thức công khai, mỗi hình thức trong dấu ngoặc kép".into()),
+                }
+            }
+            toml::Value::String(s) => vec![s.as_str()],
+            _ => return Err("record.posting_forms phải là danh sách hình thức công khai, ví dụ [\"Bảng tin nhà văn hóa\"]".into()),
+        };
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            match Self::find(&self.posting_forms, item) {
+                Some(f) => {
+                    if !out.iter().any(|o| o == f) {
+                        out.push(f.to_string());
+                    }
+                }
+                None => {
+                    return Err(format!(
+                        "hình thức công khai \u{201c}{}\u{201d} không có trong posting_forms của bảng [vocabulary] ({})",
+                        item.trim(),
+                        self.posting_forms.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Lists normalised to NFC, blanks and duplicates dropped; an empty list is an error.

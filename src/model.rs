@@ -529,6 +529,14 @@ fn build_record(
         body: &model.page.body,
         bundle_dir: model.page.bundle_dir.as_deref(),
     };
+    // `[record] posting_forms`: how this record is made public, from the vocabulary.
+    if let Err(msg) = config.vocabulary.record_posting_forms(input.record) {
+        diags.push(
+            crate::diagnostics::Diagnostic::error(msg)
+                .at(input.field_location("posting_forms"))
+                .hint("dùng các hình thức trong posting_forms của bảng [vocabulary] (config.toml), hoặc thêm hình thức mới vào đó"),
+        );
+    }
     match k.build(&input, ctx) {
         Ok(mut out) => {
             model.noindex |= out.noindex;

@@ -622,11 +622,43 @@ pub fn birth_context(text: &str, at: usize) -> bool {
             "sn" | "ns" | "dob" => true,
             // "học sinh" is one word; "ông Thử: sinh ngày" is two phrases, so a
             // punctuation mark before "sinh" ends the compound.
-            "sinh" => !(k >= 2 && !words[k - 1].1 && NOT_BIRTH.contains(&words[k - 2].0.as_str())),
+            "sinh" => {
+                let before = (k >= 2 && !words[k - 1].1).then(|| words[k - 2].0.as_str());
+                match before {
+                    Some(b) if NOT_BIRTH.contains(&b) => false,
+                    // "an sinh" (social welfare: "Sổ an sinh", "Quỹ an sinh ngày …") is
+                    // not a birth, unless "An" is the end of a name ("Nguyễn Văn An sinh
+                    // năm 1950", "Bà An sinh ngày …"): capitalised, after a capitalised
+                    // word of the same phrase.
+                    Some("an") => {
+                        let caps = capitalised_words(&text[from..at]);
+                        let cap = |i: usize| caps.get(i).copied().unwrap_or(false);
+                        k >= 3 && !words[k - 2].1 && cap(k - 2) && cap(k - 3)
+                    }
+                    _ => true,
+                }
+            }
             _ => false,
         };
     }
     false
+}
+
+/// For each word of [`words_with_breaks`], whether it starts with a capital letter.
+fn capitalised_words(s: &str) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut in_word = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if !in_word {
+                out.push(c.is_uppercase());
+                in_word = true;
+            }
+        } else {
+            in_word = false;
+        }
+    }
+    out
 }
 
 /// Whether `w` contains "sinh", "sn", "ns" or "dob" in any ASCII case, in one pass.
@@ -1344,6 +1376,12 @@ mod tests {
             ("ngày sinh 05/03/50", &[BirthDate]),
             ("SN 05.03.1950", &[BirthDate]),
             ("(sinh 1950)", &[BirthDate]),
+            ("ngày sinh 01/02/1950", &[BirthDate]),
+            ("sinh năm 1950", &[BirthDate]),
+            ("SN 1950", &[BirthDate]),
+            // … but a name ending in "An" followed by a birth date is one.
+            ("Nguyễn Văn An sinh ngày 05/03/1950", &[BirthDate]),
+            ("Bà An sinh năm 1950", &[BirthDate]),
             ("Sinh ngày: 05-03-1950", &[BirthDate]),
             // Not personal data.
             ("Số tiền 1.000.000,00 đồng", &[]),
@@ -1368,6 +1406,12 @@ mod tests {
             ("trang 12 / 150", &[]),
             ("tổ 1, 2, 3, 4, 5, 6, 7, 8, 9", &[]),
             ("học sinh năm 2026", &[]),
+            // "an sinh" (social welfare) before a date is not a birth …
+            ("Báo cáo an sinh ngày 25/06/2026", &[]),
+            ("Sổ an sinh ngày 25/12/2026", &[]),
+            ("An sinh cộng đồng: ngày 25/06/2026", &[]),
+            ("An sinh ngày 25/06/2026", &[]),
+            ("quỹ an sinh năm 2026", &[]),
             ("đăng ký khai sinh ngày 10/06/2026", &[]),
             ("vệ sinh môi trường ngày 10/06/2026", &[]),
             ("sinh hoạt ngày 10/06/2026", &[]),

@@ -233,6 +233,158 @@ pub struct ColumnDoc {
     pub required: bool,
 }
 
+/// The title every kind gives its residential-unit column ("Tổ dân phố"), renamed on
+/// publishing by [`follow_units`] when `[ward] residential_units` says otherwise.
+pub const RESIDENTIAL_TITLE: &str = "Tổ dân phố";
+
+/// Titles of the residential-unit column for one kind of unit, in
+/// [`crate::config::RESIDENTIAL_UNITS`] order.
+const UNIT_TITLES: &[(&str, &str)] = &[
+    ("tổ dân phố", "Tổ dân phố"),
+    ("thôn", "Thôn"),
+    ("làng", "Làng"),
+    ("buôn", "Buôn"),
+    ("bản", "Bản"),
+    ("ấp", "Ấp"),
+    ("khu phố", "Khu phố"),
+];
+
+/// The residential-unit column's title on this site: the configured unit with a capital
+/// ("Thôn" on a xã of thôn); with several units, all of them as `[ward]` lists them,
+/// "Thôn, tổ dân phố" (the generic phrase `config.ward.words.residential_all`), since a
+/// cell may name either. A phường of tổ dân phố keeps [`RESIDENTIAL_TITLE`].
+pub fn residential_title(words: &crate::config::UnitWords) -> &'static str {
+    let all = words.residential_all.trim();
+    if let Some((_, t)) = UNIT_TITLES.iter().find(|(u, _)| *u == all) {
+        return t;
+    }
+    if all.is_empty() {
+        return RESIDENTIAL_TITLE;
+    }
+    let mut chars = all.chars();
+    let capitalized: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    intern(capitalized)
+}
+
+/// A `'static` copy of `s`, made once per distinct text: a site has one or two such
+/// titles, and `serve` rebuilds reuse them instead of leaking a copy each time.
+fn intern(s: String) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(|| Mutex::new(BTreeSet::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = seen.get(s.as_str()) {
+        return t;
+    }
+    let t: &'static str = Box::leak(s.into_boxed_str());
+    seen.insert(t);
+    t
+}
+
+/// Renames the residential-unit column of a published table to `title`
+/// ([`residential_title`]): the column (its title and the unit word in its description,
+/// so the data package and "Giải thích các cột" follow), the CSV header, the JSON keys
+/// and the change history's key. A table without that column, and a site whose title is
+/// [`RESIDENTIAL_TITLE`], are left byte for byte as they are. Run it before hashing the
+/// bytes (posters print the hash).
+pub fn follow_units(d: &mut super::Download, title: &'static str) {
+    if title == RESIDENTIAL_TITLE || !d.columns.iter().any(|c| c.title == RESIDENTIAL_TITLE) {
+        return;
+    }
+    for c in d
+        .columns
+        .iter_mut()
+        .filter(|c| c.title == RESIDENTIAL_TITLE)
+    {
+        c.title = title;
+        c.description = intern(
+            c.description
+                .replacen("Tổ dân phố (thôn)", title, 1)
+                .replacen(RESIDENTIAL_TITLE, title, 1),
+        );
+    }
+    if let Some(k) = &d.key_column {
+        d.key_column = Some(
+            k.split('+')
+                .map(|part| {
+                    if part == RESIDENTIAL_TITLE {
+                        title
+                    } else {
+                        part
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("+"),
+        );
+    }
+    match d.format.as_str() {
+        "CSV" => {
+            d.bytes = rename_csv_header(std::mem::take(&mut d.bytes), RESIDENTIAL_TITLE, title)
+        }
+        "JSON" => d.bytes = rename_json_key(&d.bytes, RESIDENTIAL_TITLE, title),
+        _ => {}
+    }
+}
+
+/// Published CSV bytes (BOM, header row, CRLF) with the header cell `from` renamed `to`;
+/// the rows are untouched.
+pub fn rename_csv_header(bytes: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if from == to {
+        return bytes;
+    }
+    let body = bytes.strip_prefix(BOM).unwrap_or(&bytes);
+    let Some(end) = body.iter().position(|&b| b == b'\n') else {
+        return bytes;
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&body[..end]);
+    let Some(Ok(header)) = r.records().next() else {
+        return bytes;
+    };
+    if !header.iter().any(|h| h == from) {
+        return bytes;
+    }
+    let crlf = end > 0 && body[end - 1] == b'\r';
+    let mut w = csv::WriterBuilder::new()
+        .terminator(if crlf {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .from_writer(if bytes.starts_with(BOM) {
+            BOM.to_vec()
+        } else {
+            Vec::new()
+        });
+    let _ = w.write_record(header.iter().map(|h| if h == from { to } else { h }));
+    let mut out = w.into_inner().unwrap_or_default();
+    out.extend_from_slice(&body[end + 1..]);
+    out
+}
+
+/// Published JSON with every object key `from` renamed `to`. A key is the only JSON
+/// string followed by `:`, and a `"` inside a string value is escaped, so the plain
+/// text replacement cannot touch a value.
+pub fn rename_json_key(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let (Ok(text), Ok(from), Ok(to)) = (
+        std::str::from_utf8(bytes),
+        serde_json::to_string(from),
+        serde_json::to_string(to),
+    ) else {
+        return bytes.to_vec();
+    };
+    text.replace(&format!("{from}:"), &format!("{to}:"))
+        .into_bytes()
+}
+
 /// The titles of `columns`, in order (the CSV header row).
 pub fn titles(columns: &[Column]) -> Vec<&'static str> {
     columns.iter().map(|c| c.title).collect()
@@ -246,6 +398,68 @@ pub fn find<'a>(columns: &'a [Column], title: &str) -> Option<&'a Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn residential_titles_follow_the_units() {
+        use crate::config::{UnitType, UnitWords};
+        // (units, title)
+        for (units, want) in [
+            (&[][..], "Tổ dân phố"),
+            (&["tổ dân phố"][..], "Tổ dân phố"),
+            (&["thôn"][..], "Thôn"),
+            (&["ấp"][..], "Ấp"),
+            (&["thôn", "tổ dân phố"][..], "Thôn, tổ dân phố"),
+            (&["bản", "thôn"][..], "Bản, thôn"),
+        ] {
+            let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+            let words = UnitWords::new(UnitType::Xa, &units);
+            let want = if units.is_empty() { "Thôn" } else { want };
+            assert_eq!(residential_title(&words), want, "{units:?}");
+        }
+    }
+
+    #[test]
+    fn renaming_the_residential_column() {
+        let cols = [
+            Column::text("Họ và tên", "x"),
+            Column::text(RESIDENTIAL_TITLE, "Tổ dân phố (thôn) nơi cư trú."),
+        ];
+        let rows = vec![vec!["A, B".to_string(), "Tổ dân phố số 1".to_string()]];
+        let files = super::super::files::TableFiles {
+            stem: "t",
+            title: "t",
+            description: "t",
+            columns: &cols,
+            key: Some("Họ và tên+Tổ dân phố"),
+            unique_key: false,
+        };
+        let [mut csv, mut json] = files.downloads(&rows);
+        // A phường keeps its bytes.
+        let before = csv.bytes.clone();
+        follow_units(&mut csv, RESIDENTIAL_TITLE);
+        assert_eq!(csv.bytes, before);
+        follow_units(&mut csv, "Thôn, tổ dân phố");
+        follow_units(&mut json, "Thôn, tổ dân phố");
+        assert_eq!(
+            String::from_utf8(csv.bytes).unwrap(),
+            "\u{feff}Họ và tên,\"Thôn, tổ dân phố\"\r\n\"A, B\",Tổ dân phố số 1\r\n"
+        );
+        let v: Value = serde_json::from_slice(&json.bytes).unwrap();
+        assert_eq!(v[0]["Thôn, tổ dân phố"], "Tổ dân phố số 1");
+        assert!(v[0].get(RESIDENTIAL_TITLE).is_none());
+        assert_eq!(csv.columns[1].title, "Thôn, tổ dân phố");
+        assert_eq!(csv.columns[1].description, "Thôn, tổ dân phố nơi cư trú.");
+        assert_eq!(
+            csv.key_column.as_deref(),
+            Some("Họ và tên+Thôn, tổ dân phố")
+        );
+        // A value equal to the title is not a key.
+        let j = r#"[{"Tổ dân phố": "Tổ dân phố", "x": "\"Tổ dân phố\": 1"}]"#;
+        assert_eq!(
+            String::from_utf8(rename_json_key(j.as_bytes(), RESIDENTIAL_TITLE, "Thôn")).unwrap(),
+            r#"[{"Thôn": "Tổ dân phố", "x": "\"Tổ dân phố\": 1"}]"#
+        );
+    }
 
     #[test]
     fn schema_field_and_json_values() {

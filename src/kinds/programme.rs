@@ -444,10 +444,48 @@ impl RecordKind for Programme {
         }
         let partners = super::partners::partners(input, &mut errors);
         scan_record(input, ctx, &mut errors);
+        let mut warnings = Diagnostics::new();
+        // Categories outside [vocabulary] household_categories: an error when the
+        // vocabulary is strict, a warning otherwise (published as declared).
+        let vocabulary = &ctx.config.vocabulary;
+        let unknown: Vec<&String> = categories
+            .iter()
+            .filter(|c| {
+                !c.is_empty()
+                    && crate::config::Vocabulary::find(&vocabulary.household_categories, c)
+                        .is_none()
+            })
+            .collect();
+        if !unknown.is_empty() {
+            let msg = format!(
+                "diện {} không có trong household_categories của bảng [vocabulary] ({})",
+                unknown
+                    .iter()
+                    .map(|c| format!("\u{201c}{c}\u{201d}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                vocabulary.household_categories.join(", ")
+            );
+            let hint = "sửa tên diện cho đúng danh mục, hoặc thêm diện vào household_categories trong bảng [vocabulary] của config.toml";
+            if vocabulary.household_categories_strict {
+                errors.push(
+                    Diagnostic::error(msg)
+                        .at(input.field_location("categories"))
+                        .hint(hint),
+                );
+            } else {
+                warnings.push(
+                    Diagnostic::warning(msg)
+                        .at(input.field_location("categories"))
+                        .hint(format!(
+                            "{hint} (household_categories_strict = true thì đây là lỗi)"
+                        )),
+                );
+            }
+        }
         if errors.has_errors() {
             return Err(errors);
         }
-        let mut warnings = Diagnostics::new();
         if category_legal_basis.is_none() {
             let hidden: Vec<String> = categories
                 .iter()

@@ -112,10 +112,149 @@ fn best_table(
     best.map(|(_, s, t)| (s, t)).ok_or(last_err)
 }
 
+/// A record page that names the file: how that page says to read it.
+struct UsedBy {
+    /// The page file, relative to the site root.
+    page: std::path::PathBuf,
+    spec: TableSpec,
+    settings: super::files::TableSettings,
+    /// `[record] private`: columns dropped when read.
+    private: Vec<String>,
+}
+
+/// Every record page under `content/` whose `[record]` names `rel` as one of its
+/// tables (resolved as the kinds resolve it), in file order; pages that do not parse are
+/// skipped (the build reports them).
+fn pages_using(root: &Path, rel: &Path) -> (Vec<UsedBy>, Vec<String>) {
+    let mut used = Vec::new();
+    let mut problems = Vec::new();
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for full in files {
+        let Ok(raw) = std::fs::read_to_string(&full) else {
+            continue;
+        };
+        let Some((fm, body, _)) = crate::content::frontmatter::split(&raw) else {
+            continue;
+        };
+        let Ok(table) = fm.parse::<toml::Table>() else {
+            continue;
+        };
+        let (Some(kind), Some(toml::Value::Table(record))) = (
+            table.get("kind").and_then(|k| k.as_str()),
+            table.get("record"),
+        ) else {
+            continue;
+        };
+        let page = full.strip_prefix(root).unwrap_or(&full).to_path_buf();
+        let bundle_dir = full
+            .file_name()
+            .is_some_and(|n| n == "index.md")
+            .then(|| full.parent())
+            .flatten();
+        let input = super::RecordInput {
+            file: &page,
+            path: "",
+            title: "",
+            record,
+            body,
+            bundle_dir,
+        };
+        for spec in TABLES.iter().filter(|s| s.kind == kind) {
+            let Some(named) = record.get(spec.file_field).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if !same_file(&super::files::resolve_in(root, bundle_dir, named), rel) {
+                continue;
+            }
+            match super::files::TableSettings::read(&input, spec.file_field, false) {
+                Ok(settings) => used.push(UsedBy {
+                    page: page.clone(),
+                    spec: *spec,
+                    settings,
+                    private: record
+                        .get("private")
+                        .and_then(|v| v.as_array())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }),
+                Err(d) => problems.push(d.to_string()),
+            }
+        }
+    }
+    (used, problems)
+}
+
+/// Two site-relative paths name the same file (`./data/x.csv` = `data/x.csv`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let parts = |p: &Path| -> Vec<std::ffi::OsString> {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_os_string())
+            .collect()
+    };
+    parts(a) == parts(b)
+}
+
 /// `congkhai check --explain FILE`: what congkhai sees in a data file, in Vietnamese.
+/// When a record page names the file, its settings (`[record.columns]`, `delimiter`,
+/// `private`) are applied, as the build applies them, and the page is named.
 pub fn explain(root: &Path, rel: &Path) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Tệp: {}", display_path(rel));
+    let (used, problems) = pages_using(root, rel);
+    for p in &problems {
+        let _ = writeln!(out, "Lỗi ở trang dùng tệp này: {p}");
+    }
+    if let Some(first) = used.first() {
+        let _ = writeln!(
+            out,
+            "Đọc theo trang: {} (kiểu hồ sơ {}, [record] {})",
+            display_path(&first.page),
+            first.spec.kind,
+            first.spec.file_field
+        );
+        for c in &first.settings.columns {
+            let _ = writeln!(
+                out,
+                "  [record.columns] {} = \u{201c}{}\u{201d}",
+                c.field, c.header
+            );
+        }
+        if let Some(d) = first.settings.delimiter {
+            let _ = writeln!(out, "  delimiter: {}", delimiter_name(d));
+        }
+        if !first.private.is_empty() {
+            let _ = writeln!(
+                out,
+                "  private (bỏ khi đọc, không công khai): {}",
+                first.private.join(", ")
+            );
+        }
+        for other in &used[1..] {
+            let _ = writeln!(
+                out,
+                "Trang khác cũng dùng tệp này: {} ([record] {})",
+                display_path(&other.page),
+                other.spec.file_field
+            );
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "Chưa có trang nào trong content/ khai báo tệp này trong [record]: đoán loại bảng theo tên cột"
+        );
+    }
+    let first = used.first();
     let ext = rel
         .extension()
         .and_then(|e| e.to_str())
@@ -125,13 +264,25 @@ pub fn explain(root: &Path, rel: &Path) -> String {
         && let Ok(full) = crate::data::safe_join(root, &rel.to_string_lossy(), "")
         && let Ok(bytes) = std::fs::read(&full)
     {
-        let (encoding, delimiter) = describe_csv(&bytes, rel, None);
+        let (encoding, delimiter) =
+            describe_csv(&bytes, rel, first.and_then(|u| u.settings.delimiter));
         let _ = writeln!(out, "Bảng mã: {encoding}");
         if let Some(d) = delimiter {
             let _ = writeln!(out, "Dấu phân cách cột: {}", delimiter_name(d));
         }
     }
-    let (spec, table) = match best_table(root, rel) {
+    let read = match first {
+        Some(u) => {
+            let mut opts = u
+                .settings
+                .apply(LoadOptions::new(u.spec.fields))
+                .private_columns(&u.private);
+            opts.keep_on_error = true;
+            load_table(root, rel, &opts).map(|t| (u.spec, t))
+        }
+        None => best_table(root, rel),
+    };
+    let (spec, table) = match read {
         Ok(x) => x,
         Err(errors) => {
             let _ = writeln!(out, "Không đọc được bảng:");
@@ -141,11 +292,15 @@ pub fn explain(root: &Path, rel: &Path) -> String {
             return out;
         }
     };
-    let _ = writeln!(
-        out,
-        "Loại bảng (đoán theo tên cột): {} — kiểu hồ sơ {}, khai báo trong [record] {} = \"…\"",
-        spec.title, spec.kind, spec.file_field
-    );
+    if first.is_some() {
+        let _ = writeln!(out, "Loại bảng: {}", spec.title);
+    } else {
+        let _ = writeln!(
+            out,
+            "Loại bảng (đoán theo tên cột): {} — kiểu hồ sơ {}, khai báo trong [record] {} = \"…\"",
+            spec.title, spec.kind, spec.file_field
+        );
+    }
     if table.header_row > 0 {
         let _ = writeln!(out, "Dòng tiêu đề: dòng {}", table.header_row);
     }

@@ -21,6 +21,10 @@ pub const RESULT_FIELDS: &[FieldSpec] = &[
     FieldSpec::required("disagree", &["không đồng ý", "số phiếu không đồng ý"]),
     FieldSpec::required("other", &["ý kiến khác", "khác"]),
     FieldSpec::required("invalid", &["không hợp lệ", "phiếu không hợp lệ"]),
+    FieldSpec::optional(
+        "new_group",
+        &["mã tổ mới", "tổ mới", "ghép vào tổ", "chuyển sang tổ"],
+    ),
 ];
 
 /// The ballot counts of one group's consultation (or a sum of groups).
@@ -61,6 +65,9 @@ impl Ballots {
 pub struct BallotRow {
     /// The group code as typed.
     pub group: String,
+    /// The new group the consulted households go to, as typed ("" when not given;
+    /// needed only for a group split between two merging new groups).
+    pub new_group: String,
     pub ballots: Ballots,
     pub row: usize,
 }
@@ -110,6 +117,7 @@ pub fn read_results(t: &Table, errors: &mut Diagnostics) -> Vec<BallotRow> {
         }
         out.push(BallotRow {
             group,
+            new_group: t.text(row, "new_group").trim().to_string(),
             ballots,
             row: row.row,
         });
@@ -122,9 +130,10 @@ struct ResultChecker<'a> {
     t: &'a Table,
     rules: &'a Rules,
     by_code: BTreeMap<String, &'a Group>,
-    new_of: BTreeMap<String, &'a MergedGroup>,
-    /// Groups with a result so far → their row.
-    seen: BTreeMap<String, usize>,
+    /// Today's group → the new groups that take it, whole or in part.
+    new_of: BTreeMap<String, Vec<&'a MergedGroup>>,
+    /// (today's group, new group) with a result so far → their row.
+    seen: BTreeMap<(String, String), usize>,
 }
 
 /// Cross-check results against groups and plan; compute each group's result. Groups
@@ -143,10 +152,12 @@ pub fn consultation_results(
         t: results_table,
         rules,
         by_code: groups.iter().map(|g| (code_key(&g.code), g)).collect(),
-        new_of: plan
-            .iter()
-            .flat_map(|n| n.members.iter().map(move |m| (code_key(m), n)))
-            .collect(),
+        new_of: plan.iter().fold(BTreeMap::new(), |mut map, n| {
+            for m in &n.members {
+                map.entry(code_key(m)).or_insert_with(Vec::new).push(n);
+            }
+            map
+        }),
         seen: BTreeMap::new(),
     };
     let out = rows
@@ -160,7 +171,7 @@ pub fn consultation_results(
     out
 }
 
-impl ResultChecker<'_> {
+impl<'a> ResultChecker<'a> {
     fn check_row(
         &mut self,
         r: &BallotRow,
@@ -184,7 +195,12 @@ impl ResultChecker<'_> {
             );
             return None;
         };
-        if let Some(first) = self.seen.insert(code_key(&r.group), r.row) {
+        let new = self.new_group_of(g, r, row, errors)?;
+        let key = (
+            code_key(&r.group),
+            new.map(|n| code_key(&n.code)).unwrap_or_default(),
+        );
+        if let Some(first) = self.seen.insert(key, r.row) {
             errors.push(
                 cell_err(
                     t,
@@ -196,23 +212,34 @@ impl ResultChecker<'_> {
             );
             return None;
         }
-        if r.ballots.households != g.households {
+        // A part that moves is consulted on its own households, not the whole group's.
+        let expected = new.map_or(g.households, |n| n.member_households(&g.code, g.households));
+        if r.ballots.households != expected {
+            let what = match new.and_then(|n| n.parts.get(&g.code).map(|p| (n, p))) {
+                Some((n, p)) => format!(
+                    "phần của tổ \u{201c}{}\u{201d} {} tổ mới \u{201c}{}\u{201d} ghi {} hộ, nhưng phương án ghi {} hộ",
+                    g.code,
+                    if p.moved {
+                        "chuyển sang"
+                    } else {
+                        "ở lại trong"
+                    },
+                    n.code,
+                    number(r.ballots.households as i64),
+                    number(p.households as i64)
+                ),
+                None => format!(
+                    "tổ \u{201c}{}\u{201d} ghi {} hộ, nhưng bảng tổ dân phố hiện nay ghi {} hộ",
+                    g.code,
+                    number(r.ballots.households as i64),
+                    number(g.households as i64)
+                ),
+            };
             errors.push(
-                cell_err(
-                    t,
-                    row,
-                    "households",
-                    format!(
-                        "tổ \u{201c}{}\u{201d} ghi {} hộ, nhưng bảng tổ dân phố hiện nay ghi {} hộ",
-                        g.code,
-                        number(r.ballots.households as i64),
-                        number(g.households as i64)
-                    ),
-                )
-                .hint("số hộ lấy ý kiến phải đúng bằng số hộ của tổ; sửa một trong hai bảng"),
+                cell_err(t, row, "households", what)
+                    .hint("số hộ lấy ý kiến phải đúng bằng số hộ của tổ (hoặc của phần tổ chuyển sang); sửa một trong hai bảng"),
             );
         }
-        let new = self.new_of.get(&code_key(&g.code)).copied();
         self.warn_unusual(g, r, row, new, warnings);
         Some(ConsultationResult {
             code: g.code.clone(),
@@ -225,6 +252,70 @@ impl ResultChecker<'_> {
                 self.rules.merger_pass_ratio,
             ),
         })
+    }
+
+    /// The new group a result row is about: the one named in its "Tổ mới" column, else
+    /// the one merging new group that takes (part of) the group, else its only new
+    /// group. A group split between two merging new groups needs the column.
+    fn new_group_of(
+        &self,
+        g: &Group,
+        r: &BallotRow,
+        row: &Row,
+        errors: &mut Diagnostics,
+    ) -> Option<Option<&'a MergedGroup>> {
+        let all: &[&MergedGroup] = self
+            .new_of
+            .get(&code_key(&g.code))
+            .map_or(&[], |v| v.as_slice());
+        if !r.new_group.is_empty() {
+            return match all
+                .iter()
+                .find(|n| code_key(&n.code) == code_key(&r.new_group))
+            {
+                Some(n) => Some(Some(*n)),
+                None => {
+                    errors.push(
+                        cell_err(
+                            self.t,
+                            row,
+                            "new_group",
+                            format!(
+                                "tổ \u{201c}{}\u{201d} không chuyển sang tổ mới \u{201c}{}\u{201d} theo phương án",
+                                g.code, r.new_group
+                            ),
+                        )
+                        .hint(format!(
+                            "ghi một trong các tổ mới nhận tổ này: {}",
+                            all.iter().map(|n| n.code.as_str()).collect::<Vec<_>>().join(", ")
+                        )),
+                    );
+                    None
+                }
+            };
+        }
+        let merging: Vec<&&MergedGroup> = all.iter().filter(|n| n.is_merger()).collect();
+        match merging.as_slice() {
+            [one] => Some(Some(**one)),
+            [] => Some(all.first().copied()),
+            many => {
+                errors.push(
+                    cell_err(
+                        self.t,
+                        row,
+                        "group",
+                        format!(
+                            "tổ \u{201c}{}\u{201d} được chia cho {} tổ mới ({}); không rõ dòng kết quả này là của phần nào",
+                            g.code,
+                            many.len(),
+                            many.iter().map(|n| n.code.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .hint("thêm cột \u{201c}Tổ mới\u{201d} ghi mã tổ mới mà phần hộ được lấy ý kiến chuyển sang, mỗi phần một dòng"),
+                );
+                None
+            }
+        }
     }
 
     /// Warnings that do not stop publishing: a result for a group that does not merge, a
@@ -269,7 +360,7 @@ impl ResultChecker<'_> {
     fn check_every_merging_group_consulted(&self, plan: &[MergedGroup], errors: &mut Diagnostics) {
         for n in plan.iter().filter(|n| n.is_merger()) {
             for m in &n.members {
-                if !self.seen.contains_key(&code_key(m)) {
+                if !self.seen.contains_key(&(code_key(m), code_key(&n.code))) {
                     errors.push(
                         Diagnostic::error(format!(
                             "tổ \u{201c}{m}\u{201d} thuộc diện sáp nhập (vào tổ mới \u{201c}{}\u{201d}) nhưng chưa có kết quả lấy ý kiến",

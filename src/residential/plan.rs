@@ -50,6 +50,16 @@ pub const PLAN_FIELDS: &[FieldSpec] = &[
             "người hoạt động không chuyên trách",
         ],
     ),
+    FieldSpec::optional(
+        "households",
+        &[
+            "số hộ",
+            "số hộ sau sắp xếp",
+            "tổng số hộ",
+            "số hộ gia đình",
+            "số hộ của tổ mới",
+        ],
+    ),
     FieldSpec::optional("note", &["ghi chú"]),
 ];
 
@@ -118,16 +128,74 @@ pub fn parse_posts(text: &str) -> Result<Vec<Post>, String> {
     Ok(out)
 }
 
-/// "TDP01, TDP02 và TDP03; TDP04" → the four codes.
+/// "TDP01, TDP02 và TDP03; TDP04" → the four codes. Separators inside parentheses
+/// ("TDP07 (một phần, 120 hộ)") do not split.
 pub fn split_members(text: &str) -> Vec<String> {
     let mut s = text.to_string();
     for sep in [" và ", " + "] {
         s = s.replace(sep, ",");
     }
-    s.split([',', ';', '+', '\n'])
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' | ';' | '+' | '\n' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out.into_iter()
         .map(|x| x.trim().to_string())
         .filter(|x| !x.is_empty())
         .collect()
+}
+
+/// One entry of the members cell: a whole group ("TDP07") or the part of it that moves
+/// ("TDP07 (120 hộ)", "TDP07 (một phần: 120 hộ)", "TDP07 (một phần, 1.200 hộ)").
+/// `Err` is the message when the parentheses hold no household count.
+pub fn parse_member(entry: &str) -> Result<(String, Option<u64>), String> {
+    let entry = entry.trim();
+    let Some((code, inner)) = entry.strip_suffix(')').and_then(|s| s.split_once('(')) else {
+        return Ok((entry.to_string(), None));
+    };
+    let folded = fold_words(inner);
+    let mut digits = String::new();
+    let mut words = Vec::new();
+    for w in folded.split(|c: char| c.is_whitespace() || c == ':' || c == ',') {
+        if w.is_empty() {
+            continue;
+        }
+        if w.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            digits.push_str(&w.replace('.', ""));
+        } else {
+            words.push(w);
+        }
+    }
+    let known = |w: &&str| matches!(*w, "mot" | "phan" | "ho" | "chuyen" | "sang" | "gom");
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 && words.iter().all(known) => Ok((code.trim().to_string(), Some(n))),
+        _ => Err(format!(
+            "không đọc được số hộ chuyển sang trong \u{201c}{entry}\u{201d}"
+        )),
+    }
+}
+
+/// Households of one of today's groups that a new group takes when the group is split
+/// between new groups (ghép một phần).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// Households counted in this new group.
+    pub households: u64,
+    /// `true`: a part moved in ("TDP07 (120 hộ)"); `false`: the rest of the group, after
+    /// its other parts moved out.
+    pub moved: bool,
 }
 
 /// A residential group after the merger: one row of the plan, with its figures summed
@@ -138,6 +206,9 @@ pub struct MergedGroup {
     pub name: String,
     /// Codes of today's groups it is made of, as spelled in today's table.
     pub members: Vec<String>,
+    /// Members split between new groups (key: code as in `members`): the households
+    /// this new group takes of them. A member not here comes whole.
+    pub parts: BTreeMap<String, Part>,
     pub special_case: bool,
     pub justification: String,
     pub posts: Vec<Post>,
@@ -158,11 +229,40 @@ impl MergedGroup {
     pub fn is_merger(&self) -> bool {
         self.members.len() >= 2
     }
+
+    /// Households this new group takes of member `code` (its part, or the whole group's
+    /// `whole`).
+    pub fn member_households(&self, code: &str, whole: u64) -> u64 {
+        self.parts.get(code).map_or(whole, |p| p.households)
+    }
+
+    /// The members as published: "TDP06, TDP07 (một phần: 120 hộ)"; the rest of a split
+    /// group reads "TDP07 (phần còn lại: 280 hộ)".
+    pub fn members_text(&self) -> String {
+        self.members
+            .iter()
+            .map(|m| match self.parts.get(m) {
+                Some(p) => format!("{m} ({}: {} hộ)", part_label(p.moved), p.households),
+                None => m.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// "một phần" for a part that moves in, "phần còn lại" for the rest of a split group.
+pub fn part_label(moved: bool) -> &'static str {
+    if moved {
+        "một phần"
+    } else {
+        "phần còn lại"
+    }
 }
 
 /// The figures a new group gets from its members.
 struct MemberSum {
     members: Vec<String>,
+    parts: BTreeMap<String, Part>,
     households: u64,
     population: Option<u64>,
     kind: Option<GroupKind>,
@@ -174,8 +274,10 @@ struct PlanReader<'a> {
     groups: &'a [Group],
     rules: &'a Rules,
     by_code: BTreeMap<String, &'a Group>,
-    /// Today's group → (new group, plan row) it was put in.
+    /// Today's group → (new group, plan row) it was put in whole (or its rest).
     assigned: BTreeMap<String, (String, usize)>,
+    /// Today's group → the parts of it that move: (new group, plan row, households).
+    moved: BTreeMap<String, Vec<(String, usize, u64)>>,
     codes: FirstRows,
     names: FirstRows,
     slugs: BTreeSet<String>,
@@ -195,6 +297,7 @@ pub fn read_plan(
         rules,
         by_code: groups.iter().map(|g| (code_key(&g.code), g)).collect(),
         assigned: BTreeMap::new(),
+        moved: moved_parts(t),
         codes: FirstRows::default(),
         names: FirstRows::default(),
         slugs: BTreeSet::new(),
@@ -205,6 +308,24 @@ pub fn read_plan(
         .filter_map(|row| reader.read_row(row, errors))
         .collect();
     reader.check_every_group_assigned(errors);
+    reader.check_parts_add_up(errors);
+    out
+}
+
+/// Every part that moves, read before the rows so that a group's rest is known in any
+/// row order. Entries that do not parse are reported when their row is read.
+fn moved_parts(t: &Table) -> BTreeMap<String, Vec<(String, usize, u64)>> {
+    let mut out: BTreeMap<String, Vec<(String, usize, u64)>> = BTreeMap::new();
+    for row in &t.rows {
+        let new_code = t.text(row, "new_code").trim().to_string();
+        for entry in split_members(t.text(row, "members")) {
+            if let Ok((code, Some(n))) = parse_member(&entry) {
+                out.entry(code_key(&code))
+                    .or_default()
+                    .push((new_code.clone(), row.row, n));
+            }
+        }
+    }
     out
 }
 
@@ -249,19 +370,24 @@ impl PlanReader<'_> {
                 .hint("ghép thêm tổ để đủ số hộ, hoặc ghi \u{201c}có\u{201d} ở cột trường hợp đặc thù kèm lý do ở cột \u{201c}Lý do\u{201d} (justification)"),
             );
         }
+        self.check_typed_households(row, &code, &sum, errors);
         let posts = self.read_posts(row, &code, sum.households, errors);
         let slug = self.unique_slug(&name, &code);
+        let population = sum
+            .population
+            .filter(|_| !self.groups.is_empty() && sum.parts.is_empty());
         Some(MergedGroup {
             code,
             name,
             members: sum.members,
+            parts: sum.parts,
             special_case,
             justification,
             posts,
             note: t.text(row, "note").trim().to_string(),
             row: row.row,
             households: sum.households,
-            population: sum.population.filter(|_| !self.groups.is_empty()),
+            population,
             kind,
             slug,
         })
@@ -312,34 +438,72 @@ impl PlanReader<'_> {
         }
         let mut sum = MemberSum {
             members: Vec::new(),
+            parts: BTreeMap::new(),
             households: 0,
             population: Some(0),
             kind: None,
         };
-        for m in listed {
+        for entry in listed {
+            let (m, part) = match parse_member(&entry) {
+                Ok(x) => x,
+                Err(msg) => {
+                    errors.push(cell_err(t, row, "members", msg).hint(
+                        "một phần của tổ chuyển sang ghi: mã tổ rồi số hộ chuyển sang trong ngoặc, ví dụ TDP07 (120 hộ)",
+                    ));
+                    continue;
+                }
+            };
             let Some(g) = self.by_code.get(&code_key(&m)).copied() else {
                 errors.push(self.unknown_member(row, &m));
                 continue;
             };
-            if let Some((prev, prev_row)) = self
-                .assigned
-                .insert(code_key(&m), (code.to_string(), row.row))
-            {
-                errors.push(
-                    cell_err(
-                        t,
-                        row,
-                        "members",
-                        format!(
-                            "tổ \u{201c}{}\u{201d} đã thuộc tổ mới \u{201c}{prev}\u{201d} (dòng {prev_row}), không thể thuộc thêm tổ \u{201c}{code}\u{201d}. Căn cứ: {BASIS_ONCE}",
-                            g.code
-                        ),
-                    )
-                    .hint("mỗi tổ hiện nay chỉ được ghi trong một tổ sau sắp xếp"),
-                );
-                continue;
-            }
-            sum.households += g.households;
+            let households = match part {
+                Some(n) => {
+                    sum.parts.insert(
+                        g.code.clone(),
+                        Part {
+                            households: n,
+                            moved: true,
+                        },
+                    );
+                    n
+                }
+                None => {
+                    if let Some((prev, prev_row)) = self
+                        .assigned
+                        .insert(code_key(&m), (code.to_string(), row.row))
+                    {
+                        errors.push(
+                            cell_err(
+                                t,
+                                row,
+                                "members",
+                                format!(
+                                    "tổ \u{201c}{}\u{201d} đã thuộc tổ mới \u{201c}{prev}\u{201d} (dòng {prev_row}), không thể thuộc thêm tổ \u{201c}{code}\u{201d}. Căn cứ: {BASIS_ONCE}",
+                                    g.code
+                                ),
+                            )
+                            .hint("mỗi tổ hiện nay chỉ được ghi trong một tổ sau sắp xếp; nếu chỉ một phần của tổ chuyển sang tổ khác, ghi số hộ chuyển sang trong ngoặc, ví dụ TDP07 (120 hộ)"),
+                        );
+                        continue;
+                    }
+                    match self.moved_out(&g.code) {
+                        0 => g.households,
+                        out => {
+                            let rest = g.households.saturating_sub(out);
+                            sum.parts.insert(
+                                g.code.clone(),
+                                Part {
+                                    households: rest,
+                                    moved: false,
+                                },
+                            );
+                            rest
+                        }
+                    }
+                }
+            };
+            sum.households += households;
             sum.population = sum.population.zip(g.population).map(|(a, b)| a + b);
             if sum.kind.is_some_and(|k| k != g.kind) {
                 errors.push(
@@ -356,6 +520,70 @@ impl PlanReader<'_> {
             sum.members.push(g.code.clone());
         }
         sum
+    }
+
+    /// Households of `code` that move to other new groups (0 when it is not split).
+    fn moved_out(&self, code: &str) -> u64 {
+        self.moved
+            .get(&code_key(code))
+            .map_or(0, |v| v.iter().map(|(_, _, n)| n).sum())
+    }
+
+    /// When the plan table also types the new group's households, it must equal the
+    /// computed sum (whole groups + parts moved in).
+    fn check_typed_households(
+        &self,
+        row: &Row,
+        code: &str,
+        sum: &MemberSum,
+        errors: &mut Diagnostics,
+    ) {
+        let t = self.t;
+        let Some(c) = t
+            .get(row, "households")
+            .filter(|c| !c.value.trim().is_empty())
+        else {
+            return;
+        };
+        let typed = match crate::data::parse_int(&c.value, (t, c)) {
+            Ok(n) => n,
+            Err(d) => {
+                errors.push(d);
+                return;
+            }
+        };
+        if typed == sum.households || sum.members.is_empty() {
+            return;
+        }
+        let parts: Vec<String> = sum
+            .members
+            .iter()
+            .filter_map(|m| {
+                let g = self.by_code.get(&code_key(m))?;
+                Some(match sum.parts.get(m) {
+                    Some(p) => format!(
+                        "{m} {}: {}",
+                        part_label(p.moved),
+                        number(p.households as i64)
+                    ),
+                    None => format!("{m}: {}", number(g.households as i64)),
+                })
+            })
+            .collect();
+        errors.push(
+            cell_err(
+                t,
+                row,
+                "households",
+                format!(
+                    "tổ mới \u{201c}{code}\u{201d} ghi {} hộ, nhưng cộng các tổ và phần tổ ghép vào được {} hộ ({})",
+                    number(typed as i64),
+                    number(sum.households as i64),
+                    parts.join(" + ")
+                ),
+            )
+            .hint("số hộ của tổ mới bằng số hộ các tổ ghép nguyên cộng số hộ các phần chuyển sang; sửa cột số hộ, hoặc số hộ chuyển sang trong ngoặc ở cột các tổ hiện nay"),
+        );
     }
 
     fn unknown_member(&self, row: &Row, m: &str) -> Diagnostic {
@@ -420,7 +648,9 @@ impl PlanReader<'_> {
     /// Every one of today's groups is in exactly one new group.
     fn check_every_group_assigned(&self, errors: &mut Diagnostics) {
         for g in self.groups {
-            if self.assigned.contains_key(&code_key(&g.code)) {
+            if self.assigned.contains_key(&code_key(&g.code))
+                || self.moved.contains_key(&code_key(&g.code))
+            {
                 continue;
             }
             errors.push(
@@ -436,6 +666,62 @@ impl PlanReader<'_> {
                     g.code, g.row
                 )),
             );
+        }
+    }
+}
+
+impl PlanReader<'_> {
+    /// A split group's households all land somewhere: the parts that move plus its rest
+    /// (where it is listed without a number) equal its households.
+    fn check_parts_add_up(&self, errors: &mut Diagnostics) {
+        for g in self.groups {
+            let Some(parts) = self.moved.get(&code_key(&g.code)) else {
+                continue;
+            };
+            let out: u64 = parts.iter().map(|(_, _, n)| n).sum();
+            let listed = parts
+                .iter()
+                .map(|(new, row, n)| {
+                    format!(
+                        "{} hộ sang tổ \u{201c}{new}\u{201d} (dòng {row})",
+                        number(*n as i64)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let first_row = parts.first().map_or(1, |(_, row, _)| *row);
+            let at = Location::line(&self.t.source, first_row).with_field("members");
+            let rest = self.assigned.get(&code_key(&g.code));
+            let msg = match rest {
+                Some((new, row)) if out >= g.households => format!(
+                    "tổ \u{201c}{}\u{201d} có {} hộ, các phần chuyển đi cộng lại {} hộ ({listed}), không còn hộ nào cho tổ \u{201c}{new}\u{201d} (dòng {row}) nơi tổ này được ghi nguyên. Căn cứ: {BASIS_ONCE}",
+                    g.code,
+                    number(g.households as i64),
+                    number(out as i64),
+                ),
+                None if out != g.households => format!(
+                    "tổ \u{201c}{}\u{201d} có {} hộ, nhưng các phần chuyển đi cộng lại {} hộ ({listed}); {} Căn cứ: {BASIS_ONCE}",
+                    g.code,
+                    number(g.households as i64),
+                    number(out as i64),
+                    if out < g.households {
+                        format!(
+                            "còn {} hộ chưa thuộc tổ nào sau sắp xếp.",
+                            number((g.households - out) as i64)
+                        )
+                    } else {
+                        format!("thừa {} hộ.", number((out - g.households) as i64))
+                    }
+                ),
+                _ => continue,
+            };
+            errors.push(Diagnostic::error(msg).at(at).hint(format!(
+                "số hộ các phần của tổ {} phải cộng lại bằng {} hộ (bảng tổ hiện nay, dòng {}); phần ở lại thì ghi mã {} không kèm số hộ ở tổ giữ phần đó",
+                g.code,
+                number(g.households as i64),
+                g.row,
+                g.code
+            )));
         }
     }
 }
@@ -513,9 +799,64 @@ mod tests {
                 &["TDP01", "TDP02", "TDP03", "TDP04"][..],
             ),
             ("TDP01 + TDP02", &["TDP01", "TDP02"][..]),
+            (
+                "TDP06, TDP07 (một phần, 120 hộ); TDP08",
+                &["TDP06", "TDP07 (một phần, 120 hộ)", "TDP08"][..],
+            ),
             (" , ;", &[][..]),
         ] {
             assert_eq!(split_members(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn member_entries() {
+        // (entry, code and households moved, or None when it does not parse)
+        type Entry = Option<(&'static str, Option<u64>)>;
+        let cases: &[(&str, Entry)] = &[
+            ("TDP07", Some(("TDP07", None))),
+            ("TDP07 (120 hộ)", Some(("TDP07", Some(120)))),
+            ("TDP07 (một phần: 120 hộ)", Some(("TDP07", Some(120)))),
+            ("TDP07 (Một phần, 1.200 hộ)", Some(("TDP07", Some(1200)))),
+            ("TDP07(120)", Some(("TDP07", Some(120)))),
+            ("TDP07 (một phần)", None),
+            ("TDP07 (0 hộ)", None),
+            ("TDP07 (khu tập thể 120 hộ)", None),
+        ];
+        for (entry, want) in cases {
+            let got = parse_member(entry).ok();
+            let want = want.map(|(c, n)| (c.to_string(), n));
+            assert_eq!(got, want, "{entry}");
+        }
+    }
+
+    #[test]
+    fn members_text_names_parts() {
+        let mut parts = BTreeMap::new();
+        parts.insert(
+            "G7".to_string(),
+            Part {
+                households: 120,
+                moved: true,
+            },
+        );
+        let n = MergedGroup {
+            code: "N".into(),
+            name: "N".into(),
+            members: vec!["G6".into(), "G7".into()],
+            parts,
+            special_case: false,
+            justification: String::new(),
+            posts: Vec::new(),
+            note: String::new(),
+            row: 2,
+            households: 420,
+            population: None,
+            kind: GroupKind::Tdp,
+            slug: "n".into(),
+        };
+        assert_eq!(n.members_text(), "G6, G7 (một phần: 120 hộ)");
+        assert_eq!(n.member_households("G7", 400), 120);
+        assert_eq!(n.member_households("G6", 300), 300);
     }
 }

@@ -325,6 +325,19 @@ fn quarter_bounds(y: i32, q: u32) -> Option<(NaiveDate, NaiveDate)> {
 
 const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
 
+/// How the page at `url` is made public: its record's own `[record] posting_forms`,
+/// else the site's `[vocabulary] posting_forms`.
+fn posting_forms(model: &Model, url: &str) -> String {
+    let v = &model.config.vocabulary;
+    model
+        .pages
+        .iter()
+        .find(|p| p.page.path == url)
+        .and_then(|p| v.record_posting_forms(&p.page.fm.record).ok().flatten())
+        .unwrap_or_else(|| v.posting_forms.clone())
+        .join("; ")
+}
+
 /// Art. 13 register, per quarter (newest first): every page and attachment online at
 /// some time in the quarter, with the dates it was posted and withdrawn (from the chain).
 pub(super) fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Value {
@@ -385,7 +398,7 @@ pub(super) fn register_value(model: &Model, chain: &[Stored]) -> serde_json::Val
                             "url": url,
                             "permalink": online.contains(url).then(|| model.config.permalink(url)),
                             "kind_label": kind_label(item),
-                            "form": model.config.vocabulary.posting_forms.join("; "),
+                            "form": posting_forms(model, url),
                             "decision": item.approval.as_ref().map(|a| a.decision.clone()),
                             "posted": posted.format("%Y-%m-%d").to_string(),
                             "withdrawn": withdrawn.map(|w| w.format("%Y-%m-%d").to_string()),

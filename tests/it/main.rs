@@ -33,6 +33,7 @@ mod seeds;
 mod serve;
 mod services;
 mod smoke;
+mod staff_proof;
 mod staff_tables;
 mod support;
 mod theme_docs;

@@ -585,3 +585,171 @@ fn boundaries_path_cannot_leave_the_site() {
         &["nằm ngoài thư mục trang"],
     );
 }
+
+/// The fixture with a split group (ghép một phần, seed 000): G6 (450 households) gives
+/// 120 households to N2 and keeps the other 330 as N4. `plan_extra` is appended to the
+/// plan's header row and each row (the optional typed-households column).
+fn split_fixture(n2_typed: &str) -> Site {
+    let site = Site::fixture("merger");
+    let groups = site.read("data/sx/groups.csv");
+    site.write(
+        "data/sx/groups.csv",
+        format!("{groups}G6,Tổ số 6,450,TDP,\n"),
+    );
+    site.write(
+        "data/sx/plan.csv",
+        format!(
+            "Mã tổ mới,Tên tổ mới,Các tổ hiện nay,Trường hợp đặc thù,Lý do,Chức danh,Số hộ sau sắp xếp\n\
+             N1,Tổ Một Hai,\"G1, G2\",,,Tổ trưởng; Phó Tổ trưởng x2; Công an viên,1200\n\
+             N2,Tổ Ba Bốn,\"G3 và G4, G6 (một phần: 120 hộ)\",,,Tổ trưởng; Phó Tổ trưởng; Công an viên,{n2_typed}\n\
+             N3,Tổ Năm,G5,có,Khu dân cư biệt lập bên kia sông,Tổ trưởng; Phó Tổ trưởng,\n\
+             N4,Tổ Sáu,G6,,,Tổ trưởng; Phó Tổ trưởng,330\n"
+        ),
+    );
+    let results = site.read("data/sx/results.csv");
+    site.write(
+        "data/sx/results.csv",
+        format!("{results}G6,120,120,110,100,5,3,2\n"),
+    );
+    site
+}
+
+#[test]
+fn part_of_a_group_moves_to_another() {
+    let site = split_fixture("1119");
+    site.build_ok(NOW);
+    let doc = site.html("public/sx/phuong-an/index.html");
+    // N2 = G3 500 + G4 499 + 120 moved from G6; N4 = the 330 left of G6's 450.
+    assert_eq!(
+        texts(&doc, "tr[data-code=\"N2\"] td.households"),
+        vec!["1.119"]
+    );
+    assert_eq!(
+        texts(&doc, "tr[data-code=\"N4\"] td.households"),
+        vec!["330"]
+    );
+    let sel = scraper::Selector::parse("tr[data-code=\"N2\"] li.member-part").unwrap();
+    let part: Vec<_> = doc.select(&sel).collect();
+    assert_eq!(part.len(), 1);
+    assert_eq!(part[0].value().attr("data-member"), Some("G6"));
+    assert_eq!(part[0].value().attr("data-part"), Some("120"));
+    let text = part[0].text().collect::<String>();
+    assert!(
+        text.contains("một phần") && text.contains("120 trong 450 hộ"),
+        "{text}"
+    );
+    let rest = texts(&doc, "tr[data-code=\"N4\"] li.member-part").join(" ");
+    assert!(
+        rest.contains("phần còn lại") && rest.contains("330 trong 450 hộ"),
+        "{rest}"
+    );
+    // The new group's page counts the part, not the whole group.
+    let sub = site.html("public/sx/phuong-an/to-ba-bon/index.html");
+    assert_eq!(texts(&sub, "dd.households"), vec!["1.119 hộ"]);
+    assert_eq!(
+        texts(&sub, "tr.member-part[data-member=\"G6\"] td.num")
+            .first()
+            .cloned(),
+        Some("120".to_string())
+    );
+
+    // CSV of the plan: members with the part, computed households.
+    let plan = site.read("public/sx/phuong-an/phuong-an-sap-xep.csv");
+    let mut r =
+        csv::ReaderBuilder::new().from_reader(plan.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let row = |code: &str| rows.iter().find(|x| &x[0] == code).unwrap().clone();
+    assert_eq!(&row("N2")[2], "G3, G4, G6 (một phần: 120 hộ)");
+    assert_eq!(&row("N2")[3], "1119");
+    assert_eq!(&row("N4")[2], "G6 (phần còn lại: 330 hộ)");
+    assert_eq!(&row("N4")[3], "330");
+    // Today's groups: the split group names both new groups with their households.
+    let groups = site.read("public/sx/phuong-an/to-dan-pho-hien-nay.csv");
+    let mut r =
+        csv::ReaderBuilder::new().from_reader(groups.trim_start_matches('\u{feff}').as_bytes());
+    let g6 = r
+        .records()
+        .map(|x| x.unwrap())
+        .find(|x| &x[0] == "G6")
+        .unwrap();
+    assert_eq!(&g6[6], "N2 (120 hộ); N4 (330 hộ)");
+    // JSON of the plan.
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/sx/phuong-an/phuong-an-sap-xep.json")).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("G6 (một phần: 120 hộ)"), "{text}");
+    let full: serde_json::Value =
+        serde_json::from_str(&site.read("public/sx/phuong-an/phuong-an-sap-xep-day-du.json"))
+            .unwrap();
+    let n2 = full["new_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["code"] == "N2")
+        .unwrap();
+    assert_eq!(n2["households"], 1119);
+    let g6 = n2["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "G6")
+        .unwrap();
+    assert_eq!(g6["part"]["households"], 120);
+    assert_eq!(g6["part"]["moved"], true);
+    // The consultation counts the 120 households that move, for N2.
+    let res = site.html("public/sx/ket-qua/index.html");
+    assert_eq!(
+        texts(&res, "tr[data-code=\"G6\"] td.c-households"),
+        vec!["120"]
+    );
+    assert_eq!(n2["result"]["households"], 500 + 499 + 120);
+}
+
+#[test]
+fn split_group_households_must_add_up() {
+    // The typed households of a new group differ from whole groups + parts.
+    let site = split_fixture("1120");
+    let err = site.build_err(NOW);
+    for w in [
+        "data/sx/plan.csv:3",
+        "N2",
+        "1.120 hộ",
+        "1.119 hộ",
+        "G6 một phần: 120",
+    ] {
+        assert!(err.contains(w), "expected {w:?} in:\n{err}");
+    }
+    // The parts that move do not add up to the group when none of it stays.
+    let site = split_fixture("1119");
+    let plan = site.read("data/sx/plan.csv");
+    site.write(
+        "data/sx/plan.csv",
+        plan.replace("N4,Tổ Sáu,G6,,,Tổ trưởng; Phó Tổ trưởng,330\n", ""),
+    );
+    let err = site.build_err(NOW);
+    for w in ["data/sx/plan.csv:3", "G6", "450 hộ", "120 hộ", "còn 330 hộ"] {
+        assert!(err.contains(w), "expected {w:?} in:\n{err}");
+    }
+    // Moving out all of a group while it is also kept whole.
+    let site = split_fixture("1449");
+    let plan = site.read("data/sx/plan.csv");
+    site.write(
+        "data/sx/plan.csv",
+        plan.replace("một phần: 120 hộ", "450 hộ"),
+    );
+    let err = site.build_err(NOW);
+    for w in ["G6", "không còn hộ nào", "N4"] {
+        assert!(err.contains(w), "expected {w:?} in:\n{err}");
+    }
+    // The consultation row of the part must count the part's households.
+    let site = split_fixture("1119");
+    let results = site.read("data/sx/results.csv");
+    site.write(
+        "data/sx/results.csv",
+        results.replace("G6,120,120,110", "G6,450,120,110"),
+    );
+    let err = site.build_err(NOW);
+    for w in ["data/sx/results.csv:6", "G6", "N2", "450 hộ", "120 hộ"] {
+        assert!(err.contains(w), "expected {w:?} in:\n{err}");
+    }
+}

@@ -47,7 +47,9 @@ fn excel_export(grand_total: &str) -> Vec<u8> {
 
 fn site_with_export(grand_total: &str) -> Site {
     let site = Site::fixture("support");
-    site.write(LIST_PAGE, list_page("declared_total_vnd = 5500000"));
+    // The header says "(nghìn đồng/tháng)": the declared total is the period's,
+    // Σ monthly × months = 59.500.000 đ (the Excel totals row sums the monthly column).
+    site.write(LIST_PAGE, list_page("declared_total_vnd = 59500000"));
     site.write(LIST, excel_export(grand_total));
     site
 }
@@ -76,6 +78,8 @@ fn excel_export_with_units_months_and_totals_publishes_right_numbers() {
             "Họ và tên",
             "Tổ dân phố",
             "Diện",
+            "Mức hằng tháng",
+            "Số tháng",
             "Số tiền",
             "Từ tháng",
             "Đến tháng",
@@ -90,7 +94,8 @@ fn excel_export_with_units_months_and_totals_publishes_right_numbers() {
             .all(|c| !c.contains("Cộng") && !c.contains("Tổng")),
         "{rows:?}"
     );
-    // Thousands of đồng → đồng; months stay months; commas inside `;` cells kept.
+    // Thousands of đồng per month → đồng per month, × the months covered = the total;
+    // months stay months; commas inside `;` cells kept.
     assert_eq!(
         rows[1],
         [
@@ -99,21 +104,27 @@ fn excel_export_with_units_months_and_totals_publishes_right_numbers() {
             "Tổ dân phố số 1",
             "Hộ nghèo",
             "1500000",
+            "12",
+            "18000000",
             "01/2026",
             "12/2026",
             "nhà số 3, ngõ 5"
         ]
     );
-    assert_eq!(rows[2][5..7], ["01/2026", "12/2026"]);
-    assert_eq!(rows[3][5], "02/2026");
-    assert_eq!(rows[3][7], "ở nhờ, chưa có nhà");
+    assert_eq!(rows[2][7..9], ["01/2026", "12/2026"]);
+    assert_eq!(rows[3][4..8], ["1500000", "11", "16500000", "02/2026"]);
+    assert_eq!(rows[3][9], "ở nhờ, chưa có nhà");
 
     let json: serde_json::Value =
         serde_json::from_str(&site.read(&format!("{OUT}/danh-sach.json"))).unwrap();
     let arr = json.as_array().unwrap();
     assert_eq!(arr.len(), 5);
-    assert_eq!(arr[0]["Số tiền"], 1_500_000);
-    assert_eq!(arr[4]["Số tiền"], 500_000);
+    assert_eq!(arr[0]["Mức hằng tháng"], 1_500_000);
+    assert_eq!(arr[0]["Số tiền"], 18_000_000);
+    // 500.000 đ/tháng from 03/2026 to 06/2026: 4 months.
+    assert_eq!(arr[4]["Mức hằng tháng"], 500_000);
+    assert_eq!(arr[4]["Số tháng"], 4);
+    assert_eq!(arr[4]["Số tiền"], 2_000_000);
     assert_eq!(arr[4]["Đến tháng"], "06/2026");
     assert!(
         !site
@@ -121,10 +132,10 @@ fn excel_export_with_units_months_and_totals_publishes_right_numbers() {
             .contains("01/12/2026")
     );
 
-    // The page: five rows, months as months, the programme total from the five.
+    // The page: five rows, months as months, the programme total from the five periods.
     let doc = site.html(&format!("{OUT}/index.html"));
     let foot = texts(&doc, "table:has(#tong-theo-dien) tfoot tr");
-    assert_eq!(foot, vec!["Tổng cộng 5 5.500.000 đ"]);
+    assert_eq!(foot, vec!["Tổng cộng 5 59.500.000 đ"]);
     let g1 = site.html(&format!("{OUT}/to-dan-pho-so-1/index.html"));
     assert_eq!(
         texts(&g1, "#danh-sach tbody th"),
@@ -133,6 +144,21 @@ fn excel_export_with_units_months_and_totals_publishes_right_numbers() {
     let cells = texts(&g1, "#danh-sach tbody td");
     assert!(cells.iter().any(|c| c == "12/2026"), "{cells:?}");
     assert!(!cells.iter().any(|c| c == "01/12/2026"), "{cells:?}");
+    // Shown as such: monthly amount, months, total for the period.
+    let first: Vec<&String> = cells.iter().take(7).collect();
+    assert!(
+        first
+            .windows(3)
+            .any(|w| w[0] == "1.500.000 đ" && w[1] == "12" && w[2] == "18.000.000 đ"),
+        "{cells:?}"
+    );
+    let heads = texts(&g1, "#danh-sach thead th");
+    assert!(
+        heads
+            .windows(3)
+            .any(|w| w == ["Mức hằng tháng", "Số tháng", "Số tiền"]),
+        "{heads:?}"
+    );
 }
 
 #[test]

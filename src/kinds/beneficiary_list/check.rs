@@ -111,6 +111,8 @@ mod tests {
             category: "C".into(),
             support: String::new(),
             amount,
+            monthly: None,
+            months: None,
             from: None,
             to: None,
             note: String::new(),

@@ -16,6 +16,8 @@ pub const COLUMNS: &[(&str, Column)] = &[
     ("group", Column::text("Tổ dân phố", "Tổ dân phố (thôn) nơi người, hộ được hỗ trợ cư trú.").required()),
     ("category", Column::text("Diện", "Diện được hỗ trợ theo chính sách, ví dụ hộ nghèo.").required()),
     ("support", Column::text("Nội dung hỗ trợ", "Người, hộ được hỗ trợ những gì.")),
+    ("monthly_vnd", Column::count("Mức hằng tháng", "Mức hỗ trợ mỗi tháng (cột có đơn vị đồng/tháng trong tệp gốc).").unit("đồng/tháng")),
+    ("months", Column::count("Số tháng", "Số tháng được hỗ trợ, tính từ tháng bắt đầu đến tháng kết thúc (cả hai tháng), hoặc theo months của danh sách.").unit("tháng")),
     ("amount_vnd", Column::count("Số tiền", "Mức hỗ trợ bằng tiền.").unit("đồng")),
     ("from", Column::date("Từ ngày", "Ngày bắt đầu được hỗ trợ.")),
     ("to", Column::date("Đến ngày", "Ngày kết thúc hỗ trợ.")),
@@ -41,6 +43,8 @@ fn csv_value(e: &Entry, field: &str, names: NameDisplay) -> String {
         "category" => e.category.clone(),
         "support" => e.support.clone(),
         "amount_vnd" => e.amount.map(|a| a.to_string()).unwrap_or_default(),
+        "monthly_vnd" => e.monthly.map(|a| a.to_string()).unwrap_or_default(),
+        "months" => e.months.map(|m| m.to_string()).unwrap_or_default(),
         // Date columns: ISO days. Month columns: "12/2026" (a day, if the list mixes
         // them, as 10/06/2026).
         "from" => e.from.map(|d| d.start().to_string()).unwrap_or_default(),
@@ -106,10 +110,12 @@ pub fn downloads(entries: &[Entry], fields: &[&str], names: NameDisplay) -> (Vec
                     json.push(b':');
                     match *f {
                         "no" => json.extend_from_slice(e.no.to_string().as_bytes()),
-                        "amount_vnd" => match e.amount {
-                            Some(a) => json.extend_from_slice(a.to_string().as_bytes()),
-                            None => json.extend_from_slice(b"null"),
-                        },
+                        "amount_vnd" | "monthly_vnd" | "months" if vals[*i].is_empty() => {
+                            json.extend_from_slice(b"null")
+                        }
+                        "amount_vnd" | "monthly_vnd" | "months" => {
+                            json.extend_from_slice(vals[*i].as_bytes())
+                        }
                         "from" | "to" | "from_month" | "to_month" if vals[*i].is_empty() => {
                             json.extend_from_slice(b"null")
                         }

@@ -28,8 +28,13 @@ pub struct Entry {
     /// neutral label when it names sensitive data ([`ProgrammeInfo::published_category`]).
     pub category: String,
     pub support: String,
-    /// Amount in đồng.
+    /// Amount in đồng: a one-off amount ("Số tiền (đồng)"), or, when the header says
+    /// "(đồng/tháng)", the total for the period: `monthly` × `months`.
     pub amount: Option<u64>,
+    /// The amount per month as written, when the header says "(đồng/tháng)".
+    pub monthly: Option<u64>,
+    /// Months the row covers, when its amount is per month.
+    pub months: Option<u32>,
     /// A day, or a month when the list gives only the month ("Từ tháng 01/2026").
     pub from: Option<Period>,
     pub to: Option<Period>,
@@ -97,6 +102,19 @@ struct RowReader<'t> {
     to_of: HashMap<&'t str, Option<Period>>,
     /// Per repeated column: value → free of personal data.
     clean_by_column: Vec<(Option<usize>, HashMap<&'t str, bool>)>,
+    /// The amount column's header says "(đồng/tháng)": cells are monthly amounts.
+    per_month: bool,
+}
+
+/// Whether a list's amount column holds amounts per month ("Mức hỗ trợ (đồng/tháng)").
+pub fn amount_per_month(table: &Table) -> bool {
+    matches!(
+        table.unit("amount_vnd"),
+        Some(crate::data::units::Unit::Money {
+            per_month: true,
+            ..
+        })
+    )
 }
 
 /// Validate rows into entries. All problems go to `errors`.
@@ -161,6 +179,7 @@ impl<'t> RowReader<'t> {
             to_of: memo(table, column("to"), date_of),
             clean_by_column,
             columns,
+            per_month: amount_per_month(table),
         }
     }
 
@@ -199,13 +218,36 @@ impl<'t> RowReader<'t> {
         }
         let group = self.read_group(row, &mut errors);
         let (declared, category) = self.read_category(row, &mut errors);
-        let amount = self.read_amount(row, &mut errors);
+        let written = self.read_amount(row, &mut errors);
         let (from, to) = self.read_dates(row, &mut errors);
+        let period = (from.map(Period::start), to.map(Period::end));
+        let (amount, monthly, months) = if self.per_month {
+            let months = self
+                .programme
+                .list_months
+                .unwrap_or_else(|| months_covered(period.0, period.1));
+            let total = written.and_then(|m| m.checked_mul(u64::from(months)));
+            if let (Some(m), None) = (written, total) {
+                errors.push(
+                    Diagnostic::error(format!(
+                        "mức {}/tháng × {months} tháng vượt quá số tiền đọc được",
+                        format::vnd(m as i64)
+                    ))
+                    .at(Location::line(&self.table.source, row.row))
+                    .hint("kiểm tra lại mức hỗ trợ hằng tháng của dòng này"),
+                );
+            }
+            (total, written, written.map(|_| months))
+        } else {
+            (written, None, None)
+        };
+        // A monthly cell is compared with the category's monthly amount itself.
         self.check_category_amount(
             row,
             &declared,
-            amount,
-            (from.map(Period::start), to.map(Period::end)),
+            written,
+            if self.per_month { Some(1) } else { None },
+            period,
             &mut errors,
         );
         let key = if name.is_empty() {
@@ -220,6 +262,8 @@ impl<'t> RowReader<'t> {
             category,
             support: self.text(row, "support"),
             amount,
+            monthly,
+            months,
             from,
             to,
             note: self.text(row, "note"),
@@ -317,12 +361,14 @@ impl<'t> RowReader<'t> {
     }
 
     /// A row's amount must equal its category's monthly amount (the programme's
-    /// `category_amounts_vnd`) times the months it covers.
+    /// `category_amounts_vnd`) times the months it covers (`months_override`: 1 for a
+    /// cell that is already per month).
     fn check_category_amount(
         &self,
         row: &Row,
         declared: &str,
         amount: Option<u64>,
+        months_override: Option<u32>,
         period: (Option<NaiveDate>, Option<NaiveDate>),
         errors: &mut Diagnostics,
     ) {
@@ -333,17 +379,20 @@ impl<'t> RowReader<'t> {
         ) else {
             return;
         };
-        let months = self
-            .programme
-            .list_months
-            .unwrap_or_else(|| months_covered(period.0, period.1));
+        let months = months_override.unwrap_or_else(|| {
+            self.programme
+                .list_months
+                .unwrap_or_else(|| months_covered(period.0, period.1))
+        });
         let Some(expected) = monthly.checked_mul(u64::from(months)) else {
             return;
         };
         if amount == expected {
             return;
         }
-        let how = if months == 1 {
+        let how = if months_override.is_some() {
+            format!("{}/tháng", format::vnd(*monthly as i64))
+        } else if months == 1 {
             format::vnd(*monthly as i64)
         } else {
             format!(

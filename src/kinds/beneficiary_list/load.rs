@@ -99,6 +99,8 @@ pub const HEADINGS: &[(&str, &str)] = &[
     ("group", "Tổ dân phố"),
     ("category", "Diện"),
     ("support", "Nội dung hỗ trợ"),
+    ("monthly_vnd", "Mức hằng tháng"),
+    ("months", "Số tháng"),
     ("amount_vnd", "Số tiền"),
     ("from", "Từ ngày"),
     ("to", "Đến ngày"),
@@ -159,6 +161,22 @@ pub fn check_columns(table: &Table, errors: &mut Diagnostics) -> Vec<&'static st
         .iter()
         .map(|f| f.name)
         .filter(|f| table.headers.iter().any(|h| h.field == Some(*f)))
+        .collect()
+}
+
+/// A list whose amount column is per month ("Mức hỗ trợ (đồng/tháng)") publishes the
+/// monthly amount, the months each row covers and the total for the period (its
+/// `amount_vnd`): one `amount_vnd` becomes `monthly_vnd`, `months`, `amount_vnd`.
+pub fn monthly_fields(fields: Vec<&'static str>, entries: &[Entry]) -> Vec<&'static str> {
+    if !entries.iter().any(|e| e.monthly.is_some()) {
+        return fields;
+    }
+    fields
+        .into_iter()
+        .flat_map(|f| match f {
+            "amount_vnd" => vec!["monthly_vnd", "months", "amount_vnd"],
+            f => vec![f],
+        })
         .collect()
 }
 
@@ -223,7 +241,7 @@ fn name_display(
 }
 
 /// `[record] declared_total_vnd` (an integer or "1.500.000 đ"), when given, must equal
-/// the list's sum.
+/// the list's sum (for amounts per month: the sum of the totals for the period).
 fn check_declared_total(input: &RecordInput, entries: &[Entry], errors: &mut Diagnostics) {
     let total: u64 = entries.iter().filter_map(|e| e.amount).sum();
     let declared = match input.record.get("declared_total_vnd") {
@@ -439,7 +457,7 @@ pub fn load(input: &RecordInput, ctx: &KindContext) -> Result<ListData, Diagnost
     }
     // From here on the list knows only the published labels (totals by category).
     programme.categories = programme.published_categories();
-    let fields = month_fields(fields, &entries);
+    let fields = monthly_fields(month_fields(fields, &entries), &entries);
     Ok(ListData {
         programme,
         entries,

@@ -67,6 +67,13 @@ fn assemble(
     let cfg = ctx.config;
     let t = std::time::Instant::now();
     let (csv, json) = downloads::downloads(&data.entries, &data.fields, data.names);
+    // The residential column's title follows the site's units, before the hash below.
+    let unit_title = crate::kinds::columns::residential_title(&cfg.words());
+    let csv = crate::kinds::columns::rename_csv_header(
+        csv,
+        crate::kinds::columns::RESIDENTIAL_TITLE,
+        unit_title,
+    );
     // The same hash the manifest records for danh-sach.csv; printed on the posted sheet.
     let sha256 = crate::digest::sha256_hex(&csv);
     crate::timing::phase("beneficiary list: downloads", t);
@@ -127,6 +134,9 @@ fn assemble(
         download("danh-sach.csv", "CSV", csv),
         download("danh-sach.json", "JSON", json),
     ];
+    for d in &mut downloads {
+        crate::kinds::columns::follow_units(d, unit_title);
+    }
     if record.lookup_url.is_some() {
         // The name lookup's data: a file of the record (manifest), not listed with the
         // tables, and never in the search index.
@@ -240,6 +250,77 @@ mod tests {
             run("Họ và tên,Tổ dân phố,Diện,Mã hộ\nA,TDP 1,Hộ nghèo,x\n".as_bytes()),
             1
         );
+    }
+
+    /// A header unit "(đồng/tháng)" makes the cell a monthly amount: the row's total is
+    /// monthly × months covered, and the category's monthly amount is compared with the
+    /// cell itself; "(đồng)" (or no unit) keeps a one-off amount.
+    #[test]
+    fn amounts_per_month() {
+        let mut p = programme();
+        p.category_amounts.insert("Hộ nghèo".into(), 500_000);
+        let groups = WardGroups::from_names(vec!["Tổ dân phố số 1".into()]);
+        // "header|cell|from|to|list months" → (amount, monthly, months), errors
+        type Want = (Option<u64>, Option<u64>, Option<u32>);
+        let cases: &[(&str, Want, usize)] = &[
+            (
+                "Số tiền (đồng/tháng)|500.000|01/2026|12/2026|",
+                (Some(6_000_000), Some(500_000), Some(12)),
+                0,
+            ),
+            (
+                "Mức hỗ trợ (nghìn đồng/tháng)|500|07/2026|12/2026|",
+                (Some(3_000_000), Some(500_000), Some(6)),
+                0,
+            ),
+            (
+                "Mức hỗ trợ (đồng/tháng)|500.000|||",
+                (Some(500_000), Some(500_000), Some(1)),
+                0,
+            ),
+            (
+                "Mức hỗ trợ (đồng/tháng)|500.000|||3",
+                (Some(1_500_000), Some(500_000), Some(3)),
+                0,
+            ),
+            // The cell is monthly: 3.000.000/tháng is not the category's 500.000/tháng.
+            (
+                "Mức hỗ trợ (đồng/tháng)|3.000.000|07/2026|12/2026|",
+                (Some(18_000_000), Some(3_000_000), Some(6)),
+                1,
+            ),
+            // A one-off amount: the cell is the total, checked against 500.000 × 6.
+            (
+                "Số tiền (đồng)|3.000.000|07/2026|12/2026|",
+                (Some(3_000_000), None, None),
+                0,
+            ),
+            (
+                "Số tiền|500.000|07/2026|12/2026|",
+                (Some(500_000), None, None),
+                1,
+            ),
+        ];
+        for (case, want, errs) in cases {
+            let v: Vec<&str> = case.split('|').collect();
+            let csv = format!(
+                "Họ và tên,Tổ dân phố,Diện,{},Từ tháng,Đến tháng\nA,TDP 1,Hộ nghèo,{},{},{}\n",
+                v[0], v[1], v[2], v[3]
+            );
+            let mut p = p.clone();
+            p.list_months = v[4].parse().ok();
+            let t = crate::data::load_csv_bytes(
+                csv.as_bytes(),
+                Path::new("data/x.csv"),
+                &LoadOptions::new(FIELDS),
+            )
+            .expect("table");
+            let mut errors = Diagnostics::new();
+            let entries = read_entries(&t, &p, &groups, &[], &mut errors);
+            let e = &entries[0];
+            assert_eq!((e.amount, e.monthly, e.months), *want, "{case}");
+            assert_eq!(errors.error_count(), *errs, "{case}: {errors:?}");
+        }
     }
 
     /// Values are resolved once per distinct text (memo); each failing cell must still

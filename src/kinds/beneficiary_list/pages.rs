@@ -81,10 +81,19 @@ pub struct BuiltPages {
 }
 
 impl ListPages<'_> {
+    /// A column's heading; the residential unit's follows `[ward] residential_units`.
+    fn column(&self, field: &'static str) -> ColumnView {
+        let mut c = ColumnView::of(field);
+        if field == "group" {
+            c.heading = crate::kinds::columns::residential_title(&self.config.words());
+        }
+        c
+    }
+
     pub fn build(&self) -> Result<BuiltPages, Diagnostics> {
         let data = self.data;
         let totals = totals(data);
-        let columns: Vec<ColumnView> = data.fields.iter().map(|f| ColumnView::of(f)).collect();
+        let columns: Vec<ColumnView> = data.fields.iter().map(|f| self.column(f)).collect();
         let tally_of =
             |(ci, t): (&usize, &Tally)| TallyView::of(&data.programme.categories[*ci], t, None);
         // Each group's pages are built on their own, in parallel, and kept in group order.
@@ -217,7 +226,7 @@ impl ListPages<'_> {
                 group_total: Some(TallyView::of(gname, tally, Some(gpath.clone()))),
                 groups: None,
                 categories: by_category.iter().map(tally_of).collect(),
-                columns: fields.iter().map(|f| ColumnView::of(f)).collect(),
+                columns: fields.iter().map(|f| self.column(f)).collect(),
                 rows_html: rows_html(chunk.iter().copied(), &fields, data.names),
                 cover_only: None,
                 page_number: k + 1,

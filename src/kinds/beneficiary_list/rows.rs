@@ -32,10 +32,22 @@ pub fn rows_html<'a>(
                     push_escaped(&mut out, &names.apply(&e.name));
                     out.push_str("</th>");
                 }
-                "amount_vnd" => {
+                "amount_vnd" | "monthly_vnd" => {
                     out.push_str("<td class=\"num\">");
-                    if let Some(a) = e.amount {
+                    let a = if *f == "amount_vnd" {
+                        e.amount
+                    } else {
+                        e.monthly
+                    };
+                    if let Some(a) = a {
                         out.push_str(&format::vnd(a as i64));
+                    }
+                    out.push_str("</td>");
+                }
+                "months" => {
+                    out.push_str("<td class=\"num\">");
+                    if let Some(m) = e.months {
+                        let _ = write!(out, "{m}");
                     }
                     out.push_str("</td>");
                 }
@@ -92,6 +104,8 @@ mod tests {
             category: "Hộ nghèo".into(),
             support: "Tiền & gạo".into(),
             amount: Some(1_500_000),
+            monthly: None,
+            months: None,
             from: NaiveDate::from_ymd_opt(2026, 7, 1).map(crate::data::Period::Day),
             to: None,
             note: "\"x\"".into(),

@@ -107,6 +107,8 @@ fn cell_text(e: &Entry, field: &str, names: NameDisplay) -> String {
         "category" => e.category.clone(),
         "support" => e.support.clone(),
         "amount_vnd" => e.amount.map(|a| format::vnd(a as i64)).unwrap_or_default(),
+        "monthly_vnd" => e.monthly.map(|a| format::vnd(a as i64)).unwrap_or_default(),
+        "months" => e.months.map(|m| m.to_string()).unwrap_or_default(),
         // A day as 10/06/2026, a month as 12/2026.
         "from" | "from_month" => e.from.map(|p| p.to_string()).unwrap_or_default(),
         "to" | "to_month" => e.to.map(|p| p.to_string()).unwrap_or_default(),
@@ -257,6 +259,8 @@ mod tests {
             category: "Hộ nghèo".into(),
             support: support.into(),
             amount: Some(1_500_000),
+            monthly: None,
+            months: None,
             from: NaiveDate::from_ymd_opt(2026, 7, 1).map(crate::data::Period::Day),
             to: NaiveDate::from_ymd_opt(2026, 12, 31).map(crate::data::Period::Day),
             note: note.into(),

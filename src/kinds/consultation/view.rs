@@ -103,7 +103,8 @@ pub struct ConsultedMergerView {
     pub code: String,
     /// New group name.
     pub name: String,
-    /// Codes of today's groups it is made of, joined with `, `.
+    /// Codes of today's groups it is made of, joined with `, `; a group that joins in
+    /// part carries its households: `TDP07 (một phần: 120 hộ)`.
     pub members: String,
     /// Households, summed from its members (integer).
     pub households: u64,
@@ -125,7 +126,7 @@ impl ConsultedMergerView {
         ConsultedMergerView {
             code: n.code.clone(),
             name: n.name.clone(),
-            members: n.members.join(", "),
+            members: n.members_text(),
             households: n.households,
             passed: failed_members.is_empty(),
             verdict: verdict(failed_members.is_empty()),
@@ -238,6 +239,7 @@ mod tests {
             code: code.into(),
             name: name.into(),
             members: members.iter().map(|m| m.to_string()).collect(),
+            parts: Default::default(),
             special_case: false,
             justification: String::new(),
             posts: Vec::new(),

@@ -65,7 +65,11 @@ impl RecordKind for Donations {
             .warnings
             .iter()
             .chain(&tables.given.warnings);
-        let downloads = view::downloads(&resources, &given)?;
+        let mut downloads = view::downloads(&resources, &given)?;
+        let unit_title = crate::kinds::columns::residential_title(&ctx.config.words());
+        for d in &mut downloads {
+            crate::kinds::columns::follow_units(d, unit_title);
+        }
         let base = input.path.trim_end_matches('/');
         let mut record = view::donations_view(&resources, &given, &used);
         record.print_path = format!("{base}/in/");

@@ -11,6 +11,7 @@ use crate::format::decimal;
 use crate::kinds::Download;
 use crate::kinds::columns::Column;
 use crate::kinds::files::{TableFiles, json_download};
+use crate::residential::plan::MergedGroup;
 use crate::residential::view::GroupView;
 
 /// `phuong-an-sap-xep.json`: the plan's groups, new groups and summary as on the page.
@@ -37,6 +38,10 @@ pub const GROUP_COLUMNS: &[Column] = &[
         .required(),
     Column::count("Số nhân khẩu", "Số người của tổ.").unit("người"),
     Column::decimal("Diện tích", "Diện tích tự nhiên của tổ.").unit("ha"),
+    // A group split between new groups (ghép một phần) names each with its households:
+    // "N2 (120 hộ); N4 (330 hộ)"; the members column then reads "G6 (một phần: 120 hộ)".
+    // The descriptions stay as they were so that a plan without parts publishes the
+    // same bytes; docs/residential-groups.md explains the form.
     Column::text("Mã tổ mới", "Mã tổ mới mà tổ này thuộc về sau sắp xếp."),
     Column::text("Tên tổ mới", "Tên tổ mới mà tổ này thuộc về sau sắp xếp."),
     Column::text("Ghi chú", "Ghi chú của Ủy ban nhân dân."),
@@ -175,7 +180,21 @@ fn group_rows(data: &PlanData) -> Vec<Vec<String>> {
     data.groups
         .iter()
         .map(|g| {
-            let new = data.plan.iter().find(|n| n.members.contains(&g.code));
+            // A group split between new groups names each with the households it takes.
+            let news: Vec<&MergedGroup> = data
+                .plan
+                .iter()
+                .filter(|n| n.members.contains(&g.code))
+                .collect();
+            let each = |f: &dyn Fn(&MergedGroup) -> String| -> String {
+                news.iter()
+                    .map(|n| match n.parts.get(&g.code) {
+                        Some(p) => format!("{} ({} hộ)", f(n), p.households),
+                        None => f(n),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             vec![
                 g.code.clone(),
                 g.name.clone(),
@@ -183,8 +202,8 @@ fn group_rows(data: &PlanData) -> Vec<Vec<String>> {
                 g.households.to_string(),
                 g.population.map(|p| p.to_string()).unwrap_or_default(),
                 g.area_ha.map(|a| decimal(a, 2)).unwrap_or_default(),
-                new.map(|n| n.code.clone()).unwrap_or_default(),
-                new.map(|n| n.name.clone()).unwrap_or_default(),
+                each(&|n| n.code.clone()),
+                each(&|n| n.name.clone()),
                 g.note.clone(),
             ]
         })
@@ -199,7 +218,7 @@ fn plan_rows(data: &PlanData) -> Vec<Vec<String>> {
             vec![
                 n.code.clone(),
                 n.name.clone(),
-                n.members.join(", "),
+                n.members_text(),
                 n.households.to_string(),
                 if n.special_case { "có" } else { "không" }.into(),
                 n.justification.clone(),

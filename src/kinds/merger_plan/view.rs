@@ -12,7 +12,7 @@ use crate::format::percent;
 use crate::geo_map::{self, Area, MapInput};
 use crate::residential::Group;
 use crate::residential::consultation::{Ballots, ConsultationResult};
-use crate::residential::plan::MergedGroup;
+use crate::residential::plan::{MergedGroup, part_label};
 use crate::residential::rules::{
     BASIS_PASS, BASIS_POSTS, BASIS_SIZE, max_deputies, min_households,
 };
@@ -188,6 +188,22 @@ pub struct MemberView {
     /// Its consultation result; absent when it has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<ConsultationResultView>,
+    /// When the group is split between new groups (ghép một phần): the households this
+    /// new group takes of it; absent when it comes whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<PartView>,
+}
+
+/// The part of one of today's groups a new group takes.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PartView {
+    /// Households taken (integer).
+    pub households: u64,
+    /// `true`: a part moved in from another group; `false`: the rest of the group after
+    /// its other parts moved out.
+    pub moved: bool,
+    /// `một phần` or `phần còn lại`.
+    pub label: &'static str,
 }
 
 /// A person planned for a new group's posts.
@@ -268,8 +284,13 @@ impl MergedGroupView {
                 group: GroupView::of(g),
                 result: input
                     .results
-                    .and_then(|rs| rs.iter().find(|r| r.code == g.code))
+                    .and_then(|rs| rs.iter().find(|r| r.code == g.code && r.new_code == n.code))
                     .map(ConsultationResultView::of),
+                part: n.parts.get(&g.code).map(|p| PartView {
+                    households: p.households,
+                    moved: p.moved,
+                    label: part_label(p.moved),
+                }),
             })
             .collect();
         let min = min_households(n.kind, input.rules);
@@ -279,7 +300,7 @@ impl MergedGroupView {
             slug: n.slug.clone(),
             url: format!("{}{}/", input.page_path, n.slug),
             members,
-            member_codes: n.members.join(", "),
+            member_codes: n.members_text(),
             merged: n.is_merger(),
             households: n.households,
             population: n.population,

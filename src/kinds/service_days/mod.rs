@@ -64,7 +64,11 @@ impl RecordKind for ServiceDays {
         let mut schedule = Schedule::new(input, ctx, &sessions, &catalogue, updated);
         schedule.has_catalogue = input.record.contains_key("catalogue");
         let views = view::session_views(&schedule);
-        let downloads = downloads::downloads(&schedule, input.title);
+        let mut downloads = downloads::downloads(&schedule, input.title);
+        let unit_title = crate::kinds::columns::residential_title(&ctx.config.words());
+        for d in &mut downloads {
+            crate::kinds::columns::follow_units(d, unit_title);
+        }
         // The posters print the hash of the schedule's table, the same bytes (and so
         // the same hash) the page offers and the manifest records.
         let csv = format!("{}.csv", downloads::TABLE_STEM);
