@@ -51,6 +51,9 @@ enum Command {
         /// Ngày tạo trang YYYY-MM-DD (build date); mặc định hôm nay theo giờ Việt Nam
         #[arg(long, value_parser = parse_day)]
         now: Option<NaiveDate>,
+        /// Tạo lại toàn bộ, không dùng bộ nhớ đệm (full build: no incremental cache, every file written)
+        #[arg(long)]
+        force: bool,
     },
     /// Công khai: tạo trang, ký và ghi lần công khai vào lịch sử history/ (build, sign and record in history/)
     Publish {
@@ -188,6 +191,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
+            force,
         } => build(
             BuildOptions {
                 root,
@@ -195,6 +199,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 today: now,
+                force,
                 ..Default::default()
             },
             false,
@@ -335,6 +340,16 @@ fn build(opts: BuildOptions, publishing: bool) -> Result<(), Diagnostics> {
         // only cost time, about a tenth of a 10,000-page build.
         std::mem::forget(kept);
         print_warnings(&s.warnings);
+        if s.unchanged {
+            eprintln!(
+                "Không có gì thay đổi từ lần tạo trang trước: giữ nguyên {} ({} trang, {} tệp; {} ms). Dùng --force để tạo lại toàn bộ.",
+                s.output.display(),
+                s.pages,
+                s.files,
+                started.elapsed().as_millis()
+            );
+            return;
+        }
         eprintln!(
             "Đã tạo trang: {} trang, {} mục, {} tệp trong {} ({} ms){}{}",
             s.pages,
