@@ -333,7 +333,7 @@ fn sign(root: &std::path::Path, secret_key: Option<PathBuf>) -> Result<(), Diagn
 /// `congkhai build` and `congkhai publish`, with their one-line summary.
 fn build(opts: BuildOptions, publishing: bool) -> Result<(), Diagnostics> {
     let started = std::time::Instant::now();
-    pipeline::build_keep(&opts).map(|(s, kept)| {
+    pipeline::build_or_skip(&opts).map(|(s, kept)| {
         // Speed (10,000-page benchmark, docs/benchmarks.md): the process exits next:
         // freeing the model and the renderer's page
         // values (hundreds of thousands of small allocations) one by one would

@@ -253,60 +253,96 @@ fn publish_trust(
     Ok(outcome)
 }
 
-/// `congkhai build`: generate into a staging directory and swap it in on success.
+/// `congkhai build`: generate into a staging directory and swap it in on success; a
+/// site whose inputs and output are unchanged since the last build is skipped.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
-    build_keep(opts).map(|(summary, _)| summary)
+    build_or_skip(opts).map(|(summary, _)| summary)
 }
 
 /// [`build`], also handing back what `serve` needs to re-render one page afterwards
-/// (`None` when nothing changed and the build was skipped).
-///
-/// Holds the output folder's lock for the whole build; under it, removes what killed
-/// builds left and checks `history/` against the published chain before anything is
-/// generated: `publish` reconciles (settles a half-recorded publication), `build` only
-/// reads (see `trust::chain::check_before_preview`). Then the incremental cache
-/// (`crate::cache`): a build whose inputs and output are those of the last build is
-/// skipped.
-pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Option<Incremental>), Diagnostics> {
-    let (config, _) = Config::load(&opts.root)?;
-    let target = checked_target(opts, &config)?;
-    let _lock = crate::output::BuildLock::acquire(&target)?;
-    crate::output::remove_stale(&target);
-    let mut early = Diagnostics::new();
-    if !opts.drafts && config.is_portal() {
-        let dir = crate::trust::chain::history_dir_of(&opts.root, &config);
-        if opts.record_history {
-            early.extend(crate::trust::chain::reconcile(
-                &dir,
-                &target,
-                opts.new_chain,
-            )?);
-        } else {
-            crate::trust::chain::check_before_preview(&dir, &target)?;
-        }
-    }
-    let t = std::time::Instant::now();
-    let cache = Cache::start(opts, &config, &target)?;
-    phase("incremental cache check", t);
-    if let Some(summary) = cache.unchanged(&target) {
+/// (`None` when nothing changed and the build was skipped: the incremental cache,
+/// `crate::cache`).
+pub fn build_or_skip(opts: &BuildOptions) -> Result<(Summary, Option<Incremental>), Diagnostics> {
+    let run = Run::start(opts)?;
+    if let Some(summary) = run.cache.unchanged(&run.target) {
         return Ok((summary, None));
     }
-    crate::cache::remove(&target);
-    let built = build_staged_with(opts, cache.reuse).and_then(StagedBuild::commit);
-    // The previous build's trash, deleted in the background meanwhile (output.rs).
-    crate::output::wait_for_cleanup();
-    let (mut summary, incremental) = built?;
-    let t = std::time::Instant::now();
-    cache.finish(opts, &target, &summary);
-    phase("incremental cache write", t);
-    if let Some(d) = cache.damaged {
-        early.push(d);
+    run.build(opts).map(|(s, i)| (s, Some(i)))
+}
+
+/// [`build`] that never skips, handing back the model and renderer (serve, tests).
+pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
+    Run::start(opts)?.build(opts)
+}
+
+/// One build of an output folder, holding its lock.
+///
+/// Under the lock, removes what killed builds left and checks `history/` against the
+/// published chain before anything is generated: `publish` reconciles (settles a
+/// half-recorded publication), `build` only reads (see
+/// `trust::chain::check_before_preview`). Then fingerprints the inputs for the
+/// incremental cache.
+struct Run {
+    target: PathBuf,
+    _lock: crate::output::BuildLock,
+    early: Diagnostics,
+    cache: Cache,
+}
+
+impl Run {
+    fn start(opts: &BuildOptions) -> Result<Run, Diagnostics> {
+        let (config, _) = Config::load(&opts.root)?;
+        let target = checked_target(opts, &config)?;
+        let lock = crate::output::BuildLock::acquire(&target)?;
+        crate::output::remove_stale(&target);
+        let mut early = Diagnostics::new();
+        if !opts.drafts && config.is_portal() {
+            let dir = crate::trust::chain::history_dir_of(&opts.root, &config);
+            if opts.record_history {
+                early.extend(crate::trust::chain::reconcile(
+                    &dir,
+                    &target,
+                    opts.new_chain,
+                )?);
+            } else {
+                crate::trust::chain::check_before_preview(&dir, &target)?;
+            }
+        }
+        let t = std::time::Instant::now();
+        let cache = Cache::start(opts, &config, &target)?;
+        phase("incremental cache check", t);
+        Ok(Run {
+            target,
+            _lock: lock,
+            early,
+            cache,
+        })
     }
-    if !early.is_empty() {
-        early.extend(std::mem::take(&mut summary.warnings));
-        summary.warnings = early.sorted();
+
+    fn build(self, opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
+        let Run {
+            target,
+            _lock,
+            mut early,
+            cache,
+        } = self;
+        crate::cache::remove(&target);
+        let built = build_staged_with(opts, cache.reuse).and_then(StagedBuild::commit);
+        // The previous build's trash, deleted in the background meanwhile (output.rs).
+        crate::output::wait_for_cleanup();
+        let (mut summary, incremental) = built?;
+        let t = std::time::Instant::now();
+        cache.finish(opts, &target, &summary);
+        phase("incremental cache write", t);
+        if let Some(d) = cache.damaged {
+            early.push(d);
+        }
+        if !early.is_empty() {
+            early.extend(std::mem::take(&mut summary.warnings));
+            summary.warnings = early.sorted();
+        }
+        Ok((summary, incremental))
     }
-    Ok((summary, Some(incremental)))
 }
 
 /// The incremental cache as one build uses it (see `crate::cache`).
