@@ -131,6 +131,7 @@ pub fn remove(target: &Path) {
 /// the binary, every file of [`INPUT_DIRS`], `config.toml`, the history folder and
 /// the `extra` files (relative to `root`).
 pub fn inputs(root: &Path, history: &Path, key: &str, extra: &[String]) -> String {
+    use rayon::prelude::*;
     let mut h = Sha256::new();
     h.update(FORMAT.as_bytes());
     h.update(b"\0version\0");
@@ -139,18 +140,44 @@ pub fn inputs(root: &Path, history: &Path, key: &str, extra: &[String]) -> Strin
     h.update(binary_identity().as_bytes());
     h.update(b"\0key\0");
     h.update(key.as_bytes());
-    let mut buf = Vec::new();
-    hash_file(&mut h, &mut buf, root, &root.join("config.toml"));
+    // Every entry in a fixed order, then each one hashed on its own in parallel (the
+    // file reads dominate), then the digests in that order.
+    let mut entries: Vec<PathBuf> = vec![root.join("config.toml")];
     for d in INPUT_DIRS {
-        hash_tree(&mut h, &mut buf, root, &root.join(d));
+        tree_entries(&mut entries, &root.join(d));
     }
-    h.update(b"\0history\0");
-    hash_tree(&mut h, &mut buf, root, history);
-    h.update(b"\0extra\0");
-    for rel in extra {
-        hash_file(&mut h, &mut buf, root, &root.join(rel));
+    entries.push(PathBuf::from("\0history"));
+    tree_entries(&mut entries, history);
+    entries.push(PathBuf::from("\0extra"));
+    entries.extend(extra.iter().map(|rel| root.join(rel)));
+    let digests: Vec<[u8; 32]> = entries
+        .par_iter()
+        .map_init(Vec::new, |buf, p| {
+            let mut h = Sha256::new();
+            hash_file(&mut h, buf, root, p);
+            h.finalize().into()
+        })
+        .collect();
+    for d in &digests {
+        h.update(d);
     }
     hex(&h.finalize())
+}
+
+/// Every entry under `dir` in name order, `dir` itself first (a missing folder is one
+/// entry that hashes as missing).
+fn tree_entries(out: &mut Vec<PathBuf>, dir: &Path) {
+    if !dir.exists() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match e {
+            Ok(e) => out.push(e.into_path()),
+            // An unreadable folder: a path no walk gives, so the fingerprint differs.
+            Err(e) => out.push(PathBuf::from(format!("\0walk error\0{e}"))),
+        }
+    }
 }
 
 /// The files `safe_join` resolved under `root` that [`inputs`] does not hash anyway,
@@ -220,20 +247,6 @@ fn hash_contents(h: &mut Sha256, buf: &mut Vec<u8>, p: &Path) {
         // An unreadable file: a value no readable file gives, so the build runs (and
         // reports it).
         Err(e) => h.update(format!("\0unreadable\0{e}").as_bytes()),
-    }
-}
-
-/// Every entry under `dir` in name order (a missing folder hashes as missing).
-fn hash_tree(h: &mut Sha256, buf: &mut Vec<u8>, root: &Path, dir: &Path) {
-    if !dir.exists() {
-        hash_file(h, buf, root, dir);
-        return;
-    }
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        match e {
-            Ok(e) => hash_file(h, buf, root, e.path()),
-            Err(e) => h.update(format!("\0walk error\0{e}").as_bytes()),
-        }
     }
 }
 
