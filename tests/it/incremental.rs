@@ -305,3 +305,28 @@ fn a_damaged_cache_gives_a_warning_and_a_full_build() {
     let err = build(&site, &[]);
     assert!(err.contains("Không có gì thay đổi"), "{err}");
 }
+
+/// A file read outside the folders the cache always hashes (here by `load_data` in a
+/// template) is hashed from the next build on: changing it rebuilds the site.
+#[test]
+fn a_file_read_elsewhere_in_the_site_is_part_of_the_fingerprint() {
+    let site = plain_site();
+    site.write(
+        "templates/index.html",
+        "{% set d = load_data(path=\"ngoai/so-lieu.toml\") %}<h1>{{ d.so }}</h1>",
+    );
+    site.write("ngoai/so-lieu.toml", "so = 1\n");
+    let skipped = |err: &str| err.contains("Không có gì thay đổi");
+    // A fresh build hashes nothing but lists the file it read; the second build hashes
+    // it from its start; the third is skipped.
+    for _ in 0..2 {
+        assert!(!skipped(&build(&site, &[])));
+    }
+    assert!(skipped(&build(&site, &[])));
+    let cache = std::fs::read_to_string(site.path().join(".congkhai-cache-public")).expect("cache");
+    let cache: serde_json::Value = serde_json::from_str(&cache).expect("json");
+    assert_eq!(cache["extra"], serde_json::json!(["ngoai/so-lieu.toml"]));
+    site.write("ngoai/so-lieu.toml", "so = 2\n");
+    assert!(!skipped(&build(&site, &[])));
+    assert_eq!(texts(&site.html("public/index.html"), "h1"), ["2"]);
+}
