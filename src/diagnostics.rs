@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// Where a problem is. Paths are relative to the site root when possible, so a message
 /// reads `data/ho-ngheo.csv:14:3` rather than an absolute path on someone's laptop.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: PathBuf,
     /// 1-based line (Markdown, TOML) or row (CSV, XLSX).
@@ -74,13 +74,16 @@ pub fn display_path(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Warning,
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialisable for the incremental cache, which prints a skipped build's warnings again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub location: Option<Location>,

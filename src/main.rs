@@ -65,7 +65,7 @@ enum Command {
     Build {
         #[command(flatten)]
         output: OutputArgs,
-        /// Thay cả thư mục đầu ra không do congkhai tạo (không bao giờ là thư mục gốc, thư mục nguồn hay thư mục chứa chúng) — replace a non-empty output folder congkhai did not make
+        /// Tạo lại toàn bộ, không dùng bộ nhớ đệm; thay cả thư mục đầu ra không do congkhai tạo (không bao giờ là thư mục gốc, thư mục nguồn hay thư mục chứa chúng) — full build without the incremental cache; replace a non-empty output folder congkhai did not make
         #[arg(long, short = 'f')]
         force: bool,
         /// Bản xem trước cho cán bộ: hiện cả nội dung chưa phê duyệt, có nhãn BẢN NHÁP (staff draft preview)
@@ -415,13 +415,23 @@ fn sign(opts: &BuildOptions, secret_key: Option<PathBuf>) -> Result<(), Diagnost
 /// `congkhai build` and `congkhai publish`, with their one-line summary.
 fn build(opts: BuildOptions, publishing: bool) -> Result<(), Diagnostics> {
     let started = std::time::Instant::now();
-    pipeline::build_keep(&opts).map(|(s, kept)| {
+    pipeline::build_or_skip(&opts).map(|(s, kept)| {
         // Speed (10,000-page benchmark, docs/benchmarks.md): the process exits next:
         // freeing the model and the renderer's page
         // values (hundreds of thousands of small allocations) one by one would
         // only cost time, about a tenth of a 10,000-page build.
         std::mem::forget(kept);
         print_warnings(&s.warnings);
+        if s.unchanged {
+            eprintln!(
+                "Không có gì thay đổi từ lần tạo trang trước: giữ nguyên {} ({} trang, {} tệp; {} ms). Dùng --force để tạo lại toàn bộ.",
+                s.output.display(),
+                s.pages,
+                s.files,
+                started.elapsed().as_millis()
+            );
+            return;
+        }
         eprintln!(
             "Đã tạo trang: {} trang, {} mục, {} tệp trong {} ({} ms){}{}",
             s.pages,

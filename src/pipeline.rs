@@ -53,7 +53,8 @@ pub struct BuildOptions {
     /// `config.toml`).
     pub config_file: Option<PathBuf>,
     /// `build --force`: replace an output folder congkhai did not make (never a source
-    /// folder, the site root or a folder holding it: `output::check_output_dir`).
+    /// folder, the site root or a folder holding it: `output::check_output_dir`), and no
+    /// incremental cache: every output file written anew (docs/incremental.md).
     pub force: bool,
     /// `build --minify`: minify HTML as `minify_html = true` does.
     pub minify: bool,
@@ -124,6 +125,12 @@ pub struct Summary {
     pub warnings: Diagnostics,
     /// The history entry a successful build appends (see `history`).
     pub history: crate::trust::chain::Pending,
+    /// Nothing changed since the last build: the output was left as it was (the
+    /// counts are that build's; docs/incremental.md).
+    pub unchanged: bool,
+    /// Output files whose bytes did not change, kept from the previous output (hard
+    /// links) instead of written.
+    pub reused: usize,
 }
 
 impl Summary {
@@ -267,41 +274,231 @@ fn publish_trust(
     Ok(outcome)
 }
 
-/// `congkhai build`: generate into a staging directory and swap it in on success.
+/// `congkhai build`: generate into a staging directory and swap it in on success; a
+/// site whose inputs and output are unchanged since the last build is skipped.
 pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
-    build_keep(opts).map(|(summary, _)| summary)
+    build_or_skip(opts).map(|(summary, _)| summary)
 }
 
-/// [`build`], also handing back what `serve` needs to re-render one page afterwards.
-///
-/// Holds the output folder's lock for the whole build; under it, removes what killed
-/// builds left and checks `history/` against the published chain before anything is
-/// generated: `publish` reconciles (settles a half-recorded publication), `build` only
-/// reads (see `trust::chain::check_before_preview`).
+/// [`build`], also handing back what `serve` needs to re-render one page afterwards
+/// (`None` when nothing changed and the build was skipped: the incremental cache,
+/// `crate::cache`).
+pub fn build_or_skip(opts: &BuildOptions) -> Result<(Summary, Option<Incremental>), Diagnostics> {
+    let run = Run::start(opts)?;
+    if let Some(summary) = run.cache.unchanged(&run.target) {
+        return Ok((summary, None));
+    }
+    run.build(opts).map(|(s, i)| (s, Some(i)))
+}
+
+/// [`build`] that never skips, handing back the model and renderer (serve, tests).
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
-    let (config, _) = opts.load_config()?;
-    let target = checked_target(opts, &config)?;
-    let _lock = crate::output::BuildLock::acquire(&target)?;
-    crate::output::remove_stale(&target);
-    let mut early = Diagnostics::new();
-    if !opts.drafts && config.is_portal() {
-        let dir = crate::trust::chain::history_dir_of(&opts.root, &config);
-        if opts.record_history {
-            early.extend(crate::trust::chain::reconcile(
-                &dir,
-                &target,
-                opts.new_chain,
-            )?);
-        } else {
-            crate::trust::chain::check_before_preview(&dir, &target)?;
+    Run::start(opts)?.build(opts)
+}
+
+/// One build of an output folder, holding its lock.
+///
+/// Under the lock, removes what killed builds left and checks `history/` against the
+/// published chain before anything is generated: `publish` reconciles (settles a
+/// half-recorded publication), `build` only reads (see
+/// `trust::chain::check_before_preview`). Then fingerprints the inputs for the
+/// incremental cache.
+struct Run {
+    target: PathBuf,
+    _lock: crate::output::BuildLock,
+    early: Diagnostics,
+    cache: Cache,
+}
+
+impl Run {
+    fn start(opts: &BuildOptions) -> Result<Run, Diagnostics> {
+        let (config, _) = opts.load_config()?;
+        let target = checked_target(opts, &config)?;
+        let lock = crate::output::BuildLock::acquire(&target)?;
+        crate::output::remove_stale(&target);
+        let mut early = Diagnostics::new();
+        if !opts.drafts && config.is_portal() {
+            let dir = crate::trust::chain::history_dir_of(&opts.root, &config);
+            if opts.record_history {
+                early.extend(crate::trust::chain::reconcile(
+                    &dir,
+                    &target,
+                    opts.new_chain,
+                )?);
+            } else {
+                crate::trust::chain::check_before_preview(&dir, &target)?;
+            }
         }
+        let t = std::time::Instant::now();
+        let cache = Cache::start(opts, &config, &target)?;
+        phase("incremental cache check", t);
+        Ok(Run {
+            target,
+            _lock: lock,
+            early,
+            cache,
+        })
     }
-    let (mut summary, incremental) = build_staged(opts)?.commit()?;
-    if !early.is_empty() {
-        early.extend(std::mem::take(&mut summary.warnings));
-        summary.warnings = early.sorted();
+
+    fn build(self, opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
+        let Run {
+            target,
+            _lock,
+            mut early,
+            cache,
+        } = self;
+        crate::cache::remove(&target);
+        let built = build_staged_with(opts, cache.reuse).and_then(StagedBuild::commit);
+        // The previous build's trash, deleted in the background meanwhile (output.rs).
+        crate::output::wait_for_cleanup();
+        let (mut summary, incremental) = built?;
+        let t = std::time::Instant::now();
+        cache.finish(opts, &target, &summary);
+        phase("incremental cache write", t);
+        if let Some(d) = cache.damaged {
+            early.push(d);
+        }
+        if !early.is_empty() {
+            early.extend(std::mem::take(&mut summary.warnings));
+            summary.warnings = early.sorted();
+        }
+        Ok((summary, incremental))
     }
-    Ok((summary, incremental))
+}
+
+/// The incremental cache as one build uses it (see `crate::cache`).
+struct Cache {
+    /// Off for `--force` and `publish` (which always records its publication).
+    on: bool,
+    /// Reuse unchanged files of the previous output (off for `--force` and after a
+    /// damaged cache: a full build).
+    reuse: bool,
+    history: PathBuf,
+    /// The files read elsewhere in the site that `inputs` covers.
+    extra: Vec<String>,
+    inputs: String,
+    previous: Option<crate::cache::Entry>,
+    damaged: Option<Diagnostic>,
+}
+
+impl Cache {
+    fn start(
+        opts: &BuildOptions,
+        config: &Config,
+        target: &std::path::Path,
+    ) -> Result<Cache, Diagnostic> {
+        let history = crate::trust::chain::history_dir_of(&opts.root, config);
+        let on = !opts.force && !opts.record_history;
+        let (previous, damaged) = match on.then(|| crate::cache::load(target)) {
+            Some(crate::cache::Loaded::Ok(e)) => (Some(e), None),
+            Some(crate::cache::Loaded::Damaged(d)) => (None, Some(d)),
+            _ => (None, None),
+        };
+        let key = format!(
+            "now={}\0drafts={}\0base_url={:?}\0output={}",
+            opts.build_date()?,
+            opts.drafts,
+            opts.base_url,
+            crate::output::normalise(target)
+                .unwrap_or_else(|_| target.to_path_buf())
+                .display()
+        );
+        let extra = previous
+            .as_ref()
+            .map(|e| e.extra.clone())
+            .unwrap_or_default();
+        // Speed (fresh 10,000-page build, .ci/speed-guard): with no output to keep there
+        // is nothing to skip: no hashing. Such a build leaves a cache that never matches,
+        // and the next build hashes from its start.
+        let fresh = matches!(
+            crate::output::ownership(target),
+            crate::output::Ownership::Missing | crate::output::Ownership::Empty
+        );
+        let inputs = if on && !fresh {
+            crate::cache::inputs(&opts.root, &history, &key, &extra)
+        } else {
+            String::new()
+        };
+        Ok(Cache {
+            on,
+            reuse: !opts.force && damaged.is_none(),
+            history,
+            extra,
+            inputs,
+            previous,
+            damaged,
+        })
+    }
+
+    /// The last build's summary when nothing changed since: same inputs, output as it
+    /// left it.
+    fn unchanged(&self, target: &std::path::Path) -> Option<Summary> {
+        let e = self.previous.as_ref()?;
+        if !self.on
+            || self.inputs.is_empty()
+            || e.inputs != self.inputs
+            || e.output != crate::cache::output_stamp(target)
+        {
+            return None;
+        }
+        let c = &e.counts;
+        Some(Summary {
+            output: target.to_path_buf(),
+            pages: c.pages,
+            sections: c.sections,
+            files: c.files,
+            drafts: c.drafts,
+            expired: c.expired,
+            embargoed: c.embargoed,
+            unchanged: true,
+            reused: c.files,
+            warnings: {
+                let mut w = Diagnostics::new();
+                w.extend(c.warnings.iter().cloned());
+                w
+            },
+            ..Default::default()
+        })
+    }
+
+    /// After a successful swap: remember this build (with its warnings, shown again by
+    /// a skipped build). Not when it had a pending history entry (its note must show at
+    /// every build), and with an unusable fingerprint when it read a file
+    /// the fingerprint did not cover (hashing it now could see a later version than the
+    /// build read; the next build hashes it from the start).
+    fn finish(&self, opts: &BuildOptions, target: &std::path::Path, summary: &Summary) {
+        // A portal build that computed a history entry not yet published prints a note
+        // about it each time: not skipped either.
+        if !self.on || summary.history.entry.is_some() {
+            return;
+        }
+        let read = crate::cache::extra_reads(&opts.root, &self.history);
+        let covered = !self.inputs.is_empty() && read.iter().all(|r| self.extra.contains(r));
+        let entry = crate::cache::Entry {
+            format: crate::cache::FORMAT.into(),
+            inputs: if covered {
+                self.inputs.clone()
+            } else {
+                "0".repeat(64)
+            },
+            extra: read,
+            output: if covered {
+                crate::cache::output_stamp(target)
+            } else {
+                "0".repeat(64)
+            },
+            counts: crate::cache::Counts {
+                pages: summary.pages,
+                sections: summary.sections,
+                files: summary.files,
+                drafts: summary.drafts,
+                expired: summary.expired,
+                embargoed: summary.embargoed,
+                warnings: summary.warnings.iter().cloned().collect(),
+            },
+        };
+        let _ = crate::cache::store(target, &entry);
+    }
 }
 
 /// The output folder of this build, after checking that it and the history folder are
@@ -349,9 +546,20 @@ pub struct StagedBuild {
 
 /// [`build`] up to the swap.
 pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
+    build_staged_with(opts, !opts.force)
+}
+
+/// [`build_staged`]; `reuse`: unchanged files of the previous output are hard-linked
+/// into the staging folder instead of written (`output::Staging`).
+fn build_staged_with(opts: &BuildOptions, reuse: bool) -> Result<StagedBuild, Diagnostics> {
     let (config, _) = opts.load_config()?;
     let target = checked_target(opts, &config)?;
     let staging = Staging::new_forced(&target, opts.drafts, opts.force)?;
+    let staging = if reuse {
+        staging
+    } else {
+        staging.without_reuse()
+    };
     // Messages name the output folder, never the staging folder beside it.
     let shown = target
         .file_name()
@@ -372,6 +580,7 @@ impl StagedBuild {
     pub fn commit(self) -> Result<(Summary, Incremental), Diagnostics> {
         let t = std::time::Instant::now();
         let mut summary = self.summary;
+        summary.reused = self.staging.reused();
         // trust: the entry is prepared before the swap (not yet part of the chain) and
         // joins the chain only once the output is in place (see `history::Pending`).
         let record = self.record_history && !self.drafts;

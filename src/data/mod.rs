@@ -30,7 +30,7 @@ pub use csv::{describe_csv, load_csv_bytes};
 pub use encoding::{Legacy, decode_text, detect_legacy_bytes, detect_legacy_text};
 pub use headers::{closest_spellings, column_letter, field_matches, unknown_column};
 pub use load::{load_table, load_value};
-pub use paths::safe_join;
+pub use paths::{resolved_under, safe_join};
 pub use values::{
     Locate, Month, Period, parse_bool_vi, parse_date, parse_decimal, parse_int, parse_month,
     parse_period, parse_time, parse_vnd,

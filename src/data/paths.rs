@@ -98,7 +98,37 @@ pub fn safe_join(site_root: &Path, rel: &str, what_dir: &str) -> Result<PathBuf,
             },
         }
     }
+    note_resolved(&joined);
     Ok(joined)
+}
+
+/// Every path [`safe_join`] resolved in this process: the files a build may read
+/// outside the folders the incremental cache always hashes (a record's table or a
+/// `load_data` file anywhere in the site). The cache (`crate::pipeline`'s skip of an
+/// unchanged site) hashes them too; a build that read a file the cache did not hash
+/// writes no cache.
+static RESOLVED: std::sync::Mutex<std::collections::BTreeSet<PathBuf>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+fn note_resolved(p: &Path) {
+    if let Ok(mut r) = RESOLVED.lock()
+        && !r.contains(p)
+    {
+        r.insert(p.to_path_buf());
+    }
+}
+
+/// The paths [`safe_join`] resolved so far under `site_root`, sorted.
+pub fn resolved_under(site_root: &Path) -> Vec<PathBuf> {
+    RESOLVED
+        .lock()
+        .map(|r| {
+            r.iter()
+                .filter(|p| p.starts_with(site_root))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Absolute on any platform: `/x`, `\x`, `C:…`, `\\server\share`, or whatever the

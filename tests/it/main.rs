@@ -25,6 +25,7 @@ mod hostile_gate;
 mod hostile_html;
 mod hostile_output;
 mod hostile_privacy;
+mod incremental;
 mod merger;
 mod opendata;
 mod print;

@@ -1,0 +1,390 @@
+//! The incremental build cache: skip a build whose inputs and output are exactly those
+//! of the last build (docs/incremental.md).
+//!
+//! A build hashes (SHA-256) every file it can read: `config.toml`, `content/`, `data/`,
+//! `templates/`, `themes/`, `static/`, `sass/`, the history folder, and the files it
+//! read elsewhere in the site through `data::safe_join` the last time; together with
+//! the congkhai binary (version, path, size, modification time), the build date and
+//! the options that change the output. After a successful swap it writes that
+//! fingerprint, the build's counts and a stamp of the output (every file's path, size,
+//! modification time and inode) to `.congkhai-cache-<output name>` beside the output
+//! folder: never inside it, so never published, never in the manifest.
+//!
+//! The next build computes the fingerprint again before loading anything. When it and
+//! the output stamp match, nothing can differ: the output is left as it is. Anything
+//! else (no cache, another version, a changed file, a touched output, a cache that does
+//! not parse) gives a normal build; a damaged cache also gives a warning. Whether the
+//! cache is used or not, a build that runs writes only files whose bytes change
+//! (`output::Staging` hard-links the others from the previous output).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::Diagnostic;
+
+/// Format tag of the cache file; another tag is ignored (a full build, no warning).
+pub const FORMAT: &str = "congkhai-cache/1";
+const CACHE_PREFIX: &str = ".congkhai-cache-";
+
+/// Folders of the site (relative to its root) whose every file is an input.
+const INPUT_DIRS: [&str; 6] = ["content", "data", "templates", "themes", "static", "sass"];
+
+/// What the cache remembers of the last build.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    pub format: String,
+    /// SHA-256 over the options and every input file.
+    pub inputs: String,
+    /// Files read through `safe_join` outside [`INPUT_DIRS`], relative to the root:
+    /// hashed into `inputs` by the next build.
+    pub extra: Vec<String>,
+    /// SHA-256 over every output file's path, size, modification time and inode.
+    pub output: String,
+    pub counts: Counts,
+}
+
+/// The summary a skipped build prints: that of the build it reuses.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub drafts: usize,
+    pub expired: usize,
+    pub embargoed: usize,
+    /// The build's warnings, printed again by a skipped build.
+    #[serde(default)]
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// `.congkhai-cache-<name>` beside the output folder `target`.
+pub fn path_for(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!("{CACHE_PREFIX}{name}"))
+}
+
+/// What reading the cache gave.
+#[derive(Debug)]
+pub enum Loaded {
+    Missing,
+    /// Written by another version of the cache format: ignored.
+    Other,
+    /// Unreadable or not the format it claims: a warning, and a full build.
+    Damaged(Diagnostic),
+    Ok(Entry),
+}
+
+pub fn load(target: &Path) -> Loaded {
+    let p = path_for(target);
+    let bytes = match std::fs::read(&p) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::Missing,
+        Err(e) => return Loaded::Damaged(damaged(&p, &e.to_string())),
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => return Loaded::Damaged(damaged(&p, &e.to_string())),
+    };
+    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return match value.get("format").and_then(|f| f.as_str()) {
+            Some(f) if f.starts_with("congkhai-cache/") => Loaded::Other,
+            _ => Loaded::Damaged(damaged(&p, "không có khóa format")),
+        };
+    }
+    match serde_json::from_value::<Entry>(value) {
+        Ok(e) if is_hex64(&e.inputs) && is_hex64(&e.output) => Loaded::Ok(e),
+        Ok(_) => Loaded::Damaged(damaged(&p, "giá trị băm không hợp lệ")),
+        Err(e) => Loaded::Damaged(damaged(&p, &e.to_string())),
+    }
+}
+
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn damaged(p: &Path, why: &str) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "bộ nhớ đệm tạo trang bị hỏng ({why}); đã bỏ qua nó và tạo lại toàn bộ trang"
+    ))
+    .in_file(p)
+    .hint("không cần làm gì: lần tạo trang này đã ghi bộ nhớ đệm mới; nếu lỗi lặp lại, hãy kiểm tra ổ đĩa")
+}
+
+/// Write the cache atomically (a kill leaves the old cache, no cache or the new one).
+pub fn store(target: &Path, entry: &Entry) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec_pretty(entry).map_err(std::io::Error::other)?;
+    crate::output::write_atomic(&path_for(target), &bytes)
+}
+
+/// Remove the cache: called before a build replaces the output, so a kill between the
+/// swap and the new cache never leaves a cache describing another output.
+pub fn remove(target: &Path) {
+    let _ = std::fs::remove_file(path_for(target));
+}
+
+/// The fingerprint of a build's inputs: `key` (the options that change the output),
+/// the binary, every file of [`INPUT_DIRS`], `config.toml`, the history folder and
+/// the `extra` files (relative to `root`).
+pub fn inputs(root: &Path, history: &Path, key: &str, extra: &[String]) -> String {
+    use rayon::prelude::*;
+    let mut h = Sha256::new();
+    h.update(FORMAT.as_bytes());
+    h.update(b"\0version\0");
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(b"\0binary\0");
+    h.update(binary_identity().as_bytes());
+    h.update(b"\0key\0");
+    h.update(key.as_bytes());
+    // Every entry in a fixed order, then each one hashed on its own in parallel (the
+    // file reads dominate), then the digests in that order.
+    let mut entries: Vec<PathBuf> = vec![root.join("config.toml")];
+    for d in INPUT_DIRS {
+        tree_entries(&mut entries, &root.join(d));
+    }
+    entries.push(PathBuf::from("\0history"));
+    tree_entries(&mut entries, history);
+    entries.push(PathBuf::from("\0extra"));
+    entries.extend(extra.iter().map(|rel| root.join(rel)));
+    let digests: Vec<[u8; 32]> = entries
+        .par_iter()
+        .map_init(Vec::new, |buf, p| {
+            let mut h = Sha256::new();
+            hash_file(&mut h, buf, root, p);
+            h.finalize().into()
+        })
+        .collect();
+    for d in &digests {
+        h.update(d);
+    }
+    hex(&h.finalize())
+}
+
+/// Every entry under `dir` in name order, `dir` itself first (a missing folder is one
+/// entry that hashes as missing).
+fn tree_entries(out: &mut Vec<PathBuf>, dir: &Path) {
+    if !dir.exists() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match e {
+            Ok(e) => out.push(e.into_path()),
+            // An unreadable folder: a path no walk gives, so the fingerprint differs.
+            Err(e) => out.push(PathBuf::from(format!("\0walk error\0{e}"))),
+        }
+    }
+}
+
+/// The files `safe_join` resolved under `root` that [`inputs`] does not hash anyway,
+/// relative to `root`, sorted.
+pub fn extra_reads(root: &Path, history: &Path) -> Vec<String> {
+    crate::data::resolved_under(root)
+        .into_iter()
+        .filter(|p| {
+            !INPUT_DIRS.iter().any(|d| p.starts_with(root.join(d)))
+                && !p.starts_with(history)
+                && *p != root.join("config.toml")
+        })
+        .map(|p| crate::output::rel_path(&p, root))
+        .collect()
+}
+
+/// Path, size and modification time of the running binary: a rebuilt congkhai (new
+/// templates, new code) never reuses a cache of the old one.
+fn binary_identity() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "?".into();
+    };
+    let meta = std::fs::metadata(&exe);
+    let (len, mtime) = match &meta {
+        Ok(m) => (m.len(), mtime_ns(m)),
+        Err(_) => (0, 0),
+    };
+    format!("{}\0{len}\0{mtime}", exe.display())
+}
+
+fn mtime_ns(m: &std::fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())
+}
+
+/// Hash one entry: its path relative to `root`, then what it is and holds. A missing
+/// file hashes as missing, so creating it changes the fingerprint.
+fn hash_file(h: &mut Sha256, buf: &mut Vec<u8>, root: &Path, p: &Path) {
+    h.update(b"\0path\0");
+    h.update(crate::output::rel_path(p, root).as_bytes());
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => {
+            h.update(b"\0link\0");
+            if let Ok(t) = std::fs::read_link(p) {
+                h.update(t.as_os_str().as_encoded_bytes());
+            }
+            // What a followed link reads, too (the build refuses most links anyway).
+            if std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+                hash_contents(h, buf, p);
+            }
+        }
+        Ok(m) if m.is_file() => {
+            h.update(b"\0file\0");
+            h.update(m.len().to_le_bytes());
+            hash_contents(h, buf, p);
+        }
+        Ok(m) if m.is_dir() => h.update(b"\0dir\0"),
+        Ok(_) => h.update(b"\0other\0"),
+        Err(_) => h.update(b"\0missing\0"),
+    }
+}
+
+fn hash_contents(h: &mut Sha256, buf: &mut Vec<u8>, p: &Path) {
+    buf.clear();
+    match std::fs::File::open(p).and_then(|mut f| f.read_to_end(buf)) {
+        Ok(_) => h.update(&buf[..]),
+        // An unreadable file: a value no readable file gives, so the build runs (and
+        // reports it).
+        Err(e) => h.update(format!("\0unreadable\0{e}").as_bytes()),
+    }
+}
+
+/// The stamp of an output folder: every entry's path, type, size, modification time
+/// and inode, in name order. Any write, removal or replacement in it changes the stamp.
+pub fn output_stamp(dir: &Path) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let mut h = Sha256::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let Ok(e) = e else {
+            h.update(b"\0error\0");
+            continue;
+        };
+        h.update(b"\0");
+        h.update(e.path().as_os_str().as_encoded_bytes());
+        match e.metadata() {
+            Ok(m) => {
+                let ty: u8 = if m.is_dir() {
+                    b'd'
+                } else if m.is_file() {
+                    b'f'
+                } else {
+                    b'o'
+                };
+                h.update([ty]);
+                if ty != b'd' {
+                    h.update(m.len().to_le_bytes());
+                    h.update(mtime_ns(&m).to_le_bytes());
+                    h.update(m.ino().to_le_bytes());
+                    h.update(m.dev().to_le_bytes());
+                }
+            }
+            Err(_) => h.update(b"\0error\0"),
+        }
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_follows_every_input_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::write(root.join("config.toml"), "title = \"x\"").unwrap();
+        std::fs::write(root.join("content/a/index.md"), "+++\n+++\nA").unwrap();
+        let hist = root.join("history");
+        let fp = |extra: &[String]| inputs(root, &hist, "k", extra);
+        let base = fp(&[]);
+        assert_eq!(base, fp(&[]), "stable");
+        assert_ne!(base, inputs(root, &hist, "k2", &[]), "options");
+        // Same size, other bytes.
+        std::fs::write(root.join("content/a/index.md"), "+++\n+++\nB").unwrap();
+        let b = fp(&[]);
+        assert_ne!(base, b);
+        std::fs::create_dir_all(root.join("data")).unwrap();
+        let c = fp(&[]);
+        assert_ne!(b, c, "a new folder");
+        std::fs::write(root.join("data/x.csv"), "a\n1\n").unwrap();
+        let d = fp(&[]);
+        assert_ne!(c, d, "a new file");
+        std::fs::create_dir_all(&hist).unwrap();
+        assert_ne!(d, fp(&[]), "history folder");
+        let e = fp(&[]);
+        std::fs::write(root.join("other.csv"), "1").unwrap();
+        assert_eq!(e, fp(&[]), "a file the build did not read");
+        let with = fp(&["other.csv".into()]);
+        assert_ne!(e, with);
+        std::fs::write(root.join("other.csv"), "2").unwrap();
+        assert_ne!(with, fp(&["other.csv".into()]), "an extra file's bytes");
+        std::fs::write(root.join("public"), "").unwrap();
+        assert_eq!(fp(&["other.csv".into()]), fp(&["other.csv".into()]));
+    }
+
+    #[test]
+    fn output_stamp_sees_any_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        std::fs::create_dir_all(d.join("a")).unwrap();
+        std::fs::write(d.join("a/index.html"), "x").unwrap();
+        let s = output_stamp(d);
+        assert_eq!(s, output_stamp(d));
+        // Replaced by a file with the same bytes: another inode.
+        let tmpf = d.join("t");
+        std::fs::write(&tmpf, "x").unwrap();
+        std::fs::rename(&tmpf, d.join("a/index.html")).unwrap();
+        assert_ne!(s, output_stamp(d));
+        let s = output_stamp(d);
+        std::fs::write(d.join("b.html"), "").unwrap();
+        assert_ne!(s, output_stamp(d));
+    }
+
+    #[test]
+    fn damaged_caches_are_reported_and_other_formats_ignored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        assert!(matches!(load(&target), Loaded::Missing));
+        let entry = Entry {
+            format: FORMAT.into(),
+            inputs: "a".repeat(64),
+            extra: vec![],
+            output: "b".repeat(64),
+            counts: Counts::default(),
+        };
+        store(&target, &entry).unwrap();
+        assert!(matches!(load(&target), Loaded::Ok(e) if e == entry));
+        let table: [(&str, bool); 5] = [
+            ("{", true),
+            ("", true),
+            ("{\"format\": \"congkhai-cache/0\"}", false),
+            ("{\"format\": \"congkhai-cache/1\", \"inputs\": 3}", true),
+            ("[1, 2]", true),
+        ];
+        for (text, warns) in table {
+            std::fs::write(path_for(&target), text).unwrap();
+            match load(&target) {
+                Loaded::Damaged(_) => assert!(warns, "{text}"),
+                Loaded::Other => assert!(!warns, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        let mut bad = entry.clone();
+        bad.inputs = "zz".into();
+        store(&target, &bad).unwrap();
+        assert!(matches!(load(&target), Loaded::Damaged(_)));
+        remove(&target);
+        assert!(matches!(load(&target), Loaded::Missing));
+    }
+}

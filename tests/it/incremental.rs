@@ -1,0 +1,332 @@
+//! Incremental builds (docs/incremental.md): a rebuild over an existing output writes
+//! only the files whose bytes change and gives exactly the output of a full build; an
+//! unchanged site is skipped; a damaged cache gives a warning and a full build.
+use crate::common;
+use common::*;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+const NOW: &str = "2026-11-23";
+
+/// Inode of every file under `dir`, by relative path.
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            (rel, e.metadata().expect("meta").ino())
+        })
+        .collect()
+}
+
+/// The same sources built from scratch in another folder with `--force`.
+fn full_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().expect("tmp");
+    for d in [
+        "content",
+        "data",
+        "themes",
+        "static",
+        "templates",
+        "history",
+    ] {
+        let src = site.path().join(d);
+        if src.is_dir() {
+            copy_dir(&src, &fresh.path().join(d));
+        }
+    }
+    std::fs::copy(
+        site.path().join("config.toml"),
+        fresh.path().join("config.toml"),
+    )
+    .expect("config");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_congkhai"))
+        .args(["--root", fresh.path().to_str().expect("utf8")])
+        .args(["build", "--force", "--now", NOW])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "full build: {}", stderr(&out));
+    snapshot(&fresh.path().join("public"))
+}
+
+/// A small deterministic generator (xorshift), so a failure names its seed and step.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+const APPROVAL: &str = "[approval]\nby = \"Phạm Quang Thái\"\nrole = \"Chủ tịch UBND phường\"\ndecision = \"Quyết định số 205/QĐ-UBND ngày 08/6/2026 của UBND phường Hòa An\"\ndate = 2026-06-08\n";
+
+const PAGES: [&str; 3] = [
+    "content/gioi-thieu.md",
+    "content/canh-bao/cach-nhan-biet.md",
+    "content/lich-ho-tro/nha-van-hoa.md",
+];
+
+/// Apply edit `kind` (step `n`) to the demo; returns what it did, for messages.
+fn edit(site: &Site, kind: usize, n: usize, rng: &mut Rng) -> String {
+    match kind {
+        0 => {
+            let p = PAGES[rng.next(PAGES.len())];
+            let mut text = site.read(p);
+            text.push_str(&format!("\nĐoạn bổ sung số {n} cho trang này.\n"));
+            site.write(p, text);
+            format!("body of {p}")
+        }
+        1 => {
+            let p = PAGES[rng.next(PAGES.len())];
+            let text = site
+                .read(p)
+                .replacen("title = \"", &format!("title = \"({n}) "), 1);
+            site.write(p, text);
+            format!("title of {p}")
+        }
+        2 => {
+            let p = "data/lich-ho-tro/lich.csv";
+            let text = site.read(p);
+            let old = text
+                .split("Ngõ ")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .expect("a lane number")
+                .to_string();
+            let text = text.replacen(&format!("Ngõ {old} "), &format!("Ngõ {} ", 20 + n), 1);
+            site.write(p, text);
+            format!("a row of {p}")
+        }
+        3 => {
+            let p = format!("content/moi-{n}.md");
+            site.write(
+                &p,
+                format!(
+                    "+++\ntitle = \"Cảnh báo mới số {n}\"\ndate = 2026-11-0{}\n\n{APPROVAL}+++\n\nNội dung cảnh báo số {n}.\n",
+                    1 + n % 9
+                ),
+            );
+            format!("new page {p}")
+        }
+        4 => {
+            // Delete a page this test added (nothing links to it), else add one.
+            let added: Vec<_> = std::fs::read_dir(site.path().join("content"))
+                .expect("ls")
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|f| f.starts_with("moi-"))
+                .collect();
+            match added.first() {
+                Some(f) => {
+                    std::fs::remove_file(site.path().join("content").join(f)).expect("rm");
+                    format!("deleted content/{f}")
+                }
+                None => edit(site, 3, n, rng),
+            }
+        }
+        _ => {
+            let text = site.read("config.toml").replacen(
+                "description = \"",
+                &format!("description = \"({n}) "),
+                1,
+            );
+            site.write("config.toml", text);
+            "config.toml description".into()
+        }
+    }
+}
+
+/// Paths whose bytes differ between two snapshots (the snapshots are too big to print).
+fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
+/// The property: after any sequence of edits (each kind once per round, in a random
+/// order, on random pages), the incremental build's output is byte for byte the full
+/// build's, and every file whose bytes did not change kept its inode.
+#[test]
+fn random_edits_give_the_output_of_a_full_build() {
+    let site = Site::demo();
+    site.preview_ok(NOW);
+    let public = site.path().join("public");
+    let seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut rng = Rng(seed);
+    let mut kinds: Vec<usize> = (0..6).collect();
+    for i in (1..kinds.len()).rev() {
+        let j = rng.next(i + 1);
+        kinds.swap(i, j);
+    }
+    for (n, kind) in kinds.into_iter().enumerate() {
+        let before = snapshot(&public);
+        let before_ino = inodes(&public);
+        let what = edit(&site, kind, n, &mut rng);
+        site.preview_ok(NOW);
+        let after = snapshot(&public);
+        let diff = differing(&after, &full_build(&site));
+        assert!(
+            diff.is_empty(),
+            "seed {seed:x}, step {n} ({what}): incremental output differs from a full build in {diff:?}"
+        );
+        let after_ino = inodes(&public);
+        let mut kept = 0;
+        for (rel, bytes) in &after {
+            if rel == ".congkhai-output" || before.get(rel) != Some(bytes) {
+                continue;
+            }
+            if before_ino.contains_key(rel) {
+                assert_eq!(
+                    before_ino.get(rel),
+                    after_ino.get(rel),
+                    "seed {seed:x}, step {n} ({what}): {rel} unchanged but rewritten"
+                );
+                kept += 1;
+            }
+        }
+        assert!(kept > 100, "step {n} ({what}): only {kept} files kept");
+        assert!(
+            !differing(&before, &after).is_empty(),
+            "step {n} ({what}) changed nothing"
+        );
+    }
+}
+
+const PLAIN: &str = "base_url = \"https://example.vn\"\ntitle = \"Trang thử\"\n";
+
+fn plain_site() -> Site {
+    let site = Site::new(PLAIN);
+    site.write("templates/index.html", "<h1>{{ config.title }}</h1>");
+    site.write(
+        "templates/page.html",
+        "<p>{{ page.title }}</p>{{ page.content | safe }}",
+    );
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"Trang A\"\ndate = 2026-01-01\n+++\nChào.\n",
+    );
+    site
+}
+
+fn build(site: &Site, extra: &[&str]) -> String {
+    let mut args = vec!["build", "--now", NOW];
+    args.extend_from_slice(extra);
+    let out = site.run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// An unchanged site is not built again; any change to its inputs or its output is.
+#[test]
+fn an_unchanged_site_is_skipped_and_any_change_rebuilds_it() {
+    let site = plain_site();
+    let public = site.path().join("public");
+    let skipped = |err: &str| err.contains("Không có gì thay đổi");
+    // The first build has nothing to keep; the second fingerprints the inputs.
+    assert!(!skipped(&build(&site, &[])));
+    assert!(!skipped(&build(&site, &[])));
+    let good = snapshot(&public);
+    let err = build(&site, &[]);
+    assert!(skipped(&err), "{err}");
+    assert!(differing(&snapshot(&public), &good).is_empty());
+    // --force never skips, and writes every file anew.
+    let ino = inodes(&public);
+    assert!(!skipped(&build(&site, &["--force"])));
+    assert!(differing(&snapshot(&public), &good).is_empty());
+    assert_ne!(inodes(&public).get("a/index.html"), ino.get("a/index.html"));
+    // Another build date.
+    let out = site.run(&["build", "--now", "2026-11-24"]);
+    assert!(!stderr(&out).contains("Không có gì thay đổi"));
+    build(&site, &[]);
+    assert!(skipped(&build(&site, &[])));
+    // A page edited (same size, other bytes).
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"Trang B\"\ndate = 2026-01-01\n+++\nChào.\n",
+    );
+    assert!(!skipped(&build(&site, &[])));
+    let doc = site.html("public/a/index.html");
+    assert_eq!(texts(&doc, "p"), ["Trang B", "Chào."]);
+    assert!(skipped(&build(&site, &[])));
+    // A template.
+    site.write("templates/index.html", "<h2>{{ config.title }}</h2>");
+    assert!(!skipped(&build(&site, &[])));
+    assert_eq!(texts(&site.html("public/index.html"), "h2"), ["Trang thử"]);
+    // The output touched by hand: rebuilt, and the file is right again.
+    assert!(skipped(&build(&site, &[])));
+    let good = snapshot(&public);
+    std::fs::write(public.join("index.html"), "hỏng").expect("write");
+    assert!(!skipped(&build(&site, &[])));
+    assert!(differing(&snapshot(&public), &good).is_empty());
+    // The cache lives beside the output, never inside it.
+    assert!(site.path().join(".congkhai-cache-public").is_file());
+    assert!(!snapshot(&public).keys().any(|k| k.contains("cache")));
+}
+
+/// A damaged cache file is reported and ignored: a full build, never a wrong output.
+#[test]
+fn a_damaged_cache_gives_a_warning_and_a_full_build() {
+    let site = plain_site();
+    build(&site, &[]);
+    build(&site, &[]);
+    let good = snapshot(&site.path().join("public"));
+    let cache = site.path().join(".congkhai-cache-public");
+    let real = std::fs::read_to_string(&cache).expect("cache");
+    // Cut short, a hash that is not one, not text at all.
+    let broken = [
+        real[..real.len() / 2].to_string(),
+        real.replacen("\"inputs\": \"", "\"inputs\": \"zz", 1),
+        "\u{0}\u{1}".to_string(),
+    ];
+    for (i, text) in broken.iter().enumerate() {
+        std::fs::write(&cache, text).expect("write");
+        let err = build(&site, &[]);
+        assert!(err.contains("bộ nhớ đệm"), "case {i}: {err}");
+        assert!(!err.contains("Không có gì thay đổi"), "case {i}");
+        let diff = differing(&snapshot(&site.path().join("public")), &good);
+        assert!(diff.is_empty(), "case {i}: {diff:?}");
+    }
+    // The build after a damaged cache wrote a good one.
+    let err = build(&site, &[]);
+    assert!(err.contains("Không có gì thay đổi"), "{err}");
+}
+
+/// A file read outside the folders the cache always hashes (here by `load_data` in a
+/// template) is hashed from the next build on: changing it rebuilds the site.
+#[test]
+fn a_file_read_elsewhere_in_the_site_is_part_of_the_fingerprint() {
+    let site = plain_site();
+    site.write(
+        "templates/index.html",
+        "{% set d = load_data(path=\"ngoai/so-lieu.toml\") %}<h1>{{ d.so }}</h1>",
+    );
+    site.write("ngoai/so-lieu.toml", "so = 1\n");
+    let skipped = |err: &str| err.contains("Không có gì thay đổi");
+    // A fresh build hashes nothing but lists the file it read; the second build hashes
+    // it from its start; the third is skipped.
+    for _ in 0..2 {
+        assert!(!skipped(&build(&site, &[])));
+    }
+    assert!(skipped(&build(&site, &[])));
+    let cache = std::fs::read_to_string(site.path().join(".congkhai-cache-public")).expect("cache");
+    let cache: serde_json::Value = serde_json::from_str(&cache).expect("json");
+    assert_eq!(cache["extra"], serde_json::json!(["ngoai/so-lieu.toml"]));
+    site.write("ngoai/so-lieu.toml", "so = 2\n");
+    assert!(!skipped(&build(&site, &[])));
+    assert_eq!(texts(&site.html("public/index.html"), "h1"), ["2"]);
+}
