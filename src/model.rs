@@ -350,6 +350,11 @@ impl Model {
             return Ok(None);
         };
         let old_status = old.status;
+        // A translation takes drafts, dates and record from its original
+        // (content::translations): only a full build sees both files.
+        if old.page.lang != self.config.default_language {
+            return Ok(None);
+        }
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
         let approval = publication::effective_approval(

@@ -45,6 +45,8 @@ pub struct Lookup {
     pub base_url: String,
     /// `now()` returns this (the build date/time), so output stays reproducible.
     pub now: String,
+    /// The site's strings for `trans()` (`crate::i18n::trans`).
+    pub translations: crate::i18n::trans::Translations,
 }
 
 /// Template sources, theme first then site (the site's win).
@@ -116,6 +118,7 @@ pub fn build(sources: &[(String, String)], lookup: Arc<Lookup>) -> Result<Tera, 
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     register_filters(&mut tera);
+    crate::i18n::trans::register(&mut tera, lookup.translations.clone());
     register_functions(&mut tera, lookup);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
         return Err(tera_error("", &e).into());
