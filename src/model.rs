@@ -868,6 +868,20 @@ fn generated_claims(
             out.push(Claim::new(format!("/{f}"), made_by(f)));
         }
     }
+    // Each language's feed and search (docs/languages.md).
+    for (code, l) in &config.languages {
+        if l.generate_feeds {
+            for f in &l.feed_filenames {
+                out.push(Claim::new(format!("/{code}/{f}"), made_by(f)));
+            }
+        }
+        if l.build_search_index {
+            out.push(Claim {
+                subtree: true,
+                ..Claim::new(format!("/{code}/tim-kiem/"), made_by("trang tìm kiếm"))
+            });
+        }
+    }
     if config.is_portal() {
         for (path, what) in [
             ("/cong-khai/lich-su/", "lịch sử công khai"),
@@ -973,7 +987,8 @@ fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
 /// its `_index.md` or, on a portal with the site feed on, every section but the home page
 /// (whose feed is the site feed).
 pub fn section_feed(config: &Config, sec: &Section) -> bool {
-    sec.path != "/"
+    // A home (`_index.md`, a language's `_index.xx.md`) has the site's or the language's.
+    sec.parent.is_some()
         && (sec.fm.generate_feeds
             || (config.is_portal() && config.generate_feeds && sec.fm.render != Some(false)))
 }

@@ -24,6 +24,7 @@ mod hostile_gate;
 mod hostile_html;
 mod hostile_output;
 mod hostile_privacy;
+mod languages;
 mod merger;
 mod opendata;
 mod print;
