@@ -72,7 +72,7 @@ pub fn nearest_section_in(
             return format!("_index.{lang}.md");
         }
         let key = format!("{d}\0{lang}");
-        if dirs_with_index.iter().any(|x| *x == key) {
+        if dirs_with_index.contains(&key) {
             return format!("{d}/_index.{lang}.md");
         }
         d = super::dir_parent(&d);

@@ -26,7 +26,7 @@ fn english_table() -> String {
 
 /// A Vietnamese portal: a section with one plan and an about page.
 fn vietnamese_site() -> Site {
-    let site = Site::new(&PORTAL_CONFIG);
+    let site = Site::new(PORTAL_CONFIG);
     site.write(
         "content/van-ban/_index.md",
         "+++\ntitle = \"Văn bản\"\n+++\n",
