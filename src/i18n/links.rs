@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::model::Model;
 use crate::trust::publication::Status;
 
-/// One version of a page or section, as `page.translations` lists it (Zola's fields;
-/// `path` is the site path).
+/// One version of a page or section, as `page.translations` lists it (Zola's fields:
+/// `path` is the content path, `blog/a.fr.md`, as `get_page(path=…)` takes it).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TranslationLink {
     pub lang: String,
@@ -25,20 +25,23 @@ pub fn translation_links(model: &Model) -> BTreeMap<String, Vec<TranslationLink>
     if !cfg.is_multilingual() {
         return out;
     }
-    let link = |lang: &str, path: &str, title: &Option<String>| TranslationLink {
+    let link = |lang: &str, site_path: &str, rel: &str, title: &Option<String>| TranslationLink {
         lang: lang.to_string(),
-        permalink: cfg.permalink(path),
+        permalink: cfg.permalink(site_path),
         title: title.clone(),
-        path: path.to_string(),
+        path: rel.to_string(),
     };
     for pm in model.pages.iter().filter(|p| p.is_listed()) {
         let p = &pm.page;
         if p.fm.render == Some(false) {
             continue;
         }
-        out.entry(p.canonical.clone())
-            .or_default()
-            .push(link(&p.lang, &p.path, &p.fm.title));
+        out.entry(p.canonical.clone()).or_default().push(link(
+            &p.lang,
+            &p.path,
+            &p.rel,
+            &p.fm.title,
+        ));
     }
     for s in model.sections.values() {
         let sec = &s.section;
@@ -50,6 +53,7 @@ pub fn translation_links(model: &Model) -> BTreeMap<String, Vec<TranslationLink>
         out.entry(sec.canonical.clone()).or_default().push(link(
             &sec.lang,
             &sec.path,
+            &sec.rel,
             &sec.fm.title,
         ));
     }
