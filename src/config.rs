@@ -1234,4 +1234,35 @@ mod tests {
         // `words` is computed, never read from config.toml.
         assert!(ward_of("name = \"Xã A\"\nwords = 1\n").is_err());
     }
+
+    #[test]
+    fn languages_are_checked_and_the_default_language_table_merged() {
+        let (c, w) = Config::parse(
+            "base_url = \"x\"\n[languages.en]\ntitle = \"Portal\"\nbuild_search_index = true\n[languages.en.translations]\nhome = \"Home\"\n[languages.bdq]\n[languages.vi.translations]\nhome = \"Trang chu\u{0309}\"\n",
+        )
+        .expect("valid");
+        assert!(w.is_empty(), "languages is no longer an ignored key");
+        assert_eq!(c.other_languages(), ["bdq", "en"]);
+        assert!(c.is_multilingual());
+        assert_eq!(c.language_prefix("en"), "/en");
+        assert_eq!(c.language_prefix("vi"), "");
+        assert_eq!(c.languages["en"].translations["home"], "Home");
+        // [languages.vi] is the default language's: merged, NFC.
+        assert_eq!(c.translations["home"], "Trang chủ");
+        assert!(!c.languages.contains_key("vi"));
+
+        let e = Config::parse("base_url = \"x\"\n[languages.English]\n").unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("[languages.English]")));
+        let e = Config::parse("base_url = \"x\"\ntitle = \"A\"\n[languages.vi]\ntitle = \"B\"\n")
+            .unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("title")));
+        let e = Config::parse("base_url = \"x\"\n[languages.en]\ntitel = \"A\"\n").unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("titel")));
+        for ok in ["en", "bdq", "pt-BR", "zh-Hant"] {
+            assert!(is_language_code(ok), "{ok}");
+        }
+        for bad in ["", "e", "English", "EN", "en_US", "../x", "en-"] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
+    }
 }

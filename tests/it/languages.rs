@@ -121,6 +121,9 @@ fn a_translated_page_builds_switches_language_and_vietnamese_stays_default() {
     );
     assert_eq!(texts(&en, "nav.lang-switch a"), ["Tiếng Việt"]);
     assert_eq!(texts(&vi, "nav.lang-switch a"), ["English"]);
+    // Each language has its own menu: the English section in English pages only.
+    assert!(texts(&en, "nav.site-nav a").contains(&"Documents".to_string()));
+    assert!(!texts(&vi, "nav.site-nav a").contains(&"Documents".to_string()));
     // A page without a translation switches to the language's home.
     let about = site.html("public/gioi-thieu/index.html");
     assert_eq!(
@@ -278,4 +281,65 @@ fn a_translation_cannot_make_a_record_or_get_ahead_of_its_original() {
             f.display()
         );
     }
+}
+
+#[test]
+fn a_record_is_translated_only_with_the_same_approval_and_the_original_data() {
+    let site = bilingual_site();
+    // A warning record of the demo portal, and its section.
+    let demo = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("content/canh-bao/ung-dung-vneid-gia.md"),
+    )
+    .expect("demo warning");
+    site.write(
+        "config.toml",
+        format!(
+            "{PORTAL_CONFIG}[links]\nofficial_domains = [\"vneid.gov.vn\"]\n{}",
+            english_table()
+        ),
+    );
+    let front = demo.split("+++").nth(1).expect("front matter");
+    let approval = &front[front.find("[approval]").expect("approval")..];
+    site.write(
+        "content/canh-bao/_index.md",
+        "+++\ntitle = \"Cảnh báo\"\n+++\n",
+    );
+    site.write(
+        "content/canh-bao/vneid.md",
+        format!("+++{front}+++\n\nCảnh báo vneid.\n"),
+    );
+    let translation = |approval: &str, record: &str| {
+        format!(
+            "+++\ntitle = \"Fake VNeID app\"\ndate = 2026-03-02\nkind = \"warning\"\n{record}\n{approval}+++\n\nEnglish warning.\n"
+        )
+    };
+    // The same kind and approval: published under /en/, with the original's record.
+    site.write("content/canh-bao/vneid.en.md", translation(approval, ""));
+    site.preview_ok("2026-11-23");
+    let en = site.html("public/en/canh-bao/vneid/index.html");
+    assert_eq!(html_lang(&en), "en");
+    assert_eq!(texts(&en, "h1"), ["Fake VNeID app"]);
+    assert!(
+        attr(&en, "a", "href").contains(&"https://vneid.gov.vn/".to_string()),
+        "the original's record (its links) is published"
+    );
+
+    // Another decision: refused.
+    let other = approval.replace("61/QĐ-UBND", "99/QĐ-UBND");
+    assert_ne!(other, approval);
+    site.write("content/canh-bao/vneid.en.md", translation(&other, ""));
+    let err = site.build_err("2026-11-23");
+    assert!(
+        err.contains("content/canh-bao/vneid.en.md")
+            && err.contains("phải ghi đúng phê duyệt của bản gốc"),
+        "{err}"
+    );
+
+    // The same approval, its own data: refused.
+    site.write(
+        "content/canh-bao/vneid.en.md",
+        translation(approval, "[record]\nseverity = \"cảnh báo\"\n"),
+    );
+    let err = site.build_err("2026-11-23");
+    assert!(err.contains("không được đổi bảng [record]"), "{err}");
 }
