@@ -158,7 +158,12 @@ fn a_translated_page_builds_switches_language_and_vietnamese_stays_default() {
     assert!(vi_docs.iter().all(|p| !p.starts_with("en/")), "{vi_docs:?}");
     let en_docs = indexed_paths(&site, "en/tim-kiem");
     assert_eq!(en_docs, ["en/van-ban/", "en/van-ban/ke-hoach/"]);
-    assert_eq!(html_lang(&site.html("public/en/tim-kiem/index.html")), "en");
+    let search = site.html("public/en/tim-kiem/index.html");
+    assert_eq!(html_lang(&search), "en");
+    // The documents' paths ("en/van-ban/…") resolve from the site root, two folders up.
+    assert_eq!(attr(&search, "#tim-kiem", "data-root"), ["../../"]);
+    let vi_search = site.html("public/tim-kiem/index.html");
+    assert_eq!(attr(&vi_search, "#tim-kiem", "data-root"), ["../"]);
 }
 
 #[test]
@@ -342,4 +347,28 @@ fn a_record_is_translated_only_with_the_same_approval_and_the_original_data() {
     );
     let err = site.build_err("2026-11-23");
     assert!(err.contains("không được đổi bảng [record]"), "{err}");
+}
+
+#[test]
+fn a_minority_language_is_one_table_too() {
+    // Seed 003: a commune of the Ba Na people adds `[languages.bdq]` (ISO 639-3), the
+    // docs' table under its code (the translator replaces the text).
+    let site = vietnamese_site();
+    let table = english_table()
+        .replace("[languages.en", "[languages.bdq")
+        .replace("language_name = \"English\"", "language_name = \"Bahnar\"");
+    site.write("config.toml", format!("{PORTAL_CONFIG}{table}"));
+    site.write(
+        "content/gioi-thieu.bdq.md",
+        format!("+++\ntitle = \"Bahnar\"\n{APPROVAL}+++\n\nbdqmarker\n"),
+    );
+    site.preview_ok("2026-11-23");
+    let page = site.html("public/bdq/gioi-thieu/index.html");
+    assert_eq!(html_lang(&page), "bdq");
+    let vi = site.html("public/gioi-thieu/index.html");
+    assert_eq!(
+        attr(&vi, "nav.lang-switch a[hreflang=bdq]", "href"),
+        [format!("{BASE}/bdq/gioi-thieu/")]
+    );
+    assert_eq!(texts(&vi, "nav.lang-switch a"), ["Bahnar"]);
 }
