@@ -357,6 +357,8 @@ impl Model {
         }
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
+        fresh.lang = old.page.lang.clone();
+        fresh.canonical = old.page.canonical.clone();
         let approval = publication::effective_approval(
             fresh.fm.approval.as_ref(),
             self.sections

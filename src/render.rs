@@ -113,7 +113,6 @@ impl SharedValues {
             .collect();
         SharedValues {
             links: Some(links),
-            translations: crate::i18n::links::translation_values(model),
             ..SharedValues::for_one_page(model)
         }
     }
@@ -121,11 +120,8 @@ impl SharedValues {
     fn for_one_page(model: &Model) -> SharedValues {
         SharedValues {
             links: None,
-            translations: if model.config.is_multilingual() {
-                crate::i18n::links::translation_values(model)
-            } else {
-                BTreeMap::new()
-            },
+            // Empty (and nothing computed) on a site with one language.
+            translations: crate::i18n::links::translation_values(model),
             empty_map: Value::from(tera::Map::new()),
             empty_list: Value::from(Vec::<Value>::new()),
         }
