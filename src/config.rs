@@ -40,6 +40,8 @@ const KNOWN_KEYS: &[&str] = &[
     "links",
     "build",
     "vocabulary",
+    "languages",
+    "translations",
 ];
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
@@ -48,8 +50,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "hard_link_static",
     "preserve_dotfiles_in_output",
     "author",
-    "languages",
-    "translations",
     "search",
     "link_checker",
     "slugify",
@@ -128,6 +128,45 @@ pub struct Config {
     /// [`Config::load_file`], never read from or written to the file itself.
     #[serde(skip)]
     pub file: PathBuf,
+    /// `[languages.xx]`: the site's other languages (Zola's multilingual model, see
+    /// `crate::i18n` and docs/languages.md). Never holds the default language after
+    /// `Config::parse` (its table is merged into the top-level keys).
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
+    /// `[translations]`: the default language's strings for `trans()`, over the theme's.
+    #[serde(default)]
+    pub translations: BTreeMap<String, String>,
+}
+
+/// One `[languages.xx]` table, with Zola `next`'s keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub generate_feeds: bool,
+    pub feed_filenames: Vec<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub build_search_index: bool,
+    /// Zola's per-language `[search]` options: accepted, not used (congkhai's index has
+    /// one format).
+    pub search: toml::Table,
+    pub translations: BTreeMap<String, String>,
+}
+
+impl Default for LanguageConfig {
+    fn default() -> Self {
+        LanguageConfig {
+            title: None,
+            description: None,
+            generate_feeds: false,
+            feed_filenames: default_feed_filenames(),
+            taxonomies: Vec::new(),
+            build_search_index: false,
+            search: toml::Table::new(),
+            translations: BTreeMap::new(),
+        }
+    }
 }
 
 fn default_language() -> String {
@@ -738,6 +777,25 @@ impl Config {
         }
     }
 
+    /// The site's languages other than the default, sorted.
+    pub fn other_languages(&self) -> Vec<&str> {
+        self.languages.keys().map(String::as_str).collect()
+    }
+
+    /// More than one language: the header shows a language switcher.
+    pub fn is_multilingual(&self) -> bool {
+        !self.languages.is_empty()
+    }
+
+    /// Site path prefix of a language: `` for the default, `/en` for English.
+    pub fn language_prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
     pub fn search_enabled(&self) -> bool {
         self.build_search_index.unwrap_or(self.is_portal())
     }
@@ -896,8 +954,102 @@ impl Config {
         }
         config.vocabulary.check(raw)?;
         config.rules.check(raw)?;
+        resolve_languages(&mut config, raw)?;
         Ok((config, warnings))
     }
+}
+
+/// `[languages.xx]`: codes checked; a table for the default language is merged into the
+/// top-level keys, as Zola does (a key set in both places is an error).
+fn resolve_languages(config: &mut Config, raw: &str) -> Result<(), Diagnostics> {
+    let rel = Path::new("config.toml");
+    let mut errors = Diagnostics::new();
+    for code in config.languages.keys() {
+        if !is_language_code(code) {
+            errors.push(
+                Diagnostic::error(format!(
+                    "mã ngôn ngữ không hợp lệ: [languages.{code}]"
+                ))
+                .at(key_location(rel, raw, &format!("languages.{code}")))
+                .hint("dùng mã ngôn ngữ ngắn theo chuẩn BCP 47, ví dụ [languages.en] (tiếng Anh), [languages.bdq] (tiếng Ba Na), [languages.sed] (tiếng Xơ Đăng)"),
+            );
+        }
+    }
+    if !is_language_code(&config.default_language) {
+        errors.push(
+            Diagnostic::error(format!(
+                "mã ngôn ngữ mặc định không hợp lệ: default_language = \u{201c}{}\u{201d}",
+                config.default_language
+            ))
+            .at(key_location(rel, raw, "default_language"))
+            .hint("cổng thông tin dùng default_language = \"vi\""),
+        );
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    if let Some(own) = config.languages.remove(&config.default_language) {
+        let code = config.default_language.clone();
+        let twice = |key: &str| {
+            Diagnostics::from(
+                Diagnostic::error(format!(
+                    "khóa \u{201c}{key}\u{201d} của ngôn ngữ mặc định được khai hai lần: ở đầu config.toml và trong [languages.{code}]"
+                ))
+                .at(key_location(rel, raw, &format!("languages.{code}")))
+                .hint(format!("giữ một chỗ: xóa {key} khỏi [languages.{code}] hoặc khỏi đầu tệp")),
+            )
+        };
+        if own.title.is_some() {
+            if config.title.is_some() {
+                return Err(twice("title"));
+            }
+            config.title = own.title;
+        }
+        if own.description.is_some() {
+            if config.description.is_some() {
+                return Err(twice("description"));
+            }
+            config.description = own.description;
+        }
+        if !own.translations.is_empty() {
+            if !config.translations.is_empty() {
+                return Err(twice("translations"));
+            }
+            config.translations = own.translations;
+        }
+        if !own.taxonomies.is_empty() {
+            if !config.taxonomies.is_empty() {
+                return Err(twice("taxonomies"));
+            }
+            config.taxonomies = own.taxonomies;
+        }
+        config.generate_feeds |= own.generate_feeds;
+        if own.build_search_index {
+            config.build_search_index = Some(true);
+        }
+    }
+    for value in config.translations.values_mut().chain(
+        config
+            .languages
+            .values_mut()
+            .flat_map(|l| l.translations.values_mut()),
+    ) {
+        *value = text::nfc(value);
+    }
+    Ok(())
+}
+
+/// A BCP 47 language tag as Zola accepts them, kept simple: a 2–3 letter language
+/// (ISO 639-1 or 639-3, like `en`, `bdq`), then optional subtags of 2–8 letters or
+/// digits (`zh-Hant`, `pt-BR`).
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// `[ward] type` and `residential_units`: checked, defaults filled, phrases computed.
@@ -1174,5 +1326,36 @@ mod tests {
         assert!(d.hint.as_deref().unwrap().contains("buôn"));
         // `words` is computed, never read from config.toml.
         assert!(ward_of("name = \"Xã A\"\nwords = 1\n").is_err());
+    }
+
+    #[test]
+    fn languages_are_checked_and_the_default_language_table_merged() {
+        let (c, w) = Config::parse(
+            "base_url = \"x\"\n[languages.en]\ntitle = \"Portal\"\nbuild_search_index = true\n[languages.en.translations]\nhome = \"Home\"\n[languages.bdq]\n[languages.vi.translations]\nhome = \"Trang chu\u{0309}\"\n",
+        )
+        .expect("valid");
+        assert!(w.is_empty(), "languages is no longer an ignored key");
+        assert_eq!(c.other_languages(), ["bdq", "en"]);
+        assert!(c.is_multilingual());
+        assert_eq!(c.language_prefix("en"), "/en");
+        assert_eq!(c.language_prefix("vi"), "");
+        assert_eq!(c.languages["en"].translations["home"], "Home");
+        // [languages.vi] is the default language's: merged, NFC.
+        assert_eq!(c.translations["home"], "Trang chủ");
+        assert!(!c.languages.contains_key("vi"));
+
+        let e = Config::parse("base_url = \"x\"\n[languages.English]\n").unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("[languages.English]")));
+        let e = Config::parse("base_url = \"x\"\ntitle = \"A\"\n[languages.vi]\ntitle = \"B\"\n")
+            .unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("title")));
+        let e = Config::parse("base_url = \"x\"\n[languages.en]\ntitel = \"A\"\n").unwrap_err();
+        assert!(e.iter().any(|d| d.message.contains("titel")));
+        for ok in ["en", "bdq", "pt-BR", "zh-Hant"] {
+            assert!(is_language_code(ok), "{ok}");
+        }
+        for bad in ["", "e", "English", "EN", "en_US", "../x", "en-"] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
     }
 }

@@ -25,6 +25,7 @@ pub mod digest;
 pub mod format;
 pub mod geo_map;
 pub mod holidays;
+pub mod i18n;
 pub mod ical;
 pub mod init;
 pub mod kinds;

@@ -350,8 +350,15 @@ impl Model {
             return Ok(None);
         };
         let old_status = old.status;
+        // A translation takes drafts, dates and record from its original
+        // (content::translations): only a full build sees both files.
+        if old.page.lang != self.config.default_language {
+            return Ok(None);
+        }
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
+        fresh.lang = old.page.lang.clone();
+        fresh.canonical = old.page.canonical.clone();
         let approval = publication::effective_approval(
             fresh.fm.approval.as_ref(),
             self.sections
@@ -871,6 +878,20 @@ fn generated_claims(
             out.push(Claim::new(format!("/{f}"), made_by(f)));
         }
     }
+    // Each language's feed and search (docs/languages.md).
+    for (code, l) in &config.languages {
+        if l.generate_feeds {
+            for f in &l.feed_filenames {
+                out.push(Claim::new(format!("/{code}/{f}"), made_by(f)));
+            }
+        }
+        if l.build_search_index {
+            out.push(Claim {
+                subtree: true,
+                ..Claim::new(format!("/{code}/tim-kiem/"), made_by("trang tìm kiếm"))
+            });
+        }
+    }
     if config.is_portal() {
         for (path, what) in [
             ("/cong-khai/lich-su/", "lịch sử công khai"),
@@ -976,7 +997,8 @@ fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
 /// its `_index.md` or, on a portal with the site feed on, every section but the home page
 /// (whose feed is the site feed).
 pub fn section_feed(config: &Config, sec: &Section) -> bool {
-    sec.path != "/"
+    // A home (`_index.md`, a language's `_index.xx.md`) has the site's or the language's.
+    sec.parent.is_some()
         && (sec.fm.generate_feeds
             || (config.is_portal() && config.generate_feeds && sec.fm.render != Some(false)))
 }

@@ -99,6 +99,8 @@ fn link_value(model: &Model, j: usize) -> Value {
 struct SharedValues {
     /// `link_value` of every page, when the whole site is rendered.
     links: Option<Vec<Value>>,
+    /// `translations` of every page and section by content path (multilingual sites).
+    translations: BTreeMap<String, Value>,
     empty_map: Value,
     empty_list: Value,
 }
@@ -111,13 +113,15 @@ impl SharedValues {
             .collect();
         SharedValues {
             links: Some(links),
-            ..SharedValues::for_one_page()
+            ..SharedValues::for_one_page(model)
         }
     }
 
-    fn for_one_page() -> SharedValues {
+    fn for_one_page(model: &Model) -> SharedValues {
         SharedValues {
             links: None,
+            // Empty (and nothing computed) on a site with one language.
+            translations: crate::i18n::links::translation_values(model),
             empty_map: Value::from(tera::Map::new()),
             empty_list: Value::from(Vec::<Value>::new()),
         }
@@ -146,6 +150,14 @@ impl SharedValues {
             Some(links) => links[j].clone(),
             None => link_value(model, j),
         }
+    }
+
+    /// `page.translations` / `section.translations` of content path `canonical`.
+    fn translations(&self, canonical: &str) -> Value {
+        self.translations
+            .get(canonical)
+            .cloned()
+            .unwrap_or_else(|| self.empty_list.clone())
     }
 }
 
@@ -205,6 +217,8 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
         assets: shared.list_or_empty(&assets, assets.is_empty()),
         ancestors,
         components,
+        lang: &p.lang,
+        translations: shared.translations(&p.canonical),
         // A plain Zola site's pages carry only Zola's fields: that is what Zola templates
         // expect, and a smaller map (measured: 18 MB less on the 10,000-page benchmark).
         kind: portal.then_some(pm.kind),
@@ -264,6 +278,8 @@ struct PageView<'a> {
     assets: Value,
     ancestors: Vec<String>,
     components: Vec<&'a str>,
+    lang: &'a str,
+    translations: Value,
     // --- portal sites (`[ward]` in config.toml) only
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<Option<&'a str>>,
@@ -305,6 +321,7 @@ fn section_value(
     s: &SectionModel,
     pages: &[Value],
     subsections: Vec<String>,
+    translations: Value,
 ) -> Value {
     let sec = &s.section;
     let listed: Vec<Value> = s.pages.iter().map(|i| pages[*i].clone()).collect();
@@ -329,6 +346,8 @@ fn section_value(
         .unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&s.html));
     map.insert("pages".into(), Value::from(listed));
+    map.insert("lang".into(), Value::from(sec.lang.as_str()));
+    map.insert("translations".into(), translations);
     Value::from(map)
 }
 
@@ -337,6 +356,39 @@ struct Ctx<'a> {
     documents: &'a DocumentUrls,
     tera: &'a Tera,
     sink: &'a dyn Sink,
+    languages: &'a LanguageValues,
+}
+
+/// `lang` and `config` of each language other than the default (`config.title` is the
+/// language's own, as in Zola), set on every page written under `/xx/`.
+#[derive(Default)]
+struct LanguageValues {
+    by_code: BTreeMap<String, (Value, Value)>,
+}
+
+impl LanguageValues {
+    fn new(model: &Model) -> LanguageValues {
+        let mut by_code = BTreeMap::new();
+        for code in model.config.languages.keys() {
+            by_code.insert(
+                code.clone(),
+                (
+                    Value::from(code.as_str()),
+                    Value::from_serializable(&config_value_in(model, code)),
+                ),
+            );
+        }
+        LanguageValues { by_code }
+    }
+
+    /// The language whose pages live under the first segment of site path `path`.
+    fn for_path(&self, path: &str) -> Option<&(Value, Value)> {
+        if self.by_code.is_empty() {
+            return None;
+        }
+        let first = path.trim_start_matches('/').split('/').next()?;
+        self.by_code.get(first)
+    }
 }
 
 /// The prepared Tera instance of a build: templates parsed, filters and lookup functions
@@ -345,6 +397,7 @@ struct Ctx<'a> {
 /// model to re-render one page whose body changed without a full build.
 pub struct Renderer {
     tera: Tera,
+    languages: LanguageValues,
 }
 
 impl Renderer {
@@ -367,6 +420,7 @@ impl Renderer {
             documents: &documents,
             tera: &self.tera,
             sink,
+            languages: &self.languages,
         };
         c.write_page(path, template, ctx, template)
     }
@@ -378,12 +432,13 @@ impl Renderer {
             return Ok(());
         }
         let documents = document_urls(model);
-        let value = page_value(model, i, &SharedValues::for_one_page(), &documents);
+        let value = page_value(model, i, &SharedValues::for_one_page(model), &documents);
         let ctx = Ctx {
             model,
             documents: &documents,
             tera: &self.tera,
             sink,
+            languages: &self.languages,
         };
         render_page(&ctx, &model.pages[i], &value)
     }
@@ -432,6 +487,10 @@ impl Ctx<'_> {
     ) -> Result<(), Diagnostic> {
         ctx.insert("current_path", path);
         ctx.insert("current_url", &self.model.config.permalink(path));
+        if let Some((lang, config)) = self.languages.for_path(path) {
+            ctx.insert_value("lang", lang.clone());
+            ctx.insert_value("config", config.clone());
+        }
         let html = self.render_bytes(template, ctx, what)?;
         let rel = format!("{}index.html", path.trim_start_matches('/'));
         self.sink.write(&rel, &self.finish_bytes(html))
@@ -459,11 +518,13 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     let t = std::time::Instant::now();
     let images = lookup.images.clone();
     let tera = prepare_tera(model, lookup)?;
+    let languages = LanguageValues::new(model);
     let ctx = Ctx {
         model,
         documents: &documents,
         tera: &tera,
         sink,
+        languages: &languages,
     };
     let errors: std::sync::Mutex<Diagnostics> = std::sync::Mutex::new(Diagnostics::new());
     let push = |d: Diagnostic| {
@@ -527,7 +588,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     if errors.has_errors() {
         return Err(errors.sorted());
     }
-    Ok(Renderer { tera })
+    Ok(Renderer { tera, languages })
 }
 
 /// The values templates look up (`get_page`, `get_section`, taxonomies), built once.
@@ -559,12 +620,18 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
         }
     }
     let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
+    let translations = crate::i18n::links::translation_values(model);
+    let no_translations = Value::from(Vec::<Value>::new());
     for (rel, s) in &model.sections {
         lookup
             .urls
             .insert(rel.clone(), cfg.permalink(&s.section.path));
         let subs = s.section.subsections.clone();
-        let v = section_value(model, docs, s, page_values, subs);
+        let tr = translations
+            .get(&s.section.canonical)
+            .cloned()
+            .unwrap_or_else(|| no_translations.clone());
+        let v = section_value(model, docs, s, page_values, subs, tr);
         section_values.insert(rel.clone(), v.clone());
         lookup.sections.insert(rel.clone(), v);
     }
@@ -582,9 +649,10 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
 
 /// Tera with the theme and site templates, the lookup functions and the shared globals
 /// (`config`, `lang`, `portal`).
-fn prepare_tera(model: &Model, lookup: Lookup) -> Result<Tera, Diagnostics> {
+fn prepare_tera(model: &Model, mut lookup: Lookup) -> Result<Tera, Diagnostics> {
     let cfg = &model.config;
     let sources = templates::collect_sources(&model.root, cfg)?;
+    lookup.translations = crate::i18n::trans::Translations::load(&model.root, cfg)?;
     let mut tera = templates::build(&sources, Arc::new(lookup))?;
     let banner = site_banner(model);
     {
@@ -597,9 +665,12 @@ fn prepare_tera(model: &Model, lookup: Lookup) -> Result<Tera, Diagnostics> {
                 "today": model.today.format("%Y-%m-%d").to_string(),
                 "preview": model.preview,
                 "banner": banner,
-                "nav": nav(model),
+                "nav": nav(model, "_index.md"),
                 "search": cfg.search_enabled(),
                 "is_portal": cfg.is_portal(),
+                // The language switcher and each language's menu (docs/languages.md).
+                "languages": crate::i18n::links::language_list(model),
+                "nav_by_lang": nav_by_lang(model),
             }),
         );
     }
@@ -689,16 +760,24 @@ fn check_svg(rel: &str, bytes: &[u8], source: &std::path::Path) -> Result<(), Di
 }
 
 fn config_value(model: &Model) -> serde_json::Value {
+    config_value_in(model, &model.config.default_language)
+}
+
+/// `config` as the pages of language `lang` see it: the language's title, description,
+/// feeds and search switch (Zola's `config` of a language).
+fn config_value_in(model: &Model, lang: &str) -> serde_json::Value {
     let cfg = &model.config;
+    let own = cfg.languages.get(lang);
     json!({
         "base_url": cfg.base_url,
-        "title": cfg.title,
-        "description": cfg.description,
+        "title": own.and_then(|l| l.title.clone()).or(cfg.title.clone()),
+        "description": own.and_then(|l| l.description.clone()).or(cfg.description.clone()),
         "default_language": cfg.default_language,
         "theme": cfg.theme,
-        "generate_feeds": cfg.generate_feeds,
-        "feed_filenames": cfg.feed_filenames,
-        "build_search_index": cfg.search_enabled(),
+        "generate_feeds": own.map_or(cfg.generate_feeds, |l| l.generate_feeds),
+        "feed_filenames": own.map_or(&cfg.feed_filenames, |l| &l.feed_filenames),
+        "build_search_index": own.map_or(cfg.search_enabled(), |l| l.build_search_index),
+        "languages": cfg.languages,
         "extra": cfg.extra,
         "ward": cfg.ward,
         "taxonomies": cfg.taxonomies,
@@ -706,8 +785,19 @@ fn config_value(model: &Model) -> serde_json::Value {
     })
 }
 
-fn nav(model: &Model) -> Vec<serde_json::Value> {
-    let Some(root) = model.sections.get("_index.md") else {
+/// The menu of every language, by code.
+fn nav_by_lang(model: &Model) -> BTreeMap<String, Vec<serde_json::Value>> {
+    let cfg = &model.config;
+    let mut out = BTreeMap::new();
+    out.insert(cfg.default_language.clone(), nav(model, "_index.md"));
+    for code in cfg.languages.keys() {
+        out.insert(code.clone(), nav(model, &format!("_index.{code}.md")));
+    }
+    out
+}
+
+fn nav(model: &Model, root: &str) -> Vec<serde_json::Value> {
+    let Some(root) = model.sections.get(root) else {
         return Vec::new();
     };
     let mut subs: Vec<&SectionModel> = root
@@ -871,7 +961,8 @@ fn render_section(
     let sec = &s.section;
     let what = crate::diagnostics::display_path(&sec.file);
     let template = sec.fm.template.clone().unwrap_or_else(|| {
-        if sec.rel == "_index.md" {
+        // Each language's home (`_index.md`, `_index.en.md`) is an index, as in Zola.
+        if sec.parent.is_none() {
             "index.html".to_string()
         } else {
             "section.html".to_string()
@@ -967,7 +1058,9 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
     for t in &cfg.taxonomies {
         let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         for (i, p) in model.pages.iter().enumerate() {
-            if !p.is_listed() {
+            // Taxonomies list the default language's pages (per-language taxonomies are
+            // not built yet: docs/languages.md).
+            if !p.is_listed() || p.page.lang != cfg.default_language {
                 continue;
             }
             if let Some(names) = p.page.fm.taxonomies.get(&t.name) {
@@ -1102,10 +1195,27 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
     if !model.preview {
         if cfg.generate_feeds {
             let idx: Vec<usize> = (0..model.pages.len())
-                .filter(|i| feedable(&model.pages[*i]))
+                .filter(|i| {
+                    feedable(&model.pages[*i]) && model.pages[*i].page.lang == cfg.default_language
+                })
                 .collect();
             let title = cfg.title.clone().unwrap_or_default();
-            write_feed(ctx, &idx, pages, "/", &title)?;
+            write_feed(ctx, &idx, pages, "/", &title, &cfg.feed_filenames)?;
+        }
+        // Each language's own feed, `/xx/atom.xml`, when `[languages.xx]` asks for it.
+        for (code, l) in cfg.languages.iter().filter(|(_, l)| l.generate_feeds) {
+            let idx: Vec<usize> = (0..model.pages.len())
+                .filter(|i| feedable(&model.pages[*i]) && model.pages[*i].page.lang == *code)
+                .collect();
+            let title = l.title.clone().or(cfg.title.clone()).unwrap_or_default();
+            write_feed(
+                ctx,
+                &idx,
+                pages,
+                &format!("/{code}/"),
+                &title,
+                &l.feed_filenames,
+            )?;
         }
         for s in model
             .sections
@@ -1127,7 +1237,14 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
                     .or(cfg.title.clone())
                     .unwrap_or_default()
             );
-            write_feed(ctx, &idx, pages, &s.section.path, &title)?;
+            write_feed(
+                ctx,
+                &idx,
+                pages,
+                &s.section.path,
+                &title,
+                &cfg.feed_filenames,
+            )?;
         }
     }
     Ok(())
@@ -1137,19 +1254,35 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
 /// The search page `/tim-kiem/` (theme template `tim-kiem.html`) and its index files.
 /// Nothing when search is off or when the site has its own content at /tim-kiem/.
 fn render_search(ctx: &Ctx) -> Result<(), Diagnostic> {
+    let cfg = &ctx.model.config;
+    render_search_in(ctx, &cfg.default_language, cfg.search_enabled())?;
+    // A language's index is its own, under `/xx/tim-kiem/` (the default's is unchanged).
+    for (code, l) in &cfg.languages {
+        render_search_in(ctx, code, l.build_search_index)?;
+    }
+    Ok(())
+}
+
+fn render_search_in(ctx: &Ctx, lang: &str, enabled: bool) -> Result<(), Diagnostic> {
     let model = ctx.model;
+    let prefix = model.config.language_prefix(lang);
+    let search_path = format!("{prefix}/tim-kiem/");
     let taken = model
         .sections
         .values()
-        .any(|s| s.section.path == "/tim-kiem/")
-        || model.pages.iter().any(|p| p.page.path == "/tim-kiem/");
-    if !model.config.search_enabled() || taken {
+        .any(|s| s.section.path == search_path)
+        || model.pages.iter().any(|p| p.page.path == search_path);
+    if !enabled || taken {
         return Ok(());
     }
-    let index = crate::search::build_for_model(model);
+    let index = crate::search::build_for_language(model, lang, enabled);
     if let Some(index) = &index {
         for (rel, bytes) in &index.files {
-            ctx.sink.write(rel, bytes)?;
+            if prefix.is_empty() {
+                ctx.sink.write(rel, bytes)?;
+            } else {
+                ctx.sink.write(&format!("{lang}/{rel}"), bytes)?;
+            }
         }
     }
     if ctx.tera.get_template_names().any(|n| n == "tim-kiem.html") {
@@ -1162,7 +1295,7 @@ fn render_search(ctx: &Ctx) -> Result<(), Diagnostic> {
                 "docs": index.as_ref().map_or(0, |i| i.docs),
             }),
         );
-        ctx.write_page("/tim-kiem/", "tim-kiem.html", &mut c, "tim-kiem.html")?;
+        ctx.write_page(&search_path, "tim-kiem.html", &mut c, "tim-kiem.html")?;
     }
     Ok(())
 }
@@ -1186,6 +1319,7 @@ fn write_feed(
     pages: &[Value],
     base: &str,
     title: &str,
+    feed_filenames: &[String],
 ) -> Result<(), Diagnostic> {
     let model = ctx.model;
     let cfg = &model.config;
@@ -1225,8 +1359,12 @@ fn write_feed(
         .map(|w| w.name.clone())
         .or(cfg.title.clone())
         .unwrap_or_default();
-    for name in &cfg.feed_filenames {
+    for name in feed_filenames {
         let mut c = Context::new();
+        if let Some((lang, config)) = ctx.languages.for_path(base) {
+            c.insert_value("lang", lang.clone());
+            c.insert_value("config", config.clone());
+        }
         c.insert_value("pages", Value::from(entries.clone()));
         c.insert("feed_title", title);
         c.insert("feed_url", &cfg.permalink(&format!("{base}{name}")));

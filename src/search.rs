@@ -245,6 +245,14 @@ pub fn docs_from_model(model: &Model) -> Vec<Doc> {
     if model.preview || !model.config.search_enabled() {
         return Vec::new();
     }
+    docs_in(model, &model.config.default_language)
+}
+
+/// The searchable documents of one language.
+fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
+    if model.preview {
+        return Vec::new();
+    }
     let section_title = |rel: &str| {
         model
             .sections
@@ -280,6 +288,7 @@ pub fn docs_from_model(model: &Model) -> Vec<Doc> {
         // in it (its body and subpages are left out; `search_text` holds no name).
         let list_of_people = pm.noindex && pm.record.as_ref().is_some_and(|r| r.personal_data);
         if pm.status != Status::Published
+            || p.lang != lang
             || (pm.noindex && !list_of_people)
             || extra_noindex
             || p.fm.draft
@@ -335,7 +344,8 @@ pub fn docs_from_model(model: &Model) -> Vec<Doc> {
     }
     for (rel, s) in &model.sections {
         let sec = &s.section;
-        if rel == "_index.md"
+        if sec.parent.is_none()
+            || sec.lang != lang
             || s.status != Status::Published
             || sec.fm.render == Some(false)
             || sec.fm.redirect_to.is_some()
@@ -596,12 +606,34 @@ fn split_shard(
 
 /// The index of a built model; `None` when search is off or in a `--drafts` preview.
 pub fn build_for_model(model: &Model) -> Option<Index> {
-    if model.preview || !model.config.search_enabled() {
+    let cfg = &model.config;
+    build_for_language(model, &cfg.default_language, cfg.search_enabled())
+}
+
+/// The index of one language's pages and sections (`enabled`: that language's
+/// `build_search_index`). Its files are named as the default language's; the caller
+/// writes them under `/xx/`.
+pub fn build_for_language(model: &Model, lang: &str, enabled: bool) -> Option<Index> {
+    if model.preview || !enabled {
         return None;
     }
-    let mut index = build(docs_from_model(model));
-    index.add_lookups(&lookups_from_model(model));
+    let mut index = build(docs_in(model, lang));
+    index.add_lookups(
+        &lookups_from_model(model)
+            .into_iter()
+            .filter(|(_, path)| in_language(model, path, lang))
+            .collect::<Vec<_>>(),
+    );
     Some(index)
+}
+
+/// Whether site path `path` (relative, as in the index) belongs to language `lang`.
+fn in_language(model: &Model, path: &str, lang: &str) -> bool {
+    let first = path.split('/').next().unwrap_or_default();
+    match model.config.languages.contains_key(first) {
+        true => first == lang,
+        false => lang == model.config.default_language,
+    }
 }
 
 /// The lists with a name lookup ("Am I on the list?"): `[title, page path]`, sorted by

@@ -2,6 +2,7 @@
 //! `index.md`), co-located assets, and the URL of each.
 
 pub mod frontmatter;
+pub mod translations;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,11 @@ pub struct Page {
     pub date: Option<String>,
     /// The front matter text as written (NFC), so `serve` can tell a body-only edit.
     pub front_matter: String,
+    /// Language code: the site's default, or `xx` for a translation `name.xx.md`.
+    pub lang: String,
+    /// `rel` of the default-language original (`van-ban/a.md` for `van-ban/a.en.md`);
+    /// the page's own `rel` when it is in the default language.
+    pub canonical: String,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +61,10 @@ pub struct Section {
     pub subsections: Vec<String>,
     pub dir: PathBuf,
     pub assets: Vec<String>,
+    /// Language code, as for pages (`_index.en.md` is English).
+    pub lang: String,
+    /// `rel` of the default-language section (`van-ban/_index.md`).
+    pub canonical: String,
 }
 
 #[derive(Debug, Default)]
@@ -69,10 +79,12 @@ enum Source {
         abs: PathBuf,
         rel: String,
         bundle: bool,
+        lang: Option<String>,
     },
     Section {
         abs: PathBuf,
         rel: String,
+        lang: Option<String>,
     },
 }
 
@@ -110,14 +122,26 @@ fn walk_sources(
             if !name.ends_with(".md") {
                 continue;
             }
-            if name == "_index.md" {
-                dirs_with_index.push(parent_rel(&rel));
-                sources.push(Source::Section { abs, rel });
+            // `name.xx.md`: a translation when `xx` is one of the site's languages.
+            let (base, lang) = match translations::split_language(&name, config) {
+                Ok(v) => v,
+                Err(d) => {
+                    diags.push(d.in_file(PathBuf::from("content").join(&rel)));
+                    continue;
+                }
+            };
+            if base == "_index.md" {
+                match &lang {
+                    None => dirs_with_index.push(parent_rel(&rel)),
+                    Some(l) => translations::note_section(&rel, l, &mut dirs_with_index),
+                }
+                sources.push(Source::Section { abs, rel, lang });
             } else {
                 sources.push(Source::Page {
                     abs,
                     rel,
-                    bundle: name == "index.md",
+                    bundle: base == "index.md",
+                    lang,
                 });
             }
         }
@@ -153,23 +177,31 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             subsections: Vec::new(),
             dir: content_dir.clone(),
             assets: Vec::new(),
+            lang: config.default_language.clone(),
+            canonical: "_index.md".into(),
         },
     );
     let mut pages = Vec::new();
     for p in parsed {
         match p {
-            Ok(Parsed::Section(s)) => {
+            Ok(Parsed::Section(mut s)) => {
+                translations::localise_section(&mut s, config);
                 content.sections.insert(s.rel.clone(), s);
             }
-            Ok(Parsed::Page(p)) => {
-                if p.fm.draft && !include_drafts {
-                    continue;
+            Ok(Parsed::Page(mut p)) => {
+                if p.lang.is_empty() {
+                    p.lang = config.default_language.clone();
                 }
                 pages.push(p);
             }
             Err(d) => diags.extend(d),
         }
     }
+    // Each language has its home (`_index.en.md`), as in Zola, even without a file.
+    translations::add_language_roots(&mut content, config, &content_dir);
+    // A translation follows its original: drafts, publication window, record.
+    translations::follow_originals(&mut pages, config, &mut diags);
+    pages.retain(|p| include_drafts || !p.fm.draft);
 
     // Parents of sections; section paths from their directories.
     let rels: Vec<String> = content.sections.keys().cloned().collect();
@@ -177,8 +209,15 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         if rel == "_index.md" {
             continue;
         }
+        let Some(lang) = content.sections.get(rel).map(|s| s.lang.clone()) else {
+            continue;
+        };
+        if lang != config.default_language && rel == &format!("_index.{lang}.md") {
+            continue;
+        }
         let dir = parent_rel(rel);
-        let parent = nearest_section(&dir_parent(&dir), &dirs_with_index);
+        let parent =
+            translations::nearest_section_in(&dir_parent(&dir), &lang, config, &dirs_with_index);
         if let Some(s) = content.sections.get_mut(rel) {
             s.parent = Some(parent.clone());
         }
@@ -195,6 +234,8 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         } else {
             dir.clone()
         };
+        // The path is the one the page would have in the default language, under
+        // `/xx` for a translation (Zola's rule, also for an explicit `path`).
         page.section = nearest_section(&section_dir, &dirs_with_index);
         let section_path = content
             .sections
@@ -204,6 +245,15 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             Some(p) => normalise_path(p),
             None => format!("{section_path}{}/", page.slug),
         };
+        if page.lang != config.default_language {
+            page.section = translations::nearest_section_in(
+                &section_dir,
+                &page.lang,
+                config,
+                &dirs_with_index,
+            );
+            page.path = translations::localise_path(&page.path, &page.lang);
+        }
         content.pages.push(page);
     }
     for (i, page) in content.pages.iter().enumerate() {
@@ -227,6 +277,7 @@ pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
             abs,
             rel: rel.to_string(),
             bundle,
+            lang: None,
         },
     )? {
         Parsed::Page(p) => Ok(p),
@@ -244,8 +295,10 @@ enum Parsed {
 }
 
 fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
-    let (abs, rel) = match source {
-        Source::Page { abs, rel, .. } | Source::Section { abs, rel } => (abs, rel),
+    let (abs, rel, lang) = match source {
+        Source::Page { abs, rel, lang, .. } | Source::Section { abs, rel, lang } => {
+            (abs, rel, lang)
+        }
     };
     let file = PathBuf::from("content").join(rel);
     // Bounded: a huge file is an error naming it, not a build that runs out of memory.
@@ -270,7 +323,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
     let raw = text::nfc_cow(raw);
     let _ = root;
     match source {
-        Source::Section { abs, rel } => {
+        Source::Section { abs, rel, .. } => {
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Section)?;
             let fm: SectionFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
@@ -294,15 +347,20 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 dir,
+                lang: lang.clone().unwrap_or_default(),
+                canonical: translations::canonical_rel(rel, lang.as_deref()),
             }))
         }
-        Source::Page { abs, rel, bundle } => {
+        Source::Page {
+            abs, rel, bundle, ..
+        } => {
             let front_matter = frontmatter::split(&raw)
                 .map(|(fm, _, _)| fm.to_string())
                 .unwrap_or_default();
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Page)?;
             let fm: PageFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
+            let canonical = translations::canonical_rel(rel, lang.as_deref());
             let stem = if *bundle {
                 parent_rel(rel)
                     .rsplit('/')
@@ -310,7 +368,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                     .unwrap_or_default()
                     .to_string()
             } else {
-                Path::new(rel)
+                Path::new(&canonical)
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default()
@@ -343,6 +401,8 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 assets,
                 date,
                 front_matter,
+                lang: lang.clone().unwrap_or_default(),
+                canonical,
             }))
         }
     }

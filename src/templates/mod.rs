@@ -106,6 +106,8 @@ pub struct Lookup {
     pub feed_filenames: Vec<String>,
     /// The images `resize_image` made; the render stage writes them.
     pub images: Arc<images::Store>,
+    /// The site's strings for `trans()` (`crate::i18n::trans`).
+    pub translations: crate::i18n::trans::Translations,
 }
 
 /// Template sources, theme first then site (the site's win).
@@ -181,6 +183,7 @@ pub fn build(sources: &[(String, String)], lookup: Arc<Lookup>) -> Result<Tera, 
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     zola::register(&mut tera, &lookup.now);
     filters::register(&mut tera, lookup.clone());
+    crate::i18n::trans::register(&mut tera, lookup.translations.clone());
     functions::register(&mut tera, lookup);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
         return Err(tera_error("", &e).into());

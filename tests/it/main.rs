@@ -26,6 +26,7 @@ mod hostile_html;
 mod hostile_output;
 mod hostile_privacy;
 mod incremental;
+mod languages;
 mod merger;
 mod opendata;
 mod print;
