@@ -5,7 +5,7 @@
 //! rules apply. Without it the site is a plain Zola site and builds as Zola would.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -124,6 +124,38 @@ pub struct Config {
     /// defaults (docs/xa-phuong.md).
     #[serde(default)]
     pub vocabulary: Vocabulary,
+    /// The province workspace's shared `themes/` folder, when the site is built as part
+    /// of a workspace (never read from config.toml): a theme the site does not have in
+    /// its own `themes/` is looked up there.
+    #[serde(skip)]
+    pub shared_themes: Option<PathBuf>,
+}
+
+/// What a province workspace (`congkhai.toml`, src/workspace/) gives every site it
+/// builds: top-level keys and tables of config.toml that a site's own config.toml
+/// overrides key by key (`theme`, `[rules]`, …), and the shared `themes/` folder.
+#[derive(Debug, Clone, Default)]
+pub struct SiteDefaults {
+    pub table: toml::Table,
+    pub themes_dir: Option<PathBuf>,
+}
+
+/// `defaults` under `table`: a key the site lacks is added; a table both have is merged
+/// one level down (the site's keys win).
+pub fn merge_defaults(table: &mut toml::Table, defaults: &toml::Table) {
+    for (key, value) in defaults {
+        match (table.get_mut(key), value) {
+            (None, v) => {
+                table.insert(key.clone(), v.clone());
+            }
+            (Some(toml::Value::Table(site)), toml::Value::Table(shared)) => {
+                for (k, v) in shared {
+                    site.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn default_language() -> String {
@@ -708,6 +740,30 @@ impl Config {
     }
 
     pub fn load(root: &Path) -> Result<(Config, Diagnostics), Diagnostics> {
+        Self::load_with(root, None)
+    }
+
+    /// The folder of theme `theme`: the site's own `themes/<theme>`, else the province
+    /// workspace's shared one when it has it, else the site's (missing) folder.
+    pub fn theme_dir(&self, root: &Path, theme: &str) -> PathBuf {
+        let own = root.join("themes").join(theme);
+        if !own.is_dir()
+            && let Some(shared) = &self.shared_themes
+        {
+            let s = shared.join(theme);
+            if s.is_dir() {
+                return s;
+            }
+        }
+        own
+    }
+
+    /// [`Config::load`] for a site of a province workspace: `defaults` fill in what the
+    /// site's config.toml does not set.
+    pub fn load_with(
+        root: &Path,
+        defaults: Option<&SiteDefaults>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
         let path = root.join("config.toml");
         let rel = Path::new("config.toml");
         let raw = match std::fs::read_to_string(&path) {
@@ -732,16 +788,29 @@ impl Config {
                 );
             }
         };
-        Self::parse(&raw)
+        let (mut config, warnings) = Self::parse_with(&raw, defaults.map(|d| &d.table))?;
+        config.shared_themes = defaults.and_then(|d| d.themes_dir.clone());
+        Ok((config, warnings))
     }
 
     pub fn parse(raw: &str) -> Result<(Config, Diagnostics), Diagnostics> {
+        Self::parse_with(raw, None)
+    }
+
+    /// [`Config::parse`] with a workspace's defaults merged under the site's keys.
+    pub fn parse_with(
+        raw: &str,
+        defaults: Option<&toml::Table>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
         let rel = Path::new("config.toml");
         let mut warnings = Diagnostics::new();
-        let table: toml::Table = match raw.parse() {
+        let mut table: toml::Table = match raw.parse() {
             Ok(t) => t,
             Err(e) => return Err(toml_error(rel, raw, &e, 0).into()),
         };
+        if let Some(d) = defaults {
+            merge_defaults(&mut table, d);
+        }
         let mut errors = Diagnostics::new();
         let mut kept = toml::Table::new();
         for (key, value) in table {

@@ -46,3 +46,4 @@ pub mod templates;
 pub mod text;
 pub mod timing;
 pub mod trust;
+pub mod workspace;

@@ -49,9 +49,17 @@ pub struct BuildOptions {
     /// `publish --new-chain`: publish even when the existing output publishes history
     /// entries that `history/` lacks (see `history::reconcile`).
     pub new_chain: bool,
+    /// A site of a province workspace: the shared defaults of its config (`theme`,
+    /// `[rules]`) and the shared `themes/` folder (src/workspace/).
+    pub site_defaults: Option<std::sync::Arc<crate::config::SiteDefaults>>,
 }
 
 impl BuildOptions {
+    /// The site's config.toml, with the workspace's defaults when it has them.
+    pub fn load_config(&self) -> Result<(Config, Diagnostics), Diagnostics> {
+        Config::load_with(&self.root, self.site_defaults.as_deref())
+    }
+
     pub fn build_date(&self) -> Result<NaiveDate, Diagnostic> {
         if let Some(d) = self.today {
             return Ok(d);
@@ -130,7 +138,7 @@ fn generate_keep(
     sink: &dyn Sink,
 ) -> Result<(Summary, Incremental), Diagnostics> {
     let today = opts.build_date()?;
-    let (mut config, mut warnings) = Config::load(&opts.root)?;
+    let (mut config, mut warnings) = opts.load_config()?;
     if let Some(b) = &opts.base_url {
         config.base_url = b.clone();
     }
@@ -256,7 +264,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
 /// generated: `publish` reconciles (settles a half-recorded publication), `build` only
 /// reads (see `trust::chain::check_before_preview`).
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
-    let (config, _) = Config::load(&opts.root)?;
+    let (config, _) = opts.load_config()?;
     let target = checked_target(opts, &config)?;
     let _lock = crate::output::BuildLock::acquire(&target)?;
     crate::output::remove_stale(&target);
@@ -326,7 +334,7 @@ pub struct StagedBuild {
 
 /// [`build`] up to the swap.
 pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
-    let (config, _) = Config::load(&opts.root)?;
+    let (config, _) = opts.load_config()?;
     let target = checked_target(opts, &config)?;
     let staging = Staging::new(&target, opts.drafts)?;
     // Messages name the output folder, never the staging folder beside it.
@@ -399,6 +407,11 @@ pub enum Update {
 pub const MAX_FAST_PAGES: usize = 8;
 
 impl Incremental {
+    /// The model of the build (the province portal reads each commune's summary off it).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
     /// The front matter text of the page at `content/<rel>`, if it is a page of the model.
     pub fn front_matter(&self, rel: &str) -> Option<&str> {
         self.model

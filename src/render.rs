@@ -1242,7 +1242,7 @@ fn copy_static(ctx: &Ctx) -> Result<(), Diagnostic> {
     let model = ctx.model;
     let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
     if let Some(theme) = &model.config.theme {
-        let dir = model.root.join("themes").join(theme).join("static");
+        let dir = model.config.theme_dir(&model.root, theme).join("static");
         if dir.is_dir() {
             collect_dir(&dir, &mut files);
         } else if theme == "congkhai"
