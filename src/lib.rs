@@ -15,6 +15,7 @@
 #[doc = include_str!("../docs/adding-a-kind.md")]
 pub struct AddingAKindGuide;
 
+pub mod assets;
 pub mod config;
 pub mod content;
 pub mod data;

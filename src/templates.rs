@@ -45,6 +45,9 @@ pub struct Lookup {
     pub base_url: String,
     /// `now()` returns this (the build date/time), so output stays reproducible.
     pub now: String,
+    /// The theme's fingerprinted files (`css/main.css` → `css/main.<hash>.css`,
+    /// src/assets.rs): `get_url` links the fingerprinted name.
+    pub assets: BTreeMap<String, String>,
 }
 
 /// Template sources, theme first then site (the site's win).
@@ -531,7 +534,9 @@ fn register_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
                 };
             }
             let trailing: bool = k.get("trailing_slash")?.unwrap_or(false);
-            let mut url = format!("{}/{}", l.base_url, path.trim_start_matches('/'));
+            let path = path.trim_start_matches('/');
+            let path = l.assets.get(path).map_or(path, String::as_str);
+            let mut url = format!("{}/{}", l.base_url, path);
             if trailing && !url.ends_with('/') {
                 url.push('/');
             }
