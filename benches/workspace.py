@@ -155,7 +155,7 @@ def loadavg():
 
 
 def time_runs(out, runs, binary, per_site=False):
-    walls, rss = [], []
+    walls, rss, cpus = [], [], []
     if per_site:
         # A binary without `--all` (an older release build): every site on its own,
         # one process per core at a time. GNU time's peak is then the largest single
@@ -177,13 +177,21 @@ def time_runs(out, runs, binary, per_site=False):
         h, m, s = wall.group(1), wall.group(2), wall.group(3)
         seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
         kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+        user = float(re.search(r"User time \(seconds\): ([\d.]+)", p.stderr).group(1))
+        system = float(re.search(r"System time \(seconds\): ([\d.]+)", p.stderr).group(1))
         walls.append(seconds)
         rss.append(kb / 1024)
-        print(f"run {n + 1}: {seconds:.2f} s, {kb / 1024:.0f} MiB peak (load {before} → {loadavg()})")
+        cpus.append(user + system)
+        print(
+            f"run {n + 1}: {seconds:.2f} s wall, {user + system:.1f} s CPU (user+sys), "
+            f"{kb / 1024:.0f} MiB peak (load {before} → {loadavg()})",
+            flush=True,
+        )
     print(
         f"build --all: median {statistics.median(walls):.2f} s "
         f"(range {min(walls):.2f}–{max(walls):.2f}), peak RSS median "
-        f"{statistics.median(rss):.0f} MiB (range {min(rss):.0f}–{max(rss):.0f}); "
+        f"{statistics.median(rss):.0f} MiB (range {min(rss):.0f}–{max(rss):.0f}); CPU median "
+        f"{statistics.median(cpus):.1f} s (on an idle machine wall ≈ CPU / cores); "
         f"{os.cpu_count()} cores; binary {binary}{' (per site, xargs)' if per_site else ''}"
     )
 
