@@ -136,6 +136,11 @@ pub struct Config {
     /// `[translations]`: the default language's strings for `trans()`, over the theme's.
     #[serde(default)]
     pub translations: BTreeMap<String, String>,
+    /// The province workspace's shared `themes/` folder, when the site is built as part
+    /// of a workspace (never read from config.toml): a theme the site does not have in
+    /// its own `themes/` is looked up there.
+    #[serde(skip)]
+    pub shared_themes: Option<PathBuf>,
 }
 
 /// One `[languages.xx]` table, with Zola `next`'s keys.
@@ -165,6 +170,33 @@ impl Default for LanguageConfig {
             build_search_index: false,
             search: toml::Table::new(),
             translations: BTreeMap::new(),
+        }
+    }
+}
+
+/// What a province workspace (`congkhai.toml`, src/workspace/) gives every site it
+/// builds: top-level keys and tables of config.toml that a site's own config.toml
+/// overrides key by key (`theme`, `[rules]`, …), and the shared `themes/` folder.
+#[derive(Debug, Clone, Default)]
+pub struct SiteDefaults {
+    pub table: toml::Table,
+    pub themes_dir: Option<PathBuf>,
+}
+
+/// `defaults` under `table`: a key the site lacks is added; a table both have is merged
+/// one level down (the site's keys win).
+pub fn merge_defaults(table: &mut toml::Table, defaults: &toml::Table) {
+    for (key, value) in defaults {
+        match (table.get_mut(key), value) {
+            (None, v) => {
+                table.insert(key.clone(), v.clone());
+            }
+            (Some(toml::Value::Table(site)), toml::Value::Table(shared)) => {
+                for (k, v) in shared {
+                    site.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -815,7 +847,31 @@ impl Config {
     }
 
     pub fn load(root: &Path) -> Result<(Config, Diagnostics), Diagnostics> {
-        Self::load_file(root, None)
+        Self::load_file_with(root, None, None)
+    }
+
+    /// The folder of theme `theme`: the site's own `themes/<theme>`, else the province
+    /// workspace's shared one when it has it, else the site's (missing) folder.
+    pub fn theme_dir(&self, root: &Path, theme: &str) -> PathBuf {
+        let own = root.join("themes").join(theme);
+        if !own.is_dir()
+            && let Some(shared) = &self.shared_themes
+        {
+            let s = shared.join(theme);
+            if s.is_dir() {
+                return s;
+            }
+        }
+        own
+    }
+
+    /// [`Config::load`] for a site of a province workspace: `defaults` fill in what the
+    /// site's config.toml does not set.
+    pub fn load_with(
+        root: &Path,
+        defaults: Option<&SiteDefaults>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
+        Self::load_file_with(root, None, defaults)
     }
 
     /// The configuration file of the site at `root`: `file` (`--config`, relative to the
@@ -833,6 +889,15 @@ impl Config {
     pub fn load_file(
         root: &Path,
         file: Option<&Path>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
+        Self::load_file_with(root, file, None)
+    }
+
+    /// [`Config::load_file`] with a province workspace's defaults (`load_with`).
+    pub fn load_file_with(
+        root: &Path,
+        file: Option<&Path>,
+        defaults: Option<&SiteDefaults>,
     ) -> Result<(Config, Diagnostics), Diagnostics> {
         let rel = Self::file_name(root, file);
         let path = root.join(&rel);
@@ -871,9 +936,11 @@ impl Config {
             }
             d
         };
-        let (mut config, warnings) = Self::parse(&raw).map_err(|ds| ds.map(rename))?;
+        let (mut config, warnings) =
+            Self::parse_with(&raw, defaults.map(|d| &d.table)).map_err(|ds| ds.map(rename))?;
         let warnings = warnings.map(rename);
         config.file = rel;
+        config.shared_themes = defaults.and_then(|d| d.themes_dir.clone());
         Ok((config, warnings))
     }
 
@@ -887,12 +954,23 @@ impl Config {
     }
 
     pub fn parse(raw: &str) -> Result<(Config, Diagnostics), Diagnostics> {
+        Self::parse_with(raw, None)
+    }
+
+    /// [`Config::parse`] with a workspace's defaults merged under the site's keys.
+    pub fn parse_with(
+        raw: &str,
+        defaults: Option<&toml::Table>,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
         let rel = Path::new("config.toml");
         let mut warnings = Diagnostics::new();
-        let table: toml::Table = match raw.parse() {
+        let mut table: toml::Table = match raw.parse() {
             Ok(t) => t,
             Err(e) => return Err(toml_error(rel, raw, &e, 0).into()),
         };
+        if let Some(d) = defaults {
+            merge_defaults(&mut table, d);
+        }
         let mut errors = Diagnostics::new();
         let mut kept = toml::Table::new();
         for (key, value) in table {

@@ -142,7 +142,28 @@ pub fn gio_to(year: i32) -> Option<NaiveDate> {
 
 /// The official holidays of Gregorian year `year` (Labour Code 2019 Art. 112), before
 /// compensatory days.
+///
+/// Computed once per year and process (the lunar calendar is the costly part): every
+/// deadline of every site of a province workspace (src/workspace/) shares them.
 pub fn official_holidays(year: i32, national_day_after: bool) -> BTreeSet<NaiveDate> {
+    static COMPUTED: std::sync::Mutex<
+        std::collections::BTreeMap<(i32, bool), BTreeSet<NaiveDate>>,
+    > = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    if let Some(days) = COMPUTED
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&(year, national_day_after)).cloned())
+    {
+        return days;
+    }
+    let days = compute_official_holidays(year, national_day_after);
+    if let Ok(mut c) = COMPUTED.lock() {
+        c.insert((year, national_day_after), days.clone());
+    }
+    days
+}
+
+fn compute_official_holidays(year: i32, national_day_after: bool) -> BTreeSet<NaiveDate> {
     let mut out = BTreeSet::new();
     let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d);
     let adjacent = if national_day_after { 3 } else { 1 };

@@ -15,6 +15,7 @@
 #[doc = include_str!("../docs/adding-a-kind.md")]
 pub struct AddingAKindGuide;
 
+pub mod assets;
 pub mod cache;
 pub mod config;
 pub mod content;
@@ -48,3 +49,4 @@ pub mod templates;
 pub mod text;
 pub mod timing;
 pub mod trust;
+pub mod workspace;

@@ -76,6 +76,8 @@ enum Command {
         minify: bool,
         #[command(flatten)]
         date: DateArg,
+        #[command(flatten)]
+        sites: Sites,
     },
     /// Công khai: tạo trang, ký và ghi lần công khai vào lịch sử history/ (build, sign and record in history/)
     Publish {
@@ -92,9 +94,11 @@ enum Command {
         /// Bắt đầu chuỗi lịch sử mới khi thư mục history/ thiếu mục so với trang đã công khai (only when history/ was really lost)
         #[arg(long)]
         new_chain: bool,
-        /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY)
+        /// Tệp khóa bí mật minisign của Ủy ban nhân dân (secret key; else $CONGKHAI_SECRET_KEY); với --all/--site: thư mục chứa TÊN.key của từng trang (a folder of <site>.key)
         #[arg(long, value_name = "TỆP")]
         secret_key: Option<PathBuf>,
+        #[command(flatten)]
+        sites: Sites,
     },
     /// Tạo cặp khóa ký lịch sử (make a minisign key pair for signing the history)
     Keygen {
@@ -124,6 +128,8 @@ enum Command {
         /// Xem congkhai đọc một tệp dữ liệu thế nào: bảng mã, dấu phân cách, dòng tiêu đề, các cột, dòng tổng (explain how a data file is read)
         #[arg(long, value_name = "TỆP")]
         explain: Option<PathBuf>,
+        #[command(flatten)]
+        sites: Sites,
     },
     /// Xem trang trên máy, tự tạo lại khi sửa tệp (serve locally with live reload)
     Serve {
@@ -156,13 +162,16 @@ enum Command {
     /// Kiểm tra một trang đã tạo, không cần mạng: mã SHA-256 từng tệp và chuỗi lịch sử (verify a built site offline)
     Verify {
         /// Thư mục trang đã tạo, ví dụ public (the built site)
-        dir: PathBuf,
+        #[arg(required_unless_present_any = ["all", "site"])]
+        dir: Option<PathBuf>,
         /// So chuỗi lịch sử của trang với thư mục history/ của Ủy ban nhân dân (compare the site's chain with this history folder)
         #[arg(long, value_name = "THƯ_MỤC")]
         history: Option<PathBuf>,
         /// Bản lưu trước của trang (thư mục) hoặc mã mục đầu chuỗi (64 hex, hoặc SỐ:MÃ): chứng minh chuỗi mới nối tiếp nó (an earlier copy or head hash the chain must extend)
         #[arg(long)]
         since: Option<String>,
+        #[command(flatten)]
+        sites: Sites,
     },
     /// Tạo một trang mới từ giao diện mặc định (new site from the built-in theme)
     Init {
@@ -181,6 +190,9 @@ enum Command {
         /// Tỉnh, thành phố, ví dụ "Tỉnh Quảng Ngãi" (province)
         #[arg(long)]
         province: Option<String>,
+        /// Tạo kho cấp tỉnh trống (congkhai.toml, sites/) thay vì một trang (an empty province workspace)
+        #[arg(long)]
+        workspace: bool,
     },
     /// In đoạn mã gợi ý lệnh (tab) cho shell: bash, zsh, fish, powershell, elvish (shell completion)
     Completion {
@@ -188,6 +200,24 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `--all` / `--site NAME`: run the command on the sites of a province workspace
+/// (congkhai.toml at --root; docs/province.md).
+#[derive(clap::Args, Clone, Default)]
+struct Sites {
+    /// Mọi trang trong sites/ của kho cấp tỉnh, song song (every site of the province workspace)
+    #[arg(long, conflicts_with = "site")]
+    all: bool,
+    /// Chỉ một trang của kho cấp tỉnh: tên thư mục trong sites/ (one site of the workspace)
+    #[arg(long, value_name = "TÊN")]
+    site: Option<String>,
+}
+
+impl Sites {
+    fn any(&self) -> bool {
+        self.all || self.site.is_some()
+    }
 }
 
 /// What to do after `init`, with commands that work without `congkhai` on PATH: the
@@ -237,6 +267,9 @@ fn main() -> ExitCode {
         .stack_size(8 << 20)
         .build_global();
     let root = cli.root.clone();
+    if let Some(code) = workspace_command(&root, &cli.command) {
+        return code;
+    }
     // What every building command shares: the root and `--config`.
     let base = BuildOptions {
         root: root.clone(),
@@ -250,6 +283,7 @@ fn main() -> ExitCode {
             drafts,
             minify,
             date,
+            ..
         } => build(
             BuildOptions {
                 output_dir: output.output_dir,
@@ -269,6 +303,7 @@ fn main() -> ExitCode {
             date,
             new_chain,
             secret_key,
+            ..
         } => build(
             BuildOptions {
                 output_dir: output.output_dir,
@@ -328,16 +363,36 @@ fn main() -> ExitCode {
             congkhai::serve::serve(opts, &so).map_err(Diagnostics::from)
         }
         Command::Verify {
-            dir,
+            dir: Some(dir),
             history,
             since,
+            ..
         } => return verify(&dir, history.as_deref(), since.as_deref()),
+        Command::Verify { dir: None, .. } => return ExitCode::FAILURE,
+        Command::Init {
+            dir,
+            workspace: true,
+            province,
+            ..
+        } => congkhai::workspace::init(&dir, province.as_deref())
+            .map_err(Diagnostics::from)
+            .map(|name| {
+                eprintln!(
+                    "Đã tạo kho cấp tỉnh của {name} trong {}.\n\
+                     Thêm từng xã, phường bằng: congkhai init {}/sites/TÊN --name \"Xã …\" (TÊN: chữ thường không dấu, số, dấu gạch ngang),\n\
+                     rồi tạo mọi trang: congkhai --root {} build --all (xem docs/province.md).",
+                    dir.display(),
+                    dir.display(),
+                    dir.display()
+                )
+            }),
         Command::Init {
             dir,
             force,
             unit,
             name,
             province,
+            ..
         } => {
             let opts = congkhai::init::InitOptions {
                 unit,
@@ -358,6 +413,108 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => report_failure(diags),
+    }
+}
+
+/// `build`, `publish`, `check`, `verify` with `--all` or `--site NAME`: every site of the
+/// province workspace at `root` (src/workspace/), with a summary table. `None` when the
+/// command is not one of those.
+fn workspace_command(root: &std::path::Path, command: &Command) -> Option<ExitCode> {
+    use congkhai::workspace::{self, Op, RunOptions};
+    let (op, sites, drafts, now, keys_dir, new_chain, single) = match command {
+        Command::Build {
+            sites,
+            drafts,
+            date,
+            output,
+            ..
+        } => (
+            Op::Build,
+            sites,
+            *drafts,
+            date.now,
+            None,
+            false,
+            output.output_dir.is_some() || output.base_url.is_some(),
+        ),
+        Command::Publish {
+            sites,
+            date,
+            secret_key,
+            new_chain,
+            output,
+            ..
+        } => (
+            Op::Publish,
+            sites,
+            false,
+            date.now,
+            secret_key.clone(),
+            *new_chain,
+            output.output_dir.is_some() || output.base_url.is_some(),
+        ),
+        Command::Check {
+            sites,
+            drafts,
+            date,
+            explain,
+            ..
+        } => (
+            Op::Check,
+            sites,
+            *drafts,
+            date.now,
+            None,
+            false,
+            explain.is_some(),
+        ),
+        Command::Verify {
+            sites,
+            dir,
+            history,
+            since,
+        } => (
+            Op::Verify,
+            sites,
+            false,
+            None,
+            None,
+            false,
+            dir.is_some() || history.is_some() || since.is_some(),
+        ),
+        _ => return None,
+    };
+    if !sites.any() {
+        return None;
+    }
+    if single {
+        eprintln!(
+            "lỗi: --all và --site không dùng chung với --output-dir, --base-url, --explain, THƯ_MỤC, --history hay --since (mỗi trang dùng config.toml của nó)\n  gợi ý: bỏ các tùy chọn đó, hoặc chạy lệnh trong thư mục của một trang"
+        );
+        return Some(ExitCode::FAILURE);
+    }
+    let ws = match workspace::Workspace::load(root) {
+        Ok(ws) => ws,
+        Err(d) => return Some(report_failure(d)),
+    };
+    let run = RunOptions {
+        op,
+        drafts,
+        today: now,
+        only: sites.site.clone(),
+        keys_dir,
+        new_chain,
+    };
+    match workspace::run(&ws, &run) {
+        Ok(report) => {
+            eprint!("{}", workspace::report_text(&ws, &report, op));
+            if report.failed() > 0 {
+                Some(ExitCode::FAILURE)
+            } else {
+                Some(ExitCode::SUCCESS)
+            }
+        }
+        Err(d) => Some(report_failure(d)),
     }
 }
 

@@ -58,6 +58,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// `build --minify`: minify HTML as `minify_html = true` does.
     pub minify: bool,
+    /// A site of a province workspace: the shared defaults of its config (`theme`,
+    /// `[rules]`) and the shared `themes/` folder (src/workspace/).
+    pub site_defaults: Option<std::sync::Arc<crate::config::SiteDefaults>>,
 }
 
 impl BuildOptions {
@@ -69,7 +72,11 @@ impl BuildOptions {
 
     /// The site's configuration (`--config` or the default file).
     pub fn load_config(&self) -> Result<(Config, Diagnostics), Diagnostics> {
-        let (mut config, warnings) = Config::load_file(&self.root, self.config_file.as_deref())?;
+        let (mut config, warnings) = Config::load_file_with(
+            &self.root,
+            self.config_file.as_deref(),
+            self.site_defaults.as_deref(),
+        )?;
         if self.minify {
             config.minify_html = true;
         }
@@ -631,6 +638,11 @@ pub enum Update {
 pub const MAX_FAST_PAGES: usize = 8;
 
 impl Incremental {
+    /// The model of the build (the province portal reads each commune's summary off it).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
     /// The front matter text of the page at `content/<rel>`, if it is a page of the model.
     pub fn front_matter(&self, rel: &str) -> Option<&str> {
         self.model

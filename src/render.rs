@@ -510,10 +510,12 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
         .collect();
     drop(shared);
     let Values {
-        lookup,
+        mut lookup,
         section_values,
         taxonomies,
     } = values(model, &page_values, &documents);
+    let (statics, fingerprinted) = static_files(model);
+    lookup.assets = fingerprinted;
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
     let images = lookup.images.clone();
@@ -580,7 +582,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
         }
     }
     // Static files last: one with the same path as a generated file replaces it.
-    if let Err(d) = copy_static(&ctx) {
+    if let Err(d) = copy_static(&ctx, statics) {
         push(d);
     }
     crate::timing::phase("static", t);
@@ -1385,33 +1387,77 @@ fn write_feed(
     Ok(())
 }
 
-/// Theme static files, then the site's `static/` (the site's win).
-fn copy_static(ctx: &Ctx) -> Result<(), Diagnostic> {
-    let model = ctx.model;
-    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
-    if let Some(theme) = &model.config.theme {
-        let dir = model.root.join("themes").join(theme).join("static");
+/// Theme static files, then the site's `static/` (the site's win). The theme's
+/// stylesheets are minified and published under their name and a fingerprinted one
+/// (src/assets.rs); the second map (name → fingerprinted name) is what `get_url` gives
+/// templates. A site's own file of the same name replaces the theme's, unfingerprinted.
+fn static_files(model: &Model) -> (BTreeMap<String, StaticSource>, BTreeMap<String, String>) {
+    let mut theme: BTreeMap<String, StaticSource> = BTreeMap::new();
+    if let Some(theme_name) = &model.config.theme {
+        let dir = model
+            .config
+            .theme_dir(&model.root, theme_name)
+            .join("static");
         if dir.is_dir() {
-            collect_dir(&dir, &mut files);
-        } else if theme == "congkhai"
+            collect_dir(&dir, &mut theme);
+        } else if theme_name == "congkhai"
             && let Some(d) = templates::DEFAULT_THEME.get_dir("static")
         {
-            collect_embedded(d, &mut files);
+            collect_embedded(d, &mut theme);
+        }
+    }
+    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (rel, src) in theme {
+        let bytes = match (&src, crate::assets::is_stylesheet(&rel)) {
+            (StaticSource::Embedded(b), true) => Some(b.to_vec()),
+            // A link is never read: the copy refuses it by name.
+            (StaticSource::Disk(p), true)
+                if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()) =>
+            {
+                std::fs::read(p).ok()
+            }
+            _ => None,
+        };
+        match bytes {
+            Some(b) => {
+                let sheet = crate::assets::stylesheet(&rel, &b);
+                names.insert(rel.clone(), sheet.hashed.clone());
+                files.insert(sheet.hashed, StaticSource::Owned(sheet.bytes.clone()));
+                files.insert(rel, StaticSource::Owned(sheet.bytes));
+            }
+            None => {
+                files.insert(rel, src);
+            }
         }
     }
     let site_static = model.root.join("static");
     if site_static.is_dir() {
-        collect_dir(&site_static, &mut files);
+        let mut own = BTreeMap::new();
+        collect_dir(&site_static, &mut own);
+        for rel in own.keys() {
+            if let Some(hashed) = names.remove(rel) {
+                files.remove(&hashed);
+            }
+        }
+        files.extend(own);
     }
+    (files, names)
+}
+
+fn copy_static(ctx: &Ctx, files: BTreeMap<String, StaticSource>) -> Result<(), Diagnostic> {
     files.par_iter().try_for_each(|(rel, src)| match src {
         StaticSource::Disk(p) => ctx.sink.copy(rel, p),
         StaticSource::Embedded(b) => ctx.sink.write(rel, b),
+        StaticSource::Owned(b) => ctx.sink.write(rel, b),
     })
 }
 
 enum StaticSource {
     Disk(std::path::PathBuf),
     Embedded(&'static [u8]),
+    /// A theme stylesheet, minified.
+    Owned(Vec<u8>),
 }
 
 fn collect_dir(dir: &std::path::Path, out: &mut BTreeMap<String, StaticSource>) {

@@ -272,7 +272,7 @@ fn typed(value: &str, ty: &str) -> Value {
 
 /// The inline JSON-LD context: prefixes only, so that each value says its own type or
 /// language and no tool needs the network to read the file.
-fn dcat_context() -> Value {
+pub fn dcat_context() -> Value {
     json!({
         "dcat": "http://www.w3.org/ns/dcat#",
         "dct": "http://purl.org/dc/terms/",

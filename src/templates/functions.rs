@@ -194,6 +194,12 @@ fn get_url(l: &Lookup, k: Kwargs, state: &State) -> TeraResult<Value> {
             ))),
         };
     }
+    // The theme's fingerprinted files (src/assets.rs): `css/main.css` links
+    // `css/main.<hash>.css`.
+    let path = match l.assets.get(path.trim_start_matches('/')) {
+        Some(fingerprinted) => fingerprinted.clone(),
+        None => path,
+    };
     let mut segments = vec![];
     if let Some(lang) = &explicit_lang
         && *lang != l.default_language

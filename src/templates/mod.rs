@@ -108,6 +108,9 @@ pub struct Lookup {
     pub images: Arc<images::Store>,
     /// The site's strings for `trans()` (`crate::i18n::trans`).
     pub translations: crate::i18n::trans::Translations,
+    /// The theme's fingerprinted files (`css/main.css` → `css/main.<hash>.css`,
+    /// src/assets.rs): `get_url` links the fingerprinted name.
+    pub assets: BTreeMap<String, String>,
 }
 
 /// Template sources, theme first then site (the site's win).
@@ -117,7 +120,7 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
         by_name.insert((*name).to_string(), (*src).to_string());
     }
     if let Some(theme) = &config.theme {
-        let dir = root.join("themes").join(theme).join("templates");
+        let dir = config.theme_dir(root, theme).join("templates");
         if dir.is_dir() {
             read_dir_templates(&dir, &mut by_name)?;
         } else if theme == "congkhai" {
@@ -175,20 +178,68 @@ fn read_dir_templates(dir: &Path, out: &mut BTreeMap<String, String>) -> Result<
 }
 
 /// Build the Tera instance with every filter and function registered.
+///
+/// Parsing is done once per distinct set of sources in a process: the sites of a
+/// province workspace (src/workspace/) built in one run share one theme, so each
+/// later site gets a copy of the parsed templates with its own filters and functions.
 pub fn build(sources: &[(String, String)], lookup: Arc<Lookup>) -> Result<Tera, Diagnostics> {
-    let mut tera = Tera::new();
-    if let Err(e) = tera.set_fallback_prefixes([ZOLA_BUILTINS]) {
-        return Err(tera_error("", &e).into());
-    }
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    zola::register(&mut tera, &lookup.now);
-    filters::register(&mut tera, lookup.clone());
-    crate::i18n::trans::register(&mut tera, lookup.translations.clone());
-    functions::register(&mut tera, lookup);
-    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
-        return Err(tera_error("", &e).into());
-    }
+    let key = sources_key(sources);
+    let cached = PARSED
+        .lock()
+        .ok()
+        .and_then(|c| c.iter().find(|(k, _)| *k == key).map(|(_, t)| t.clone()));
+    let mut tera = match cached {
+        Some(t) => t,
+        None => {
+            let mut tera = Tera::new();
+            if let Err(e) = tera.set_fallback_prefixes([ZOLA_BUILTINS]) {
+                return Err(tera_error("", &e).into());
+            }
+            tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+            // Tera checks that every filter and function a template calls exists:
+            // register them before parsing; they are registered again below with
+            // this build's own values.
+            register_all(&mut tera, &lookup);
+            if let Err(e) =
+                tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            {
+                return Err(tera_error("", &e).into());
+            }
+            if let Ok(mut c) = PARSED.lock() {
+                if c.len() >= MAX_PARSED {
+                    c.remove(0);
+                }
+                c.push((key, tera.clone()));
+            }
+            tera
+        }
+    };
+    register_all(&mut tera, &lookup);
     Ok(tera)
+}
+
+fn register_all(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    zola::register(tera, &lookup.now);
+    filters::register(tera, lookup.clone());
+    crate::i18n::trans::register(tera, lookup.translations.clone());
+    functions::register(tera, lookup.clone());
+}
+
+/// Template sets kept parsed (a workspace whose sites override templates has several).
+const MAX_PARSED: usize = 4;
+
+/// Parsed template sets by the SHA-256 of their names and sources.
+static PARSED: std::sync::Mutex<Vec<(String, Tera)>> = std::sync::Mutex::new(Vec::new());
+
+fn sources_key(sources: &[(String, String)]) -> String {
+    let mut bytes = Vec::new();
+    for (name, src) in sources {
+        for part in [name, src] {
+            bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(part.as_bytes());
+        }
+    }
+    crate::digest::sha256_hex(&bytes)
 }
 
 /// Turn a Tera error into a diagnostic naming the template file and line.

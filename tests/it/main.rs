@@ -41,3 +41,4 @@ mod support;
 mod theme_docs;
 mod trust;
 mod zola_templates;
+mod workspace;

@@ -365,7 +365,8 @@ fn drafts_preview_marks_every_page_poster_and_printed_sheet() {
         let css = doc
             .select(&sel("link[rel=stylesheet]"))
             .filter_map(|l| l.value().attr("href"))
-            .any(|h| h.ends_with("/css/ban-nhap.css"));
+            // Fingerprinted (src/assets.rs): `css/ban-nhap.<hash>.css`.
+            .any(|h| h.contains("/css/ban-nhap.") && h.ends_with(".css"));
         assert!(css, "{view}: no draft stylesheet");
     }
     // Draft service-day sessions and warnings carry the page notice, as documents do.
