@@ -40,6 +40,9 @@ const KNOWN_KEYS: &[&str] = &[
     "links",
     "build",
     "vocabulary",
+    "slugify",
+    "taxonomy_root",
+    "skip_content_templating",
 ];
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
@@ -52,7 +55,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "translations",
     "search",
     "link_checker",
-    "slugify",
     "mode",
     "generate_feed",
     "feed_filename",
@@ -124,6 +126,27 @@ pub struct Config {
     /// defaults (docs/xa-phuong.md).
     #[serde(default)]
     pub vocabulary: Vocabulary,
+    /// Zola's `[slugify]`: how page slugs, taxonomy paths and heading ids are made.
+    #[serde(default)]
+    pub slugify: Slugify,
+    /// Zola's `taxonomy_root`: a folder every taxonomy path sits under (`/blog/tags/`).
+    #[serde(default)]
+    pub taxonomy_root: Option<String>,
+    /// Zola's `skip_content_templating`: globs (relative to `content/`) of Markdown files
+    /// whose shortcodes are left as written.
+    #[serde(default)]
+    pub skip_content_templating: Vec<String>,
+}
+
+/// Zola's `[slugify]` table.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Slugify {
+    pub paths: text::SlugStrategy,
+    /// Keep the `2026-06-10-` prefix of a dated file name in its slug.
+    pub paths_keep_dates: bool,
+    pub taxonomies: text::SlugStrategy,
+    pub anchors: text::SlugStrategy,
 }
 
 fn default_language() -> String {
@@ -140,6 +163,10 @@ fn default_feed_filenames() -> Vec<String> {
 #[serde(deny_unknown_fields)]
 pub struct TaxonomyConfig {
     pub name: String,
+    /// Accepted as Zola accepts it; the slug is always made from `name` with
+    /// `[slugify] taxonomies` (see `Config::taxonomy_slug`).
+    #[serde(default, skip_serializing)]
+    pub slug: Option<String>,
     #[serde(default)]
     pub paginate_by: Option<usize>,
     #[serde(default)]
@@ -660,6 +687,31 @@ fn config_date(v: &toml::Value) -> Option<chrono::NaiveDate> {
 }
 
 impl Config {
+    /// The URL part of a taxonomy (`categories`), under `[slugify] taxonomies`.
+    pub fn taxonomy_slug(&self, t: &TaxonomyConfig) -> String {
+        text::slugify_path(&t.name, self.slugify.taxonomies)
+    }
+
+    /// The slug of a taxonomy term, under `[slugify] taxonomies`.
+    pub fn term_slug(&self, name: &str) -> String {
+        text::slugify_path(name, self.slugify.taxonomies)
+    }
+
+    /// A taxonomy's list page, as Zola's `get_taxonomy_path`: `/tags/`, or
+    /// `/blog/tags/` with `taxonomy_root = "blog"`.
+    pub fn taxonomy_path(&self, t: &TaxonomyConfig) -> String {
+        let slug = self.taxonomy_slug(t);
+        match self.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
+            Some(root) if !root.is_empty() => format!("/{root}/{slug}/"),
+            _ => format!("/{slug}/"),
+        }
+    }
+
+    /// A term's page: the taxonomy path and the term slug (`/tags/ho-ngheo/`).
+    pub fn taxonomy_term_path(&self, t: &TaxonomyConfig, term_slug: &str) -> String {
+        format!("{}{term_slug}/", self.taxonomy_path(t))
+    }
+
     /// A site with a `[ward]` table is a congkhai portal.
     pub fn is_portal(&self) -> bool {
         self.ward.is_some()

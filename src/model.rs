@@ -910,10 +910,9 @@ fn generated_claims(
 
 /// Each taxonomy's list page and one page per term used by a listed page.
 fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
-    for t in &config.taxonomies {
-        let slug = crate::text::slugify(&t.name);
+    for t in config.taxonomies.iter().filter(|t| t.render != Some(false)) {
         out.push(Claim::new(
-            format!("/{slug}/"),
+            config.taxonomy_path(t),
             made_by(&format!("phân loại {}", t.name)),
         ));
         let mut terms: Vec<String> = pages
@@ -921,13 +920,22 @@ fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
             .filter(|p| p.is_listed())
             .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
             .flatten()
-            .map(|n| crate::text::slugify(n))
+            .map(|n| config.term_slug(n))
             .collect();
         terms.sort();
         terms.dedup();
         for term in terms {
+            let path = config.taxonomy_term_path(t, &term);
+            if t.feed {
+                for f in &config.feed_filenames {
+                    out.push(Claim::new(
+                        format!("{path}{f}"),
+                        made_by(&format!("phân loại {} / {term}", t.name)),
+                    ));
+                }
+            }
             out.push(Claim::new(
-                format!("/{slug}/{term}/"),
+                path,
                 made_by(&format!("phân loại {} / {term}", t.name)),
             ));
         }

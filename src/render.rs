@@ -496,7 +496,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
                 }
             });
             taxonomies.par_iter().for_each(|(_, t)| {
-                if let Err(d) = render_taxonomy(&ctx, t) {
+                if let Err(d) = render_taxonomy(&ctx, t, &page_values) {
                     push(d);
                 }
             });
@@ -869,7 +869,7 @@ fn render_section(
     });
     if let Some(target) = &sec.fm.redirect_to {
         let mut a = Context::new();
-        a.insert("url", target);
+        a.insert("url", &redirect_url(&ctx.model.config, target));
         let html = ctx.render("__congkhai/alias.html", &a, &what)?;
         return ctx.sink.write(
             &format!("{}index.html", sec.path.trim_start_matches('/')),
@@ -948,7 +948,12 @@ fn render_section(
 struct Taxonomy {
     name: String,
     value: Value,
-    terms: Vec<(String, Value)>,
+    /// Each term: its path, its template value and the pages it lists.
+    terms: Vec<(String, Value, Vec<usize>)>,
+    /// Zola's `feed = true`: a feed per term (`/tags/ho-ngheo/atom.xml`).
+    feed: bool,
+    /// Zola's `render = false`: the taxonomy exists for templates but has no pages.
+    render: bool,
 }
 
 fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy> {
@@ -962,7 +967,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
             }
             if let Some(names) = p.page.fm.taxonomies.get(&t.name) {
                 for n in names {
-                    let slug = crate::text::slugify(n);
+                    let slug = cfg.term_slug(n);
                     terms
                         .entry(slug)
                         .or_insert_with(|| (n.clone(), Vec::new()))
@@ -973,7 +978,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
         }
         let mut term_values = Vec::new();
         for (slug, (name, idx)) in terms {
-            let path = format!("/{}/{}/", crate::text::slugify(&t.name), slug);
+            let path = cfg.taxonomy_term_path(t, &slug);
             let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
             let mut m = Value::from_serializable(&json!({
                 "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
@@ -982,11 +987,11 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
             .cloned()
             .unwrap_or_default();
             m.insert("pages".into(), Value::from(list));
-            term_values.push((path, Value::from(m)));
+            term_values.push((path, Value::from(m), idx));
         }
-        let path = format!("/{}/", crate::text::slugify(&t.name));
+        let path = cfg.taxonomy_path(t);
         let mut m = Value::from_serializable(&json!({
-            "name": t.name, "slug": crate::text::slugify(&t.name), "path": path, "permalink": cfg.permalink(&path),
+            "name": t.name, "slug": cfg.taxonomy_slug(t), "path": path, "permalink": cfg.permalink(&path),
         }))
         .as_map()
         .cloned()
@@ -996,7 +1001,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
             Value::from(
                 term_values
                     .iter()
-                    .map(|(_, v)| v.clone())
+                    .map(|(_, v, _)| v.clone())
                     .collect::<Vec<_>>(),
             ),
         );
@@ -1006,15 +1011,25 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
                 name: t.name.clone(),
                 value: Value::from(m),
                 terms: term_values,
+                feed: t.feed,
+                render: t.render != Some(false),
             },
         );
     }
     out
 }
 
-fn render_taxonomy(ctx: &Ctx, t: &Taxonomy) -> Result<(), Diagnostic> {
+fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagnostic> {
+    if !t.render {
+        return Ok(());
+    }
     let what = format!("phân loại {}", t.name);
-    let path = format!("/{}/", crate::text::slugify(&t.name));
+    let path = t
+        .value
+        .as_map()
+        .and_then(|m| m.get(&tera::value::Key::from("path")))
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let mut c = Context::new();
     c.insert_value("taxonomy", t.value.clone());
     c.insert_value(
@@ -1024,12 +1039,43 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy) -> Result<(), Diagnostic> {
             .and_then(|m| m.get(&tera::value::Key::from("items")).cloned())
             .unwrap_or_else(Value::none),
     );
-    ctx.write_page(&path, "taxonomy_list.html", &mut c, &what)?;
-    for (tpath, term) in &t.terms {
+    // As Zola: `categories/list.html` and `categories/single.html` when the theme or
+    // site has them, `taxonomy_list.html` and `taxonomy_single.html` otherwise.
+    let own = |kind: &str, fallback: &str| {
+        let name = format!("{}/{kind}.html", t.name);
+        if ctx.tera.get_template_names().any(|n| n == name) {
+            name
+        } else {
+            fallback.to_string()
+        }
+    };
+    let list_template = own("list", "taxonomy_list.html");
+    let single_template = own("single", "taxonomy_single.html");
+    ctx.write_page(&path, &list_template, &mut c, &what)?;
+    for (tpath, term, idx) in &t.terms {
         let mut c = Context::new();
         c.insert_value("taxonomy", t.value.clone());
         c.insert_value("term", term.clone());
-        ctx.write_page(tpath, "taxonomy_single.html", &mut c, &what)?;
+        ctx.write_page(tpath, &single_template, &mut c, &what)?;
+        if t.feed && !ctx.model.preview {
+            let listed: Vec<usize> = idx
+                .iter()
+                .copied()
+                .filter(|i| feedable(&ctx.model.pages[*i]))
+                .collect();
+            let name = term
+                .as_map()
+                .and_then(|m| m.get(&tera::value::Key::from("name")))
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let site = ctx.model.config.title.clone().unwrap_or_default();
+            let title = if site.is_empty() {
+                name
+            } else {
+                format!("{site} – {name}")
+            };
+            write_feed(ctx, &listed, pages, tpath, &title)?;
+        }
     }
     Ok(())
 }
@@ -1157,6 +1203,26 @@ fn render_search(ctx: &Ctx) -> Result<(), Diagnostic> {
     Ok(())
 }
 // --- end search ---
+
+/// Where a section's `redirect_to` leads, as Zola: an `http(s):` address as written, a
+/// site path (`posts/tutorials/docker`) as its permalink, with the trailing slash Zola adds
+/// to a path that is not an anchor or a feed.
+fn redirect_url(cfg: &crate::config::Config, target: &str) -> String {
+    let target = target.trim();
+    if target.starts_with("http:") || target.starts_with("https:") {
+        return target.to_string();
+    }
+    let slash = if target.ends_with('/')
+        || target.is_empty()
+        || target.contains('#')
+        || cfg.feed_filenames.iter().any(|f| target.ends_with(f.as_str()))
+    {
+        ""
+    } else {
+        "/"
+    };
+    cfg.permalink(&format!("{target}{slash}"))
+}
 
 fn feedable(p: &PageModel) -> bool {
     p.status == Status::Published && !p.noindex && p.page.date.is_some()

@@ -156,8 +156,27 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         },
     );
     let mut pages = Vec::new();
+    // As Zola: a draft section leaves out its whole folder (pages and subsections).
+    let draft_dirs: Vec<String> = if include_drafts {
+        Vec::new()
+    } else {
+        parsed
+            .iter()
+            .filter_map(|p| match p {
+                Ok(Parsed::Section(s)) if s.fm.draft => Some(format!("{}/", parent_rel(&s.rel))),
+                _ => None,
+            })
+            .collect()
+    };
+    let in_draft = |rel: &str| draft_dirs.iter().any(|d| rel.starts_with(d.as_str()));
+    let dirs_with_index: Vec<String> = dirs_with_index
+        .into_iter()
+        .filter(|d| !in_draft(&format!("{d}/")))
+        .collect();
     for p in parsed {
         match p {
+            Ok(Parsed::Section(s)) if in_draft(&s.rel) => {}
+            Ok(Parsed::Page(p)) if in_draft(&p.rel) => {}
             Ok(Parsed::Section(s)) => {
                 content.sections.insert(s.rel.clone(), s);
             }
@@ -196,19 +215,34 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             dir.clone()
         };
         page.section = nearest_section(&section_dir, &dirs_with_index);
-        let section_path = content
-            .sections
-            .get(&page.section)
-            .map_or("/".to_string(), |s| s.path.clone());
+        if config.slugify.paths != text::SlugStrategy::On || config.slugify.paths_keep_dates {
+            let stem = slug_stem(&page.rel, page.bundle_dir.is_some());
+            let (_, undated) = split_date_prefix(&stem);
+            let base = match &page.fm.slug {
+                Some(s) => s.as_str(),
+                None if config.slugify.paths_keep_dates => stem.as_str(),
+                None => undated,
+            };
+            page.slug = text::slugify_path(base, config.slugify.paths);
+        }
+        // As Zola: the path follows the folders, whether or not they have an
+        // `_index.md` (`posts/no-section/simple.md` → `/posts/no-section/simple/`).
         page.path = match &page.fm.path {
             Some(p) => normalise_path(p),
-            None => format!("{section_path}{}/", page.slug),
+            None => format!("{}{}/", dir_path(&section_dir), page.slug),
         };
         content.pages.push(page);
     }
     for (i, page) in content.pages.iter().enumerate() {
-        if let Some(s) = content.sections.get_mut(&page.section) {
+        // A transparent section also lists its pages in its parent (and further up
+        // while the parent is transparent too), as Zola.
+        let mut rel = page.section.clone();
+        while let Some(s) = content.sections.get_mut(&rel) {
             s.pages.push(i);
+            match (&s.parent, s.fm.transparent) {
+                (Some(parent), true) => rel = parent.clone(),
+                _ => break,
+            }
         }
     }
     check_duplicate_paths(&content, &mut diags);
@@ -274,13 +308,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Section)?;
             let fm: SectionFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
-            let dir_rel = parent_rel(rel);
-            let path = if dir_rel.is_empty() {
-                "/".to_string()
-            } else {
-                let parts: Vec<String> = dir_rel.split('/').map(text::slugify).collect();
-                format!("/{}/", parts.join("/"))
-            };
+            let path = dir_path(&parent_rel(rel));
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
             Ok(Parsed::Section(Section {
                 assets: list_assets(&dir),
@@ -303,18 +331,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Page)?;
             let fm: PageFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
-            let stem = if *bundle {
-                parent_rel(rel)
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            } else {
-                Path::new(rel)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            };
+            let stem = slug_stem(rel, *bundle);
             let (file_date, stem) = split_date_prefix(&stem);
             let slug = match &fm.slug {
                 Some(s) => text::slugify(s),
@@ -345,6 +362,23 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 front_matter,
             }))
         }
+    }
+}
+
+/// The name a page's slug comes from: the file name without `.md`, or the bundle's
+/// folder name for an `index.md`.
+fn slug_stem(rel: &str, bundle: bool) -> String {
+    if bundle {
+        parent_rel(rel)
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -453,6 +487,32 @@ fn nearest_section(dir: &str, with_index: &[String]) -> String {
             return format!("{d}/_index.md");
         }
         d = dir_parent(&d);
+    }
+}
+
+/// The site path of a folder under `content/`: `van-ban/2026` → `/van-ban/2026/`,
+/// each folder name slugified; `` → `/`.
+fn dir_path(dir_rel: &str) -> String {
+    if dir_rel.is_empty() {
+        return "/".to_string();
+    }
+    let parts: Vec<String> = dir_rel.split('/').map(folder_slug).collect();
+    format!("/{}/", parts.join("/"))
+}
+
+/// A folder name in a path: kept as written when a URL can carry it unchanged (ASCII
+/// letters, digits, `-`, `_`, `.`; Zola keeps every folder name as written), otherwise
+/// slugified, so that a ward's folder `Văn bản` is `/van-ban/` and not a percent-encoded
+/// address (a deliberate difference, docs/zola-compatibility.md).
+fn folder_slug(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        name.to_string()
+    } else {
+        text::slugify(name)
     }
 }
 
