@@ -88,6 +88,9 @@ pub struct PageModel {
     pub warnings: Diagnostics,
     /// Bundle assets to copy next to the page (images), as (output rel, source).
     pub assets: Vec<(String, PathBuf)>,
+    /// `@/…#anchor` links of the body: (content path, anchor, line in the file),
+    /// checked against the target's heading ids once every page is rendered.
+    pub anchor_links: Vec<(String, String, usize)>,
 }
 
 pub struct SectionModel {
@@ -98,6 +101,8 @@ pub struct SectionModel {
     /// Indices into `Model::pages`, sorted as the section asks; only listed pages.
     pub pages: Vec<usize>,
     pub approval: Option<Approval>,
+    /// `@/…#anchor` links of the section's text, as [`PageModel::anchor_links`].
+    pub anchor_links: Vec<(String, String, usize)>,
 }
 
 pub struct Model {
@@ -271,12 +276,22 @@ impl Model {
             section_models.insert(rel, sm);
         }
 
-        // Attach listed pages to their sections, sorted as each section asks.
+        check_anchors(&page_models, &section_models, &mut diags);
+
+        // Attach listed pages to their sections, sorted as each section asks. As Zola:
+        // a page in a folder without `_index.md` is in no section, and a transparent
+        // section's pages are also listed by its parent (and further up).
         for (i, p) in page_models.iter().enumerate() {
-            if p.is_listed()
-                && let Some(s) = section_models.get_mut(&p.page.section)
-            {
+            if !p.is_listed() || p.page.orphan {
+                continue;
+            }
+            let mut rel = p.page.section.clone();
+            while let Some(s) = section_models.get_mut(&rel) {
                 s.pages.push(i);
+                match (&s.section.parent, s.section.fm.transparent) {
+                    (Some(parent), true) => rel = parent.clone(),
+                    _ => break,
+                }
             }
         }
         for s in section_models.values_mut() {
@@ -405,6 +420,7 @@ fn build_page(
         .template
         .clone()
         .or_else(|| kind.map(|k| k.template()))
+        .or_else(|| page.section_template.clone())
         .unwrap_or_else(|| "page.html".to_string());
 
     let mut model = PageModel {
@@ -424,6 +440,7 @@ fn build_page(
         noindex: page.fm.noindex,
         warnings: Diagnostics::new(),
         assets: Vec::new(),
+        anchor_links: Vec::new(),
         page,
     };
     // An expired item keeps only its notice: no body, no data, no files.
@@ -657,6 +674,7 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Our own sanitised HTML: a safe string.
     model.html = tera::Value::safe_string(&r.html);
     model.toc = r.toc;
+    model.anchor_links = absolute_lines(r.anchor_links, model.page.body_line);
     model.word_count = r.word_count;
     if config.search_enabled() {
         model.plain_text = markdown::plain_text(body);
@@ -724,6 +742,7 @@ fn build_section(
             &allow,
         ));
     }
+    let body_line = section.body_line;
     SectionModel {
         approval: section.fm.approval.clone(),
         section,
@@ -731,7 +750,92 @@ fn build_section(
         html: r.html,
         toc: r.toc,
         pages: Vec::new(),
+        anchor_links: absolute_lines(r.anchor_links, body_line),
     }
+}
+
+/// Anchor links with their line in the file instead of in the body.
+fn absolute_lines(
+    links: Vec<(String, String, usize)>,
+    body_line: usize,
+) -> Vec<(String, String, usize)> {
+    links
+        .into_iter()
+        .map(|(t, a, line)| (t, a, body_line + line - 1))
+        .collect()
+}
+
+/// Every `@/page.md#anchor` must name a heading of the target (or an `id`/`name` in
+/// its HTML), as Zola checks them; `#top` and an empty anchor always exist.
+fn check_anchors(
+    pages: &[PageModel],
+    sections: &BTreeMap<String, SectionModel>,
+    diags: &mut Diagnostics,
+) {
+    let has_links = pages.iter().any(|p| !p.anchor_links.is_empty())
+        || sections.values().any(|s| !s.anchor_links.is_empty());
+    if !has_links {
+        return;
+    }
+    fn ids(toc: &[Heading], out: &mut std::collections::BTreeSet<String>) {
+        for h in toc {
+            out.insert(h.id.clone());
+            ids(&h.children, out);
+        }
+    }
+    // Target content path → (heading ids, HTML).
+    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, &str)> = BTreeMap::new();
+    for p in pages {
+        let mut set = Default::default();
+        ids(&p.toc, &mut set);
+        targets.insert(&p.page.rel, (set, p.html.as_str().unwrap_or_default()));
+    }
+    for s in sections.values() {
+        let mut set = Default::default();
+        ids(&s.toc, &mut set);
+        targets.insert(&s.section.rel, (set, &s.html));
+    }
+    let sources = pages.iter().map(|p| (&p.page.file, &p.anchor_links)).chain(
+        sections
+            .values()
+            .map(|s| (&s.section.file, &s.anchor_links)),
+    );
+    for (file, links) in sources {
+        for (target, anchor, line) in links {
+            if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
+                continue;
+            }
+            let Some((set, html)) = targets.get(target.as_str()) else {
+                continue;
+            };
+            if set.contains(anchor) || html_has_id(html, anchor) {
+                continue;
+            }
+            let known: Vec<&str> = set.iter().map(String::as_str).collect();
+            let mut d = Diagnostic::error(format!(
+                "liên kết nội bộ tới mục không có: @/{target}#{anchor} (trang @/{target} không có tiêu đề nào mang mã \u{201c}{anchor}\u{201d})"
+            ))
+            .at(Location::line(file, *line));
+            d = match crate::text::did_you_mean(anchor, known.iter().copied()) {
+                Some(s) => d.hint(format!(
+                    "có phải ý bạn là #{s}? Mã của một tiêu đề là tiêu đề viết không dấu, chữ thường, nối bằng dấu gạch ngang"
+                )),
+                None if known.is_empty() => d.hint(
+                    "trang đích không có tiêu đề nào (## …): bỏ phần #… của liên kết, hoặc thêm tiêu đề ở trang đích",
+                ),
+                None => d.hint(format!("các mã có ở trang đích: {}", known.join(", "))),
+            };
+            diags.push(d);
+        }
+    }
+}
+
+/// Whether rendered HTML has an element with `id="anchor"` or `name="anchor"`.
+fn html_has_id(html: &str, anchor: &str) -> bool {
+    ["id=\"", "name=\"", "id='", "name='"].iter().any(|attr| {
+        let quote = &attr[attr.len() - 1..];
+        html.contains(&format!("{attr}{anchor}{quote}"))
+    })
 }
 
 fn link_problems(
@@ -950,6 +1054,12 @@ fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
     }
     let file = crate::diagnostics::display_path(&sec.file);
     out.push(Claim::new(sec.path.clone(), file.clone()));
+    for alias in &sec.fm.aliases {
+        out.push(Claim::new(
+            crate::content::alias_path(alias),
+            format!("{file} (aliases)"),
+        ));
+    }
     if section_feed(config, sec) {
         for f in &config.feed_filenames {
             out.push(Claim::new(
@@ -995,7 +1105,7 @@ fn page_claims(pm: &PageModel, out: &mut Vec<Claim>) {
     }
     for alias in &p.fm.aliases {
         out.push(Claim::new(
-            crate::content::normalise_path(alias),
+            crate::content::alias_path(alias),
             format!("{file} (aliases)"),
         ));
     }

@@ -783,11 +783,9 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
         let mut a = Context::new();
         a.insert("url", &model.config.permalink(&p.path));
         let html = ctx.render("__congkhai/alias.html", &a, &what)?;
-        let path = crate::content::normalise_path(alias);
-        ctx.sink.write(
-            &format!("{}index.html", path.trim_start_matches('/')),
-            html.as_bytes(),
-        )?;
+        let path = crate::content::alias_path(alias);
+        ctx.sink
+            .write(&crate::content::alias_file(&path), html.as_bytes())?;
     }
     // trust: a draft's files never enter downloads, even in the staff preview.
     if pm.status != Status::DraftPreview {
@@ -867,6 +865,14 @@ fn render_section(
             "section.html".to_string()
         }
     });
+    for alias in &sec.fm.aliases {
+        let mut a = Context::new();
+        a.insert("url", &ctx.model.config.permalink(&sec.path));
+        let html = ctx.render("__congkhai/alias.html", &a, &what)?;
+        let path = crate::content::alias_path(alias);
+        ctx.sink
+            .write(&crate::content::alias_file(&path), html.as_bytes())?;
+    }
     if let Some(target) = &sec.fm.redirect_to {
         let mut a = Context::new();
         a.insert("url", &redirect_url(&ctx.model.config, target));
@@ -1215,7 +1221,10 @@ fn redirect_url(cfg: &crate::config::Config, target: &str) -> String {
     let slash = if target.ends_with('/')
         || target.is_empty()
         || target.contains('#')
-        || cfg.feed_filenames.iter().any(|f| target.ends_with(f.as_str()))
+        || cfg
+            .feed_filenames
+            .iter()
+            .any(|f| target.ends_with(f.as_str()))
     {
         ""
     } else {

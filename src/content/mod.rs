@@ -23,8 +23,16 @@ pub struct Page {
     pub body: String,
     /// Line in the file where the Markdown body starts.
     pub body_line: usize,
-    /// `rel` of the section the page belongs to (`van-ban/_index.md`).
+    /// `rel` of the section the page belongs to (`van-ban/_index.md`): the `_index.md`
+    /// of its folder or of the nearest folder above that has one (its approval
+    /// defaults come from there).
     pub section: String,
+    /// In a folder without `_index.md`: as in Zola, the page is built but no section
+    /// lists it (`posts/no-section/simple.md`).
+    pub orphan: bool,
+    /// `page_template` of the nearest section above the page that sets one (Zola),
+    /// used when the page has no `template` of its own.
+    pub section_template: Option<String>,
     pub slug: String,
     /// Site path with leading and trailing slash: `/van-ban/ke-hoach/`.
     pub path: String,
@@ -215,6 +223,10 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             dir.clone()
         };
         page.section = nearest_section(&section_dir, &dirs_with_index);
+        page.orphan = parent_rel(&page.section) != section_dir;
+        if !page.orphan {
+            page.section_template = inherited_page_template(&content.sections, &page.section);
+        }
         if config.slugify.paths != text::SlugStrategy::On || config.slugify.paths_keep_dates {
             let stem = slug_stem(&page.rel, page.bundle_dir.is_some());
             let (_, undated) = split_date_prefix(&stem);
@@ -233,7 +245,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         };
         content.pages.push(page);
     }
-    for (i, page) in content.pages.iter().enumerate() {
+    for (i, page) in content.pages.iter().enumerate().filter(|(_, p)| !p.orphan) {
         // A transparent section also lists its pages in its parent (and further up
         // while the parent is transparent too), as Zola.
         let mut rel = page.section.clone();
@@ -354,6 +366,8 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 body,
                 body_line,
                 section: String::new(),
+                orphan: false,
+                section_template: None,
                 slug,
                 path: String::new(),
                 bundle_dir,
@@ -379,6 +393,17 @@ fn slug_stem(rel: &str, bundle: bool) -> String {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
+    }
+}
+
+/// The first `page_template` found from section `rel` up to the root.
+fn inherited_page_template(sections: &BTreeMap<String, Section>, rel: &str) -> Option<String> {
+    let mut s = sections.get(rel)?;
+    loop {
+        if let Some(t) = &s.fm.page_template {
+            return Some(t.clone());
+        }
+        s = sections.get(s.parent.as_deref()?)?;
     }
 }
 
@@ -513,6 +538,29 @@ fn folder_slug(name: &str) -> String {
         name.to_string()
     } else {
         text::slugify(name)
+    }
+}
+
+/// Where an alias is written, as Zola: a path ending in `.html` is that file
+/// (`/an-old-url/old.html`), anything else is a folder with an `index.html`
+/// (`/an-old-url/` → `/an-old-url/`). Site path with a leading slash.
+pub fn alias_path(alias: &str) -> String {
+    let t = alias.trim();
+    if t.ends_with(".html") {
+        format!("/{}", t.trim_start_matches('/'))
+    } else {
+        normalise_path(t)
+    }
+}
+
+/// The output file of a site path from [`alias_path`] (no leading slash):
+/// `/a/` → `a/index.html`, `/a/b.html` → `a/b.html`.
+pub fn alias_file(path: &str) -> String {
+    let rel = path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
     }
 }
 
