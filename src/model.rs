@@ -229,7 +229,24 @@ impl Model {
         let t = std::time::Instant::now();
         let (content, mut diags) = content::load(root, &config, preview);
         crate::timing::phase("content", t);
-        let Content { pages, sections } = content;
+        let Content {
+            mut pages,
+            mut sections,
+        } = content;
+        let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
+        // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
+        let t_sc = std::time::Instant::now();
+        diags.extend(crate::shortcodes::apply(
+            &crate::shortcodes::Site {
+                root,
+                config: &config,
+                urls: &urls,
+                now: format!("{}T00:00:00+07:00", today.format("%Y-%m-%d")),
+            },
+            &mut pages,
+            &mut sections,
+        ));
+        crate::timing::phase("shortcodes", t_sc);
         let loaded = loaded_pages(&pages, &sections);
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -239,8 +256,6 @@ impl Model {
             today,
             preview,
         };
-
-        let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         let links = Links {
             urls: &urls,
             unpublished: &unpublished,
@@ -367,6 +382,23 @@ impl Model {
         let old_status = old.status;
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
+        fresh.orphan = old.page.orphan;
+        fresh.section_template = old.page.section_template.clone();
+        let mut one = [fresh];
+        let errors = crate::shortcodes::apply(
+            &crate::shortcodes::Site {
+                root: &self.root,
+                config: &self.config,
+                urls: &self.urls,
+                now: format!("{}T00:00:00+07:00", self.today.format("%Y-%m-%d")),
+            },
+            &mut one,
+            &mut BTreeMap::new(),
+        );
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let [fresh] = one;
         let approval = publication::effective_approval(
             fresh.fm.approval.as_ref(),
             self.sections
