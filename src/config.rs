@@ -43,6 +43,26 @@ const KNOWN_KEYS: &[&str] = &[
     "slugify",
     "taxonomy_root",
     "skip_content_templating",
+    "author",
+];
+
+/// Keys of Zola `next`'s `[markdown]` table. congkhai renders Markdown its own way
+/// (sanitised, Vietnamese heading ids), so each is accepted with a warning when set;
+/// another key is an error, as in Zola.
+const ZOLA_MARKDOWN_KEYS: &[&str] = &[
+    "highlighting",
+    "render_emoji",
+    "external_links_class",
+    "external_links_target_blank",
+    "external_links_no_follow",
+    "external_links_no_referrer",
+    "external_links_external",
+    "smart_punctuation",
+    "definition_list",
+    "bottom_footnotes",
+    "lazy_async_image",
+    "insert_anchor_links",
+    "github_alerts",
 ];
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
@@ -50,7 +70,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "compile_sass",
     "hard_link_static",
     "preserve_dotfiles_in_output",
-    "author",
     "languages",
     "translations",
     "search",
@@ -129,6 +148,10 @@ pub struct Config {
     /// Zola's `[slugify]`: how page slugs, taxonomy paths and heading ids are made.
     #[serde(default)]
     pub slugify: Slugify,
+    /// Zola's `author`: the default author of feed entries on a plain Zola site (a
+    /// portal's feeds are by the ward).
+    #[serde(default)]
+    pub author: Option<String>,
     /// Zola's `taxonomy_root`: a folder every taxonomy path sits under (`/blog/tags/`).
     #[serde(default)]
     pub taxonomy_root: Option<String>,
@@ -729,6 +752,15 @@ impl Config {
             }
         }
         v.extend(self.links.scam_contacts.iter().map(|c| c.number.clone()));
+        // Zola's `author` ("ban@example.com (Tên)") is the site's own public address.
+        if let Some(a) = &self.author {
+            v.extend(
+                a.split_whitespace()
+                    .map(|w| w.trim_matches(|c| matches!(c, '<' | '>' | '(' | ')' | ',')))
+                    .filter(|w| w.contains('@'))
+                    .map(str::to_string),
+            );
+        }
         v
     }
 
@@ -816,6 +848,39 @@ impl Config {
                     d = d.hint("xóa khóa này hoặc đưa nó vào bảng [extra]");
                 }
                 errors.push(d);
+            }
+        }
+        if let Some(toml::Value::Table(md)) = kept.get("markdown") {
+            for key in md.keys() {
+                let at = match key_location(rel, raw, &format!("markdown.{key}")) {
+                    l if l.line.is_some() => l,
+                    _ => key_location(rel, raw, key),
+                };
+                if !ZOLA_MARKDOWN_KEYS.contains(&key.as_str()) {
+                    let mut d = Diagnostic::error(format!(
+                        "khóa không hợp lệ trong bảng [markdown]: \u{201c}{key}\u{201d}"
+                    ))
+                    .at(at);
+                    if let Some(s) = text::did_you_mean(key, ZOLA_MARKDOWN_KEYS.iter().copied()) {
+                        d = d.hint(format!("có phải ý bạn là \u{201c}{s}\u{201d}?"));
+                    } else {
+                        d = d.hint(format!(
+                            "bảng [markdown] của Zola chỉ nhận: {}",
+                            ZOLA_MARKDOWN_KEYS.join(", ")
+                        ));
+                    }
+                    errors.push(d);
+                } else {
+                    warnings.push(Diagnostic::warning(format!(
+                        "khóa [markdown] {key} của Zola chưa được congkhai áp dụng nên bị bỏ qua{}",
+                        if key == "highlighting" {
+                            " (congkhai không tô màu mã nguồn, xem docs/zola-compatibility.md)"
+                        } else {
+                            ""
+                        }
+                    ))
+                    .at(at));
+                }
             }
         }
         if errors.has_errors() {

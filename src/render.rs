@@ -1288,6 +1288,7 @@ fn write_feed(
         .ward
         .as_ref()
         .map(|w| w.name.clone())
+        .or(cfg.author.clone())
         .or(cfg.title.clone())
         .unwrap_or_default();
     for name in &cfg.feed_filenames {
@@ -1329,6 +1330,24 @@ fn copy_static(ctx: &Ctx) -> Result<(), Diagnostic> {
     let site_static = model.root.join("static");
     if site_static.is_dir() {
         collect_dir(&site_static, &mut files);
+    }
+    // Zola's `ignored_static`: globs relative to `static/` (theme's and site's).
+    if !model.config.ignored_static.is_empty() {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in &model.config.ignored_static {
+            let g = globset::Glob::new(p).map_err(|e| {
+                Diagnostic::error(format!(
+                    "mẫu ignored_static không hợp lệ \u{201c}{p}\u{201d}: {e}"
+                ))
+                .at(crate::diagnostics::Location::file("config.toml").with_field("ignored_static"))
+                .hint("viết mẫu tính từ thư mục static/, ví dụ \"*.psd\" hoặc \"nhap/**\"")
+            })?;
+            b.add(g);
+        }
+        let set = b.build().map_err(|e| {
+            Diagnostic::error(format!("ignored_static không hợp lệ: {e}")).in_file("config.toml")
+        })?;
+        files.retain(|rel, _| !set.is_match(rel));
     }
     files.par_iter().try_for_each(|(rel, src)| match src {
         StaticSource::Disk(p) => ctx.sink.copy(rel, p),
