@@ -44,6 +44,7 @@ const KNOWN_KEYS: &[&str] = &[
     "taxonomy_root",
     "skip_content_templating",
     "author",
+    "compile_sass",
 ];
 
 /// Keys of Zola `next`'s `[markdown]` table. congkhai renders Markdown its own way
@@ -67,7 +68,6 @@ const ZOLA_MARKDOWN_KEYS: &[&str] = &[
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
 const ZOLA_ONLY_KEYS: &[&str] = &[
-    "compile_sass",
     "hard_link_static",
     "preserve_dotfiles_in_output",
     "languages",
@@ -148,6 +148,9 @@ pub struct Config {
     /// Zola's `[slugify]`: how page slugs, taxonomy paths and heading ids are made.
     #[serde(default)]
     pub slugify: Slugify,
+    /// Zola's `compile_sass`: compile the site's `sass/` into stylesheets.
+    #[serde(default)]
+    pub compile_sass: bool,
     /// Zola's `author`: the default author of feed entries on a plain Zola site (a
     /// portal's feeds are by the ward).
     #[serde(default)]
@@ -1026,16 +1029,101 @@ pub type SortedMap<V> = BTreeMap<String, V>;
 mod tests {
     use super::*;
 
+    /// Every top-level key of Zola `next`'s config (components/config/src/config/mod.rs)
+    /// is accepted: applied, or one warning naming it; never an error.
+    #[test]
+    fn every_zola_next_key_is_accepted() {
+        let raw = r#"
+base_url = "https://x.vn"
+theme = "t"
+title = "T"
+description = "D"
+default_language = "vi"
+generate_feeds = true
+feed_limit = 10
+feed_filenames = ["atom.xml"]
+hard_link_static = true
+taxonomies = [{ name = "tags", slug = "tags", feed = true, render = true, paginate_by = 5, paginate_path = "trang" }]
+taxonomy_root = "blog"
+author = "ban@example.com (Ban biên tập)"
+compile_sass = true
+minify_html = false
+build_search_index = false
+ignored_content = ["*.bak"]
+ignored_static = ["*.psd"]
+skip_content_templating = ["raw/*.md"]
+mode = "build"
+output_dir = "public"
+preserve_dotfiles_in_output = true
+generate_sitemap = true
+generate_robots_txt = true
+exclude_paginated_pages_in_sitemap = "all"
+[link_checker]
+skip_prefixes = ["http://x"]
+[slugify]
+paths = "safe"
+paths_keep_dates = true
+taxonomies = "off"
+anchors = "on"
+[search]
+include_title = true
+[markdown]
+smart_punctuation = true
+render_emoji = true
+insert_anchor_links = "left"
+[markdown.highlighting]
+theme = "catppuccin-latte"
+[extra]
+a = 1
+"#;
+        let (c, w) = Config::parse(raw).expect("every Zola next key is accepted");
+        assert_eq!(c.slugify.paths, text::SlugStrategy::Safe);
+        assert!(c.slugify.paths_keep_dates);
+        assert_eq!(c.taxonomy_path(&c.taxonomies[0]), "/blog/tags/");
+        assert!(c.compile_sass);
+        assert_eq!(c.author.as_deref(), Some("ban@example.com (Ban biên tập)"));
+        // Not applied: hard_link_static, mode, preserve_dotfiles_in_output,
+        // exclude_paginated_pages_in_sitemap, link_checker, search, and the four
+        // [markdown] keys: one warning each.
+        let texts: Vec<String> = w.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(w.warning_count(), 10, "{texts:#?}");
+        for key in [
+            "hard_link_static",
+            "link_checker",
+            "highlighting",
+            "smart_punctuation",
+        ] {
+            assert!(
+                texts.iter().any(|t| t.contains(key)),
+                "no warning names {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_markdown_key_is_an_error_with_a_suggestion() {
+        let e = Config::parse("base_url = \"https://x.vn\"\n[markdown]\nsmart_punctation = true\n")
+            .expect_err("a key Zola does not have is an error");
+        let d = e.iter().next().expect("one error");
+        assert!(d.message.contains("smart_punctation"), "{}", d.message);
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("smart_punctuation")
+        );
+    }
+
     #[test]
     fn minimal_zola_config_is_not_a_portal() {
         let (c, w) =
-            Config::parse("base_url = \"https://x.vn\"\ntitle = \"T\"\ncompile_sass = false\n")
+            Config::parse("base_url = \"https://x.vn\"\ntitle = \"T\"\nhard_link_static = false\n")
                 .unwrap();
         assert!(!c.is_portal());
         assert_eq!(
             w.warning_count(),
             1,
-            "compile_sass is a Zola key we ignore with a warning"
+            "hard_link_static is a Zola key we ignore with a warning"
         );
         assert_eq!(c.rules.min_posting_days, 30);
     }

@@ -294,10 +294,11 @@ impl Model {
         check_anchors(&page_models, &section_models, &mut diags);
 
         // Attach listed pages to their sections, sorted as each section asks. As Zola:
-        // a page in a folder without `_index.md` is in no section, and a transparent
+        // a page in a folder without `_index.md` or with `render = false` is in no
+        // section, and a transparent
         // section's pages are also listed by its parent (and further up).
         for (i, p) in page_models.iter().enumerate() {
-            if !p.is_listed() || p.page.orphan {
+            if !p.is_listed() || p.page.orphan || p.page.fm.render == Some(false) {
                 continue;
             }
             let mut rel = p.page.section.clone();

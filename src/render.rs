@@ -1317,6 +1317,14 @@ fn write_feed(
 fn copy_static(ctx: &Ctx) -> Result<(), Diagnostic> {
     let model = ctx.model;
     let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    // As Zola: the theme's `sass/` always, the site's with `compile_sass = true`; the
+    // static files that follow win over a stylesheet of the same name.
+    if let Some(theme) = &model.config.theme {
+        compile_sass(&model.root.join("themes").join(theme), &mut files)?;
+    }
+    if model.config.compile_sass {
+        compile_sass(&model.root, &mut files)?;
+    }
     if let Some(theme) = &model.config.theme {
         let dir = model.root.join("themes").join(theme).join("static");
         if dir.is_dir() {
@@ -1352,12 +1360,57 @@ fn copy_static(ctx: &Ctx) -> Result<(), Diagnostic> {
     files.par_iter().try_for_each(|(rel, src)| match src {
         StaticSource::Disk(p) => ctx.sink.copy(rel, p),
         StaticSource::Embedded(b) => ctx.sink.write(rel, b),
+        StaticSource::Compiled(css) => ctx.sink.write(rel, css.as_bytes()),
     })
 }
 
 enum StaticSource {
     Disk(std::path::PathBuf),
     Embedded(&'static [u8]),
+    Compiled(String),
+}
+
+/// Zola's Sass step, with the crate Zola uses (`grass`, pure Rust, no network): every
+/// `*.scss`/`*.sass` under `base/sass/` whose name does not start with `_` (a partial)
+/// becomes a compressed `.css` at the same place in the output. Nothing happens
+/// without a `sass/` folder.
+fn compile_sass(
+    base: &std::path::Path,
+    out: &mut BTreeMap<String, StaticSource>,
+) -> Result<(), Diagnostic> {
+    let dir = base.join("sass");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let options = grass::Options::default().style(grass::OutputStyle::Compressed);
+    let mut made: BTreeMap<String, String> = BTreeMap::new();
+    for e in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(['_', '.']))
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy();
+        if !e.file_type().is_file() || !(name.ends_with(".scss") || name.ends_with(".sass")) {
+            continue;
+        }
+        let rel = crate::output::rel_path(e.path(), &dir);
+        let css_rel = format!("{}.css", &rel[..rel.len() - 5]);
+        let css = grass::from_path(e.path(), &options).map_err(|err| {
+            Diagnostic::error(format!("không biên dịch được tệp Sass: {err}"))
+                .in_file(e.path())
+                .hint("sửa lỗi cú pháp Sass/SCSS ở dòng được chỉ ra; tệp bắt đầu bằng _ là phần nhúng (partial), không tự tạo ra tệp .css")
+        })?;
+        if let Some(other) = made.insert(css_rel.clone(), rel.clone()) {
+            return Err(Diagnostic::error(format!(
+                "hai tệp Sass cùng tạo ra {css_rel}: {other} và {rel}"
+            ))
+            .in_file(e.path())
+            .hint("đổi tên một trong hai tệp"));
+        }
+        out.insert(css_rel, StaticSource::Compiled(css));
+    }
+    Ok(())
 }
 
 fn collect_dir(dir: &std::path::Path, out: &mut BTreeMap<String, StaticSource>) {
