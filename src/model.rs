@@ -385,6 +385,7 @@ impl Model {
         fresh.path = old.page.path.clone();
         fresh.orphan = old.page.orphan;
         fresh.section_template = old.page.section_template.clone();
+        fresh.section_anchor_links = old.page.section_anchor_links.clone();
         let mut one = [fresh];
         let errors = crate::shortcodes::apply(
             &crate::shortcodes::Site {
@@ -671,6 +672,8 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     let permalink = config.permalink(&model.page.path);
     let resolve = |p: &str| urls.get(p).cloned();
     let prefix = format!("{}-fn-", model.page.slug);
+    // Zola: the section's `insert_anchor_links` applies to its pages.
+    let anchors = AnchorLinks::parse(model.page.section_anchor_links.as_deref());
     let body = &model.page.body;
     let (summary_src, has_more) = match body.find("<!-- more -->") {
         Some(i) => (&body[..i], true),
@@ -681,7 +684,7 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
         &RenderOptions {
             permalink: &permalink,
             footnote_prefix: &prefix,
-            anchors: AnchorLinks::None,
+            anchors,
             resolve: &resolve,
         },
     );
@@ -1378,17 +1381,18 @@ fn data_package(
     })
 }
 
+/// Pages in a section's order; equal keys by path (Zola: by permalink).
 fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
     match sort_by {
         Some("date") => idx.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a].page, &pages[*b].page);
-            pb.date.cmp(&pa.date).then_with(|| pa.rel.cmp(&pb.rel))
+            pb.date.cmp(&pa.date).then_with(|| pa.path.cmp(&pb.path))
         }),
         Some("update_date") => idx.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a].page, &pages[*b].page);
             let ua = pa.fm.updated.as_ref().or(pa.date.as_ref());
             let ub = pb.fm.updated.as_ref().or(pb.date.as_ref());
-            ub.cmp(&ua).then_with(|| pa.rel.cmp(&pb.rel))
+            ub.cmp(&ua).then_with(|| pa.path.cmp(&pb.path))
         }),
         Some("weight") => idx.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a].page, &pages[*b].page);
@@ -1396,13 +1400,13 @@ fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
                 .weight
                 .unwrap_or(i64::MAX)
                 .cmp(&pb.fm.weight.unwrap_or(i64::MAX))
-                .then_with(|| pa.rel.cmp(&pb.rel))
+                .then_with(|| pa.path.cmp(&pb.path))
         }),
         Some("title") => idx.sort_by_cached_key(|a| {
             let p = &pages[*a].page;
             (
                 crate::text::fold(p.fm.title.as_deref().unwrap_or("")),
-                p.rel.clone(),
+                p.path.clone(),
             )
         }),
         _ => idx.sort_by(|a, b| pages[*a].page.rel.cmp(&pages[*b].page.rel)),

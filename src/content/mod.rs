@@ -33,6 +33,9 @@ pub struct Page {
     /// `page_template` of the nearest section above the page that sets one (Zola),
     /// used when the page has no `template` of its own.
     pub section_template: Option<String>,
+    /// `insert_anchor_links` of the page's section: Zola applies it to the section's
+    /// pages too.
+    pub section_anchor_links: Option<String>,
     pub slug: String,
     /// Site path with leading and trailing slash: `/van-ban/ke-hoach/`.
     pub path: String,
@@ -214,6 +217,17 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         }
     }
 
+    // As Zola: a section's subsections in `weight` order (0 when absent), then by path.
+    let weights: BTreeMap<String, i64> = content
+        .sections
+        .iter()
+        .map(|(rel, s)| (rel.clone(), s.fm.weight.unwrap_or(0)))
+        .collect();
+    for s in content.sections.values_mut() {
+        s.subsections
+            .sort_by(|a, b| weights.get(a).cmp(&weights.get(b)).then_with(|| a.cmp(b)));
+    }
+
     // Page bundles: sibling files of index.md are its assets.
     for mut page in pages {
         let dir = parent_rel(&page.rel);
@@ -226,6 +240,10 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         page.orphan = parent_rel(&page.section) != section_dir;
         if !page.orphan {
             page.section_template = inherited_page_template(&content.sections, &page.section);
+            page.section_anchor_links = content
+                .sections
+                .get(&page.section)
+                .and_then(|s| s.fm.insert_anchor_links.clone());
         }
         if config.slugify.paths != text::SlugStrategy::On || config.slugify.paths_keep_dates {
             let stem = slug_stem(&page.rel, page.bundle_dir.is_some());
@@ -368,6 +386,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 section: String::new(),
                 orphan: false,
                 section_template: None,
+                section_anchor_links: None,
                 slug,
                 path: String::new(),
                 bundle_dir,

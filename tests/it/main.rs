@@ -36,3 +36,4 @@ mod staff_tables;
 mod support;
 mod theme_docs;
 mod trust;
+mod zola_content;
