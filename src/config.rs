@@ -905,6 +905,23 @@ impl Config {
                 .into());
             }
         };
+        if config.slugify.anchors != text::SlugStrategy::On {
+            warnings.push(
+                Diagnostic::warning(
+                    "khóa [slugify] anchors của Zola chưa được congkhai áp dụng: mã của tiêu đề luôn là tiêu đề viết không dấu, nối bằng dấu gạch ngang",
+                )
+                .at(key_location(rel, raw, "anchors")),
+            );
+        }
+        for t in config.taxonomies.iter().filter(|t| t.paginate_by.is_some()) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "paginate_by của phân loại \u{201c}{}\u{201d} chưa được congkhai áp dụng: mỗi mục của phân loại là một trang",
+                    t.name
+                ))
+                .at(key_location(rel, raw, "taxonomies")),
+            );
+        }
         if config.is_portal() && !feeds_set {
             config.generate_feeds = true;
         }
@@ -1086,7 +1103,8 @@ a = 1
         // exclude_paginated_pages_in_sitemap, link_checker, search, and the four
         // [markdown] keys: one warning each.
         let texts: Vec<String> = w.iter().map(|d| d.message.clone()).collect();
-        assert_eq!(w.warning_count(), 10, "{texts:#?}");
+        // …and taxonomy pagination (one more).
+        assert_eq!(w.warning_count(), 11, "{texts:#?}");
         for key in [
             "hard_link_static",
             "link_checker",

@@ -2,14 +2,15 @@
 //! `{{` or `{%` is first rendered as a Tera 2 template, with the site's templates
 //! loaded, so the components a theme defines (`{% component youtube(id) %}…` in
 //! `templates/components.html`) are called from content as `{{ <youtube id="x" /> }}`
-//! (inline) or `{{ <note> }}text{{ </note> }}` (with a body). The result is then
+//! (inline) or `{% <note> %}text{% </note> %}` (with a body). The result is then
 //! Markdown like any other and goes through the same sanitiser, so a component cannot
 //! put a script into a page.
 //!
 //! Zola `next` replaced the `templates/shortcodes/*.html` shortcodes of Zola 0.22 and
 //! earlier by these components (docs/zola-compatibility.md). `skip_content_templating`
 //! (globs relative to `content/`) leaves files as written; `{% raw %}…{% endraw %}`
-//! keeps `{{` in a text.
+//! keeps `{{` in a text. A portal (`[ward]`) never templates its content: a ward's
+//! notices are text.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,6 +48,12 @@ pub fn apply(
     sections: &mut BTreeMap<String, Section>,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
+    // A portal's content is written by ward staff: it is text, never a template, so a
+    // `{{` in a notice can neither fail the build nor run anything
+    // (tests/it/hostile_html.rs). Only a plain Zola site gets Zola's templating.
+    if site.config.is_portal() {
+        return diags;
+    }
     let skip = match skip_globs(site.config) {
         Ok(g) => g,
         Err(d) => return d.into(),
@@ -178,7 +185,15 @@ fn error(file: &Path, body_line: usize, e: &tera::Error) -> Diagnostic {
             Some(r.span().start_col + 1),
             r.message().to_string(),
         ),
-        _ => (None, None, e.to_string()),
+        // Unknown functions, filters and components are found before rendering and
+        // come as one text report pointing at `__tera_one_off:LINE:COL`.
+        _ => {
+            let report = e.to_string();
+            let (line, col) = one_off_position(&report).unzip();
+            let first = report.lines().next().unwrap_or_default();
+            let message = first.strip_prefix("error: ").unwrap_or(first).to_string();
+            (line.map(|l| body_line + l.saturating_sub(1)), col, message)
+        }
     };
     let mut chain = String::new();
     let mut source = std::error::Error::source(e);
@@ -202,6 +217,15 @@ fn error(file: &Path, body_line: usize, e: &tera::Error) -> Diagnostic {
     )
 }
 
+/// `LINE:COL` after Tera's name for a one-off template in a text report.
+fn one_off_position(report: &str) -> Option<(usize, usize)> {
+    let at = report.find("__tera_one_off:")? + "__tera_one_off:".len();
+    let mut parts = report[at..].split(|c: char| !c.is_ascii_digit());
+    let line = parts.next()?.parse().ok()?;
+    let col = parts.next()?.parse().ok()?;
+    Some((line, col))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +236,12 @@ mod tests {
         assert!(needs_templating("{% raw %}x{% endraw %}"));
         assert!(!needs_templating("{ a } {b}"));
         assert!(!needs_templating("Kế hoạch số 40"));
+    }
+
+    #[test]
+    fn position_of_a_validation_report() {
+        let report = "error: Unknown component `x`\n --> __tera_one_off:3:4\n  |";
+        assert_eq!(one_off_position(report), Some((3, 4)));
+        assert_eq!(one_off_position("error: other"), None);
     }
 }

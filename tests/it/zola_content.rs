@@ -31,7 +31,9 @@ fn attr(doc: &scraper::Html, selector: &str, name: &str) -> Vec<String> {
 fn refresh_target(site: &Site, rel: &str) -> String {
     let doc = site.html(rel);
     let content = attr(&doc, r#"meta[http-equiv="refresh"]"#, "content");
-    let c = content.first().unwrap_or_else(|| panic!("{rel} is no redirect"));
+    let c = content
+        .first()
+        .unwrap_or_else(|| panic!("{rel} is no redirect"));
     c.split_once("url=")
         .map(|(_, u)| u.trim().to_string())
         .unwrap_or_else(|| panic!("no url in {c}"))
@@ -67,7 +69,10 @@ fn output_files_follow_zolas_rules() {
         "chung.css",
         "tin-tuc/page/2/index.html",
     ] {
-        assert!(files.iter().any(|f| f == want), "missing {want}: {files:#?}");
+        assert!(
+            files.iter().any(|f| f == want),
+            "missing {want}: {files:#?}"
+        );
     }
     for absent in [
         // render = false: no page of its own (section and page).
