@@ -228,8 +228,32 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             .sort_by(|a, b| weights.get(a).cmp(&weights.get(b)).then_with(|| a.cmp(b)));
     }
 
+    // As Zola, `ignored_content` also leaves out co-located files (`*.psd` beside a
+    // bundle's index.md). Invalid patterns were reported by the walk.
+    let asset_ignore = if config.ignored_content.is_empty() {
+        None
+    } else {
+        build_ignore(&config.ignored_content, &mut Diagnostics::new())
+    };
+    let kept = |dir: &str, name: &str| {
+        asset_ignore.as_ref().is_none_or(|g| {
+            let rel = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            !g.is_match(&rel)
+        })
+    };
+    for s in content.sections.values_mut() {
+        let dir = parent_rel(&s.rel);
+        s.assets.retain(|a| kept(&dir, a));
+    }
+
     // Page bundles: sibling files of index.md are its assets.
     for mut page in pages {
+        let bundle = parent_rel(&page.rel);
+        page.assets.retain(|a| kept(&bundle, a));
         let dir = parent_rel(&page.rel);
         let section_dir = if page.bundle_dir.is_some() {
             dir_parent(&dir)
