@@ -42,17 +42,38 @@ const KNOWN_KEYS: &[&str] = &[
     "vocabulary",
     "languages",
     "translations",
+    "slugify",
+    "taxonomy_root",
+    "skip_content_templating",
+    "author",
+    "compile_sass",
+];
+
+/// Keys of Zola `next`'s `[markdown]` table. congkhai renders Markdown its own way
+/// (sanitised, Vietnamese heading ids), so each is accepted with a warning when set;
+/// another key is an error, as in Zola.
+const ZOLA_MARKDOWN_KEYS: &[&str] = &[
+    "highlighting",
+    "render_emoji",
+    "external_links_class",
+    "external_links_target_blank",
+    "external_links_no_follow",
+    "external_links_no_referrer",
+    "external_links_external",
+    "smart_punctuation",
+    "definition_list",
+    "bottom_footnotes",
+    "lazy_async_image",
+    "insert_anchor_links",
+    "github_alerts",
 ];
 
 /// Zola keys congkhai accepts but does not act on (one warning each).
 const ZOLA_ONLY_KEYS: &[&str] = &[
-    "compile_sass",
     "hard_link_static",
     "preserve_dotfiles_in_output",
-    "author",
     "search",
     "link_checker",
-    "slugify",
     "mode",
     "generate_feed",
     "feed_filename",
@@ -141,6 +162,23 @@ pub struct Config {
     /// its own `themes/` is looked up there.
     #[serde(skip)]
     pub shared_themes: Option<PathBuf>,
+    /// Zola's `[slugify]`: how page slugs, taxonomy paths and heading ids are made.
+    #[serde(default)]
+    pub slugify: Slugify,
+    /// Zola's `compile_sass`: compile the site's `sass/` into stylesheets.
+    #[serde(default)]
+    pub compile_sass: bool,
+    /// Zola's `author`: the default author of feed entries on a plain Zola site (a
+    /// portal's feeds are by the ward).
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Zola's `taxonomy_root`: a folder every taxonomy path sits under (`/blog/tags/`).
+    #[serde(default)]
+    pub taxonomy_root: Option<String>,
+    /// Zola's `skip_content_templating`: globs (relative to `content/`) of Markdown files
+    /// whose shortcodes are left as written.
+    #[serde(default)]
+    pub skip_content_templating: Vec<String>,
 }
 
 /// One `[languages.xx]` table, with Zola `next`'s keys.
@@ -201,6 +239,17 @@ pub fn merge_defaults(table: &mut toml::Table, defaults: &toml::Table) {
     }
 }
 
+/// Zola's `[slugify]` table.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Slugify {
+    pub paths: text::SlugStrategy,
+    /// Keep the `2026-06-10-` prefix of a dated file name in its slug.
+    pub paths_keep_dates: bool,
+    pub taxonomies: text::SlugStrategy,
+    pub anchors: text::SlugStrategy,
+}
+
 fn default_language() -> String {
     "vi".to_string()
 }
@@ -215,6 +264,10 @@ fn default_feed_filenames() -> Vec<String> {
 #[serde(deny_unknown_fields)]
 pub struct TaxonomyConfig {
     pub name: String,
+    /// Accepted as Zola accepts it; the slug is always made from `name` with
+    /// `[slugify] taxonomies` (see `Config::taxonomy_slug`).
+    #[serde(default, skip_serializing)]
+    pub slug: Option<String>,
     #[serde(default)]
     pub paginate_by: Option<usize>,
     #[serde(default)]
@@ -780,6 +833,31 @@ fn config_date(v: &toml::Value) -> Option<chrono::NaiveDate> {
 }
 
 impl Config {
+    /// The URL part of a taxonomy (`categories`), under `[slugify] taxonomies`.
+    pub fn taxonomy_slug(&self, t: &TaxonomyConfig) -> String {
+        text::slugify_path(&t.name, self.slugify.taxonomies)
+    }
+
+    /// The slug of a taxonomy term, under `[slugify] taxonomies`.
+    pub fn term_slug(&self, name: &str) -> String {
+        text::slugify_path(name, self.slugify.taxonomies)
+    }
+
+    /// A taxonomy's list page, as Zola's `get_taxonomy_path`: `/tags/`, or
+    /// `/blog/tags/` with `taxonomy_root = "blog"`.
+    pub fn taxonomy_path(&self, t: &TaxonomyConfig) -> String {
+        let slug = self.taxonomy_slug(t);
+        match self.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
+            Some(root) if !root.is_empty() => format!("/{root}/{slug}/"),
+            _ => format!("/{slug}/"),
+        }
+    }
+
+    /// A term's page: the taxonomy path and the term slug (`/tags/ho-ngheo/`).
+    pub fn taxonomy_term_path(&self, t: &TaxonomyConfig, term_slug: &str) -> String {
+        format!("{}{term_slug}/", self.taxonomy_path(t))
+    }
+
     /// A site with a `[ward]` table is a congkhai portal.
     pub fn is_portal(&self) -> bool {
         self.ward.is_some()
@@ -797,6 +875,15 @@ impl Config {
             }
         }
         v.extend(self.links.scam_contacts.iter().map(|c| c.number.clone()));
+        // Zola's `author` ("ban@example.com (Tên)") is the site's own public address.
+        if let Some(a) = &self.author {
+            v.extend(
+                a.split_whitespace()
+                    .map(|w| w.trim_matches(|c| matches!(c, '<' | '>' | '(' | ')' | ',')))
+                    .filter(|w| w.contains('@'))
+                    .map(str::to_string),
+            );
+        }
         v
     }
 
@@ -995,6 +1082,39 @@ impl Config {
                 errors.push(d);
             }
         }
+        if let Some(toml::Value::Table(md)) = kept.get("markdown") {
+            for key in md.keys() {
+                let at = match key_location(rel, raw, &format!("markdown.{key}")) {
+                    l if l.line.is_some() => l,
+                    _ => key_location(rel, raw, key),
+                };
+                if !ZOLA_MARKDOWN_KEYS.contains(&key.as_str()) {
+                    let mut d = Diagnostic::error(format!(
+                        "khóa không hợp lệ trong bảng [markdown]: \u{201c}{key}\u{201d}"
+                    ))
+                    .at(at);
+                    if let Some(s) = text::did_you_mean(key, ZOLA_MARKDOWN_KEYS.iter().copied()) {
+                        d = d.hint(format!("có phải ý bạn là \u{201c}{s}\u{201d}?"));
+                    } else {
+                        d = d.hint(format!(
+                            "bảng [markdown] của Zola chỉ nhận: {}",
+                            ZOLA_MARKDOWN_KEYS.join(", ")
+                        ));
+                    }
+                    errors.push(d);
+                } else {
+                    warnings.push(Diagnostic::warning(format!(
+                        "khóa [markdown] {key} của Zola chưa được congkhai áp dụng nên bị bỏ qua{}",
+                        if key == "highlighting" {
+                            " (congkhai không tô màu mã nguồn, xem docs/zola-compatibility.md)"
+                        } else {
+                            ""
+                        }
+                    ))
+                    .at(at));
+                }
+            }
+        }
         if errors.has_errors() {
             return Err(errors);
         }
@@ -1014,6 +1134,23 @@ impl Config {
                 .into());
             }
         };
+        if config.slugify.anchors != text::SlugStrategy::On {
+            warnings.push(
+                Diagnostic::warning(
+                    "khóa [slugify] anchors của Zola chưa được congkhai áp dụng: mã của tiêu đề luôn là tiêu đề viết không dấu, nối bằng dấu gạch ngang",
+                )
+                .at(key_location(rel, raw, "anchors")),
+            );
+        }
+        for t in config.taxonomies.iter().filter(|t| t.paginate_by.is_some()) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "paginate_by của phân loại \u{201c}{}\u{201d} chưa được congkhai áp dụng: mỗi mục của phân loại là một trang",
+                    t.name
+                ))
+                .at(key_location(rel, raw, "taxonomies")),
+            );
+        }
         if config.is_portal() && !feeds_set {
             config.generate_feeds = true;
         }
@@ -1232,16 +1369,102 @@ pub type SortedMap<V> = BTreeMap<String, V>;
 mod tests {
     use super::*;
 
+    /// Every top-level key of Zola `next`'s config (components/config/src/config/mod.rs)
+    /// is accepted: applied, or one warning naming it; never an error.
+    #[test]
+    fn every_zola_next_key_is_accepted() {
+        let raw = r#"
+base_url = "https://x.vn"
+theme = "t"
+title = "T"
+description = "D"
+default_language = "vi"
+generate_feeds = true
+feed_limit = 10
+feed_filenames = ["atom.xml"]
+hard_link_static = true
+taxonomies = [{ name = "tags", slug = "tags", feed = true, render = true, paginate_by = 5, paginate_path = "trang" }]
+taxonomy_root = "blog"
+author = "ban@example.com (Ban biên tập)"
+compile_sass = true
+minify_html = false
+build_search_index = false
+ignored_content = ["*.bak"]
+ignored_static = ["*.psd"]
+skip_content_templating = ["raw/*.md"]
+mode = "build"
+output_dir = "public"
+preserve_dotfiles_in_output = true
+generate_sitemap = true
+generate_robots_txt = true
+exclude_paginated_pages_in_sitemap = "all"
+[link_checker]
+skip_prefixes = ["http://x"]
+[slugify]
+paths = "safe"
+paths_keep_dates = true
+taxonomies = "off"
+anchors = "on"
+[search]
+include_title = true
+[markdown]
+smart_punctuation = true
+render_emoji = true
+insert_anchor_links = "left"
+[markdown.highlighting]
+theme = "catppuccin-latte"
+[extra]
+a = 1
+"#;
+        let (c, w) = Config::parse(raw).expect("every Zola next key is accepted");
+        assert_eq!(c.slugify.paths, text::SlugStrategy::Safe);
+        assert!(c.slugify.paths_keep_dates);
+        assert_eq!(c.taxonomy_path(&c.taxonomies[0]), "/blog/tags/");
+        assert!(c.compile_sass);
+        assert_eq!(c.author.as_deref(), Some("ban@example.com (Ban biên tập)"));
+        // Not applied: hard_link_static, mode, preserve_dotfiles_in_output,
+        // exclude_paginated_pages_in_sitemap, link_checker, search, and the four
+        // [markdown] keys: one warning each.
+        let texts: Vec<String> = w.iter().map(|d| d.message.clone()).collect();
+        // …and taxonomy pagination (one more).
+        assert_eq!(w.warning_count(), 11, "{texts:#?}");
+        for key in [
+            "hard_link_static",
+            "link_checker",
+            "highlighting",
+            "smart_punctuation",
+        ] {
+            assert!(
+                texts.iter().any(|t| t.contains(key)),
+                "no warning names {key}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_markdown_key_is_an_error_with_a_suggestion() {
+        let e = Config::parse("base_url = \"https://x.vn\"\n[markdown]\nsmart_punctation = true\n")
+            .expect_err("a key Zola does not have is an error");
+        let d = e.iter().next().expect("one error");
+        assert!(d.message.contains("smart_punctation"), "{}", d.message);
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("smart_punctuation")
+        );
+    }
+
     #[test]
     fn minimal_zola_config_is_not_a_portal() {
         let (c, w) =
-            Config::parse("base_url = \"https://x.vn\"\ntitle = \"T\"\ncompile_sass = false\n")
+            Config::parse("base_url = \"https://x.vn\"\ntitle = \"T\"\nhard_link_static = false\n")
                 .unwrap();
         assert!(!c.is_portal());
         assert_eq!(
             w.warning_count(),
             1,
-            "compile_sass is a Zola key we ignore with a warning"
+            "hard_link_static is a Zola key we ignore with a warning"
         );
         assert_eq!(c.rules.min_posting_days, 30);
     }

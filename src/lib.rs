@@ -43,6 +43,7 @@ pub mod render;
 pub mod residential;
 pub mod search;
 pub mod serve;
+pub mod shortcodes;
 pub mod svg;
 pub mod svg_chart;
 pub mod templates;

@@ -79,6 +79,10 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// Internal links that point nowhere, as written (`@/van-ban/x.md`), with line.
     pub broken_links: Vec<(String, usize)>,
+    /// Internal links with an anchor that resolved (`@/van-ban/x.md#muc-2`):
+    /// (content path, anchor, line), for the site to check the anchor against the
+    /// target's heading ids once every page is rendered.
+    pub anchor_links: Vec<(String, String, usize)>,
     /// Links and images with a scheme that is not allowed (javascript:, data:, vbscript:).
     pub unsafe_links: Vec<(String, usize)>,
     /// Nesting deeper than [`MAX_NESTING`]: (deepest level, line where the limit was
@@ -657,7 +661,11 @@ fn rewrite_link<'a>(
         };
         return match (opts.resolve)(path) {
             Some(url) => match frag {
-                Some(f) => format!("{url}#{f}").into(),
+                Some(f) => {
+                    out.anchor_links
+                        .push((path.to_string(), f.to_string(), line()));
+                    format!("{url}#{f}").into()
+                }
                 None => url.into(),
             },
             None => {

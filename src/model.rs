@@ -88,6 +88,9 @@ pub struct PageModel {
     pub warnings: Diagnostics,
     /// Bundle assets to copy next to the page (images), as (output rel, source).
     pub assets: Vec<(String, PathBuf)>,
+    /// `@/…#anchor` links of the body: (content path, anchor, line in the file),
+    /// checked against the target's heading ids once every page is rendered.
+    pub anchor_links: Vec<(String, String, usize)>,
 }
 
 pub struct SectionModel {
@@ -98,6 +101,8 @@ pub struct SectionModel {
     /// Indices into `Model::pages`, sorted as the section asks; only listed pages.
     pub pages: Vec<usize>,
     pub approval: Option<Approval>,
+    /// `@/…#anchor` links of the section's text, as [`PageModel::anchor_links`].
+    pub anchor_links: Vec<(String, String, usize)>,
 }
 
 pub struct Model {
@@ -224,7 +229,24 @@ impl Model {
         let t = std::time::Instant::now();
         let (content, mut diags) = content::load(root, &config, preview);
         crate::timing::phase("content", t);
-        let Content { pages, sections } = content;
+        let Content {
+            mut pages,
+            mut sections,
+        } = content;
+        let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
+        // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
+        let t_sc = std::time::Instant::now();
+        diags.extend(crate::shortcodes::apply(
+            &crate::shortcodes::Site {
+                root,
+                config: &config,
+                urls: &urls,
+                now: format!("{}T00:00:00+07:00", today.format("%Y-%m-%d")),
+            },
+            &mut pages,
+            &mut sections,
+        ));
+        crate::timing::phase("shortcodes", t_sc);
         let loaded = loaded_pages(&pages, &sections);
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -234,8 +256,6 @@ impl Model {
             today,
             preview,
         };
-
-        let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         let links = Links {
             urls: &urls,
             unpublished: &unpublished,
@@ -271,12 +291,23 @@ impl Model {
             section_models.insert(rel, sm);
         }
 
-        // Attach listed pages to their sections, sorted as each section asks.
+        check_anchors(&page_models, &section_models, &mut diags);
+
+        // Attach listed pages to their sections, sorted as each section asks. As Zola:
+        // a page in a folder without `_index.md` or with `render = false` is in no
+        // section, and a transparent
+        // section's pages are also listed by its parent (and further up).
         for (i, p) in page_models.iter().enumerate() {
-            if p.is_listed()
-                && let Some(s) = section_models.get_mut(&p.page.section)
-            {
+            if !p.is_listed() || p.page.orphan || p.page.fm.render == Some(false) {
+                continue;
+            }
+            let mut rel = p.page.section.clone();
+            while let Some(s) = section_models.get_mut(&rel) {
                 s.pages.push(i);
+                match (&s.section.parent, s.section.fm.transparent) {
+                    (Some(parent), true) => rel = parent.clone(),
+                    _ => break,
+                }
             }
         }
         for s in section_models.values_mut() {
@@ -359,6 +390,24 @@ impl Model {
         fresh.path = old.page.path.clone();
         fresh.lang = old.page.lang.clone();
         fresh.canonical = old.page.canonical.clone();
+        fresh.orphan = old.page.orphan;
+        fresh.section_template = old.page.section_template.clone();
+        fresh.section_anchor_links = old.page.section_anchor_links.clone();
+        let mut one = [fresh];
+        let errors = crate::shortcodes::apply(
+            &crate::shortcodes::Site {
+                root: &self.root,
+                config: &self.config,
+                urls: &self.urls,
+                now: format!("{}T00:00:00+07:00", self.today.format("%Y-%m-%d")),
+            },
+            &mut one,
+            &mut BTreeMap::new(),
+        );
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let [fresh] = one;
         let approval = publication::effective_approval(
             fresh.fm.approval.as_ref(),
             self.sections
@@ -412,6 +461,7 @@ fn build_page(
         .template
         .clone()
         .or_else(|| kind.map(|k| k.template()))
+        .or_else(|| page.section_template.clone())
         .unwrap_or_else(|| "page.html".to_string());
 
     let mut model = PageModel {
@@ -431,6 +481,7 @@ fn build_page(
         noindex: page.fm.noindex,
         warnings: Diagnostics::new(),
         assets: Vec::new(),
+        anchor_links: Vec::new(),
         page,
     };
     // An expired item keeps only its notice: no body, no data, no files.
@@ -636,6 +687,8 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     let permalink = config.permalink(&model.page.path);
     let resolve = |p: &str| urls.get(p).cloned();
     let prefix = format!("{}-fn-", model.page.slug);
+    // Zola: the section's `insert_anchor_links` applies to its pages.
+    let anchors = AnchorLinks::parse(model.page.section_anchor_links.as_deref());
     let body = &model.page.body;
     let (summary_src, has_more) = match body.find("<!-- more -->") {
         Some(i) => (&body[..i], true),
@@ -646,7 +699,7 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
         &RenderOptions {
             permalink: &permalink,
             footnote_prefix: &prefix,
-            anchors: AnchorLinks::None,
+            anchors,
             resolve: &resolve,
         },
     );
@@ -672,6 +725,7 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Our own sanitised HTML: a safe string.
     model.html = tera::Value::safe_string(&r.html);
     model.toc = r.toc;
+    model.anchor_links = absolute_lines(r.anchor_links, model.page.body_line);
     model.word_count = r.word_count;
     if config.search_enabled() {
         model.plain_text = markdown::plain_text(body);
@@ -739,6 +793,7 @@ fn build_section(
             &allow,
         ));
     }
+    let body_line = section.body_line;
     SectionModel {
         approval: section.fm.approval.clone(),
         section,
@@ -746,7 +801,92 @@ fn build_section(
         html: r.html,
         toc: r.toc,
         pages: Vec::new(),
+        anchor_links: absolute_lines(r.anchor_links, body_line),
     }
+}
+
+/// Anchor links with their line in the file instead of in the body.
+fn absolute_lines(
+    links: Vec<(String, String, usize)>,
+    body_line: usize,
+) -> Vec<(String, String, usize)> {
+    links
+        .into_iter()
+        .map(|(t, a, line)| (t, a, body_line + line - 1))
+        .collect()
+}
+
+/// Every `@/page.md#anchor` must name a heading of the target (or an `id`/`name` in
+/// its HTML), as Zola checks them; `#top` and an empty anchor always exist.
+fn check_anchors(
+    pages: &[PageModel],
+    sections: &BTreeMap<String, SectionModel>,
+    diags: &mut Diagnostics,
+) {
+    let has_links = pages.iter().any(|p| !p.anchor_links.is_empty())
+        || sections.values().any(|s| !s.anchor_links.is_empty());
+    if !has_links {
+        return;
+    }
+    fn ids(toc: &[Heading], out: &mut std::collections::BTreeSet<String>) {
+        for h in toc {
+            out.insert(h.id.clone());
+            ids(&h.children, out);
+        }
+    }
+    // Target content path → (heading ids, HTML).
+    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, &str)> = BTreeMap::new();
+    for p in pages {
+        let mut set = Default::default();
+        ids(&p.toc, &mut set);
+        targets.insert(&p.page.rel, (set, p.html.as_str().unwrap_or_default()));
+    }
+    for s in sections.values() {
+        let mut set = Default::default();
+        ids(&s.toc, &mut set);
+        targets.insert(&s.section.rel, (set, &s.html));
+    }
+    let sources = pages.iter().map(|p| (&p.page.file, &p.anchor_links)).chain(
+        sections
+            .values()
+            .map(|s| (&s.section.file, &s.anchor_links)),
+    );
+    for (file, links) in sources {
+        for (target, anchor, line) in links {
+            if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
+                continue;
+            }
+            let Some((set, html)) = targets.get(target.as_str()) else {
+                continue;
+            };
+            if set.contains(anchor) || html_has_id(html, anchor) {
+                continue;
+            }
+            let known: Vec<&str> = set.iter().map(String::as_str).collect();
+            let mut d = Diagnostic::error(format!(
+                "liên kết nội bộ tới mục không có: @/{target}#{anchor} (trang @/{target} không có tiêu đề nào mang mã \u{201c}{anchor}\u{201d})"
+            ))
+            .at(Location::line(file, *line));
+            d = match crate::text::did_you_mean(anchor, known.iter().copied()) {
+                Some(s) => d.hint(format!(
+                    "có phải ý bạn là #{s}? Mã của một tiêu đề là tiêu đề viết không dấu, chữ thường, nối bằng dấu gạch ngang"
+                )),
+                None if known.is_empty() => d.hint(
+                    "trang đích không có tiêu đề nào (## …): bỏ phần #… của liên kết, hoặc thêm tiêu đề ở trang đích",
+                ),
+                None => d.hint(format!("các mã có ở trang đích: {}", known.join(", "))),
+            };
+            diags.push(d);
+        }
+    }
+}
+
+/// Whether rendered HTML has an element with `id="anchor"` or `name="anchor"`.
+fn html_has_id(html: &str, anchor: &str) -> bool {
+    ["id=\"", "name=\"", "id='", "name='"].iter().any(|attr| {
+        let quote = &attr[attr.len() - 1..];
+        html.contains(&format!("{attr}{anchor}{quote}"))
+    })
 }
 
 fn link_problems(
@@ -939,10 +1079,9 @@ fn generated_claims(
 
 /// Each taxonomy's list page and one page per term used by a listed page.
 fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
-    for t in &config.taxonomies {
-        let slug = crate::text::slugify(&t.name);
+    for t in config.taxonomies.iter().filter(|t| t.render != Some(false)) {
         out.push(Claim::new(
-            format!("/{slug}/"),
+            config.taxonomy_path(t),
             made_by(&format!("phân loại {}", t.name)),
         ));
         let mut terms: Vec<String> = pages
@@ -950,13 +1089,22 @@ fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
             .filter(|p| p.is_listed())
             .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
             .flatten()
-            .map(|n| crate::text::slugify(n))
+            .map(|n| config.term_slug(n))
             .collect();
         terms.sort();
         terms.dedup();
         for term in terms {
+            let path = config.taxonomy_term_path(t, &term);
+            if t.feed {
+                for f in &config.feed_filenames {
+                    out.push(Claim::new(
+                        format!("{path}{f}"),
+                        made_by(&format!("phân loại {} / {term}", t.name)),
+                    ));
+                }
+            }
             out.push(Claim::new(
-                format!("/{slug}/{term}/"),
+                path,
                 made_by(&format!("phân loại {} / {term}", t.name)),
             ));
         }
@@ -971,6 +1119,12 @@ fn section_claims(config: &Config, s: &SectionModel, out: &mut Vec<Claim>) {
     }
     let file = crate::diagnostics::display_path(&sec.file);
     out.push(Claim::new(sec.path.clone(), file.clone()));
+    for alias in &sec.fm.aliases {
+        out.push(Claim::new(
+            crate::content::alias_path(alias),
+            format!("{file} (aliases)"),
+        ));
+    }
     if section_feed(config, sec) {
         for f in &config.feed_filenames {
             out.push(Claim::new(
@@ -1017,7 +1171,7 @@ fn page_claims(pm: &PageModel, out: &mut Vec<Claim>) {
     }
     for alias in &p.fm.aliases {
         out.push(Claim::new(
-            crate::content::normalise_path(alias),
+            crate::content::alias_path(alias),
             format!("{file} (aliases)"),
         ));
     }
@@ -1257,17 +1411,18 @@ fn data_package(
     })
 }
 
+/// Pages in a section's order; equal keys by path (Zola: by permalink).
 fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
     match sort_by {
         Some("date") => idx.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a].page, &pages[*b].page);
-            pb.date.cmp(&pa.date).then_with(|| pa.rel.cmp(&pb.rel))
+            pb.date.cmp(&pa.date).then_with(|| pa.path.cmp(&pb.path))
         }),
         Some("update_date") => idx.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a].page, &pages[*b].page);
             let ua = pa.fm.updated.as_ref().or(pa.date.as_ref());
             let ub = pb.fm.updated.as_ref().or(pb.date.as_ref());
-            ub.cmp(&ua).then_with(|| pa.rel.cmp(&pb.rel))
+            ub.cmp(&ua).then_with(|| pa.path.cmp(&pb.path))
         }),
         Some("weight") => idx.sort_by(|a, b| {
             let (pa, pb) = (&pages[*a].page, &pages[*b].page);
@@ -1275,13 +1430,13 @@ fn sort_pages(idx: &mut [usize], pages: &[PageModel], sort_by: Option<&str>) {
                 .weight
                 .unwrap_or(i64::MAX)
                 .cmp(&pb.fm.weight.unwrap_or(i64::MAX))
-                .then_with(|| pa.rel.cmp(&pb.rel))
+                .then_with(|| pa.path.cmp(&pb.path))
         }),
         Some("title") => idx.sort_by_cached_key(|a| {
             let p = &pages[*a].page;
             (
                 crate::text::fold(p.fm.title.as_deref().unwrap_or("")),
-                p.rel.clone(),
+                p.path.clone(),
             )
         }),
         _ => idx.sort_by(|a, b| pages[*a].page.rel.cmp(&pages[*b].page.rel)),

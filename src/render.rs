@@ -514,7 +514,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
         section_values,
         taxonomies,
     } = values(model, &page_values, &documents);
-    let (statics, fingerprinted) = static_files(model);
+    let (statics, fingerprinted) = static_files(model)?;
     lookup.assets = fingerprinted;
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
@@ -560,7 +560,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
                 }
             });
             taxonomies.par_iter().for_each(|(_, t)| {
-                if let Err(d) = render_taxonomy(&ctx, t) {
+                if let Err(d) = render_taxonomy(&ctx, t, &page_values) {
                     push(d);
                 }
             });
@@ -885,11 +885,9 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
         let mut a = Context::new();
         a.insert("url", &model.config.permalink(&p.path));
         let html = ctx.render("__congkhai/alias.html", &a, &what)?;
-        let path = crate::content::normalise_path(alias);
-        ctx.sink.write(
-            &format!("{}index.html", path.trim_start_matches('/')),
-            html.as_bytes(),
-        )?;
+        let path = crate::content::alias_path(alias);
+        ctx.sink
+            .write(&crate::content::alias_file(&path), html.as_bytes())?;
     }
     // trust: a draft's files never enter downloads, even in the staff preview.
     if pm.status != Status::DraftPreview {
@@ -970,9 +968,17 @@ fn render_section(
             "section.html".to_string()
         }
     });
+    for alias in &sec.fm.aliases {
+        let mut a = Context::new();
+        a.insert("url", &ctx.model.config.permalink(&sec.path));
+        let html = ctx.render("__congkhai/alias.html", &a, &what)?;
+        let path = crate::content::alias_path(alias);
+        ctx.sink
+            .write(&crate::content::alias_file(&path), html.as_bytes())?;
+    }
     if let Some(target) = &sec.fm.redirect_to {
         let mut a = Context::new();
-        a.insert("url", target);
+        a.insert("url", &redirect_url(&ctx.model.config, target));
         let html = ctx.render("__congkhai/alias.html", &a, &what)?;
         return ctx.sink.write(
             &format!("{}index.html", sec.path.trim_start_matches('/')),
@@ -1051,7 +1057,12 @@ fn render_section(
 struct Taxonomy {
     name: String,
     value: Value,
-    terms: Vec<(String, Value)>,
+    /// Each term: its path, its template value and the pages it lists.
+    terms: Vec<(String, Value, Vec<usize>)>,
+    /// Zola's `feed = true`: a feed per term (`/tags/ho-ngheo/atom.xml`).
+    feed: bool,
+    /// Zola's `render = false`: the taxonomy exists for templates but has no pages.
+    render: bool,
 }
 
 fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy> {
@@ -1067,7 +1078,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
             }
             if let Some(names) = p.page.fm.taxonomies.get(&t.name) {
                 for n in names {
-                    let slug = crate::text::slugify(n);
+                    let slug = cfg.term_slug(n);
                     terms
                         .entry(slug)
                         .or_insert_with(|| (n.clone(), Vec::new()))
@@ -1078,7 +1089,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
         }
         let mut term_values = Vec::new();
         for (slug, (name, idx)) in terms {
-            let path = format!("/{}/{}/", crate::text::slugify(&t.name), slug);
+            let path = cfg.taxonomy_term_path(t, &slug);
             let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
             let mut m = Value::from_serializable(&json!({
                 "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
@@ -1087,11 +1098,11 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
             .cloned()
             .unwrap_or_default();
             m.insert("pages".into(), Value::from(list));
-            term_values.push((path, Value::from(m)));
+            term_values.push((path, Value::from(m), idx));
         }
-        let path = format!("/{}/", crate::text::slugify(&t.name));
+        let path = cfg.taxonomy_path(t);
         let mut m = Value::from_serializable(&json!({
-            "name": t.name, "slug": crate::text::slugify(&t.name), "path": path, "permalink": cfg.permalink(&path),
+            "name": t.name, "slug": cfg.taxonomy_slug(t), "path": path, "permalink": cfg.permalink(&path),
         }))
         .as_map()
         .cloned()
@@ -1101,7 +1112,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
             Value::from(
                 term_values
                     .iter()
-                    .map(|(_, v)| v.clone())
+                    .map(|(_, v, _)| v.clone())
                     .collect::<Vec<_>>(),
             ),
         );
@@ -1111,15 +1122,25 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy
                 name: t.name.clone(),
                 value: Value::from(m),
                 terms: term_values,
+                feed: t.feed,
+                render: t.render != Some(false),
             },
         );
     }
     out
 }
 
-fn render_taxonomy(ctx: &Ctx, t: &Taxonomy) -> Result<(), Diagnostic> {
+fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagnostic> {
+    if !t.render {
+        return Ok(());
+    }
     let what = format!("phân loại {}", t.name);
-    let path = format!("/{}/", crate::text::slugify(&t.name));
+    let path = t
+        .value
+        .as_map()
+        .and_then(|m| m.get(&tera::value::Key::from("path")))
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let mut c = Context::new();
     c.insert_value("taxonomy", t.value.clone());
     c.insert_value(
@@ -1129,12 +1150,50 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy) -> Result<(), Diagnostic> {
             .and_then(|m| m.get(&tera::value::Key::from("items")).cloned())
             .unwrap_or_else(Value::none),
     );
-    ctx.write_page(&path, "taxonomy_list.html", &mut c, &what)?;
-    for (tpath, term) in &t.terms {
+    // As Zola: `categories/list.html` and `categories/single.html` when the theme or
+    // site has them, `taxonomy_list.html` and `taxonomy_single.html` otherwise.
+    let own = |kind: &str, fallback: &str| {
+        let name = format!("{}/{kind}.html", t.name);
+        if ctx.tera.get_template_names().any(|n| n == name) {
+            name
+        } else {
+            fallback.to_string()
+        }
+    };
+    let list_template = own("list", "taxonomy_list.html");
+    let single_template = own("single", "taxonomy_single.html");
+    ctx.write_page(&path, &list_template, &mut c, &what)?;
+    for (tpath, term, idx) in &t.terms {
         let mut c = Context::new();
         c.insert_value("taxonomy", t.value.clone());
         c.insert_value("term", term.clone());
-        ctx.write_page(tpath, "taxonomy_single.html", &mut c, &what)?;
+        ctx.write_page(tpath, &single_template, &mut c, &what)?;
+        if t.feed && !ctx.model.preview {
+            let listed: Vec<usize> = idx
+                .iter()
+                .copied()
+                .filter(|i| feedable(&ctx.model.pages[*i]))
+                .collect();
+            let name = term
+                .as_map()
+                .and_then(|m| m.get(&tera::value::Key::from("name")))
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let site = ctx.model.config.title.clone().unwrap_or_default();
+            let title = if site.is_empty() {
+                name
+            } else {
+                format!("{site} – {name}")
+            };
+            write_feed(
+                ctx,
+                &listed,
+                pages,
+                tpath,
+                &title,
+                &ctx.model.config.feed_filenames,
+            )?;
+        }
     }
     Ok(())
 }
@@ -1303,6 +1362,29 @@ fn render_search_in(ctx: &Ctx, lang: &str, enabled: bool) -> Result<(), Diagnost
 }
 // --- end search ---
 
+/// Where a section's `redirect_to` leads, as Zola: an `http(s):` address as written, a
+/// site path (`posts/tutorials/docker`) as its permalink, with the trailing slash Zola adds
+/// to a path that is not an anchor or a feed.
+fn redirect_url(cfg: &crate::config::Config, target: &str) -> String {
+    let target = target.trim();
+    if target.starts_with("http:") || target.starts_with("https:") {
+        return target.to_string();
+    }
+    let slash = if target.ends_with('/')
+        || target.is_empty()
+        || target.contains('#')
+        || cfg
+            .feed_filenames
+            .iter()
+            .any(|f| target.ends_with(f.as_str()))
+    {
+        ""
+    } else {
+        "/"
+    };
+    cfg.permalink(&format!("{target}{slash}"))
+}
+
 fn feedable(p: &PageModel) -> bool {
     p.status == Status::Published && !p.noindex && p.page.date.is_some()
 }
@@ -1359,6 +1441,7 @@ fn write_feed(
         .ward
         .as_ref()
         .map(|w| w.name.clone())
+        .or(cfg.author.clone())
         .or(cfg.title.clone())
         .unwrap_or_default();
     for name in feed_filenames {
@@ -1391,7 +1474,21 @@ fn write_feed(
 /// stylesheets are minified and published under their name and a fingerprinted one
 /// (src/assets.rs); the second map (name → fingerprinted name) is what `get_url` gives
 /// templates. A site's own file of the same name replaces the theme's, unfingerprinted.
-fn static_files(model: &Model) -> (BTreeMap<String, StaticSource>, BTreeMap<String, String>) {
+/// As Zola, the theme's `sass/` is compiled always and the site's with
+/// `compile_sass = true`; a static file of the same name wins over a compiled one.
+type StaticFiles = (BTreeMap<String, StaticSource>, BTreeMap<String, String>);
+
+fn static_files(model: &Model) -> Result<StaticFiles, Diagnostic> {
+    let mut compiled: BTreeMap<String, StaticSource> = BTreeMap::new();
+    if let Some(theme_name) = &model.config.theme {
+        compile_sass(
+            &model.config.theme_dir(&model.root, theme_name),
+            &mut compiled,
+        )?;
+    }
+    if model.config.compile_sass {
+        compile_sass(&model.root, &mut compiled)?;
+    }
     let mut theme: BTreeMap<String, StaticSource> = BTreeMap::new();
     if let Some(theme_name) = &model.config.theme {
         let dir = model
@@ -1406,7 +1503,7 @@ fn static_files(model: &Model) -> (BTreeMap<String, StaticSource>, BTreeMap<Stri
             collect_embedded(d, &mut theme);
         }
     }
-    let mut files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    let mut files: BTreeMap<String, StaticSource> = compiled;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (rel, src) in theme {
         let bytes = match (&src, crate::assets::is_stylesheet(&rel)) {
@@ -1442,7 +1539,26 @@ fn static_files(model: &Model) -> (BTreeMap<String, StaticSource>, BTreeMap<Stri
         }
         files.extend(own);
     }
-    (files, names)
+    // Zola's `ignored_static`: globs relative to `static/` (theme's and site's).
+    if !model.config.ignored_static.is_empty() {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in &model.config.ignored_static {
+            let g = globset::Glob::new(p).map_err(|e| {
+                Diagnostic::error(format!(
+                    "mẫu ignored_static không hợp lệ \u{201c}{p}\u{201d}: {e}"
+                ))
+                .at(crate::diagnostics::Location::file("config.toml").with_field("ignored_static"))
+                .hint("viết mẫu tính từ thư mục static/, ví dụ \"*.psd\" hoặc \"nhap/**\"")
+            })?;
+            b.add(g);
+        }
+        let set = b.build().map_err(|e| {
+            Diagnostic::error(format!("ignored_static không hợp lệ: {e}")).in_file("config.toml")
+        })?;
+        files.retain(|rel, _| !set.is_match(rel));
+        names.retain(|rel, _| !set.is_match(rel));
+    }
+    Ok((files, names))
 }
 
 fn copy_static(ctx: &Ctx, files: BTreeMap<String, StaticSource>) -> Result<(), Diagnostic> {
@@ -1456,8 +1572,51 @@ fn copy_static(ctx: &Ctx, files: BTreeMap<String, StaticSource>) -> Result<(), D
 enum StaticSource {
     Disk(std::path::PathBuf),
     Embedded(&'static [u8]),
-    /// A theme stylesheet, minified.
+    /// A theme stylesheet, minified, or a compiled Sass file.
     Owned(Vec<u8>),
+}
+
+/// Zola's Sass step, with the crate Zola uses (`grass`, pure Rust, no network): every
+/// `*.scss`/`*.sass` under `base/sass/` whose name does not start with `_` (a partial)
+/// becomes a compressed `.css` at the same place in the output. Nothing happens
+/// without a `sass/` folder.
+fn compile_sass(
+    base: &std::path::Path,
+    out: &mut BTreeMap<String, StaticSource>,
+) -> Result<(), Diagnostic> {
+    let dir = base.join("sass");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let options = grass::Options::default().style(grass::OutputStyle::Compressed);
+    let mut made: BTreeMap<String, String> = BTreeMap::new();
+    for e in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(['_', '.']))
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy();
+        if !e.file_type().is_file() || !(name.ends_with(".scss") || name.ends_with(".sass")) {
+            continue;
+        }
+        let rel = crate::output::rel_path(e.path(), &dir);
+        let css_rel = format!("{}.css", &rel[..rel.len() - 5]);
+        let css = grass::from_path(e.path(), &options).map_err(|err| {
+            Diagnostic::error(format!("không biên dịch được tệp Sass: {err}"))
+                .in_file(e.path())
+                .hint("sửa lỗi cú pháp Sass/SCSS ở dòng được chỉ ra; tệp bắt đầu bằng _ là phần nhúng (partial), không tự tạo ra tệp .css")
+        })?;
+        if let Some(other) = made.insert(css_rel.clone(), rel.clone()) {
+            return Err(Diagnostic::error(format!(
+                "hai tệp Sass cùng tạo ra {css_rel}: {other} và {rel}"
+            ))
+            .in_file(e.path())
+            .hint("đổi tên một trong hai tệp"));
+        }
+        out.insert(css_rel, StaticSource::Owned(css.into_bytes()));
+    }
+    Ok(())
 }
 
 fn collect_dir(dir: &std::path::Path, out: &mut BTreeMap<String, StaticSource>) {

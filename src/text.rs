@@ -203,6 +203,40 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// Zola's `[slugify]` strategies: `on` slugifies (congkhai's Vietnamese-aware
+/// [`slugify`]), `safe` only removes what a file name or URL cannot hold, `off` keeps
+/// the text as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugStrategy {
+    #[default]
+    On,
+    Safe,
+    Off,
+}
+
+/// A path part (page slug, taxonomy, term) under `strategy`, as Zola's `slugify_paths`.
+pub fn slugify_path(s: &str, strategy: SlugStrategy) -> String {
+    match strategy {
+        SlugStrategy::On => slugify(s),
+        SlugStrategy::Safe => s
+            .trim_end_matches([' ', '.'])
+            .chars()
+            .filter(|c| !r#"<>:"/\|?*"#.contains(*c))
+            .collect(),
+        SlugStrategy::Off => s.to_string(),
+    }
+}
+
+/// A heading id under `strategy`, as Zola's `slugify_anchors`: `safe` and `off` only
+/// turn ASCII white space into `_`.
+pub fn slugify_anchor(s: &str, strategy: SlugStrategy) -> String {
+    match strategy {
+        SlugStrategy::On => slugify(s),
+        SlugStrategy::Safe | SlugStrategy::Off => s.replace(|c: char| c.is_ascii_whitespace(), "_"),
+    }
+}
+
 /// Escape text for HTML element content and attribute values.
 // Hand-written: the five characters Tera's autoescape replaces, byte for byte the same,
 // so rows written here and rows rendered by templates are identical.

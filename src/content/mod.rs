@@ -24,8 +24,19 @@ pub struct Page {
     pub body: String,
     /// Line in the file where the Markdown body starts.
     pub body_line: usize,
-    /// `rel` of the section the page belongs to (`van-ban/_index.md`).
+    /// `rel` of the section the page belongs to (`van-ban/_index.md`): the `_index.md`
+    /// of its folder or of the nearest folder above that has one (its approval
+    /// defaults come from there).
     pub section: String,
+    /// In a folder without `_index.md`: as in Zola, the page is built but no section
+    /// lists it (`posts/no-section/simple.md`).
+    pub orphan: bool,
+    /// `page_template` of the nearest section above the page that sets one (Zola),
+    /// used when the page has no `template` of its own.
+    pub section_template: Option<String>,
+    /// `insert_anchor_links` of the page's section: Zola applies it to the section's
+    /// pages too.
+    pub section_anchor_links: Option<String>,
     pub slug: String,
     /// Site path with leading and trailing slash: `/van-ban/ke-hoach/`.
     pub path: String,
@@ -182,8 +193,27 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         },
     );
     let mut pages = Vec::new();
+    // As Zola: a draft section leaves out its whole folder (pages and subsections).
+    let draft_dirs: Vec<String> = if include_drafts {
+        Vec::new()
+    } else {
+        parsed
+            .iter()
+            .filter_map(|p| match p {
+                Ok(Parsed::Section(s)) if s.fm.draft => Some(format!("{}/", parent_rel(&s.rel))),
+                _ => None,
+            })
+            .collect()
+    };
+    let in_draft = |rel: &str| draft_dirs.iter().any(|d| rel.starts_with(d.as_str()));
+    let dirs_with_index: Vec<String> = dirs_with_index
+        .into_iter()
+        .filter(|d| !in_draft(&format!("{d}/")))
+        .collect();
     for p in parsed {
         match p {
+            Ok(Parsed::Section(s)) if in_draft(&s.rel) => {}
+            Ok(Parsed::Page(p)) if in_draft(&p.rel) => {}
             Ok(Parsed::Section(mut s)) => {
                 translations::localise_section(&mut s, config);
                 content.sections.insert(s.rel.clone(), s);
@@ -226,8 +256,43 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         }
     }
 
+    // As Zola: a section's subsections in `weight` order (0 when absent), then by path.
+    let weights: BTreeMap<String, i64> = content
+        .sections
+        .iter()
+        .map(|(rel, s)| (rel.clone(), s.fm.weight.unwrap_or(0)))
+        .collect();
+    for s in content.sections.values_mut() {
+        s.subsections
+            .sort_by(|a, b| weights.get(a).cmp(&weights.get(b)).then_with(|| a.cmp(b)));
+    }
+
+    // As Zola, `ignored_content` also leaves out co-located files (`*.psd` beside a
+    // bundle's index.md). Invalid patterns were reported by the walk.
+    let asset_ignore = if config.ignored_content.is_empty() {
+        None
+    } else {
+        build_ignore(&config.ignored_content, &mut Diagnostics::new())
+    };
+    let kept = |dir: &str, name: &str| {
+        asset_ignore.as_ref().is_none_or(|g| {
+            let rel = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            !g.is_match(&rel)
+        })
+    };
+    for s in content.sections.values_mut() {
+        let dir = parent_rel(&s.rel);
+        s.assets.retain(|a| kept(&dir, a));
+    }
+
     // Page bundles: sibling files of index.md are its assets.
     for mut page in pages {
+        let bundle = parent_rel(&page.rel);
+        page.assets.retain(|a| kept(&bundle, a));
         let dir = parent_rel(&page.rel);
         let section_dir = if page.bundle_dir.is_some() {
             dir_parent(&dir)
@@ -237,13 +302,29 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         // The path is the one the page would have in the default language, under
         // `/xx` for a translation (Zola's rule, also for an explicit `path`).
         page.section = nearest_section(&section_dir, &dirs_with_index);
-        let section_path = content
-            .sections
-            .get(&page.section)
-            .map_or("/".to_string(), |s| s.path.clone());
+        page.orphan = parent_rel(&page.section) != section_dir;
+        if !page.orphan {
+            page.section_template = inherited_page_template(&content.sections, &page.section);
+            page.section_anchor_links = content
+                .sections
+                .get(&page.section)
+                .and_then(|s| s.fm.insert_anchor_links.clone());
+        }
+        if config.slugify.paths != text::SlugStrategy::On || config.slugify.paths_keep_dates {
+            let stem = slug_stem(&page.rel, page.bundle_dir.is_some());
+            let (_, undated) = split_date_prefix(&stem);
+            let base = match &page.fm.slug {
+                Some(s) => s.as_str(),
+                None if config.slugify.paths_keep_dates => stem.as_str(),
+                None => undated,
+            };
+            page.slug = text::slugify_path(base, config.slugify.paths);
+        }
+        // As Zola: the path follows the folders, whether or not they have an
+        // `_index.md` (`posts/no-section/simple.md` → `/posts/no-section/simple/`).
         page.path = match &page.fm.path {
             Some(p) => normalise_path(p),
-            None => format!("{section_path}{}/", page.slug),
+            None => format!("{}{}/", dir_path(&section_dir), page.slug),
         };
         if page.lang != config.default_language {
             page.section = translations::nearest_section_in(
@@ -256,9 +337,16 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         }
         content.pages.push(page);
     }
-    for (i, page) in content.pages.iter().enumerate() {
-        if let Some(s) = content.sections.get_mut(&page.section) {
+    for (i, page) in content.pages.iter().enumerate().filter(|(_, p)| !p.orphan) {
+        // A transparent section also lists its pages in its parent (and further up
+        // while the parent is transparent too), as Zola.
+        let mut rel = page.section.clone();
+        while let Some(s) = content.sections.get_mut(&rel) {
             s.pages.push(i);
+            match (&s.parent, s.fm.transparent) {
+                (Some(parent), true) => rel = parent.clone(),
+                _ => break,
+            }
         }
     }
     check_duplicate_paths(&content, &mut diags);
@@ -327,13 +415,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             let (table, body, body_line) =
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Section)?;
             let fm: SectionFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
-            let dir_rel = parent_rel(rel);
-            let path = if dir_rel.is_empty() {
-                "/".to_string()
-            } else {
-                let parts: Vec<String> = dir_rel.split('/').map(text::slugify).collect();
-                format!("/{}/", parts.join("/"))
-            };
+            let path = dir_path(&parent_rel(rel));
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
             Ok(Parsed::Section(Section {
                 assets: list_assets(&dir),
@@ -361,18 +443,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 frontmatter::parse_table(&file, &raw, FrontMatterKind::Page)?;
             let fm: PageFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
             let canonical = translations::canonical_rel(rel, lang.as_deref());
-            let stem = if *bundle {
-                parent_rel(rel)
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            } else {
-                Path::new(&canonical)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            };
+            let stem = slug_stem(&canonical, *bundle);
             let (file_date, stem) = split_date_prefix(&stem);
             let slug = match &fm.slug {
                 Some(s) => text::slugify(s),
@@ -395,6 +466,9 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 body,
                 body_line,
                 section: String::new(),
+                orphan: false,
+                section_template: None,
+                section_anchor_links: None,
                 slug,
                 path: String::new(),
                 bundle_dir,
@@ -405,6 +479,34 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 canonical,
             }))
         }
+    }
+}
+
+/// The name a page's slug comes from: the file name without `.md`, or the bundle's
+/// folder name for an `index.md`.
+fn slug_stem(rel: &str, bundle: bool) -> String {
+    if bundle {
+        parent_rel(rel)
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        Path::new(rel)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// The first `page_template` found from section `rel` up to the root.
+fn inherited_page_template(sections: &BTreeMap<String, Section>, rel: &str) -> Option<String> {
+    let mut s = sections.get(rel)?;
+    loop {
+        if let Some(t) = &s.fm.page_template {
+            return Some(t.clone());
+        }
+        s = sections.get(s.parent.as_deref()?)?;
     }
 }
 
@@ -513,6 +615,55 @@ fn nearest_section(dir: &str, with_index: &[String]) -> String {
             return format!("{d}/_index.md");
         }
         d = dir_parent(&d);
+    }
+}
+
+/// The site path of a folder under `content/`: `van-ban/2026` → `/van-ban/2026/`,
+/// each folder name slugified; `` → `/`.
+fn dir_path(dir_rel: &str) -> String {
+    if dir_rel.is_empty() {
+        return "/".to_string();
+    }
+    let parts: Vec<String> = dir_rel.split('/').map(folder_slug).collect();
+    format!("/{}/", parts.join("/"))
+}
+
+/// A folder name in a path: kept as written when a URL can carry it unchanged (ASCII
+/// letters, digits, `-`, `_`, `.`; Zola keeps every folder name as written), otherwise
+/// slugified, so that a ward's folder `Văn bản` is `/van-ban/` and not a percent-encoded
+/// address (a deliberate difference, docs/zola-compatibility.md).
+fn folder_slug(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        name.to_string()
+    } else {
+        text::slugify(name)
+    }
+}
+
+/// Where an alias is written, as Zola: a path ending in `.html` is that file
+/// (`/an-old-url/old.html`), anything else is a folder with an `index.html`
+/// (`/an-old-url/` → `/an-old-url/`). Site path with a leading slash.
+pub fn alias_path(alias: &str) -> String {
+    let t = alias.trim();
+    if t.ends_with(".html") {
+        format!("/{}", t.trim_start_matches('/'))
+    } else {
+        normalise_path(t)
+    }
+}
+
+/// The output file of a site path from [`alias_path`] (no leading slash):
+/// `/a/` → `a/index.html`, `/a/b.html` → `a/b.html`.
+pub fn alias_file(path: &str) -> String {
+    let rel = path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
     }
 }
 

@@ -342,10 +342,13 @@ fn plain_zola_site_builds_like_zola() {
 fn unsupported_zola_key_gives_one_line_warning() {
     let site = Site::fixture("core/zola");
     let cfg = site.read("config.toml");
-    site.write("config.toml", format!("compile_sass = true\n{cfg}"));
+    site.write("config.toml", format!("hard_link_static = true\n{cfg}"));
     let out = site.build_ok(NOW);
     let err = stderr(&out);
-    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("compile_sass")).collect();
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("hard_link_static"))
+        .collect();
     assert_eq!(warnings.len(), 1, "{err}");
     assert!(warnings[0].starts_with("cảnh báo"), "{err}");
     assert!(warnings[0].contains("config.toml:1"), "{err}");

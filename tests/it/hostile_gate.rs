@@ -362,7 +362,8 @@ fn links_to_unpublished_pages() {
         let marker = format!("lo-dia-chi-{i}");
         site.write(
             "content/ke-hoach-moi.md",
-            format!("+++\ntitle = \"Kế hoạch mới\"\nslug = \"{marker}\"\n{fm}{APPROVAL}+++\nSắp công bố.\n"),
+            // The heading is the target of the `#muc-1` link (anchors are checked too).
+            format!("+++\ntitle = \"Kế hoạch mới\"\nslug = \"{marker}\"\n{fm}{APPROVAL}+++\nSắp công bố.\n\n## Mục 1\n"),
         );
         site.write(
             "content/tin-tuc.md",

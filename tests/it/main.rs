@@ -40,5 +40,6 @@ mod staff_tables;
 mod support;
 mod theme_docs;
 mod trust;
-mod zola_templates;
 mod workspace;
+mod zola_content;
+mod zola_templates;
