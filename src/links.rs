@@ -74,7 +74,8 @@ impl<'a> LinkSink<'a> {
             }
         }
         let mut out = Diagnostics::new();
-        for (link, pages) in dead {
+        let total = dead.len();
+        for (link, pages) in dead.into_iter().take(SHOWN_LINKS) {
             let first = pages.iter().next().cloned().unwrap_or_default();
             let location = match source_of(&first) {
                 Some(src) => Location::file(&src),
@@ -103,9 +104,25 @@ impl<'a> LinkSink<'a> {
                 ),
             );
         }
+        // A site-wide mistake (a template linking every page to a missing one, a moved
+        // folder) gives thousands of dead links: the first ones, then one line for the rest.
+        if total > SHOWN_LINKS {
+            out.push(
+                Diagnostic::error(format!(
+                    "còn {} liên kết hỏng khác (tổng cộng {total} địa chỉ đích không có trên trang web)",
+                    total - SHOWN_LINKS
+                ))
+                .hint(
+                    "thường do một lỗi chung: một mẫu giao diện hay một thư mục bị đổi tên; sửa các liên kết trên rồi chạy lại congkhai check để xem phần còn lại",
+                ),
+            );
+        }
         out
     }
 }
+
+/// Dead link targets reported one by one before the rest is summed up in one line.
+const SHOWN_LINKS: usize = 20;
 
 impl Sink for LinkSink<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -460,5 +477,33 @@ mod tests {
         let pdf = d.iter().find(|d| d.message.contains("tep.pdf")).unwrap();
         assert!(pdf.message.contains("6 trang"), "{}", pdf.message);
         assert!(!pdf.message.contains("/p0/"), "{}", pdf.message);
+    }
+
+    #[test]
+    fn thousands_of_dead_targets_end_in_one_summary_line() {
+        struct Null;
+        impl Sink for Null {
+            fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+                Ok(())
+            }
+            fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
+                Ok(())
+            }
+        }
+        let null = Null;
+        let s = LinkSink::new(&null);
+        for i in 0..500 {
+            let html = format!("<a href=\"/mat-{i}/\">.</a>");
+            s.write(&format!("p{i}/index.html"), html.as_bytes())
+                .unwrap();
+        }
+        let d = s.check("https://x.vn", &|_| None);
+        assert_eq!(d.iter().count(), SHOWN_LINKS + 1);
+        let last = d.iter().last().unwrap();
+        assert!(
+            last.message.contains("còn 480 liên kết hỏng khác") && last.message.contains("500"),
+            "{}",
+            last.message
+        );
     }
 }

@@ -137,6 +137,9 @@ fn path_with_lang(path: &str, lang: &str, l: &Lookup) -> String {
         return path.to_string();
     }
     match path.rsplit_once('.') {
+        // Already the translation's own file (`a/b.en.md`): the theme's breadcrumbs
+        // name sections by the file they were read from.
+        Some((stem, _)) if stem.ends_with(&format!(".{lang}")) => path.to_string(),
         Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{lang}.{ext}"),
         _ => path.to_string(),
     }

@@ -122,7 +122,14 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
     if let Some(theme) = &config.theme {
         let dir = config.theme_dir(root, theme).join("templates");
         if dir.is_dir() {
-            read_dir_templates(&dir, &mut by_name)?;
+            let mut theme_templates = BTreeMap::new();
+            read_dir_templates(&dir, &mut theme_templates)?;
+            // As Zola: a theme's templates are also known as `<theme>/templates/<name>`,
+            // so a site's template can extend the one it replaces.
+            for (name, src) in theme_templates {
+                by_name.insert(format!("{theme}/templates/{name}"), src.clone());
+                by_name.insert(name, src);
+            }
         } else if theme == "congkhai" {
             if let Some(t) = DEFAULT_THEME.get_dir("templates") {
                 embedded_templates(t, &mut by_name);
@@ -142,7 +149,86 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
     if site.is_dir() {
         read_dir_templates(&site, &mut by_name)?;
     }
-    Ok(by_name.into_iter().collect())
+    Ok(by_name
+        .into_iter()
+        .map(|(name, src)| {
+            let src = match child_top_level_dropped(&src) {
+                Some(kept) => kept,
+                None => src,
+            };
+            (name, src)
+        })
+        .collect())
+}
+
+/// A child template (`{% extends %}` first) with what lies outside its blocks dropped,
+/// or `None` when nothing is outside them. Zola `next` builds with Tera 2.0, which
+/// ignored text and tags at the top level of a child template (they never render);
+/// Tera 2.4 refuses them, so Zola sites and themes written for Zola would stop here.
+/// Hand-written: no crate reads Tera's block structure short of Tera itself.
+fn child_top_level_dropped(src: &str) -> Option<String> {
+    let start = src.trim_start();
+    let first_tag = start
+        .strip_prefix("{%")?
+        .trim_start_matches('-')
+        .trim_start();
+    if !first_tag.starts_with("extends") {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut depth = 0usize;
+    let mut rest = src;
+    let mut dropped = false;
+    while !rest.is_empty() {
+        let next = rest.find(['{']).unwrap_or(rest.len());
+        let (text, tail) = rest.split_at(next);
+        if depth > 0 {
+            out.push_str(text);
+        } else if !text.trim().is_empty() {
+            dropped = true;
+        }
+        rest = tail;
+        if rest.is_empty() {
+            break;
+        }
+        let close = match &rest[..rest.len().min(2)] {
+            "{%" => "%}",
+            "{{" => "}}",
+            "{#" => "#}",
+            _ => {
+                if depth > 0 {
+                    out.push('{');
+                }
+                rest = &rest[1..];
+                continue;
+            }
+        };
+        let end = rest.find(close).map_or(rest.len(), |i| i + 2);
+        let tag = &rest[..end];
+        let word = tag[2..]
+            .trim_start_matches(['-', '+'])
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        let structural = close == "%}"
+            && matches!(
+                word,
+                "extends" | "block" | "endblock" | "component" | "endcomponent"
+            );
+        match (close, word) {
+            ("%}", "block" | "component") => depth += 1,
+            ("%}", "endblock" | "endcomponent") => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let opens = close == "%}" && matches!(word, "block" | "component");
+        if depth > 0 || structural || opens {
+            out.push_str(tag);
+        } else {
+            dropped = true;
+        }
+        rest = &rest[end..];
+    }
+    dropped.then_some(out)
 }
 
 fn embedded_templates(dir: &include_dir::Dir<'_>, out: &mut BTreeMap<String, String>) {
@@ -427,6 +513,34 @@ mod tests {
         let tera = build(&sources, Arc::new(Lookup::default()))
             .map_err(|d| tera::Error::message(format!("{d:?}")))?;
         tera.render("t.html", &tera::Context::new())
+    }
+
+    #[test]
+    fn child_templates_lose_only_what_lies_outside_their_blocks() {
+        let cases: &[(&str, Option<&str>)] = &[
+            // Not a child template: untouched.
+            ("A {% block a %}x{% endblock %}", None),
+            // A child with nothing outside its blocks: untouched.
+            (
+                "{% extends \"b.html\" %}\n{% block a %}x{% endblock a %}\n",
+                None,
+            ),
+            // Zola's test_site child.html: the text and the include go.
+            (
+                "{% extends \"index.html\" %}\n\nA child\n\n{% include \"i.html\" %}",
+                Some("{% extends \"index.html\" %}"),
+            ),
+            // Nested blocks and braces inside a block are kept.
+            (
+                "{%- extends \"b.html\" -%} x {% block a %}{ {{ y }} {% block c %}z{% endblock %}{% endblock %} {{ w }}",
+                Some(
+                    "{%- extends \"b.html\" -%}{% block a %}{ {{ y }} {% block c %}z{% endblock %}{% endblock %}",
+                ),
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(child_top_level_dropped(src).as_deref(), *want, "{src}");
+        }
     }
 
     #[test]
