@@ -126,8 +126,14 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
             read_dir_templates(&dir, &mut theme_templates)?;
             // As Zola: a theme's templates are also known as `<theme>/templates/<name>`,
             // so a site's template can extend the one it replaces.
+            // A file defining components is not aliased: Tera 2 refuses a component
+            // defined twice, and components are global anyway.
             for (name, src) in theme_templates {
-                by_name.insert(format!("{theme}/templates/{name}"), src.clone());
+                let defines_component =
+                    src.contains("{% component") || src.contains("{%- component");
+                if !defines_component {
+                    by_name.insert(format!("{theme}/templates/{name}"), src.clone());
+                }
                 by_name.insert(name, src);
             }
         } else if theme == "congkhai" {
