@@ -434,17 +434,19 @@ mod tests {
         assert_eq!(sub.site_path("https://x.vn/other/", "index.html"), None);
     }
 
+    /// A sink that keeps nothing: the link checks only look at what passes through.
+    struct Null;
+    impl Sink for Null {
+        fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+            Ok(())
+        }
+        fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
+            Ok(())
+        }
+    }
+
     #[test]
     fn dead_links_are_reported_once_with_their_pages() {
-        struct Null;
-        impl Sink for Null {
-            fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
-                Ok(())
-            }
-            fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
-                Ok(())
-            }
-        }
         let null = Null;
         let s = LinkSink::new(&null);
         let page = |links: &str| format!("<html><body>{links}</body></html>");
@@ -481,15 +483,6 @@ mod tests {
 
     #[test]
     fn thousands_of_dead_targets_end_in_one_summary_line() {
-        struct Null;
-        impl Sink for Null {
-            fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
-                Ok(())
-            }
-            fn copy(&self, _: &str, _: &Path) -> Result<(), Diagnostic> {
-                Ok(())
-            }
-        }
         let null = Null;
         let s = LinkSink::new(&null);
         for i in 0..500 {
