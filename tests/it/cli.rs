@@ -28,21 +28,7 @@ fn run(c: &mut Command) -> Output {
 /// The `<loc>` of every entry of a sitemap.
 fn sitemap_locs(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).expect("sitemap.xml");
-    let mut locs = Vec::new();
-    let mut reader = quick_xml::Reader::from_str(&text);
-    let mut in_loc = false;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Start(e)) => in_loc = e.name().as_ref() == b"loc",
-            Ok(quick_xml::events::Event::Text(t)) if in_loc => {
-                locs.push(String::from_utf8_lossy(t.as_ref()).into_owned());
-            }
-            Ok(quick_xml::events::Event::End(_)) => in_loc = false,
-            Ok(quick_xml::events::Event::Eof) => break,
-            Err(e) => panic!("sitemap.xml is not XML: {e}"),
-            _ => {}
-        }
-    }
+    let locs = common::sitemap_locs(&text);
     assert!(!locs.is_empty(), "sitemap without entries");
     locs
 }

@@ -296,21 +296,7 @@ fn plain_zola_site_builds_like_zola() {
 
     // sitemap.xml lists every page and section.
     let sitemap = site.read("public/sitemap.xml");
-    let mut locs = Vec::new();
-    let mut reader = quick_xml::Reader::from_str(&sitemap);
-    let mut in_loc = false;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Start(e)) => in_loc = e.name().as_ref() == b"loc",
-            Ok(quick_xml::events::Event::Text(t)) if in_loc => {
-                locs.push(String::from_utf8_lossy(t.as_ref()).into_owned());
-            }
-            Ok(quick_xml::events::Event::End(_)) => in_loc = false,
-            Ok(quick_xml::events::Event::Eof) => break,
-            Err(e) => panic!("sitemap.xml is not XML: {e}"),
-            _ => {}
-        }
-    }
+    let mut locs = common::sitemap_locs(&sitemap);
     let mut want: Vec<String> = ["/", "/du-lieu/", "/tin-tuc/"]
         .iter()
         .map(|p| format!("{BASE}{p}"))
