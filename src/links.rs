@@ -36,7 +36,12 @@ impl<'a> LinkSink<'a> {
     fn record(&self, rel: &str, html: Option<&[u8]>) {
         let rel = rel.trim_start_matches('/').to_string();
         if let Some(bytes) = html {
-            let found = html_links(&String::from_utf8_lossy(bytes));
+            // Speed (10,000-page benchmark): rendered pages are UTF-8; SIMD validation
+            // instead of a lossy copy of every page (4 % of a build in a profile).
+            let found = match simdutf8::basic::from_utf8(bytes) {
+                Ok(text) => html_links(text),
+                Err(_) => html_links(&String::from_utf8_lossy(bytes)),
+            };
             if let Ok(mut l) = self.links.lock() {
                 l.extend(found.into_iter().map(|link| (link, rel.clone())));
             }
