@@ -7,7 +7,7 @@
 //! theme. One error per dead link, with the number of pages and the first few.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -52,12 +52,21 @@ impl<'a> LinkSink<'a> {
     }
 
     /// Every internal link that resolves to no file written, as errors. `base_url` is
-    /// the site's; `source_of` maps an output file (`van-ban/index.html`) to the
-    /// content file it was rendered from, when there is one.
-    pub fn check(
+    /// the site's; `source_of` gives, for an output file (`van-ban/index.html`) and a
+    /// dead link on it, the place in the content file it was rendered from, when there
+    /// is one ([`line_of`] finds the line).
+    pub fn check(&self, base_url: &str, source_of: &SourceOf) -> Diagnostics {
+        self.check_with(base_url, source_of, &|_| false)
+    }
+
+    /// [`LinkSink::check`], where a link also resolves to a file `exists` knows of:
+    /// `serve`'s fast path renders a few pages and checks their links against the files
+    /// it wrote and the last full build's output on disk.
+    pub fn check_with(
         &self,
         base_url: &str,
-        source_of: &dyn Fn(&str) -> Option<PathBuf>,
+        source_of: &SourceOf,
+        exists: &dyn Fn(&str) -> bool,
     ) -> Diagnostics {
         let written = match self.written.lock() {
             Ok(w) => w.clone(),
@@ -74,7 +83,7 @@ impl<'a> LinkSink<'a> {
             let Some(path) = base.site_path(&link, &page) else {
                 continue;
             };
-            if !resolves(&path, &written) {
+            if !resolves(&path, &|f| written.contains(f) || exists(f)) {
                 dead.entry(link).or_default().insert(page);
             }
         }
@@ -82,10 +91,8 @@ impl<'a> LinkSink<'a> {
         let total = dead.len();
         for (link, pages) in dead.into_iter().take(SHOWN_LINKS) {
             let first = pages.iter().next().cloned().unwrap_or_default();
-            let location = match source_of(&first) {
-                Some(src) => Location::file(&src),
-                None => Location::file(Path::new("public").join(&first)),
-            };
+            let location = source_of(&first, &link)
+                .unwrap_or_else(|| Location::file(Path::new("public").join(&first)));
             let shown: Vec<String> = pages
                 .iter()
                 .take(SHOWN_PAGES)
@@ -128,6 +135,30 @@ impl<'a> LinkSink<'a> {
 
 /// Dead link targets reported one by one before the rest is summed up in one line.
 const SHOWN_LINKS: usize = 20;
+
+/// For an output file and a dead link on it, where the link comes from (see
+/// [`LinkSink::check`]).
+pub type SourceOf<'a> = dyn Fn(&str, &str) -> Option<Location> + 'a;
+
+/// The 1-based line of `text` (a content file) where `link` is written, preferring a
+/// Markdown or HTML link (`](link`, `"link"`, `<link>`, `: link`) over any mention;
+/// `None` when the text does not contain it (a link made by a template).
+pub fn line_of(text: &str, link: &str) -> Option<usize> {
+    if link.is_empty() {
+        return None;
+    }
+    let forms = [
+        format!("]({link}"),
+        format!("\"{link}\""),
+        format!("'{link}'"),
+        format!("<{link}>"),
+        format!(": {link}"),
+        format!("={link}"),
+        link.to_string(),
+    ];
+    let at = forms.iter().find_map(|f| text.find(f.as_str()))?;
+    Some(text[..at].matches('\n').count() + 1)
+}
 
 impl Sink for LinkSink<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -288,16 +319,16 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Whether a site path names a file written: the file itself, or a folder's
+/// Whether a site path names a file written (`has`): the file itself, or a folder's
 /// `index.html`.
-fn resolves(path: &str, written: &BTreeSet<String>) -> bool {
+fn resolves(path: &str, has: &dyn Fn(&str) -> bool) -> bool {
     if path.is_empty() {
-        return written.contains("index.html");
+        return has("index.html");
     }
     if let Some(dir) = path.strip_suffix('/') {
-        return written.contains(&format!("{dir}/index.html"));
+        return has(&format!("{dir}/index.html"));
     }
-    written.contains(path) || written.contains(&format!("{path}/index.html"))
+    has(path) || has(&format!("{path}/index.html"))
 }
 
 /// The values of `href` and `src` attributes of the tags in an HTML document (quoted or
@@ -469,7 +500,8 @@ mod tests {
         }
         s.write("van-ban/index.html", b"<p>ok</p>").unwrap();
         s.copy("p0/tep.pdf", Path::new("x")).unwrap();
-        let source = |p: &str| (p == "index.html").then(|| PathBuf::from("content/_index.md"));
+        let source =
+            |p: &str, _: &str| (p == "index.html").then(|| Location::file("content/_index.md"));
         let d = s.check("https://x.vn", &source);
         let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.iter().count(), 2, "{msgs:?}");
@@ -487,6 +519,34 @@ mod tests {
     }
 
     #[test]
+    fn links_resolve_to_files_already_on_disk_too() {
+        let null = Null;
+        let s = LinkSink::new(&null);
+        s.write(
+            "a/index.html",
+            br#"<a href="/b/">.</a><a href="/c.pdf">.</a><a href="/mat/">.</a>"#,
+        )
+        .unwrap();
+        let on_disk = |f: &str| f == "b/index.html" || f == "c.pdf";
+        let d = s.check_with("https://x.vn", &|_, _| None, &on_disk);
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].contains("/mat/"), "{msgs:?}");
+        // Without the files on disk all three are dead.
+        assert_eq!(s.check("https://x.vn", &|_, _| None).iter().count(), 3);
+    }
+
+    #[test]
+    fn the_line_of_a_link_in_its_content_file() {
+        let text = "+++\ntitle = \"x\"\n+++\nXem /mat/ ở dưới.\n\n[đây](/mat/) và <a href=\"/html/\">x</a>\n";
+        // A Markdown link wins over an earlier mention in the text.
+        assert_eq!(line_of(text, "/mat/"), Some(6));
+        assert_eq!(line_of(text, "/html/"), Some(6));
+        assert_eq!(line_of(text, "/khong-co-trong-tep/"), None);
+        assert_eq!(line_of(text, ""), None);
+    }
+
+    #[test]
     fn thousands_of_dead_targets_end_in_one_summary_line() {
         let null = Null;
         let s = LinkSink::new(&null);
@@ -495,7 +555,7 @@ mod tests {
             s.write(&format!("p{i}/index.html"), html.as_bytes())
                 .unwrap();
         }
-        let d = s.check("https://x.vn", &|_| None);
+        let d = s.check("https://x.vn", &|_, _| None);
         assert_eq!(d.iter().count(), SHOWN_LINKS + 1);
         let last = d.iter().last().unwrap();
         assert!(

@@ -291,7 +291,7 @@ impl Model {
             section_models.insert(rel, sm);
         }
 
-        check_anchors(&page_models, &section_models, &mut diags);
+        check_anchors(&page_models, &section_models, None, &mut diags);
 
         // Attach listed pages to their sections, sorted as each section asks. As Zola:
         // a page in a folder without `_index.md` or with `render = false` is in no
@@ -356,6 +356,14 @@ impl Model {
             loaded,
             corrections: BTreeMap::new(),
         })
+    }
+
+    /// Dead `@/page.md#anchor` links from or to the pages at `content/<rel>` for each of
+    /// `rels` (`serve`'s fast path, after re-rendering them; a full build checks all).
+    pub fn anchor_problems(&self, rels: &[String]) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        check_anchors(&self.pages, &self.sections, Some(rels), &mut diags);
+        diags
     }
 
     /// Index of the page whose file is `content/<rel>`.
@@ -818,9 +826,12 @@ fn absolute_lines(
 
 /// Every `@/page.md#anchor` must name a heading of the target (or an `id`/`name` in
 /// its HTML), as Zola checks them; `#top` and an empty anchor always exist.
+/// `only`: check just the links from and to these pages (by content path; `serve`'s fast
+/// path after re-rendering them), else all.
 fn check_anchors(
     pages: &[PageModel],
     sections: &BTreeMap<String, SectionModel>,
+    only: Option<&[String]>,
     diags: &mut Diagnostics,
 ) {
     let has_links = pages.iter().any(|p| !p.anchor_links.is_empty())
@@ -828,6 +839,16 @@ fn check_anchors(
     if !has_links {
         return;
     }
+    let among = |rel: &str| only.is_none_or(|o| o.iter().any(|r| r == rel));
+    // With `only`: the targets needed are those pages and what they link to.
+    let mut needed: std::collections::BTreeSet<&str> = Default::default();
+    if let Some(o) = only {
+        needed.extend(o.iter().map(String::as_str));
+        for p in pages.iter().filter(|p| among(&p.page.rel)) {
+            needed.extend(p.anchor_links.iter().map(|(t, _, _)| t.as_str()));
+        }
+    }
+    let wanted = |rel: &str| only.is_none() || needed.contains(rel);
     fn ids(toc: &[Heading], out: &mut std::collections::BTreeSet<String>) {
         for h in toc {
             out.insert(h.id.clone());
@@ -836,24 +857,31 @@ fn check_anchors(
     }
     // Target content path → (heading ids, HTML).
     let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, &str)> = BTreeMap::new();
-    for p in pages {
+    for p in pages.iter().filter(|p| wanted(&p.page.rel)) {
         let mut set = Default::default();
         ids(&p.toc, &mut set);
         targets.insert(&p.page.rel, (set, p.html.as_str().unwrap_or_default()));
     }
-    for s in sections.values() {
+    for s in sections.values().filter(|s| wanted(&s.section.rel)) {
         let mut set = Default::default();
         ids(&s.toc, &mut set);
         targets.insert(&s.section.rel, (set, &s.html));
     }
-    let sources = pages.iter().map(|p| (&p.page.file, &p.anchor_links)).chain(
-        sections
-            .values()
-            .map(|s| (&s.section.file, &s.anchor_links)),
-    );
-    for (file, links) in sources {
+    let sources = pages
+        .iter()
+        .map(|p| (&p.page.rel, &p.page.file, &p.anchor_links))
+        .chain(
+            sections
+                .values()
+                .map(|s| (&s.section.rel, &s.section.file, &s.anchor_links)),
+        );
+    for (rel, file, links) in sources {
+        let from_among = among(rel);
         for (target, anchor, line) in links {
             if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
+                continue;
+            }
+            if !from_among && !among(target) {
                 continue;
             }
             let Some((set, html)) = targets.get(target.as_str()) else {

@@ -105,6 +105,50 @@ impl Sink for NullSink {
     }
 }
 
+/// Holds what is written in memory until [`Held::release`] passes it on: `serve`'s fast
+/// path renders a few pages, checks them, and writes nothing when a check fails.
+#[derive(Default)]
+pub struct Held {
+    /// (path, bytes written) or (path, file copied), in order.
+    items: Mutex<Vec<(String, HeldItem)>>,
+}
+
+enum HeldItem {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+impl Held {
+    /// Write everything held into `sink`, in the order it came.
+    pub fn release(self, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (rel, item) in items {
+            match item {
+                HeldItem::Bytes(b) => sink.write(&rel, &b)?,
+                HeldItem::Copy(src) => sink.copy(&rel, &src)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn hold(&self, rel: &str, item: HeldItem) {
+        if let Ok(mut items) = self.items.lock() {
+            items.push((rel.to_string(), item));
+        }
+    }
+}
+
+impl Sink for Held {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.hold(rel, HeldItem::Bytes(bytes.to_vec()));
+        Ok(())
+    }
+    fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
+        self.hold(rel, HeldItem::Copy(source.to_path_buf()));
+        Ok(())
+    }
+}
+
 pub struct Staging {
     dir: tempfile::TempDir,
     target: PathBuf,

@@ -227,20 +227,52 @@ fn generate_keep(
     Ok((summary, Incremental { model, renderer }))
 }
 
-/// Dead internal links, each named with the content file of the first page carrying it.
+/// Dead internal links, each named with the content file (and line) of the first page
+/// carrying it.
 fn check_links(model: &Model, links: &crate::links::LinkSink) -> Diagnostics {
     let t = std::time::Instant::now();
-    let mut sources: std::collections::BTreeMap<String, std::path::PathBuf> = Default::default();
-    let out_file = |path: &str| format!("{}index.html", path.trim_start_matches('/'));
-    for p in &model.pages {
-        sources.insert(out_file(&p.page.path), p.page.file.clone());
-    }
-    for s in model.sections.values() {
-        sources.insert(out_file(&s.section.path), s.section.file.clone());
-    }
-    let d = links.check(&model.config.base_url, &|f| sources.get(f).cloned());
+    let sources = link_sources(model, model.pages.iter(), true);
+    let d = links.check(&model.config.base_url, &|f, link| {
+        sources.get(f).map(|file| link_location(model, file, link))
+    });
     phase("internal links", t);
     d
+}
+
+/// Output file (`van-ban/index.html`) → content file, for `pages` (and every section).
+fn link_sources<'m>(
+    model: &Model,
+    pages: impl Iterator<Item = &'m crate::model::PageModel>,
+    sections: bool,
+) -> std::collections::BTreeMap<String, std::path::PathBuf> {
+    let mut sources: std::collections::BTreeMap<String, std::path::PathBuf> = Default::default();
+    let out_file = |path: &str| format!("{}index.html", path.trim_start_matches('/'));
+    for p in pages {
+        sources.insert(out_file(&p.page.path), p.page.file.clone());
+    }
+    if sections {
+        for s in model.sections.values() {
+            sources.insert(out_file(&s.section.path), s.section.file.clone());
+        }
+    }
+    sources
+}
+
+/// Where a dead link is written in a content file: the file, and the line when the
+/// file's text holds the link (a link made by a template is named by file only).
+fn link_location(
+    model: &Model,
+    file: &std::path::Path,
+    link: &str,
+) -> crate::diagnostics::Location {
+    use crate::diagnostics::Location;
+    let line = std::fs::read_to_string(model.root.join(file))
+        .ok()
+        .and_then(|text| crate::links::line_of(&text, link));
+    match line {
+        Some(line) => Location::line(file, line),
+        None => Location::file(file),
+    }
 }
 
 /// The open-data catalogue (portals only): DCAT JSON-LD, data.json and the "Dữ liệu mở"
@@ -652,8 +684,11 @@ impl Incremental {
 
     /// Rebuild the pages at `content/<rel>` for each of `rels` from disk and write their
     /// output into `sink`, when each one's front matter text is unchanged. Checks every
-    /// page before writing anything; on error nothing is written and the model keeps the
-    /// pages of the last good build.
+    /// page before writing anything, as a full build would: the page itself, its
+    /// `@/…#anchor` links and those of other pages to it, and every internal link of
+    /// what it renders (against what it renders and the files already in `sink`'s
+    /// folder, the last full build's output). On error nothing is written and the model
+    /// keeps the pages of the last good build.
     pub fn update_pages(
         &mut self,
         rels: &[String],
@@ -684,23 +719,64 @@ impl Incremental {
                 None => return Ok(Update::NeedsFull),
             }
         }
-        let mut done = Vec::new();
+        // The new page models go in; the old ones are put back if a check fails.
+        let mut old = Vec::new();
         for (i, pm) in rebuilt {
-            self.model.pages[i] = pm;
-            done.push(i);
+            old.push((i, std::mem::replace(&mut self.model.pages[i], pm)));
         }
-        let mut errors = Diagnostics::new();
-        let allow = self.model.config.privacy_allow();
-        let sink = &crate::privacy::output::ScanSink::new(sink, allow, &root);
-        for i in done {
-            if let Err(d) = self.renderer.render_page(&self.model, i, sink) {
-                errors.push(d);
+        let mut errors = self.model.anchor_problems(rels);
+        let held = crate::output::Held::default();
+        {
+            let allow = self.model.config.privacy_allow();
+            let scan = crate::privacy::output::ScanSink::new(&held, allow, &root);
+            let links = crate::links::LinkSink::new(&scan);
+            for (i, _) in &old {
+                if let Err(d) = self.renderer.render_page(&self.model, *i, &links) {
+                    errors.push(d);
+                }
+            }
+            let dead = self.dead_links(&links, sink.dir(), old.iter().map(|(i, _)| *i));
+            if self.model.preview {
+                // As a full build: a dead link is a warning in the staff preview.
+                warnings.extend(dead.map(|mut d| {
+                    d.severity = crate::diagnostics::Severity::Warning;
+                    d
+                }));
+            } else {
+                errors.extend(dead);
             }
         }
         if errors.has_errors() {
+            for (i, pm) in old {
+                self.model.pages[i] = pm;
+            }
             return Err(errors.sorted());
         }
+        held.release(sink)?;
         Ok(Update::Done(warnings.sorted()))
+    }
+
+    /// Dead internal links of the pages just rendered into `links`: a target resolves
+    /// when those pages wrote it or it is a file in `dir`, the served folder holding
+    /// the last full build. Without a folder nothing can be checked.
+    fn dead_links(
+        &self,
+        links: &crate::links::LinkSink,
+        dir: Option<&std::path::Path>,
+        pages: impl Iterator<Item = usize>,
+    ) -> Diagnostics {
+        let Some(dir) = dir else {
+            return Diagnostics::new();
+        };
+        let model = &self.model;
+        let sources = link_sources(model, pages.filter_map(|i| model.pages.get(i)), false);
+        // `site_path` keeps a target inside the site (no `..`, no leading `/`).
+        let on_disk = |f: &str| dir.join(f).is_file();
+        links.check_with(
+            &model.config.base_url,
+            &|f, link| sources.get(f).map(|file| link_location(model, file, link)),
+            &on_disk,
+        )
     }
 }
 

@@ -136,6 +136,112 @@ fn a_broken_body_is_an_error_and_keeps_the_last_good_page() {
     assert_eq!(before, after);
 }
 
+/// The dead-link messages of a failed build or fast path, as shown (location included).
+fn dead_link_texts(diags: &congkhai::diagnostics::Diagnostics) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.message.contains("liên kết"))
+        .map(|d| d.to_string())
+        .collect()
+}
+
+/// A body edit that links to a site path the site does not have is caught by the fast
+/// path with the same message, file and line as a full build; links to pages and files
+/// of the last full build resolve; nothing is written until the link is fixed.
+#[test]
+fn the_fast_path_checks_the_site_links_of_the_page_like_a_full_build() {
+    let site = Site::fixture("core/zola");
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("out");
+    let (_, mut inc) = pipeline::build_keep(&opts(&site, &out)).expect("first build");
+    let page = "tin-tuc/ban-tin-1/index.html";
+    let before = std::fs::read(out.join(page)).expect("page");
+    let rel = "content/tin-tuc/ban-tin-1.md";
+    let good = site.read(rel);
+    append_to_body(
+        &site,
+        rel,
+        "\nXem [bản tin 2](/tin-tuc/ban-tin-2/), [mục](/tin-tuc/), [trang chủ](/).\n\n[Trang cũ](/khong-co/)\n",
+    );
+    let sink = LiveDir::new(&out);
+    let err = inc
+        .update_pages(&["tin-tuc/ban-tin-1.md".to_string()], &sink)
+        .expect_err("dead link");
+    let fast = dead_link_texts(&err);
+    assert_eq!(fast.len(), 1, "only /khong-co/ is dead: {fast:?}");
+    // The dead link is on line 9 of the file (front matter on lines 1–4).
+    let d = err
+        .iter()
+        .find(|d| d.message.contains("/khong-co/"))
+        .expect("the dead link");
+    let loc = d.location.as_ref().expect("location");
+    assert_eq!(loc.file, Path::new(rel));
+    assert_eq!(loc.line, Some(9), "{fast:?}");
+    assert!(d.hint.is_some());
+    // Exactly what a full build of the edited site says.
+    let full = pipeline::check(&opts(&site, &work.path().join("full"))).expect_err("full build");
+    assert_eq!(dead_link_texts(&full), fast);
+    // Nothing written: the served page is the last good one.
+    assert_eq!(std::fs::read(out.join(page)).expect("page"), before);
+
+    // Fixed: the page is rebuilt and written.
+    site.write(rel, format!("{good}\n[Trang cũ](/tin-tuc/ban-tin-3/)\n"));
+    let u = inc
+        .update_pages(&["tin-tuc/ban-tin-1.md".to_string()], &sink)
+        .expect("fixed");
+    assert!(matches!(u, Update::Done(_)), "{u:?}");
+    let html = std::fs::read_to_string(out.join(page)).expect("page");
+    assert!(html.contains("/tin-tuc/ban-tin-3/"), "{html}");
+}
+
+/// `@/page.md#anchor` links are checked on the fast path both ways: from the edited page,
+/// and from other pages to a heading the edit removed.
+#[test]
+fn the_fast_path_checks_anchor_links_from_and_to_the_page() {
+    let site = Site::fixture("core/zola");
+    let one = "content/tin-tuc/ban-tin-1.md";
+    append_to_body(
+        &site,
+        one,
+        "\nXem [đề án](@/tin-tuc/ban-tin-3.md#de-an-sap-xep).\n",
+    );
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("out");
+    let (_, mut inc) = pipeline::build_keep(&opts(&site, &out)).expect("first build");
+    let sink = LiveDir::new(&out);
+
+    // From the edited page: a heading the target does not have.
+    let good = site.read(one);
+    append_to_body(&site, one, "\n[x](@/tin-tuc/ban-tin-3.md#khong-co)\n");
+    let err = inc
+        .update_pages(&["tin-tuc/ban-tin-1.md".to_string()], &sink)
+        .expect_err("dead anchor");
+    let text = dead_link_texts(&err).join("\n");
+    assert!(text.contains("#khong-co"), "{text}");
+    site.write(one, &good);
+    inc.update_pages(&["tin-tuc/ban-tin-1.md".to_string()], &sink)
+        .expect("fixed");
+
+    // To the edited page: ban-tin-3 renames the heading ban-tin-1 links to. The error
+    // names ban-tin-1.md, where the link is, with its line.
+    let three = "content/tin-tuc/ban-tin-3.md";
+    site.write(
+        three,
+        site.read(three).replace("## Đề án sắp xếp", "## Phương án"),
+    );
+    let err = inc
+        .update_pages(&["tin-tuc/ban-tin-3.md".to_string()], &sink)
+        .expect_err("anchor gone");
+    let d = err
+        .iter()
+        .find(|d| d.message.contains("#de-an-sap-xep"))
+        .unwrap_or_else(|| panic!("{:?}", dead_link_texts(&err)));
+    let loc = d.location.as_ref().expect("location");
+    assert_eq!((loc.file.as_path(), loc.line), (Path::new(one), Some(7)));
+    let page = std::fs::read_to_string(out.join("tin-tuc/ban-tin-3/index.html")).expect("page");
+    assert!(page.contains("Đề án sắp xếp"), "the last good page is kept");
+}
+
 // --- the real binary ---
 
 /// Kills the `serve` child when the test ends, also on panic.
@@ -159,6 +265,11 @@ impl Serve {
 
     /// `serve --now NOW`.
     fn start_on(root: &Path, now: &str) -> Serve {
+        Serve::start_with(root, now, &[])
+    }
+
+    /// `serve --now NOW` with more arguments.
+    fn start_with(root: &Path, now: &str, more: &[&str]) -> Serve {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -167,6 +278,7 @@ impl Serve {
             .arg("--root")
             .arg(root)
             .args(["serve", "--port", &port.to_string(), "--now", now])
+            .args(more)
             .env_remove("SOURCE_DATE_EPOCH")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -430,4 +542,56 @@ fn a_failed_build_is_an_error_page_on_every_address_until_fixed() {
     // Fix the page: the site is back, HTTP 200.
     std::fs::remove_file(site.path().join(hostile)).unwrap();
     server.wait_for("/", "the site after the fix", |b| b.contains("Xin chào."));
+}
+
+/// `serve --fast` (no follow-up full build): a body edit that adds a dead link turns
+/// every page into the error page, listing the link under its file with its line, and
+/// the fixed page is served again — the fast path alone checks the links.
+#[test]
+fn serve_fast_shows_a_dead_link_of_an_edited_page_on_the_error_page() {
+    let site = Site::fixture("core/zola");
+    let server = Serve::start_with(site.path(), "2026-06-10", &["--fast"]);
+    let page = "/tin-tuc/ban-tin-5/";
+    server.wait_for(page, "first build", |b| {
+        b.contains("Nội dung bản tin số 5.")
+    });
+    let file = "content/tin-tuc/ban-tin-5.md";
+    let good = site.read(file);
+    append_to_body(&site, file, "\n[Lịch cũ](/lich-cu/)\n");
+    let start = Instant::now();
+    let body = loop {
+        if let Some((500, b)) = server.get_any(page) {
+            break b;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no error page:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let doc = scraper::Html::parse_document(&body);
+    let groups = common::texts(&doc, "h2");
+    assert_eq!(groups, [format!("Tệp {file} – 1 lỗi")], "{body}");
+    let dts = common::texts(&doc, "dt");
+    let dds = common::texts(&doc, "dd");
+    let row = |name: &str, needle: &str| {
+        dts.iter()
+            .zip(&dds)
+            .any(|(k, v)| k == name && v.contains(needle))
+    };
+    assert!(
+        dts.iter().zip(&dds).any(|(k, v)| k == "Dòng" && v == "7"),
+        "{dts:?} {dds:?}"
+    );
+    assert!(row("Vấn đề", "liên kết hỏng"), "{dds:?}");
+    assert!(row("Vấn đề", "/lich-cu/"), "{dds:?}");
+    assert!(body.contains("/__congkhai/events"), "reloads itself");
+    // The fast path found it: no full build ran after the first one.
+    let err = server.stderr();
+    assert_eq!(err.matches("Đã tạo lại").count(), 1, "{err}");
+    assert!(err.contains("liên kết hỏng"), "{err}");
+
+    site.write(file, format!("{good}\nĐã sửa liên kết.\n"));
+    server.wait_for(page, "the fixed page", |b| b.contains("Đã sửa liên kết."));
 }
