@@ -346,11 +346,72 @@ fn vni_to_unicode(text: &str) -> String {
 /// letters) in Unicode, NFC.
 pub fn convert_legacy(text: &str, kind: Legacy) -> String {
     let converted = match kind {
-        Legacy::Tcvn3 => text.chars().map(|c| tcvn3_char(c).unwrap_or(c)).collect(),
+        Legacy::Tcvn3 => tcvn3_to_unicode(text).0,
         Legacy::Vni => vni_to_unicode(text),
         _ => text.to_string(),
     };
     nfc(&converted)
+}
+
+/// Words re-capitalised by [`tcvn3_to_unicode`]: how many, and the first few as
+/// (converted, written in capitals).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Recapitalised {
+    count: usize,
+    examples: Vec<(String, String)>,
+}
+
+/// TCVN3 text in Unicode, with the words typed in an uppercase font put back in
+/// capitals.
+///
+/// TCVN3 (ABC) has code points for the capitals Ă Â Ê Ô Ơ Ư Đ but none for accented
+/// capitals (Á, Ấ, Ộ …): documents set capitals in the uppercase fonts (.VnTimeH,
+/// .VnArialH …) that draw the *lowercase* code points as capitals, and a CSV or Excel
+/// export keeps no font. Typed there with Caps Lock, a word mixes ASCII capitals with
+/// lowercase codes: "CéNG" gives "CộNG". No word of written Vietnamese has two capitals
+/// and a lowercase letter, so such a word (no ASCII lowercase letter, at least two
+/// capitals, every lowercase letter one of TCVN3's) is written in capitals: "CỘNG".
+/// A word typed in lowercase codes throughout ("céng" → "cộng") or with one capital
+/// ("Hµ" → "Hà") reads the same as an ordinary word and is left as it is: that cannot
+/// be detected (docs/bang-du-lieu.md says so).
+fn tcvn3_to_unicode(text: &str) -> (String, Recapitalised) {
+    let mapped: String = text.chars().map(|c| tcvn3_char(c).unwrap_or(c)).collect();
+    let mut out = String::with_capacity(mapped.len());
+    let mut re = Recapitalised::default();
+    let mut word = String::new();
+    let mut flush = |word: &mut String, out: &mut String| {
+        if typed_in_uppercase_font(word) {
+            let upper = word.to_uppercase();
+            re.count += 1;
+            if re.examples.len() < 3 {
+                re.examples.push((word.clone(), upper.clone()));
+            }
+            out.push_str(&upper);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in mapped.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    (out, re)
+}
+
+/// A converted TCVN3 word that can only come from an uppercase font: see
+/// [`tcvn3_to_unicode`].
+fn typed_in_uppercase_font(word: &str) -> bool {
+    let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+    let mut lower = word.chars().filter(|c| c.is_lowercase()).peekable();
+    capitals >= 2
+        && lower.peek().is_some()
+        && lower.all(|c| !c.is_ascii() && TCVN3.iter().chain(TCVN3_Y.iter()).any(|(_, v)| *v == c))
 }
 
 /// Words of converted text that still cannot be Vietnamese: a Latin-1 symbol left over
@@ -415,10 +476,13 @@ pub(crate) fn convert_legacy_checked(
     if has_unicode_vietnamese(text) || bad * 20 > words.max(1) {
         return Err(ambiguous_legacy(rel_path, kind, &converted));
     }
+    let capitals = match kind {
+        Legacy::Tcvn3 => tcvn3_capitals_note(&tcvn3_to_unicode(text).1),
+        _ => String::new(),
+    };
     let warning = Diagnostic::warning(format!(
         "tệp không ở mã Unicode: chữ tiếng Việt được gõ bằng bảng mã cũ {}; đã tự chuyển sang Unicode \
-         — hãy kiểm tra lại dấu tiếng Việt trên trang (chữ hoa gõ bằng phông chữ hoa như .VnTimeH \
-         có thể thành chữ thường)",
+         — hãy kiểm tra lại dấu tiếng Việt trên trang{capitals}",
         legacy_name(kind)
     ))
     .at(Location::file(rel_path))
@@ -426,6 +490,30 @@ pub(crate) fn convert_legacy_checked(
         "để khỏi phải chuyển mỗi lần, lưu lại tệp ở Unicode: {SAVE_AS_UTF8}"
     ));
     Ok((converted, warning))
+}
+
+/// What the TCVN3 warning says about capitals: the words put back in capitals, and the
+/// limit (docs/bang-du-lieu.md).
+fn tcvn3_capitals_note(re: &Recapitalised) -> String {
+    let fixed = if re.count > 0 {
+        let shown: Vec<String> = re
+            .examples
+            .iter()
+            .map(|(from, to)| format!("\u{201c}{from}\u{201d} → \u{201c}{to}\u{201d}"))
+            .collect();
+        format!(
+            "; {} từ gõ bằng phông chữ hoa (.VnTimeH, .VnArialH) đã được viết hoa lại, ví dụ {}",
+            re.count,
+            shown.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{fixed}. Bảng mã TCVN3 không có chữ hoa có dấu: chữ hoa gõ bằng phông chữ hoa mà toàn bằng \
+         mã chữ thường (\u{201c}CỘNG HOÀ\u{201d} lưu thành \u{201c}céng hoµ\u{201d}) không nhận ra được, \
+         sẽ hiện thành chữ thường (\u{201c}cộng hoà\u{201d}): hãy xem lại tên và tiêu đề viết hoa"
+    )
 }
 
 /// The refusal when a legacy conversion is doubtful: a sample of what it gave.
@@ -702,6 +790,45 @@ pub(crate) mod tests {
         );
         assert_eq!(convert_legacy("Haø Noäi", Legacy::Vni), "Hà Nội");
         assert_eq!(convert_legacy("HAØ NOÄI", Legacy::Vni), "HÀ NỘI");
+    }
+
+    /// Capitals typed in the uppercase fonts (.VnTimeH): TCVN3 has no accented capitals,
+    /// so these fonts draw the lowercase codes as capitals. Bytes from the TCVN3 table.
+    #[test]
+    fn tcvn3_words_typed_in_an_uppercase_font_are_written_in_capitals() {
+        // "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" typed with Caps Lock in .VnTimeH: ASCII
+        // capitals, lowercase codes for ộ (0xE9), à (0xB5), ã (0xB7), ủ (0xF1), ĩ (0xDC),
+        // ệ (0xD6).
+        let caps = b"C\xe9NG HO\xb5 X\xb7 H\xe9I CH\xf1 NGH\xdcA VI\xd6T NAM\n";
+        let (text, w) = decode_text(caps, p()).unwrap();
+        // "XÃ" typed as "Xã" has one capital: it cannot be told from the word "Xã".
+        assert_eq!(text, "CỘNG HOÀ Xã HỘI CHỦ NGHĨA VIỆT NAM\n");
+        let w = w.unwrap().message;
+        assert!(w.contains("6 từ gõ bằng phông chữ hoa"), "{w}");
+        assert!(
+            w.contains("\u{201c}CộNG\u{201d} → \u{201c}CỘNG\u{201d}"),
+            "{w}"
+        );
+        // Capitals Ă Â Ê Ô Ơ Ư Đ have codes (0xA1–0xA7): "ĐƯỜNG" is Đ Ư, then ờ (0xEA);
+        // "LỜ" typed "Lờ" has one capital and stays.
+        assert_eq!(
+            convert_legacy("\u{a7}\u{a6}\u{ea}NG L\u{ea} L\u{a3}", Legacy::Tcvn3),
+            "ĐƯỜNG Lờ LÊ"
+        );
+        // Typed in lowercase codes throughout, or Title case: ordinary words, left as
+        // they are (the limit the docs state).
+        let lower = b"c\xe9ng ho\xb5 x\xb7 h\xe9i, H\xb5 N\xe9i, Nguy\xd4n V\xa8n \xa7\xf8c\n";
+        let (text, w) = decode_text(lower, p()).unwrap();
+        assert_eq!(text, "cộng hoà xã hội, Hà Nội, Nguyễn Văn Đức\n");
+        let w = w.unwrap().message;
+        assert!(!w.contains("viết hoa lại"), "{w}");
+        assert!(w.contains("không nhận ra được"), "{w}");
+        // Not TCVN3 letters, or ASCII lowercase in the word: not touched.
+        assert!(!typed_in_uppercase_font("iPhONe"));
+        assert!(!typed_in_uppercase_font("ABß"));
+        assert!(typed_in_uppercase_font("NGUYễN"));
+        assert!(!typed_in_uppercase_font("Nguyễn"));
+        assert!(!typed_in_uppercase_font("ĐƯỜNG"));
     }
 
     #[test]

@@ -355,6 +355,60 @@ fn tcvn3_and_vni_lists_are_converted_with_a_warning() {
     }
 }
 
+/// A TCVN3 list whose capitals were typed in the uppercase font .VnTimeH (TCVN3 has no
+/// accented capitals; that font draws the lowercase codes as capitals), built byte by
+/// byte from the TCVN3 table: a title typed with Caps Lock (ASCII capitals, lowercase
+/// codes: "C\xe9NG" is "CộNG"), a title and the header typed in lowercase codes, a name
+/// typed with Caps Lock and one in lowercase codes throughout.
+const TCVN3_UPPERCASE_FONT_LIST: &[u8] =
+    b"C\xe9NG HO\xb5 X\xb7 H\xe9I CH\xf1 NGH\xdcA VI\xd6T NAM,,,,,\n\
+danh s\xb8ch h\xe9 \xae\xad\xeec h\xe7 tr\xee,,,,,\n\
+stt,h\xe4 v\xb5 t\xaan,t\xe6 d\xa9n ph\xe8,di\xd6n,s\xe8 ti\xd2n,ghi ch\xf3\n\
+1,NGUY\xd4N V\xa1N TH\xf6,T\xe6 d\xa9n ph\xe8 s\xe8 1,H\xe9 ngh\xcco,1.500.000,\n\
+2,tr\xc7n th\xde m\xc9u,T\xe6 d\xa9n ph\xe8 s\xe8 1,H\xe9 c\xcbn ngh\xcco,1.000.000,\n";
+
+/// What congkhai can soundly do with uppercase-font text: headers match whatever their
+/// case; a word mixing capitals and lowercase codes is written in capitals; a word in
+/// lowercase codes throughout cannot be told from an ordinary word and stays lowercase,
+/// which the warning says.
+#[test]
+fn tcvn3_capitals_from_uppercase_fonts_are_read_as_far_as_they_can_be() {
+    let site = Site::fixture("support");
+    site.write(LIST_PAGE, list_page(""));
+    site.write(LIST, TCVN3_UPPERCASE_FONT_LIST);
+    let out = site.preview_ok("2026-11-23");
+    let err = stderr(&out);
+    assert!(
+        err.contains("TCVN3") && err.contains("đã tự chuyển"),
+        "{err}"
+    );
+    // Six words of the first title, NGUYỄN and THỬ of the first name.
+    assert!(
+        err.contains("8 từ gõ bằng phông chữ hoa")
+            && err.contains("\u{201c}CộNG\u{201d} → \u{201c}CỘNG\u{201d}"),
+        "{err}"
+    );
+    assert!(err.contains("không nhận ra được"), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("{OUT}/danh-sach.json"))).unwrap();
+    let rows = json.as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{json}");
+    let name = |row: &serde_json::Value| {
+        row.as_object()
+            .and_then(|o| o.iter().find(|(k, _)| k.to_lowercase() == "họ và tên"))
+            .and_then(|(_, v)| v.as_str())
+            .map(str::to_string)
+    };
+    assert_eq!(name(&rows[0]).as_deref(), Some("NGUYỄN VĂN THỬ"), "{json}");
+    // The limit: typed in lowercase codes throughout, published in lowercase.
+    assert_eq!(name(&rows[1]).as_deref(), Some("trần thị mẫu"), "{json}");
+    let g1 = site.html(&format!("{OUT}/to-dan-pho-so-1/index.html"));
+    assert_eq!(
+        texts(&g1, "#danh-sach tbody th"),
+        vec!["NGUYỄN VĂN THỬ", "trần thị mẫu"]
+    );
+}
+
 #[test]
 fn check_explain_shows_what_congkhai_sees() {
     let site = site_with_export("6.000");
