@@ -926,11 +926,16 @@ impl Config {
 
     /// Absolute URL for a site path like `/van-ban/`.
     pub fn permalink(&self, path: &str) -> String {
-        if path.starts_with('/') {
-            format!("{}{}", self.base(), path)
-        } else {
-            format!("{}/{}", self.base(), path)
+        // Speed (10,000-page benchmark): called several times for every page; two
+        // `push_str` into an exact allocation instead of `format!`'s machinery.
+        let base = self.base();
+        let mut out = String::with_capacity(base.len() + path.len() + 1);
+        out.push_str(base);
+        if !path.starts_with('/') {
+            out.push('/');
         }
+        out.push_str(path);
+        out
     }
 
     pub fn load(root: &Path) -> Result<(Config, Diagnostics), Diagnostics> {

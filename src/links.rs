@@ -20,8 +20,9 @@ const SHOWN_PAGES: usize = 5;
 pub struct LinkSink<'a> {
     inner: &'a dyn Sink,
     written: Mutex<BTreeSet<String>>,
-    /// (link as written, output file of the page that carries it)
-    links: Mutex<Vec<(String, String)>>,
+    /// (output file of a page, the links it carries as written). Memory (10,000- and
+    /// 100,000-page benchmarks): the page's name once, not once per link.
+    links: Mutex<Vec<(String, Vec<String>)>>,
 }
 
 impl<'a> LinkSink<'a> {
@@ -34,16 +35,25 @@ impl<'a> LinkSink<'a> {
     }
 
     fn record(&self, rel: &str, html: Option<&[u8]>) {
-        let rel = rel.trim_start_matches('/').to_string();
-        if let Some(bytes) = html {
+        match html {
             // Speed (10,000-page benchmark): rendered pages are UTF-8; SIMD validation
             // instead of a lossy copy of every page (4 % of a build in a profile).
-            let found = match simdutf8::basic::from_utf8(bytes) {
-                Ok(text) => html_links(text),
-                Err(_) => html_links(&String::from_utf8_lossy(bytes)),
-            };
-            if let Ok(mut l) = self.links.lock() {
-                l.extend(found.into_iter().map(|link| (link, rel.clone())));
+            Some(bytes) => match simdutf8::basic::from_utf8(bytes) {
+                Ok(text) => self.record_text(rel, Some(text)),
+                Err(_) => self.record_text(rel, Some(&String::from_utf8_lossy(bytes))),
+            },
+            None => self.record_text(rel, None),
+        }
+    }
+
+    fn record_text(&self, rel: &str, html: Option<&str>) {
+        let rel = rel.trim_start_matches('/').to_string();
+        if let Some(text) = html {
+            let found = html_links(text);
+            if !found.is_empty()
+                && let Ok(mut l) = self.links.lock()
+            {
+                l.push((rel.clone(), found));
             }
         }
         if let Ok(mut w) = self.written.lock() {
@@ -68,23 +78,24 @@ impl<'a> LinkSink<'a> {
         source_of: &SourceOf,
         exists: &dyn Fn(&str) -> bool,
     ) -> Diagnostics {
-        let written = match self.written.lock() {
-            Ok(w) => w.clone(),
-            Err(_) => return Diagnostics::new(),
+        // Read in place (the build has stopped writing): no copy of every link.
+        let Ok(written) = self.written.lock() else {
+            return Diagnostics::new();
         };
-        let links = match self.links.lock() {
-            Ok(l) => l.clone(),
-            Err(_) => return Diagnostics::new(),
+        let Ok(links) = self.links.lock() else {
+            return Diagnostics::new();
         };
         let base = Base::of(base_url);
         // dead link → pages carrying it (sorted, deduplicated)
         let mut dead: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (link, page) in links {
-            let Some(path) = base.site_path(&link, &page) else {
-                continue;
-            };
-            if !resolves(&path, &|f| written.contains(f) || exists(f)) {
-                dead.entry(link).or_default().insert(page);
+        for (page, found) in links.iter() {
+            for link in found {
+                let Some(path) = base.site_path(link, page) else {
+                    continue;
+                };
+                if !resolves(&path, &|f| written.contains(f) || exists(f)) {
+                    dead.entry(link.clone()).or_default().insert(page.clone());
+                }
             }
         }
         let mut out = Diagnostics::new();
@@ -164,6 +175,12 @@ impl Sink for LinkSink<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.inner.write(rel, bytes)?;
         self.record(rel, is_html(rel).then_some(bytes));
+        Ok(())
+    }
+
+    fn write_text(&self, rel: &str, text: &str) -> Result<(), Diagnostic> {
+        self.inner.write_text(rel, text)?;
+        self.record_text(rel, is_html(rel).then_some(text));
         Ok(())
     }
 

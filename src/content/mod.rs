@@ -192,7 +192,9 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             canonical: "_index.md".into(),
         },
     );
-    let mut pages = Vec::new();
+    // Memory (10,000/100,000-page benchmarks): sized once; a page is about a kilobyte,
+    // and growth by doubling left up to half of each of these vectors unused.
+    let mut pages = Vec::with_capacity(parsed.len());
     // As Zola: a draft section leaves out its whole folder (pages and subsections).
     let draft_dirs: Vec<String> = if include_drafts {
         Vec::new()
@@ -290,6 +292,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
     }
 
     // Page bundles: sibling files of index.md are its assets.
+    content.pages.reserve_exact(pages.len());
     for mut page in pages {
         let bundle = parent_rel(&page.rel);
         page.assets.retain(|a| kept(&bundle, a));

@@ -46,22 +46,26 @@ pub fn format_of(rel: &str) -> Format {
 
 /// Personal identifiers in the text of an output file.
 pub fn scan_output(rel: &str, bytes: &[u8], allow: &[String]) -> Vec<Finding> {
-    let format = format_of(rel);
-    if format == Format::Binary {
+    if format_of(rel) == Format::Binary {
         return Vec::new();
     }
     // Valid UTF-8 (every file congkhai renders) is borrowed after a SIMD check; only
     // odd bytes in a copied file take the slower lossy path.
-    let text = match simdutf8::basic::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
-    };
-    let visible = match format {
-        Format::Markup => markup_text(&text),
-        Format::Json => json_text(&text),
-        Format::Csv => csv_text(&text, rel.ends_with(".tsv")),
-        Format::Ics => ics_text(&text),
-        Format::Text | Format::Binary => text.into_owned(),
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => scan_output_text(rel, s, allow),
+        Err(_) => scan_output_text(rel, &String::from_utf8_lossy(bytes), allow),
+    }
+}
+
+/// [`scan_output`] of a file whose text is already known to be UTF-8.
+pub fn scan_output_text(rel: &str, text: &str, allow: &[String]) -> Vec<Finding> {
+    let visible = match format_of(rel) {
+        Format::Binary => return Vec::new(),
+        Format::Markup => markup_text(text),
+        Format::Json => json_text(text),
+        Format::Csv => csv_text(text, rel.ends_with(".tsv")),
+        Format::Ics => ics_text(text),
+        Format::Text => text.to_string(),
     };
     scan_text(&visible, allow)
 }
@@ -473,6 +477,14 @@ impl Sink for ScanSink<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.check(rel, bytes)?;
         self.inner.write(rel, bytes)
+    }
+
+    fn write_text(&self, rel: &str, text: &str) -> Result<(), Diagnostic> {
+        let found = scan_output_text(rel, text, &self.allow);
+        if let Some(f) = found.first() {
+            return Err(output_diagnostic(&self.root, rel, f, found.len()));
+        }
+        self.inner.write_text(rel, text)
     }
 
     fn copy(&self, rel: &str, source: &Path) -> Result<(), Diagnostic> {
