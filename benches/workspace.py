@@ -22,9 +22,10 @@ time: `congkhai --root OUT build --all --force --now 2026-11-23` K times (defaul
 incremental: the nightly case. Setup (not timed in the summary): `publish --all` when
       the communes have no history yet (a portal's build is cached only once its output
       is the published one), then one `build --all` when they have no cache yet. Then
-      `build --all` once with nothing changed, and K times with one changed record
-      (another sentence appended to one notice of one commune, xa-038): that commune is
-      built, the other 125 skipped by the incremental cache (the script checks it).
+      `build --all` once with nothing changed, and K times with one changed record (a new
+      approved notice in one commune, xa-038; published pages cannot be edited without
+      a correction note): that commune is built, the other 125 skipped by the
+      incremental cache (the script checks it).
 run:  make on tmpfs (/dev/shm when writable, else $TMPDIR), time, incremental, delete.
 
 CONGKHAI (or --bin) is the binary; default target/release/congkhai, else target/debug.
@@ -235,15 +236,19 @@ def incremental_runs(out, runs, binary):
     w, r, c = [], [], []
     timed(cmd, w, r, c, "nothing changed (126 skipped)" if len(sites) == 126 else "nothing changed")
     walls, rss, cpus = [], [], []
-    # One changed record each run, always in the same commune (a different sentence
-    # appended to one of its notices): that commune is built, the others skipped.
+    # One changed record each run, always in the same commune: a new approved notice
+    # (a published page may not be edited without a correction note): that commune is
+    # built, the others skipped.
     site = sites[37 % len(sites)]
-    notices = sorted(os.listdir(os.path.join(out, "sites", site, "content", "van-ban")))
-    path = os.path.join(out, "sites", site, "content", "van-ban", notices[len(notices) // 2])
     for n in range(runs):
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(f"\nBổ sung lần {n + 1}: thông tin được cập nhật theo ý kiến của cử tri.\n")
-        err = timed(cmd, walls, rss, cpus, f"run {n + 1} ({site}/content/van-ban/{os.path.basename(path)} changed)")
+        name = f"moi-{os.getpid()}-{n + 1}.md"
+        path = os.path.join(out, "sites", site, "content", "van-ban", name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(
+                f'+++\ntitle = "Thông báo bổ sung số {n + 1}/TB-UBND"\ndate = 2026-11-23\n'
+                f'{APPROVAL}+++\nỦy ban nhân dân xã thông báo bổ sung lần {n + 1} theo ý kiến của cử tri.\n'
+            )
+        err = timed(cmd, walls, rss, cpus, f"run {n + 1} ({site}/content/van-ban/{name} added)")
         built = [l.split()[0] for l in err.splitlines() if re.match(r"^xa-\d+\s+xong\b", l)]
         if built != [site]:
             sys.exit(f"expected only {site} to be built, got {built}")

@@ -451,7 +451,12 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
     assert!(results(&err).values().all(|r| r == "không"), "{err}");
     assert_eq!(results(&err).len(), 3, "{err}");
     for (c, before) in COMMUNES.iter().zip(&communes) {
-        assert_eq!(&tree(&ws, &format!("sites/{}/public", c.0)), before, "{}", c.0);
+        assert_eq!(
+            &tree(&ws, &format!("sites/{}/public", c.0)),
+            before,
+            "{}",
+            c.0
+        );
     }
     assert_eq!(tree(&ws, "public"), province);
     // One new posting in one commune: that commune alone is built, and the province
@@ -479,7 +484,9 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
     );
     for (_, name, ..) in COMMUNES {
         assert!(
-            texts(&page, "#canh-bao li").iter().any(|w| w.contains(name)),
+            texts(&page, "#canh-bao li")
+                .iter()
+                .any(|w| w.contains(name)),
             "{name} keeps its warning on the province page"
         );
     }
@@ -491,7 +498,10 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
     let r = results(&err);
     assert_eq!(r["xa-bac"], "xong", "{err}");
     assert_eq!(r["phuong-dong"], "không", "{err}");
-    assert_eq!(texts(&ws.html("public/index.html"), "#xa-phuong h3 a").len(), 3);
+    assert_eq!(
+        texts(&ws.html("public/index.html"), "#xa-phuong h3 a").len(),
+        3
+    );
     // The workspace's own files are inputs of every site (its shared theme and rules):
     // any edit of congkhai.toml rebuilds them all; --force builds all of them too.
     let toml = ws.read("congkhai.toml");
