@@ -4,6 +4,7 @@
 usage:
   workspace.py make OUT [--communes N] [--pages P] [--rows R] [--bin CONGKHAI]
   workspace.py time OUT [--runs K] [--bin CONGKHAI] [--per-site]
+  workspace.py incremental OUT [--runs K] [--bin CONGKHAI]
   workspace.py run [--communes N] [--pages P] [--rows R] [--runs K] [--bin CONGKHAI]
 
 make: OUT/congkhai.toml and OUT/sites/xa-NNN/ for N communes (default 126, Hà Nội's
@@ -12,11 +13,20 @@ make: OUT/congkhai.toml and OUT/sites/xa-NNN/ for N communes (default 126, Hà N
       notices with headings, prose, a table and a link) and a beneficiary list of R rows
       (default 2,000). Fixed seed: the same input every time. The communes use the
       workspace's shared theme (the built-in one); the province portal is on.
-time: `congkhai --root OUT build --all --now 2026-11-23` K times (default 3) under
-      /usr/bin/time -v; prints each run, then the median and range of the wall time and
-      of the peak RSS, and the load average before and after (the machine may be shared).
-      --per-site: each site with its own `build` instead (for a binary without --all).
-run:  make on tmpfs (/dev/shm when writable, else $TMPDIR), time, delete.
+time: `congkhai --root OUT build --all --force --now 2026-11-23` K times (default 3)
+      under /usr/bin/time -v: full builds (--force: no incremental cache, every page
+      rendered); prints each run, then the median and range of the wall time, CPU time
+      and peak RSS, and the load average before and after (the machine may be shared).
+      --per-site: each site with its own `build --force` instead (for a binary without
+      --all).
+incremental: the nightly case. Setup (not timed in the summary): `publish --all` when
+      the communes have no history yet (a portal's build is cached only once its output
+      is the published one), then one `build --all` when they have no cache yet. Then
+      `build --all` once with nothing changed, and K times with one changed record (a new
+      approved notice in one commune, xa-038; published pages cannot be edited without
+      a correction note): that commune is built, the other 125 skipped by the
+      incremental cache (the script checks it).
+run:  make on tmpfs (/dev/shm when writable, else $TMPDIR), time, incremental, delete.
 
 CONGKHAI (or --bin) is the binary; default target/release/congkhai, else target/debug.
 Target: 126 communes, 2 cores: build --all <= 20 s and <= 1 GiB peak.
@@ -162,43 +172,92 @@ def time_runs(out, runs, binary, per_site=False):
         # site's; two run at once. No province portal, no shared template parse.
         cmd = [
             "/usr/bin/time", "-v", "sh", "-c",
-            f'ls "$0/sites" | xargs -P {os.cpu_count()} -I{{}} "$1" --root "$0/sites/{{}}" build --now {NOW}',
+            f'ls "$0/sites" | xargs -P {os.cpu_count()} -I{{}} "$1" --root "$0/sites/{{}}" build --force --now {NOW}',
             out, binary,
         ]
     else:
-        cmd = ["/usr/bin/time", "-v", binary, "--root", out, "build", "--all", "--now", NOW]
+        cmd = ["/usr/bin/time", "-v", binary, "--root", out, "build", "--all", "--force", "--now", NOW]
     for n in range(runs):
-        before = loadavg()
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        if p.returncode != 0:
-            sys.stderr.write(p.stderr[-4000:])
-            sys.exit(f"run {n + 1}: build --all failed")
-        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
-        h, m, s = wall.group(1), wall.group(2), wall.group(3)
-        seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
-        kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-        user = float(re.search(r"User time \(seconds\): ([\d.]+)", p.stderr).group(1))
-        system = float(re.search(r"System time \(seconds\): ([\d.]+)", p.stderr).group(1))
-        walls.append(seconds)
-        rss.append(kb / 1024)
-        cpus.append(user + system)
-        print(
-            f"run {n + 1}: {seconds:.2f} s wall, {user + system:.1f} s CPU (user+sys), "
-            f"{kb / 1024:.0f} MiB peak (load {before} → {loadavg()})",
-            flush=True,
-        )
+        timed(cmd, walls, rss, cpus, f"run {n + 1}")
+    summary("build --all --force" + (" (per site, xargs)" if per_site else ""), walls, rss, cpus, binary)
+
+
+def timed(cmd, walls, rss, cpus, label):
+    """Run cmd (under /usr/bin/time -v), record its wall, peak RSS and CPU; its stderr."""
+    before = loadavg()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr[-4000:])
+        sys.exit(f"{label}: {' '.join(cmd[2:])} failed")
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
+    h, m, s = wall.group(1), wall.group(2), wall.group(3)
+    seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
+    kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", p.stderr).group(1))
+    system = float(re.search(r"System time \(seconds\): ([\d.]+)", p.stderr).group(1))
+    walls.append(seconds)
+    rss.append(kb / 1024)
+    cpus.append(user + system)
     print(
-        f"build --all: median {statistics.median(walls):.2f} s "
+        f"{label}: {seconds:.2f} s wall, {user + system:.2f} s CPU (user+sys), "
+        f"{kb / 1024:.0f} MiB peak (load {before} → {loadavg()})",
+        flush=True,
+    )
+    return p.stderr
+
+
+def summary(what, walls, rss, cpus, binary):
+    print(
+        f"{what}: median {statistics.median(walls):.2f} s "
         f"(range {min(walls):.2f}–{max(walls):.2f}), peak RSS median "
         f"{statistics.median(rss):.0f} MiB (range {min(rss):.0f}–{max(rss):.0f}); CPU median "
-        f"{statistics.median(cpus):.1f} s (on an idle machine wall ≈ CPU / cores); "
-        f"{os.cpu_count()} cores; binary {binary}{' (per site, xargs)' if per_site else ''}"
+        f"{statistics.median(cpus):.2f} s (range {min(cpus):.2f}–{max(cpus):.2f}; on an idle "
+        f"machine wall ≈ CPU / cores); {os.cpu_count()} cores; binary {binary}",
+        flush=True,
     )
+
+
+def incremental_runs(out, runs, binary):
+    cmd = ["/usr/bin/time", "-v", binary, "--root", out, "build", "--all", "--now", NOW]
+    sites = sorted(d for d in os.listdir(os.path.join(out, "sites")) if not d.startswith("."))
+    first = os.path.join(out, "sites", sites[0])
+    if not os.path.isdir(os.path.join(first, "history")) or not any(
+        f.endswith(".json") for f in os.listdir(os.path.join(first, "history"))
+    ):
+        # The nightly job publishes: a commune's build is cached (skippable) once its
+        # output is the published one (an unpublished change is rebuilt every time).
+        timed(
+            ["/usr/bin/time", "-v", binary, "--root", out, "publish", "--all", "--now", NOW],
+            [], [], [], "publish --all (setup, not counted)",
+        )
+    if not os.path.exists(os.path.join(first, ".congkhai-cache-public")):
+        # publish writes no cache: one build fingerprints every commune.
+        timed(cmd, [], [], [], "build --all (setup, not counted)")
+    w, r, c = [], [], []
+    timed(cmd, w, r, c, "nothing changed (126 skipped)" if len(sites) == 126 else "nothing changed")
+    walls, rss, cpus = [], [], []
+    # One changed record each run, always in the same commune: a new approved notice
+    # (a published page may not be edited without a correction note): that commune is
+    # built, the others skipped.
+    site = sites[37 % len(sites)]
+    for n in range(runs):
+        name = f"moi-{os.getpid()}-{n + 1}.md"
+        path = os.path.join(out, "sites", site, "content", "van-ban", name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(
+                f'+++\ntitle = "Thông báo bổ sung số {n + 1}/TB-UBND"\ndate = 2026-11-23\n'
+                f'{APPROVAL}+++\nỦy ban nhân dân xã thông báo bổ sung lần {n + 1} theo ý kiến của cử tri.\n'
+            )
+        err = timed(cmd, walls, rss, cpus, f"run {n + 1} ({site}/content/van-ban/{name} added)")
+        built = [l.split()[0] for l in err.splitlines() if re.match(r"^xa-\d+\s+xong\b", l)]
+        if built != [site]:
+            sys.exit(f"expected only {site} to be built, got {built}")
+    summary("build --all, one record changed in one commune", walls, rss, cpus, binary)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["make", "time", "run"])
+    ap.add_argument("command", choices=["make", "time", "incremental", "run"])
     ap.add_argument("out", nargs="?")
     ap.add_argument("--communes", type=int, default=126)
     ap.add_argument("--pages", type=int, default=300)
@@ -216,6 +275,10 @@ def main():
         if not a.out:
             sys.exit("time needs OUT")
         time_runs(a.out, a.runs, binary, a.per_site)
+    elif a.command == "incremental":
+        if not a.out:
+            sys.exit("incremental needs OUT")
+        incremental_runs(a.out, a.runs, binary)
     else:
         base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
         work = tempfile.mkdtemp(prefix="congkhai-workspace-", dir=base)
@@ -227,6 +290,8 @@ def main():
                 f"({'tmpfs' if base else 'disk'})"
             )
             time_runs(out, a.runs, binary, a.per_site)
+            if not a.per_site:
+                incremental_runs(out, a.runs, binary)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -219,6 +219,10 @@ impl Default for LanguageConfig {
 pub struct SiteDefaults {
     pub table: toml::Table,
     pub themes_dir: Option<PathBuf>,
+    /// SHA-256 of everything of the workspace a site's build depends on besides its own
+    /// folder (`congkhai.toml`, the shared `themes/`): part of each site's incremental
+    /// cache key, so editing them rebuilds every site.
+    pub fingerprint: String,
 }
 
 /// `defaults` under `table`: a key the site lacks is added; a table both have is merged

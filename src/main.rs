@@ -421,6 +421,7 @@ fn main() -> ExitCode {
 /// command is not one of those.
 fn workspace_command(root: &std::path::Path, command: &Command) -> Option<ExitCode> {
     use congkhai::workspace::{self, Op, RunOptions};
+    let force = matches!(command, Command::Build { force: true, .. });
     let (op, sites, drafts, now, keys_dir, new_chain, single) = match command {
         Command::Build {
             sites,
@@ -504,6 +505,7 @@ fn workspace_command(root: &std::path::Path, command: &Command) -> Option<ExitCo
         only: sites.site.clone(),
         keys_dir,
         new_chain,
+        force,
     };
     match workspace::run(&ws, &run) {
         Ok(report) => {

@@ -434,10 +434,13 @@ impl Cache {
             _ => (None, None),
         };
         let key = format!(
-            "now={}\0drafts={}\0base_url={:?}\0output={}",
+            "now={}\0drafts={}\0base_url={:?}\0workspace={}\0output={}",
             opts.build_date()?,
             opts.drafts,
             opts.base_url,
+            opts.site_defaults
+                .as_ref()
+                .map_or("", |d| d.fingerprint.as_str()),
             crate::output::normalise(target)
                 .unwrap_or_else(|_| target.to_path_buf())
                 .display()

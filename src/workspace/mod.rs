@@ -202,9 +202,12 @@ impl Workspace {
             }
         }
         let themes = root.join("themes");
+        let themes_dir = themes.is_dir().then_some(themes);
+        let fingerprint = fingerprint(&raw, themes_dir.as_deref());
         let defaults = Arc::new(SiteDefaults {
             table,
-            themes_dir: themes.is_dir().then_some(themes),
+            themes_dir,
+            fingerprint,
         });
         let sites_dir = root.join(rel);
         let sites = list_sites(&sites_dir)?;
@@ -258,11 +261,40 @@ impl Workspace {
             today: run.today,
             record_history: run.op == Op::Publish,
             new_chain: run.new_chain,
+            force: run.force,
             secret_key,
             site_defaults: Some(self.defaults.clone()),
             ..Default::default()
         }
     }
+}
+
+/// SHA-256 of `congkhai.toml` and of every file of the shared `themes/` (path, length,
+/// bytes, in path order): what each site's build reads of the workspace. Hashed once
+/// per run; a file that cannot be read hashes as its error, so the sites are rebuilt.
+fn fingerprint(workspace_file: &str, themes: Option<&Path>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(FILE.as_bytes());
+    h.update((workspace_file.len() as u64).to_le_bytes());
+    h.update(workspace_file.as_bytes());
+    if let Some(dir) = themes {
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let (name, bytes) = match entry {
+                Ok(e) if e.file_type().is_dir() => continue,
+                Ok(e) => (
+                    e.path().display().to_string(),
+                    std::fs::read(e.path()).unwrap_or_else(|err| err.to_string().into_bytes()),
+                ),
+                Err(err) => (String::new(), err.to_string().into_bytes()),
+            };
+            h.update((name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The folders of `sites/` that hold a config.toml, sorted. A name that is not a valid
@@ -333,6 +365,8 @@ pub struct RunOptions {
     /// `publish --all --secret-key DIR`: one `<site>.key` per site.
     pub keys_dir: Option<PathBuf>,
     pub new_chain: bool,
+    /// `build --all --force`: every site built in full (no incremental cache).
+    pub force: bool,
 }
 
 /// What one site's run gave.
@@ -348,6 +382,8 @@ pub struct SiteDone {
     pub pages: usize,
     pub files: usize,
     pub warnings: Diagnostics,
+    /// Skipped: nothing changed since its last build (the incremental cache).
+    pub unchanged: bool,
 }
 
 /// The whole run: every site, then the province portal.
@@ -418,10 +454,28 @@ fn run_site(
     let opts = ws.site_options(name, run);
     match run.op {
         Op::Build | Op::Publish => {
-            let (summary, kept) = pipeline::build_keep(&opts)?;
+            // A site whose inputs and output are those of its last build is skipped
+            // (the incremental cache: one hash of its inputs, one stat of its output),
+            // so a nightly run where one commune changed builds that commune only.
+            // Its province summary is kept from that build, when it was taken off the
+            // very output now in place (`province::output_id`); else it is built.
+            let (summary, kept) = match pipeline::build_or_skip(&opts)? {
+                (summary, Some(kept)) => (summary, kept),
+                (summary, None)
+                    if !with_province || province::has_summary_of(ws, name, &summary.output) =>
+                {
+                    return Ok(SiteDone {
+                        pages: summary.pages,
+                        files: summary.files,
+                        warnings: summary.warnings,
+                        unchanged: true,
+                    });
+                }
+                (_, None) => pipeline::build_keep(&opts)?,
+            };
             if with_province {
                 let s = province::CommuneSummary::of(name, kept.model(), ws.province_newest());
-                province::store_summary(ws, &s)?;
+                province::store_summary(ws, &s, &summary.output)?;
             }
             // The model is dropped here, before the next site: memory grows with the
             // sites built at once (one per core), not with the province.
@@ -430,6 +484,7 @@ fn run_site(
                 pages: summary.pages,
                 files: summary.files,
                 warnings: summary.warnings,
+                unchanged: false,
             })
         }
         Op::Check => {
@@ -438,6 +493,7 @@ fn run_site(
                 pages: summary.pages,
                 files: 0,
                 warnings: summary.warnings,
+                unchanged: false,
             })
         }
         Op::Verify => {
@@ -448,6 +504,7 @@ fn run_site(
                 pages: r.items,
                 files: r.files,
                 warnings: Diagnostics::new(),
+                unchanged: false,
             })
         }
     }
@@ -518,7 +575,7 @@ pub fn report_text(ws: &Workspace, report: &Report, op: Op) -> String {
                     out,
                     "{:<width$}  {:<9}  {:>7}  {:>7}  {:>8}  {:>6} ms",
                     s.name,
-                    "xong",
+                    if d.unchanged { "không đổi" } else { "xong" },
                     d.pages,
                     if op == Op::Check {
                         "—".to_string()

@@ -172,8 +172,57 @@ fn cache_path(ws: &Workspace, site: &str) -> PathBuf {
     ws.root.join(CACHE_DIR).join(format!("{site}.json"))
 }
 
-/// Keep commune `s`'s summary for the province portal (atomic: old or new, never half).
-pub fn store_summary(ws: &Workspace, s: &CommuneSummary) -> Result<(), Diagnostic> {
+/// A summary as kept in `.congkhai/tom-tat/`: with the [`output_id`] of the output it
+/// was taken with (read back as a plain [`CommuneSummary`]: the key is ignored there).
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    #[serde(flatten)]
+    summary: CommuneSummary,
+    #[serde(default)]
+    output: Option<String>,
+}
+
+/// Which build made the output folder `output`: the inode and modification time of its
+/// marker file, which every build writes anew (`output::OUTPUT_MARKER`) and a skipped
+/// build leaves alone. `None` when there is no marker.
+fn output_id(output: &std::path::Path) -> Option<String> {
+    let m = std::fs::metadata(output.join(crate::output::OUTPUT_MARKER)).ok()?;
+    let t = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0u64;
+    Some(format!(
+        "{ino}:{}.{:09}:{}",
+        t.as_secs(),
+        t.subsec_nanos(),
+        m.len()
+    ))
+}
+
+/// Whether the kept summary of `site` was taken off the build that made `output`, the
+/// output now in place: then a skipped build of the site (nothing changed) can keep it.
+pub fn has_summary_of(ws: &Workspace, site: &str, output: &std::path::Path) -> bool {
+    let Some(id) = output_id(output) else {
+        return false;
+    };
+    std::fs::read(cache_path(ws, site))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
+        .is_some_and(|s| s.summary.site == site && s.output.as_deref() == Some(id.as_str()))
+}
+
+/// Keep commune `s`'s summary for the province portal (atomic: old or new, never half),
+/// taken off the build that made `output`.
+pub fn store_summary(
+    ws: &Workspace,
+    s: &CommuneSummary,
+    output: &std::path::Path,
+) -> Result<(), Diagnostic> {
     let path = cache_path(ws, &s.site);
     let io = |e: std::io::Error| {
         Diagnostic::error(format!(
@@ -185,7 +234,11 @@ pub fn store_summary(ws: &Workspace, s: &CommuneSummary) -> Result<(), Diagnosti
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let bytes = serde_json::to_vec(s).map_err(|e| io(std::io::Error::other(e)))?;
+    let stored = Stored {
+        summary: s.clone(),
+        output: output_id(output),
+    };
+    let bytes = serde_json::to_vec(&stored).map_err(|e| io(std::io::Error::other(e)))?;
     crate::output::write_atomic(&path, &bytes).map_err(io)
 }
 

@@ -1,6 +1,6 @@
 //! A province workspace (issue 18): `congkhai.toml` + `sites/<name>/`, `build --all`,
 //! `--site`, a failing commune isolated, hostile site names, the province portal and its
-//! catalogue, and no personal data gathered across communes.
+//! catalogue, no personal data gathered across communes, and unchanged communes skipped.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -415,4 +415,104 @@ fn shared_rules_errors_name_congkhai_toml() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("congkhai.toml"), "{err}");
     assert!(!Path::new(&ws.path().join("sites/xa-nam/public")).exists());
+}
+
+/// Each site's result in the summary table of a `build --all`: "xong" (built),
+/// "không" (không đổi: skipped, nothing changed) or "LỖI".
+fn results(err: &str) -> BTreeMap<String, String> {
+    err.lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let site = words.next()?;
+            COMMUNES
+                .iter()
+                .any(|c| c.0 == site)
+                .then(|| (site.to_string(), words.next().unwrap_or("").to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
+    let ws = workspace();
+    // The nightly job publishes; a portal's build is cached once its output is the
+    // published one. publish writes no cache: the next build fingerprints every site.
+    let out = run(&ws, &["publish", "--all"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = all_ok(&ws);
+    assert!(results(&first).values().all(|r| r == "xong"), "{first}");
+    let province = tree(&ws, "public");
+    let communes: Vec<_> = COMMUNES
+        .iter()
+        .map(|c| tree(&ws, &format!("sites/{}/public", c.0)))
+        .collect();
+    // Nothing changed: every site skipped, outputs and the province portal as they were.
+    let err = all_ok(&ws);
+    assert!(results(&err).values().all(|r| r == "không"), "{err}");
+    assert_eq!(results(&err).len(), 3, "{err}");
+    for (c, before) in COMMUNES.iter().zip(&communes) {
+        assert_eq!(
+            &tree(&ws, &format!("sites/{}/public", c.0)),
+            before,
+            "{}",
+            c.0
+        );
+    }
+    assert_eq!(tree(&ws, "public"), province);
+    // One new posting in one commune: that commune alone is built, and the province
+    // portal shows the posting beside the others' kept summaries.
+    ws.write(
+        "sites/xa-nam/content/van-ban/thong-bao-moi.md",
+        format!(
+            "+++\ntitle = \"Thông báo lịch tiếp công dân tháng 12\"\ndate = 2026-11-21\n{}+++\nNội dung.\n",
+            crate::common::APPROVAL
+        ),
+    );
+    let err = all_ok(&ws);
+    let r = results(&err);
+    assert_eq!(r["xa-nam"], "xong", "{err}");
+    assert_eq!(r["xa-bac"], "không", "{err}");
+    assert_eq!(r["phuong-dong"], "không", "{err}");
+    let page = ws.html("public/index.html");
+    assert_eq!(texts(&page, "#xa-phuong h3 a").len(), 3);
+    let postings = texts(&page, "#xa-phuong li a");
+    assert!(
+        postings
+            .iter()
+            .any(|t| t.contains("Thông báo lịch tiếp công dân tháng 12")),
+        "{postings:?}"
+    );
+    for (_, name, ..) in COMMUNES {
+        assert!(
+            texts(&page, "#canh-bao li")
+                .iter()
+                .any(|w| w.contains(name)),
+            "{name} keeps its warning on the province page"
+        );
+    }
+    // A summary that is missing (or taken off another output) is not trusted: that
+    // commune is built again, the others skipped (xa-nam, unpublished since its edit,
+    // is built by every build until it is published).
+    std::fs::remove_file(ws.path().join(".congkhai/tom-tat/xa-bac.json")).unwrap();
+    let err = all_ok(&ws);
+    let r = results(&err);
+    assert_eq!(r["xa-bac"], "xong", "{err}");
+    assert_eq!(r["phuong-dong"], "không", "{err}");
+    assert_eq!(
+        texts(&ws.html("public/index.html"), "#xa-phuong h3 a").len(),
+        3
+    );
+    // The workspace's own files are inputs of every site (its shared theme and rules):
+    // any edit of congkhai.toml rebuilds them all; --force builds all of them too.
+    let toml = ws.read("congkhai.toml");
+    ws.write("congkhai.toml", format!("{toml}\n# Sửa ngày 23/11/2026.\n"));
+    let err = all_ok(&ws);
+    assert!(results(&err).values().all(|r| r == "xong"), "{err}");
+    let out = run(&ws, &["build", "--all", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        results(&stderr(&out)).values().all(|r| r == "xong"),
+        "{}",
+        stderr(&out)
+    );
 }
