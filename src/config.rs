@@ -846,16 +846,53 @@ impl Config {
     /// A taxonomy's list page, as Zola's `get_taxonomy_path`: `/tags/`, or
     /// `/blog/tags/` with `taxonomy_root = "blog"`.
     pub fn taxonomy_path(&self, t: &TaxonomyConfig) -> String {
-        let slug = self.taxonomy_slug(t);
-        match self.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
-            Some(root) if !root.is_empty() => format!("/{root}/{slug}/"),
-            _ => format!("/{slug}/"),
-        }
+        self.taxonomy_path_in(&self.default_language, t)
     }
 
     /// A term's page: the taxonomy path and the term slug (`/tags/ho-ngheo/`).
     pub fn taxonomy_term_path(&self, t: &TaxonomyConfig, term_slug: &str) -> String {
-        format!("{}{term_slug}/", self.taxonomy_path(t))
+        self.taxonomy_term_path_in(&self.default_language, t, term_slug)
+    }
+
+    /// A language's taxonomy list page, as Zola's `get_taxonomy_path(lang, …)`:
+    /// `/en/tags/` (or `/en/blog/tags/` with `taxonomy_root`) for a language other than
+    /// the default.
+    pub fn taxonomy_path_in(&self, lang: &str, t: &TaxonomyConfig) -> String {
+        let slug = self.taxonomy_slug(t);
+        let prefix = self.language_prefix(lang);
+        match self.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
+            Some(root) if !root.is_empty() => format!("{prefix}/{root}/{slug}/"),
+            _ => format!("{prefix}/{slug}/"),
+        }
+    }
+
+    /// A language's term page (`/en/tags/poor-households/`).
+    pub fn taxonomy_term_path_in(&self, lang: &str, t: &TaxonomyConfig, term_slug: &str) -> String {
+        format!("{}{term_slug}/", self.taxonomy_path_in(lang, t))
+    }
+
+    /// The taxonomies of each language, default language first: the top-level
+    /// `taxonomies` for the default, `[languages.xx] taxonomies` for the others (as Zola:
+    /// a language has only the taxonomies its own table declares).
+    pub fn taxonomies_by_language(&self) -> Vec<(&str, &[TaxonomyConfig])> {
+        let mut out = vec![(self.default_language.as_str(), self.taxonomies.as_slice())];
+        for (code, l) in &self.languages {
+            if *code != self.default_language {
+                out.push((code.as_str(), l.taxonomies.as_slice()));
+            }
+        }
+        out
+    }
+
+    /// The feed file names of a language (`feed_filenames` of `[languages.xx]`, the
+    /// site's for the default language).
+    pub fn feed_filenames_of(&self, lang: &str) -> &[String] {
+        match self.languages.get(lang) {
+            Some(l) if lang != self.default_language && !l.feed_filenames.is_empty() => {
+                &l.feed_filenames
+            }
+            _ => &self.feed_filenames,
+        }
     }
 
     /// A site with a `[ward]` table is a congkhai portal.

@@ -1077,36 +1077,39 @@ fn generated_claims(
     }
 }
 
-/// Each taxonomy's list page and one page per term used by a listed page.
+/// Each taxonomy's list page and one page per term used by a listed page, for every
+/// language (`/tags/…` for the default, `/xx/tags/…` for `[languages.xx] taxonomies`).
 fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
-    for t in config.taxonomies.iter().filter(|t| t.render != Some(false)) {
-        out.push(Claim::new(
-            config.taxonomy_path(t),
-            made_by(&format!("phân loại {}", t.name)),
-        ));
-        let mut terms: Vec<String> = pages
-            .iter()
-            .filter(|p| p.is_listed())
-            .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
-            .flatten()
-            .map(|n| config.term_slug(n))
-            .collect();
-        terms.sort();
-        terms.dedup();
-        for term in terms {
-            let path = config.taxonomy_term_path(t, &term);
-            if t.feed {
-                for f in &config.feed_filenames {
-                    out.push(Claim::new(
-                        format!("{path}{f}"),
-                        made_by(&format!("phân loại {} / {term}", t.name)),
-                    ));
-                }
-            }
+    for (lang, taxonomies) in config.taxonomies_by_language() {
+        for t in taxonomies.iter().filter(|t| t.render != Some(false)) {
             out.push(Claim::new(
-                path,
-                made_by(&format!("phân loại {} / {term}", t.name)),
+                config.taxonomy_path_in(lang, t),
+                made_by(&format!("phân loại {}", t.name)),
             ));
+            let mut terms: Vec<String> = pages
+                .iter()
+                .filter(|p| p.is_listed() && p.page.lang == lang)
+                .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
+                .flatten()
+                .map(|n| config.term_slug(n))
+                .collect();
+            terms.sort();
+            terms.dedup();
+            for term in terms {
+                let path = config.taxonomy_term_path_in(lang, t, &term);
+                if t.feed {
+                    for f in config.feed_filenames_of(lang) {
+                        out.push(Claim::new(
+                            format!("{path}{f}"),
+                            made_by(&format!("phân loại {} / {term}", t.name)),
+                        ));
+                    }
+                }
+                out.push(Claim::new(
+                    path,
+                    made_by(&format!("phân loại {} / {term}", t.name)),
+                ));
+            }
         }
     }
 }

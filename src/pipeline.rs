@@ -185,6 +185,8 @@ fn generate_keep(
         None
     };
     warnings.extend(model.warnings.clone());
+    // A language whose pages show the warning banner in Vietnamese (src/i18n/banner.rs).
+    warnings.extend(crate::i18n::banner::site_banners(&model).warnings);
     // privacy: every output file passes the scanner (src/privacy/output.rs).
     let sink =
         &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root);

@@ -90,7 +90,11 @@ pub static DEFAULT_THEME: include_dir::Dir<'_> =
 pub struct Lookup {
     pub pages: BTreeMap<String, Value>,
     pub sections: BTreeMap<String, Value>,
-    pub taxonomies: BTreeMap<String, Value>,
+    /// Each language's taxonomies (`get_taxonomy(kind, lang)`), by language then name.
+    pub taxonomies: BTreeMap<String, BTreeMap<String, Value>>,
+    /// A translation's content path → its original's (`a.en.md` → `a.md`): Zola `next`
+    /// looks a page up by its canonical path, then takes the version in `lang`.
+    pub canonical: BTreeMap<String, String>,
     /// Every URL a `get_url(path="@/…")` may resolve to, by content path.
     pub urls: BTreeMap<String, String>,
     pub root: PathBuf,
