@@ -186,6 +186,8 @@ fn loaded_pages(pages: &[Page], sections: &BTreeMap<String, Section>) -> Vec<Loa
 struct Links<'a> {
     urls: &'a BTreeMap<String, String>,
     unpublished: &'a BTreeMap<String, &'static str>,
+    /// Zola's `anchor-link.html` and `summary-cutoff.html` (src/templates/snippets.rs).
+    snippets: &'a dyn markdown::Snippets,
 }
 
 /// Why a page may not be linked to on `today` (`None`: it may). A staff preview may
@@ -256,9 +258,12 @@ impl Model {
             today,
             preview,
         };
+        let now = format!("{}T00:00:00+07:00", today.format("%Y-%m-%d"));
+        let snippets = crate::templates::snippets::SiteSnippets::new(root, &config, now);
         let links = Links {
             urls: &urls,
             unpublished: &unpublished,
+            snippets: &snippets,
         };
 
         let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.as_ref());
@@ -415,9 +420,12 @@ impl Model {
                 .and_then(|s| s.section.fm.approval.as_ref()),
             publication::is_data_page(&fresh.fm),
         );
+        let now = format!("{}T00:00:00+07:00", self.today.format("%Y-%m-%d"));
+        let snippets = crate::templates::snippets::SiteSnippets::new(&self.root, &self.config, now);
         let links = Links {
             urls: &self.urls,
             unpublished: &self.unpublished,
+            snippets: &snippets,
         };
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -690,10 +698,6 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Zola: the section's `insert_anchor_links` applies to its pages.
     let anchors = AnchorLinks::parse(model.page.section_anchor_links.as_deref());
     let body = &model.page.body;
-    let (summary_src, has_more) = match body.find("<!-- more -->") {
-        Some(i) => (&body[..i], true),
-        None => ("", false),
-    };
     let r = markdown::render(
         body,
         &RenderOptions {
@@ -701,6 +705,8 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
             footnote_prefix: &prefix,
             anchors,
             resolve: &resolve,
+            snippets: Some(links.snippets),
+            lang: &model.page.lang,
         },
     );
     link_problems(
@@ -710,18 +716,8 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
         links.unpublished,
         diags,
     );
-    if has_more {
-        let s = markdown::render(
-            summary_src,
-            &RenderOptions {
-                permalink: &permalink,
-                footnote_prefix: &prefix,
-                anchors: AnchorLinks::None,
-                resolve: &resolve,
-            },
-        );
-        model.summary = Some(s.html);
-    }
+    // Zola's summary: the HTML before `<!-- more -->` (src/markdown.rs).
+    model.summary = r.summary;
     // Our own sanitised HTML: a safe string.
     model.html = tera::Value::safe_string(&r.html);
     model.toc = r.toc;
@@ -774,6 +770,8 @@ fn build_section(
             footnote_prefix: "fn-",
             anchors,
             resolve: &resolve,
+            snippets: Some(links.snippets),
+            lang: &section.lang,
         },
     );
     link_problems(
@@ -896,6 +894,10 @@ fn link_problems(
     unpublished: &BTreeMap<String, &'static str>,
     diags: &mut Diagnostics,
 ) {
+    // The site's anchor-link.html / summary-cutoff.html failed.
+    for e in &r.template_errors {
+        diags.push(Diagnostic::error(e.clone()).in_file(file));
+    }
     for (link, line) in &r.broken_links {
         let target = link.trim_start_matches("@/");
         let target = target.split('#').next().unwrap_or(target);

@@ -9,6 +9,7 @@
 mod filters;
 mod functions;
 pub mod images;
+pub mod snippets;
 mod zola;
 
 pub use filters::json_in_script;
