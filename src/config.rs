@@ -729,8 +729,7 @@ impl Vocabulary {
     }
 
     /// Lists normalised to NFC, blanks and duplicates dropped; an empty list is an error.
-    fn check(&mut self, raw: &str) -> Result<(), Diagnostics> {
-        let rel = Path::new("config.toml");
+    fn check(&mut self, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
         let mut errors = Diagnostics::new();
         for (key, list) in [
             ("household_categories", &mut self.household_categories),
@@ -785,8 +784,7 @@ impl Rules {
         }
     }
 
-    fn check(&self, raw: &str) -> Result<(), Diagnostics> {
-        let rel = Path::new("config.toml");
+    fn check(&self, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
         let mut errors = Diagnostics::new();
         for (key, list) in [
             ("days_off", &self.days_off),
@@ -1048,21 +1046,7 @@ impl Config {
                     .into());
             }
         };
-        // `parse` names config.toml; another file is named as it is.
-        let rename = |mut d: Diagnostic| {
-            if shown != "config.toml" {
-                d.message = d.message.replace("config.toml", &shown);
-                if let Some(loc) = &mut d.location
-                    && loc.file == Path::new("config.toml")
-                {
-                    loc.file = rel.clone();
-                }
-            }
-            d
-        };
-        let (mut config, warnings) =
-            Self::parse_with(&raw, defaults.map(|d| &d.table)).map_err(|ds| ds.map(rename))?;
-        let warnings = warnings.map(rename);
+        let (mut config, warnings) = Self::parse_named(&raw, defaults.map(|d| &d.table), &rel)?;
         config.file = rel;
         config.shared_themes = defaults.and_then(|d| d.themes_dir.clone());
         Ok((config, warnings))
@@ -1086,7 +1070,17 @@ impl Config {
         raw: &str,
         defaults: Option<&toml::Table>,
     ) -> Result<(Config, Diagnostics), Diagnostics> {
-        let rel = Path::new("config.toml");
+        Self::parse_named(raw, defaults, Path::new("config.toml"))
+    }
+
+    /// [`Config::parse_with`] for the file `rel` (relative to the site root:
+    /// `config.toml`, `zola.toml`, or the `-c` file), which every message names.
+    pub fn parse_named(
+        raw: &str,
+        defaults: Option<&toml::Table>,
+        rel: &Path,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
+        let shown = rel.display().to_string();
         let mut warnings = Diagnostics::new();
         let mut table: toml::Table = match raw.parse() {
             Ok(t) => t,
@@ -1162,13 +1156,12 @@ impl Config {
             Ok(c) => c,
             Err(e) => {
                 let e: toml::de::Error = e;
-                return Err(Diagnostic::error(format!(
-                    "config.toml không hợp lệ: {}",
-                    e.message()
-                ))
-                .in_file(rel)
-                .hint("xem mẫu cấu hình trong README.md, mục config.toml")
-                .into());
+                return Err(
+                    Diagnostic::error(format!("{shown} không hợp lệ: {}", e.message()))
+                        .in_file(rel)
+                        .hint("xem mẫu cấu hình trong README.md, mục config.toml")
+                        .into(),
+                );
             }
         };
         if config.slugify.anchors != text::SlugStrategy::On {
@@ -1202,19 +1195,19 @@ impl Config {
                 .into());
         }
         if let Some(ward) = config.ward.as_mut() {
-            resolve_unit(ward, raw)?;
+            resolve_unit(ward, raw, rel)?;
         }
-        config.vocabulary.check(raw)?;
-        config.rules.check(raw)?;
-        resolve_languages(&mut config, raw)?;
+        config.vocabulary.check(raw, rel)?;
+        config.rules.check(raw, rel)?;
+        resolve_languages(&mut config, raw, rel)?;
         Ok((config, warnings))
     }
 }
 
 /// `[languages.xx]`: codes checked; a table for the default language is merged into the
 /// top-level keys, as Zola does (a key set in both places is an error).
-fn resolve_languages(config: &mut Config, raw: &str) -> Result<(), Diagnostics> {
-    let rel = Path::new("config.toml");
+fn resolve_languages(config: &mut Config, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
+    let shown = rel.display();
     let mut errors = Diagnostics::new();
     for code in config.languages.keys() {
         if !is_language_code(code) {
@@ -1245,7 +1238,7 @@ fn resolve_languages(config: &mut Config, raw: &str) -> Result<(), Diagnostics> 
         let twice = |key: &str| {
             Diagnostics::from(
                 Diagnostic::error(format!(
-                    "khóa \u{201c}{key}\u{201d} của ngôn ngữ mặc định được khai hai lần: ở đầu config.toml và trong [languages.{code}]"
+                    "khóa \u{201c}{key}\u{201d} của ngôn ngữ mặc định được khai hai lần: ở đầu {shown} và trong [languages.{code}]"
                 ))
                 .at(key_location(rel, raw, &format!("languages.{code}")))
                 .hint(format!("giữ một chỗ: xóa {key} khỏi [languages.{code}] hoặc khỏi đầu tệp")),
@@ -1305,8 +1298,7 @@ pub fn is_language_code(code: &str) -> bool {
 }
 
 /// `[ward] type` and `residential_units`: checked, defaults filled, phrases computed.
-fn resolve_unit(ward: &mut Ward, raw: &str) -> Result<(), Diagnostics> {
-    let rel = Path::new("config.toml");
+fn resolve_unit(ward: &mut Ward, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
     let unit = match ward.unit_type.as_deref() {
         Some(t) => UnitType::parse(t).ok_or_else(|| {
             Diagnostics::from(

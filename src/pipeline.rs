@@ -189,7 +189,8 @@ fn generate_keep(
     warnings.extend(crate::i18n::banner::site_banners(&model).warnings);
     // privacy: every output file passes the scanner (src/privacy/output.rs).
     let sink =
-        &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root);
+        &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root)
+            .with_config_file(model.config.source_file());
     // links: every internal link of every page must resolve (checked after the last stage).
     let link_sink = &crate::links::LinkSink::new(sink);
     let sink = &render::Counted::new(link_sink);
@@ -693,7 +694,8 @@ impl Incremental {
         }
         let mut errors = Diagnostics::new();
         let allow = self.model.config.privacy_allow();
-        let sink = &crate::privacy::output::ScanSink::new(sink, allow, &root);
+        let sink = &crate::privacy::output::ScanSink::new(sink, allow, &root)
+            .with_config_file(self.model.config.source_file());
         for i in done {
             if let Err(d) = self.renderer.render_page(&self.model, i, sink) {
                 errors.push(d);
