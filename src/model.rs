@@ -124,6 +124,9 @@ pub struct Model {
     /// Each record's corrections, newest first (site path → notes), from the history
     /// chain and this build's entry; set by the trust stage before rendering.
     pub corrections: BTreeMap<String, Vec<Correction>>,
+    /// The images `resize_image` made, from content (shortcodes) and templates alike;
+    /// the render stage writes them, `serve`'s fast path writes the new ones.
+    pub images: std::sync::Arc<crate::templates::images::Store>,
 }
 
 /// One correction of a published record: "Đính chính ngày dd/mm/yyyy: …".
@@ -238,12 +241,14 @@ impl Model {
         let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
         let t_sc = std::time::Instant::now();
+        let images = std::sync::Arc::new(crate::templates::images::Store::default());
         diags.extend(crate::shortcodes::apply(
             &crate::shortcodes::Site {
                 root,
                 config: &config,
                 urls: &urls,
                 now: format!("{}T00:00:00+07:00", today.format("%Y-%m-%d")),
+                images: images.clone(),
             },
             &mut pages,
             &mut sections,
@@ -360,6 +365,7 @@ impl Model {
             unpublished,
             loaded,
             corrections: BTreeMap::new(),
+            images,
         })
     }
 
@@ -386,10 +392,15 @@ impl Model {
             return Ok(None);
         };
         let old_status = old.status;
-        // A translation takes drafts, dates and record from its original
-        // (content::translations): only a full build sees both files.
+        // A translation takes its draft flag, publication window and record from its
+        // original (content::translations::follow_originals), which depend only on the
+        // two front matters: both are unchanged (the fast path's condition for every
+        // file it rebuilds), so the values the last build derived still hold.
         if old.page.lang != self.config.default_language {
-            return Ok(None);
+            fresh.fm.draft = old.page.fm.draft;
+            fresh.fm.publish_from = old.page.fm.publish_from;
+            fresh.fm.publish_until = old.page.fm.publish_until;
+            fresh.fm.record = old.page.fm.record.clone();
         }
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
@@ -405,6 +416,7 @@ impl Model {
                 config: &self.config,
                 urls: &self.urls,
                 now: format!("{}T00:00:00+07:00", self.today.format("%Y-%m-%d")),
+                images: self.images.clone(),
             },
             &mut one,
             &mut BTreeMap::new(),

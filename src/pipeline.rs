@@ -663,6 +663,15 @@ impl Incremental {
         sink: &dyn Sink,
     ) -> Result<Update, Diagnostics> {
         let root = self.model.root.clone();
+        // Images a new `resize_image` call makes (in the body or the page's templates)
+        // are written below, as the full build writes every image it made.
+        let images_before: std::collections::BTreeSet<String> = self
+            .model
+            .images
+            .files()
+            .into_iter()
+            .map(|(rel, _)| rel)
+            .collect();
         let mut fresh = Vec::new();
         for rel in rels {
             let Some(i) = self.model.page_index(rel) else {
@@ -698,6 +707,13 @@ impl Incremental {
             .with_config_file(self.model.config.source_file());
         for i in done {
             if let Err(d) = self.renderer.render_page(&self.model, i, sink) {
+                errors.push(d);
+            }
+        }
+        for (rel, bytes) in self.model.images.files() {
+            if !images_before.contains(&rel)
+                && let Err(d) = sink.write(&rel, &bytes)
+            {
                 errors.push(d);
             }
         }

@@ -608,6 +608,8 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
         default_language: cfg.default_language.clone(),
         theme: cfg.theme.clone(),
         feed_filenames: cfg.feed_filenames.clone(),
+        // The model's store: images made by content (shortcodes) are written too.
+        images: model.images.clone(),
         ..Default::default()
     };
     for (i, p) in model.pages.iter().enumerate() {
