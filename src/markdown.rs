@@ -433,7 +433,15 @@ fn finish_heading<'a>(
             text::escape_html(&id)
         )),
     };
-    emit_heading(events, level, &id, &classes, &attrs, inner, anchors, anchor);
+    emit_heading(
+        events,
+        level,
+        &id,
+        &classes,
+        &attrs,
+        inner,
+        anchor.map(|a| (anchors, a)),
+    );
     (lvl, id, title.trim().to_string())
 }
 
@@ -459,8 +467,7 @@ fn emit_heading<'a>(
     classes: &[CowStr<'a>],
     attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
     inner: Vec<Event<'a>>,
-    anchors: AnchorLinks,
-    anchor: Option<String>,
+    anchor: Option<(AnchorLinks, String)>,
 ) {
     let mut open = format!("<{level} id=\"{}\"", text::escape_html(id));
     // `{#id .class key=value}`: only plain class names; every other attribute
@@ -475,7 +482,7 @@ fn emit_heading<'a>(
         open.push_str(&format!(" class=\"{}\"", text::escape_html(&cls.join(" "))));
     }
     open.push('>');
-    let Some(anchor) = anchor else {
+    let Some((anchors, anchor)) = anchor else {
         events.push(Event::Html(open.into()));
         events.extend(inner);
         events.push(Event::Html(format!("</{level}>\n").into()));
