@@ -733,8 +733,7 @@ impl Vocabulary {
     }
 
     /// Lists normalised to NFC, blanks and duplicates dropped; an empty list is an error.
-    fn check(&mut self, raw: &str) -> Result<(), Diagnostics> {
-        let rel = Path::new("config.toml");
+    fn check(&mut self, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
         let mut errors = Diagnostics::new();
         for (key, list) in [
             ("household_categories", &mut self.household_categories),
@@ -789,8 +788,7 @@ impl Rules {
         }
     }
 
-    fn check(&self, raw: &str) -> Result<(), Diagnostics> {
-        let rel = Path::new("config.toml");
+    fn check(&self, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
         let mut errors = Diagnostics::new();
         for (key, list) in [
             ("days_off", &self.days_off),
@@ -850,16 +848,53 @@ impl Config {
     /// A taxonomy's list page, as Zola's `get_taxonomy_path`: `/tags/`, or
     /// `/blog/tags/` with `taxonomy_root = "blog"`.
     pub fn taxonomy_path(&self, t: &TaxonomyConfig) -> String {
-        let slug = self.taxonomy_slug(t);
-        match self.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
-            Some(root) if !root.is_empty() => format!("/{root}/{slug}/"),
-            _ => format!("/{slug}/"),
-        }
+        self.taxonomy_path_in(&self.default_language, t)
     }
 
     /// A term's page: the taxonomy path and the term slug (`/tags/ho-ngheo/`).
     pub fn taxonomy_term_path(&self, t: &TaxonomyConfig, term_slug: &str) -> String {
-        format!("{}{term_slug}/", self.taxonomy_path(t))
+        self.taxonomy_term_path_in(&self.default_language, t, term_slug)
+    }
+
+    /// A language's taxonomy list page, as Zola's `get_taxonomy_path(lang, …)`:
+    /// `/en/tags/` (or `/en/blog/tags/` with `taxonomy_root`) for a language other than
+    /// the default.
+    pub fn taxonomy_path_in(&self, lang: &str, t: &TaxonomyConfig) -> String {
+        let slug = self.taxonomy_slug(t);
+        let prefix = self.language_prefix(lang);
+        match self.taxonomy_root.as_deref().map(|r| r.trim_matches('/')) {
+            Some(root) if !root.is_empty() => format!("{prefix}/{root}/{slug}/"),
+            _ => format!("{prefix}/{slug}/"),
+        }
+    }
+
+    /// A language's term page (`/en/tags/poor-households/`).
+    pub fn taxonomy_term_path_in(&self, lang: &str, t: &TaxonomyConfig, term_slug: &str) -> String {
+        format!("{}{term_slug}/", self.taxonomy_path_in(lang, t))
+    }
+
+    /// The taxonomies of each language, default language first: the top-level
+    /// `taxonomies` for the default, `[languages.xx] taxonomies` for the others (as Zola:
+    /// a language has only the taxonomies its own table declares).
+    pub fn taxonomies_by_language(&self) -> Vec<(&str, &[TaxonomyConfig])> {
+        let mut out = vec![(self.default_language.as_str(), self.taxonomies.as_slice())];
+        for (code, l) in &self.languages {
+            if *code != self.default_language {
+                out.push((code.as_str(), l.taxonomies.as_slice()));
+            }
+        }
+        out
+    }
+
+    /// The feed file names of a language (`feed_filenames` of `[languages.xx]`, the
+    /// site's for the default language).
+    pub fn feed_filenames_of(&self, lang: &str) -> &[String] {
+        match self.languages.get(lang) {
+            Some(l) if lang != self.default_language && !l.feed_filenames.is_empty() => {
+                &l.feed_filenames
+            }
+            _ => &self.feed_filenames,
+        }
     }
 
     /// A site with a `[ward]` table is a congkhai portal.
@@ -1020,21 +1055,7 @@ impl Config {
                     .into());
             }
         };
-        // `parse` names config.toml; another file is named as it is.
-        let rename = |mut d: Diagnostic| {
-            if shown != "config.toml" {
-                d.message = d.message.replace("config.toml", &shown);
-                if let Some(loc) = &mut d.location
-                    && loc.file == Path::new("config.toml")
-                {
-                    loc.file = rel.clone();
-                }
-            }
-            d
-        };
-        let (mut config, warnings) =
-            Self::parse_with(&raw, defaults.map(|d| &d.table)).map_err(|ds| ds.map(rename))?;
-        let warnings = warnings.map(rename);
+        let (mut config, warnings) = Self::parse_named(&raw, defaults.map(|d| &d.table), &rel)?;
         config.file = rel;
         config.shared_themes = defaults.and_then(|d| d.themes_dir.clone());
         Ok((config, warnings))
@@ -1058,7 +1079,17 @@ impl Config {
         raw: &str,
         defaults: Option<&toml::Table>,
     ) -> Result<(Config, Diagnostics), Diagnostics> {
-        let rel = Path::new("config.toml");
+        Self::parse_named(raw, defaults, Path::new("config.toml"))
+    }
+
+    /// [`Config::parse_with`] for the file `rel` (relative to the site root:
+    /// `config.toml`, `zola.toml`, or the `-c` file), which every message names.
+    pub fn parse_named(
+        raw: &str,
+        defaults: Option<&toml::Table>,
+        rel: &Path,
+    ) -> Result<(Config, Diagnostics), Diagnostics> {
+        let shown = rel.display().to_string();
         let mut warnings = Diagnostics::new();
         let mut table: toml::Table = match raw.parse() {
             Ok(t) => t,
@@ -1134,13 +1165,12 @@ impl Config {
             Ok(c) => c,
             Err(e) => {
                 let e: toml::de::Error = e;
-                return Err(Diagnostic::error(format!(
-                    "config.toml không hợp lệ: {}",
-                    e.message()
-                ))
-                .in_file(rel)
-                .hint("xem mẫu cấu hình trong README.md, mục config.toml")
-                .into());
+                return Err(
+                    Diagnostic::error(format!("{shown} không hợp lệ: {}", e.message()))
+                        .in_file(rel)
+                        .hint("xem mẫu cấu hình trong README.md, mục config.toml")
+                        .into(),
+                );
             }
         };
         if config.slugify.anchors != text::SlugStrategy::On {
@@ -1174,19 +1204,19 @@ impl Config {
                 .into());
         }
         if let Some(ward) = config.ward.as_mut() {
-            resolve_unit(ward, raw)?;
+            resolve_unit(ward, raw, rel)?;
         }
-        config.vocabulary.check(raw)?;
-        config.rules.check(raw)?;
-        resolve_languages(&mut config, raw)?;
+        config.vocabulary.check(raw, rel)?;
+        config.rules.check(raw, rel)?;
+        resolve_languages(&mut config, raw, rel)?;
         Ok((config, warnings))
     }
 }
 
 /// `[languages.xx]`: codes checked; a table for the default language is merged into the
 /// top-level keys, as Zola does (a key set in both places is an error).
-fn resolve_languages(config: &mut Config, raw: &str) -> Result<(), Diagnostics> {
-    let rel = Path::new("config.toml");
+fn resolve_languages(config: &mut Config, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
+    let shown = rel.display();
     let mut errors = Diagnostics::new();
     for code in config.languages.keys() {
         if !is_language_code(code) {
@@ -1217,7 +1247,7 @@ fn resolve_languages(config: &mut Config, raw: &str) -> Result<(), Diagnostics> 
         let twice = |key: &str| {
             Diagnostics::from(
                 Diagnostic::error(format!(
-                    "khóa \u{201c}{key}\u{201d} của ngôn ngữ mặc định được khai hai lần: ở đầu config.toml và trong [languages.{code}]"
+                    "khóa \u{201c}{key}\u{201d} của ngôn ngữ mặc định được khai hai lần: ở đầu {shown} và trong [languages.{code}]"
                 ))
                 .at(key_location(rel, raw, &format!("languages.{code}")))
                 .hint(format!("giữ một chỗ: xóa {key} khỏi [languages.{code}] hoặc khỏi đầu tệp")),
@@ -1277,8 +1307,7 @@ pub fn is_language_code(code: &str) -> bool {
 }
 
 /// `[ward] type` and `residential_units`: checked, defaults filled, phrases computed.
-fn resolve_unit(ward: &mut Ward, raw: &str) -> Result<(), Diagnostics> {
-    let rel = Path::new("config.toml");
+fn resolve_unit(ward: &mut Ward, raw: &str, rel: &Path) -> Result<(), Diagnostics> {
     let unit = match ward.unit_type.as_deref() {
         Some(t) => UnitType::parse(t).ok_or_else(|| {
             Diagnostics::from(

@@ -63,6 +63,15 @@ impl AnchorLinks {
     }
 }
 
+/// Zola's overridable pieces of rendered Markdown, made by the site's templates
+/// (`anchor-link.html` with `id`, `level`, `lang`; `summary-cutoff.html` with
+/// `summary`, `lang`): `crate::templates::snippets` renders them. An `Err` is the
+/// template's error, in Vietnamese.
+pub trait Snippets: Sync {
+    fn anchor_link(&self, id: &str, level: u32, lang: &str) -> Result<String, String>;
+    fn summary_cutoff(&self, summary: &str, lang: &str) -> Result<String, String>;
+}
+
 pub struct RenderOptions<'a> {
     /// Absolute URL of the page, for TOC permalinks.
     pub permalink: &'a str,
@@ -71,7 +80,15 @@ pub struct RenderOptions<'a> {
     pub anchors: AnchorLinks,
     /// Resolves `@/path.md` (without `@/`) to a URL; `None` if no such content.
     pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    /// The site's `anchor-link.html` and `summary-cutoff.html`, as Zola renders them;
+    /// `None`: congkhai's built-in anchor (`#`) and no cut-off mark.
+    pub snippets: Option<&'a dyn Snippets>,
+    /// The text's language (`lang` of the two templates).
+    pub lang: &'a str,
 }
+
+/// What Zola puts where `<!-- more -->` was, in the page's body.
+pub const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -93,6 +110,12 @@ pub struct Rendered {
     /// (what was opened, line).
     pub unclosed: Option<(String, usize)>,
     pub word_count: usize,
+    /// Zola's summary: the HTML before `<!-- more -->` (any case and spacing inside
+    /// the comment), with `summary-cutoff.html` and the closing tags when the marker
+    /// stood inside an element; `None` without a marker.
+    pub summary: Option<String>,
+    /// Errors of the site's `anchor-link.html` / `summary-cutoff.html`.
+    pub template_errors: Vec<String>,
 }
 
 /// Deepest nesting of elements a Markdown text may produce (lists in lists, quotes in
@@ -135,6 +158,8 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     // Nesting: Markdown containers open now, plus the raw HTML elements left open.
     let mut depth = 0usize;
     let mut nesting = HtmlNesting::default();
+    // Index in `events` of the `<!-- more -->` marker.
+    let mut summary_at: Option<usize> = None;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         let html_peak = match &event {
@@ -166,6 +191,17 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
             };
         }
         let line = || line_of(range.start);
+        // Zola's summary marker: the comment becomes `<span id="continue-reading">`,
+        // and what came before it is the summary.
+        if let Event::Html(h) | Event::InlineHtml(h) = &event
+            && summary_at.is_none()
+            && heading.is_none()
+            && is_more_marker(h)
+        {
+            summary_at = Some(events.len());
+            events.push(Event::Html(CONTINUE_READING.into()));
+            continue;
+        }
         let event = rewrite_event(event, opts, &line, &mut out, &mut has_raw_html);
 
         match event {
@@ -195,7 +231,7 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = heading.take() {
-                    let entry = finish_heading(h, opts.anchors, &mut used_ids, &mut events);
+                    let entry = finish_heading(h, opts, &mut used_ids, &mut events, &mut out);
                     flat.push(entry);
                 }
             }
@@ -210,6 +246,9 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
         // Nothing this deep may reach a recursive sanitiser or minifier.
         return out;
     }
+    if let Some(at) = summary_at {
+        out.summary = Some(summary_html(&events[..at], opts, has_raw_html, &mut out));
+    }
     let mut html_out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
     out.html = if has_raw_html {
@@ -219,6 +258,74 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     };
     out.toc = nest_toc(&flat, opts.permalink);
     out
+}
+
+/// Zola's summary of the events before the marker: their HTML, trailing whitespace
+/// cut; when the marker stood inside an element (`text <!-- more --> text` in one
+/// paragraph), `summary-cutoff.html` then the closing tags.
+fn summary_html(
+    events: &[Event],
+    opts: &RenderOptions,
+    has_raw_html: bool,
+    out: &mut Rendered,
+) -> String {
+    let mut open: Vec<TagEnd> = Vec::new();
+    for e in events {
+        match e {
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(tag) => {
+                open.truncate(open.iter().rposition(|t| t == tag).unwrap_or(0));
+            }
+            _ => {}
+        }
+    }
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, events.iter().cloned());
+    html_out.truncate(html_out.trim_end().len());
+    if !open.is_empty()
+        && let Some(s) = opts.snippets
+    {
+        match s.summary_cutoff(&html_out, opts.lang) {
+            Ok(cutoff) => html_out.push_str(&cutoff),
+            Err(e) => out.template_errors.push(e),
+        }
+    }
+    html::push_html(&mut html_out, open.into_iter().rev().map(Event::End));
+    if has_raw_html {
+        sanitize(&html_out)
+    } else {
+        html_out
+    }
+}
+
+/// Zola's `<!--\s*more\s*-->` (any case) somewhere in a piece of raw HTML.
+fn is_more_marker(html: &str) -> bool {
+    html.match_indices("<!--").any(|(i, _)| {
+        let rest = html[i + 4..].trim_start();
+        rest.get(..4)
+            .is_some_and(|m| m.eq_ignore_ascii_case("more"))
+            && rest[4..].trim_start().starts_with("-->")
+    })
+}
+
+/// The opening `<a …>` of an anchor link made by `anchor-link.html` (Zola's
+/// `(<\s*a[^>]*>).*?<\s*/\s*a>`), for `insert_anchor_links = "heading"`.
+fn anchor_open_tag(html: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(i) = html[from..].find('<').map(|i| i + from) {
+        let after = html[i + 1..].trim_start();
+        let is_a = after.starts_with(['a', 'A'])
+            && after[1..].starts_with(|c: char| c.is_whitespace() || c == '>');
+        if is_a && let Some(end) = html[i..].find('>').map(|e| e + i + 1) {
+            let close = html[end..]
+                .to_ascii_lowercase()
+                .replace(char::is_whitespace, "");
+            return close.contains("</a>").then_some(&html[i..end]);
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// One parser event as it goes out: `@/` links rewritten, footnote names made unique
@@ -283,9 +390,10 @@ fn rewrite_event<'a>(
 /// and its HTML; returns its TOC entry (level, id, title).
 fn finish_heading<'a>(
     (level, id, classes, attrs, inner): PendingHeading<'a>,
-    anchors: AnchorLinks,
+    opts: &RenderOptions,
     used_ids: &mut HashMap<String, usize>,
     events: &mut Vec<Event<'a>>,
+    out: &mut Rendered,
 ) -> (u32, String, String) {
     let title: String = inner
         .iter()
@@ -303,7 +411,37 @@ fn finish_heading<'a>(
     };
     let id = unique_id(base, used_ids);
     let lvl = level as u32;
-    emit_heading(events, level, &id, &classes, &attrs, inner, anchors);
+    // The anchor: the site's `anchor-link.html` (Zola), else congkhai's own `#`; for
+    // `heading`, only its opening `<a …>`, around the heading's text.
+    let anchors = opts.anchors;
+    let anchor = match (anchors, opts.snippets) {
+        (AnchorLinks::None, _) => None,
+        (_, Some(s)) => match s.anchor_link(&id, lvl, opts.lang) {
+            Ok(a) if anchors == AnchorLinks::Heading => anchor_open_tag(&a).map(str::to_string),
+            Ok(a) => Some(a),
+            Err(e) => {
+                out.template_errors.push(e);
+                None
+            }
+        },
+        (AnchorLinks::Heading, None) => Some(format!(
+            "<a class=\"heading-link\" href=\"#{}\">",
+            text::escape_html(&id)
+        )),
+        (_, None) => Some(format!(
+            "<a class=\"anchor\" href=\"#{}\" aria-label=\"Liên kết tới mục này\">#</a>",
+            text::escape_html(&id)
+        )),
+    };
+    emit_heading(
+        events,
+        level,
+        &id,
+        &classes,
+        &attrs,
+        inner,
+        anchor.map(|a| (anchors, a)),
+    );
     (lvl, id, title.trim().to_string())
 }
 
@@ -329,7 +467,7 @@ fn emit_heading<'a>(
     classes: &[CowStr<'a>],
     attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
     inner: Vec<Event<'a>>,
-    anchors: AnchorLinks,
+    anchor: Option<(AnchorLinks, String)>,
 ) {
     let mut open = format!("<{level} id=\"{}\"", text::escape_html(id));
     // `{#id .class key=value}`: only plain class names; every other attribute
@@ -344,16 +482,15 @@ fn emit_heading<'a>(
         open.push_str(&format!(" class=\"{}\"", text::escape_html(&cls.join(" "))));
     }
     open.push('>');
-    let anchor = format!(
-        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Liên kết tới mục này\">#</a>",
-        text::escape_html(id)
-    );
+    let Some((anchors, anchor)) = anchor else {
+        events.push(Event::Html(open.into()));
+        events.extend(inner);
+        events.push(Event::Html(format!("</{level}>\n").into()));
+        return;
+    };
     match anchors {
         AnchorLinks::Heading => {
-            open.push_str(&format!(
-                "<a class=\"heading-link\" href=\"#{}\">",
-                text::escape_html(id)
-            ));
+            open.push_str(&anchor);
             events.push(Event::Html(open.into()));
             events.extend(inner);
             events.push(Event::Html(format!("</a></{level}>\n").into()));
@@ -364,15 +501,10 @@ fn emit_heading<'a>(
             events.extend(inner);
             events.push(Event::Html(format!("</{level}>\n").into()));
         }
-        AnchorLinks::Right => {
+        AnchorLinks::Right | AnchorLinks::None => {
             events.push(Event::Html(open.into()));
             events.extend(inner);
             events.push(Event::Html(format!("{anchor}</{level}>\n").into()));
-        }
-        AnchorLinks::None => {
-            events.push(Event::Html(open.into()));
-            events.extend(inner);
-            events.push(Event::Html(format!("</{level}>\n").into()));
         }
     }
 }
@@ -803,6 +935,8 @@ pub fn render_filter(
             footnote_prefix: "md-",
             anchors: AnchorLinks::None,
             resolve,
+            snippets: None,
+            lang: "",
         },
     );
     if let Some(deep) = r.too_deep {
@@ -850,6 +984,8 @@ mod tests {
                 footnote_prefix: "p-",
                 anchors: AnchorLinks::None,
                 resolve: &resolve,
+                snippets: None,
+                lang: "vi",
             },
         )
     }
@@ -1101,5 +1237,101 @@ mod tests {
         ] {
             assert_eq!(is_safe_url(u), ok, "{u}");
         }
+    }
+
+    struct Fake;
+    impl Snippets for Fake {
+        fn anchor_link(&self, id: &str, level: u32, lang: &str) -> Result<String, String> {
+            Ok(format!("<a class=\"z\" href=\"#{id}\">{level}{lang}</a>"))
+        }
+        fn summary_cutoff(&self, summary: &str, _lang: &str) -> Result<String, String> {
+            Ok(format!("[cut {}]", summary.len()))
+        }
+    }
+
+    fn with_snippets(src: &str, anchors: AnchorLinks) -> Rendered {
+        render(
+            src,
+            &RenderOptions {
+                permalink: "https://x.vn/p/",
+                footnote_prefix: "p-",
+                anchors,
+                resolve: &|_: &str| None,
+                snippets: Some(&Fake),
+                lang: "en",
+            },
+        )
+    }
+
+    #[test]
+    fn anchors_come_from_the_anchor_link_template() {
+        let left = with_snippets("## Hai\n", AnchorLinks::Left);
+        assert_eq!(
+            left.html,
+            "<h2 id=\"hai\"><a class=\"z\" href=\"#hai\">2en</a>Hai</h2>\n"
+        );
+        let right = with_snippets("## Hai\n", AnchorLinks::Right);
+        assert_eq!(
+            right.html,
+            "<h2 id=\"hai\">Hai<a class=\"z\" href=\"#hai\">2en</a></h2>\n"
+        );
+        let heading = with_snippets("## Hai\n", AnchorLinks::Heading);
+        assert_eq!(
+            heading.html,
+            "<h2 id=\"hai\"><a class=\"z\" href=\"#hai\">Hai</a></h2>\n"
+        );
+        let none = with_snippets("## Hai\n", AnchorLinks::None);
+        assert_eq!(none.html, "<h2 id=\"hai\">Hai</h2>\n");
+        // Without the site's templates: congkhai's own `#`.
+        let own = render(
+            "## Hai\n",
+            &RenderOptions {
+                permalink: "",
+                footnote_prefix: "",
+                anchors: AnchorLinks::Left,
+                resolve: &|_: &str| None,
+                snippets: None,
+                lang: "vi",
+            },
+        );
+        assert!(own.html.contains("class=\"anchor\""), "{}", own.html);
+    }
+
+    #[test]
+    fn zolas_heading_mode_takes_the_opening_tag_of_the_anchor() {
+        assert_eq!(
+            anchor_open_tag("<a href=\"#x\">🔗</a>"),
+            Some("<a href=\"#x\">")
+        );
+        assert_eq!(
+            anchor_open_tag("x < A class=y>t</ a>"),
+            Some("< A class=y>")
+        );
+        assert_eq!(anchor_open_tag("<abbr>t</abbr>"), None);
+        assert_eq!(anchor_open_tag("<a href=x>no close"), None);
+    }
+
+    #[test]
+    fn summary_is_what_precedes_the_more_marker() {
+        for marker in [
+            "<!-- more -->",
+            "<!--more-->",
+            "<!-- MORE -->",
+            "<!--\t MoRe \t-->",
+        ] {
+            let out = r(&format!("Đầu **bài**.\n\n{marker}\n\nThân bài.\n"));
+            assert_eq!(
+                out.summary.as_deref(),
+                Some("<p>Đầu <strong>bài</strong>.</p>"),
+                "{marker}"
+            );
+            assert!(out.html.contains(CONTINUE_READING), "{}", out.html);
+            assert!(!out.html.contains("more"), "{}", out.html);
+        }
+        assert_eq!(r("Không có dấu.\n").summary, None);
+        assert_eq!(r("Chỉ <!-- more thứ khác -->.\n").summary, None);
+        // Inside a paragraph: the cut-off template, then the paragraph is closed.
+        let out = with_snippets("Một <!-- more --> hai.\n", AnchorLinks::None);
+        assert_eq!(out.summary.as_deref(), Some("<p>Một[cut 8]</p>\n"));
     }
 }

@@ -124,6 +124,9 @@ pub struct Model {
     /// Each record's corrections, newest first (site path → notes), from the history
     /// chain and this build's entry; set by the trust stage before rendering.
     pub corrections: BTreeMap<String, Vec<Correction>>,
+    /// The images `resize_image` made, from content (shortcodes) and templates alike;
+    /// the render stage writes them, `serve`'s fast path writes the new ones.
+    pub images: std::sync::Arc<crate::templates::images::Store>,
 }
 
 /// One correction of a published record: "Đính chính ngày dd/mm/yyyy: …".
@@ -186,6 +189,8 @@ fn loaded_pages(pages: &[Page], sections: &BTreeMap<String, Section>) -> Vec<Loa
 struct Links<'a> {
     urls: &'a BTreeMap<String, String>,
     unpublished: &'a BTreeMap<String, &'static str>,
+    /// Zola's `anchor-link.html` and `summary-cutoff.html` (src/templates/snippets.rs).
+    snippets: &'a dyn markdown::Snippets,
 }
 
 /// Why a page may not be linked to on `today` (`None`: it may). A staff preview may
@@ -236,12 +241,14 @@ impl Model {
         let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
         let t_sc = std::time::Instant::now();
+        let images = std::sync::Arc::new(crate::templates::images::Store::default());
         diags.extend(crate::shortcodes::apply(
             &crate::shortcodes::Site {
                 root,
                 config: &config,
                 urls: &urls,
                 now: format!("{}T00:00:00+07:00", today.format("%Y-%m-%d")),
+                images: images.clone(),
             },
             &mut pages,
             &mut sections,
@@ -256,9 +263,12 @@ impl Model {
             today,
             preview,
         };
+        let now = format!("{}T00:00:00+07:00", today.format("%Y-%m-%d"));
+        let snippets = crate::templates::snippets::SiteSnippets::new(root, &config, now);
         let links = Links {
             urls: &urls,
             unpublished: &unpublished,
+            snippets: &snippets,
         };
 
         let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.as_ref());
@@ -355,6 +365,7 @@ impl Model {
             unpublished,
             loaded,
             corrections: BTreeMap::new(),
+            images,
         })
     }
 
@@ -389,10 +400,15 @@ impl Model {
             return Ok(None);
         };
         let old_status = old.status;
-        // A translation takes drafts, dates and record from its original
-        // (content::translations): only a full build sees both files.
+        // A translation takes its draft flag, publication window and record from its
+        // original (content::translations::follow_originals), which depend only on the
+        // two front matters: both are unchanged (the fast path's condition for every
+        // file it rebuilds), so the values the last build derived still hold.
         if old.page.lang != self.config.default_language {
-            return Ok(None);
+            fresh.fm.draft = old.page.fm.draft;
+            fresh.fm.publish_from = old.page.fm.publish_from;
+            fresh.fm.publish_until = old.page.fm.publish_until;
+            fresh.fm.record = old.page.fm.record.clone();
         }
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
@@ -408,6 +424,7 @@ impl Model {
                 config: &self.config,
                 urls: &self.urls,
                 now: format!("{}T00:00:00+07:00", self.today.format("%Y-%m-%d")),
+                images: self.images.clone(),
             },
             &mut one,
             &mut BTreeMap::new(),
@@ -423,9 +440,12 @@ impl Model {
                 .and_then(|s| s.section.fm.approval.as_ref()),
             publication::is_data_page(&fresh.fm),
         );
+        let now = format!("{}T00:00:00+07:00", self.today.format("%Y-%m-%d"));
+        let snippets = crate::templates::snippets::SiteSnippets::new(&self.root, &self.config, now);
         let links = Links {
             urls: &self.urls,
             unpublished: &self.unpublished,
+            snippets: &snippets,
         };
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -698,10 +718,6 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Zola: the section's `insert_anchor_links` applies to its pages.
     let anchors = AnchorLinks::parse(model.page.section_anchor_links.as_deref());
     let body = &model.page.body;
-    let (summary_src, has_more) = match body.find("<!-- more -->") {
-        Some(i) => (&body[..i], true),
-        None => ("", false),
-    };
     let r = markdown::render(
         body,
         &RenderOptions {
@@ -709,6 +725,8 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
             footnote_prefix: &prefix,
             anchors,
             resolve: &resolve,
+            snippets: Some(links.snippets),
+            lang: &model.page.lang,
         },
     );
     link_problems(
@@ -718,18 +736,8 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
         links.unpublished,
         diags,
     );
-    if has_more {
-        let s = markdown::render(
-            summary_src,
-            &RenderOptions {
-                permalink: &permalink,
-                footnote_prefix: &prefix,
-                anchors: AnchorLinks::None,
-                resolve: &resolve,
-            },
-        );
-        model.summary = Some(s.html);
-    }
+    // Zola's summary: the HTML before `<!-- more -->` (src/markdown.rs).
+    model.summary = r.summary;
     // Our own sanitised HTML: a safe string.
     model.html = tera::Value::safe_string(&r.html);
     model.toc = r.toc;
@@ -782,6 +790,8 @@ fn build_section(
             footnote_prefix: "fn-",
             anchors,
             resolve: &resolve,
+            snippets: Some(links.snippets),
+            lang: &section.lang,
         },
     );
     link_problems(
@@ -924,6 +934,10 @@ fn link_problems(
     unpublished: &BTreeMap<String, &'static str>,
     diags: &mut Diagnostics,
 ) {
+    // The site's anchor-link.html / summary-cutoff.html failed.
+    for e in &r.template_errors {
+        diags.push(Diagnostic::error(e.clone()).in_file(file));
+    }
     for (link, line) in &r.broken_links {
         let target = link.trim_start_matches("@/");
         let target = target.split('#').next().unwrap_or(target);
@@ -1105,36 +1119,39 @@ fn generated_claims(
     }
 }
 
-/// Each taxonomy's list page and one page per term used by a listed page.
+/// Each taxonomy's list page and one page per term used by a listed page, for every
+/// language (`/tags/…` for the default, `/xx/tags/…` for `[languages.xx] taxonomies`).
 fn taxonomy_claims(config: &Config, pages: &[PageModel], out: &mut Vec<Claim>) {
-    for t in config.taxonomies.iter().filter(|t| t.render != Some(false)) {
-        out.push(Claim::new(
-            config.taxonomy_path(t),
-            made_by(&format!("phân loại {}", t.name)),
-        ));
-        let mut terms: Vec<String> = pages
-            .iter()
-            .filter(|p| p.is_listed())
-            .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
-            .flatten()
-            .map(|n| config.term_slug(n))
-            .collect();
-        terms.sort();
-        terms.dedup();
-        for term in terms {
-            let path = config.taxonomy_term_path(t, &term);
-            if t.feed {
-                for f in &config.feed_filenames {
-                    out.push(Claim::new(
-                        format!("{path}{f}"),
-                        made_by(&format!("phân loại {} / {term}", t.name)),
-                    ));
-                }
-            }
+    for (lang, taxonomies) in config.taxonomies_by_language() {
+        for t in taxonomies.iter().filter(|t| t.render != Some(false)) {
             out.push(Claim::new(
-                path,
-                made_by(&format!("phân loại {} / {term}", t.name)),
+                config.taxonomy_path_in(lang, t),
+                made_by(&format!("phân loại {}", t.name)),
             ));
+            let mut terms: Vec<String> = pages
+                .iter()
+                .filter(|p| p.is_listed() && p.page.lang == lang)
+                .filter_map(|p| p.page.fm.taxonomies.get(&t.name))
+                .flatten()
+                .map(|n| config.term_slug(n))
+                .collect();
+            terms.sort();
+            terms.dedup();
+            for term in terms {
+                let path = config.taxonomy_term_path_in(lang, t, &term);
+                if t.feed {
+                    for f in config.feed_filenames_of(lang) {
+                        out.push(Claim::new(
+                            format!("{path}{f}"),
+                            made_by(&format!("phân loại {} / {term}", t.name)),
+                        ));
+                    }
+                }
+                out.push(Claim::new(
+                    path,
+                    made_by(&format!("phân loại {} / {term}", t.name)),
+                ));
+            }
         }
     }
 }

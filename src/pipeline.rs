@@ -185,9 +185,12 @@ fn generate_keep(
         None
     };
     warnings.extend(model.warnings.clone());
+    // A language whose pages show the warning banner in Vietnamese (src/i18n/banner.rs).
+    warnings.extend(crate::i18n::banner::site_banners(&model).warnings);
     // privacy: every output file passes the scanner (src/privacy/output.rs).
     let sink =
-        &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root);
+        &crate::privacy::output::ScanSink::new(sink, model.config.privacy_allow(), &opts.root)
+            .with_config_file(model.config.source_file());
     // links: every internal link of every page must resolve (checked after the last stage).
     let link_sink = &crate::links::LinkSink::new(sink);
     let sink = &render::Counted::new(link_sink);
@@ -698,6 +701,15 @@ impl Incremental {
         sink: &dyn Sink,
     ) -> Result<Update, Diagnostics> {
         let root = self.model.root.clone();
+        // Images a new `resize_image` call makes (in the body or the page's templates)
+        // are written below, as the full build writes every image it made.
+        let images_before: std::collections::BTreeSet<String> = self
+            .model
+            .images
+            .files()
+            .into_iter()
+            .map(|(rel, _)| rel)
+            .collect();
         let mut fresh = Vec::new();
         for rel in rels {
             let Some(i) = self.model.page_index(rel) else {
@@ -731,10 +743,20 @@ impl Incremental {
         let held = crate::output::Held::default();
         {
             let allow = self.model.config.privacy_allow();
-            let scan = crate::privacy::output::ScanSink::new(&held, allow, &root);
+            let scan = crate::privacy::output::ScanSink::new(&held, allow, &root)
+                .with_config_file(self.model.config.source_file());
             let links = crate::links::LinkSink::new(&scan);
             for (i, _) in &old {
                 if let Err(d) = self.renderer.render_page(&self.model, *i, &links) {
+                    errors.push(d);
+                }
+            }
+            // Images a new `resize_image` call made: written before the link check,
+            // as the page links to them.
+            for (rel, bytes) in self.model.images.files() {
+                if !images_before.contains(&rel)
+                    && let Err(d) = links.write(&rel, &bytes)
+                {
                     errors.push(d);
                 }
             }

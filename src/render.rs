@@ -13,7 +13,6 @@ use serde_json::json;
 use tera::{Context, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::kinds::Banner;
 use crate::model::{FileInfo, FileSource, Model, PageModel, SectionModel};
 use crate::output::Sink;
 use crate::templates::{self, Lookup};
@@ -563,7 +562,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
                     push(d.or_at(crate::diagnostics::Location::file(&s.section.file)));
                 }
             });
-            taxonomies.par_iter().for_each(|(_, t)| {
+            taxonomies.par_iter().for_each(|t| {
                 if let Err(d) = render_taxonomy(&ctx, t, &page_values) {
                     push(d);
                 }
@@ -601,7 +600,7 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
 struct Values {
     lookup: Lookup,
     section_values: BTreeMap<String, Value>,
-    taxonomies: BTreeMap<String, Taxonomy>,
+    taxonomies: Vec<Taxonomy>,
 }
 
 fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
@@ -613,12 +612,19 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
         default_language: cfg.default_language.clone(),
         theme: cfg.theme.clone(),
         feed_filenames: cfg.feed_filenames.clone(),
+        // The model's store: images made by content (shortcodes) are written too.
+        images: model.images.clone(),
         ..Default::default()
     };
     for (i, p) in model.pages.iter().enumerate() {
         lookup
             .urls
             .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
+        if p.page.canonical != p.page.rel {
+            lookup
+                .canonical
+                .insert(p.page.rel.clone(), p.page.canonical.clone());
+        }
         if p.is_listed() {
             lookup
                 .pages
@@ -632,6 +638,11 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
         lookup
             .urls
             .insert(rel.clone(), cfg.permalink(&s.section.path));
+        if s.section.canonical != *rel {
+            lookup
+                .canonical
+                .insert(rel.clone(), s.section.canonical.clone());
+        }
         let subs = s.section.subsections.clone();
         let tr = translations
             .get(&s.section.canonical)
@@ -642,8 +653,12 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
         lookup.sections.insert(rel.clone(), v);
     }
     let taxonomies = build_taxonomies(model, page_values);
-    for (name, t) in &taxonomies {
-        lookup.taxonomies.insert(name.clone(), t.value.clone());
+    for t in &taxonomies {
+        lookup
+            .taxonomies
+            .entry(t.lang.clone())
+            .or_default()
+            .insert(t.name.clone(), t.value.clone());
     }
 
     Values {
@@ -660,7 +675,8 @@ fn prepare_tera(model: &Model, mut lookup: Lookup) -> Result<Tera, Diagnostics> 
     let sources = templates::collect_sources(&model.root, cfg)?;
     lookup.translations = crate::i18n::trans::Translations::load(&model.root, cfg)?;
     let mut tera = templates::build(&sources, Arc::new(lookup))?;
-    let banner = site_banner(model);
+    // The warning banner in each language (src/i18n/banner.rs).
+    let banners = crate::i18n::banner::site_banners(model);
     {
         let g = tera.global_context();
         g.insert("config", &config_value(model));
@@ -670,7 +686,8 @@ fn prepare_tera(model: &Model, mut lookup: Lookup) -> Result<Tera, Diagnostics> 
             &json!({
                 "today": model.today.format("%Y-%m-%d").to_string(),
                 "preview": model.preview,
-                "banner": banner,
+                "banner": banners.default,
+                "banner_by_lang": banners.by_lang,
                 "nav": nav(model, "_index.md"),
                 "search": cfg.search_enabled(),
                 "is_portal": cfg.is_portal(),
@@ -792,7 +809,10 @@ fn config_value_in(model: &Model, lang: &str) -> serde_json::Value {
         "languages": cfg.languages,
         "extra": cfg.extra,
         "ward": cfg.ward,
-        "taxonomies": cfg.taxonomies,
+        "taxonomies": match own {
+            Some(l) if lang != cfg.default_language => &l.taxonomies,
+            _ => &cfg.taxonomies,
+        },
         "mode": if model.preview { "preview" } else { "build" },
     })
 }
@@ -842,35 +862,12 @@ fn nav(model: &Model, root: &str) -> Vec<serde_json::Value> {
                 "title": s.section.fm.title.clone().unwrap_or_default(),
                 "url": model.config.permalink(&s.section.path),
                 "path": s.section.path,
-                // For `get_section`: the home page lists each menu section's newest pages.
-                "section": s.section.rel,
+                // For `get_section` (the canonical path: it adds the page's `lang`): the
+                // home page lists each menu section's newest pages.
+                "section": s.section.canonical,
             })
         })
         .collect()
-}
-
-/// The single most severe active banner across all published records.
-fn site_banner(model: &Model) -> Option<Banner> {
-    model
-        .pages
-        .iter()
-        .filter(|p| p.status == Status::Published)
-        .filter_map(|p| {
-            p.record
-                .as_ref()
-                .and_then(|r| r.banner.clone())
-                .map(|b| (b, &p.page))
-        })
-        .max_by(|(a, pa), (b, pb)| {
-            a.rank
-                .cmp(&b.rank)
-                .then_with(|| pb.date.cmp(&pa.date))
-                .then_with(|| pb.rel.cmp(&pa.rel))
-        })
-        .map(|(mut b, p)| {
-            b.url = model.config.permalink(&p.path);
-            b
-        })
 }
 
 fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnostic> {
@@ -1066,6 +1063,8 @@ fn render_section(
 
 struct Taxonomy {
     name: String,
+    /// The language whose pages it lists (`/en/tags/` for `en`).
+    lang: String,
     value: Value,
     /// Each term: its path, its template value and the pages it lists.
     terms: Vec<(String, Value, Vec<usize>)>,
@@ -1075,69 +1074,89 @@ struct Taxonomy {
     render: bool,
 }
 
-fn build_taxonomies(model: &Model, pages: &[Value]) -> BTreeMap<String, Taxonomy> {
+/// Every taxonomy of every language, as Zola builds them: the default language's from
+/// the top-level `taxonomies` (at `/tags/`), each other language's from its own
+/// `[languages.xx] taxonomies` (at `/xx/tags/`), each listing that language's pages.
+fn build_taxonomies(model: &Model, pages: &[Value]) -> Vec<Taxonomy> {
     let cfg = &model.config;
-    let mut out = BTreeMap::new();
-    for t in &cfg.taxonomies {
-        let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        for (i, p) in model.pages.iter().enumerate() {
-            // Taxonomies list the default language's pages (per-language taxonomies are
-            // not built yet: docs/languages.md).
-            if !p.is_listed() || p.page.lang != cfg.default_language {
-                continue;
-            }
-            if let Some(names) = p.page.fm.taxonomies.get(&t.name) {
-                for n in names {
-                    let slug = cfg.term_slug(n);
-                    terms
-                        .entry(slug)
-                        .or_insert_with(|| (n.clone(), Vec::new()))
-                        .1
-                        .push(i);
-                }
+    let mut out = Vec::new();
+    for (lang, configs) in cfg.taxonomies_by_language() {
+        for t in configs {
+            out.push(build_taxonomy(model, pages, lang, t));
+        }
+    }
+    out
+}
+
+fn build_taxonomy(
+    model: &Model,
+    pages: &[Value],
+    lang: &str,
+    t: &crate::config::TaxonomyConfig,
+) -> Taxonomy {
+    let cfg = &model.config;
+    let mut terms: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in model.pages.iter().enumerate() {
+        if !p.is_listed() || p.page.lang != lang {
+            continue;
+        }
+        if let Some(names) = p.page.fm.taxonomies.get(&t.name) {
+            for n in names {
+                let slug = cfg.term_slug(n);
+                terms
+                    .entry(slug)
+                    .or_insert_with(|| (n.clone(), Vec::new()))
+                    .1
+                    .push(i);
             }
         }
-        let mut term_values = Vec::new();
-        for (slug, (name, idx)) in terms {
-            let path = cfg.taxonomy_term_path(t, &slug);
-            let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
-            let mut m = Value::from_serializable(&json!({
-                "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
-            }))
-            .as_map()
-            .cloned()
-            .unwrap_or_default();
-            m.insert("pages".into(), Value::from(list));
-            term_values.push((path, Value::from(m), idx));
-        }
-        let path = cfg.taxonomy_path(t);
+    }
+    let mut term_values = Vec::new();
+    for (slug, (name, idx)) in terms {
+        let path = cfg.taxonomy_term_path_in(lang, t, &slug);
+        let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
         let mut m = Value::from_serializable(&json!({
-            "name": t.name, "slug": cfg.taxonomy_slug(t), "path": path, "permalink": cfg.permalink(&path),
+            "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
         }))
         .as_map()
         .cloned()
         .unwrap_or_default();
-        m.insert(
-            "items".into(),
-            Value::from(
-                term_values
-                    .iter()
-                    .map(|(_, v, _)| v.clone())
-                    .collect::<Vec<_>>(),
-            ),
-        );
-        out.insert(
-            t.name.clone(),
-            Taxonomy {
-                name: t.name.clone(),
-                value: Value::from(m),
-                terms: term_values,
-                feed: t.feed,
-                render: t.render != Some(false),
-            },
-        );
+        m.insert("pages".into(), Value::from(list));
+        term_values.push((path, Value::from(m), idx));
     }
-    out
+    let path = cfg.taxonomy_path_in(lang, t);
+    let slug = cfg.taxonomy_slug(t);
+    let render = t.render != Some(false);
+    // Zola's `SerializedTaxonomy` (`kind`: the taxonomy's config, `lang`, `permalink`,
+    // `items`), with congkhai's `name`, `slug` and `path` beside them.
+    let mut m = Value::from_serializable(&json!({
+        "kind": {
+            "name": t.name, "slug": slug, "paginate_by": t.paginate_by,
+            "paginate_path": t.paginate_path, "render": render, "feed": t.feed,
+        },
+        "lang": lang,
+        "name": t.name, "slug": slug, "path": path, "permalink": cfg.permalink(&path),
+    }))
+    .as_map()
+    .cloned()
+    .unwrap_or_default();
+    m.insert(
+        "items".into(),
+        Value::from(
+            term_values
+                .iter()
+                .map(|(_, v, _)| v.clone())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    Taxonomy {
+        name: t.name.clone(),
+        lang: lang.to_string(),
+        value: Value::from(m),
+        terms: term_values,
+        feed: t.feed,
+        render,
+    }
 }
 
 fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagnostic> {
@@ -1189,7 +1208,13 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagn
                 .and_then(|m| m.get(&tera::value::Key::from("name")))
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
-            let site = ctx.model.config.title.clone().unwrap_or_default();
+            let cfg = &ctx.model.config;
+            let site = cfg
+                .languages
+                .get(&t.lang)
+                .and_then(|l| l.title.clone())
+                .or(cfg.title.clone())
+                .unwrap_or_default();
             let title = if site.is_empty() {
                 name
             } else {
@@ -1201,7 +1226,7 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagn
                 pages,
                 tpath,
                 &title,
-                &ctx.model.config.feed_filenames,
+                cfg.feed_filenames_of(&t.lang),
             )?;
         }
     }

@@ -38,6 +38,9 @@ pub struct Site<'a> {
     pub urls: &'a BTreeMap<String, String>,
     /// The build date as `now()` returns it.
     pub now: String,
+    /// Where `resize_image` keeps the images it makes: the build's store, which the
+    /// render stage writes (an image made by content must reach the output too).
+    pub images: Arc<templates::images::Store>,
 }
 
 /// Render the bodies that need it, in place. Nothing is built (not even the template
@@ -151,6 +154,7 @@ fn content_tera(site: &Site) -> Result<Tera, Diagnostics> {
         base_url: site.config.base().to_string(),
         now: site.now.clone(),
         urls: site.urls.clone(),
+        images: site.images.clone(),
         ..Default::default()
     };
     templates::build(&sources, Arc::new(lookup))

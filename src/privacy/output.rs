@@ -453,6 +453,9 @@ pub struct ScanSink<'a> {
     inner: &'a dyn Sink,
     allow: Vec<String>,
     root: PathBuf,
+    /// The site's configuration file, relative to `root` (searched first for the
+    /// source of a finding).
+    config_file: PathBuf,
 }
 
 impl<'a> ScanSink<'a> {
@@ -461,14 +464,28 @@ impl<'a> ScanSink<'a> {
             inner,
             allow,
             root: root.to_path_buf(),
+            config_file: PathBuf::from("config.toml"),
         }
+    }
+
+    /// The configuration file the site was read from (`zola.toml`, the `-c` file;
+    /// `config.toml` unless told).
+    pub fn with_config_file(mut self, rel: &Path) -> Self {
+        self.config_file = rel.to_path_buf();
+        self
     }
 
     fn check(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let found = scan_output(rel, bytes, &self.allow);
         match found.first() {
             None => Ok(()),
-            Some(f) => Err(output_diagnostic(&self.root, rel, f, found.len())),
+            Some(f) => Err(output_diagnostic(
+                &self.root,
+                &self.config_file,
+                rel,
+                f,
+                found.len(),
+            )),
         }
     }
 }
@@ -482,7 +499,13 @@ impl Sink for ScanSink<'_> {
     fn write_text(&self, rel: &str, text: &str) -> Result<(), Diagnostic> {
         let found = scan_output_text(rel, text, &self.allow);
         if let Some(f) = found.first() {
-            return Err(output_diagnostic(&self.root, rel, f, found.len()));
+            return Err(output_diagnostic(
+                &self.root,
+                &self.config_file,
+                rel,
+                f,
+                found.len(),
+            ));
         }
         self.inner.write_text(rel, text)
     }
@@ -496,7 +519,7 @@ impl Sink for ScanSink<'_> {
             })?;
             let found = scan_output(rel, &bytes, &self.allow);
             if let Some(f) = found.first() {
-                let mut d = output_diagnostic(&self.root, rel, f, found.len());
+                let mut d = output_diagnostic(&self.root, &self.config_file, rel, f, found.len());
                 if d.location.is_none() {
                     d = d.at(Location::file(source_rel(&self.root, source)));
                 }
@@ -517,14 +540,20 @@ fn source_rel(root: &Path, p: &Path) -> PathBuf {
 }
 
 /// The error for a finding in output file `rel`, located at its source when found.
-fn output_diagnostic(root: &Path, rel: &str, f: &Finding, count: usize) -> Diagnostic {
+fn output_diagnostic(
+    root: &Path,
+    config_file: &Path,
+    rel: &str,
+    f: &Finding,
+    count: usize,
+) -> Diagnostic {
     let more = if count > 1 {
         format!(" và {} chỗ khác", count - 1)
     } else {
         String::new()
     };
     let message = format!("{}{more} (sẽ xuất ra tệp {rel})", f.message());
-    match locate(root, &f.key) {
+    match locate(root, config_file, &f.key) {
         Some(at) => Diagnostic::error(message).at(at).hint(Finding::HINT),
         None => Diagnostic::error(message).hint(format!(
             "không tìm được dòng nguồn: giá trị có thể bị che bằng mã HTML, được ghép từ nhiều chỗ, hoặc nằm trong bảng tính; tìm \u{201c}{}\u{201d} trong content/, data/, static/, templates/ và themes/ rồi xóa; {}",
@@ -544,10 +573,12 @@ const SOURCE_TEXT: &[&str] = &[
 ];
 
 /// The first source file (and line, or row and column for spreadsheets) where an
-/// identifier with this normalised key is written. Only runs when a build fails.
-pub fn locate(root: &Path, key: &str) -> Option<Location> {
-    let config = root.join("config.toml");
-    let mut files = vec![config];
+/// identifier with this normalised key is written: the configuration file
+/// (`config_file`, relative to `root`: `config.toml`, `zola.toml` or the `-c` file),
+/// then the source folders. Only runs when a build fails.
+pub fn locate(root: &Path, config_file: &Path, key: &str) -> Option<Location> {
+    let config = root.join(config_file);
+    let mut files = vec![config.clone()];
     for d in SOURCE_DIRS {
         let dir = root.join(d);
         if !dir.is_dir() {
@@ -588,8 +619,7 @@ pub fn locate(root: &Path, key: &str) -> Option<Location> {
             }
             continue;
         }
-        if !SOURCE_TEXT.contains(&ext.as_str()) && file.file_name() != Some("config.toml".as_ref())
-        {
+        if !SOURCE_TEXT.contains(&ext.as_str()) && file != config {
             continue;
         }
         let Ok(bytes) = std::fs::read(&file) else {

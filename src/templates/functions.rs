@@ -130,16 +130,15 @@ fn lang_of(k: &Kwargs, state: &State, l: &Lookup) -> TeraResult<String> {
         .unwrap_or_else(|| l.default_language.clone()))
 }
 
-/// `a/b.md` for language `en` (not the default) is `a/b.en.md`, as Zola names
-/// translations.
+/// The content path of `path` in language `lang`, as Zola `next` finds it: a
+/// translation's own path (`a/b.en.md`) stands for its original (`a/b.md`), and the
+/// original's version in `lang` is `a/b.en.md` for `en` (not the default).
 fn path_with_lang(path: &str, lang: &str, l: &Lookup) -> String {
+    let path = l.canonical.get(path).map_or(path, String::as_str);
     if lang == l.default_language || lang.is_empty() {
         return path.to_string();
     }
     match path.rsplit_once('.') {
-        // Already the translation's own file (`a/b.en.md`): the theme's breadcrumbs
-        // name sections by the file they were read from.
-        Some((stem, _)) if stem.ends_with(&format!(".{lang}")) => path.to_string(),
         Some((stem, ext)) if !stem.is_empty() => format!("{stem}.{lang}.{ext}"),
         _ => path.to_string(),
     }
@@ -299,14 +298,25 @@ fn get_section(l: &Lookup, k: Kwargs, state: &State) -> TeraResult<Value> {
     }
 }
 
-fn taxonomy<'a>(l: &'a Lookup, func: &str, k: &Kwargs) -> TeraResult<Option<&'a Value>> {
+/// The taxonomy `kind` of the language `lang=` (else the template's `lang`, else the
+/// default language), as Zola's `get_taxonomy*` functions look it up.
+fn taxonomy<'a>(
+    l: &'a Lookup,
+    func: &str,
+    k: &Kwargs,
+    state: &State,
+) -> TeraResult<Option<&'a Value>> {
     let kind: &str = k.must_get("kind")?;
     let required: bool = k.get("required")?.unwrap_or(true);
-    match l.taxonomies.get(kind) {
+    let lang = lang_of(k, state, l)?;
+    match l.taxonomies.get(&lang).and_then(|t| t.get(kind)) {
         Some(v) => Ok(Some(v)),
         None if !required => Ok(None),
-        None => Err(err(format!(
+        None if lang == l.default_language => Err(err(format!(
             "{func}: không có phân loại \u{201c}{kind}\u{201d}; cách sửa: khai báo [[taxonomies]] name = \"{kind}\" trong config.toml"
+        ))),
+        None => Err(err(format!(
+            "{func}: ngôn ngữ \u{201c}{lang}\u{201d} không có phân loại \u{201c}{kind}\u{201d}; cách sửa: khai báo taxonomies = [{{ name = \"{kind}\" }}] trong bảng [languages.{lang}] của config.toml"
         ))),
     }
 }
@@ -334,10 +344,10 @@ fn term_arg<'a>(k: &'a Kwargs, func: &str) -> TeraResult<&'a str> {
     }
 }
 
-fn get_taxonomy_term(l: &Lookup, k: Kwargs) -> TeraResult<Value> {
+fn get_taxonomy_term(l: &Lookup, k: Kwargs, state: &State) -> TeraResult<Value> {
     let term = term_arg(&k, "get_taxonomy_term")?;
     let required: bool = k.get("required")?.unwrap_or(true);
-    let Some(t) = taxonomy(l, "get_taxonomy_term", &k)? else {
+    let Some(t) = taxonomy(l, "get_taxonomy_term", &k, state)? else {
         return Ok(Value::none());
     };
     match find_term(t, term) {
@@ -349,9 +359,9 @@ fn get_taxonomy_term(l: &Lookup, k: Kwargs) -> TeraResult<Value> {
     }
 }
 
-fn get_taxonomy_url(l: &Lookup, k: Kwargs) -> TeraResult<Value> {
+fn get_taxonomy_url(l: &Lookup, k: Kwargs, state: &State) -> TeraResult<Value> {
     let term = term_arg(&k, "get_taxonomy_url")?;
-    let Some(t) = taxonomy(l, "get_taxonomy_url", &k)? else {
+    let Some(t) = taxonomy(l, "get_taxonomy_url", &k, state)? else {
         return Ok(Value::none());
     };
     find_term(t, term)
@@ -508,13 +518,13 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
     reg!("get_hash", |l, k, _s| get_hash(&l, k));
     reg!("get_page", |l, k, s| get_page(&l, k, s));
     reg!("get_section", |l, k, s| get_section(&l, k, s));
-    reg!("get_taxonomy", |l, k, _s| {
-        Ok(taxonomy(&l, "get_taxonomy", &k)?
+    reg!("get_taxonomy", |l, k, s| {
+        Ok(taxonomy(&l, "get_taxonomy", &k, s)?
             .cloned()
             .unwrap_or_else(Value::none))
     });
-    reg!("get_taxonomy_term", |l, k, _s| get_taxonomy_term(&l, k));
-    reg!("get_taxonomy_url", |l, k, _s| get_taxonomy_url(&l, k));
+    reg!("get_taxonomy_term", |l, k, s| get_taxonomy_term(&l, k, s));
+    reg!("get_taxonomy_url", |l, k, s| get_taxonomy_url(&l, k, s));
     reg!("load_data", |l, k, _s| load_data(&l, k));
     reg!("now", |l, k, _s| now(&l, k));
     reg!("resize_image", |l, k, _s| super::images::resize_image(
@@ -582,5 +592,16 @@ mod tests {
         };
         assert_eq!(path_with_lang("a/b.md", "en", &l), "a/b.en.md");
         assert_eq!(path_with_lang("a/b.md", "vi", &l), "a/b.md");
+        // A path that merely looks like a translation is not one.
+        assert_eq!(path_with_lang("a/b.en.md", "en", &l), "a/b.en.en.md");
+        // A translation's own path stands for its original, as in Zola `next`.
+        let l = Lookup {
+            default_language: "vi".into(),
+            canonical: [("a/b.en.md".to_string(), "a/b.md".to_string())].into(),
+            ..Default::default()
+        };
+        assert_eq!(path_with_lang("a/b.en.md", "en", &l), "a/b.en.md");
+        assert_eq!(path_with_lang("a/b.en.md", "vi", &l), "a/b.md");
+        assert_eq!(path_with_lang("a/b.md", "en", &l), "a/b.en.md");
     }
 }

@@ -9,6 +9,7 @@
 mod filters;
 mod functions;
 pub mod images;
+pub mod snippets;
 mod zola;
 
 pub use filters::json_in_script;
@@ -90,7 +91,11 @@ pub static DEFAULT_THEME: include_dir::Dir<'_> =
 pub struct Lookup {
     pub pages: BTreeMap<String, Value>,
     pub sections: BTreeMap<String, Value>,
-    pub taxonomies: BTreeMap<String, Value>,
+    /// Each language's taxonomies (`get_taxonomy(kind, lang)`), by language then name.
+    pub taxonomies: BTreeMap<String, BTreeMap<String, Value>>,
+    /// A translation's content path → its original's (`a.en.md` → `a.md`): Zola `next`
+    /// looks a page up by its canonical path, then takes the version in `lang`.
+    pub canonical: BTreeMap<String, String>,
     /// Every URL a `get_url(path="@/…")` may resolve to, by content path.
     pub urls: BTreeMap<String, String>,
     pub root: PathBuf,
@@ -119,23 +124,17 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
     for (name, src) in BUILTIN {
         by_name.insert((*name).to_string(), (*src).to_string());
     }
+    let mut site_templates = BTreeMap::new();
+    let site = root.join("templates");
+    if site.is_dir() {
+        read_dir_templates(&site, &mut site_templates)?;
+    }
     if let Some(theme) = &config.theme {
         let dir = config.theme_dir(root, theme).join("templates");
         if dir.is_dir() {
             let mut theme_templates = BTreeMap::new();
             read_dir_templates(&dir, &mut theme_templates)?;
-            // As Zola: a theme's templates are also known as `<theme>/templates/<name>`,
-            // so a site's template can extend the one it replaces.
-            // A file defining components is not aliased: Tera 2 refuses a component
-            // defined twice, and components are global anyway.
-            for (name, src) in theme_templates {
-                let defines_component =
-                    src.contains("{% component") || src.contains("{%- component");
-                if !defines_component {
-                    by_name.insert(format!("{theme}/templates/{name}"), src.clone());
-                }
-                by_name.insert(name, src);
-            }
+            with_theme_aliases(theme, theme_templates, &site_templates, &mut by_name);
         } else if theme == "congkhai" {
             if let Some(t) = DEFAULT_THEME.get_dir("templates") {
                 embedded_templates(t, &mut by_name);
@@ -151,10 +150,7 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
             .into());
         }
     }
-    let site = root.join("templates");
-    if site.is_dir() {
-        read_dir_templates(&site, &mut by_name)?;
-    }
+    by_name.extend(site_templates);
     Ok(by_name
         .into_iter()
         .map(|(name, src)| {
@@ -165,6 +161,94 @@ pub fn collect_sources(root: &Path, config: &Config) -> Result<Vec<(String, Stri
             (name, src)
         })
         .collect())
+}
+
+/// A theme's templates as Zola `next` knows them: under `<theme>/templates/<name>`
+/// (so a site's template can extend the one it replaces) and, unless the site has its
+/// own file of that name, under `<name>`. Tera 2.4 refuses a component defined twice,
+/// where Zola's Tera 2.0 let the site's definition win; so each template is parsed
+/// once: a name the site does not replace is the theme's file, and its alias only
+/// `{% extends "<name>" %}` it (the same output, no second definition); a replaced
+/// one keeps its text under the alias. A component the site defines itself is left
+/// out of the theme's files (the site's wins, as in Zola `next`); the theme's other
+/// components stay available (`{{ <theme_component /> }}`).
+fn with_theme_aliases(
+    theme: &str,
+    theme_templates: BTreeMap<String, String>,
+    site_templates: &BTreeMap<String, String>,
+    out: &mut BTreeMap<String, String>,
+) {
+    let site_components: std::collections::BTreeSet<&str> = site_templates
+        .values()
+        .flat_map(|src| component_spans(src))
+        .map(|(name, _)| name)
+        .collect();
+    for (name, src) in theme_templates {
+        let mut kept = String::with_capacity(src.len());
+        let mut from = 0;
+        for (component, span) in component_spans(&src) {
+            if site_components.contains(component) {
+                kept.push_str(&src[from..span.start]);
+                from = span.end;
+            }
+        }
+        kept.push_str(&src[from..]);
+        let alias = format!("{theme}/templates/{name}");
+        if site_templates.contains_key(&name) {
+            out.insert(alias, kept);
+        } else {
+            out.insert(alias, format!("{{% extends \"{name}\" %}}"));
+            out.insert(name, kept);
+        }
+    }
+}
+
+/// The components a template defines: each name and the span from its
+/// `{% component name(…) %}` to the end of its `{% endcomponent %}` (whitespace
+/// control `{%-`/`-%}` allowed). Hand-written: Tera does not expose its parser.
+fn component_spans(src: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    /// The word after `{%`, `{%-` and spaces at `i`, and where it ends.
+    fn tag_word(src: &str, i: usize) -> Option<(&str, usize)> {
+        let rest = src.get(i + 2..)?;
+        let trimmed = rest.trim_start_matches('-').trim_start();
+        let start = i + 2 + (rest.len() - trimmed.len());
+        let len = trimmed
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(trimmed.len());
+        Some((&src[start..start + len], start + len))
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = src.get(at..).and_then(|r| r.find("{%")).map(|i| i + at) {
+        match tag_word(src, i) {
+            Some(("component", after)) => {
+                let rest = &src[after..];
+                let trimmed = rest.trim_start();
+                let name_start = after + (rest.len() - trimmed.len());
+                let name_len = trimmed
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(trimmed.len());
+                let name = &src[name_start..name_start + name_len];
+                // Its `{% endcomponent %}`.
+                let mut j = after;
+                let mut end = None;
+                while let Some(k) = src.get(j..).and_then(|r| r.find("{%")).map(|k| k + j) {
+                    if let Some(("endcomponent", e)) = tag_word(src, k) {
+                        end = src[e..].find("%}").map(|c| e + c + 2);
+                        break;
+                    }
+                    j = k + 2;
+                }
+                let Some(end) = end else { break };
+                if !name.is_empty() {
+                    out.push((name, i..end));
+                }
+                at = end;
+            }
+            _ => at = i + 2,
+        }
+    }
+    out
 }
 
 /// A child template (`{% extends %}` first) with what lies outside its blocks dropped,
@@ -519,6 +603,69 @@ mod tests {
         let tera = build(&sources, Arc::new(Lookup::default()))
             .map_err(|d| tera::Error::message(format!("{d:?}")))?;
         tera.render("t.html", &tera::Context::new())
+    }
+
+    #[test]
+    fn components_are_found_with_their_whole_definition() {
+        let src = "a{% component x(n) -%}X{%- endcomponent %}b{%-component  y_2()%}Y{%endcomponent-%}c{% if z %}{% endif %}";
+        let got: Vec<(&str, &str)> = component_spans(src)
+            .into_iter()
+            .map(|(n, r)| (n, &src[r]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("x", "{% component x(n) -%}X{%- endcomponent %}"),
+                ("y_2", "{%-component  y_2()%}Y{%endcomponent-%}")
+            ]
+        );
+        assert!(component_spans("{% component x() %} never closed").is_empty());
+    }
+
+    /// Zola `next`'s test_site: the theme and the site both define `pirate`, the theme
+    /// also `theme_component`; the site's index extends the theme's by its alias.
+    #[test]
+    fn theme_templates_are_aliased_once_and_the_sites_components_win() {
+        let theme: BTreeMap<String, String> = [
+            (
+                "components.html",
+                "{% component pirate() %}THEME PIRATE{% endcomponent %}\n{% component theme_component() %}THEME{% endcomponent %}",
+            ),
+            ("index.html", "T[{% block b %}theme{% endblock b %}]"),
+            ("page.html", "{{ <theme_component /> }}|{{ <pirate /> }}"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let site: BTreeMap<String, String> = [
+            (
+                "components.html",
+                "{% component pirate() %}SITE PIRATE{% endcomponent %}",
+            ),
+            (
+                "index.html",
+                "{% extends \"sample/templates/index.html\" %}{% block b %}site{% endblock b %}",
+            ),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let mut all = BTreeMap::new();
+        with_theme_aliases("sample", theme, &site, &mut all);
+        all.extend(site);
+        assert_eq!(
+            all["sample/templates/page.html"],
+            "{% extends \"page.html\" %}"
+        );
+        let sources: Vec<(String, String)> = all.into_iter().collect();
+        let tera = build(&sources, Arc::new(Lookup::default())).expect("one definition each");
+        let ctx = tera::Context::new();
+        assert_eq!(tera.render("page.html", &ctx).unwrap(), "THEME|SITE PIRATE");
+        assert_eq!(
+            tera.render("sample/templates/page.html", &ctx).unwrap(),
+            "THEME|SITE PIRATE"
+        );
+        assert_eq!(tera.render("index.html", &ctx).unwrap(), "T[site]");
     }
 
     #[test]

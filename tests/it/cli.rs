@@ -94,6 +94,28 @@ fn config_flag_picks_another_file() {
     let err = stderr(&o);
     assert!(err.contains("config.loi.toml"), "{err}");
     assert!(err.contains("tieu_de"), "{err}");
+    // The file's name is part of parsing, not patched into messages afterwards: a
+    // message that names the file in its text names this one.
+    site.write(
+        "config.loi.toml",
+        format!("{staging}\n[languages.vi]\ntitle = \"Trùng\"\n"),
+    );
+    let o = site.run(&["-c", "config.loi.toml", "build", "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("ở đầu config.loi.toml và trong [languages.vi]"),
+        "{err}"
+    );
+    // Personal data in the file in use: the privacy scanner finds its line there.
+    site.write(
+        "config.rieng.toml",
+        staging.replace("Bản thử trên máy chủ staging", "Bản thử CCCD 001085012345"),
+    );
+    let o = site.run(&["-c", "config.rieng.toml", "build", "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("config.rieng.toml:"), "{err}");
     let o = site.run(&["-c", "khong-co.toml", "build", "--now", NOW]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);

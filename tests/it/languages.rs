@@ -130,6 +130,13 @@ fn a_translated_page_builds_switches_language_and_vietnamese_stays_default() {
         attr(&about, "nav.lang-switch a[hreflang=en]", "href"),
         [format!("{BASE}/en/")]
     );
+    // Breadcrumbs name the translated section (the theme passes get_section the
+    // canonical path, which picks the page's language).
+    assert_eq!(
+        attr(&en, "nav.breadcrumbs a", "href"),
+        [format!("{BASE}/en/"), format!("{BASE}/en/van-ban/")]
+    );
+    assert!(texts(&en, "nav.breadcrumbs a").contains(&"Documents".to_string()));
     // hreflang alternates name every version.
     for doc in [&vi, &en] {
         let alternates = attr(doc, "link[rel=alternate][hreflang]", "hreflang");
@@ -371,4 +378,148 @@ fn a_minority_language_is_one_table_too() {
         [format!("{BASE}/bdq/gioi-thieu/")]
     );
     assert_eq!(texts(&vi, "nav.lang-switch a"), ["Bahnar"]);
+}
+
+/// Zola's per-language taxonomies: `[languages.en] taxonomies` are built from the
+/// English pages only, at `/en/…`, with their own feeds; `get_taxonomy`,
+/// `get_taxonomy_url` and `get_url` take the page's language or `lang=`.
+#[test]
+fn taxonomies_are_built_per_language() {
+    let site = bilingual_site();
+    site.write(
+        "config.toml",
+        format!(
+            "taxonomies = [{{ name = \"chu-de\", feed = true }}]\n{PORTAL_CONFIG}{}",
+            english_table().replace(
+                "[languages.en]\n",
+                "[languages.en]\ntaxonomies = [{ name = \"topics\", feed = true }]\n"
+            )
+        ),
+    );
+    site.write(
+        "content/van-ban/ke-hoach.md",
+        format!("+++\ntitle = \"Kế hoạch năm 2026\"\ndate = 2026-06-10\n[taxonomies]\nchu-de = [\"Kế hoạch\"]\n{APPROVAL}+++\n\nNội dung.\n"),
+    );
+    site.write(
+        "content/van-ban/ke-hoach.en.md",
+        format!("+++\ntitle = \"Plan for 2026\"\ndate = 2026-06-10\ntemplate = \"probe.html\"\n[taxonomies]\ntopics = [\"Plans\"]\n{APPROVAL}+++\n\nThe plan.\n"),
+    );
+    site.write(
+        "templates/probe.html",
+        r#"<html lang="{{ lang }}"><body>
+<p id="tax">{% set t = get_taxonomy(kind="topics") %}{{ t.kind.name }}|{{ t.lang }}|{{ t.permalink }}|{{ t.items | length }}</p>
+<p id="tax_vi">{% set t = get_taxonomy(kind="chu-de", lang="vi") %}{{ t.lang }}|{{ t.permalink }}|{{ t.items[0].name }}</p>
+<p id="tax_missing">{{ get_taxonomy(kind="chu-de", required=false) is none }}</p>
+<p id="url">{{ get_taxonomy_url(kind="topics", term="Plans") }}</p>
+<p id="url_vi">{{ get_taxonomy_url(kind="chu-de", term="Kế hoạch", lang="vi") }}</p>
+<p id="get_url">{{ get_url(path="@/van-ban/ke-hoach.md") }}|{{ get_url(path="@/van-ban/ke-hoach.md", lang="vi") }}|{{ get_url(path="topics/", lang="en", trailing_slash=true) }}</p>
+</body></html>"#,
+    );
+    site.preview_ok("2026-11-23");
+
+    let probe = site.html("public/en/van-ban/ke-hoach/index.html");
+    let one = |id: &str| texts(&probe, &format!("#{id}")).join("");
+    assert_eq!(one("tax"), format!("topics|en|{BASE}/en/topics/|1"));
+    assert_eq!(one("tax_vi"), format!("vi|{BASE}/chu-de/|Kế hoạch"));
+    assert_eq!(one("tax_missing"), "true", "English has no `chu-de`");
+    assert_eq!(one("url"), format!("{BASE}/en/topics/plans/"));
+    assert_eq!(one("url_vi"), format!("{BASE}/chu-de/ke-hoach/"));
+    assert_eq!(
+        one("get_url"),
+        format!("{BASE}/en/van-ban/ke-hoach/|{BASE}/van-ban/ke-hoach/|{BASE}/en/topics/")
+    );
+
+    // Each language's term page lists its own pages, in its own language.
+    let vi_term = site.html("public/chu-de/ke-hoach/index.html");
+    assert_eq!(html_lang(&vi_term), "vi");
+    let links = attr(&vi_term, "main a", "href");
+    assert!(
+        links.contains(&format!("{BASE}/van-ban/ke-hoach/")),
+        "{links:?}"
+    );
+    assert!(!links.iter().any(|l| l.contains("/en/")), "{links:?}");
+    let en_term = site.html("public/en/topics/plans/index.html");
+    assert_eq!(html_lang(&en_term), "en");
+    let links = attr(&en_term, "main a", "href");
+    assert!(
+        links.contains(&format!("{BASE}/en/van-ban/ke-hoach/")),
+        "{links:?}"
+    );
+    assert!(links.contains(&format!("{BASE}/en/topics/")), "{links:?}");
+    assert_eq!(html_lang(&site.html("public/en/topics/index.html")), "en");
+    // No taxonomy of one language under the other's address.
+    assert!(!site.exists("public/en/chu-de/index.html"));
+    assert!(!site.exists("public/topics/index.html"));
+    // Per-language term feeds.
+    let feed = site.read("public/en/topics/plans/atom.xml");
+    assert!(
+        feed.contains(&format!("{BASE}/en/van-ban/ke-hoach/")),
+        "{feed}"
+    );
+    let feed = site.read("public/chu-de/ke-hoach/atom.xml");
+    assert!(
+        feed.contains(&format!("{BASE}/van-ban/ke-hoach/")) && !feed.contains("/en/"),
+        "{feed}"
+    );
+}
+
+fn warning(title: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2026-11-01\nkind = \"warning\"\n[record]\nseverity = \"cảnh báo\"\npattern = \"Kẻ gian nhận làm hộ giấy tờ và đòi tiền.\"\nsummary = \"Không đưa tiền cho người lạ.\"\nrecognise = [\"Đòi tiền làm nhanh\"]\nactions = [\"Báo công an phường\"]\nactive_from = 2026-11-01\n{APPROVAL}+++\n\nNội dung.\n"
+    )
+}
+
+/// The site-wide warning banner on a language's pages: the warning's translation when
+/// there is one; otherwise the Vietnamese text, marked `lang="vi"`, and a warning.
+#[test]
+fn the_warning_banner_is_translated_or_marked_vietnamese_with_a_warning() {
+    let site = bilingual_site();
+    site.write(
+        "content/canh-bao/_index.md",
+        "+++\ntitle = \"Cảnh báo\"\n+++\n",
+    );
+    site.write(
+        "content/canh-bao/mao-danh.md",
+        warning("Mạo danh cán bộ thu tiền"),
+    );
+    let out = site.preview_ok("2026-11-23");
+    let err = stderr(&out);
+    assert!(
+        err.contains("chưa có bản dịch cho ngôn ngữ \u{201c}en\u{201d}")
+            && err.contains("content/canh-bao/mao-danh.en.md"),
+        "{err}"
+    );
+    let en = site.html("public/en/van-ban/ke-hoach/index.html");
+    let banner = texts(&en, "section.alert h2#canh-bao-chung");
+    assert_eq!(banner.len(), 1, "{banner:?}");
+    assert!(banner[0].contains("Mạo danh cán bộ thu tiền"), "{banner:?}");
+    assert_eq!(attr(&en, "section.alert", "lang"), ["vi"]);
+    let vi = site.html("public/van-ban/ke-hoach/index.html");
+    assert!(attr(&vi, "section.alert", "lang").is_empty());
+
+    // Translated: English title, summary and link on English pages, no warning.
+    site.write(
+        "content/canh-bao/mao-danh.en.md",
+        format!(
+            "+++\ntitle = \"Fake officials collecting money\"\ndescription = \"Never pay a stranger.\"\ndate = 2026-11-01\nkind = \"warning\"\n{APPROVAL}+++\n\nContent.\n"
+        ),
+    );
+    let out = site.preview_ok("2026-11-23");
+    assert!(!stderr(&out).contains("chưa có bản dịch cho ngôn ngữ"));
+    let en = site.html("public/en/van-ban/ke-hoach/index.html");
+    assert_eq!(
+        texts(&en, "section.alert h2#canh-bao-chung"),
+        ["⚠ WARNING: Fake officials collecting money"]
+    );
+    assert_eq!(
+        texts(&en, "section.alert .alert__summary"),
+        ["Never pay a stranger."]
+    );
+    assert_eq!(
+        attr(&en, "section.alert .alert__link a", "href"),
+        [format!("{BASE}/en/canh-bao/mao-danh/")]
+    );
+    assert!(attr(&en, "section.alert", "lang").is_empty());
+    let vi = site.html("public/van-ban/ke-hoach/index.html");
+    assert!(texts(&vi, "section.alert h2#canh-bao-chung")[0].contains("Mạo danh cán bộ thu tiền"));
 }

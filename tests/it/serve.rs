@@ -69,6 +69,60 @@ fn fast_path_page_is_byte_identical_to_full_build() {
     );
 }
 
+/// A translation (`a.en.md`) takes the fast path too: what it takes from its original
+/// (draft, publication window, record) depends only on the two front matters.
+#[test]
+fn a_translation_takes_the_fast_path() {
+    let site = Site::fixture("zola_content");
+    let config = site.read("config.toml");
+    site.write("config.toml", format!("{config}\n[languages.en]\n"));
+    site.write(
+        "content/tin-tuc/lich-tiem-chung.en.md",
+        "+++\ntitle = \"Vaccination schedule\"\ndate = 2026-06-05\n+++\nThe schedule.\n",
+    );
+    fast_path_matches_full_build(
+        &site,
+        "tin-tuc/lich-tiem-chung.en.md",
+        "en/tin-tuc/lich-tiem-chung/index.html",
+    );
+    // And its original, whose translation follows it.
+    fast_path_matches_full_build(
+        &site,
+        "tin-tuc/lich-tiem-chung.md",
+        "tin-tuc/lich-tiem-chung/index.html",
+    );
+}
+
+/// A `resize_image` call new in a page's body (content templating, a plain Zola
+/// site): the fast path writes the image it makes, the same bytes as a full build.
+#[test]
+fn a_new_resized_image_takes_the_fast_path() {
+    let site = Site::fixture("zola_templates");
+    site.write("templates/page.html", "{{ page.content | safe }}");
+    let work = tempfile::tempdir().expect("temp dir");
+    let (fast_out, full_out) = (work.path().join("fast"), work.path().join("full"));
+    let (_, mut inc) = pipeline::build_keep(&opts(&site, &fast_out)).expect("first build");
+    append_to_body(
+        &site,
+        "content/tin/a.md",
+        "\n{% set i = resize_image(path=\"static/anh.png\", width=3, height=2, op=\"fill\") %}![ảnh]({{ i.url }})\n",
+    );
+    let update = inc
+        .update_pages(&["tin/a.md".to_string()], &LiveDir::new(&fast_out))
+        .expect("fast path");
+    assert!(matches!(update, Update::Done(_)), "{update:?}");
+    pipeline::build(&opts(&site, &full_out)).expect("full build (the image is written)");
+    let fast = std::fs::read_to_string(fast_out.join("tin/a/index.html")).expect("fast page");
+    let full = std::fs::read_to_string(full_out.join("tin/a/index.html")).expect("full page");
+    assert_eq!(fast, full);
+    let start = fast.find("processed_images/").expect("image URL");
+    let file = &fast[start..start + fast[start..].find('"').expect("end of URL")];
+    let fast_img = std::fs::read(fast_out.join(file)).expect("image written by the fast path");
+    let full_img = std::fs::read(full_out.join(file)).expect("image written by the full build");
+    assert_eq!(fast_img, full_img);
+    assert!(fast_img.starts_with(b"\x89PNG"));
+}
+
 #[test]
 fn fast_path_page_is_byte_identical_to_full_build_on_the_demo_portal() {
     // A plain page, a scam warning (site banner), a service-day calendar, and a

@@ -281,3 +281,98 @@ fn a_component_cannot_put_a_script_into_a_page() {
     assert!(texts(&doc, "article script").is_empty());
     assert_eq!(texts(&doc, "article b"), ["chữ"]);
 }
+
+/// The raw HTML of each `<div class="summary">` of a listing page, as written.
+fn summaries(site: &Site, rel: &str) -> Vec<String> {
+    let html = site.read(rel);
+    html.split("<div class=\"summary\">")
+        .skip(1)
+        .map(|s| s.split("</div>").next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Zola's `anchor-link.html` and `summary-cutoff.html`: the built-ins as Zola `next`
+/// writes them (the HTML below is Zola `next`'s output for the same pages, built on
+/// 2026-11-30 with a debug build at f69ca4f6 in a copy of the fixture with these
+/// files), and a site's own files of those names over them.
+#[test]
+fn anchor_links_and_summary_cutoff_use_zolas_templates() {
+    let site = Site::fixture("zola_content");
+    site.write(
+        "content/neo/_index.md",
+        "+++\ntitle = \"Neo\"\npaginate_by = 5\ninsert_anchor_links = \"heading\"\n+++\n",
+    );
+    site.write(
+        "content/neo/trai.md",
+        "+++\ntitle = \"Trái\"\n+++\n\n## Mục một\n\nĐoạn đầu <!-- MORE --> phần sau.\n",
+    );
+    site.write(
+        "content/neo/phai/_index.md",
+        "+++\ntitle = \"Phải\"\npaginate_by = 5\ninsert_anchor_links = \"right\"\n+++\n",
+    );
+    site.write(
+        "content/neo/phai/a.md",
+        "+++\ntitle = \"A\"\n+++\n\n### Ba\n\nMở đầu.\n\n<!--more-->\n\nThân bài.\n",
+    );
+    site.preview_ok(NOW);
+    let page = site.read("public/neo/trai/index.html");
+    assert!(
+        page.contains(r##"<h2 id="muc-mot"><a class="zola-anchor" href="#muc-mot" aria-label="Anchor link for: muc-mot">Mục một</a></h2>"##),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<p>Đoạn đầu <span id="continue-reading"></span> phần sau.</p>"#),
+        "{page}"
+    );
+    let right = site.read("public/neo/phai/a/index.html");
+    assert!(
+        right.contains(r##"<h3 id="ba">Ba<a class="zola-anchor" href="#ba" aria-label="Anchor link for: ba">🔗</a></h3>"##),
+        "{right}"
+    );
+    // The summary is everything before the marker; inside a paragraph,
+    // summary-cutoff.html (`&hellip;`) then the paragraph closed; on its own line, no
+    // cut-off mark.
+    assert_eq!(
+        summaries(&site, "public/neo/index.html"),
+        [
+            "<h2 id=\"muc-mot\"><a class=\"zola-anchor\" href=\"#muc-mot\" aria-label=\"Anchor link for: muc-mot\">Mục một</a></h2>\n<p>Đoạn đầu&hellip;\n</p>\n"
+        ]
+    );
+    assert_eq!(
+        summaries(&site, "public/neo/phai/index.html"),
+        [
+            "<h3 id=\"ba\">Ba<a class=\"zola-anchor\" href=\"#ba\" aria-label=\"Anchor link for: ba\">🔗</a></h3>\n<p>Mở đầu.</p>"
+        ]
+    );
+
+    // The site's own templates of those names win.
+    site.write(
+        "templates/anchor-link.html",
+        "<a class=\"mine\" href=\"#{{ id }}\">¶{{ level }}</a>",
+    );
+    site.write(
+        "templates/summary-cutoff.html",
+        "<span class=\"cut\">[{{ lang }}]</span>",
+    );
+    site.preview_ok(NOW);
+    let right = site.read("public/neo/phai/a/index.html");
+    assert!(
+        right.contains(r##"<h3 id="ba">Ba<a class="mine" href="#ba">¶3</a></h3>"##),
+        "{right}"
+    );
+    let page = site.read("public/neo/trai/index.html");
+    assert!(
+        page.contains(r##"<h2 id="muc-mot"><a class="mine" href="#muc-mot">Mục một</a></h2>"##),
+        "{page}"
+    );
+    let got = summaries(&site, "public/neo/index.html");
+    assert!(
+        got[0].ends_with("<p>Đoạn đầu<span class=\"cut\">[vi]</span></p>\n"),
+        "{got:?}"
+    );
+
+    // A broken one is an error naming the template, and the site stays.
+    site.write("templates/anchor-link.html", "{{ nope() }}");
+    let err = site.build_err(NOW);
+    assert!(err.contains("anchor-link.html"), "{err}");
+}

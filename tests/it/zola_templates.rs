@@ -70,6 +70,15 @@ const ZOLA_TEXT: &[(&str, &str)] = &[
     ("get_page_missing", "true"),
     ("get_section", "Tin tức|2"),
     ("get_taxonomy", "2"),
+    (
+        "get_taxonomy_kind",
+        "tags|tags|false|true|true|true|vi|https://zt.example.vn/tags/",
+    ),
+    (
+        "get_taxonomy_items",
+        "Hòa An:hoa-an:/tags/hoa-an/:https://zt.example.vn/tags/hoa-an/:1:1;tin:tin:/tags/tin/:https://zt.example.vn/tags/tin/:2:2;",
+    ),
+    ("get_taxonomy_lang", "vi"),
     ("get_taxonomy_missing", "true"),
     ("get_taxonomy_term", "2"),
     ("get_taxonomy_url", "https://zt.example.vn/tags/hoa-an/"),
