@@ -196,7 +196,7 @@ pub fn extra_reads(root: &Path, history: &Path) -> Vec<String> {
 
 /// Path, size and modification time of the running binary: a rebuilt congkhai (new
 /// templates, new code) never reuses a cache of the old one.
-fn binary_identity() -> String {
+pub fn binary_identity() -> String {
     let Ok(exe) = std::env::current_exe() else {
         return "?".into();
     };
