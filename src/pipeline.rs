@@ -123,12 +123,9 @@ impl BuildOptions {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub output: PathBuf,
-    pub pages: usize,
-    pub sections: usize,
-    pub files: usize,
-    pub drafts: usize,
-    pub expired: usize,
-    pub embargoed: usize,
+    /// Pages, sections, files, drafts, expired and embargoed records (also what the
+    /// incremental cache remembers); `summary.pages` reads through [`std::ops::Deref`].
+    pub counts: crate::cache::site::Counts,
     pub warnings: Diagnostics,
     /// The history entry a successful build appends (see `history`).
     pub history: crate::trust::chain::Pending,
@@ -140,16 +137,31 @@ pub struct Summary {
     pub reused: usize,
 }
 
+impl std::ops::Deref for Summary {
+    type Target = crate::cache::site::Counts;
+    fn deref(&self) -> &Self::Target {
+        &self.counts
+    }
+}
+
+impl std::ops::DerefMut for Summary {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.counts
+    }
+}
+
 impl Summary {
     fn of(model: &Model, history: crate::trust::chain::Pending, files: usize) -> Summary {
         let count = |status: Status| model.pages.iter().filter(|p| p.status == status).count();
         Summary {
-            pages: model.pages.len(),
-            sections: model.sections.len(),
-            files,
-            drafts: count(Status::DraftPreview),
-            expired: count(Status::Expired),
-            embargoed: model.embargoed,
+            counts: crate::cache::site::Counts {
+                pages: model.pages.len(),
+                sections: model.sections.len(),
+                files,
+                drafts: count(Status::DraftPreview),
+                expired: count(Status::Expired),
+                embargoed: model.embargoed,
+            },
             history,
             ..Default::default()
         }
@@ -459,20 +471,14 @@ impl Cache {
         {
             return None;
         }
-        let c = &e.counts;
         Some(Summary {
             output: target.to_path_buf(),
-            pages: c.pages,
-            sections: c.sections,
-            files: c.files,
-            drafts: c.drafts,
-            expired: c.expired,
-            embargoed: c.embargoed,
+            counts: e.counts,
             unchanged: true,
-            reused: c.files,
+            reused: e.counts.files,
             warnings: {
                 let mut w = Diagnostics::new();
-                w.extend(c.warnings.iter().cloned());
+                w.extend(e.warnings.iter().cloned());
                 w
             },
             ..Default::default()
@@ -508,15 +514,8 @@ impl Cache {
             } else {
                 "0".repeat(64)
             },
-            counts: crate::cache::site::Counts {
-                pages: summary.pages,
-                sections: summary.sections,
-                files: summary.files,
-                drafts: summary.drafts,
-                expired: summary.expired,
-                embargoed: summary.embargoed,
-                warnings: summary.warnings.iter().cloned().collect(),
-            },
+            counts: summary.counts,
+            warnings: summary.warnings.iter().cloned().collect(),
         };
         let _ = crate::cache::site::store(target, &entry);
     }

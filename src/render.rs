@@ -610,7 +610,10 @@ pub fn render_with(
     crate::timing::phase("pages, sections, extras", t);
     if let Some(p) = pages {
         let (rendered, reused) = p.counts();
-        crate::timing::note(&format!("page cache: rendered {rendered}, reused {reused}"));
+        let [key, check, render] = p.spent_ms();
+        crate::timing::note(&format!(
+            "page cache: rendered {rendered}, reused {reused} (thread time: keys {key} ms, checks {check} ms, renders {render} ms)"
+        ));
     }
     let t = std::time::Instant::now();
     // The images `resize_image` made (processed_images/), each once.

@@ -100,6 +100,9 @@ pub struct Store {
     new: Mutex<BTreeMap<String, Option<Entry>>>,
     rendered: AtomicUsize,
     reused: AtomicUsize,
+    /// Time spent (ns, summed over threads) hashing contexts, checking entries and
+    /// rendering: printed with `CONGKHAI_TIMINGS`.
+    spent: [std::sync::atomic::AtomicU64; 3],
 }
 
 impl Store {
@@ -126,6 +129,7 @@ impl Store {
             new: Mutex::new(BTreeMap::new()),
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
+            spent: Default::default(),
         }
     }
 
@@ -140,6 +144,19 @@ impl Store {
             self.rendered.load(Ordering::Relaxed),
             self.reused.load(Ordering::Relaxed),
         )
+    }
+
+    /// Milliseconds (summed over threads) spent hashing template contexts, checking
+    /// cached entries (calls made again, old files read and hashed) and rendering.
+    pub fn spent_ms(&self) -> [u64; 3] {
+        self.spent
+            .each_ref()
+            .map(|a| a.load(Ordering::Relaxed) / 1_000_000)
+    }
+
+    fn add_time(&self, what: usize, since: std::time::Instant) {
+        let ns = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.spent[what].fetch_add(ns, Ordering::Relaxed);
     }
 
     /// A render stage's use of the cache: `global` is the hash of everything every page
@@ -283,16 +300,24 @@ impl Session<'_> {
         ctx: &Context,
         render: impl FnOnce() -> Result<Vec<u8>, Diagnostic>,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let Some(key) = self.key(rel, template, ctx) else {
+        let t = std::time::Instant::now();
+        let key = self.key(rel, template, ctx);
+        self.store.add_time(0, t);
+        let Some(key) = key else {
             self.store.rendered.fetch_add(1, Ordering::Relaxed);
             return render();
         };
-        if let Some((bytes, entry)) = self.reusable(rel, &key) {
+        let t = std::time::Instant::now();
+        let reusable = self.reusable(rel, &key);
+        self.store.add_time(1, t);
+        if let Some((bytes, entry)) = reusable {
             self.keep(rel, entry);
             self.store.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(bytes);
         }
+        let t = std::time::Instant::now();
         let (bytes, calls) = deps::recording(&self.memo, render);
+        self.store.add_time(2, t);
         let bytes = bytes?;
         if let Ok(mut evals) = self.evals.lock() {
             for r in &calls {

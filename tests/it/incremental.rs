@@ -353,7 +353,8 @@ fn build_counted(site: &Site, extra: &[&str]) -> (String, usize, usize) {
     let num = |label: &str| -> usize {
         line.split(", ")
             .find_map(|p| p.strip_prefix(label))
-            .and_then(|n| n.trim().parse().ok())
+            .and_then(|n| n.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("{label} in {line}"))
     };
     (err.clone(), num("rendered "), num("reused "))
@@ -398,7 +399,10 @@ fn deps_site() -> Site {
         "+++\ntitle = \"Tin một\"\ndate = 2026-01-02\n[taxonomies]\ntags = [\"Hộ nghèo\"]\n+++\nMột.\n",
     );
     // Alone in its section: no neighbour links in its own page value.
-    site.write("content/bao-cao/_index.md", "+++\ntitle = \"Báo cáo\"\n+++\n");
+    site.write(
+        "content/bao-cao/_index.md",
+        "+++\ntitle = \"Báo cáo\"\n+++\n",
+    );
     site.write(
         "content/bao-cao/tong-hop.md",
         "+++\ntitle = \"Tổng hợp\"\ntemplate = \"tong-hop.html\"\n+++\n",
@@ -407,7 +411,12 @@ fn deps_site() -> Site {
     site
 }
 
-type Step = (&'static str, fn(&Site), &'static str, &'static [&'static str]);
+type Step = (
+    &'static str,
+    fn(&Site),
+    &'static str,
+    &'static [&'static str],
+);
 
 /// Each dependency that only a site-function call carries, changed in turn: the page
 /// that shows it changes, the output is the full build's, and other files are reused.
@@ -425,7 +434,12 @@ fn a_change_seen_only_through_a_function_call_rerenders_the_page() {
     let steps: [Step; 6] = [
         (
             "get_page: the title of a.md",
-            |s| s.write("content/a.md", s.read("content/a.md").replace("Trang A", "Trang A mới")),
+            |s| {
+                s.write(
+                    "content/a.md",
+                    s.read("content/a.md").replace("Trang A", "Trang A mới"),
+                )
+            },
             ".ref",
             &["Trang A mới"],
         ),
@@ -470,7 +484,11 @@ fn a_change_seen_only_through_a_function_call_rerenders_the_page() {
             "markdown filter: the address of a.md",
             |s| {
                 let p = "content/a.md";
-                s.write(p, s.read(p).replace("date =", "slug = \"trang-a-moi\"\ndate ="))
+                s.write(
+                    p,
+                    s.read(p)
+                        .replace("date =", "slug = \"trang-a-moi\"\ndate ="),
+                )
             },
             ".md a",
             &["A"],
@@ -484,8 +502,14 @@ fn a_change_seen_only_through_a_function_call_rerenders_the_page() {
         assert_eq!(texts(&doc, selector), want, "{what}");
         assert_ne!(site.read(page), before, "{what}: the page did not change");
         let diff = differing(&snapshot(&site.path().join("public")), &full_build(&site));
-        assert!(diff.is_empty(), "{what}: differs from a full build in {diff:?}");
-        assert!(rendered >= 1 && reused >= 3, "{what}: rendered {rendered}, reused {reused}");
+        assert!(
+            diff.is_empty(),
+            "{what}: differs from a full build in {diff:?}"
+        );
+        assert!(
+            rendered >= 1 && reused >= 3,
+            "{what}: rendered {rendered}, reused {reused}"
+        );
     }
     let doc = site.html(page);
     let href: Vec<&str> = doc
