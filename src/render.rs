@@ -552,7 +552,14 @@ pub fn render_with(
             ("global portal", &global("portal")),
             ("assets", format!("{:?}", lookup.assets).as_bytes()),
         ]);
-        p.session(key, lookup)
+        let terms = taxonomies
+            .values()
+            .flat_map(|t| std::iter::once(&t.value).chain(t.terms.iter().map(|(_, v, _)| v)));
+        let shared = page_values
+            .iter()
+            .chain(section_values.values())
+            .chain(terms);
+        p.session(key, lookup, shared)
     });
     let ctx = Ctx {
         model,

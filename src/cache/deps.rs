@@ -72,22 +72,68 @@ pub struct Recorded {
     pub result: Hash,
 }
 
-/// Hashes of large template maps (a page's or section's value), by address, for one
-/// build: each page's value is hashed once however many listings hold it. Each entry
-/// keeps a clone of its value, so the address can never be reused by another map while
-/// the memo lives.
+/// The value hasher of one build. The long-lived shared maps (each page's value, each
+/// section's, each taxonomy's and term's) are registered up front: each is hashed once
+/// however many listings and lookups hold it, and stood for by its hash. Registration
+/// keeps a clone of each value, so its address can never be reused by another map
+/// while the memo lives. Any other map is hashed inline (a temporary map is never
+/// memoised, so its memory is never held).
+///
+/// Results of the calls that only read the build's lookups (not the disk) are also
+/// hashed once per build ([`LOOKUP_ONLY`]).
 #[derive(Default)]
 pub struct Memo {
-    maps: Mutex<HashMap<usize, (Hash, Value)>>,
+    known: HashMap<usize, Value>,
+    hashes: Mutex<HashMap<usize, Hash>>,
+    calls: Mutex<HashMap<Call, Hash>>,
 }
 
-/// Maps with at least this many entries are hashed once and stood for by their hash
-/// (pages have ~40 entries, sections ~17; links, paginators and small maps are inline).
-const MEMO_MIN_ENTRIES: usize = 16;
+/// The recorded functions whose result depends only on the build's values (and their
+/// arguments and `lang`): one call gives one result for the whole build. Functions that
+/// read files (`load_data`, `get_hash`, `get_url` with `cachebust`, the image functions)
+/// are hashed at every call.
+const LOOKUP_ONLY: [&str; 7] = [
+    "get_page",
+    "get_section",
+    "get_taxonomy",
+    "get_taxonomy_term",
+    "get_taxonomy_url",
+    "trans",
+    "markdown",
+];
 
 impl Memo {
     pub fn new() -> Memo {
         Memo::default()
+    }
+
+    /// A memo that hashes each of `values` (maps) once.
+    pub fn with_shared<'a>(values: impl IntoIterator<Item = &'a Value>) -> Memo {
+        let mut known = HashMap::new();
+        for v in values {
+            if let Some(m) = v.as_map() {
+                known.insert(std::ptr::from_ref(m) as usize, v.clone());
+            }
+        }
+        Memo {
+            known,
+            ..Memo::default()
+        }
+    }
+
+    /// The hash of `call`'s result `v`: memoised for lookup-only functions.
+    pub fn call_hash(&self, call: &Call, v: &Value) -> Hash {
+        if !LOOKUP_ONLY.contains(&call.func.as_str()) {
+            return self.hash(v);
+        }
+        if let Some(h) = self.calls.lock().ok().and_then(|m| m.get(call).copied()) {
+            return h;
+        }
+        let h = self.hash(v);
+        if let Ok(mut m) = self.calls.lock() {
+            m.insert(call.clone(), h);
+        }
+        h
     }
 
     /// The hash of template value `v` (kinds, safe marks, order of map entries: all
@@ -123,11 +169,12 @@ impl Memo {
                     h.update([5, 0]);
                     return;
                 };
-                if m.len() >= MEMO_MIN_ENTRIES {
+                let addr = std::ptr::from_ref(m) as usize;
+                if self.known.contains_key(&addr) {
                     h.update([6]);
-                    h.update(self.map_hash(v, m));
+                    h.update(self.map_hash(addr, m));
                 } else {
-                    Self::feed_map(self, h, m);
+                    self.feed_map(h, m);
                 }
             }
             K::Bytes => {
@@ -157,16 +204,16 @@ impl Memo {
         }
     }
 
-    fn map_hash(&self, v: &Value, m: &tera::Map) -> Hash {
-        let addr = std::ptr::from_ref(m) as usize;
-        if let Some((hash, _)) = self.maps.lock().ok().and_then(|g| g.get(&addr).cloned()) {
+    /// The hash of registered map `m` at `addr`, computed once.
+    fn map_hash(&self, addr: usize, m: &tera::Map) -> Hash {
+        if let Some(hash) = self.hashes.lock().ok().and_then(|g| g.get(&addr).copied()) {
             return hash;
         }
         let mut h = Sha256::new();
         self.feed_map(&mut h, m);
         let hash: Hash = h.finalize().into();
-        if let Ok(mut g) = self.maps.lock() {
-            g.insert(addr, (hash, v.clone()));
+        if let Ok(mut g) = self.hashes.lock() {
+            g.insert(addr, hash);
         }
         hash
     }
@@ -227,7 +274,7 @@ pub fn record(call: Call, result: &Value) {
         return;
     };
     // Hashed outside the borrow (a large section's value takes a while the first time).
-    let result = memo.hash(result);
+    let result = memo.call_hash(&call, result);
     STACK.with(|s| {
         if let Some(top) = s.borrow_mut().last_mut()
             && top.seen.insert(call.clone())
@@ -262,21 +309,24 @@ mod tests {
             Value::from(m)
         };
         assert_ne!(h(map(&[("a", 1), ("b", 2)])), h(map(&[("b", 2), ("a", 1)])));
-        // A large map: memoised by address, and the memo gives the same hash as a
-        // fresh computation of an equal map.
-        let big: Vec<(&'static str, i64)> = [
-            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q",
-        ]
-        .iter()
-        .map(|k| (*k, 1))
-        .collect();
+        // A registered (shared) map: hashed once and stood for by its hash, the same in
+        // every build that registers an equal map; inside a list too.
+        let big = [("a", 1), ("b", 2), ("c", 3)];
         let v = map(&big);
-        let first = memo.hash(&v);
-        assert_eq!(first, memo.hash(&v));
-        assert_eq!(first, Memo::new().hash(&map(&big)));
-        let mut other = big.clone();
-        other[3].1 = 2;
-        assert_ne!(first, memo.hash(&map(&other)));
+        let shared = Memo::with_shared([&v]);
+        let first = shared.hash(&v);
+        assert_eq!(first, shared.hash(&v));
+        let again = map(&big);
+        assert_eq!(first, Memo::with_shared([&again]).hash(&again));
+        let list = Value::from(vec![v.clone(), v.clone()]);
+        assert_eq!(
+            shared.hash(&list),
+            Memo::with_shared([&again]).hash(&Value::from(vec![again.clone(), again.clone()]))
+        );
+        let changed = map(&[("a", 1), ("b", 2), ("c", 4)]);
+        assert_ne!(first, Memo::with_shared([&changed]).hash(&changed));
+        // An unregistered map is hashed inline: another hash, never confused with it.
+        assert_ne!(first, Memo::new().hash(&again));
     }
 
     #[test]

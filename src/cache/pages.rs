@@ -160,13 +160,20 @@ impl Store {
     }
 
     /// A render stage's use of the cache: `global` is the hash of everything every page
-    /// depends on ([`global_key`]), `lookup` the values the site functions read.
-    pub fn session(&self, global: Hash, lookup: Arc<Lookup>) -> Session<'_> {
+    /// depends on ([`global_key`]), `lookup` the values the site functions read,
+    /// `shared` the values many contexts hold (pages, sections, taxonomies, terms),
+    /// each hashed once.
+    pub fn session<'v>(
+        &self,
+        global: Hash,
+        lookup: Arc<Lookup>,
+        shared: impl IntoIterator<Item = &'v tera::Value>,
+    ) -> Session<'_> {
         Session {
             store: self,
             global,
             lookup,
-            memo: Arc::new(Memo::new()),
+            memo: Arc::new(Memo::with_shared(shared)),
             evals: Mutex::new(HashMap::new()),
         }
     }
@@ -286,11 +293,6 @@ pub struct Session<'a> {
 }
 
 impl Session<'_> {
-    /// The value hasher of this build (for the global values).
-    pub fn memo(&self) -> &Memo {
-        &self.memo
-    }
-
     /// The bytes of the file at site path `rel`, rendered with `template` and `ctx`:
     /// the previous output's file when it is still right, else `render()`'s, recorded.
     pub fn render(
@@ -385,7 +387,7 @@ impl Session<'_> {
         if let Some(h) = self.evals.lock().ok().and_then(|m| m.get(c).copied()) {
             return h;
         }
-        let h = crate::templates::reevaluate(&self.lookup, c).map(|v| self.memo.hash(&v));
+        let h = crate::templates::reevaluate(&self.lookup, c).map(|v| self.memo.call_hash(c, &v));
         if let Ok(mut m) = self.evals.lock() {
             m.insert(c.clone(), h);
         }
