@@ -615,11 +615,12 @@ pub fn render_with(
         },
     );
     crate::timing::phase("pages, sections, extras", t);
-    if let Some(p) = pages {
+    if let (Some(p), Some(s)) = (pages, &session) {
         let (rendered, reused) = p.counts();
         let [key, check, render] = p.spent_ms();
         crate::timing::note(&format!(
-            "page cache: rendered {rendered}, reused {reused} (thread time: keys {key} ms, checks {check} ms, renders {render} ms)"
+            "page cache: rendered {rendered}, reused {reused} (thread time: keys {key} ms, checks {check} ms, renders {render} ms; {} MB hashed)",
+            s.hashed_mb()
         ));
     }
     let t = std::time::Instant::now();

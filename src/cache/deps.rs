@@ -86,6 +86,8 @@ pub struct Memo {
     known: HashMap<usize, Value>,
     hashes: Mutex<HashMap<usize, Hash>>,
     calls: Mutex<HashMap<Call, Hash>>,
+    /// Text and bytes hashed so far (for `CONGKHAI_TIMINGS`).
+    bytes: std::sync::atomic::AtomicU64,
 }
 
 /// The recorded functions whose result depends only on the build's values (and their
@@ -119,6 +121,17 @@ impl Memo {
             known,
             ..Memo::default()
         }
+    }
+
+    /// Count `n` bytes as hashed.
+    pub fn count(&self, n: usize) {
+        self.bytes
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Text and bytes hashed so far.
+    pub fn hashed_bytes(&self) -> u64 {
+        self.bytes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The hash of `call`'s result `v`: memoised for lookup-only functions.
@@ -155,6 +168,7 @@ impl Memo {
                 h.update([3, u8::from(v.is_safe())]);
                 h.update((s.len() as u64).to_le_bytes());
                 h.update(s.as_bytes());
+                self.count(s.len());
             }
             K::Array => {
                 let a = v.as_array().unwrap_or(&[]);
@@ -182,6 +196,7 @@ impl Memo {
                 h.update([7]);
                 h.update((b.len() as u64).to_le_bytes());
                 h.update(b);
+                self.count(b.len());
             }
             // Numbers (and any kind a later Tera adds): the kind and how it prints.
             other => {

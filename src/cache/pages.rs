@@ -328,7 +328,10 @@ impl Session<'_> {
         }
         let entry = Entry {
             key,
-            output: Sha256::digest(&bytes).into(),
+            output: {
+                self.memo.count(bytes.len());
+                Sha256::digest(&bytes).into()
+            },
             calls: calls.into_iter().map(Arc::new).collect(),
         };
         self.keep(rel, entry);
@@ -379,8 +382,14 @@ impl Session<'_> {
             return None;
         }
         let bytes = std::fs::read(&path).ok()?;
+        self.memo.count(bytes.len());
         let output: Hash = Sha256::digest(&bytes).into();
         (output == e.output).then(|| (bytes, e.clone()))
+    }
+
+    /// Megabytes of values and files hashed by this session so far.
+    pub fn hashed_mb(&self) -> u64 {
+        self.memo.hashed_bytes() / 1_000_000
     }
 
     fn eval(&self, c: &Call) -> Option<Hash> {
