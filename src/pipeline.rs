@@ -123,12 +123,9 @@ impl BuildOptions {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub output: PathBuf,
-    pub pages: usize,
-    pub sections: usize,
-    pub files: usize,
-    pub drafts: usize,
-    pub expired: usize,
-    pub embargoed: usize,
+    /// Pages, sections, files, drafts, expired and embargoed records (also what the
+    /// incremental cache remembers); `summary.pages` reads through [`std::ops::Deref`].
+    pub counts: crate::cache::site::Counts,
     pub warnings: Diagnostics,
     /// The history entry a successful build appends (see `history`).
     pub history: crate::trust::chain::Pending,
@@ -140,16 +137,31 @@ pub struct Summary {
     pub reused: usize,
 }
 
+impl std::ops::Deref for Summary {
+    type Target = crate::cache::site::Counts;
+    fn deref(&self) -> &Self::Target {
+        &self.counts
+    }
+}
+
+impl std::ops::DerefMut for Summary {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.counts
+    }
+}
+
 impl Summary {
     fn of(model: &Model, history: crate::trust::chain::Pending, files: usize) -> Summary {
         let count = |status: Status| model.pages.iter().filter(|p| p.status == status).count();
         Summary {
-            pages: model.pages.len(),
-            sections: model.sections.len(),
-            files,
-            drafts: count(Status::DraftPreview),
-            expired: count(Status::Expired),
-            embargoed: model.embargoed,
+            counts: crate::cache::site::Counts {
+                pages: model.pages.len(),
+                sections: model.sections.len(),
+                files,
+                drafts: count(Status::DraftPreview),
+                expired: count(Status::Expired),
+                embargoed: model.embargoed,
+            },
             history,
             ..Default::default()
         }
@@ -158,13 +170,15 @@ impl Summary {
 
 /// Load, validate, model and render into `sink`.
 pub fn generate(opts: &BuildOptions, sink: &dyn Sink) -> Result<Summary, Diagnostics> {
-    generate_keep(opts, sink).map(|(summary, _)| summary)
+    generate_keep(opts, sink, None).map(|(summary, _)| summary)
 }
 
 /// [`generate`], also handing back the model and renderer for single-page rebuilds.
+/// `pages`: the page cache, whose unchanged files are reused (`crate::cache::pages`).
 fn generate_keep(
     opts: &BuildOptions,
     sink: &dyn Sink,
+    pages: Option<&crate::cache::pages::Store>,
 ) -> Result<(Summary, Incremental), Diagnostics> {
     let today = opts.build_date()?;
     let (mut config, mut warnings) = opts.load_config()?;
@@ -199,7 +213,7 @@ fn generate_keep(
     } else {
         None
     };
-    let renderer = render::render(&model, sink)?;
+    let renderer = render::render_with(&model, sink, pages)?;
     publish_catalog(&model, &renderer, sink)?;
     let trust = match prepared {
         Some(p) => publish_trust(
@@ -387,17 +401,21 @@ impl Run {
             target,
             _lock,
             mut early,
-            cache,
+            mut cache,
         } = self;
-        crate::cache::remove(&target);
-        let built = build_staged_with(opts, cache.reuse).and_then(StagedBuild::commit);
+        crate::cache::site::remove(&target);
+        let built = build_staged_with(opts, cache.reuse, cache.pages.as_ref())
+            .and_then(StagedBuild::commit);
         // The previous build's trash, deleted in the background meanwhile (output.rs).
         crate::output::wait_for_cleanup();
         let (mut summary, incremental) = built?;
         let t = std::time::Instant::now();
         cache.finish(opts, &target, &summary);
         phase("incremental cache write", t);
-        if let Some(d) = cache.damaged {
+        if let Some(d) = cache.damaged.take() {
+            early.push(d);
+        }
+        if let Some(d) = cache.pages.as_mut().and_then(|p| p.take_warning()) {
             early.push(d);
         }
         if !early.is_empty() {
@@ -419,8 +437,10 @@ struct Cache {
     /// The files read elsewhere in the site that `inputs` covers.
     extra: Vec<String>,
     inputs: String,
-    previous: Option<crate::cache::Entry>,
+    previous: Option<crate::cache::site::Entry>,
     damaged: Option<Diagnostic>,
+    /// The page cache, over an existing output (a fresh build keeps none, as above).
+    pages: Option<crate::cache::pages::Store>,
 }
 
 impl Cache {
@@ -431,9 +451,9 @@ impl Cache {
     ) -> Result<Cache, Diagnostic> {
         let history = crate::trust::chain::history_dir_of(&opts.root, config);
         let on = !opts.force && !opts.record_history;
-        let (previous, damaged) = match on.then(|| crate::cache::load(target)) {
-            Some(crate::cache::Loaded::Ok(e)) => (Some(e), None),
-            Some(crate::cache::Loaded::Damaged(d)) => (None, Some(d)),
+        let (previous, damaged) = match on.then(|| crate::cache::site::load(target)) {
+            Some(crate::cache::site::Loaded::Ok(e)) => (Some(e), None),
+            Some(crate::cache::site::Loaded::Damaged(d)) => (None, Some(d)),
             _ => (None, None),
         };
         let key = format!(
@@ -460,12 +480,15 @@ impl Cache {
             crate::output::Ownership::Missing | crate::output::Ownership::Empty
         );
         let inputs = if on && !fresh {
-            crate::cache::inputs(&opts.root, &history, &key, &extra)
+            crate::cache::site::inputs(&opts.root, &history, &key, &extra)
         } else {
             String::new()
         };
+        let pages = (!fresh)
+            .then(|| crate::cache::pages::Store::open(target, !opts.force && damaged.is_none()));
         Ok(Cache {
             on,
+            pages,
             reuse: !opts.force && damaged.is_none(),
             history,
             extra,
@@ -482,24 +505,18 @@ impl Cache {
         if !self.on
             || self.inputs.is_empty()
             || e.inputs != self.inputs
-            || e.output != crate::cache::output_stamp(target)
+            || e.output != crate::cache::site::output_stamp(target)
         {
             return None;
         }
-        let c = &e.counts;
         Some(Summary {
             output: target.to_path_buf(),
-            pages: c.pages,
-            sections: c.sections,
-            files: c.files,
-            drafts: c.drafts,
-            expired: c.expired,
-            embargoed: c.embargoed,
+            counts: e.counts,
             unchanged: true,
-            reused: c.files,
+            reused: e.counts.files,
             warnings: {
                 let mut w = Diagnostics::new();
-                w.extend(c.warnings.iter().cloned());
+                w.extend(e.warnings.iter().cloned());
                 w
             },
             ..Default::default()
@@ -512,15 +529,18 @@ impl Cache {
     /// the fingerprint did not cover (hashing it now could see a later version than the
     /// build read; the next build hashes it from the start).
     fn finish(&self, opts: &BuildOptions, target: &std::path::Path, summary: &Summary) {
+        if let Some(p) = &self.pages {
+            let _ = p.save(target);
+        }
         // A portal build that computed a history entry not yet published prints a note
         // about it each time: not skipped either.
         if !self.on || summary.history.entry.is_some() {
             return;
         }
-        let read = crate::cache::extra_reads(&opts.root, &self.history);
+        let read = crate::cache::site::extra_reads(&opts.root, &self.history);
         let covered = !self.inputs.is_empty() && read.iter().all(|r| self.extra.contains(r));
-        let entry = crate::cache::Entry {
-            format: crate::cache::FORMAT.into(),
+        let entry = crate::cache::site::Entry {
+            format: crate::cache::site::FORMAT.into(),
             inputs: if covered {
                 self.inputs.clone()
             } else {
@@ -528,21 +548,14 @@ impl Cache {
             },
             extra: read,
             output: if covered {
-                crate::cache::output_stamp(target)
+                crate::cache::site::output_stamp(target)
             } else {
                 "0".repeat(64)
             },
-            counts: crate::cache::Counts {
-                pages: summary.pages,
-                sections: summary.sections,
-                files: summary.files,
-                drafts: summary.drafts,
-                expired: summary.expired,
-                embargoed: summary.embargoed,
-                warnings: summary.warnings.iter().cloned().collect(),
-            },
+            counts: summary.counts,
+            warnings: summary.warnings.iter().cloned().collect(),
         };
-        let _ = crate::cache::store(target, &entry);
+        let _ = crate::cache::site::store(target, &entry);
     }
 }
 
@@ -591,12 +604,16 @@ pub struct StagedBuild {
 
 /// [`build`] up to the swap.
 pub fn build_staged(opts: &BuildOptions) -> Result<StagedBuild, Diagnostics> {
-    build_staged_with(opts, !opts.force)
+    build_staged_with(opts, !opts.force, None)
 }
 
 /// [`build_staged`]; `reuse`: unchanged files of the previous output are hard-linked
 /// into the staging folder instead of written (`output::Staging`).
-fn build_staged_with(opts: &BuildOptions, reuse: bool) -> Result<StagedBuild, Diagnostics> {
+fn build_staged_with(
+    opts: &BuildOptions,
+    reuse: bool,
+    pages: Option<&crate::cache::pages::Store>,
+) -> Result<StagedBuild, Diagnostics> {
     let (config, _) = opts.load_config()?;
     let target = checked_target(opts, &config)?;
     let staging = Staging::new_forced(&target, opts.drafts, opts.force)?;
@@ -609,7 +626,7 @@ fn build_staged_with(opts: &BuildOptions, reuse: bool) -> Result<StagedBuild, Di
     let shown = target
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let (summary, incremental) = generate_keep(opts, &staging)
+    let (summary, incremental) = generate_keep(opts, &staging, pages)
         .map_err(|ds| ds.map(|d| d.replace_path(staging.path(), &shown)))?;
     Ok(StagedBuild {
         summary,

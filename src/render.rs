@@ -356,6 +356,8 @@ struct Ctx<'a> {
     tera: &'a Tera,
     sink: &'a dyn Sink,
     languages: &'a LanguageValues,
+    /// The page cache (crate::cache::pages), when the build keeps one.
+    pages: Option<&'a crate::cache::pages::Session<'a>>,
 }
 
 /// `lang` and `config` of each language other than the default (`config.title` is the
@@ -420,6 +422,7 @@ impl Renderer {
             tera: &self.tera,
             sink,
             languages: &self.languages,
+            pages: None,
         };
         c.write_page(path, template, ctx, template)
     }
@@ -438,6 +441,7 @@ impl Renderer {
             tera: &self.tera,
             sink,
             languages: &self.languages,
+            pages: None,
         };
         render_page(&ctx, &model.pages[i], &value)
     }
@@ -490,8 +494,12 @@ impl Ctx<'_> {
             ctx.insert_value("lang", lang.clone());
             ctx.insert_value("config", config.clone());
         }
-        let html = self.finish_bytes(self.render_bytes(template, ctx, what)?);
         let rel = format!("{}index.html", path.trim_start_matches('/'));
+        let render = || Ok(self.finish_bytes(self.render_bytes(template, ctx, what)?));
+        let html = match self.pages {
+            Some(cache) => cache.render(&rel, template, ctx, render)?,
+            None => render()?,
+        };
         // One UTF-8 check for the whole sink chain (Sink::write_text).
         match simdutf8::basic::from_utf8(&html) {
             Ok(text) => self.sink.write_text(&rel, text),
@@ -504,6 +512,15 @@ impl Ctx<'_> {
 /// static files of `model`, into `sink` (the build passes a [`Counted`] sink). Hands back
 /// the [`Renderer`] it used, for the trust pages and `serve`'s single-page rebuilds.
 pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
+    render_with(model, sink, None)
+}
+
+/// [`render`], taking unchanged files from the page cache `pages` when it is given.
+pub fn render_with(
+    model: &Model,
+    sink: &dyn Sink,
+    pages: Option<&crate::cache::pages::Store>,
+) -> Result<Renderer, Diagnostics> {
     let t = std::time::Instant::now();
     let shared = SharedValues::for_site(model);
     let documents = document_urls(model);
@@ -522,14 +539,38 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
     let images = lookup.images.clone();
-    let tera = prepare_tera(model, lookup)?;
+    let (mut tera, lookup, template_set) = prepare_tera(model, lookup)?;
     let languages = LanguageValues::new(model);
+    let session = pages.map(|p| {
+        let g = tera.global_context();
+        let memo = crate::cache::deps::Memo::new();
+        let global = |k: &str| g.get(k).map_or([0; 32], |v| memo.hash(v));
+        let key = crate::cache::pages::global_key(&[
+            ("templates", template_set.as_bytes()),
+            ("config", format!("{:?}", model.config).as_bytes()),
+            ("today", model.today.to_string().as_bytes()),
+            ("preview", &[u8::from(model.preview)]),
+            ("global config", &global("config")),
+            ("global lang", &global("lang")),
+            ("global portal", &global("portal")),
+            ("assets", format!("{:?}", lookup.assets).as_bytes()),
+        ]);
+        let terms = taxonomies
+            .iter()
+            .flat_map(|t| std::iter::once(&t.value).chain(t.terms.iter().map(|(_, v, _)| v)));
+        let shared = page_values
+            .iter()
+            .chain(section_values.values())
+            .chain(terms);
+        p.session(key, lookup, shared)
+    });
     let ctx = Ctx {
         model,
         documents: &documents,
         tera: &tera,
         sink,
         languages: &languages,
+        pages: session.as_ref(),
     };
     let errors: std::sync::Mutex<Diagnostics> = std::sync::Mutex::new(Diagnostics::new());
     let push = |d: Diagnostic| {
@@ -577,6 +618,14 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
         },
     );
     crate::timing::phase("pages, sections, extras", t);
+    if let (Some(p), Some(s)) = (pages, &session) {
+        let (rendered, reused) = p.counts();
+        let [key, check, render] = p.spent_ms();
+        crate::timing::note(&format!(
+            "page cache: rendered {rendered}, reused {reused} (thread time: keys {key} ms, checks {check} ms, renders {render} ms; {} MB hashed)",
+            s.hashed_mb()
+        ));
+    }
     let t = std::time::Instant::now();
     // The images `resize_image` made (processed_images/), each once.
     for (rel, bytes) in images.files() {
@@ -670,11 +719,16 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
 
 /// Tera with the theme and site templates, the lookup functions and the shared globals
 /// (`config`, `lang`, `portal`).
-fn prepare_tera(model: &Model, mut lookup: Lookup) -> Result<Tera, Diagnostics> {
+/// Also hands back the lookups and the template set's hash (for the page cache).
+fn prepare_tera(
+    model: &Model,
+    mut lookup: Lookup,
+) -> Result<(Tera, Arc<Lookup>, String), Diagnostics> {
     let cfg = &model.config;
     let sources = templates::collect_sources(&model.root, cfg)?;
     lookup.translations = crate::i18n::trans::Translations::load(&model.root, cfg)?;
-    let mut tera = templates::build(&sources, Arc::new(lookup))?;
+    let lookup = Arc::new(lookup);
+    let mut tera = templates::build(&sources, lookup.clone())?;
     // The warning banner in each language (src/i18n/banner.rs).
     let banners = crate::i18n::banner::site_banners(model);
     {
@@ -697,7 +751,7 @@ fn prepare_tera(model: &Model, mut lookup: Lookup) -> Result<Tera, Diagnostics> 
             }),
         );
     }
-    Ok(tera)
+    Ok((tera, lookup, templates::sources_key(&sources)))
 }
 
 /// The sink every generated file passes: refuses scripted SVG and symbolic links, and

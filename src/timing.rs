@@ -5,6 +5,13 @@
 
 use std::time::Instant;
 
+/// Print a line about the build (a count, not a time) when `CONGKHAI_TIMINGS` is set.
+pub fn note(text: &str) {
+    if std::env::var_os("CONGKHAI_TIMINGS").is_some() {
+        eprintln!("[thời gian] {text}");
+    }
+}
+
 /// Print how long a phase took when `CONGKHAI_TIMINGS` is set (for profiling builds).
 pub fn phase(label: &str, since: Instant) {
     if std::env::var_os("CONGKHAI_TIMINGS").is_some() {

@@ -109,24 +109,29 @@ fn theme_translations(raw: &str, shown: &str) -> Result<BTreeMap<String, String>
 }
 
 /// Register `trans` on `tera`. `lang` defaults to the template's `lang` variable (the
-/// page's language), then to the site's default language.
+/// page's language), then to the site's default language. (A site's build registers it
+/// again through `templates::functions`, which records each call for the page cache.)
 pub fn register(tera: &mut Tera, translations: Translations) {
     let t = Arc::new(translations);
     tera.register_function(
         "trans",
         move |k: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let key: &str = k.must_get("key")?;
-            let lang: String = match k.get::<&str>("lang")? {
-                Some(l) => l.to_string(),
-                None => state
-                    .get::<String>("lang")?
-                    .unwrap_or_else(|| t.default_language.clone()),
-            };
-            t.get(key, &lang)
-                .map(str::to_string)
-                .map_err(tera::Error::message)
+            let lang = state.get::<String>("lang")?;
+            call(&t, &k, lang.as_deref())
         },
     );
+}
+
+/// `trans(key, lang)` with `state_lang` the template's `lang`.
+pub fn call(t: &Translations, k: &Kwargs, state_lang: Option<&str>) -> tera::TeraResult<String> {
+    let key: &str = k.must_get("key")?;
+    let lang: String = match k.get::<&str>("lang")? {
+        Some(l) => l.to_string(),
+        None => state_lang.map_or_else(|| t.default_language.clone(), str::to_string),
+    };
+    t.get(key, &lang)
+        .map(str::to_string)
+        .map_err(tera::Error::message)
 }
 
 #[cfg(test)]

@@ -38,32 +38,47 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         },
     );
     // Zola's markdown filter: `@/…` links resolve to the site's URLs. Unlike Zola the
-    // HTML is sanitised and marked safe (docs/zola-templates.md).
+    // HTML is sanitised and marked safe (docs/zola-templates.md). It reads the site's
+    // URLs, so a recorded render records it (`crate::cache::deps`).
     tera.register_filter(
         "markdown",
         move |v: &str, k: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let inline: bool = k.get("inline")?.unwrap_or(false);
-            let resolve = |link: &str| -> Option<String> {
-                let (path, anchor) = match link.split_once('#') {
-                    Some((p, a)) => (p, Some(a)),
-                    None => (link, None),
-                };
-                let url = lookup.urls.get(path)?;
-                Some(match anchor {
-                    Some(a) => format!("{url}#{a}"),
-                    None => url.clone(),
-                })
-            };
-            match markdown::render_filter(v, inline, &resolve) {
-                Ok(html) => Ok(Value::safe_string(&html)),
-                Err((depth, line)) => Err(tera::Error::message(format!(
-                    "{} ở dòng {line} của văn bản đưa vào bộ lọc markdown; cách sửa: {}",
-                    markdown::too_deep_message(depth),
-                    markdown::TOO_DEEP_HINT
-                ))),
+            let r = markdown(&lookup, v, &k);
+            if crate::cache::deps::is_recording()
+                && let Ok(out) = &r
+            {
+                crate::cache::deps::record(
+                    crate::cache::deps::Call::new("markdown", &k, None, Some(v)),
+                    out,
+                );
             }
+            r
         },
     );
+}
+
+/// Zola's `markdown` filter over the site's URLs.
+pub(super) fn markdown(lookup: &super::Lookup, v: &str, k: &Kwargs) -> tera::TeraResult<Value> {
+    let inline: bool = k.get("inline")?.unwrap_or(false);
+    let resolve = |link: &str| -> Option<String> {
+        let (path, anchor) = match link.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (link, None),
+        };
+        let url = lookup.urls.get(path)?;
+        Some(match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.clone(),
+        })
+    };
+    match markdown::render_filter(v, inline, &resolve) {
+        Ok(html) => Ok(Value::safe_string(&html)),
+        Err((depth, line)) => Err(tera::Error::message(format!(
+            "{} ở dòng {line} của văn bản đưa vào bộ lọc markdown; cách sửa: {}",
+            markdown::too_deep_message(depth),
+            markdown::TOO_DEEP_HINT
+        ))),
+    }
 }
 
 fn register_vietnamese(tera: &mut Tera) {

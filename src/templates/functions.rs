@@ -504,35 +504,81 @@ fn load_data(l: &Lookup, k: Kwargs) -> TeraResult<Value> {
     )))
 }
 
-/// Register Zola's functions over `lookup`.
-pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
-    macro_rules! reg {
-        ($name:literal, |$l:ident, $k:ident, $s:ident| $body:expr) => {{
-            let $l = lookup.clone();
-            tera.register_function($name, move |$k: Kwargs, $s: &State| -> TeraResult<Value> {
-                $body
-            });
-        }};
+/// The site functions by name, each seeing only `lang` of the template's state: what
+/// [`register`] registers and what [`reevaluate`] calls again.
+fn call(l: &Lookup, name: &str, k: Kwargs, lang: Option<&str>) -> Option<TeraResult<Value>> {
+    let mut c = tera::Context::new();
+    if let Some(lang) = lang {
+        c.insert("lang", lang);
     }
-    reg!("get_url", |l, k, s| get_url(&l, k, s));
-    reg!("get_hash", |l, k, _s| get_hash(&l, k));
-    reg!("get_page", |l, k, s| get_page(&l, k, s));
-    reg!("get_section", |l, k, s| get_section(&l, k, s));
-    reg!("get_taxonomy", |l, k, s| {
-        Ok(taxonomy(&l, "get_taxonomy", &k, s)?
-            .cloned()
-            .unwrap_or_else(Value::none))
-    });
-    reg!("get_taxonomy_term", |l, k, s| get_taxonomy_term(&l, k, s));
-    reg!("get_taxonomy_url", |l, k, s| get_taxonomy_url(&l, k, s));
-    reg!("load_data", |l, k, _s| load_data(&l, k));
-    reg!("now", |l, k, _s| now(&l, k));
-    reg!("resize_image", |l, k, _s| super::images::resize_image(
-        &l, k
-    ));
-    reg!("get_image_metadata", |l, k, _s| {
-        super::images::get_image_metadata(&l, k)
-    });
+    let s = &State::new(&c);
+    Some(match name {
+        "get_url" => get_url(l, k, s),
+        "get_hash" => get_hash(l, k),
+        "get_page" => get_page(l, k, s),
+        "get_section" => get_section(l, k, s),
+        "get_taxonomy" => {
+            taxonomy(l, "get_taxonomy", &k, s).map(|t| t.cloned().unwrap_or_else(Value::none))
+        }
+        "get_taxonomy_term" => get_taxonomy_term(l, k, s),
+        "get_taxonomy_url" => get_taxonomy_url(l, k, s),
+        "load_data" => load_data(l, k),
+        "now" => now(l, k),
+        "resize_image" => super::images::resize_image(l, k),
+        "get_image_metadata" => super::images::get_image_metadata(l, k),
+        "trans" => crate::i18n::trans::call(&l.translations, &k, lang).map(Value::from),
+        _ => return None,
+    })
+}
+
+/// The site functions every page may call. Each call a recorded render makes
+/// (`crate::cache::deps`) is recorded with its arguments, the template's `lang` and a
+/// hash of its result, so the page cache can tell whether the page would call it with
+/// another result today.
+pub const RECORDED: [&str; 12] = [
+    "get_url",
+    "get_hash",
+    "get_page",
+    "get_section",
+    "get_taxonomy",
+    "get_taxonomy_term",
+    "get_taxonomy_url",
+    "load_data",
+    "now",
+    "resize_image",
+    "get_image_metadata",
+    "trans",
+];
+
+/// Make `c` again over this build's lookups (the page cache's check of a cached page):
+/// `None` when it no longer can be made (an unknown function, arguments that do not
+/// parse, an error), which the cache treats as a change.
+pub fn reevaluate(l: &Lookup, c: &crate::cache::deps::Call) -> Option<Value> {
+    let k = c.kwargs()?;
+    if c.func == "markdown" {
+        let input = c.input.as_deref()?;
+        return super::filters::markdown(l, input, &k).ok();
+    }
+    call(l, &c.func, k, c.lang.as_deref())?.ok()
+}
+
+/// Register Zola's functions (and `trans`) over `lookup`.
+pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
+    for name in RECORDED {
+        let l = lookup.clone();
+        tera.register_function(name, move |k: Kwargs, s: &State| -> TeraResult<Value> {
+            let lang = s.get::<String>("lang").ok().flatten();
+            if !crate::cache::deps::is_recording() {
+                return call(&l, name, k, lang.as_deref()).unwrap_or_else(|| Ok(Value::none()));
+            }
+            let call_record = crate::cache::deps::Call::new(name, &k, lang.as_deref(), None);
+            let r = call(&l, name, k, lang.as_deref()).unwrap_or_else(|| Ok(Value::none()));
+            if let Ok(v) = &r {
+                crate::cache::deps::record(call_record, v);
+            }
+            r
+        });
+    }
 }
 
 #[cfg(test)]

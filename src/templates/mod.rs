@@ -13,6 +13,7 @@ pub mod snippets;
 mod zola;
 
 pub use filters::json_in_script;
+pub use functions::reevaluate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -407,7 +408,8 @@ const MAX_PARSED: usize = 4;
 /// Parsed template sets by the SHA-256 of their names and sources.
 static PARSED: std::sync::Mutex<Vec<(String, Tera)>> = std::sync::Mutex::new(Vec::new());
 
-fn sources_key(sources: &[(String, String)]) -> String {
+/// The SHA-256 of a template set (names and sources): part of the page cache's key.
+pub fn sources_key(sources: &[(String, String)]) -> String {
     let mut bytes = Vec::new();
     for (name, src) in sources {
         for part in [name, src] {

@@ -38,6 +38,7 @@ fn full_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
         "static",
         "templates",
         "history",
+        "ngoai",
     ] {
         let src = site.path().join(d);
         if src.is_dir() {
@@ -329,4 +330,259 @@ fn a_file_read_elsewhere_in_the_site_is_part_of_the_fingerprint() {
     site.write("ngoai/so-lieu.toml", "so = 2\n");
     assert!(!skipped(&build(&site, &[])));
     assert_eq!(texts(&site.html("public/index.html"), "h1"), ["2"]);
+}
+
+// --- the page cache (src/cache/pages.rs): per-file reuse with recorded function calls
+
+/// `build` with `CONGKHAI_TIMINGS=1`: stderr, and the page cache's counts (files
+/// rendered, files reused) from its line.
+fn build_counted(site: &Site, extra: &[&str]) -> (String, usize, usize) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_congkhai"))
+        .args(["--root", site.path().to_str().expect("utf8")])
+        .args(["build", "--now", NOW])
+        .args(extra)
+        .env("CONGKHAI_TIMINGS", "1")
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let line = err
+        .lines()
+        .find_map(|l| l.strip_prefix("[thời gian] page cache: "))
+        .unwrap_or_else(|| panic!("no page cache line in:\n{err}"));
+    let num = |label: &str| -> usize {
+        line.split(", ")
+            .find_map(|p| p.strip_prefix(label))
+            .and_then(|n| n.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{label} in {line}"))
+    };
+    (err.clone(), num("rendered "), num("reused "))
+}
+
+/// A page that shows other pages, a section, a taxonomy, a data file and a translation
+/// only through site functions: none of them is in its own template context.
+const SUMMARY_TEMPLATE: &str = r#"{% set a = get_page(path="a.md") %}<p class="ref">{{ a.title }}</p>
+{% set s = get_section(path="tin/_index.md") %}<ul class="tin">{% for p in s.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>
+{% set t = get_taxonomy(kind="tags") %}<ul class="tags">{% for term in t.items %}<li>{{ term.name }}</li>{% endfor %}</ul>
+{% set d = load_data(path="ngoai/so-lieu.toml") %}<p class="data">{{ d.so }}</p>
+<p class="tr">{{ trans(key="chao") }}</p>
+<div class="md">{{ "[A](@/a.md)" | markdown }}</div>"#;
+
+fn deps_site() -> Site {
+    let site = Site::new(
+        "base_url = \"https://example.vn\"\ntitle = \"Trang thử\"\ntheme = \"rieng\"\n\n[[taxonomies]]\nname = \"tags\"\nrender = false\n",
+    );
+    site.write("themes/rieng/templates/trong.html", "");
+    site.write(
+        "themes/rieng/theme.toml",
+        "[translations]\nchao = \"Xin chào\"\n",
+    );
+    site.write("templates/index.html", "<h1>{{ config.title }}</h1>");
+    site.write("templates/section.html", "<h1>{{ section.title }}</h1>");
+    site.write(
+        "templates/page.html",
+        "<p>{{ page.title }}</p>{{ page.content | safe }}",
+    );
+    site.write("templates/tong-hop.html", SUMMARY_TEMPLATE);
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"Trang A\"\ndate = 2026-01-01\n+++\nChào.\n",
+    );
+    site.write(
+        "content/khac.md",
+        "+++\ntitle = \"Trang khác\"\ndate = 2026-01-05\n+++\nKhác.\n",
+    );
+    site.write("content/tin/_index.md", "+++\ntitle = \"Tin\"\n+++\n");
+    site.write(
+        "content/tin/mot.md",
+        "+++\ntitle = \"Tin một\"\ndate = 2026-01-02\n[taxonomies]\ntags = [\"Hộ nghèo\"]\n+++\nMột.\n",
+    );
+    // Alone in its section: no neighbour links in its own page value.
+    site.write(
+        "content/bao-cao/_index.md",
+        "+++\ntitle = \"Báo cáo\"\n+++\n",
+    );
+    site.write(
+        "content/bao-cao/tong-hop.md",
+        "+++\ntitle = \"Tổng hợp\"\ntemplate = \"tong-hop.html\"\n+++\n",
+    );
+    site.write("ngoai/so-lieu.toml", "so = 1\n");
+    site
+}
+
+type Step = (
+    &'static str,
+    fn(&Site),
+    &'static str,
+    &'static [&'static str],
+);
+
+/// Each dependency that only a site-function call carries, changed in turn: the page
+/// that shows it changes, the output is the full build's, and other files are reused.
+#[test]
+fn a_change_seen_only_through_a_function_call_rerenders_the_page() {
+    let site = deps_site();
+    // Fresh (no cache kept), then recorded.
+    build(&site, &[]);
+    let (_, rendered, reused) = build_counted(&site, &[]);
+    assert!(rendered > 5 && reused == 0, "{rendered} {reused}");
+    let page = "public/bao-cao/tong-hop/index.html";
+    let doc = site.html(page);
+    assert_eq!(texts(&doc, ".ref"), ["Trang A"]);
+    assert_eq!(texts(&doc, ".tr"), ["Xin chào"]);
+    let steps: [Step; 6] = [
+        (
+            "get_page: the title of a.md",
+            |s| {
+                s.write(
+                    "content/a.md",
+                    s.read("content/a.md").replace("Trang A", "Trang A mới"),
+                )
+            },
+            ".ref",
+            &["Trang A mới"],
+        ),
+        (
+            "get_section: a new page in tin/",
+            |s| {
+                s.write(
+                    "content/tin/hai.md",
+                    "+++\ntitle = \"Tin hai\"\ndate = 2026-01-03\n+++\nHai.\n",
+                )
+            },
+            ".tin li",
+            &["Tin hai", "Tin một"],
+        ),
+        (
+            "get_taxonomy: another term",
+            |s| {
+                let p = "content/tin/mot.md";
+                s.write(p, s.read(p).replace("Hộ nghèo", "Người cao tuổi"))
+            },
+            ".tags li",
+            &["Người cao tuổi"],
+        ),
+        (
+            "load_data: a data file outside content/",
+            |s| s.write("ngoai/so-lieu.toml", "so = 2\n"),
+            ".data",
+            &["2"],
+        ),
+        (
+            "trans: the theme's string",
+            |s| {
+                s.write(
+                    "themes/rieng/theme.toml",
+                    "[translations]\nchao = \"Chào bà con\"\n",
+                )
+            },
+            ".tr",
+            &["Chào bà con"],
+        ),
+        (
+            "markdown filter: the address of a.md",
+            |s| {
+                let p = "content/a.md";
+                s.write(
+                    p,
+                    s.read(p)
+                        .replace("date =", "slug = \"trang-a-moi\"\ndate ="),
+                )
+            },
+            ".md a",
+            &["A"],
+        ),
+    ];
+    for (what, change, selector, want) in steps {
+        let before = site.read(page);
+        change(&site);
+        let (_, rendered, reused) = build_counted(&site, &[]);
+        let doc = site.html(page);
+        assert_eq!(texts(&doc, selector), want, "{what}");
+        assert_ne!(site.read(page), before, "{what}: the page did not change");
+        let diff = differing(&snapshot(&site.path().join("public")), &full_build(&site));
+        assert!(
+            diff.is_empty(),
+            "{what}: differs from a full build in {diff:?}"
+        );
+        assert!(
+            rendered >= 1 && reused >= 3,
+            "{what}: rendered {rendered}, reused {reused}"
+        );
+    }
+    let doc = site.html(page);
+    let href: Vec<&str> = doc
+        .select(&scraper::Selector::parse(".md a").expect("selector"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(href, ["https://example.vn/trang-a-moi/"]);
+}
+
+/// Pages whose inputs did not change are not rendered again; `--force` renders all.
+#[test]
+fn unchanged_pages_are_reused_and_force_renders_every_page() {
+    let site = deps_site();
+    build(&site, &[]);
+    let (_, all, _) = build_counted(&site, &[]);
+    let p = "content/khac.md";
+    site.write(p, site.read(p).replace("Khác.", "Khác hẳn."));
+    let (_, rendered, reused) = build_counted(&site, &[]);
+    // The page itself and the home page that lists it; nothing else.
+    assert_eq!(rendered, 2, "reused {reused} of {all}");
+    assert_eq!(rendered + reused, all);
+    assert_eq!(
+        texts(&site.html("public/khac/index.html"), "p"),
+        ["Trang khác", "Khác hẳn."]
+    );
+    site.write(p, site.read(p).replace("hẳn", "hơn"));
+    let (_, rendered, reused) = build_counted(&site, &["--force"]);
+    assert_eq!((rendered, reused), (all, 0));
+    let diff = differing(&snapshot(&site.path().join("public")), &full_build(&site));
+    assert!(diff.is_empty(), "{diff:?}");
+}
+
+/// A damaged page cache gives a warning and a full render; a file of the previous output
+/// changed by hand is never reused.
+#[test]
+fn a_damaged_page_cache_or_a_touched_output_file_is_never_trusted() {
+    let site = deps_site();
+    build(&site, &[]);
+    build(&site, &[]);
+    let cache = site.path().join(".congkhai-pages-public");
+    assert!(cache.is_file());
+    let real = std::fs::read(&cache).expect("cache");
+    let p = "content/khac.md";
+    for (i, bytes) in [
+        real[..real.len() / 2].to_vec(),
+        b"\x00\x01rac".to_vec(),
+        [&real[..17], &[0xff; 64][..]].concat(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        std::fs::write(&cache, bytes).expect("write");
+        site.write(p, site.read(p).replace("Khác", &format!("Khác {i}")));
+        let (err, _, reused) = build_counted(&site, &[]);
+        assert!(err.contains("bộ nhớ đệm trang bị hỏng"), "case {i}: {err}");
+        assert_eq!(reused, 0, "case {i}");
+        let diff = differing(&snapshot(&site.path().join("public")), &full_build(&site));
+        assert!(diff.is_empty(), "case {i}: {diff:?}");
+    }
+    // A good cache again: no warning, files reused.
+    site.write(p, site.read(p).replace("Khác", "Khác nữa"));
+    let (err, _, reused) = build_counted(&site, &[]);
+    assert!(!err.contains("bộ nhớ đệm trang"), "{err}");
+    assert!(reused > 3);
+    // An output file changed by hand (same length) while the cache still describes it.
+    let out = site.path().join("public/a/index.html");
+    let good = std::fs::read(&out).expect("read");
+    let mut bad = good.clone();
+    bad[3] ^= 1;
+    std::fs::write(&out, &bad).expect("write");
+    site.write(p, site.read(p).replace("nữa", "nữa nhé"));
+    build_counted(&site, &[]);
+    assert_eq!(std::fs::read(&out).expect("read"), good);
+    let diff = differing(&snapshot(&site.path().join("public")), &full_build(&site));
+    assert!(diff.is_empty(), "{diff:?}");
 }

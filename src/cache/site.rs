@@ -43,11 +43,16 @@ pub struct Entry {
     pub extra: Vec<String>,
     /// SHA-256 over every output file's path, size, modification time and inode.
     pub output: String,
+    /// The counts a skipped build prints: those of the build it reuses.
     pub counts: Counts,
+    /// The build's warnings, printed again by a skipped build.
+    #[serde(default)]
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// The summary a skipped build prints: that of the build it reuses.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// What a build made: its summary's counts (`pipeline::Summary` holds one) and what
+/// the cache remembers of it.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Counts {
     pub pages: usize,
     pub sections: usize,
@@ -55,9 +60,6 @@ pub struct Counts {
     pub drafts: usize,
     pub expired: usize,
     pub embargoed: usize,
-    /// The build's warnings, printed again by a skipped build.
-    #[serde(default)]
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// `.congkhai-cache-<name>` beside the output folder `target`.
@@ -196,7 +198,7 @@ pub fn extra_reads(root: &Path, history: &Path) -> Vec<String> {
 
 /// Path, size and modification time of the running binary: a rebuilt congkhai (new
 /// templates, new code) never reuses a cache of the old one.
-fn binary_identity() -> String {
+pub fn binary_identity() -> String {
     let Ok(exe) = std::env::current_exe() else {
         return "?".into();
     };
@@ -362,6 +364,7 @@ mod tests {
             extra: vec![],
             output: "b".repeat(64),
             counts: Counts::default(),
+            warnings: vec![],
         };
         store(&target, &entry).unwrap();
         assert!(matches!(load(&target), Loaded::Ok(e) if e == entry));
