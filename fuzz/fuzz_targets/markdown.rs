@@ -15,6 +15,8 @@ fuzz_target!(|data: &[u8]| {
         footnote_prefix: "t",
         anchors: AnchorLinks::Left,
         resolve: &resolve,
+        snippets: None,
+        lang: "vi",
     };
     let rendered = render(text, &opts);
     // As a page is published: wrapped in a document, then minified (with its guard).
