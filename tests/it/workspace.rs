@@ -103,6 +103,19 @@ fn run(ws: &Site, args: &[&str]) -> std::process::Output {
     ws.run(&[args, &["--now", NOW]].concat())
 }
 
+/// The province portal (`public/index.html`): it lists the three communes and a
+/// posting whose title contains `posting`. Returns the page for further checks.
+fn province_lists(ws: &Site, posting: &str) -> scraper::Html {
+    let page = ws.html("public/index.html");
+    assert_eq!(texts(&page, "#xa-phuong h3 a").len(), 3);
+    let postings = texts(&page, "#xa-phuong li a");
+    assert!(
+        postings.iter().any(|t| t.contains(posting)),
+        "{posting} not among {postings:?}"
+    );
+    page
+}
+
 fn all_ok(ws: &Site) -> String {
     let out = run(ws, &["build", "--all"]);
     let err = stderr(&out);
@@ -286,15 +299,7 @@ fn a_broken_commune_is_reported_and_the_others_are_built() {
         "{titles:?}"
     );
     // The province portal lists all three, the broken one from its last good build.
-    let page = ws.html("public/index.html");
-    assert_eq!(texts(&page, "#xa-phuong h3 a").len(), 3);
-    let postings = texts(&page, "#xa-phuong li a");
-    assert!(
-        postings
-            .iter()
-            .any(|t| t.contains("Thông báo lịch tiếp dân tháng 12")),
-        "{postings:?}"
-    );
+    province_lists(&ws, "Thông báo lịch tiếp dân tháng 12");
 }
 
 #[test]
@@ -473,15 +478,7 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
     assert_eq!(r["xa-nam"], "xong", "{err}");
     assert_eq!(r["xa-bac"], "không", "{err}");
     assert_eq!(r["phuong-dong"], "không", "{err}");
-    let page = ws.html("public/index.html");
-    assert_eq!(texts(&page, "#xa-phuong h3 a").len(), 3);
-    let postings = texts(&page, "#xa-phuong li a");
-    assert!(
-        postings
-            .iter()
-            .any(|t| t.contains("Thông báo lịch tiếp công dân tháng 12")),
-        "{postings:?}"
-    );
+    let page = province_lists(&ws, "Thông báo lịch tiếp công dân tháng 12");
     for (_, name, ..) in COMMUNES {
         assert!(
             texts(&page, "#canh-bao li")
