@@ -340,16 +340,27 @@ pub fn build(opts: &BuildOptions) -> Result<Summary, Diagnostics> {
 /// (`None` when nothing changed and the build was skipped: the incremental cache,
 /// `crate::cache`).
 pub fn build_or_skip(opts: &BuildOptions) -> Result<(Summary, Option<Incremental>), Diagnostics> {
-    let run = Run::start(opts)?;
-    if let Some(summary) = run.cache.unchanged(&run.target) {
-        return Ok((summary, None));
+    match Run::start(opts, true)? {
+        Started::Unchanged(summary) => Ok((summary, None)),
+        Started::Run(run) => run.build(opts).map(|(s, i)| (s, Some(i))),
     }
-    run.build(opts).map(|(s, i)| (s, Some(i)))
 }
 
 /// [`build`] that never skips, handing back the model and renderer (serve, tests).
 pub fn build_keep(opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
-    Run::start(opts)?.build(opts)
+    match Run::start(opts, false)? {
+        Started::Run(run) => run.build(opts),
+        // `Run::start` never skips when told not to.
+        Started::Unchanged(_) => Err(Diagnostic::error("lỗi nội bộ: bản dựng bị bỏ qua").into()),
+    }
+}
+
+/// What starting a build gave: a build to run, or (when skipping is allowed) the
+/// summary of the last build when nothing changed since.
+#[allow(clippy::large_enum_variant)] // one per build, moved once: no cost to box away
+enum Started {
+    Run(Run),
+    Unchanged(Summary),
 }
 
 /// One build of an output folder, holding its lock.
@@ -367,11 +378,22 @@ struct Run {
 }
 
 impl Run {
-    fn start(opts: &BuildOptions) -> Result<Run, Diagnostics> {
+    fn start(opts: &BuildOptions, may_skip: bool) -> Result<Started, Diagnostics> {
         let (config, _) = opts.load_config()?;
         let target = checked_target(opts, &config)?;
         let lock = crate::output::BuildLock::acquire(&target)?;
         crate::output::remove_stale(&target);
+        let t = std::time::Instant::now();
+        let mut cache = Cache::start(opts, &config, &target)?;
+        let unchanged = may_skip.then(|| cache.unchanged(&target)).flatten();
+        phase("incremental cache check", t);
+        // Skipped: the history folder and the output are those the last build checked
+        // (both are in the fingerprint), so the checks below would pass again.
+        if let Some(summary) = unchanged {
+            cache.remember_stat(&target);
+            return Ok(Started::Unchanged(summary));
+        }
+        cache.open_pages(opts, &target);
         let mut early = Diagnostics::new();
         if !opts.drafts && config.is_portal() {
             let dir = crate::trust::chain::history_dir_of(&opts.root, &config);
@@ -385,15 +407,12 @@ impl Run {
                 crate::trust::chain::check_before_preview(&dir, &target)?;
             }
         }
-        let t = std::time::Instant::now();
-        let cache = Cache::start(opts, &config, &target)?;
-        phase("incremental cache check", t);
-        Ok(Run {
+        Ok(Started::Run(Run {
             target,
             _lock: lock,
             early,
             cache,
-        })
+        }))
     }
 
     fn build(self, opts: &BuildOptions) -> Result<(Summary, Incremental), Diagnostics> {
@@ -437,9 +456,14 @@ struct Cache {
     /// The files read elsewhere in the site that `inputs` covers.
     extra: Vec<String>,
     inputs: String,
+    /// The stat stamp taken before `inputs` (empty: racy, not trusted next time).
+    stat: String,
     previous: Option<crate::cache::site::Entry>,
     damaged: Option<Diagnostic>,
-    /// The page cache, over an existing output (a fresh build keeps none, as above).
+    /// No output to keep: nothing to skip, no page cache.
+    fresh: bool,
+    /// The page cache, over an existing output (a fresh build keeps none, as above),
+    /// opened only once the build is known to run ([`Cache::open_pages`]).
     pages: Option<crate::cache::pages::Store>,
 }
 
@@ -479,23 +503,63 @@ impl Cache {
             crate::output::ownership(target),
             crate::output::Ownership::Missing | crate::output::Ownership::Empty
         );
-        let inputs = if on && !fresh {
-            crate::cache::site::inputs(&opts.root, &history, &key, &extra)
+        // The stat stamp first, then the contents: a file written between the two
+        // gives a stamp that differs next time, never a trusted stale hash.
+        let stat = if on && !fresh {
+            crate::cache::site::inputs_stat(&opts.root, &history, &key, &extra).unwrap_or_default()
         } else {
             String::new()
         };
-        let pages = (!fresh)
-            .then(|| crate::cache::pages::Store::open(target, !opts.force && damaged.is_none()));
+        let inputs = match &previous {
+            // Every input file has the size, times and inode it had when the last
+            // build hashed it: that hash holds without reading a file.
+            Some(e) if !stat.is_empty() && e.stat == stat => {
+                crate::timing::note(
+                    "incremental cache check: inputs unchanged by their stat stamp, none read",
+                );
+                e.inputs.clone()
+            }
+            _ if on && !fresh => crate::cache::site::inputs(&opts.root, &history, &key, &extra),
+            _ => String::new(),
+        };
         Ok(Cache {
             on,
-            pages,
+            pages: None,
             reuse: !opts.force && damaged.is_none(),
             history,
             extra,
             inputs,
+            stat,
             previous,
             damaged,
+            fresh,
         })
+    }
+
+    /// A skipped build whose inputs were proven by their contents and are now old
+    /// enough to trust by their stat stamp: remember the stamp, so the next build reads
+    /// no file.
+    fn remember_stat(&self, target: &std::path::Path) {
+        if let Some(e) = &self.previous
+            && !self.stat.is_empty()
+            && e.stat != self.stat
+        {
+            let entry = crate::cache::site::Entry {
+                stat: self.stat.clone(),
+                ..e.clone()
+            };
+            let _ = crate::cache::site::store(target, &entry);
+        }
+    }
+
+    /// Open the page cache (not needed by a skipped build).
+    fn open_pages(&mut self, opts: &BuildOptions, target: &std::path::Path) {
+        if !self.fresh {
+            self.pages = Some(crate::cache::pages::Store::open(
+                target,
+                !opts.force && self.damaged.is_none(),
+            ));
+        }
     }
 
     /// The last build's summary when nothing changed since: same inputs, output as it
@@ -519,22 +583,24 @@ impl Cache {
                 w.extend(e.warnings.iter().cloned());
                 w
             },
-            ..Default::default()
+            history: crate::trust::chain::Pending {
+                // Only its name: what the note of a preview build shows.
+                entry: e.pending.clone().map(|name| (name, Vec::new())),
+                ..Default::default()
+            },
         })
     }
 
     /// After a successful swap: remember this build (with its warnings, shown again by
-    /// a skipped build). Not when it had a pending history entry (its note must show at
-    /// every build), and with an unusable fingerprint when it read a file
+    /// a skipped build, and the name of a pending history entry, whose note a skipped
+    /// build shows again). With an unusable fingerprint when it read a file
     /// the fingerprint did not cover (hashing it now could see a later version than the
     /// build read; the next build hashes it from the start).
     fn finish(&self, opts: &BuildOptions, target: &std::path::Path, summary: &Summary) {
         if let Some(p) = &self.pages {
             let _ = p.save(target);
         }
-        // A portal build that computed a history entry not yet published prints a note
-        // about it each time: not skipped either.
-        if !self.on || summary.history.entry.is_some() {
+        if !self.on {
             return;
         }
         let read = crate::cache::site::extra_reads(&opts.root, &self.history);
@@ -554,6 +620,12 @@ impl Cache {
             },
             counts: summary.counts,
             warnings: summary.warnings.iter().cloned().collect(),
+            stat: if covered {
+                self.stat.clone()
+            } else {
+                String::new()
+            },
+            pending: summary.history.entry.as_ref().map(|(name, _)| name.clone()),
         };
         let _ = crate::cache::site::store(target, &entry);
     }

@@ -624,7 +624,8 @@ pub fn report_text(ws: &Workspace, report: &Report, op: Op) -> String {
         Some(Ok(b)) => {
             let _ = writeln!(
                 out,
-                "Trang cấp tỉnh: {} xã/phường, {} bộ dữ liệu trong danh mục, tại {}.",
+                "Trang cấp tỉnh{}: {} xã/phường, {} bộ dữ liệu trong danh mục, tại {}.",
+                if b.unchanged { " (không đổi)" } else { "" },
                 b.communes,
                 b.datasets,
                 b.output.display()

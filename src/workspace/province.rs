@@ -207,13 +207,21 @@ fn output_id(output: &std::path::Path) -> Option<String> {
 /// Whether the kept summary of `site` was taken off the build that made `output`, the
 /// output now in place: then a skipped build of the site (nothing changed) can keep it.
 pub fn has_summary_of(ws: &Workspace, site: &str, output: &std::path::Path) -> bool {
+    /// The two fields the check needs. Speed: the other fields (a commune's datasets,
+    /// ~36 KB) are skipped by the parser, not built as values.
+    #[derive(Deserialize)]
+    struct Head {
+        site: String,
+        #[serde(default)]
+        output: Option<String>,
+    }
     let Some(id) = output_id(output) else {
         return false;
     };
     std::fs::read(cache_path(ws, site))
         .ok()
-        .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
-        .is_some_and(|s| s.summary.site == site && s.output.as_deref() == Some(id.as_str()))
+        .and_then(|b| serde_json::from_slice::<Head>(&b).ok())
+        .is_some_and(|s| s.site == site && s.output.as_deref() == Some(id.as_str()))
 }
 
 /// Keep commune `s`'s summary for the province portal (atomic: old or new, never half),
@@ -281,11 +289,54 @@ fn load_summary(ws: &Workspace, site: &str) -> Result<CommuneSummary, Diagnostic
 }
 
 /// A built province portal.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Built {
     pub output: PathBuf,
     pub communes: usize,
     pub datasets: usize,
+    /// Nothing it is made of changed since the last time: the portal was left as it was.
+    #[serde(default)]
+    pub unchanged: bool,
+}
+
+/// What the province portal's last build remembers (`.congkhai/tinh.json`): the hash
+/// of everything it was made of and the stamp of the output it left.
+#[derive(Serialize, Deserialize)]
+struct Remembered {
+    format: String,
+    inputs: String,
+    output: String,
+    built: Built,
+}
+
+fn remembered_path(ws: &Workspace) -> PathBuf {
+    ws.root.join(".congkhai").join("tinh.json")
+}
+
+/// SHA-256 of what the province portal is made of: the binary (its template and
+/// code), the workspace's files, the build date and every commune's summary as kept.
+fn province_inputs(ws: &Workspace, today: chrono::NaiveDate) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(crate::cache::site::FORMAT.as_bytes());
+    h.update(b"\0province\0");
+    h.update(crate::cache::site::binary_identity().as_bytes());
+    h.update(b"\0");
+    h.update(ws.defaults.fingerprint.as_bytes());
+    h.update(b"\0");
+    h.update(today.to_string().as_bytes());
+    for site in &ws.sites {
+        h.update(b"\0site\0");
+        h.update(site.as_bytes());
+        match std::fs::read(cache_path(ws, site)) {
+            Ok(bytes) => {
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+            Err(e) => h.update(format!("\0unreadable\0{e}").as_bytes()),
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Build the province portal from every commune's newest summary, staged and swapped in
@@ -294,10 +345,38 @@ pub fn build(ws: &Workspace, today: chrono::NaiveDate) -> Result<Built, Diagnost
     let Some(pc) = &ws.province else {
         return Err(Diagnostic::error("congkhai.toml không có bảng [province]").into());
     };
+    let target = ws.root.join(pc.output_dir.as_deref().unwrap_or("public"));
+    let _lock = crate::output::BuildLock::acquire(&target)?;
+    crate::output::remove_stale(&target);
+    // Skipped when no summary changed and the output is as the last build left it (a
+    // nightly run where no commune changed); any doubt builds it.
+    let inputs = province_inputs(ws, today);
+    let last = std::fs::read(remembered_path(ws))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Remembered>(&b).ok());
+    if let Some(r) = last
+        && r.format == crate::cache::site::FORMAT
+        && r.inputs == inputs
+        && r.output == crate::cache::site::output_stamp(&target)
+    {
+        return Ok(Built {
+            unchanged: true,
+            output: target,
+            ..r.built
+        });
+    }
+    let _ = std::fs::remove_file(remembered_path(ws));
+    // Speed: 126 summaries of ~36 KB each, parsed on every core.
+    use rayon::prelude::*;
+    let loaded: Vec<Result<CommuneSummary, Diagnostic>> = ws
+        .sites
+        .par_iter()
+        .map(|site| load_summary(ws, site))
+        .collect();
     let mut communes = Vec::new();
     let mut errors = Diagnostics::new();
-    for site in &ws.sites {
-        match load_summary(ws, site) {
+    for r in loaded {
+        match r {
             Ok(s) => communes.push(s),
             Err(d) => errors.push(d),
         }
@@ -311,9 +390,6 @@ pub fn build(ws: &Workspace, today: chrono::NaiveDate) -> Result<Built, Diagnost
         .clone()
         .unwrap_or_else(|| format!("Công khai của các xã, phường – {}", ws.name));
     let files = render(ws, &communes, &title, &base, today)?;
-    let target = ws.root.join(pc.output_dir.as_deref().unwrap_or("public"));
-    let _lock = crate::output::BuildLock::acquire(&target)?;
-    crate::output::remove_stale(&target);
     let staging = crate::output::Staging::new(&target, false)?;
     {
         // The same scanner as every site's output: no identifier slips through.
@@ -323,10 +399,24 @@ pub fn build(ws: &Workspace, today: chrono::NaiveDate) -> Result<Built, Diagnost
         }
     }
     let output = staging.commit(false)?;
+    let remembered = Remembered {
+        format: crate::cache::site::FORMAT.into(),
+        inputs,
+        output: crate::cache::site::output_stamp(&target),
+        built: Built {
+            output: PathBuf::new(),
+            communes: communes.len(),
+            datasets: communes.iter().map(|c| c.datasets.len()).sum(),
+            unchanged: false,
+        },
+    };
+    // Not remembered: the next run builds the portal again (never wrong, only slower).
+    if let Ok(bytes) = serde_json::to_vec(&remembered) {
+        let _ = crate::output::write_atomic(&remembered_path(ws), &bytes);
+    }
     Ok(Built {
         output,
-        communes: communes.len(),
-        datasets: communes.iter().map(|c| c.datasets.len()).sum(),
+        ..remembered.built
     })
 }
 

@@ -279,6 +279,87 @@ fn an_unchanged_site_is_skipped_and_any_change_rebuilds_it() {
     assert!(!snapshot(&public).keys().any(|k| k.contains("cache")));
 }
 
+/// Input files older than the racy window are trusted by their stat stamp (size,
+/// times, inode): a skipped build reads none of them. Any write, even of the same bytes
+/// with the old modification time put back, is still seen.
+#[test]
+fn old_inputs_are_trusted_by_their_stat_and_any_write_is_seen() {
+    let site = plain_site();
+    let skipped = |err: &str| err.contains("Không có gì thay đổi");
+    let trusted = |err: &str| err.contains("inputs unchanged by their stat stamp");
+    let timed = |site: &Site| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_congkhai"))
+            .args(["--root"])
+            .arg(site.path())
+            .args(["build", "--now", NOW])
+            .env("CONGKHAI_TIMINGS", "1")
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    assert!(!skipped(&build(&site, &[])));
+    assert!(!skipped(&build(&site, &[])));
+    // Just written: every file is within the racy window, its contents decide.
+    let err = timed(&site);
+    assert!(skipped(&err) && !trusted(&err), "{err}");
+    // Older than the window (3 s): the stat stamp is recorded, then trusted.
+    std::thread::sleep(std::time::Duration::from_millis(3300));
+    let err = timed(&site);
+    assert!(skipped(&err), "{err}");
+    let err = timed(&site);
+    assert!(skipped(&err) && trusted(&err), "{err}");
+    let good = snapshot(&site.path().join("public"));
+    // The same size, other bytes, the old modification time put back (as `touch -r`
+    // or an unzip would): the change time still moves.
+    let page = site.path().join("content/a.md");
+    let mtime = std::fs::metadata(&page)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"Trang C\"\ndate = 2026-01-01\n+++\nChào.\n",
+    );
+    std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .and_then(|f| f.set_modified(mtime))
+        .expect("set mtime");
+    let err = timed(&site);
+    assert!(!skipped(&err) && !trusted(&err), "{err}");
+    assert_eq!(
+        texts(&site.html("public/a/index.html"), "p"),
+        ["Trang C", "Chào."]
+    );
+    assert!(!differing(&snapshot(&site.path().join("public")), &good).is_empty());
+}
+
+/// A portal with an unpublished change is skipped like any other site when nothing
+/// changed, and the skipped build still says that its output is a preview whose
+/// history entry is not recorded.
+#[test]
+fn a_preview_of_the_next_publication_is_skipped_with_its_note() {
+    let site = Site::demo();
+    let note = "bản xem trước của lần công khai tiếp theo";
+    let skipped = |err: &str| err.contains("Không có gì thay đổi");
+    for _ in 0..2 {
+        let err = build(&site, &[]);
+        assert!(err.contains(note) && !skipped(&err), "{err}");
+    }
+    let good = snapshot(&site.path().join("public"));
+    let err = build(&site, &[]);
+    assert!(err.contains(note) && skipped(&err), "{err}");
+    assert!(differing(&snapshot(&site.path().join("public")), &good).is_empty());
+    assert!(
+        !site.path().join("history").exists(),
+        "a preview records nothing"
+    );
+    // Published: the next build is no preview of anything, and says nothing of one.
+    site.build_ok(NOW);
+    let err = build(&site, &[]);
+    assert!(!err.contains(note), "{err}");
+}
+
 /// A damaged cache file is reported and ignored: a full build, never a wrong output.
 #[test]
 fn a_damaged_cache_gives_a_warning_and_a_full_build() {

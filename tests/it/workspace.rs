@@ -464,6 +464,13 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
         );
     }
     assert_eq!(tree(&ws, "public"), province);
+    assert!(err.contains("Trang cấp tỉnh (không đổi)"), "{err}");
+    // The province portal touched by hand: built again (its communes still skipped).
+    std::fs::write(ws.path().join("public/index.html"), "hỏng").unwrap();
+    let err = all_ok(&ws);
+    assert!(results(&err).values().all(|r| r == "không"), "{err}");
+    assert!(!err.contains("(không đổi)"), "{err}");
+    assert_eq!(tree(&ws, "public"), province);
     // One new posting in one commune: that commune alone is built, and the province
     // portal shows the posting beside the others' kept summaries.
     ws.write(
@@ -478,6 +485,7 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
     assert_eq!(r["xa-nam"], "xong", "{err}");
     assert_eq!(r["xa-bac"], "không", "{err}");
     assert_eq!(r["phuong-dong"], "không", "{err}");
+    assert!(!err.contains("(không đổi)"), "{err}");
     let page = province_lists(&ws, "Thông báo lịch tiếp công dân tháng 12");
     for (_, name, ..) in COMMUNES {
         assert!(
@@ -488,13 +496,14 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
         );
     }
     // A summary that is missing (or taken off another output) is not trusted: that
-    // commune is built again, the others skipped (xa-nam, unpublished since its edit,
-    // is built by every build until it is published).
+    // commune is built again, the others skipped (xa-nam too: unpublished since its
+    // edit, but unchanged since its last build).
     std::fs::remove_file(ws.path().join(".congkhai/tom-tat/xa-bac.json")).unwrap();
     let err = all_ok(&ws);
     let r = results(&err);
     assert_eq!(r["xa-bac"], "xong", "{err}");
     assert_eq!(r["phuong-dong"], "không", "{err}");
+    assert_eq!(r["xa-nam"], "không", "{err}");
     assert_eq!(
         texts(&ws.html("public/index.html"), "#xa-phuong h3 a").len(),
         3
