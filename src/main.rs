@@ -589,6 +589,7 @@ fn build(opts: BuildOptions, publishing: bool) -> Result<(), Diagnostics> {
                 s.files,
                 started.elapsed().as_millis()
             );
+            print_pending_note(&opts, &s, publishing);
             return;
         }
         eprintln!(
@@ -612,19 +613,29 @@ fn build(opts: BuildOptions, publishing: bool) -> Result<(), Diagnostics> {
                 String::new()
             },
         );
-        if opts.drafts {
-            eprintln!("LƯU Ý: đây là BẢN XEM TRƯỚC (bản nháp), không đăng lên mạng.");
-        } else if !publishing && s.history.entry.is_some() {
-            eprintln!(
-                "LƯU Ý: bản xem trước của lần công khai tiếp theo: mục lịch sử mới chưa được ghi vào history/ và chưa ký; công khai thật bằng congkhai publish."
-            );
-        } else if publishing && s.history.entry.is_some() {
-            eprintln!(
-                "Đã ghi lần công khai vào lịch sử ({}). Nhớ lưu vào kho: git add history/ && git commit",
-                s.history.entry.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default()
-            );
-        }
+        print_pending_note(&opts, &s, publishing);
     })
+}
+
+/// What a build's output is with respect to the history: a draft preview, a preview
+/// of the next publication (also when the build was skipped), or a recorded one.
+fn print_pending_note(opts: &BuildOptions, s: &pipeline::Summary, publishing: bool) {
+    if opts.drafts {
+        eprintln!("LƯU Ý: đây là BẢN XEM TRƯỚC (bản nháp), không đăng lên mạng.");
+    } else if !publishing && s.history.entry.is_some() {
+        eprintln!(
+            "LƯU Ý: bản xem trước của lần công khai tiếp theo: mục lịch sử mới chưa được ghi vào history/ và chưa ký; công khai thật bằng congkhai publish."
+        );
+    } else if publishing && s.history.entry.is_some() {
+        eprintln!(
+            "Đã ghi lần công khai vào lịch sử ({}). Nhớ lưu vào kho: git add history/ && git commit",
+            s.history
+                .entry
+                .as_ref()
+                .map(|(n, _)| n.as_str())
+                .unwrap_or_default()
+        );
+    }
 }
 
 /// `congkhai check`.

@@ -390,6 +390,11 @@ impl Run {
         // Skipped: the history folder and the output are those the last build checked
         // (both are in the fingerprint), so the checks below would pass again.
         if let Some(summary) = unchanged {
+            // A publish with nothing to record still refuses a wrong or missing key,
+            // as it would if something had changed.
+            if opts.record_history && !opts.drafts && config.is_portal() {
+                crate::trust::publish::load_signer(&config, opts.secret_key.as_deref())?;
+            }
             cache.remember_stat(&target);
             return Ok(Started::Unchanged(summary));
         }
@@ -447,8 +452,10 @@ impl Run {
 
 /// The incremental cache as one build uses it (see `crate::cache`).
 struct Cache {
-    /// Off for `--force` and `publish` (which always records its publication).
+    /// Off for `--force` and `publish --new-chain`.
     on: bool,
+    /// `publish`: never skips a build that left a pending history entry.
+    publishing: bool,
     /// Reuse unchanged files of the previous output (off for `--force` and after a
     /// damaged cache: a full build).
     reuse: bool,
@@ -474,7 +481,10 @@ impl Cache {
         target: &std::path::Path,
     ) -> Result<Cache, Diagnostic> {
         let history = crate::trust::chain::history_dir_of(&opts.root, config);
-        let on = !opts.force && !opts.record_history;
+        // `publish` uses the cache too: with nothing changed since a build that had no
+        // pending history entry, there is nothing to record (its output is the
+        // published one). `--new-chain` always builds.
+        let on = !opts.force && !opts.new_chain;
         let (previous, damaged) = match on.then(|| crate::cache::site::load(target)) {
             Some(crate::cache::site::Loaded::Ok(e)) => (Some(e), None),
             Some(crate::cache::site::Loaded::Damaged(d)) => (None, Some(d)),
@@ -524,6 +534,7 @@ impl Cache {
         };
         Ok(Cache {
             on,
+            publishing: opts.record_history,
             pages: None,
             reuse: !opts.force && damaged.is_none(),
             history,
@@ -567,6 +578,7 @@ impl Cache {
     fn unchanged(&self, target: &std::path::Path) -> Option<Summary> {
         let e = self.previous.as_ref()?;
         if !self.on
+            || (self.publishing && e.pending.is_some())
             || self.inputs.is_empty()
             || e.inputs != self.inputs
             || e.output != crate::cache::site::output_stamp(target)
@@ -625,7 +637,13 @@ impl Cache {
             } else {
                 String::new()
             },
-            pending: summary.history.entry.as_ref().map(|(name, _)| name.clone()),
+            // A publication records its entry: nothing is pending after it.
+            pending: summary
+                .history
+                .entry
+                .as_ref()
+                .filter(|_| !self.publishing)
+                .map(|(name, _)| name.clone()),
         };
         let _ = crate::cache::site::store(target, &entry);
     }

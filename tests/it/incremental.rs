@@ -354,10 +354,71 @@ fn a_preview_of_the_next_publication_is_skipped_with_its_note() {
         !site.path().join("history").exists(),
         "a preview records nothing"
     );
-    // Published: the next build is no preview of anything, and says nothing of one.
-    site.build_ok(NOW);
+    // Published: the preview's cache never skips a publish that has an entry to
+    // record; the next build is no preview of anything, and says nothing of one.
+    let err = stderr(&site.build_ok(NOW));
+    assert!(!skipped(&err), "{err}");
+    assert!(
+        site.path().join("history/0001-2026-11-23.json").is_file(),
+        "{err}"
+    );
     let err = build(&site, &[]);
     assert!(!err.contains(note), "{err}");
+}
+
+/// `publish` with nothing new to record (the nightly job on a commune that did not
+/// change) is skipped like `build`, records nothing and still refuses a wrong key; a
+/// change is published as before.
+#[test]
+fn an_unchanged_publish_is_skipped_and_records_nothing() {
+    let site = Site::demo();
+    let skipped = |err: &str| err.contains("Không có gì thay đổi");
+    let entries = |site: &Site| {
+        let mut v: Vec<String> = std::fs::read_dir(site.path().join("history"))
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    site.build_ok(NOW);
+    let recorded = entries(&site);
+    assert!(
+        recorded.iter().any(|e| e.starts_with("0001-")),
+        "{recorded:?}"
+    );
+    // The publication wrote history/ after its fingerprint: the next run builds once.
+    let err = stderr(&site.build_ok(NOW));
+    assert!(!skipped(&err), "{err}");
+    let good = snapshot(&site.path().join("public"));
+    let err = stderr(&site.build_ok(NOW));
+    assert!(skipped(&err), "{err}");
+    assert!(!err.contains("Đã ghi lần công khai"), "{err}");
+    assert_eq!(entries(&site), recorded);
+    assert!(differing(&snapshot(&site.path().join("public")), &good).is_empty());
+    // A wrong key is refused even when nothing is to be signed.
+    let out = site.run(&["publish", "--now", NOW, "--secret-key", "khong-co-khoa.key"]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    // A new approved notice: built and recorded.
+    site.write(
+        "content/van-ban/thong-bao-bo-sung.md",
+        format!(
+            "+++\ntitle = \"Thông báo bổ sung\"\ndate = 2026-11-20\n{}+++\nNội dung.\n",
+            crate::common::APPROVAL
+        ),
+    );
+    let err = stderr(&site.build_ok(NOW));
+    assert!(
+        !skipped(&err) && err.contains("Đã ghi lần công khai"),
+        "{err}"
+    );
+    assert!(
+        entries(&site).iter().any(|e| e.starts_with("0002-")),
+        "{err}"
+    );
 }
 
 /// A damaged cache file is reported and ignored: a full build, never a wrong output.
