@@ -427,9 +427,13 @@ impl Run {
             mut early,
             mut cache,
         } = self;
-        crate::cache::site::remove(&target);
-        let built = build_staged_with(opts, cache.reuse, cache.pages.as_ref())
-            .and_then(StagedBuild::commit);
+        // The cache goes just before the swap (a kill between the swap and the new
+        // cache must never leave a cache of another output); a build that fails
+        // earlier leaves it with the output it describes.
+        let built = build_staged_with(opts, cache.reuse, cache.pages.as_ref()).and_then(|staged| {
+            crate::cache::site::remove(&target);
+            staged.commit()
+        });
         // The previous build's trash, deleted in the background meanwhile (output.rs).
         crate::output::wait_for_cleanup();
         let (mut summary, incremental) = built?;
