@@ -24,7 +24,8 @@
 //!   (minify-html keeps global state for those);
 //! - a block is a `header`, `footer`, `section`, `nav`, `div`, `article` or `aside` (no
 //!   closing-tag omission rule in minify-html, so its end tag is always written) that is
-//!   a child of `body` or of `body > main`: in the HTML namespace, not inside `pre`.
+//!   a child of `body`, `body > main` or `body > main > article`: in the HTML namespace,
+//!   not inside `pre`.
 //!
 //! Blocks after the first anomaly are not used (the parser's state there is not known);
 //! a page containing the placeholder character U+E000 is minified whole. The tests
@@ -278,13 +279,17 @@ fn tag_end(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
     }
 }
 
-/// Whether `open` (the stack of open elements) is `[html?] body` or `[html?] body main`.
+/// Whether `open` (the stack of open elements) is `[html?] body`, `[html?] body main` or
+/// `[html?] body main article` (a notice's approval section).
 fn block_parent(open: &[Open]) -> bool {
     let names: Vec<&[u8]> = open.iter().map(|o| o.name.as_slice()).collect();
     let names = names
         .strip_prefix(&[b"html".as_slice()][..])
         .unwrap_or(&names);
-    matches!(names, [b"body"] | [b"body", b"main"])
+    matches!(
+        names,
+        [b"body"] | [b"body", b"main"] | [b"body", b"main", b"article"]
+    )
 }
 
 /// The cacheable blocks of `b` (module documentation), in document order, up to the
