@@ -64,6 +64,13 @@ pub(super) struct Block {
     pub inner: Range<usize>,
 }
 
+/// A block to splice: its minified content from the cache, or to minify and cache.
+struct Use {
+    block: Block,
+    cached: Option<Arc<[u8]>>,
+    key: [u8; 32],
+}
+
 enum Entry {
     /// Seen once: minified (and kept) when seen again.
     Seen,
@@ -120,7 +127,7 @@ pub(super) fn minify(html: &[u8]) -> Vec<u8> {
         return whole();
     }
     // Which blocks come from the cache, which are minified now to be cached.
-    let mut used: Vec<(Range<usize>, Option<Arc<[u8]>>, [u8; 32], Vec<u8>)> = Vec::new();
+    let mut used: Vec<Use> = Vec::new();
     {
         let Ok(mut cache) = CACHE.lock() else {
             return whole();
@@ -134,8 +141,16 @@ pub(super) fn minify(html: &[u8]) -> Vec<u8> {
             }
             let k = key(&b.name, &html[b.inner.clone()]);
             match cache.get(&k) {
-                Some(Entry::Minified(m)) => used.push((b.inner, Some(m.clone()), k, b.name)),
-                Some(Entry::Seen) => used.push((b.inner, None, k, b.name)),
+                Some(Entry::Minified(m)) => used.push(Use {
+                    block: b,
+                    cached: Some(m.clone()),
+                    key: k,
+                }),
+                Some(Entry::Seen) => used.push(Use {
+                    block: b,
+                    cached: None,
+                    key: k,
+                }),
                 None => {
                     cache.insert(k, Entry::Seen);
                 }
@@ -146,7 +161,12 @@ pub(super) fn minify(html: &[u8]) -> Vec<u8> {
         return whole();
     }
     let mut parts: Vec<(Range<usize>, Arc<[u8]>)> = Vec::with_capacity(used.len());
-    for (inner, cached, k, name) in used {
+    for Use {
+        block: Block { name, inner },
+        cached,
+        key: k,
+    } in used
+    {
         let m = match cached {
             Some(m) => m,
             None => {
