@@ -24,6 +24,8 @@ use serde::Serialize;
 
 use crate::text;
 
+mod blocks;
+
 /// A heading being read: level, explicit id, classes, attributes, inner events.
 type PendingHeading<'a> = (
     HeadingLevel,
@@ -574,14 +576,18 @@ impl TagName {
         }
     }
 
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    /// Speed (issue 18): compared as bytes; names are ASCII, so this is what a `str`
+    /// comparison gave, without a UTF-8 check per tag of every page.
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
     }
 }
 
 /// Elements kept in `open` at most; deeper ones are only counted.
 const NESTING_STACK_CAP: usize = 4096;
 
+/// The lists [`is_void`] and [`is_optional_end`] match (their test checks both ways).
+#[cfg(test)]
 const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
@@ -597,6 +603,7 @@ const RAW_TEXT_ELEMENTS: &[&str] = &[
     "noframes",
     "plaintext",
 ];
+#[cfg(test)]
 const OPTIONAL_END: &[&str] = &[
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot",
     "colgroup", "caption", "rb", "rt", "rp",
@@ -671,7 +678,7 @@ impl HtmlNesting {
                     return;
                 }
             }
-            let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) else {
+            let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| p + i) else {
                 return;
             };
             let rest = &b[lt + 1..];
@@ -706,7 +713,7 @@ impl HtmlNesting {
             let self_closing = j > 0 && j <= b.len() && b.get(j - 1) == Some(&b'/');
             if closing {
                 self.close(name);
-            } else if !VOID_ELEMENTS.contains(&name.as_str()) && !self_closing {
+            } else if !is_void(name.as_bytes()) && !self_closing {
                 self.open_element(name);
             }
             i = j + 1;
@@ -714,25 +721,34 @@ impl HtmlNesting {
     }
 
     fn open_element(&mut self, name: TagName) {
-        if OPTIONAL_END.contains(&name.as_str()) && self.overflow == 0 {
+        if is_optional_end(name.as_bytes()) && self.overflow == 0 {
             // The open elements this start tag implicitly ends, innermost first.
-            let ends: &[&str] = match name.as_str() {
-                "td" | "th" => &["td", "th"],
-                "tr" => &["td", "th", "tr"],
-                "thead" | "tbody" | "tfoot" => &["td", "th", "tr", "thead", "tbody", "tfoot"],
-                "dt" | "dd" => &["dt", "dd"],
-                "rb" | "rt" | "rp" => &["rb", "rt", "rp"],
-                "option" => &["option"],
-                "optgroup" => &["option", "optgroup"],
-                "li" => &["li"],
-                "p" => &["p"],
+            let ends: &[&[u8]] = match name.as_bytes() {
+                b"td" | b"th" => &[b"td", b"th"],
+                b"tr" => &[b"td", b"th", b"tr"],
+                b"thead" | b"tbody" | b"tfoot" => {
+                    &[b"td", b"th", b"tr", b"thead", b"tbody", b"tfoot"]
+                }
+                b"dt" | b"dd" => &[b"dt", b"dd"],
+                b"rb" | b"rt" | b"rp" => &[b"rb", b"rt", b"rp"],
+                b"option" => &[b"option"],
+                b"optgroup" => &[b"option", b"optgroup"],
+                b"li" => &[b"li"],
+                b"p" => &[b"p"],
                 _ => &[],
             };
-            while self.open.last().is_some_and(|t| ends.contains(&t.as_str())) {
+            while self
+                .open
+                .last()
+                .is_some_and(|t| ends.contains(&t.as_bytes()))
+            {
                 self.open.pop();
             }
         }
-        if let Some(raw) = RAW_TEXT_ELEMENTS.iter().find(|r| **r == name.as_str()) {
+        if let Some(raw) = RAW_TEXT_ELEMENTS
+            .iter()
+            .find(|r| r.as_bytes() == name.as_bytes())
+        {
             self.raw_text = Some(raw);
             return;
         }
@@ -759,24 +775,66 @@ impl HtmlNesting {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
+}
+
+/// [`VOID_ELEMENTS`], as one `match` (Speed: every start tag of every page asks).
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+    )
+}
+
+/// [`OPTIONAL_END`], as one `match`.
+fn is_optional_end(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"p" | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"optgroup"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+    )
 }
 
 /// Minify a rendered document, unless it nests deeper than [`MAX_DOCUMENT_NESTING`]:
 /// the minifier recurses once per level and would overflow the stack, so such a
 /// document is written as it is (still correct HTML, only larger).
 pub fn minify(html: Vec<u8>) -> Vec<u8> {
-    let deep = match std::str::from_utf8(&html) {
+    // Speed: the SIMD check (the same answer as `std::str::from_utf8`).
+    let deep = match simdutf8::basic::from_utf8(&html) {
         Ok(s) => HtmlNesting::of(s) > MAX_DOCUMENT_NESTING,
         Err(_) => true,
     };
     if deep {
         return html;
     }
-    minify_html::minify(&html, &minify_html::Cfg::new())
+    blocks::minify(&html)
 }
 
 /// `@/x.md#frag` → resolved URL; dangerous schemes → `#`.
@@ -973,6 +1031,24 @@ pub const TOO_DEEP_HINT: &str = "bớt các danh sách lồng trong danh sách, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_name_matches_are_the_lists() {
+        for (list, f) in [
+            (VOID_ELEMENTS, is_void as fn(&[u8]) -> bool),
+            (OPTIONAL_END, is_optional_end),
+        ] {
+            for name in list {
+                assert!(f(name.as_bytes()), "{name}");
+            }
+            for name in ["", "a", "div", "pp", "col2", "brr", "lii", "script", "P"] {
+                assert!(!f(name.as_bytes()), "{name}");
+            }
+        }
+        // A `<li>` ends an open `<li>` only when it is the innermost element.
+        assert_eq!(HtmlNesting::of("<ul><li>a<li>b<li>c</ul><br><img><hr>"), 2);
+        assert_eq!(HtmlNesting::of("<ul><li><p>a<li><p>b</ul><br><img><hr>"), 5);
+    }
 
     fn r(src: &str) -> Rendered {
         let resolve =

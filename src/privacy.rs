@@ -342,6 +342,13 @@ fn runs(text: &str) -> Vec<Run> {
                 i += 3;
                 continue;
             }
+            // Speed (issue 18): U+00C0–U+03FF (lead bytes C3–CF: à â ê ô ă đ ơ ư …, the
+            // other Vietnamese letters) hold no digit either (a test checks each one);
+            // superscripts and fractions (U+00B2…U+00BE, lead C2) still go through below.
+            if (0xc3..=0xcf).contains(&c0) {
+                i += 2;
+                continue;
+            }
             let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
                 i += 1;
                 continue;
@@ -1453,6 +1460,19 @@ mod tests {
         let f = &scan_text("ĐT ０９１２ ３４５ ６７８", &[])[0];
         assert_eq!(f.key, "0912345678");
         assert!(!f.masked.contains("345"));
+    }
+
+    #[test]
+    fn no_digit_where_runs_skips_two_byte_letters() {
+        for u in 0xc0..=0x3ff {
+            let c = char::from_u32(u).unwrap();
+            assert_eq!(c.len_utf8(), 2);
+            assert_eq!(digit_value(c), None, "U+{u:04X}");
+            assert!(!c.is_numeric(), "U+{u:04X}");
+        }
+        // The characters around the range are still read.
+        assert!(!scan_text("Gọi ư0912345678ư", &[]).is_empty());
+        assert!(!scan_text("Gọi Ͽ0912345678Ͽ", &[]).is_empty());
     }
 
     #[test]
