@@ -138,19 +138,28 @@ pub fn remove(target: &Path) {
     let _ = std::fs::remove_file(path_for(target));
 }
 
-/// The fingerprint of a build's inputs: `key` (the options that change the output),
-/// the binary, every file of [`INPUT_DIRS`], `config.toml`, the history folder and
-/// the `extra` files (relative to `root`).
-pub fn inputs(root: &Path, history: &Path, key: &str, extra: &[String]) -> String {
-    use rayon::prelude::*;
+/// A hasher that starts with what every fingerprint holds: the cache format, what kind
+/// of fingerprint it is, congkhai's version, the binary and `key`.
+fn headed(kind: &[u8], key: &str) -> Sha256 {
     let mut h = Sha256::new();
     h.update(FORMAT.as_bytes());
-    h.update(b"\0version\0");
+    h.update(b"\0");
+    h.update(kind);
+    h.update(b"\0");
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(b"\0binary\0");
     h.update(binary_identity().as_bytes());
     h.update(b"\0key\0");
     h.update(key.as_bytes());
+    h
+}
+
+/// The fingerprint of a build's inputs: `key` (the options that change the output),
+/// the binary, every file of [`INPUT_DIRS`], `config.toml`, the history folder and
+/// the `extra` files (relative to `root`).
+pub fn inputs(root: &Path, history: &Path, key: &str, extra: &[String]) -> String {
+    use rayon::prelude::*;
+    let mut h = headed(b"version", key);
     // Every entry in a fixed order, then each one hashed on its own in parallel (the
     // file reads dominate), then the digests in that order.
     let mut entries: Vec<PathBuf> = vec![root.join("config.toml")];
@@ -202,14 +211,7 @@ fn stat_at(root: &Path, history: &Path, key: &str, extra: &[String], now: i128) 
         let t = i128::from(secs) * 1_000_000_000 + i128::from(nsec);
         t > now - RACY_SECS * 1_000_000_000
     };
-    let mut h = Sha256::new();
-    h.update(FORMAT.as_bytes());
-    h.update(b"\0stat\0");
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(b"\0binary\0");
-    h.update(binary_identity().as_bytes());
-    h.update(b"\0key\0");
-    h.update(key.as_bytes());
+    let mut h = headed(b"stat", key);
     let stamp = |h: &mut Sha256, p: &Path, m: std::io::Result<std::fs::Metadata>| {
         h.update(b"\0path\0");
         h.update(crate::output::rel_path(p, root).as_bytes());

@@ -182,6 +182,18 @@ pub(super) fn minify(html: &[u8]) -> Vec<u8> {
         };
         parts.push((inner, m));
     }
+    // Blocks are listed as they close, so a cached block inside another cached one
+    // (an `article` in `main`, when a page is rendered twice, as serve does) comes
+    // before it: keep them in page order and drop any block inside one already kept.
+    parts.sort_by_key(|(inner, _)| (inner.start, std::cmp::Reverse(inner.end)));
+    let mut end = 0;
+    parts.retain(|(inner, _)| {
+        let outside = inner.start >= end;
+        if outside {
+            end = inner.end;
+        }
+        outside
+    });
     if parts.is_empty() {
         return whole();
     }
@@ -435,6 +447,19 @@ mod tests {
     }
 
     /// The cached path (seen, then minified, then reused) gives minify-html's bytes.
+    #[test]
+    fn a_cached_block_inside_another_cached_block_is_spliced_once() {
+        // An `article` and its `section` both cacheable and both seen before: the
+        // section's block closes (and is listed) first. This used to slice out of
+        // order (a panic in serve, which renders a page twice).
+        let (header, footer) = layout();
+        let body = "Nội dung của thông báo, đủ dài để được lưu. ".repeat(12);
+        let main = format!(
+            "<article class=\"notice\">\n<h1>Thông báo</h1>\n<section class=\"approval\">\n<p>{body}</p>\n</section>\n</article>"
+        );
+        same_three_times(&page(&header, &main, &footer));
+    }
+
     fn same_three_times(html: &str) {
         for round in 0..3 {
             assert_eq!(
