@@ -438,13 +438,19 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A site of a config and one page, `content/a/index.md` holding `page`.
+    fn tiny_site(page: &str) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("content/a")).unwrap();
+        std::fs::write(tmp.path().join("config.toml"), "title = \"x\"").unwrap();
+        std::fs::write(tmp.path().join("content/a/index.md"), page).unwrap();
+        tmp
+    }
+
     #[test]
     fn fingerprint_follows_every_input_file() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tiny_site("+++\n+++\nA");
         let root = tmp.path();
-        std::fs::create_dir_all(root.join("content/a")).unwrap();
-        std::fs::write(root.join("config.toml"), "title = \"x\"").unwrap();
-        std::fs::write(root.join("content/a/index.md"), "+++\n+++\nA").unwrap();
         let hist = root.join("history");
         let fp = |extra: &[String]| inputs(root, &hist, "k", extra);
         let base = fp(&[]);
@@ -475,11 +481,8 @@ mod tests {
 
     #[test]
     fn stat_stamp_follows_every_write_and_distrusts_recent_files() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = tiny_site("A");
         let root = tmp.path();
-        std::fs::create_dir_all(root.join("content/a")).unwrap();
-        std::fs::write(root.join("config.toml"), "title = \"x\"").unwrap();
-        std::fs::write(root.join("content/a/index.md"), "A").unwrap();
         let hist = root.join("history");
         let real_now = || {
             std::time::SystemTime::now()

@@ -460,6 +460,14 @@ mod tests {
         same_three_times(&page(&header, &main, &footer));
     }
 
+    /// The names of the blocks found in `html`, in the order they are listed.
+    fn block_names(html: &str) -> Vec<String> {
+        blocks(html.as_bytes())
+            .iter()
+            .map(|b| String::from_utf8_lossy(&b.name).into_owned())
+            .collect()
+    }
+
     fn same_three_times(html: &str) {
         for round in 0..3 {
             assert_eq!(
@@ -506,11 +514,7 @@ mod tests {
         }
         // The blocks are found: header, footer (and the print head inside main).
         let p = page(&header, "<div class=\"x\">a</div><p>b</p>", &footer);
-        let names: Vec<String> = blocks(p.as_bytes())
-            .iter()
-            .map(|b| String::from_utf8_lossy(&b.name).into_owned())
-            .collect();
-        assert_eq!(names, ["header", "div", "footer"]);
+        assert_eq!(block_names(&p), ["header", "div", "footer"]);
     }
 
     #[test]
@@ -539,11 +543,7 @@ mod tests {
             same_three_times(&page(&header, main, &footer));
         }
         let broken = page(&header, "<div>không đóng", &footer);
-        let names: Vec<String> = blocks(broken.as_bytes())
-            .iter()
-            .map(|b| String::from_utf8_lossy(&b.name).into_owned())
-            .collect();
-        assert_eq!(names, ["header"]);
+        assert_eq!(block_names(&broken), ["header"]);
     }
 
     #[test]

@@ -471,6 +471,12 @@ fn unchanged_communes_are_skipped_and_keep_their_province_summary() {
     assert!(results(&err).values().all(|r| r == "không"), "{err}");
     assert!(!err.contains("(không đổi)"), "{err}");
     assert_eq!(tree(&ws, "public"), province);
+    // What the portal remembers, damaged: built again, never trusted.
+    std::fs::write(ws.path().join(".congkhai/tinh.json"), "{\"format\": 3").unwrap();
+    let err = all_ok(&ws);
+    assert!(!err.contains("(không đổi)"), "{err}");
+    assert_eq!(tree(&ws, "public"), province);
+    assert!(all_ok(&ws).contains("Trang cấp tỉnh (không đổi)"));
     // One new posting in one commune: that commune alone is built, and the province
     // portal shows the posting beside the others' kept summaries.
     ws.write(
