@@ -195,6 +195,9 @@ impl Sink for LinkSink<'_> {
     fn dir(&self) -> Option<&Path> {
         self.inner.dir()
     }
+    fn written_digest(&self, rel: &str) -> Option<(u64, String)> {
+        self.inner.written_digest(rel)
+    }
 }
 
 fn is_html(rel: &str) -> bool {
@@ -354,10 +357,12 @@ pub fn html_links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let b = html.as_bytes();
     let mut i = 0;
+    // Speed (126-commune benchmark): every page passes here; tag and attribute names
+    // are compared in place, never lower-cased into new strings.
     while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
+        match memchr::memchr(b'<', &b[i..]) {
+            Some(o) => i += o,
+            None => break,
         }
         if html[i..].starts_with("<!--") {
             i = html[i..].find("-->").map_or(b.len(), |j| i + j + 3);
@@ -373,7 +378,7 @@ pub fn html_links(html: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        let name = html[start..j].to_ascii_lowercase();
+        let name = &b[start..j];
         // Attributes up to '>'.
         let mut k = j;
         while k < b.len() && b[k] != b'>' {
@@ -384,7 +389,7 @@ pub fn html_links(html: &str) -> Vec<String> {
             while k < b.len() && !b[k].is_ascii_whitespace() && !b"=>".contains(&b[k]) {
                 k += 1;
             }
-            let attr = html[a0..k].to_ascii_lowercase();
+            let attr = &b[a0..k];
             while k < b.len() && b[k].is_ascii_whitespace() {
                 k += 1;
             }
@@ -409,7 +414,9 @@ pub fn html_links(html: &str) -> Vec<String> {
                     }
                     (v0, k)
                 };
-                if (attr == "href" || attr == "src") && name != "base" {
+                if (attr.eq_ignore_ascii_case(b"href") || attr.eq_ignore_ascii_case(b"src"))
+                    && !name.eq_ignore_ascii_case(b"base")
+                {
                     out.push(html[v0..v1].replace("&amp;", "&"));
                 }
             } else if a0 == k && k < b.len() && b[k] != b'>' {
@@ -417,15 +424,21 @@ pub fn html_links(html: &str) -> Vec<String> {
             }
         }
         i = k + 1;
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            i = html[i.min(html.len())..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(b.len(), |j| i + j);
+        if name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style") {
+            let from = i.min(b.len());
+            i = find_end_tag(&b[from..], name).map_or(b.len(), |j| from + j);
         }
     }
     out
+}
+
+/// Where `</name` starts in `b`, any case.
+fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'<', b).find(|&p| {
+        b.get(p + 1) == Some(&b'/')
+            && b.get(p + 2..p + 2 + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
 }
 
 #[cfg(test)]
@@ -449,6 +462,17 @@ mod tests {
                 "/after-bool/"
             ]
         );
+    }
+
+    /// Names in any case: an upper-case script still hides its text, an upper-case
+    /// `BASE` is still no link, and a script never closed hides the rest.
+    #[test]
+    fn tag_and_attribute_names_in_any_case() {
+        let html = r#"<A HREF="/a/">x</A><BASE HREF="/base/"><Script>'<a href="/s/">'</SCRIPT>
+            <sTyLe>a{b:url(/style/)}</StYlE><IMG Src=/i.png><script>'<a href="/never/">'"#;
+        assert_eq!(html_links(html), ["/a/", "/i.png"]);
+        assert_eq!(find_end_tag(b"x</SCRIPT>", b"script"), Some(1));
+        assert_eq!(find_end_tag(b"x</scrip", b"script"), None);
     }
 
     #[test]

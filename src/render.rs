@@ -814,6 +814,9 @@ impl Sink for Counted<'_> {
     fn dir(&self) -> Option<&std::path::Path> {
         self.inner.dir()
     }
+    fn written_digest(&self, rel: &str) -> Option<(u64, String)> {
+        self.inner.written_digest(rel)
+    }
 }
 
 /// A file published as is must be a real file of the site: a symbolic link could

@@ -128,6 +128,58 @@ pub fn word_count(s: &str) -> usize {
 /// Fold for search and matching: NFD, drop combining marks, đ/Đ → d, lower case.
 /// "Đống Đa" → "dong da"; "hộ nghèo" → "ho ngheo".
 pub fn fold(s: &str) -> String {
+    // Speed (126-commune benchmark, docs/benchmarks.md): ASCII and the precomposed
+    // Latin letters Vietnamese uses are folded one char at a time from a table made by
+    // the general rule below; any other character sends the whole text down that rule.
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(f) = folded_letter(c) {
+            out.push(f);
+        } else {
+            return fold_general(s);
+        }
+    }
+    out
+}
+
+/// Blocks of precomposed Latin letters: Latin-1 Supplement to Latin Extended-B
+/// (U+00C0–U+024F) and Latin Extended Additional (U+1E00–U+1EFF), where every
+/// Vietnamese letter with a tone or vowel mark lives.
+const LATIN_BLOCKS: [(u32, u32); 2] = [(0x00c0, 0x024f), (0x1e00, 0x1eff)];
+
+/// `fold` of the single letter `c` from [`LATIN_BLOCKS`], when it is one char; the
+/// table is made once by [`fold_general`], so both paths agree by construction.
+fn folded_letter(c: char) -> Option<char> {
+    static TABLE: std::sync::LazyLock<Vec<Vec<Option<char>>>> = std::sync::LazyLock::new(|| {
+        LATIN_BLOCKS
+            .iter()
+            .map(|&(lo, hi)| {
+                (lo..=hi)
+                    .map(|u| {
+                        let c = char::from_u32(u)?;
+                        let f = fold_general(c.encode_utf8(&mut [0; 4]));
+                        let mut it = f.chars();
+                        match (it.next(), it.next()) {
+                            (Some(one), None) => Some(one),
+                            _ => None,
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    let u = c as u32;
+    LATIN_BLOCKS
+        .iter()
+        .zip(TABLE.iter())
+        .find(|((lo, hi), _)| (*lo..=*hi).contains(&u))
+        .and_then(|((lo, _), t)| t.get((u - lo) as usize).copied().flatten())
+}
+
+/// The general rule of [`fold`], for any text.
+fn fold_general(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if is_combining_mark(c) {
@@ -299,6 +351,44 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table path of [`fold`] gives what the general rule gives: for every char of
+    /// the table blocks alone, after ASCII and after each other, and for text that
+    /// leaves the table (decomposed marks, other scripts) part way through.
+    #[test]
+    fn fold_table_path_agrees_with_the_general_rule() {
+        let letters: Vec<char> = LATIN_BLOCKS
+            .iter()
+            .flat_map(|&(lo, hi)| lo..=hi)
+            .filter_map(char::from_u32)
+            .collect();
+        let mut table_hits = 0;
+        for (i, &c) in letters.iter().enumerate() {
+            table_hits += usize::from(folded_letter(c).is_some());
+            let next = letters[(i * 7 + 3) % letters.len()];
+            for s in [
+                c.to_string(),
+                format!("Ab{c}z"),
+                format!("{c}{next}"),
+                format!("{c}\u{301}x"),
+                format!("x{c}Ω"),
+            ] {
+                assert_eq!(fold(&s), fold_general(&s), "{s:?}");
+            }
+        }
+        // Every Vietnamese letter takes the table path.
+        for c in "ắằẳẵặăấầẩẫậâáàảãạđéèẻẽẹêếềểễệíìỉĩịóòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵ".chars()
+        {
+            assert!(folded_letter(c).is_some(), "{c}");
+            assert!(
+                folded_letter(c.to_uppercase().next().unwrap_or(c)).is_some(),
+                "{c}"
+            );
+        }
+        assert!(table_hits > 400, "{table_hits}");
+        assert_eq!(fold("Đống Đa HỘ NGHÈO"), "dong da ho ngheo");
+        assert_eq!(fold("ho\u{0323} nghe\u{0300}o"), "ho ngheo");
+    }
 
     /// The fast path of [`is_nfc`] rests on every character it accepts being NFC-stable;
     /// check that against the Unicode data for each of them.

@@ -12,8 +12,8 @@
 //!
 //! At the bottom of the module graph: imports nothing of the crate.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -42,11 +42,17 @@ impl Call {
         let mut map = serde_json::Map::new();
         for (k, v) in kwargs.iter() {
             let value = serde_json::to_value(v).unwrap_or(serde_json::Value::Null);
-            map.insert(k.to_string(), value);
+            map.insert(
+                k.as_str().map_or_else(|| k.to_string(), str::to_string),
+                value,
+            );
         }
         Call {
             func: func.to_string(),
-            args: serde_json::Value::Object(map).to_string(),
+            // Speed (126-commune benchmark): the same text as `Value::to_string`, written
+            // without the `fmt::Write` adapter; every site-function call of every page
+            // is recorded.
+            args: serde_json::to_string(&map).unwrap_or_default(),
             lang: lang.map(str::to_string),
             input: input.map(str::to_string),
         }
@@ -111,7 +117,7 @@ impl Memo {
 
     /// A memo that hashes each of `values` (maps) once.
     pub fn with_shared<'a>(values: impl IntoIterator<Item = &'a Value>) -> Memo {
-        let mut known = HashMap::new();
+        let mut known = HashMap::default();
         for v in values {
             if let Some(m) = v.as_map() {
                 known.insert(std::ptr::from_ref(m) as usize, v.clone());
@@ -212,7 +218,15 @@ impl Memo {
         h.update([5]);
         h.update((m.len() as u64).to_le_bytes());
         for (k, x) in m {
-            let key = k.to_string();
+            // A string key is hashed as it prints, without a copy.
+            let owned;
+            let key = match k.as_str() {
+                Some(s) => s,
+                None => {
+                    owned = k.to_string();
+                    &owned
+                }
+            };
             h.update((key.len() as u64).to_le_bytes());
             h.update(key.as_bytes());
             self.feed(h, x);
@@ -250,7 +264,7 @@ pub fn recording<R>(memo: &Arc<Memo>, f: impl FnOnce() -> R) -> (R, Vec<Recorded
     STACK.with(|s| {
         s.borrow_mut().push(Frame {
             memo: memo.clone(),
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             calls: Vec::new(),
         })
     });

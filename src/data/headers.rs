@@ -34,22 +34,15 @@ pub fn column_letter(mut col: usize) -> String {
 /// name also matches with `_` read as a space (`full_name` = "Full name").
 pub fn field_matches(header: &str, field: &FieldSpec) -> bool {
     let h = fold_words(header);
-    if h.is_empty() {
-        return false;
-    }
-    field
-        .spellings()
-        .any(|s| fold_words(s) == h || fold_words(&s.replace('_', " ")) == h)
+    !h.is_empty() && folded_spellings(field).contains(&h)
 }
 
-/// The field a header names: as written, else without its unit in parentheses
-/// ("Mức hỗ trợ (đồng/tháng)" → "Mức hỗ trợ").
-fn match_field(header: &str, fields: &[FieldSpec]) -> Option<&'static str> {
-    let find = |h: &str| fields.iter().find(|f| field_matches(h, f)).map(|f| f.name);
-    find(header).or_else(|| match split_unit(header) {
-        (base, Some(_)) if !base.is_empty() => find(base),
-        _ => None,
-    })
+/// Every spelling of `field` as [`field_matches`] compares it.
+fn folded_spellings(field: &FieldSpec) -> Vec<String> {
+    field
+        .spellings()
+        .flat_map(|s| [fold_words(s), fold_words(&s.replace('_', " "))])
+        .collect()
 }
 
 /// Headers to fields: `[record.columns]` entries first, then the fields' spellings.
@@ -57,6 +50,9 @@ struct Matcher<'a> {
     fields: &'a [FieldSpec],
     /// (folded header, field) from the record's mapping, for fields this table has.
     mapped: Vec<(String, &'static str)>,
+    /// Each field's [`folded_spellings`], folded once: the header row is searched by
+    /// matching every cell of the first rows against every field.
+    spellings: Vec<(Vec<String>, &'static str)>,
 }
 
 impl<'a> Matcher<'a> {
@@ -72,6 +68,11 @@ impl<'a> Matcher<'a> {
         Matcher {
             fields: opts.fields,
             mapped,
+            spellings: opts
+                .fields
+                .iter()
+                .map(|f| (folded_spellings(f), f.name))
+                .collect(),
         }
     }
 
@@ -82,13 +83,32 @@ impl<'a> Matcher<'a> {
                 return Some(f);
             }
         }
-        let f = match_field(header, self.fields)?;
+        let f = self.match_field(header)?;
         // A field mapped to another header is not also taken by its usual spellings.
         if self.mapped.iter().any(|(_, m)| *m == f) {
             None
         } else {
             Some(f)
         }
+    }
+
+    /// The field a header names: as written, else without its unit in parentheses
+    /// ("Mức hỗ trợ (đồng/tháng)" → "Mức hỗ trợ").
+    fn match_field(&self, header: &str) -> Option<&'static str> {
+        let find = |h: &str| {
+            let h = fold_words(h);
+            if h.is_empty() {
+                return None;
+            }
+            self.spellings
+                .iter()
+                .find(|(spelled, _)| spelled.contains(&h))
+                .map(|(_, name)| *name)
+        };
+        find(header).or_else(|| match split_unit(header) {
+            (base, Some(_)) if !base.is_empty() => find(base),
+            _ => None,
+        })
     }
 }
 

@@ -532,6 +532,9 @@ impl Sink for ScanSink<'_> {
     fn dir(&self) -> Option<&Path> {
         self.inner.dir()
     }
+    fn written_digest(&self, rel: &str) -> Option<(u64, String)> {
+        self.inner.written_digest(rel)
+    }
 }
 
 fn source_rel(root: &Path, p: &Path) -> PathBuf {

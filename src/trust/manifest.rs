@@ -333,6 +333,16 @@ pub struct Scan {
 /// Size and SHA-256 of every regular file under `dir` whose site path passes `keep`,
 /// and every entry that is not a regular file or folder (never followed).
 pub fn scan(dir: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Result<Scan, Diagnostic> {
+    scan_known(dir, keep, &|_| None)
+}
+
+/// [`scan`], taking the size and hash of a file from `known` when it has them (the
+/// files this build wrote, hashed as they were written) instead of reading it.
+pub fn scan_known(
+    dir: &Path,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    known: &(dyn Fn(&str) -> Option<(u64, String)> + Sync),
+) -> Result<Scan, Diagnostic> {
     let mut paths = Vec::new();
     let mut odd = Vec::new();
     for e in walkdir::WalkDir::new(dir)
@@ -362,6 +372,9 @@ pub fn scan(dir: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Result<Scan, Di
     let files = paths
         .into_par_iter()
         .map(|(rel, path)| {
+            if let Some((size, sha256)) = known(&rel) {
+                return Ok((rel, FileHash { size, sha256 }));
+            }
             let bytes = std::fs::read(&path).map_err(|err| {
                 Diagnostic::error(format!("không đọc được tệp {rel} để tính mã: {err}"))
             })?;
@@ -386,9 +399,20 @@ pub fn hash_files_where(
     dir: &Path,
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
-    let s = scan(dir, &|rel| {
-        rel != MANIFEST_PATH && rel != crate::output::PREVIEW_MARKER && keep(rel)
-    })?;
+    hash_files_known(dir, keep, &|_| None)
+}
+
+/// [`hash_files_where`] with the hashes `known` already has ([`scan_known`]).
+pub fn hash_files_known(
+    dir: &Path,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    known: &(dyn Fn(&str) -> Option<(u64, String)> + Sync),
+) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
+    let s = scan_known(
+        dir,
+        &|rel| rel != MANIFEST_PATH && rel != crate::output::PREVIEW_MARKER && keep(rel),
+        known,
+    )?;
     if let Some((rel, what)) = s.odd.first() {
         return Err(Diagnostic::error(format!(
             "thư mục đầu ra chứa {rel} là {what}; trang công khai chỉ được có tệp thường"

@@ -157,9 +157,11 @@ pub fn publish(
     // Every output file written so far (all but the chain-covered ones, written below).
     let t2 = std::time::Instant::now();
     let files = match sink.dir() {
-        Some(d) => Some(manifest::hash_files_where(d, &|rel| {
-            !manifest::chain_covered(rel)
-        })?),
+        Some(d) => Some(manifest::hash_files_known(
+            d,
+            &|rel| !manifest::chain_covered(rel),
+            &|rel| sink.written_digest(rel),
+        )?),
         None => None,
     };
     let files_sha = files.as_ref().map(manifest::files_list_sha256);
@@ -574,7 +576,11 @@ fn write_manifest(
     let Head { chain, unrecorded } = *head;
     let t = std::time::Instant::now();
     if let (Some(d), Some(f)) = (sink.dir(), files.as_mut()) {
-        f.extend(manifest::hash_files_where(d, &manifest::chain_covered)?);
+        f.extend(manifest::hash_files_known(
+            d,
+            &manifest::chain_covered,
+            &|rel| sink.written_digest(rel),
+        )?);
     }
     let files = files.unwrap_or_default();
     crate::timing::phase("history: hash chain-covered files", t);
