@@ -318,12 +318,12 @@ fn section_value(
     model: &Model,
     docs: &DocumentUrls,
     s: &SectionModel,
-    pages: &[Value],
+    pages: &PageFn,
     subsections: Vec<String>,
     translations: Value,
 ) -> Value {
     let sec = &s.section;
-    let listed: Vec<Value> = s.pages.iter().map(|i| pages[*i].clone()).collect();
+    let listed: Vec<Value> = s.pages.iter().map(|i| pages(*i)).collect();
     let v = json!({
         "relative_path": sec.rel,
         "title": sec.fm.title,
@@ -515,6 +515,20 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     render_with(model, sink, None)
 }
 
+/// Page `i`'s template value, wherever a render needs it (its own page, a section
+/// listing, a taxonomy term, a feed).
+type PageFn<'a> = dyn Fn(usize) -> Value + Sync + 'a;
+
+/// Whether any template can reach *another* page's or section's value by name
+/// (`get_page`, `get_section`). Tera calls a function only by its name written in a
+/// template (shortcodes and macros are templates too), so a template set without these
+/// names never looks a page up.
+fn looks_up_pages(sources: &[(String, String)]) -> bool {
+    sources
+        .iter()
+        .any(|(_, src)| src.contains("get_page") || src.contains("get_section"))
+}
+
 /// [`render`], taking unchanged files from the page cache `pages` when it is given.
 pub fn render_with(
     model: &Model,
@@ -524,22 +538,45 @@ pub fn render_with(
     let t = std::time::Instant::now();
     let shared = SharedValues::for_site(model);
     let documents = document_urls(model);
-    let page_values: Vec<Value> = (0..model.pages.len())
+    let sources = templates::collect_sources(&model.root, &model.config)?;
+    // Memory (issue 18, docs/architecture.md "Memory"): a page's template value is
+    // ~3 KB (its map, its table of contents as maps). When no template looks pages up
+    // by name, nothing needs every page's value at once: each section makes its pages'
+    // values, renders those pages and its listing with them, and drops them, so the
+    // values alive at once are those of the sections being rendered (measured: 100,000
+    // pages, docs/benchmarks.md). Otherwise (`get_page`/`get_section` can return any
+    // page, as the portal theme's `get_section` does) every value is made once, here.
+    let lean = !looks_up_pages(&sources);
+    crate::timing::note(if lean {
+        "page values: made per section (no template calls get_page or get_section)"
+    } else {
+        "page values: all kept (a template calls get_page or get_section)"
+    });
+    // Kept for the whole render: every page's value, or in the lean mode those of the
+    // pages a taxonomy lists (its terms hold them for the whole render anyway).
+    let kept: Vec<Option<Value>> = (0..model.pages.len())
         .into_par_iter()
-        .map(|i| page_value(model, i, &shared, &documents))
+        .map(|i| {
+            (!lean || !model.pages[i].page.fm.taxonomies.is_empty())
+                .then(|| page_value(model, i, &shared, &documents))
+        })
         .collect();
-    drop(shared);
+    let page_of = |i: usize| match kept.get(i) {
+        Some(Some(v)) => v.clone(),
+        _ => page_value(model, i, &shared, &documents),
+    };
     let Values {
         mut lookup,
         section_values,
         taxonomies,
-    } = values(model, &page_values, &documents);
+    } = values(model, &page_of, lean, &documents);
     let (statics, fingerprinted) = static_files(model)?;
     lookup.assets = fingerprinted;
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
     let images = lookup.images.clone();
-    let (mut tera, lookup, template_set) = prepare_tera(model, lookup)?;
+    let (mut tera, lookup, template_set) = prepare_tera(model, lookup, &sources)?;
+    drop(sources);
     let languages = LanguageValues::new(model);
     let session = pages.map(|p| {
         let g = tera.global_context();
@@ -558,8 +595,9 @@ pub fn render_with(
         let terms = taxonomies
             .iter()
             .flat_map(|t| std::iter::once(&t.value).chain(t.terms.iter().map(|(_, v, _)| v)));
-        let shared = page_values
+        let shared = kept
             .iter()
+            .flatten()
             .chain(section_values.values())
             .chain(terms);
         p.session(key, lookup, shared)
@@ -578,6 +616,17 @@ pub fn render_with(
             e.push(d);
         }
     };
+    let page_done = |pm: &PageModel, r: Result<(), Diagnostic>| {
+        if let Err(d) = r {
+            // A write error names the page it came from.
+            push(d.or_at(crate::diagnostics::Location::file(&pm.page.file)));
+        }
+    };
+    let section_done = |s: &SectionModel, r: Result<(), Diagnostic>| {
+        if let Err(d) = r {
+            push(d.or_at(crate::diagnostics::Location::file(&s.section.file)));
+        }
+    };
 
     // Pages (and their subpages, files and assets), sections with their pagination,
     // taxonomies, extras and search all only read the values above and write distinct
@@ -588,27 +637,79 @@ pub fn render_with(
         .iter()
         .filter(|(_, s)| s.section.fm.render != Some(false))
         .collect();
+    // The lean mode: each page is rendered by the first rendered section listing it
+    // (with the value that listing uses), the others on their own.
+    let mut owner: Vec<Option<usize>> = vec![None; if lean { model.pages.len() } else { 0 }];
+    for (k, (_, s)) in listed_sections.iter().enumerate() {
+        for &i in &s.pages {
+            if let Some(o) = owner.get_mut(i)
+                && o.is_none()
+            {
+                *o = Some(k);
+            }
+        }
+    }
+    let translations = if lean {
+        crate::i18n::links::translation_values(model)
+    } else {
+        BTreeMap::new()
+    };
     rayon::join(
         || {
-            model.pages.par_iter().enumerate().for_each(|(i, pm)| {
-                if let Err(d) = render_page(&ctx, pm, &page_values[i]) {
-                    // A write error names the page it came from.
-                    push(d.or_at(crate::diagnostics::Location::file(&pm.page.file)));
-                }
-            })
+            if !lean {
+                model.pages.par_iter().enumerate().for_each(|(i, pm)| {
+                    page_done(
+                        pm,
+                        render_page(&ctx, pm, &kept[i].clone().unwrap_or_else(|| page_of(i))),
+                    );
+                });
+                return;
+            }
+            listed_sections
+                .par_iter()
+                .enumerate()
+                .for_each(|(k, (_, s))| {
+                    let local: std::collections::HashMap<usize, Value> =
+                        s.pages.par_iter().map(|&i| (i, page_of(i))).collect();
+                    let local_of = |i: usize| local.get(&i).cloned().unwrap_or_else(|| page_of(i));
+                    s.pages
+                        .par_iter()
+                        .filter(|&&i| owner.get(i) == Some(&Some(k)))
+                        .for_each(|&i| {
+                            let pm = &model.pages[i];
+                            page_done(pm, render_page(&ctx, pm, &local_of(i)));
+                        });
+                    let tr = translations
+                        .get(&s.section.canonical)
+                        .cloned()
+                        .unwrap_or_else(|| shared.empty_list.clone());
+                    let subs = s.section.subsections.clone();
+                    let value = section_value(model, &documents, s, &local_of, subs, tr);
+                    section_done(s, render_section(&ctx, s, &value, &local_of));
+                });
+            model
+                .pages
+                .par_iter()
+                .enumerate()
+                .filter(|(i, _)| owner.get(*i) == Some(&None))
+                .for_each(|(i, pm)| page_done(pm, render_page(&ctx, pm, &page_of(i))));
         },
         || {
-            listed_sections.par_iter().for_each(|(rel, s)| {
-                if let Err(d) = render_section(&ctx, s, &section_values[*rel], &page_values) {
-                    push(d.or_at(crate::diagnostics::Location::file(&s.section.file)));
-                }
-            });
+            if !lean {
+                listed_sections.par_iter().for_each(|(rel, s)| {
+                    let value = section_values
+                        .get(*rel)
+                        .cloned()
+                        .unwrap_or_else(Value::none);
+                    section_done(s, render_section(&ctx, s, &value, &page_of));
+                });
+            }
             taxonomies.par_iter().for_each(|t| {
-                if let Err(d) = render_taxonomy(&ctx, t, &page_values) {
+                if let Err(d) = render_taxonomy(&ctx, t, &page_of) {
                     push(d);
                 }
             });
-            if let Err(d) = render_extras(&ctx, &page_values) {
+            if let Err(d) = render_extras(&ctx, &page_of) {
                 push(d);
             }
             // search: /tim-kiem/ and its index (src/search.rs)
@@ -652,7 +753,9 @@ struct Values {
     taxonomies: Vec<Taxonomy>,
 }
 
-fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
+/// `lean`: no template looks pages or sections up by name ([`looks_up_pages`]), so
+/// neither every page's value nor the section values are kept in the lookups.
+fn values(model: &Model, pages: &PageFn, lean: bool, docs: &DocumentUrls) -> Values {
     let cfg = &model.config;
     let mut lookup = Lookup {
         root: model.root.clone(),
@@ -674,10 +777,8 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
                 .canonical
                 .insert(p.page.rel.clone(), p.page.canonical.clone());
         }
-        if p.is_listed() {
-            lookup
-                .pages
-                .insert(p.page.rel.clone(), page_values[i].clone());
+        if p.is_listed() && !lean {
+            lookup.pages.insert(p.page.rel.clone(), pages(i));
         }
     }
     let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
@@ -692,16 +793,19 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
                 .canonical
                 .insert(rel.clone(), s.section.canonical.clone());
         }
+        if lean {
+            continue;
+        }
         let subs = s.section.subsections.clone();
         let tr = translations
             .get(&s.section.canonical)
             .cloned()
             .unwrap_or_else(|| no_translations.clone());
-        let v = section_value(model, docs, s, page_values, subs, tr);
+        let v = section_value(model, docs, s, pages, subs, tr);
         section_values.insert(rel.clone(), v.clone());
         lookup.sections.insert(rel.clone(), v);
     }
-    let taxonomies = build_taxonomies(model, page_values);
+    let taxonomies = build_taxonomies(model, pages);
     for t in &taxonomies {
         lookup
             .taxonomies
@@ -723,12 +827,12 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
 fn prepare_tera(
     model: &Model,
     mut lookup: Lookup,
+    sources: &[(String, String)],
 ) -> Result<(Tera, Arc<Lookup>, String), Diagnostics> {
     let cfg = &model.config;
-    let sources = templates::collect_sources(&model.root, cfg)?;
     lookup.translations = crate::i18n::trans::Translations::load(&model.root, cfg)?;
     let lookup = Arc::new(lookup);
-    let mut tera = templates::build(&sources, lookup.clone())?;
+    let mut tera = templates::build(sources, lookup.clone())?;
     // The warning banner in each language (src/i18n/banner.rs).
     let banners = crate::i18n::banner::site_banners(model);
     {
@@ -751,7 +855,7 @@ fn prepare_tera(
             }),
         );
     }
-    Ok((tera, lookup, templates::sources_key(&sources)))
+    Ok((tera, lookup, templates::sources_key(sources)))
 }
 
 /// The sink every generated file passes: refuses scripted SVG and symbolic links, and
@@ -1017,7 +1121,7 @@ fn render_section(
     ctx: &Ctx,
     s: &SectionModel,
     value: &Value,
-    pages: &[Value],
+    pages: &PageFn,
 ) -> Result<(), Diagnostic> {
     let sec = &s.section;
     let what = crate::diagnostics::display_path(&sec.file);
@@ -1074,7 +1178,7 @@ fn render_section(
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .map(|i| pages[*i].clone())
+            .map(|i| pages(*i))
             .collect();
         let paginator = json!({
             "paginate_by": per,
@@ -1131,7 +1235,7 @@ struct Taxonomy {
 /// Every taxonomy of every language, as Zola builds them: the default language's from
 /// the top-level `taxonomies` (at `/tags/`), each other language's from its own
 /// `[languages.xx] taxonomies` (at `/xx/tags/`), each listing that language's pages.
-fn build_taxonomies(model: &Model, pages: &[Value]) -> Vec<Taxonomy> {
+fn build_taxonomies(model: &Model, pages: &PageFn) -> Vec<Taxonomy> {
     let cfg = &model.config;
     let mut out = Vec::new();
     for (lang, configs) in cfg.taxonomies_by_language() {
@@ -1144,7 +1248,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> Vec<Taxonomy> {
 
 fn build_taxonomy(
     model: &Model,
-    pages: &[Value],
+    pages: &PageFn,
     lang: &str,
     t: &crate::config::TaxonomyConfig,
 ) -> Taxonomy {
@@ -1168,7 +1272,7 @@ fn build_taxonomy(
     let mut term_values = Vec::new();
     for (slug, (name, idx)) in terms {
         let path = cfg.taxonomy_term_path_in(lang, t, &slug);
-        let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
+        let list: Vec<Value> = idx.iter().map(|i| pages(*i)).collect();
         let mut m = Value::from_serializable(&json!({
             "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
         }))
@@ -1213,7 +1317,7 @@ fn build_taxonomy(
     }
 }
 
-fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagnostic> {
+fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &PageFn) -> Result<(), Diagnostic> {
     if !t.render {
         return Ok(());
     }
@@ -1288,7 +1392,7 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagn
 }
 
 /// 404, sitemap, robots, feeds.
-fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
+fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
     let model = ctx.model;
     let cfg = &model.config;
     if ctx.tera.get_template_names().any(|n| n == "404.html") {
@@ -1506,7 +1610,7 @@ fn rfc3339(date: &str) -> String {
 fn write_feed(
     ctx: &Ctx,
     idx: &[usize],
-    pages: &[Value],
+    pages: &PageFn,
     base: &str,
     title: &str,
     feed_filenames: &[String],
@@ -1538,7 +1642,7 @@ fn write_feed(
         if updated > last {
             last = updated.clone();
         }
-        let mut m = pages[*i].as_map().cloned().unwrap_or_default();
+        let mut m = pages(*i).as_map().cloned().unwrap_or_default();
         m.insert("date_rfc3339".into(), Value::from(date.as_str()));
         m.insert("updated_rfc3339".into(), Value::from(updated.as_str()));
         entries.push(Value::from(m));
