@@ -283,17 +283,26 @@ impl Model {
                 build_page(page, approval, &ctx, &registry, &links)
             })
             .collect();
-        // Sized exactly: a page model is over a kilobyte, and doubling growth would leave
-        // up to half the vector unused for the whole build.
-        let mut page_models = Vec::with_capacity(results.len());
+        // Memory (100,000-page benchmark, docs/benchmarks.md): collected in place, in the
+        // results' own allocation (std's in-place `collect` of a `filter_map` over
+        // `into_iter`). A page model is over a kilobyte: a second vector beside the
+        // results was the build's peak (+230 MB at 100,000 pages); never sized by
+        // doubling either.
         let mut embargoed = 0;
-        for r in results {
-            match r {
-                Ok(Some(p)) => page_models.push(p),
-                Ok(None) => embargoed += 1,
-                Err(d) => diags.extend(d),
-            }
-        }
+        let page_models: Vec<PageModel> = results
+            .into_iter()
+            .filter_map(|r| match r {
+                Ok(Some(p)) => Some(p),
+                Ok(None) => {
+                    embargoed += 1;
+                    None
+                }
+                Err(d) => {
+                    diags.extend(d);
+                    None
+                }
+            })
+            .collect();
 
         let mut section_models = BTreeMap::new();
         for (rel, section) in sections {

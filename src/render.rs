@@ -536,7 +536,6 @@ pub fn render_with(
     pages: Option<&crate::cache::pages::Store>,
 ) -> Result<Renderer, Diagnostics> {
     let t = std::time::Instant::now();
-    let shared = SharedValues::for_site(model);
     let documents = document_urls(model);
     let sources = templates::collect_sources(&model.root, &model.config)?;
     // Memory (issue 18, docs/architecture.md "Memory"): a page's template value is
@@ -547,6 +546,13 @@ pub fn render_with(
     // pages, docs/benchmarks.md). Otherwise (`get_page`/`get_section` can return any
     // page, as the portal theme's `get_section` does) every value is made once, here.
     let lean = !looks_up_pages(&sources);
+    // Memory: in the lean mode each page's value is made once, so the `lower`/`higher`
+    // link values are made with it instead of kept for every page (~0.4 KB a page).
+    let shared = if lean {
+        SharedValues::for_one_page(model)
+    } else {
+        SharedValues::for_site(model)
+    };
     crate::timing::note(if lean {
         "page values: made per section (no template calls get_page or get_section)"
     } else {
@@ -1444,6 +1450,8 @@ fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
         let mut c = Context::new();
         c.insert("entries", &entries);
+        // Memory: the context holds its own copy; the entries are a whole-site list.
+        drop(entries);
         let xml = ctx.render("__congkhai/sitemap.xml", &c, "sitemap.xml")?;
         ctx.sink.write_text("sitemap.xml", &xml)?;
     }
