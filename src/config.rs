@@ -583,6 +583,22 @@ impl Default for LinksConfig {
 pub struct BuildConfig {
     /// Where the verifiable history chain lives, relative to the site root.
     pub history_dir: Option<String>,
+    /// From how many content files a build holds the pages' Markdown and body HTML
+    /// out of memory (bodies read again one page at a time, HTML in a temporary file
+    /// beside the output; docs/architecture.md "Memory"). `None`: [`LOW_MEMORY_PAGES`];
+    /// 0: always.
+    pub low_memory_pages: Option<usize>,
+}
+
+/// The default of `[build] low_memory_pages`: below it a build keeps everything in
+/// memory (faster on small sites; 20,000 pages need ~250 MiB that way).
+pub const LOW_MEMORY_PAGES: usize = 20_000;
+
+impl BuildConfig {
+    /// Whether a site of `files` content files is built in the low-memory way.
+    pub fn low_memory(&self, files: usize) -> bool {
+        files >= self.low_memory_pages.unwrap_or(LOW_MEMORY_PAGES)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

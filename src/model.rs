@@ -73,10 +73,10 @@ pub struct PageModel {
     /// Boxed: most pages are plain documents, and the record's output is a quarter of
     /// a page model's size.
     pub record: Option<Box<RecordOutput>>,
-    /// The body's HTML, already the template value every view of the page shares.
-    /// Made right after the Markdown is rendered, so the render buffer is freed at once
-    /// and reused by the next page instead of living until the templates run.
-    pub html: tera::Value,
+    /// The body's HTML ([`Model::page_html`]): already the template value every view of
+    /// the page shares, made right after the Markdown is rendered so the render buffer
+    /// is freed at once; or, in a low-memory build, in the build's spill file.
+    pub html: PageHtml,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
     pub word_count: usize,
@@ -91,6 +91,127 @@ pub struct PageModel {
     /// `@/…#anchor` links of the body: (content path, anchor, line in the file),
     /// checked against the target's heading ids once every page is rendered.
     pub anchor_links: Vec<(String, String, usize)>,
+}
+
+/// Where a page's body HTML is.
+///
+/// Memory (low-memory builds, `[build] low_memory_pages`; docs/architecture.md
+/// "Memory"): the HTML of every page is a fifth of a large build's peak, yet templates
+/// need it only while the page (or a listing showing its `content`) renders. It goes to
+/// an unnamed temporary file beside the output ([`Spill`]) as each page is built and
+/// comes back one page at a time.
+pub enum PageHtml {
+    /// Our own sanitised HTML, as a safe string.
+    Kept(tera::Value),
+    /// `len` bytes at offset `at` of the model's spill file.
+    Spilled { at: u64, len: u32 },
+}
+
+/// An unnamed temporary file holding page bodies' HTML (see [`PageHtml`]): appended
+/// through a buffer under a lock while pages are built in parallel, read back with
+/// positioned reads.
+pub struct Spill {
+    file: std::fs::File,
+    /// Bytes not yet written, and the file offset where they start.
+    pending: std::sync::Mutex<(Vec<u8>, u64)>,
+    /// A write or read that failed: the render stage turns it into an error (never a
+    /// page with an empty body).
+    failed: std::sync::atomic::AtomicBool,
+}
+
+/// Memory: the spill file is written a megabyte at a time (one system call per
+/// ~400 pages, not one per page).
+const SPILL_BUFFER: usize = 1 << 20;
+
+impl Spill {
+    /// An unnamed file in `dir` (the staging folder: never published, gone with the
+    /// process), or in the system's temporary folder; `None` when none can be made
+    /// (the HTML then stays in memory).
+    fn new(dir: Option<&Path>) -> Option<Spill> {
+        let file = match dir {
+            Some(d) => tempfile::tempfile_in(d).or_else(|_| tempfile::tempfile()),
+            None => tempfile::tempfile(),
+        }
+        .ok()?;
+        Some(Spill {
+            file,
+            pending: std::sync::Mutex::new((Vec::with_capacity(SPILL_BUFFER), 0)),
+            failed: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// Append `html`; `None` (kept in memory instead) when it cannot be.
+    fn put(&self, html: &str) -> Option<PageHtml> {
+        let len = u32::try_from(html.len()).ok()?;
+        let mut g = self.pending.lock().ok()?;
+        let (buf, start) = &mut *g;
+        let at = *start + buf.len() as u64;
+        buf.extend_from_slice(html.as_bytes());
+        if buf.len() >= SPILL_BUFFER {
+            self.write_out(buf, start);
+        }
+        Some(PageHtml::Spilled { at, len })
+    }
+
+    fn write_out(&self, buf: &mut Vec<u8>, start: &mut u64) {
+        use std::io::Write;
+        if (&self.file).write_all(buf).is_err() {
+            self.failed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        *start += buf.len() as u64;
+        buf.clear();
+    }
+
+    /// Write what is buffered (once every page is built).
+    fn flush(&self) {
+        if let Ok(mut g) = self.pending.lock() {
+            let (buf, start) = &mut *g;
+            if !buf.is_empty() {
+                self.write_out(buf, start);
+            }
+            *buf = Vec::new();
+        }
+    }
+
+    /// The HTML at `at` as a safe string; an empty one (and the build fails) when it
+    /// cannot be read back.
+    fn get(&self, at: u64, len: u32) -> tera::Value {
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let value = BUF.with(|b| {
+            let mut buf = b.borrow_mut();
+            buf.resize(len as usize, 0);
+            read_exact_at(&self.file, &mut buf, at).ok()?;
+            simdutf8::basic::from_utf8(&buf)
+                .ok()
+                .map(tera::Value::safe_string)
+        });
+        value.unwrap_or_else(|| {
+            self.failed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            tera::Value::safe_string("")
+        })
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n = std::os::windows::fs::FileExt::seek_read(f, &mut buf[done..], at + done as u64)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+    }
+    Ok(())
 }
 
 pub struct SectionModel {
@@ -127,6 +248,8 @@ pub struct Model {
     /// The images `resize_image` made, from content (shortcodes) and templates alike;
     /// the render stage writes them, `serve`'s fast path writes the new ones.
     pub images: std::sync::Arc<crate::templates::images::Store>,
+    /// Where the pages' body HTML went in a low-memory build ([`PageHtml`]).
+    pub spill: Option<Spill>,
 }
 
 /// One correction of a published record: "Đính chính ngày dd/mm/yyyy: …".
@@ -191,6 +314,8 @@ struct Links<'a> {
     unpublished: &'a BTreeMap<String, &'static str>,
     /// Zola's `anchor-link.html` and `summary-cutoff.html` (src/templates/snippets.rs).
     snippets: &'a dyn markdown::Snippets,
+    /// Where page HTML goes (`None`: kept in memory).
+    spill: Option<&'a Spill>,
 }
 
 /// Why a page may not be linked to on `today` (`None`: it may). A staff preview may
@@ -231,13 +356,39 @@ impl Model {
         today: NaiveDate,
         preview: bool,
     ) -> Result<Model, Diagnostics> {
+        Model::load_with(root, config, today, preview, None)
+    }
+
+    /// [`Model::load`]; a low-memory build (`[build] low_memory_pages`) puts its spill
+    /// file in `spill_dir` (the staging folder) when given, else in the system's
+    /// temporary folder.
+    pub fn load_with(
+        root: &Path,
+        config: Config,
+        today: NaiveDate,
+        preview: bool,
+        spill_dir: Option<&Path>,
+    ) -> Result<Model, Diagnostics> {
         let t = std::time::Instant::now();
         let (content, mut diags) = content::load(root, &config, preview);
         crate::timing::phase("content", t);
         let Content {
             mut pages,
             mut sections,
+            low_memory,
         } = content;
+        let spill = if low_memory {
+            Spill::new(spill_dir)
+        } else {
+            None
+        };
+        if low_memory {
+            crate::timing::note(if spill.is_some() {
+                "low-memory build: bodies read one page at a time, body HTML in a spill file"
+            } else {
+                "low-memory build: bodies read one page at a time (no spill file could be made)"
+            });
+        }
         let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
         let t_sc = std::time::Instant::now();
@@ -269,6 +420,7 @@ impl Model {
             urls: &urls,
             unpublished: &unpublished,
             snippets: &snippets,
+            spill: spill.as_ref(),
         };
 
         let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.as_ref());
@@ -310,7 +462,16 @@ impl Model {
             section_models.insert(rel, sm);
         }
 
-        check_anchors(&page_models, &section_models, None, &mut diags);
+        if let Some(s) = &spill {
+            s.flush();
+        }
+        check_anchors(
+            &page_models,
+            &section_models,
+            spill.as_ref(),
+            None,
+            &mut diags,
+        );
 
         // Attach listed pages to their sections, sorted as each section asks. As Zola:
         // a page in a folder without `_index.md` or with `render = false` is in no
@@ -375,14 +536,42 @@ impl Model {
             loaded,
             corrections: BTreeMap::new(),
             images,
+            spill,
         })
+    }
+
+    /// Page `i`'s body HTML as a template value (a safe string), read back from the
+    /// spill file in a low-memory build.
+    pub fn page_html(&self, i: usize) -> tera::Value {
+        match self.pages.get(i).map(|p| &p.html) {
+            Some(PageHtml::Kept(v)) => v.clone(),
+            Some(PageHtml::Spilled { at, len }) => match &self.spill {
+                Some(s) => s.get(*at, *len),
+                None => tera::Value::safe_string(""),
+            },
+            None => tera::Value::none(),
+        }
+    }
+
+    /// Whether a page's HTML could not be written to or read back from the spill file
+    /// (the output would lack a body: the build fails).
+    pub fn spill_failed(&self) -> bool {
+        self.spill
+            .as_ref()
+            .is_some_and(|s| s.failed.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Dead `@/page.md#anchor` links from or to the pages at `content/<rel>` for each of
     /// `rels` (`serve`'s fast path, after re-rendering them; a full build checks all).
     pub fn anchor_problems(&self, rels: &[String]) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        check_anchors(&self.pages, &self.sections, Some(rels), &mut diags);
+        check_anchors(
+            &self.pages,
+            &self.sections,
+            self.spill.as_ref(),
+            Some(rels),
+            &mut diags,
+        );
         diags
     }
 
@@ -455,6 +644,7 @@ impl Model {
             urls: &self.urls,
             unpublished: &self.unpublished,
             snippets: &snippets,
+            spill: None,
         };
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -479,7 +669,7 @@ impl Model {
 }
 
 fn build_page(
-    page: Page,
+    mut page: Page,
     approval: Option<Approval>,
     ctx: &KindContext,
     registry: &[Box<dyn RecordKind>],
@@ -491,6 +681,11 @@ fn build_page(
     let status = page_status(&page, approval.as_ref(), ctx)?;
     if status == Status::Embargoed {
         return Ok(None);
+    }
+    // Memory (low-memory builds): the body is read now, one page at a time
+    // (content::defer_body).
+    if status != Status::Expired {
+        page.load_body(ctx.root)?;
     }
 
     let template = page
@@ -508,7 +703,7 @@ fn build_page(
         kind_label: kind.map(|k| k.label()),
         template,
         record: None,
-        html: tera::Value::none(),
+        html: PageHtml::Kept(tera::Value::none()),
         summary: None,
         toc: Vec::new(),
         word_count: 0,
@@ -748,7 +943,10 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Zola's summary: the HTML before `<!-- more -->` (src/markdown.rs).
     model.summary = r.summary;
     // Our own sanitised HTML: a safe string.
-    model.html = tera::Value::safe_string(&r.html);
+    model.html = links
+        .spill
+        .and_then(|s| s.put(&r.html))
+        .unwrap_or_else(|| PageHtml::Kept(tera::Value::safe_string(&r.html)));
     model.toc = r.toc;
     model.anchor_links = absolute_lines(r.anchor_links, model.page.body_line);
     model.word_count = r.word_count;
@@ -850,6 +1048,7 @@ fn absolute_lines(
 fn check_anchors(
     pages: &[PageModel],
     sections: &BTreeMap<String, SectionModel>,
+    spill: Option<&Spill>,
     only: Option<&[String]>,
     diags: &mut Diagnostics,
 ) {
@@ -874,18 +1073,30 @@ fn check_anchors(
             ids(&h.children, out);
         }
     }
-    // Target content path → (heading ids, HTML).
-    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, &str)> = BTreeMap::new();
+    // Target content path → (heading ids, HTML); a spilled page's HTML is read back
+    // only when an anchor is not one of its headings.
+    enum Html<'m> {
+        Page(&'m PageHtml),
+        Text(&'m str),
+    }
+    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, Html)> = BTreeMap::new();
     for p in pages.iter().filter(|p| wanted(&p.page.rel)) {
         let mut set = Default::default();
         ids(&p.toc, &mut set);
-        targets.insert(&p.page.rel, (set, p.html.as_str().unwrap_or_default()));
+        targets.insert(&p.page.rel, (set, Html::Page(&p.html)));
     }
     for s in sections.values().filter(|s| wanted(&s.section.rel)) {
         let mut set = Default::default();
         ids(&s.toc, &mut set);
-        targets.insert(&s.section.rel, (set, &s.html));
+        targets.insert(&s.section.rel, (set, Html::Text(&s.html)));
     }
+    let has_id = |html: &Html, anchor: &str| match html {
+        Html::Text(t) => html_has_id(t, anchor),
+        Html::Page(PageHtml::Kept(v)) => html_has_id(v.as_str().unwrap_or_default(), anchor),
+        Html::Page(PageHtml::Spilled { at, len }) => spill
+            .map(|s| s.get(*at, *len))
+            .is_some_and(|v| html_has_id(v.as_str().unwrap_or_default(), anchor)),
+    };
     let sources = pages
         .iter()
         .map(|p| (&p.page.rel, &p.page.file, &p.anchor_links))
@@ -906,7 +1117,7 @@ fn check_anchors(
             let Some((set, html)) = targets.get(target.as_str()) else {
                 continue;
             };
-            if set.contains(anchor) || html_has_id(html, anchor) {
+            if set.contains(anchor) || has_id(html, anchor) {
                 continue;
             }
             let known: Vec<&str> = set.iter().map(String::as_str).collect();

@@ -241,8 +241,9 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
         jsonld: portal.then(|| crate::opendata::catalog::schema_org(cfg, pm)),
         lower: lower.unwrap_or_else(Value::none),
         higher: higher.unwrap_or_else(Value::none),
-        // Our own sanitised HTML, as a safe string, shared with the model.
-        content: pm.html.clone(),
+        // Our own sanitised HTML, as a safe string, shared with the model (or read
+        // back from the spill file of a low-memory build).
+        content: model.page_html(i),
         summary: pm
             .summary
             .as_deref()
@@ -691,6 +692,9 @@ pub fn render_with(
                         .unwrap_or_else(|| shared.empty_list.clone());
                     let subs = s.section.subsections.clone();
                     let value = section_value(model, &documents, s, &local_of, subs, tr);
+                    // The page cache hashes this section's value once for all its
+                    // paginator pages, as it does the values kept in the other mode.
+                    let _held = ctx.pages.map(|p| p.hold(&value));
                     section_done(s, render_section(&ctx, s, &value, &local_of));
                 });
             model
@@ -745,7 +749,13 @@ pub fn render_with(
         push(d);
     }
     crate::timing::phase("static", t);
-    let errors = errors.into_inner().unwrap_or_default();
+    let mut errors = errors.into_inner().unwrap_or_default();
+    if model.spill_failed() {
+        errors.push(
+            Diagnostic::error("không ghi hoặc đọc lại được nội dung trang trong tệp tạm của lần tạo trang")
+                .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra (hoặc thư mục tạm, biến TMPDIR) rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml"),
+        );
+    }
     if errors.has_errors() {
         return Err(errors.sorted());
     }
