@@ -240,7 +240,8 @@ pub struct Model {
     /// Pages that exist but are no link target on the build date (rel → why).
     pub unpublished: BTreeMap<String, &'static str>,
     /// Every loaded page's and section's front matter, for records that refer to
-    /// another page (kept for serve's single-page rebuilds).
+    /// another page (kept for serve's single-page rebuilds); empty when no page has a
+    /// record (`kind`): nothing reads it then.
     pub loaded: Vec<LoadedPage>,
     /// Each record's corrections, newest first (site path → notes), from the history
     /// chain and this build's entry; set by the trust stage before rendering.
@@ -405,7 +406,14 @@ impl Model {
             &mut sections,
         ));
         crate::timing::phase("shortcodes", t_sc);
-        let loaded = loaded_pages(&pages, &sections);
+        // Memory (100,000-page benchmark): only records look other pages up by their
+        // front matter (a beneficiary list its programme); a site without any record
+        // keeps no copy of every front matter.
+        let loaded = if pages.iter().any(|p| p.fm.kind.is_some()) {
+            loaded_pages(&pages, &sections)
+        } else {
+            Vec::new()
+        };
         let registry = kinds::registry();
         let ctx = KindContext {
             root,

@@ -1415,6 +1415,39 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &PageFn) -> Result<(), Diagno
     Ok(())
 }
 
+/// One `<url>` of the sitemap.
+#[derive(Serialize)]
+struct SitemapEntry {
+    permalink: String,
+    updated: Option<String>,
+}
+
+/// The sitemap, byte for byte what the built-in template `__congkhai/sitemap.xml`
+/// renders for `entries` (the unit test `sitemap_writer_matches_its_template` renders
+/// both): memory (100,000-page benchmark, docs/benchmarks.md), the template needed every
+/// entry as a Tera map (~330 bytes a page) beside the entries and the text, at the
+/// build's peak; this writes the text straight from the entries.
+fn sitemap_xml(entries: &[SitemapEntry]) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(128 + entries.len() * 96);
+    out.extend_from_slice(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+    );
+    for e in entries {
+        out.extend_from_slice(b"\n  <url>\n    <loc>");
+        // Writing into a Vec cannot fail.
+        let _ = tera::escape_html(&e.permalink, &mut out);
+        out.extend_from_slice(b"</loc>");
+        if let Some(u) = e.updated.as_deref().filter(|u| !u.is_empty()) {
+            out.extend_from_slice(b"\n    <lastmod>");
+            let _ = tera::escape_html(u, &mut out);
+            out.extend_from_slice(b"</lastmod>");
+        }
+        out.extend_from_slice(b"\n  </url>");
+    }
+    out.extend_from_slice(b"\n</urlset>\n");
+    out
+}
+
 /// 404, sitemap, robots, feeds.
 fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
     let model = ctx.model;
@@ -1427,21 +1460,14 @@ fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
         ctx.sink.write("404.html", &ctx.finish_html(html))?;
     }
     if cfg.generate_sitemap && !model.preview {
-        // Speed and memory (10,000-page benchmark, docs/benchmarks.md): plain structs, not
-        // `json!` maps: Tera copies each entry once instead of a JSON map with two keys
-        // being built and copied (the sitemap's entries were the build's peak, ~1 KB a page).
-        #[derive(Serialize)]
-        struct Entry {
-            permalink: String,
-            updated: Option<String>,
-        }
-        let mut entries: Vec<Entry> = Vec::with_capacity(model.pages.len() + model.sections.len());
+        let mut entries: Vec<SitemapEntry> =
+            Vec::with_capacity(model.pages.len() + model.sections.len());
         for s in model.sections.values() {
             if s.section.fm.render != Some(false)
                 && !s.section.fm.noindex
                 && s.section.fm.redirect_to.is_none()
             {
-                entries.push(Entry {
+                entries.push(SitemapEntry {
                     permalink: cfg.permalink(&s.section.path),
                     updated: None,
                 });
@@ -1452,13 +1478,13 @@ fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
                 continue;
             }
             let updated = p.page.fm.updated.as_ref().or(p.page.date.as_ref());
-            entries.push(Entry {
+            entries.push(SitemapEntry {
                 permalink: cfg.permalink(&p.page.path),
                 updated: updated.map(|u| u.chars().take(10).collect::<String>()),
             });
             if let Some(r) = &p.record {
                 for sp in r.subpages.iter().filter(|sp| sp.indexable) {
-                    entries.push(Entry {
+                    entries.push(SitemapEntry {
                         permalink: cfg.permalink(&sp.path),
                         updated: None,
                     });
@@ -1466,12 +1492,9 @@ fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
             }
         }
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
-        let mut c = Context::new();
-        c.insert("entries", &entries);
-        // Memory: the context holds its own copy; the entries are a whole-site list.
+        let xml = sitemap_xml(&entries);
         drop(entries);
-        let xml = ctx.render("__congkhai/sitemap.xml", &c, "sitemap.xml")?;
-        ctx.sink.write_text("sitemap.xml", &xml)?;
+        ctx.sink.write("sitemap.xml", &xml)?;
     }
     if cfg.generate_robots_txt {
         let name = if ctx.tera.get_template_names().any(|n| n == "robots.txt") {
@@ -1885,5 +1908,42 @@ fn collect_embedded(
     }
     for d in dir.dirs() {
         collect_embedded(d, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_writer_matches_its_template() {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.add_raw_template(
+            "__congkhai/sitemap.xml",
+            include_str!("templates/builtin/sitemap.xml"),
+        )
+        .unwrap();
+        let entry = |p: &str, u: Option<&str>| SitemapEntry {
+            permalink: p.to_string(),
+            updated: u.map(str::to_string),
+        };
+        for entries in [
+            vec![],
+            vec![
+                entry("https://phuong.example.vn/", None),
+                entry(
+                    "https://phuong.example.vn/a?b=1&c='d'\"<e>/",
+                    Some("2026-01-02"),
+                ),
+                entry("https://phuong.example.vn/tin-tức/", Some("")),
+                entry("https://phuong.example.vn/z/", Some("2026&<")),
+            ],
+        ] {
+            let mut c = Context::new();
+            c.insert("entries", &entries);
+            let want = tera.render("__congkhai/sitemap.xml", &c).unwrap();
+            assert_eq!(String::from_utf8(sitemap_xml(&entries)).unwrap(), want);
+        }
     }
 }

@@ -241,7 +241,7 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             Ok(Parsed::Page(p)) if in_draft(&p.rel) => None,
             Ok(Parsed::Section(mut s)) => {
                 translations::localise_section(&mut s, config);
-                content.sections.insert(s.rel.clone(), s);
+                content.sections.insert(s.rel.clone(), *s);
                 None
             }
             Ok(Parsed::Page(mut p)) => {
@@ -462,7 +462,9 @@ pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
 
 enum Parsed {
     Page(Page),
-    Section(Section),
+    /// Boxed (memory): the parse results are collected in place into the pages, so a
+    /// result must be no larger than a page (a section is almost twice a page's size).
+    Section(Box<Section>),
 }
 
 fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
@@ -500,7 +502,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             let fm: SectionFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
             let path = dir_path(&parent_rel(rel));
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-            Ok(Parsed::Section(Section {
+            Ok(Parsed::Section(Box::new(Section {
                 assets: list_assets(&dir),
                 file,
                 rel: rel.clone(),
@@ -514,7 +516,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 dir,
                 lang: lang.clone().unwrap_or_default(),
                 canonical: translations::canonical_rel(rel, lang.as_deref()),
-            }))
+            })))
         }
         Source::Page {
             abs, rel, bundle, ..
@@ -780,6 +782,41 @@ mod tests {
         let idx = vec!["van-ban".to_string()];
         assert_eq!(nearest_section("van-ban/2026", &idx), "van-ban/_index.md");
         assert_eq!(nearest_section("khac", &idx), "_index.md");
+    }
+
+    #[test]
+    fn deferred_body_is_read_again_and_refused_when_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let file = dir.path().join("content/a.md");
+        // Decomposed "ệ" in the body: the second read normalises it as the first did.
+        std::fs::write(&file, "+++\ntitle = \"A\"\n+++\nThe\u{0323}\u{0302} body\n").unwrap();
+        let first = parse_page(dir.path(), "a.md").unwrap();
+        let Parsed::Page(mut page) = defer_body(Parsed::Page(first.clone())) else {
+            panic!("a page");
+        };
+        assert!(page.body.is_empty() && page.body_deferred);
+        page.load_body(dir.path()).unwrap();
+        assert_eq!(page.body, first.body);
+        assert!(!page.body_deferred);
+        // A body with content templating is never deferred.
+        let mut templated = first.clone();
+        templated.body = "{{ x() }}".into();
+        let Parsed::Page(kept) = defer_body(Parsed::Page(templated)) else {
+            panic!("a page");
+        };
+        assert!(!kept.body_deferred && kept.body == "{{ x() }}");
+        // The front matter changed between the two reads: an error naming the file.
+        let Parsed::Page(mut page) = defer_body(Parsed::Page(first)) else {
+            panic!("a page");
+        };
+        std::fs::write(&file, "+++\ntitle = \"B\"\n+++\nbody\n").unwrap();
+        let err = page.load_body(dir.path()).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(
+            text.contains("đã thay đổi") && text.contains("a.md"),
+            "{text}"
+        );
     }
 
     #[test]
