@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::frontmatter::Approval;
+use crate::content::spill::{Spill, Spilled};
 use crate::content::{self, Content, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::digest::sha256_hex;
@@ -98,120 +99,13 @@ pub struct PageModel {
 /// Memory (low-memory builds, `[build] low_memory_pages`; docs/architecture.md
 /// "Memory"): the HTML of every page is a fifth of a large build's peak, yet templates
 /// need it only while the page (or a listing showing its `content`) renders. It goes to
-/// an unnamed temporary file beside the output ([`Spill`]) as each page is built and
-/// comes back one page at a time.
+/// the build's spill file (`content::spill`) as each page is built and comes back one
+/// page at a time.
 pub enum PageHtml {
     /// Our own sanitised HTML, as a safe string.
     Kept(tera::Value),
-    /// `len` bytes at offset `at` of the model's spill file.
-    Spilled { at: u64, len: u32 },
-}
-
-/// An unnamed temporary file holding page bodies' HTML (see [`PageHtml`]): appended
-/// through a buffer under a lock while pages are built in parallel, read back with
-/// positioned reads.
-pub struct Spill {
-    file: std::fs::File,
-    /// Bytes not yet written, and the file offset where they start.
-    pending: std::sync::Mutex<(Vec<u8>, u64)>,
-    /// A write or read that failed: the render stage turns it into an error (never a
-    /// page with an empty body).
-    failed: std::sync::atomic::AtomicBool,
-}
-
-/// Memory: the spill file is written a megabyte at a time (one system call per
-/// ~400 pages, not one per page).
-const SPILL_BUFFER: usize = 1 << 20;
-
-impl Spill {
-    /// An unnamed file in `dir` (the staging folder: never published, gone with the
-    /// process), or in the system's temporary folder; `None` when none can be made
-    /// (the HTML then stays in memory).
-    fn new(dir: Option<&Path>) -> Option<Spill> {
-        let file = match dir {
-            Some(d) => tempfile::tempfile_in(d).or_else(|_| tempfile::tempfile()),
-            None => tempfile::tempfile(),
-        }
-        .ok()?;
-        Some(Spill {
-            file,
-            pending: std::sync::Mutex::new((Vec::with_capacity(SPILL_BUFFER), 0)),
-            failed: std::sync::atomic::AtomicBool::new(false),
-        })
-    }
-
-    /// Append `html`; `None` (kept in memory instead) when it cannot be.
-    fn put(&self, html: &str) -> Option<PageHtml> {
-        let len = u32::try_from(html.len()).ok()?;
-        let mut g = self.pending.lock().ok()?;
-        let (buf, start) = &mut *g;
-        let at = *start + buf.len() as u64;
-        buf.extend_from_slice(html.as_bytes());
-        if buf.len() >= SPILL_BUFFER {
-            self.write_out(buf, start);
-        }
-        Some(PageHtml::Spilled { at, len })
-    }
-
-    fn write_out(&self, buf: &mut Vec<u8>, start: &mut u64) {
-        use std::io::Write;
-        if (&self.file).write_all(buf).is_err() {
-            self.failed
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        *start += buf.len() as u64;
-        buf.clear();
-    }
-
-    /// Write what is buffered (once every page is built).
-    fn flush(&self) {
-        if let Ok(mut g) = self.pending.lock() {
-            let (buf, start) = &mut *g;
-            if !buf.is_empty() {
-                self.write_out(buf, start);
-            }
-            *buf = Vec::new();
-        }
-    }
-
-    /// The HTML at `at` as a safe string; an empty one (and the build fails) when it
-    /// cannot be read back.
-    fn get(&self, at: u64, len: u32) -> tera::Value {
-        thread_local! {
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let value = BUF.with(|b| {
-            let mut buf = b.borrow_mut();
-            buf.resize(len as usize, 0);
-            read_exact_at(&self.file, &mut buf, at).ok()?;
-            simdutf8::basic::from_utf8(&buf)
-                .ok()
-                .map(tera::Value::safe_string)
-        });
-        value.unwrap_or_else(|| {
-            self.failed
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-            tera::Value::safe_string("")
-        })
-    }
-}
-
-#[cfg(unix)]
-fn read_exact_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
-}
-
-#[cfg(windows)]
-fn read_exact_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        let n = std::os::windows::fs::FileExt::seek_read(f, &mut buf[done..], at + done as u64)?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        done += n;
-    }
-    Ok(())
+    /// Where it is in the model's spill file.
+    Spilled(Spilled),
 }
 
 pub struct SectionModel {
@@ -371,23 +265,19 @@ impl Model {
         spill_dir: Option<&Path>,
     ) -> Result<Model, Diagnostics> {
         let t = std::time::Instant::now();
-        let (content, mut diags) = content::load(root, &config, preview);
+        let (content, mut diags) = content::load_with(root, &config, preview, spill_dir);
         crate::timing::phase("content", t);
         let Content {
             mut pages,
             mut sections,
+            spill,
             low_memory,
         } = content;
-        let spill = if low_memory {
-            Spill::new(spill_dir)
-        } else {
-            None
-        };
         if low_memory {
             crate::timing::note(if spill.is_some() {
-                "low-memory build: bodies read one page at a time, body HTML in a spill file"
+                "low-memory build: bodies and body HTML in a spill file"
             } else {
-                "low-memory build: bodies read one page at a time (no spill file could be made)"
+                "low-memory build: no spill file could be made, everything kept in memory"
             });
         }
         let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
@@ -553,10 +443,11 @@ impl Model {
     pub fn page_html(&self, i: usize) -> tera::Value {
         match self.pages.get(i).map(|p| &p.html) {
             Some(PageHtml::Kept(v)) => v.clone(),
-            Some(PageHtml::Spilled { at, len }) => match &self.spill {
-                Some(s) => s.get(*at, *len),
-                None => tera::Value::safe_string(""),
-            },
+            Some(PageHtml::Spilled(at)) => self
+                .spill
+                .as_ref()
+                .and_then(|s| s.with(*at, tera::Value::safe_string))
+                .unwrap_or_else(|| tera::Value::safe_string("")),
             None => tera::Value::none(),
         }
     }
@@ -564,9 +455,7 @@ impl Model {
     /// Whether a page's HTML could not be written to or read back from the spill file
     /// (the output would lack a body: the build fails).
     pub fn spill_failed(&self) -> bool {
-        self.spill
-            .as_ref()
-            .is_some_and(|s| s.failed.load(std::sync::atomic::Ordering::Relaxed))
+        self.spill.as_ref().is_some_and(Spill::failed)
     }
 
     /// Dead `@/page.md#anchor` links from or to the pages at `content/<rel>` for each of
@@ -693,7 +582,7 @@ fn build_page(
     // Memory (low-memory builds): the body is read now, one page at a time
     // (content::defer_body).
     if status != Status::Expired {
-        page.load_body(ctx.root)?;
+        page.load_body(links.spill)?;
     }
 
     let template = page
@@ -951,10 +840,10 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Zola's summary: the HTML before `<!-- more -->` (src/markdown.rs).
     model.summary = r.summary;
     // Our own sanitised HTML: a safe string.
-    model.html = links
-        .spill
-        .and_then(|s| s.put(&r.html))
-        .unwrap_or_else(|| PageHtml::Kept(tera::Value::safe_string(&r.html)));
+    model.html = links.spill.and_then(|s| s.put(&r.html)).map_or_else(
+        || PageHtml::Kept(tera::Value::safe_string(&r.html)),
+        PageHtml::Spilled,
+    );
     model.toc = r.toc;
     model.anchor_links = absolute_lines(r.anchor_links, model.page.body_line);
     model.word_count = r.word_count;
@@ -1101,9 +990,9 @@ fn check_anchors(
     let has_id = |html: &Html, anchor: &str| match html {
         Html::Text(t) => html_has_id(t, anchor),
         Html::Page(PageHtml::Kept(v)) => html_has_id(v.as_str().unwrap_or_default(), anchor),
-        Html::Page(PageHtml::Spilled { at, len }) => spill
-            .map(|s| s.get(*at, *len))
-            .is_some_and(|v| html_has_id(v.as_str().unwrap_or_default(), anchor)),
+        Html::Page(PageHtml::Spilled(at)) => spill
+            .and_then(|s| s.with(*at, |html| html_has_id(html, anchor)))
+            .unwrap_or(false),
     };
     let sources = pages
         .iter()

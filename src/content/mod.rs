@@ -2,6 +2,7 @@
 //! `index.md`), co-located assets, and the URL of each.
 
 pub mod frontmatter;
+pub mod spill;
 pub mod translations;
 
 use std::collections::BTreeMap;
@@ -25,12 +26,12 @@ pub struct Page {
     /// built; the front matter is half of a page's size.
     pub fm: Box<PageFrontMatter>,
     pub body: String,
-    /// Memory (low-memory builds, `[build] low_memory_pages`): the body was dropped
-    /// after parsing and is read again from the file just before the page's Markdown
-    /// is rendered ([`Page::load_body`]), so the bodies of a whole site are never in
-    /// memory at once (a third of a 100,000-page build's peak). Bodies with `{{`/`{%`
-    /// stay: content templating rewrites them first.
-    pub body_deferred: bool,
+    /// Memory (low-memory builds, `[build] low_memory_pages`): the body went to the
+    /// build's spill file right after parsing and comes back just before the page's
+    /// Markdown is rendered ([`Page::load_body`]), so the bodies of a whole site are
+    /// never in memory at once (a third of a 100,000-page build's peak). Bodies with
+    /// `{{`/`{%` stay: content templating rewrites them first.
+    pub body_spilled: Option<spill::Spilled>,
     /// Line in the file where the Markdown body starts.
     pub body_line: usize,
     /// `rel` of the section the page belongs to (`van-ban/_index.md`): the `_index.md`
@@ -92,8 +93,11 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Keyed by `rel`, so iteration is sorted and deterministic.
     pub sections: BTreeMap<String, Section>,
-    /// Built the low-memory way (`[build] low_memory_pages`): page bodies deferred
-    /// ([`Page::body_deferred`]), and the model spills body HTML.
+    /// Built the low-memory way (`[build] low_memory_pages`): page bodies in this
+    /// spill file ([`Page::body_spilled`]), where the model also puts body HTML; `None`
+    /// for a normal build, or when no spill file could be made.
+    pub spill: Option<spill::Spill>,
+    /// The site was big enough for the low-memory way.
     pub low_memory: bool,
 }
 
@@ -175,6 +179,17 @@ fn walk_sources(
 /// Read and parse every Markdown file under `content/`. Problems are collected, not
 /// returned early, so `check` can list them all.
 pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Diagnostics) {
+    load_with(root, config, include_drafts, None)
+}
+
+/// [`load`]; a low-memory build (`[build] low_memory_pages`) makes its spill file in
+/// `spill_dir` (the staging folder) when given, else in the system's temporary folder.
+pub fn load_with(
+    root: &Path,
+    config: &Config,
+    include_drafts: bool,
+    spill_dir: Option<&Path>,
+) -> (Content, Diagnostics) {
     let content_dir = root.join("content");
     let mut diags = Diagnostics::new();
     let t_walk = std::time::Instant::now();
@@ -182,15 +197,27 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
     crate::timing::phase("content: walk", t_walk);
     // Parse in parallel; results keep the walk order, which is sorted.
     let low_memory = config.build.low_memory(sources.len());
+    let spill = if low_memory {
+        spill::Spill::new(spill_dir)
+    } else {
+        None
+    };
     let parsed: Vec<Result<Parsed, Diagnostics>> = sources
         .par_iter()
         .map(|s| {
             let p = parse_source(root, s);
-            if low_memory { p.map(defer_body) } else { p }
+            match &spill {
+                Some(spill) => p.map(|p| defer_body(p, spill)),
+                None => p,
+            }
         })
         .collect();
 
+    if let Some(s) = &spill {
+        s.flush();
+    }
     let mut content = Content {
+        spill,
         low_memory,
         ..Content::default()
     };
@@ -385,14 +412,16 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
     (content, diags)
 }
 
-/// Memory (low-memory builds): a page's body is dropped right after parsing, unless
-/// content templating (src/shortcodes.rs) may rewrite it (`{{` or `{%`);
-/// [`Page::load_body`] reads it again when the page is built.
-fn defer_body(parsed: Parsed) -> Parsed {
+/// Memory (low-memory builds): a page's body goes to the spill file right after
+/// parsing, unless content templating (src/shortcodes.rs) may rewrite it (`{{` or
+/// `{%`); [`Page::load_body`] takes it back when the page is built.
+fn defer_body(parsed: Parsed, spill: &spill::Spill) -> Parsed {
     match parsed {
         Parsed::Page(mut p) if !(p.body.contains("{{") || p.body.contains("{%")) => {
-            p.body = String::new();
-            p.body_deferred = true;
+            if let Some(at) = spill.put(&p.body) {
+                p.body = String::new();
+                p.body_spilled = Some(at);
+            }
             Parsed::Page(p)
         }
         other => other,
@@ -400,38 +429,24 @@ fn defer_body(parsed: Parsed) -> Parsed {
 }
 
 impl Page {
-    /// Read the body [`defer_body`] dropped again from the page's file (`root` is the
-    /// site root), exactly as the first read made it (UTF-8, NFC, after the front
-    /// matter). A file whose front matter changed since is an error: the page would mix
-    /// two versions.
-    pub fn load_body(&mut self, root: &Path) -> Result<(), Diagnostics> {
-        if !self.body_deferred {
+    /// Take back the body [`defer_body`] put in `spill` (a no-op for a body kept in
+    /// memory). An error naming the file when it cannot be read back.
+    pub fn load_body(&mut self, spill: Option<&spill::Spill>) -> Result<(), Diagnostics> {
+        let Some(at) = self.body_spilled else {
             return Ok(());
-        }
-        let bytes = crate::data::limits::read_bounded(
-            &root.join(&self.file),
-            &self.file,
-            crate::data::limits::MAX_CONTENT_BYTES,
-            "một tệp nội dung Markdown",
-        )
-        .map_err(|e| Diagnostic::error(format!("không đọc được tệp: {e}")).in_file(&self.file))??;
-        let changed = || -> Diagnostics {
-            Diagnostic::error("tệp đã thay đổi trong lúc đang tạo trang")
-                .in_file(&self.file)
-                .hint("chạy lại lệnh tạo trang khi không còn ai sửa tệp")
-                .into()
         };
-        let Ok(raw) = simdutf8::basic::from_utf8(&bytes) else {
-            return Err(changed());
-        };
-        let raw = text::nfc_cow(raw);
-        match frontmatter::split(&raw) {
-            Some((fm, body, _)) if fm == self.front_matter => {
-                self.body = body.to_string();
-                self.body_deferred = false;
+        match spill.and_then(|s| s.with(at, str::to_string)) {
+            Some(body) => {
+                self.body = body;
+                self.body_spilled = None;
                 Ok(())
             }
-            _ => Err(changed()),
+            None => Err(Diagnostic::error(
+                "không đọc lại được nội dung trang từ tệp tạm của lần tạo trang",
+            )
+            .in_file(&self.file)
+            .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml")
+            .into()),
         }
     }
 }
@@ -549,7 +564,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 rel: rel.clone(),
                 fm: Box::new(fm),
                 body,
-                body_deferred: false,
+                body_spilled: None,
                 body_line,
                 section: String::new(),
                 orphan: false,
@@ -785,38 +800,36 @@ mod tests {
     }
 
     #[test]
-    fn deferred_body_is_read_again_and_refused_when_the_file_changed() {
+    fn deferred_body_comes_back_from_the_spill_file() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("content")).unwrap();
         let file = dir.path().join("content/a.md");
-        // Decomposed "ệ" in the body: the second read normalises it as the first did.
+        // Decomposed "ệ" in the body: it comes back normalised, as first read.
         std::fs::write(&file, "+++\ntitle = \"A\"\n+++\nThe\u{0323}\u{0302} body\n").unwrap();
         let first = parse_page(dir.path(), "a.md").unwrap();
-        let Parsed::Page(mut page) = defer_body(Parsed::Page(first.clone())) else {
+        let spill = spill::Spill::new(Some(dir.path())).unwrap();
+        let Parsed::Page(mut page) = defer_body(Parsed::Page(first.clone()), &spill) else {
             panic!("a page");
         };
-        assert!(page.body.is_empty() && page.body_deferred);
-        page.load_body(dir.path()).unwrap();
+        assert!(page.body.is_empty() && page.body_spilled.is_some());
+        spill.flush();
+        page.load_body(Some(&spill)).unwrap();
         assert_eq!(page.body, first.body);
-        assert!(!page.body_deferred);
+        assert!(page.body.contains('\u{1ec7}') && page.body_spilled.is_none());
         // A body with content templating is never deferred.
         let mut templated = first.clone();
         templated.body = "{{ x() }}".into();
-        let Parsed::Page(kept) = defer_body(Parsed::Page(templated)) else {
+        let Parsed::Page(kept) = defer_body(Parsed::Page(templated), &spill) else {
             panic!("a page");
         };
-        assert!(!kept.body_deferred && kept.body == "{{ x() }}");
-        // The front matter changed between the two reads: an error naming the file.
-        let Parsed::Page(mut page) = defer_body(Parsed::Page(first)) else {
+        assert!(kept.body_spilled.is_none() && kept.body == "{{ x() }}");
+        // No spill file to read it back from: an error naming the file.
+        let Parsed::Page(mut page) = defer_body(Parsed::Page(first), &spill) else {
             panic!("a page");
         };
-        std::fs::write(&file, "+++\ntitle = \"B\"\n+++\nbody\n").unwrap();
-        let err = page.load_body(dir.path()).unwrap_err();
+        let err = page.load_body(None).unwrap_err();
         let text = format!("{err:?}");
-        assert!(
-            text.contains("đã thay đổi") && text.contains("a.md"),
-            "{text}"
-        );
+        assert!(text.contains("tệp tạm") && text.contains("a.md"), "{text}");
     }
 
     #[test]

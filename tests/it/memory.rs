@@ -1,7 +1,7 @@
 //! Bounded memory (issue 18, docs/architecture.md "Memory"): a low-memory build
-//! (`[build] low_memory_pages`, from 20,000 content files by default; 0 here) reads
-//! each page's Markdown again one page at a time and keeps the body HTML in a spill
-//! file; a render whose templates never call `get_page`/`get_section` makes page values
+//! (`[build] low_memory_pages`, from 20,000 content files by default; 0 here) keeps
+//! each page's Markdown body and body HTML in a spill file until they are needed; a
+//! render whose templates never call `get_page`/`get_section` makes page values
 //! one section at a time. Every one of these paths must write the very bytes of the
 //! normal build: on a Zola-style site (pagination, a transparent section, taxonomies
 //! with feeds, aliases, anchor links, shortcodes), with and without a template that
@@ -49,7 +49,7 @@ fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
     assert!(differ.is_empty(), "files that differ: {differ:?}");
 }
 
-const LOW: &str = "low-memory build: bodies read one page at a time, body HTML in a spill file";
+const LOW: &str = "low-memory build: bodies and body HTML in a spill file";
 
 #[test]
 fn low_memory_zola_site_gives_the_same_bytes_with_and_without_lookups() {
