@@ -584,14 +584,15 @@ pub struct BuildConfig {
     /// Where the verifiable history chain lives, relative to the site root.
     pub history_dir: Option<String>,
     /// From how many content files a build holds the pages' Markdown and body HTML
-    /// out of memory (bodies read again one page at a time, HTML in a temporary file
-    /// beside the output; docs/architecture.md "Memory"). `None`: [`LOW_MEMORY_PAGES`];
+    /// out of memory (both in a spill file beside the output, `content::spill`;
+    /// docs/architecture.md "Memory"). `None`: [`LOW_MEMORY_PAGES`];
     /// 0: always.
     pub low_memory_pages: Option<usize>,
 }
 
-/// The default of `[build] low_memory_pages`: below it a build keeps everything in
-/// memory (faster on small sites; 20,000 pages need ~250 MiB that way).
+/// Memory (100,000-page benchmark, docs/benchmarks.md): the default of `[build]
+/// low_memory_pages`. Below it a build keeps bodies and HTML in memory (no spill
+/// writes and reads; a 20,000-page site peaks near 250 MiB that way).
 pub const LOW_MEMORY_PAGES: usize = 20_000;
 
 impl BuildConfig {

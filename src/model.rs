@@ -96,8 +96,8 @@ pub struct PageModel {
 
 /// Where a page's body HTML is.
 ///
-/// Memory (low-memory builds, `[build] low_memory_pages`; docs/architecture.md
-/// "Memory"): the HTML of every page is a fifth of a large build's peak, yet templates
+/// Memory (100,000-page benchmark; low-memory builds, `[build] low_memory_pages`,
+/// docs/architecture.md "Memory"): the HTML of every page is a fifth of a large build's peak, yet templates
 /// need it only while the page (or a listing showing its `content`) renders. It goes to
 /// the build's spill file (`content::spill`) as each page is built and comes back one
 /// page at a time.

@@ -21,7 +21,7 @@ pub struct Page {
     pub file: PathBuf,
     /// Relative to `content/`, as Zola's `relative_path`: `van-ban/ke-hoach.md`.
     pub rel: String,
-    /// Boxed (memory, 100,000-page benchmark): a page is moved from the content
+    /// Memory (100,000-page benchmark): boxed. A page is moved from the content
     /// stage's vector into its model, and both vectors are alive while the pages are
     /// built; the front matter is half of a page's size.
     pub fm: Box<PageFrontMatter>,
@@ -477,7 +477,7 @@ pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
 
 enum Parsed {
     Page(Page),
-    /// Boxed (memory): the parse results are collected in place into the pages, so a
+    /// Memory (100,000-page benchmark): boxed. The parse results are collected in place into the pages, so a
     /// result must be no larger than a page (a section is almost twice a page's size).
     Section(Box<Section>),
 }
