@@ -475,10 +475,14 @@ pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
     }
 }
 
+// The page stays unboxed on purpose: the results are collected in place into the
+// page vector (see `Section`).
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Page(Page),
-    /// Memory (100,000-page benchmark): boxed. The parse results are collected in place into the pages, so a
-    /// result must be no larger than a page (a section is almost twice a page's size).
+    /// Memory (100,000-page benchmark): boxed. The parse results are collected in
+    /// place into the pages, so a result must be no larger than a page (a section is
+    /// almost twice a page's size).
     Section(Box<Section>),
 }
 
