@@ -681,6 +681,12 @@ pub fn render_with(
                 let local: std::collections::HashMap<usize, Value> =
                     s.pages.par_iter().map(|&i| (i, page_of(i))).collect();
                 let local_of = |i: usize| local.get(&i).cloned().unwrap_or_else(|| page_of(i));
+                // The page cache hashes each of these values once, for its own page and
+                // for the listing, as it does the values kept in the other mode.
+                let _held: Vec<_> = match ctx.pages {
+                    Some(p) => local.values().map(|v| p.hold(v)).collect(),
+                    None => Vec::new(),
+                };
                 rayon::join(
                     || {
                         s.pages
