@@ -583,6 +583,23 @@ impl Default for LinksConfig {
 pub struct BuildConfig {
     /// Where the verifiable history chain lives, relative to the site root.
     pub history_dir: Option<String>,
+    /// From how many content files a build holds the pages' Markdown and body HTML
+    /// out of memory (both in a spill file beside the output, `content::spill`;
+    /// docs/architecture.md "Memory"). `None`: [`LOW_MEMORY_PAGES`];
+    /// 0: always.
+    pub low_memory_pages: Option<usize>,
+}
+
+/// Memory (100,000-page benchmark, docs/benchmarks.md): the default of `[build]
+/// low_memory_pages`. Below it a build keeps bodies and HTML in memory (no spill
+/// writes and reads; a 20,000-page site peaks near 250 MiB that way).
+pub const LOW_MEMORY_PAGES: usize = 20_000;
+
+impl BuildConfig {
+    /// Whether a site of `files` content files is built in the low-memory way.
+    pub fn low_memory(&self, files: usize) -> bool {
+        files >= self.low_memory_pages.unwrap_or(LOW_MEMORY_PAGES)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::frontmatter::Approval;
+use crate::content::spill::{Spill, Spilled};
 use crate::content::{self, Content, Page, Section};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::digest::sha256_hex;
@@ -73,10 +74,10 @@ pub struct PageModel {
     /// Boxed: most pages are plain documents, and the record's output is a quarter of
     /// a page model's size.
     pub record: Option<Box<RecordOutput>>,
-    /// The body's HTML, already the template value every view of the page shares.
-    /// Made right after the Markdown is rendered, so the render buffer is freed at once
-    /// and reused by the next page instead of living until the templates run.
-    pub html: tera::Value,
+    /// The body's HTML ([`Model::page_html`]): already the template value every view of
+    /// the page shares, made right after the Markdown is rendered so the render buffer
+    /// is freed at once; or, in a low-memory build, in the build's spill file.
+    pub html: PageHtml,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
     pub word_count: usize,
@@ -91,6 +92,20 @@ pub struct PageModel {
     /// `@/…#anchor` links of the body: (content path, anchor, line in the file),
     /// checked against the target's heading ids once every page is rendered.
     pub anchor_links: Vec<(String, String, usize)>,
+}
+
+/// Where a page's body HTML is.
+///
+/// Memory (100,000-page benchmark; low-memory builds, `[build] low_memory_pages`,
+/// docs/architecture.md "Memory"): the HTML of every page is a fifth of a large build's peak, yet templates
+/// need it only while the page (or a listing showing its `content`) renders. It goes to
+/// the build's spill file (`content::spill`) as each page is built and comes back one
+/// page at a time.
+pub enum PageHtml {
+    /// Our own sanitised HTML, as a safe string.
+    Kept(tera::Value),
+    /// Where it is in the model's spill file.
+    Spilled(Spilled),
 }
 
 pub struct SectionModel {
@@ -119,7 +134,8 @@ pub struct Model {
     /// Pages that exist but are no link target on the build date (rel → why).
     pub unpublished: BTreeMap<String, &'static str>,
     /// Every loaded page's and section's front matter, for records that refer to
-    /// another page (kept for serve's single-page rebuilds).
+    /// another page (kept for serve's single-page rebuilds); empty when no page has a
+    /// record (`kind`): nothing reads it then.
     pub loaded: Vec<LoadedPage>,
     /// Each record's corrections, newest first (site path → notes), from the history
     /// chain and this build's entry; set by the trust stage before rendering.
@@ -127,6 +143,8 @@ pub struct Model {
     /// The images `resize_image` made, from content (shortcodes) and templates alike;
     /// the render stage writes them, `serve`'s fast path writes the new ones.
     pub images: std::sync::Arc<crate::templates::images::Store>,
+    /// Where the pages' body HTML went in a low-memory build ([`PageHtml`]).
+    pub spill: Option<Spill>,
 }
 
 /// One correction of a published record: "Đính chính ngày dd/mm/yyyy: …".
@@ -191,6 +209,8 @@ struct Links<'a> {
     unpublished: &'a BTreeMap<String, &'static str>,
     /// Zola's `anchor-link.html` and `summary-cutoff.html` (src/templates/snippets.rs).
     snippets: &'a dyn markdown::Snippets,
+    /// Where page HTML goes (`None`: kept in memory).
+    spill: Option<&'a Spill>,
 }
 
 /// Why a page may not be linked to on `today` (`None`: it may). A staff preview may
@@ -231,13 +251,35 @@ impl Model {
         today: NaiveDate,
         preview: bool,
     ) -> Result<Model, Diagnostics> {
+        Model::load_with(root, config, today, preview, None)
+    }
+
+    /// [`Model::load`]; a low-memory build (`[build] low_memory_pages`) puts its spill
+    /// file in `spill_dir` (the staging folder) when given, else in the system's
+    /// temporary folder.
+    pub fn load_with(
+        root: &Path,
+        config: Config,
+        today: NaiveDate,
+        preview: bool,
+        spill_dir: Option<&Path>,
+    ) -> Result<Model, Diagnostics> {
         let t = std::time::Instant::now();
-        let (content, mut diags) = content::load(root, &config, preview);
+        let (content, mut diags) = content::load_with(root, &config, preview, spill_dir);
         crate::timing::phase("content", t);
         let Content {
             mut pages,
             mut sections,
+            spill,
+            low_memory,
         } = content;
+        if low_memory {
+            crate::timing::note(if spill.is_some() {
+                "low-memory build: bodies and body HTML in a spill file"
+            } else {
+                "low-memory build: no spill file could be made, everything kept in memory"
+            });
+        }
         let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
         // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
         let t_sc = std::time::Instant::now();
@@ -254,7 +296,14 @@ impl Model {
             &mut sections,
         ));
         crate::timing::phase("shortcodes", t_sc);
-        let loaded = loaded_pages(&pages, &sections);
+        // Memory (100,000-page benchmark): only records look other pages up by their
+        // front matter (a beneficiary list its programme); a site without any record
+        // keeps no copy of every front matter.
+        let loaded = if pages.iter().any(|p| p.fm.kind.is_some()) {
+            loaded_pages(&pages, &sections)
+        } else {
+            Vec::new()
+        };
         let registry = kinds::registry();
         let ctx = KindContext {
             root,
@@ -269,6 +318,7 @@ impl Model {
             urls: &urls,
             unpublished: &unpublished,
             snippets: &snippets,
+            spill: spill.as_ref(),
         };
 
         let section_approval = |rel: &str| sections.get(rel).and_then(|s| s.fm.approval.as_ref());
@@ -283,17 +333,26 @@ impl Model {
                 build_page(page, approval, &ctx, &registry, &links)
             })
             .collect();
-        // Sized exactly: a page model is over a kilobyte, and doubling growth would leave
-        // up to half the vector unused for the whole build.
-        let mut page_models = Vec::with_capacity(results.len());
+        // Memory (100,000-page benchmark, docs/benchmarks.md): collected in place, in the
+        // results' own allocation (std's in-place `collect` of a `filter_map` over
+        // `into_iter`). A page model is over a kilobyte: a second vector beside the
+        // results was the build's peak (+230 MB at 100,000 pages); never sized by
+        // doubling either.
         let mut embargoed = 0;
-        for r in results {
-            match r {
-                Ok(Some(p)) => page_models.push(p),
-                Ok(None) => embargoed += 1,
-                Err(d) => diags.extend(d),
-            }
-        }
+        let page_models: Vec<PageModel> = results
+            .into_iter()
+            .filter_map(|r| match r {
+                Ok(Some(p)) => Some(p),
+                Ok(None) => {
+                    embargoed += 1;
+                    None
+                }
+                Err(d) => {
+                    diags.extend(d);
+                    None
+                }
+            })
+            .collect();
 
         let mut section_models = BTreeMap::new();
         for (rel, section) in sections {
@@ -301,7 +360,16 @@ impl Model {
             section_models.insert(rel, sm);
         }
 
-        check_anchors(&page_models, &section_models, None, &mut diags);
+        if let Some(s) = &spill {
+            s.flush();
+        }
+        check_anchors(
+            &page_models,
+            &section_models,
+            spill.as_ref(),
+            None,
+            &mut diags,
+        );
 
         // Attach listed pages to their sections, sorted as each section asks. As Zola:
         // a page in a folder without `_index.md` or with `render = false` is in no
@@ -366,14 +434,41 @@ impl Model {
             loaded,
             corrections: BTreeMap::new(),
             images,
+            spill,
         })
+    }
+
+    /// Page `i`'s body HTML as a template value (a safe string), read back from the
+    /// spill file in a low-memory build.
+    pub fn page_html(&self, i: usize) -> tera::Value {
+        match self.pages.get(i).map(|p| &p.html) {
+            Some(PageHtml::Kept(v)) => v.clone(),
+            Some(PageHtml::Spilled(at)) => self
+                .spill
+                .as_ref()
+                .and_then(|s| s.with(*at, tera::Value::safe_string))
+                .unwrap_or_else(|| tera::Value::safe_string("")),
+            None => tera::Value::none(),
+        }
+    }
+
+    /// Whether a page's HTML could not be written to or read back from the spill file
+    /// (the output would lack a body: the build fails).
+    pub fn spill_failed(&self) -> bool {
+        self.spill.as_ref().is_some_and(Spill::failed)
     }
 
     /// Dead `@/page.md#anchor` links from or to the pages at `content/<rel>` for each of
     /// `rels` (`serve`'s fast path, after re-rendering them; a full build checks all).
     pub fn anchor_problems(&self, rels: &[String]) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        check_anchors(&self.pages, &self.sections, Some(rels), &mut diags);
+        check_anchors(
+            &self.pages,
+            &self.sections,
+            self.spill.as_ref(),
+            Some(rels),
+            &mut diags,
+        );
         diags
     }
 
@@ -446,6 +541,7 @@ impl Model {
             urls: &self.urls,
             unpublished: &self.unpublished,
             snippets: &snippets,
+            spill: None,
         };
         let registry = kinds::registry();
         let ctx = KindContext {
@@ -470,7 +566,7 @@ impl Model {
 }
 
 fn build_page(
-    page: Page,
+    mut page: Page,
     approval: Option<Approval>,
     ctx: &KindContext,
     registry: &[Box<dyn RecordKind>],
@@ -482,6 +578,11 @@ fn build_page(
     let status = page_status(&page, approval.as_ref(), ctx)?;
     if status == Status::Embargoed {
         return Ok(None);
+    }
+    // Memory (low-memory builds): the body is read now, one page at a time
+    // (content::defer_body).
+    if status != Status::Expired {
+        page.load_body(links.spill)?;
     }
 
     let template = page
@@ -499,7 +600,7 @@ fn build_page(
         kind_label: kind.map(|k| k.label()),
         template,
         record: None,
-        html: tera::Value::none(),
+        html: PageHtml::Kept(tera::Value::none()),
         summary: None,
         toc: Vec::new(),
         word_count: 0,
@@ -739,7 +840,10 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     // Zola's summary: the HTML before `<!-- more -->` (src/markdown.rs).
     model.summary = r.summary;
     // Our own sanitised HTML: a safe string.
-    model.html = tera::Value::safe_string(&r.html);
+    model.html = links.spill.and_then(|s| s.put(&r.html)).map_or_else(
+        || PageHtml::Kept(tera::Value::safe_string(&r.html)),
+        PageHtml::Spilled,
+    );
     model.toc = r.toc;
     model.anchor_links = absolute_lines(r.anchor_links, model.page.body_line);
     model.word_count = r.word_count;
@@ -841,6 +945,7 @@ fn absolute_lines(
 fn check_anchors(
     pages: &[PageModel],
     sections: &BTreeMap<String, SectionModel>,
+    spill: Option<&Spill>,
     only: Option<&[String]>,
     diags: &mut Diagnostics,
 ) {
@@ -865,18 +970,30 @@ fn check_anchors(
             ids(&h.children, out);
         }
     }
-    // Target content path → (heading ids, HTML).
-    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, &str)> = BTreeMap::new();
+    // Target content path → (heading ids, HTML); a spilled page's HTML is read back
+    // only when an anchor is not one of its headings.
+    enum Html<'m> {
+        Page(&'m PageHtml),
+        Text(&'m str),
+    }
+    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, Html)> = BTreeMap::new();
     for p in pages.iter().filter(|p| wanted(&p.page.rel)) {
         let mut set = Default::default();
         ids(&p.toc, &mut set);
-        targets.insert(&p.page.rel, (set, p.html.as_str().unwrap_or_default()));
+        targets.insert(&p.page.rel, (set, Html::Page(&p.html)));
     }
     for s in sections.values().filter(|s| wanted(&s.section.rel)) {
         let mut set = Default::default();
         ids(&s.toc, &mut set);
-        targets.insert(&s.section.rel, (set, &s.html));
+        targets.insert(&s.section.rel, (set, Html::Text(&s.html)));
     }
+    let has_id = |html: &Html, anchor: &str| match html {
+        Html::Text(t) => html_has_id(t, anchor),
+        Html::Page(PageHtml::Kept(v)) => html_has_id(v.as_str().unwrap_or_default(), anchor),
+        Html::Page(PageHtml::Spilled(at)) => spill
+            .and_then(|s| s.with(*at, |html| html_has_id(html, anchor)))
+            .unwrap_or(false),
+    };
     let sources = pages
         .iter()
         .map(|p| (&p.page.rel, &p.page.file, &p.anchor_links))
@@ -897,7 +1014,7 @@ fn check_anchors(
             let Some((set, html)) = targets.get(target.as_str()) else {
                 continue;
             };
-            if set.contains(anchor) || html_has_id(html, anchor) {
+            if set.contains(anchor) || has_id(html, anchor) {
                 continue;
             }
             let known: Vec<&str> = set.iter().map(String::as_str).collect();

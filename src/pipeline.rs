@@ -186,7 +186,7 @@ fn generate_keep(
         config.base_url = b.clone();
     }
     let t = std::time::Instant::now();
-    let mut model = Model::load(&opts.root, config, today, opts.drafts)?;
+    let mut model = Model::load_with(&opts.root, config, today, opts.drafts, sink.dir())?;
     phase("load + model", t);
     // trust: the chain is checked and the correction rule applied before rendering, so
     // each record's page shows its corrections.

@@ -241,8 +241,9 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
         jsonld: portal.then(|| crate::opendata::catalog::schema_org(cfg, pm)),
         lower: lower.unwrap_or_else(Value::none),
         higher: higher.unwrap_or_else(Value::none),
-        // Our own sanitised HTML, as a safe string, shared with the model.
-        content: pm.html.clone(),
+        // Our own sanitised HTML, as a safe string, shared with the model (or read
+        // back from the spill file of a low-memory build).
+        content: model.page_html(i),
         summary: pm
             .summary
             .as_deref()
@@ -318,12 +319,12 @@ fn section_value(
     model: &Model,
     docs: &DocumentUrls,
     s: &SectionModel,
-    pages: &[Value],
+    pages: &PageFn,
     subsections: Vec<String>,
     translations: Value,
 ) -> Value {
     let sec = &s.section;
-    let listed: Vec<Value> = s.pages.iter().map(|i| pages[*i].clone()).collect();
+    let listed: Vec<Value> = s.pages.iter().map(|i| pages(*i)).collect();
     let v = json!({
         "relative_path": sec.rel,
         "title": sec.fm.title,
@@ -515,6 +516,20 @@ pub fn render(model: &Model, sink: &dyn Sink) -> Result<Renderer, Diagnostics> {
     render_with(model, sink, None)
 }
 
+/// Page `i`'s template value, wherever a render needs it (its own page, a section
+/// listing, a taxonomy term, a feed).
+type PageFn<'a> = dyn Fn(usize) -> Value + Sync + 'a;
+
+/// Whether any template can reach *another* page's or section's value by name
+/// (`get_page`, `get_section`). Tera calls a function only by its name written in a
+/// template (shortcodes and macros are templates too), so a template set without these
+/// names never looks a page up.
+fn looks_up_pages(sources: &[(String, String)]) -> bool {
+    sources
+        .iter()
+        .any(|(_, src)| src.contains("get_page") || src.contains("get_section"))
+}
+
 /// [`render`], taking unchanged files from the page cache `pages` when it is given.
 pub fn render_with(
     model: &Model,
@@ -522,24 +537,53 @@ pub fn render_with(
     pages: Option<&crate::cache::pages::Store>,
 ) -> Result<Renderer, Diagnostics> {
     let t = std::time::Instant::now();
-    let shared = SharedValues::for_site(model);
     let documents = document_urls(model);
-    let page_values: Vec<Value> = (0..model.pages.len())
+    let sources = templates::collect_sources(&model.root, &model.config)?;
+    // Memory (issue 18, docs/architecture.md "Memory"): a page's template value is
+    // ~3 KB (its map, its table of contents as maps). When no template looks pages up
+    // by name, nothing needs every page's value at once: each section makes its pages'
+    // values, renders those pages and its listing with them, and drops them, so the
+    // values alive at once are those of the sections being rendered (measured: 100,000
+    // pages, docs/benchmarks.md). Otherwise (`get_page`/`get_section` can return any
+    // page, as the portal theme's `get_section` does) every value is made once, here.
+    let lean = !looks_up_pages(&sources);
+    // Memory: in the lean mode each page's value is made once, so the `lower`/`higher`
+    // link values are made with it instead of kept for every page (~0.4 KB a page).
+    let shared = if lean {
+        SharedValues::for_one_page(model)
+    } else {
+        SharedValues::for_site(model)
+    };
+    crate::timing::note(if lean {
+        "page values: made per section (no template calls get_page or get_section)"
+    } else {
+        "page values: all kept (a template calls get_page or get_section)"
+    });
+    // Kept for the whole render: every page's value, or in the lean mode those of the
+    // pages a taxonomy lists (its terms hold them for the whole render anyway).
+    let kept: Vec<Option<Value>> = (0..model.pages.len())
         .into_par_iter()
-        .map(|i| page_value(model, i, &shared, &documents))
+        .map(|i| {
+            (!lean || !model.pages[i].page.fm.taxonomies.is_empty())
+                .then(|| page_value(model, i, &shared, &documents))
+        })
         .collect();
-    drop(shared);
+    let page_of = |i: usize| match kept.get(i) {
+        Some(Some(v)) => v.clone(),
+        _ => page_value(model, i, &shared, &documents),
+    };
     let Values {
         mut lookup,
         section_values,
         taxonomies,
-    } = values(model, &page_values, &documents);
+    } = values(model, &page_of, lean, &documents);
     let (statics, fingerprinted) = static_files(model)?;
     lookup.assets = fingerprinted;
     crate::timing::phase("template values", t);
     let t = std::time::Instant::now();
     let images = lookup.images.clone();
-    let (mut tera, lookup, template_set) = prepare_tera(model, lookup)?;
+    let (mut tera, lookup, template_set) = prepare_tera(model, lookup, &sources)?;
+    drop(sources);
     let languages = LanguageValues::new(model);
     let session = pages.map(|p| {
         let g = tera.global_context();
@@ -558,8 +602,9 @@ pub fn render_with(
         let terms = taxonomies
             .iter()
             .flat_map(|t| std::iter::once(&t.value).chain(t.terms.iter().map(|(_, v, _)| v)));
-        let shared = page_values
+        let shared = kept
             .iter()
+            .flatten()
             .chain(section_values.values())
             .chain(terms);
         p.session(key, lookup, shared)
@@ -578,6 +623,17 @@ pub fn render_with(
             e.push(d);
         }
     };
+    let page_done = |pm: &PageModel, r: Result<(), Diagnostic>| {
+        if let Err(d) = r {
+            // A write error names the page it came from.
+            push(d.or_at(crate::diagnostics::Location::file(&pm.page.file)));
+        }
+    };
+    let section_done = |s: &SectionModel, r: Result<(), Diagnostic>| {
+        if let Err(d) = r {
+            push(d.or_at(crate::diagnostics::Location::file(&s.section.file)));
+        }
+    };
 
     // Pages (and their subpages, files and assets), sections with their pagination,
     // taxonomies, extras and search all only read the values above and write distinct
@@ -588,27 +644,96 @@ pub fn render_with(
         .iter()
         .filter(|(_, s)| s.section.fm.render != Some(false))
         .collect();
+    // The lean mode: each page is rendered by the first rendered section listing it
+    // (with the value that listing uses), the others on their own.
+    let mut owner: Vec<Option<usize>> = vec![None; if lean { model.pages.len() } else { 0 }];
+    for (k, (_, s)) in listed_sections.iter().enumerate() {
+        for &i in &s.pages {
+            if let Some(o) = owner.get_mut(i)
+                && o.is_none()
+            {
+                *o = Some(k);
+            }
+        }
+    }
+    let translations = if lean {
+        crate::i18n::links::translation_values(model)
+    } else {
+        BTreeMap::new()
+    };
     rayon::join(
         || {
-            model.pages.par_iter().enumerate().for_each(|(i, pm)| {
-                if let Err(d) = render_page(&ctx, pm, &page_values[i]) {
-                    // A write error names the page it came from.
-                    push(d.or_at(crate::diagnostics::Location::file(&pm.page.file)));
-                }
-            })
+            if !lean {
+                model.pages.par_iter().enumerate().for_each(|(i, pm)| {
+                    page_done(
+                        pm,
+                        render_page(&ctx, pm, &kept[i].clone().unwrap_or_else(|| page_of(i))),
+                    );
+                });
+                return;
+            }
+            // Memory: one section at a time (its pages and its listing in parallel),
+            // so the values alive at once are those of one listing, whatever the
+            // number of sections: with sections rendered in parallel, rayon's work
+            // stealing kept the values of several large sections at once (~30 MB
+            // each on the 100,000-page benchmark).
+            for (k, (_, s)) in listed_sections.iter().enumerate() {
+                let local: std::collections::HashMap<usize, Value> =
+                    s.pages.par_iter().map(|&i| (i, page_of(i))).collect();
+                let local_of = |i: usize| local.get(&i).cloned().unwrap_or_else(|| page_of(i));
+                // The page cache hashes each of these values once, for its own page and
+                // for the listing, as it does the values kept in the other mode.
+                let _held: Vec<_> = match ctx.pages {
+                    Some(p) => local.values().map(|v| p.hold(v)).collect(),
+                    None => Vec::new(),
+                };
+                rayon::join(
+                    || {
+                        s.pages
+                            .par_iter()
+                            .filter(|&&i| owner.get(i) == Some(&Some(k)))
+                            .for_each(|&i| {
+                                let pm = &model.pages[i];
+                                page_done(pm, render_page(&ctx, pm, &local_of(i)));
+                            })
+                    },
+                    || {
+                        let tr = translations
+                            .get(&s.section.canonical)
+                            .cloned()
+                            .unwrap_or_else(|| shared.empty_list.clone());
+                        let subs = s.section.subsections.clone();
+                        let value = section_value(model, &documents, s, &local_of, subs, tr);
+                        // The page cache hashes this section's value once for all its
+                        // paginator pages, as it does the values kept in the other mode.
+                        let _held = ctx.pages.map(|p| p.hold(&value));
+                        section_done(s, render_section(&ctx, s, &value, &local_of));
+                    },
+                );
+            }
+            model
+                .pages
+                .par_iter()
+                .enumerate()
+                .filter(|(i, _)| owner.get(*i) == Some(&None))
+                .for_each(|(i, pm)| page_done(pm, render_page(&ctx, pm, &page_of(i))));
         },
         || {
-            listed_sections.par_iter().for_each(|(rel, s)| {
-                if let Err(d) = render_section(&ctx, s, &section_values[*rel], &page_values) {
-                    push(d.or_at(crate::diagnostics::Location::file(&s.section.file)));
-                }
-            });
+            if !lean {
+                listed_sections.par_iter().for_each(|(rel, s)| {
+                    let value = section_values
+                        .get(*rel)
+                        .cloned()
+                        .unwrap_or_else(Value::none);
+                    section_done(s, render_section(&ctx, s, &value, &page_of));
+                });
+            }
             taxonomies.par_iter().for_each(|t| {
-                if let Err(d) = render_taxonomy(&ctx, t, &page_values) {
+                if let Err(d) = render_taxonomy(&ctx, t, &page_of) {
                     push(d);
                 }
             });
-            if let Err(d) = render_extras(&ctx, &page_values) {
+            if let Err(d) = render_extras(&ctx, &page_of) {
                 push(d);
             }
             // search: /tim-kiem/ and its index (src/search.rs)
@@ -638,7 +763,13 @@ pub fn render_with(
         push(d);
     }
     crate::timing::phase("static", t);
-    let errors = errors.into_inner().unwrap_or_default();
+    let mut errors = errors.into_inner().unwrap_or_default();
+    if model.spill_failed() {
+        errors.push(
+            Diagnostic::error("không ghi hoặc đọc lại được nội dung trang trong tệp tạm của lần tạo trang")
+                .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra (hoặc thư mục tạm, biến TMPDIR) rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml"),
+        );
+    }
     if errors.has_errors() {
         return Err(errors.sorted());
     }
@@ -652,7 +783,9 @@ struct Values {
     taxonomies: Vec<Taxonomy>,
 }
 
-fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
+/// `lean`: no template looks pages or sections up by name ([`looks_up_pages`]), so
+/// neither every page's value nor the section values are kept in the lookups.
+fn values(model: &Model, pages: &PageFn, lean: bool, docs: &DocumentUrls) -> Values {
     let cfg = &model.config;
     let mut lookup = Lookup {
         root: model.root.clone(),
@@ -674,10 +807,8 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
                 .canonical
                 .insert(p.page.rel.clone(), p.page.canonical.clone());
         }
-        if p.is_listed() {
-            lookup
-                .pages
-                .insert(p.page.rel.clone(), page_values[i].clone());
+        if p.is_listed() && !lean {
+            lookup.pages.insert(p.page.rel.clone(), pages(i));
         }
     }
     let mut section_values: BTreeMap<String, Value> = BTreeMap::new();
@@ -692,16 +823,19 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
                 .canonical
                 .insert(rel.clone(), s.section.canonical.clone());
         }
+        if lean {
+            continue;
+        }
         let subs = s.section.subsections.clone();
         let tr = translations
             .get(&s.section.canonical)
             .cloned()
             .unwrap_or_else(|| no_translations.clone());
-        let v = section_value(model, docs, s, page_values, subs, tr);
+        let v = section_value(model, docs, s, pages, subs, tr);
         section_values.insert(rel.clone(), v.clone());
         lookup.sections.insert(rel.clone(), v);
     }
-    let taxonomies = build_taxonomies(model, page_values);
+    let taxonomies = build_taxonomies(model, pages);
     for t in &taxonomies {
         lookup
             .taxonomies
@@ -723,12 +857,12 @@ fn values(model: &Model, page_values: &[Value], docs: &DocumentUrls) -> Values {
 fn prepare_tera(
     model: &Model,
     mut lookup: Lookup,
+    sources: &[(String, String)],
 ) -> Result<(Tera, Arc<Lookup>, String), Diagnostics> {
     let cfg = &model.config;
-    let sources = templates::collect_sources(&model.root, cfg)?;
     lookup.translations = crate::i18n::trans::Translations::load(&model.root, cfg)?;
     let lookup = Arc::new(lookup);
-    let mut tera = templates::build(&sources, lookup.clone())?;
+    let mut tera = templates::build(sources, lookup.clone())?;
     // The warning banner in each language (src/i18n/banner.rs).
     let banners = crate::i18n::banner::site_banners(model);
     {
@@ -751,7 +885,7 @@ fn prepare_tera(
             }),
         );
     }
-    Ok((tera, lookup, templates::sources_key(&sources)))
+    Ok((tera, lookup, templates::sources_key(sources)))
 }
 
 /// The sink every generated file passes: refuses scripted SVG and symbolic links, and
@@ -1020,7 +1154,7 @@ fn render_section(
     ctx: &Ctx,
     s: &SectionModel,
     value: &Value,
-    pages: &[Value],
+    pages: &PageFn,
 ) -> Result<(), Diagnostic> {
     let sec = &s.section;
     let what = crate::diagnostics::display_path(&sec.file);
@@ -1077,7 +1211,7 @@ fn render_section(
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .map(|i| pages[*i].clone())
+            .map(|i| pages(*i))
             .collect();
         let paginator = json!({
             "paginate_by": per,
@@ -1134,7 +1268,7 @@ struct Taxonomy {
 /// Every taxonomy of every language, as Zola builds them: the default language's from
 /// the top-level `taxonomies` (at `/tags/`), each other language's from its own
 /// `[languages.xx] taxonomies` (at `/xx/tags/`), each listing that language's pages.
-fn build_taxonomies(model: &Model, pages: &[Value]) -> Vec<Taxonomy> {
+fn build_taxonomies(model: &Model, pages: &PageFn) -> Vec<Taxonomy> {
     let cfg = &model.config;
     let mut out = Vec::new();
     for (lang, configs) in cfg.taxonomies_by_language() {
@@ -1147,7 +1281,7 @@ fn build_taxonomies(model: &Model, pages: &[Value]) -> Vec<Taxonomy> {
 
 fn build_taxonomy(
     model: &Model,
-    pages: &[Value],
+    pages: &PageFn,
     lang: &str,
     t: &crate::config::TaxonomyConfig,
 ) -> Taxonomy {
@@ -1171,7 +1305,7 @@ fn build_taxonomy(
     let mut term_values = Vec::new();
     for (slug, (name, idx)) in terms {
         let path = cfg.taxonomy_term_path_in(lang, t, &slug);
-        let list: Vec<Value> = idx.iter().map(|i| pages[*i].clone()).collect();
+        let list: Vec<Value> = idx.iter().map(|i| pages(*i)).collect();
         let mut m = Value::from_serializable(&json!({
             "name": name, "slug": slug, "path": path, "permalink": cfg.permalink(&path), "page_count": idx.len(),
         }))
@@ -1216,7 +1350,7 @@ fn build_taxonomy(
     }
 }
 
-fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagnostic> {
+fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &PageFn) -> Result<(), Diagnostic> {
     if !t.render {
         return Ok(());
     }
@@ -1290,8 +1424,41 @@ fn render_taxonomy(ctx: &Ctx, t: &Taxonomy, pages: &[Value]) -> Result<(), Diagn
     Ok(())
 }
 
+/// One `<url>` of the sitemap.
+#[derive(Serialize)]
+struct SitemapEntry {
+    permalink: String,
+    updated: Option<String>,
+}
+
+/// The sitemap, byte for byte what the built-in template `__congkhai/sitemap.xml`
+/// renders for `entries` (the unit test `sitemap_writer_matches_its_template` renders
+/// both): memory (100,000-page benchmark, docs/benchmarks.md), the template needed every
+/// entry as a Tera map (~330 bytes a page) beside the entries and the text, at the
+/// build's peak; this writes the text straight from the entries.
+fn sitemap_xml(entries: &[SitemapEntry]) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(128 + entries.len() * 96);
+    out.extend_from_slice(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+    );
+    for e in entries {
+        out.extend_from_slice(b"\n  <url>\n    <loc>");
+        // Writing into a Vec cannot fail.
+        let _ = tera::escape_html(&e.permalink, &mut out);
+        out.extend_from_slice(b"</loc>");
+        if let Some(u) = e.updated.as_deref().filter(|u| !u.is_empty()) {
+            out.extend_from_slice(b"\n    <lastmod>");
+            let _ = tera::escape_html(u, &mut out);
+            out.extend_from_slice(b"</lastmod>");
+        }
+        out.extend_from_slice(b"\n  </url>");
+    }
+    out.extend_from_slice(b"\n</urlset>\n");
+    out
+}
+
 /// 404, sitemap, robots, feeds.
-fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
+fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
     let model = ctx.model;
     let cfg = &model.config;
     if ctx.tera.get_template_names().any(|n| n == "404.html") {
@@ -1302,21 +1469,14 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
         ctx.sink.write("404.html", &ctx.finish_html(html))?;
     }
     if cfg.generate_sitemap && !model.preview {
-        // Speed and memory (10,000-page benchmark, docs/benchmarks.md): plain structs, not
-        // `json!` maps: Tera copies each entry once instead of a JSON map with two keys
-        // being built and copied (the sitemap's entries were the build's peak, ~1 KB a page).
-        #[derive(Serialize)]
-        struct Entry {
-            permalink: String,
-            updated: Option<String>,
-        }
-        let mut entries: Vec<Entry> = Vec::with_capacity(model.pages.len() + model.sections.len());
+        let mut entries: Vec<SitemapEntry> =
+            Vec::with_capacity(model.pages.len() + model.sections.len());
         for s in model.sections.values() {
             if s.section.fm.render != Some(false)
                 && !s.section.fm.noindex
                 && s.section.fm.redirect_to.is_none()
             {
-                entries.push(Entry {
+                entries.push(SitemapEntry {
                     permalink: cfg.permalink(&s.section.path),
                     updated: None,
                 });
@@ -1327,13 +1487,13 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
                 continue;
             }
             let updated = p.page.fm.updated.as_ref().or(p.page.date.as_ref());
-            entries.push(Entry {
+            entries.push(SitemapEntry {
                 permalink: cfg.permalink(&p.page.path),
                 updated: updated.map(|u| u.chars().take(10).collect::<String>()),
             });
             if let Some(r) = &p.record {
                 for sp in r.subpages.iter().filter(|sp| sp.indexable) {
-                    entries.push(Entry {
+                    entries.push(SitemapEntry {
                         permalink: cfg.permalink(&sp.path),
                         updated: None,
                     });
@@ -1341,10 +1501,9 @@ fn render_extras(ctx: &Ctx, pages: &[Value]) -> Result<(), Diagnostic> {
             }
         }
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
-        let mut c = Context::new();
-        c.insert("entries", &entries);
-        let xml = ctx.render("__congkhai/sitemap.xml", &c, "sitemap.xml")?;
-        ctx.sink.write_text("sitemap.xml", &xml)?;
+        let xml = sitemap_xml(&entries);
+        drop(entries);
+        ctx.sink.write("sitemap.xml", &xml)?;
     }
     if cfg.generate_robots_txt {
         let name = if ctx.tera.get_template_names().any(|n| n == "robots.txt") {
@@ -1509,7 +1668,7 @@ fn rfc3339(date: &str) -> String {
 fn write_feed(
     ctx: &Ctx,
     idx: &[usize],
-    pages: &[Value],
+    pages: &PageFn,
     base: &str,
     title: &str,
     feed_filenames: &[String],
@@ -1541,7 +1700,7 @@ fn write_feed(
         if updated > last {
             last = updated.clone();
         }
-        let mut m = pages[*i].as_map().cloned().unwrap_or_default();
+        let mut m = pages(*i).as_map().cloned().unwrap_or_default();
         m.insert("date_rfc3339".into(), Value::from(date.as_str()));
         m.insert("updated_rfc3339".into(), Value::from(updated.as_str()));
         entries.push(Value::from(m));
@@ -1758,5 +1917,42 @@ fn collect_embedded(
     }
     for d in dir.dirs() {
         collect_embedded(d, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_writer_matches_its_template() {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.add_raw_template(
+            "__congkhai/sitemap.xml",
+            include_str!("templates/builtin/sitemap.xml"),
+        )
+        .unwrap();
+        let entry = |p: &str, u: Option<&str>| SitemapEntry {
+            permalink: p.to_string(),
+            updated: u.map(str::to_string),
+        };
+        for entries in [
+            vec![],
+            vec![
+                entry("https://phuong.example.vn/", None),
+                entry(
+                    "https://phuong.example.vn/a?b=1&c='d'\"<e>/",
+                    Some("2026-01-02"),
+                ),
+                entry("https://phuong.example.vn/tin-tức/", Some("")),
+                entry("https://phuong.example.vn/z/", Some("2026&<")),
+            ],
+        ] {
+            let mut c = Context::new();
+            c.insert("entries", &entries);
+            let want = tera.render("__congkhai/sitemap.xml", &c).unwrap();
+            assert_eq!(String::from_utf8(sitemap_xml(&entries)).unwrap(), want);
+        }
     }
 }

@@ -90,6 +90,11 @@ pub struct Recorded {
 #[derive(Default)]
 pub struct Memo {
     known: HashMap<usize, Value>,
+    /// Maps registered for a while ([`Memo::hold`]): a section's value while its pages
+    /// render, when values are made per section (render's lean mode). Looked at only
+    /// while something is held.
+    held: std::sync::RwLock<HashMap<usize, Value>>,
+    holding: std::sync::atomic::AtomicUsize,
     hashes: Mutex<HashMap<usize, Hash>>,
     calls: Mutex<HashMap<Call, Hash>>,
     /// Text and bytes hashed so far (for `CONGKHAI_TIMINGS`).
@@ -190,7 +195,7 @@ impl Memo {
                     return;
                 };
                 let addr = std::ptr::from_ref(m) as usize;
-                if self.known.contains_key(&addr) {
+                if self.known.contains_key(&addr) || self.is_held(addr) {
                     h.update([6]);
                     h.update(self.map_hash(addr, m));
                 } else {
@@ -233,6 +238,38 @@ impl Memo {
         }
     }
 
+    /// Register map `v` like the shared values until the returned guard is dropped:
+    /// hashed once however many contexts hold it meanwhile. The memo keeps a clone, so
+    /// the address cannot be reused by another map while it is held; a hash computed
+    /// for an earlier map at the same address is forgotten first.
+    pub fn hold(&self, v: &Value) -> Held<'_> {
+        let addr = v.as_map().map(|m| std::ptr::from_ref(m) as usize);
+        if let Some(addr) = addr
+            && !self.known.contains_key(&addr)
+            && let Ok(mut held) = self.held.write()
+        {
+            if let Ok(mut g) = self.hashes.lock() {
+                g.remove(&addr);
+            }
+            held.insert(addr, v.clone());
+            self.holding
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return Held {
+                memo: self,
+                addr: Some(addr),
+            };
+        }
+        Held {
+            memo: self,
+            addr: None,
+        }
+    }
+
+    fn is_held(&self, addr: usize) -> bool {
+        self.holding.load(std::sync::atomic::Ordering::SeqCst) > 0
+            && self.held.read().is_ok_and(|h| h.contains_key(&addr))
+    }
+
     /// The hash of registered map `m` at `addr`, computed once.
     fn map_hash(&self, addr: usize, m: &tera::Map) -> Hash {
         if let Some(hash) = self.hashes.lock().ok().and_then(|g| g.get(&addr).copied()) {
@@ -245,6 +282,32 @@ impl Memo {
             g.insert(addr, hash);
         }
         hash
+    }
+}
+
+/// A map registered with [`Memo::hold`]; dropping it forgets the map and its hash.
+pub struct Held<'m> {
+    memo: &'m Memo,
+    addr: Option<usize>,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let Some(addr) = self.addr else { return };
+        // The hash first: once the clone is gone the address may be reused.
+        if let Ok(mut g) = self.memo.hashes.lock() {
+            g.remove(&addr);
+        }
+        let removed = self
+            .memo
+            .held
+            .write()
+            .ok()
+            .and_then(|mut h| h.remove(&addr));
+        self.memo
+            .holding
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        drop(removed);
     }
 }
 
@@ -317,6 +380,10 @@ pub fn record(call: Call, result: &Value) {
 mod tests {
     use super::*;
 
+    fn list_of(v: &Value) -> Value {
+        Value::from(vec![v.clone(), v.clone()])
+    }
+
     #[test]
     fn value_hashes_see_kinds_safety_and_order() {
         let memo = Memo::new();
@@ -356,6 +423,15 @@ mod tests {
         assert_ne!(first, Memo::with_shared([&changed]).hash(&changed));
         // An unregistered map is hashed inline: another hash, never confused with it.
         assert_ne!(first, Memo::new().hash(&again));
+        // A map held for a while hashes as a registered one, and inline again after.
+        let memo = Memo::new();
+        let inline = memo.hash(&again);
+        {
+            let _held = memo.hold(&again);
+            assert_eq!(memo.hash(&again), first);
+            assert_eq!(memo.hash(&list_of(&again)), shared.hash(&list));
+        }
+        assert_eq!(memo.hash(&again), inline);
     }
 
     #[test]

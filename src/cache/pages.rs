@@ -387,6 +387,12 @@ impl Session<'_> {
         (output == e.output).then(|| (bytes, e.clone()))
     }
 
+    /// Hash map value `v` once while the guard lives, however many contexts hold it
+    /// (a section's value on each of its paginator pages, [`Memo::hold`]).
+    pub fn hold(&self, v: &tera::Value) -> deps::Held<'_> {
+        self.memo.hold(v)
+    }
+
     /// Megabytes of values and files hashed by this session so far.
     pub fn hashed_mb(&self) -> u64 {
         self.memo.hashed_bytes() / 1_000_000

@@ -2,6 +2,7 @@
 //! `index.md`), co-located assets, and the URL of each.
 
 pub mod frontmatter;
+pub mod spill;
 pub mod translations;
 
 use std::collections::BTreeMap;
@@ -20,8 +21,17 @@ pub struct Page {
     pub file: PathBuf,
     /// Relative to `content/`, as Zola's `relative_path`: `van-ban/ke-hoach.md`.
     pub rel: String,
-    pub fm: PageFrontMatter,
+    /// Memory (100,000-page benchmark): boxed. A page is moved from the content
+    /// stage's vector into its model, and both vectors are alive while the pages are
+    /// built; the front matter is half of a page's size.
+    pub fm: Box<PageFrontMatter>,
     pub body: String,
+    /// Memory (low-memory builds, `[build] low_memory_pages`): the body went to the
+    /// build's spill file right after parsing and comes back just before the page's
+    /// Markdown is rendered ([`Page::load_body`]), so the bodies of a whole site are
+    /// never in memory at once (a third of a 100,000-page build's peak). Bodies with
+    /// `{{`/`{%` stay: content templating rewrites them first.
+    pub body_spilled: Option<spill::Spilled>,
     /// Line in the file where the Markdown body starts.
     pub body_line: usize,
     /// `rel` of the section the page belongs to (`van-ban/_index.md`): the `_index.md`
@@ -83,6 +93,12 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Keyed by `rel`, so iteration is sorted and deterministic.
     pub sections: BTreeMap<String, Section>,
+    /// Built the low-memory way (`[build] low_memory_pages`): page bodies in this
+    /// spill file ([`Page::body_spilled`]), where the model also puts body HTML; `None`
+    /// for a normal build, or when no spill file could be made.
+    pub spill: Option<spill::Spill>,
+    /// The site was big enough for the low-memory way.
+    pub low_memory: bool,
 }
 
 enum Source {
@@ -163,16 +179,48 @@ fn walk_sources(
 /// Read and parse every Markdown file under `content/`. Problems are collected, not
 /// returned early, so `check` can list them all.
 pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Diagnostics) {
+    load_with(root, config, include_drafts, None)
+}
+
+/// [`load`]; a low-memory build (`[build] low_memory_pages`) makes its spill file in
+/// `spill_dir` (the staging folder) when given, else in the system's temporary folder.
+pub fn load_with(
+    root: &Path,
+    config: &Config,
+    include_drafts: bool,
+    spill_dir: Option<&Path>,
+) -> (Content, Diagnostics) {
     let content_dir = root.join("content");
     let mut diags = Diagnostics::new();
     let t_walk = std::time::Instant::now();
     let (sources, dirs_with_index) = walk_sources(&content_dir, config, &mut diags);
     crate::timing::phase("content: walk", t_walk);
     // Parse in parallel; results keep the walk order, which is sorted.
-    let parsed: Vec<Result<Parsed, Diagnostics>> =
-        sources.par_iter().map(|s| parse_source(root, s)).collect();
+    let low_memory = config.build.low_memory(sources.len());
+    let spill = if low_memory {
+        spill::Spill::new(spill_dir)
+    } else {
+        None
+    };
+    let parsed: Vec<Result<Parsed, Diagnostics>> = sources
+        .par_iter()
+        .map(|s| {
+            let p = parse_source(root, s);
+            match &spill {
+                Some(spill) => p.map(|p| defer_body(p, spill)),
+                None => p,
+            }
+        })
+        .collect();
 
-    let mut content = Content::default();
+    if let Some(s) = &spill {
+        s.flush();
+    }
+    let mut content = Content {
+        spill,
+        low_memory,
+        ..Content::default()
+    };
     // The root section always exists, even without content/_index.md.
     content.sections.insert(
         "_index.md".to_string(),
@@ -192,9 +240,6 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             canonical: "_index.md".into(),
         },
     );
-    // Memory (10,000/100,000-page benchmarks): sized once; a page is about a kilobyte,
-    // and growth by doubling left up to half of each of these vectors unused.
-    let mut pages = Vec::with_capacity(parsed.len());
     // As Zola: a draft section leaves out its whole folder (pages and subsections).
     let draft_dirs: Vec<String> = if include_drafts {
         Vec::new()
@@ -212,23 +257,32 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
         .into_iter()
         .filter(|d| !in_draft(&format!("{d}/")))
         .collect();
-    for p in parsed {
-        match p {
-            Ok(Parsed::Section(s)) if in_draft(&s.rel) => {}
-            Ok(Parsed::Page(p)) if in_draft(&p.rel) => {}
+    // Memory (100,000-page benchmark, docs/benchmarks.md): collected in place, in the
+    // parse results' own allocation (std's in-place `collect` of a `filter_map` over
+    // `into_iter`): a second vector of every page beside the first was a spike of
+    // ~100 MB at 100,000 pages. Never sized by doubling either.
+    let mut pages: Vec<Page> = parsed
+        .into_iter()
+        .filter_map(|p| match p {
+            Ok(Parsed::Section(s)) if in_draft(&s.rel) => None,
+            Ok(Parsed::Page(p)) if in_draft(&p.rel) => None,
             Ok(Parsed::Section(mut s)) => {
                 translations::localise_section(&mut s, config);
-                content.sections.insert(s.rel.clone(), s);
+                content.sections.insert(s.rel.clone(), *s);
+                None
             }
             Ok(Parsed::Page(mut p)) => {
                 if p.lang.is_empty() {
                     p.lang = config.default_language.clone();
                 }
-                pages.push(p);
+                Some(p)
             }
-            Err(d) => diags.extend(d),
-        }
-    }
+            Err(d) => {
+                diags.extend(d);
+                None
+            }
+        })
+        .collect();
     // Each language has its home (`_index.en.md`), as in Zola, even without a file.
     translations::add_language_roots(&mut content, config, &content_dir);
     // A translation follows its original: drafts, publication window, record.
@@ -292,8 +346,10 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
     }
 
     // Page bundles: sibling files of index.md are its assets.
-    content.pages.reserve_exact(pages.len());
-    for mut page in pages {
+    // Memory (100,000-page benchmark): the pages are finished in place and then moved
+    // into `content`; copying them into a second vector kept two copies of every page
+    // (~85 MB at 100,000 pages) at the content stage's peak.
+    for page in &mut pages {
         let bundle = parent_rel(&page.rel);
         page.assets.retain(|a| kept(&bundle, a));
         let dir = parent_rel(&page.rel);
@@ -338,8 +394,8 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
             );
             page.path = translations::localise_path(&page.path, &page.lang);
         }
-        content.pages.push(page);
     }
+    content.pages = pages;
     for (i, page) in content.pages.iter().enumerate().filter(|(_, p)| !p.orphan) {
         // A transparent section also lists its pages in its parent (and further up
         // while the parent is transparent too), as Zola.
@@ -354,6 +410,45 @@ pub fn load(root: &Path, config: &Config, include_drafts: bool) -> (Content, Dia
     }
     check_duplicate_paths(&content, &mut diags);
     (content, diags)
+}
+
+/// Memory (low-memory builds): a page's body goes to the spill file right after
+/// parsing, unless content templating (src/shortcodes.rs) may rewrite it (`{{` or
+/// `{%`); [`Page::load_body`] takes it back when the page is built.
+fn defer_body(parsed: Parsed, spill: &spill::Spill) -> Parsed {
+    match parsed {
+        Parsed::Page(mut p) if !(p.body.contains("{{") || p.body.contains("{%")) => {
+            if let Some(at) = spill.put(&p.body) {
+                p.body = String::new();
+                p.body_spilled = Some(at);
+            }
+            Parsed::Page(p)
+        }
+        other => other,
+    }
+}
+
+impl Page {
+    /// Take back the body [`defer_body`] put in `spill` (a no-op for a body kept in
+    /// memory). An error naming the file when it cannot be read back.
+    pub fn load_body(&mut self, spill: Option<&spill::Spill>) -> Result<(), Diagnostics> {
+        let Some(at) = self.body_spilled else {
+            return Ok(());
+        };
+        match spill.and_then(|s| s.with(at, str::to_string)) {
+            Some(body) => {
+                self.body = body;
+                self.body_spilled = None;
+                Ok(())
+            }
+            None => Err(Diagnostic::error(
+                "không đọc lại được nội dung trang từ tệp tạm của lần tạo trang",
+            )
+            .in_file(&self.file)
+            .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml")
+            .into()),
+        }
+    }
 }
 
 /// Read and parse one page file again (`rel` relative to `content/`, not an `_index.md`),
@@ -380,9 +475,15 @@ pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
     }
 }
 
+// The page stays unboxed on purpose: the results are collected in place into the
+// page vector (see `Section`).
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Page(Page),
-    Section(Section),
+    /// Memory (100,000-page benchmark): boxed. The parse results are collected in
+    /// place into the pages, so a result must be no larger than a page (a section is
+    /// almost twice a page's size).
+    Section(Box<Section>),
 }
 
 fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
@@ -420,7 +521,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             let fm: SectionFrontMatter = frontmatter::deserialize(&file, &raw, table)?;
             let path = dir_path(&parent_rel(rel));
             let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-            Ok(Parsed::Section(Section {
+            Ok(Parsed::Section(Box::new(Section {
                 assets: list_assets(&dir),
                 file,
                 rel: rel.clone(),
@@ -434,7 +535,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 dir,
                 lang: lang.clone().unwrap_or_default(),
                 canonical: translations::canonical_rel(rel, lang.as_deref()),
-            }))
+            })))
         }
         Source::Page {
             abs, rel, bundle, ..
@@ -465,8 +566,9 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
             Ok(Parsed::Page(Page {
                 file,
                 rel: rel.clone(),
-                fm,
+                fm: Box::new(fm),
                 body,
+                body_spilled: None,
                 body_line,
                 section: String::new(),
                 orphan: false,
@@ -699,6 +801,39 @@ mod tests {
         let idx = vec!["van-ban".to_string()];
         assert_eq!(nearest_section("van-ban/2026", &idx), "van-ban/_index.md");
         assert_eq!(nearest_section("khac", &idx), "_index.md");
+    }
+
+    #[test]
+    fn deferred_body_comes_back_from_the_spill_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let file = dir.path().join("content/a.md");
+        // Decomposed "ệ" in the body: it comes back normalised, as first read.
+        std::fs::write(&file, "+++\ntitle = \"A\"\n+++\nThe\u{0323}\u{0302} body\n").unwrap();
+        let first = parse_page(dir.path(), "a.md").unwrap();
+        let spill = spill::Spill::new(Some(dir.path())).unwrap();
+        let Parsed::Page(mut page) = defer_body(Parsed::Page(first.clone()), &spill) else {
+            panic!("a page");
+        };
+        assert!(page.body.is_empty() && page.body_spilled.is_some());
+        spill.flush();
+        page.load_body(Some(&spill)).unwrap();
+        assert_eq!(page.body, first.body);
+        assert!(page.body.contains('\u{1ec7}') && page.body_spilled.is_none());
+        // A body with content templating is never deferred.
+        let mut templated = first.clone();
+        templated.body = "{{ x() }}".into();
+        let Parsed::Page(kept) = defer_body(Parsed::Page(templated), &spill) else {
+            panic!("a page");
+        };
+        assert!(kept.body_spilled.is_none() && kept.body == "{{ x() }}");
+        // No spill file to read it back from: an error naming the file.
+        let Parsed::Page(mut page) = defer_body(Parsed::Page(first), &spill) else {
+            panic!("a page");
+        };
+        let err = page.load_body(None).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(text.contains("tệp tạm") && text.contains("a.md"), "{text}");
     }
 
     #[test]

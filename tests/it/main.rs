@@ -27,6 +27,7 @@ mod hostile_output;
 mod hostile_privacy;
 mod incremental;
 mod languages;
+mod memory;
 mod merger;
 mod opendata;
 mod print;

@@ -376,3 +376,47 @@ fn anchor_links_and_summary_cutoff_use_zolas_templates() {
     let err = site.build_err(NOW);
     assert!(err.contains("anchor-link.html"), "{err}");
 }
+
+/// Memory (issue 18): templates that never call `get_page` or `get_section` let the
+/// render make each section's page values only while that section renders (its pages
+/// and its listing), instead of keeping every page's value for the whole render. The
+/// output must be the same bytes as with every value kept, which a template naming
+/// `get_page` forces (this fixture has pagination, a transparent section, taxonomies
+/// with feeds, aliases, `render = false` and orphan pages: every listing path).
+#[test]
+fn per_section_page_values_give_the_same_output() {
+    let build = |site: &Site| {
+        let out = assert_cmd::Command::cargo_bin("congkhai")
+            .expect("binary")
+            .arg("--root")
+            .arg(site.path())
+            .args(["build", "--now", NOW])
+            .env("CONGKHAI_TIMINGS", "1")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run congkhai");
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+        (snapshot(&site.path().join("public")), stderr(&out))
+    };
+    let lean_site = Site::fixture("zola_content");
+    let (lean, lean_log) = build(&lean_site);
+    assert!(
+        lean_log.contains("page values: made per section"),
+        "{lean_log}"
+    );
+    let full_site = Site::fixture("zola_content");
+    full_site.write("templates/unused-lookup.html", "{# get_page #}");
+    let (full, full_log) = build(&full_site);
+    assert!(full_log.contains("page values: all kept"), "{full_log}");
+    assert!(lean.len() > 20, "{:?}", lean.keys());
+    assert_eq!(
+        lean.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    let differ: Vec<&String> = lean
+        .iter()
+        .filter(|(k, v)| full.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(differ.is_empty(), "files that differ: {differ:?}");
+}
