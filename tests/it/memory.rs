@@ -10,24 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{Site, snapshot, stderr};
+use crate::common::{Site, build_with_timings as build};
 
 const NOW: &str = "2026-07-01";
-
-/// `build --now` with the phase notes on: the output (every file's bytes) and stderr.
-fn build(site: &Site, now: &str) -> (BTreeMap<String, Vec<u8>>, String) {
-    let out = assert_cmd::Command::cargo_bin("congkhai")
-        .expect("binary")
-        .arg("--root")
-        .arg(site.path())
-        .args(["build", "--now", now])
-        .env("CONGKHAI_TIMINGS", "1")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run congkhai");
-    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
-    (snapshot(&site.path().join("public")), stderr(&out))
-}
 
 /// Build `site` the low-memory way whatever its size.
 fn low_memory(site: &Site) {

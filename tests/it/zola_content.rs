@@ -385,19 +385,7 @@ fn anchor_links_and_summary_cutoff_use_zolas_templates() {
 /// with feeds, aliases, `render = false` and orphan pages: every listing path).
 #[test]
 fn per_section_page_values_give_the_same_output() {
-    let build = |site: &Site| {
-        let out = assert_cmd::Command::cargo_bin("congkhai")
-            .expect("binary")
-            .arg("--root")
-            .arg(site.path())
-            .args(["build", "--now", NOW])
-            .env("CONGKHAI_TIMINGS", "1")
-            .env_remove("SOURCE_DATE_EPOCH")
-            .output()
-            .expect("run congkhai");
-        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
-        (snapshot(&site.path().join("public")), stderr(&out))
-    };
+    let build = |site: &Site| crate::common::build_with_timings(site, NOW);
     let lean_site = Site::fixture("zola_content");
     let (lean, lean_log) = build(&lean_site);
     assert!(

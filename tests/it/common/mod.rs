@@ -279,6 +279,22 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// `build --now NOW` of `site` with the phase notes on (`CONGKHAI_TIMINGS`), which must
+/// succeed: the output (every file's bytes, [`snapshot`]) and stderr.
+pub fn build_with_timings(site: &Site, now: &str) -> (BTreeMap<String, Vec<u8>>, String) {
+    let out = assert_cmd::Command::cargo_bin("congkhai")
+        .expect("binary")
+        .arg("--root")
+        .arg(site.path())
+        .args(["build", "--now", now])
+        .env("CONGKHAI_TIMINGS", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run congkhai");
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    (snapshot(&site.path().join("public")), stderr(&out))
+}
+
 /// Every entry under `dir` (files with their bytes, symlinks with their target), sorted:
 /// equal snapshots mean byte-identical trees.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
