@@ -8,9 +8,7 @@
 //! looks pages up, and on the demo portal (records, `get_section`), also when the
 //! page cache reuses files over an existing output.
 
-use std::collections::BTreeMap;
-
-use crate::common::{Site, build_with_timings as build};
+use crate::common::{Site, assert_same_output as assert_same, build_with_timings as build};
 
 const NOW: &str = "2026-07-01";
 
@@ -21,17 +19,6 @@ fn low_memory(site: &Site) {
         "config.toml",
         format!("{config}\n[build]\nlow_memory_pages = 0\n"),
     );
-}
-
-fn assert_same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
-    assert!(a.len() > 20, "{:?}", a.keys());
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    let differ: Vec<&String> = a
-        .iter()
-        .filter(|(k, v)| b.get(*k) != Some(*v))
-        .map(|(k, _)| k)
-        .collect();
-    assert!(differ.is_empty(), "files that differ: {differ:?}");
 }
 
 const LOW: &str = "low-memory build: bodies and body HTML in a spill file";

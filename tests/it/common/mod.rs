@@ -279,6 +279,19 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// Two output snapshots hold the same files with the same bytes (more than 20 files,
+/// so an empty or failed build never passes); a failure names the files that differ.
+pub fn assert_same_output(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) {
+    assert!(a.len() > 20, "{:?}", a.keys());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    let differ: Vec<&String> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(differ.is_empty(), "files that differ: {differ:?}");
+}
+
 /// `build --now NOW` of `site` with the phase notes on (`CONGKHAI_TIMINGS`), which must
 /// succeed: the output (every file's bytes, [`snapshot`]) and stderr.
 pub fn build_with_timings(site: &Site, now: &str) -> (BTreeMap<String, Vec<u8>>, String) {
