@@ -35,7 +35,8 @@ type PendingHeading<'a> = (
     Vec<Event<'a>>,
 );
 
-/// One heading in a page's table of contents, nested like Zola's `page.toc`.
+/// One heading in a page's table of contents, nested like Zola's `page.toc`: the form
+/// templates see, made from a [`Toc`] when a template value needs it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Heading {
     pub level: u32,
@@ -43,6 +44,59 @@ pub struct Heading {
     pub title: String,
     pub permalink: String,
     pub children: Vec<Heading>,
+}
+
+/// A text's table of contents as kept in the model: its headings in document order.
+///
+/// Memory (100,000-page benchmark, docs/architecture.md "Memory"): kept for every page
+/// for the whole build, the nested [`Heading`]s with a permalink each took ~380 bytes
+/// a page (a vector per level and a URL per heading); the flat list is one allocation.
+/// The nested form is made when a template value needs it ([`Toc::nested`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Toc(Box<[TocEntry]>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u32,
+    pub id: String,
+    pub title: String,
+}
+
+impl Toc {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The headings in document order (the order of [`Toc::nested`] read depth first).
+    pub fn entries(&self) -> &[TocEntry] {
+        &self.0
+    }
+
+    /// Zola's `toc`: each heading with the deeper headings after it as its children,
+    /// and its permalink (`permalink` of the page or section, then `#id`).
+    pub fn nested(&self, permalink: &str) -> Vec<Heading> {
+        fn take(flat: &[TocEntry], i: &mut usize, level: u32, permalink: &str) -> Vec<Heading> {
+            let mut out = Vec::new();
+            while let Some(h) = flat.get(*i) {
+                if h.level < level {
+                    break;
+                }
+                *i += 1;
+                let children = take(flat, i, h.level + 1, permalink);
+                out.push(Heading {
+                    level: h.level,
+                    id: h.id.clone(),
+                    title: h.title.clone(),
+                    permalink: format!("{permalink}#{}", h.id),
+                    children,
+                });
+            }
+            out
+        }
+        let min = self.0.iter().map(|h| h.level).min().unwrap_or(1);
+        let mut i = 0;
+        take(&self.0, &mut i, min, permalink)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,8 +129,6 @@ pub trait Snippets: Sync {
 }
 
 pub struct RenderOptions<'a> {
-    /// Absolute URL of the page, for TOC permalinks.
-    pub permalink: &'a str,
     /// Prefix for footnote ids so two pages shown together never clash.
     pub footnote_prefix: &'a str,
     pub anchors: AnchorLinks,
@@ -95,7 +147,7 @@ pub const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
-    pub toc: Vec<Heading>,
+    pub toc: Toc,
     /// Internal links that point nowhere, as written (`@/van-ban/x.md`), with line.
     pub broken_links: Vec<(String, usize)>,
     /// Internal links with an anchor that resolved (`@/van-ban/x.md#muc-2`):
@@ -258,7 +310,10 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     } else {
         html_out
     };
-    out.toc = nest_toc(&flat, opts.permalink);
+    out.toc = Toc(flat
+        .into_iter()
+        .map(|(level, id, title)| TocEntry { level, id, title })
+        .collect());
     out
 }
 
@@ -927,39 +982,6 @@ pub fn sanitize(html: &str) -> String {
     b.clean(html).to_string()
 }
 
-fn nest_toc(flat: &[(u32, String, String)], permalink: &str) -> Vec<Heading> {
-    fn take(
-        flat: &[(u32, String, String)],
-        i: &mut usize,
-        level: u32,
-        permalink: &str,
-    ) -> Vec<Heading> {
-        let mut out = Vec::new();
-        while *i < flat.len() {
-            let (lvl, id, title) = &flat[*i];
-            if *lvl < level {
-                break;
-            }
-            *i += 1;
-            let children = take(flat, i, lvl + 1, permalink);
-            out.push(Heading {
-                level: *lvl,
-                id: id.clone(),
-                title: title.clone(),
-                permalink: format!("{permalink}#{id}"),
-                children,
-            });
-        }
-        // Most pages have one or two headings per level; the default growth would leave
-        // room for four, kept for the whole build in every page's value.
-        out.shrink_to_fit();
-        out
-    }
-    let min = flat.iter().map(|h| h.0).min().unwrap_or(1);
-    let mut i = 0;
-    take(flat, &mut i, min, permalink)
-}
-
 /// Plain text of a Markdown snippet (for descriptions and the search index).
 pub fn plain_text(source: &str) -> String {
     let mut s = String::with_capacity(source.len());
@@ -989,7 +1011,6 @@ pub fn render_filter(
     let r = render(
         source,
         &RenderOptions {
-            permalink: "",
             footnote_prefix: "md-",
             anchors: AnchorLinks::None,
             resolve,
@@ -1056,7 +1077,6 @@ mod tests {
         render(
             src,
             &RenderOptions {
-                permalink: "https://x.vn/p/",
                 footnote_prefix: "p-",
                 anchors: AnchorLinks::None,
                 resolve: &resolve,
@@ -1075,12 +1095,75 @@ mod tests {
             out.html
         );
         assert!(out.html.contains("id=\"muc-dich-1\""));
-        assert_eq!(out.toc.len(), 1);
-        assert_eq!(out.toc[0].children.len(), 2);
+        let toc = out.toc.nested("https://x.vn/p/");
+        assert_eq!(toc.len(), 1);
+        assert_eq!(toc[0].children.len(), 2);
+        assert_eq!(toc[0].children[1].permalink, "https://x.vn/p/#muc-dich-1");
+        let flat: Vec<_> = out
+            .toc
+            .entries()
+            .iter()
+            .map(|h| (h.level, h.id.as_str()))
+            .collect();
         assert_eq!(
-            out.toc[0].children[1].permalink,
-            "https://x.vn/p/#muc-dich-1"
+            flat,
+            [(1, "de-an-sap-xep"), (2, "muc-dich"), (2, "muc-dich-1")]
         );
+    }
+
+    /// `Toc::nested` as Zola nests `page.toc`: deeper headings become the children of
+    /// the heading before them, a shallower one closes them; read depth first, the
+    /// nesting gives back the document order.
+    #[test]
+    fn toc_nests_by_level_and_keeps_document_order() {
+        // (heading levels in the text, nesting written as level(children…))
+        let cases: &[(&[u32], &str)] = &[
+            (&[], ""),
+            (&[2], "2"),
+            (&[1, 2, 2], "1(2 2)"),
+            (&[2, 3, 2, 3, 4], "2(3) 2(3(4))"),
+            (&[1, 3, 2], "1(3 2)"),
+            (&[3, 2, 1], "3 2 1"),
+            (&[2, 4, 3, 1, 2], "2(4 3) 1(2)"),
+        ];
+        fn shape(hs: &[Heading]) -> String {
+            let one = |h: &Heading| {
+                if h.children.is_empty() {
+                    h.level.to_string()
+                } else {
+                    format!("{}({})", h.level, shape(&h.children))
+                }
+            };
+            hs.iter().map(one).collect::<Vec<_>>().join(" ")
+        }
+        fn depth_first(hs: &[Heading], out: &mut Vec<String>) {
+            for h in hs {
+                out.push(format!("{} {}", h.id, h.permalink));
+                depth_first(&h.children, out);
+            }
+        }
+        for (levels, want) in cases {
+            let src: String = levels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{} T{i}\n\n", "#".repeat(*l as usize)))
+                .collect();
+            let out = r(&src);
+            let toc = out.toc.nested("https://x.vn/p/");
+            assert_eq!(shape(&toc), *want, "{levels:?}");
+            let mut order = Vec::new();
+            depth_first(&toc, &mut order);
+            let flat: Vec<String> = out
+                .toc
+                .entries()
+                .iter()
+                .map(|h| format!("{} https://x.vn/p/#{}", h.id, h.id))
+                .collect();
+            assert_eq!(order, flat, "{levels:?}");
+            let ids: Vec<String> = (0..levels.len()).map(|i| format!("t{i}")).collect();
+            let got: Vec<&str> = out.toc.entries().iter().map(|h| h.id.as_str()).collect();
+            assert_eq!(got, ids, "{levels:?}");
+        }
     }
 
     #[test]
@@ -1329,7 +1412,6 @@ mod tests {
         render(
             src,
             &RenderOptions {
-                permalink: "https://x.vn/p/",
                 footnote_prefix: "p-",
                 anchors,
                 resolve: &|_: &str| None,
@@ -1362,7 +1444,6 @@ mod tests {
         let own = render(
             "## Hai\n",
             &RenderOptions {
-                permalink: "",
                 footnote_prefix: "",
                 anchors: AnchorLinks::Left,
                 resolve: &|_: &str| None,

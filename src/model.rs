@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::digest::sha256_hex;
 use crate::kinds::columns::{Column, ColumnDoc};
 use crate::kinds::{self, KindContext, LoadedPage, RecordInput, RecordKind, RecordOutput};
-use crate::markdown::{self, AnchorLinks, Heading, RenderOptions};
+use crate::markdown::{self, AnchorLinks, RenderOptions, Toc};
 use crate::opendata::datapackage;
 use crate::privacy;
 use crate::trust::publication::{self, Status};
@@ -79,7 +79,7 @@ pub struct PageModel {
     /// is freed at once; or, in a low-memory build, in the build's spill file.
     pub html: PageHtml,
     pub summary: Option<String>,
-    pub toc: Vec<Heading>,
+    pub toc: Toc,
     pub word_count: usize,
     pub plain_text: String,
     pub attachments: Vec<FileInfo>,
@@ -112,7 +112,7 @@ pub struct SectionModel {
     pub section: Section,
     pub status: Status,
     pub html: String,
-    pub toc: Vec<Heading>,
+    pub toc: Toc,
     /// Indices into `Model::pages`, sorted as the section asks; only listed pages.
     pub pages: Vec<usize>,
     pub approval: Option<Approval>,
@@ -129,8 +129,9 @@ pub struct Model {
     pub sections: BTreeMap<String, SectionModel>,
     pub warnings: Diagnostics,
     pub embargoed: usize,
-    /// Where each content file's `@/` link points (content rel → permalink).
-    pub urls: BTreeMap<String, String>,
+    /// Where each content file's `@/` link points (content rel → permalink). Shared:
+    /// the templates' `get_url` lookup is usually the same map ([`crate::render`]).
+    pub urls: std::sync::Arc<BTreeMap<String, String>>,
     /// Pages that exist but are no link target on the build date (rel → why).
     pub unpublished: BTreeMap<String, &'static str>,
     /// Every loaded page's and section's front matter, for records that refer to
@@ -281,6 +282,7 @@ impl Model {
             });
         }
         let (urls, unpublished) = link_targets(&pages, &sections, &config, today, preview);
+        let urls = std::sync::Arc::new(urls);
         // Zola `next`'s shortcodes: Markdown with `{{`/`{%` rendered through Tera first.
         let t_sc = std::time::Instant::now();
         let images = std::sync::Arc::new(crate::templates::images::Store::default());
@@ -602,7 +604,7 @@ fn build_page(
         record: None,
         html: PageHtml::Kept(tera::Value::none()),
         summary: None,
-        toc: Vec::new(),
+        toc: Toc::default(),
         word_count: 0,
         plain_text: String::new(),
         attachments: Vec::new(),
@@ -813,7 +815,6 @@ fn scan_page_privacy(p: &Page, config: &Config, diags: &mut Diagnostics) {
 /// plain text for search, and checked `@/` links.
 fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mut Diagnostics) {
     let urls = links.urls;
-    let permalink = config.permalink(&model.page.path);
     let resolve = |p: &str| urls.get(p).cloned();
     let prefix = format!("{}-fn-", model.page.slug);
     // Zola: the section's `insert_anchor_links` applies to its pages.
@@ -822,7 +823,6 @@ fn render_body(model: &mut PageModel, config: &Config, links: &Links, diags: &mu
     let r = markdown::render(
         body,
         &RenderOptions {
-            permalink: &permalink,
             footnote_prefix: &prefix,
             anchors,
             resolve: &resolve,
@@ -884,13 +884,11 @@ fn build_section(
     } else {
         Status::Published
     };
-    let permalink = config.permalink(&section.path);
     let anchors = AnchorLinks::parse(section.fm.insert_anchor_links.as_deref());
     let resolve = |p: &str| links.urls.get(p).cloned();
     let r = markdown::render(
         &section.body,
         &RenderOptions {
-            permalink: &permalink,
             footnote_prefix: "fn-",
             anchors,
             resolve: &resolve,
@@ -964,28 +962,18 @@ fn check_anchors(
         }
     }
     let wanted = |rel: &str| only.is_none() || needed.contains(rel);
-    fn ids(toc: &[Heading], out: &mut std::collections::BTreeSet<String>) {
-        for h in toc {
-            out.insert(h.id.clone());
-            ids(&h.children, out);
-        }
-    }
-    // Target content path → (heading ids, HTML); a spilled page's HTML is read back
-    // only when an anchor is not one of its headings.
+    // Target content path → (its table of contents, HTML); a spilled page's HTML is
+    // read back only when an anchor is not one of its headings.
     enum Html<'m> {
         Page(&'m PageHtml),
         Text(&'m str),
     }
-    let mut targets: BTreeMap<&str, (std::collections::BTreeSet<String>, Html)> = BTreeMap::new();
+    let mut targets: BTreeMap<&str, (&Toc, Html)> = BTreeMap::new();
     for p in pages.iter().filter(|p| wanted(&p.page.rel)) {
-        let mut set = Default::default();
-        ids(&p.toc, &mut set);
-        targets.insert(&p.page.rel, (set, Html::Page(&p.html)));
+        targets.insert(&p.page.rel, (&p.toc, Html::Page(&p.html)));
     }
     for s in sections.values().filter(|s| wanted(&s.section.rel)) {
-        let mut set = Default::default();
-        ids(&s.toc, &mut set);
-        targets.insert(&s.section.rel, (set, Html::Text(&s.html)));
+        targets.insert(&s.section.rel, (&s.toc, Html::Text(&s.html)));
     }
     let has_id = |html: &Html, anchor: &str| match html {
         Html::Text(t) => html_has_id(t, anchor),
@@ -1011,13 +999,16 @@ fn check_anchors(
             if !from_among && !among(target) {
                 continue;
             }
-            let Some((set, html)) = targets.get(target.as_str()) else {
+            let Some((toc, html)) = targets.get(target.as_str()) else {
                 continue;
             };
-            if set.contains(anchor) || has_id(html, anchor) {
+            if toc.entries().iter().any(|h| h.id == *anchor) || has_id(html, anchor) {
                 continue;
             }
-            let known: Vec<&str> = set.iter().map(String::as_str).collect();
+            // Sorted and once each, as the message lists them.
+            let mut known: Vec<&str> = toc.entries().iter().map(|h| h.id.as_str()).collect();
+            known.sort_unstable();
+            known.dedup();
             let mut d = Diagnostic::error(format!(
                 "liên kết nội bộ tới mục không có: @/{target}#{anchor} (trang @/{target} không có tiêu đề nào mang mã \u{201c}{anchor}\u{201d})"
             ))

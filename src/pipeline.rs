@@ -716,6 +716,12 @@ fn build_staged_with(
     } else {
         staging.without_reuse()
     };
+    // Only a portal's trust stage writes a manifest of every file.
+    let staging = if config.is_portal() {
+        staging
+    } else {
+        staging.without_digests()
+    };
     // Messages name the output folder, never the staging folder beside it.
     let shown = target
         .file_name()

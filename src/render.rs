@@ -197,6 +197,7 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
     let assets: Vec<String> = pm.assets.iter().map(|(rel, _)| format!("/{rel}")).collect();
     let portal = cfg.is_portal();
     let approval = portal.then(|| approval_view(pm.approval.as_ref(), docs, Some(&permalink)));
+    let toc = shared.list_or_empty(&pm.toc.nested(&permalink), pm.toc.is_empty());
     let view = PageView {
         relative_path: &p.rel,
         title: p.fm.title.as_deref(),
@@ -206,7 +207,7 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
         slug: &p.slug,
         path: &p.path,
         permalink,
-        toc: shared.list_or_empty(&pm.toc, pm.toc.is_empty()),
+        toc,
         word_count: pm.word_count,
         reading_time,
         extra: shared.map_or_empty(&p.fm.extra, p.fm.extra.is_empty()),
@@ -325,13 +326,15 @@ fn section_value(
 ) -> Value {
     let sec = &s.section;
     let listed: Vec<Value> = s.pages.iter().map(|i| pages(*i)).collect();
+    let permalink = model.config.permalink(&sec.path);
+    let toc = s.toc.nested(&permalink);
     let v = json!({
         "relative_path": sec.rel,
         "title": sec.fm.title,
         "description": sec.fm.description,
         "path": sec.path,
-        "permalink": model.config.permalink(&sec.path),
-        "toc": s.toc,
+        "permalink": permalink,
+        "toc": toc,
         "extra": sec.fm.extra,
         "subsections": subsections,
         "components": sec.path.trim_matches('/').split('/').filter(|c| !c.is_empty()).collect::<Vec<_>>(),
@@ -776,6 +779,37 @@ pub fn render_with(
     Ok(Renderer { tera, languages })
 }
 
+/// `get_url`'s content paths: every built page and section → its permalink.
+///
+/// Memory (100,000-page benchmark): that is the model's own `@/` link map whenever the
+/// two hold the same paths (every page built is a link target and the other way
+/// round), so the map is shared instead of made a second time (~14 MB at 100,000
+/// pages). They differ when a page is built but no link target (withdrawn on the
+/// build date) or the other way round; then the templates get their own map.
+fn template_urls(model: &Model) -> Arc<BTreeMap<String, String>> {
+    let cfg = &model.config;
+    let entries = || {
+        let pages = model.pages.iter().map(|p| (&p.page.rel, &p.page.path));
+        let sections = model.sections.iter().map(|(rel, s)| (rel, &s.section.path));
+        pages.chain(sections)
+    };
+    let same = model.urls.len() == model.pages.len() + model.sections.len()
+        && entries().all(|(rel, path)| {
+            model
+                .urls
+                .get(rel)
+                .is_some_and(|url| *url == cfg.permalink(path))
+        });
+    if same {
+        return model.urls.clone();
+    }
+    Arc::new(
+        entries()
+            .map(|(rel, path)| (rel.clone(), cfg.permalink(path)))
+            .collect(),
+    )
+}
+
 /// The values templates look up (`get_page`, `get_section`, taxonomies), built once.
 struct Values {
     lookup: Lookup,
@@ -798,10 +832,8 @@ fn values(model: &Model, pages: &PageFn, lean: bool, docs: &DocumentUrls) -> Val
         images: model.images.clone(),
         ..Default::default()
     };
+    lookup.urls = template_urls(model);
     for (i, p) in model.pages.iter().enumerate() {
-        lookup
-            .urls
-            .insert(p.page.rel.clone(), cfg.permalink(&p.page.path));
         if p.page.canonical != p.page.rel {
             lookup
                 .canonical
@@ -815,9 +847,6 @@ fn values(model: &Model, pages: &PageFn, lean: bool, docs: &DocumentUrls) -> Val
     let translations = crate::i18n::links::translation_values(model);
     let no_translations = Value::from(Vec::<Value>::new());
     for (rel, s) in &model.sections {
-        lookup
-            .urls
-            .insert(rel.clone(), cfg.permalink(&s.section.path));
         if s.section.canonical != *rel {
             lookup
                 .canonical
@@ -1923,6 +1952,57 @@ fn collect_embedded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `get_url`'s map is the model's own when they hold the same paths, and a map of
+    /// its own (with the built page the links may not point to) when they do not.
+    #[test]
+    fn template_urls_share_the_link_map_only_when_it_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "config.toml",
+            "base_url = \"https://x.example.vn\"\ntitle = \"T\"\n",
+        );
+        write("content/_index.md", "+++\ntitle = \"Trang chủ\"\n+++\n");
+        write("content/tin/_index.md", "+++\ntitle = \"Tin\"\n+++\n");
+        write("content/tin/moi.md", "+++\ntitle = \"Mới\"\n+++\nMới.\n");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let load = || {
+            let (config, _) = crate::config::Config::load(root).unwrap();
+            Model::load(root, config, today, false).unwrap()
+        };
+        let model = load();
+        let urls = template_urls(&model);
+        assert!(Arc::ptr_eq(&urls, &model.urls));
+        let want: BTreeMap<String, String> = [
+            ("_index.md", "https://x.example.vn/"),
+            ("tin/_index.md", "https://x.example.vn/tin/"),
+            ("tin/moi.md", "https://x.example.vn/tin/moi/"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(*urls, want);
+
+        // Withdrawn on the build date: built (a notice), yet no link target.
+        write(
+            "content/tin/cu.md",
+            "+++\ntitle = \"Cũ\"\npublish_from = 2026-01-01\npublish_until = 2026-06-01\n+++\nCũ.\n",
+        );
+        let model = load();
+        assert!(model.pages.iter().any(|p| p.page.rel == "tin/cu.md"));
+        assert!(!model.urls.contains_key("tin/cu.md"));
+        let urls = template_urls(&model);
+        assert!(!Arc::ptr_eq(&urls, &model.urls));
+        let mut want = want;
+        want.insert("tin/cu.md".into(), "https://x.example.vn/tin/cu/".into());
+        assert_eq!(*urls, want);
+    }
 
     #[test]
     fn sitemap_writer_matches_its_template() {

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
-use crate::markdown::Heading;
+use crate::markdown::Toc;
 use crate::model::Model;
 use crate::text::fold;
 use crate::trust::publication::Status;
@@ -395,11 +395,8 @@ fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
     docs
 }
 
-fn flatten(toc: &[Heading], out: &mut Vec<String>) {
-    for h in toc {
-        out.push(h.title.clone());
-        flatten(&h.children, out);
-    }
+fn flatten(toc: &Toc, out: &mut Vec<String>) {
+    out.extend(toc.entries().iter().map(|h| h.title.clone()));
 }
 
 /// Build the index files for `docs`.

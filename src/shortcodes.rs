@@ -35,7 +35,7 @@ pub struct Site<'a> {
     pub root: &'a Path,
     pub config: &'a Config,
     /// Content path → permalink, for `get_url(path="@/…")`.
-    pub urls: &'a BTreeMap<String, String>,
+    pub urls: &'a Arc<BTreeMap<String, String>>,
     /// The build date as `now()` returns it.
     pub now: String,
     /// Where `resize_image` keeps the images it makes: the build's store, which the

@@ -97,8 +97,9 @@ pub struct Lookup {
     /// A translation's content path → its original's (`a.en.md` → `a.md`): Zola `next`
     /// looks a page up by its canonical path, then takes the version in `lang`.
     pub canonical: BTreeMap<String, String>,
-    /// Every URL a `get_url(path="@/…")` may resolve to, by content path.
-    pub urls: BTreeMap<String, String>,
+    /// Every URL a `get_url(path="@/…")` may resolve to, by content path. Memory
+    /// (100,000-page benchmark): usually the model's own map, shared.
+    pub urls: Arc<BTreeMap<String, String>>,
     pub root: PathBuf,
     pub base_url: String,
     /// `now()` returns this (the build date/time), so output stays reproducible.
