@@ -19,18 +19,29 @@ const SHOWN_PAGES: usize = 5;
 /// Wraps a sink and records what the link check needs.
 pub struct LinkSink<'a> {
     inner: &'a dyn Sink,
-    written: Mutex<BTreeSet<String>>,
-    /// (output file of a page, the links it carries as written). Memory (10,000- and
-    /// 100,000-page benchmarks): the page's name once, not once per link.
-    links: Mutex<Vec<(String, Vec<String>)>>,
+    /// The site's base URL, which tells the site's own absolute links from others.
+    base: Base,
+    state: Mutex<Recorded>,
+}
+
+#[derive(Default)]
+struct Recorded {
+    written: BTreeSet<String>,
+    /// (output file of a page, its links that pointed to no file written yet when the
+    /// page was written), as written in the page. Memory (100,000-page benchmark): a
+    /// link that resolves when its page is written resolves for good (files are only
+    /// added), so it is not kept; and the page's name once, not once per link.
+    /// Each exactly sized (boxed): kept to the end of the build.
+    pending: Vec<(Box<str>, Box<[Box<str>]>)>,
 }
 
 impl<'a> LinkSink<'a> {
-    pub fn new(inner: &'a dyn Sink) -> LinkSink<'a> {
+    /// `base_url`: the site's, as in config.toml.
+    pub fn new(inner: &'a dyn Sink, base_url: &str) -> LinkSink<'a> {
         LinkSink {
             inner,
-            written: Mutex::new(BTreeSet::new()),
-            links: Mutex::new(Vec::new()),
+            base: Base::of(base_url),
+            state: Mutex::new(Recorded::default()),
         }
     }
 
@@ -47,54 +58,62 @@ impl<'a> LinkSink<'a> {
     }
 
     fn record_text(&self, rel: &str, html: Option<&str>) {
-        let rel = rel.trim_start_matches('/').to_string();
-        if let Some(text) = html {
-            let found = html_links(text);
-            if !found.is_empty()
-                && let Ok(mut l) = self.links.lock()
-            {
-                l.push((rel.clone(), found));
-            }
-        }
-        if let Ok(mut w) = self.written.lock() {
-            w.insert(rel);
+        let rel = rel.trim_start_matches('/');
+        // The site's own links of the page with the file each points to (outside the
+        // lock: this is the costly part).
+        let found: Vec<(String, String)> = html.map_or_else(Vec::new, |text| {
+            html_links(text)
+                .into_iter()
+                .filter_map(|link| {
+                    let path = self.base.site_path(&link, rel)?;
+                    Some((link, path))
+                })
+                .collect()
+        });
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        // The page itself first: a link to itself (`./`) resolves.
+        state.written.insert(rel.to_string());
+        let open: Box<[Box<str>]> = found
+            .into_iter()
+            .filter(|(_, path)| !resolves(path, &|f| state.written.contains(f)))
+            .map(|(link, _)| link.into_boxed_str())
+            .collect::<Vec<_>>()
+            .into_boxed_slice();
+        if !open.is_empty() {
+            state.pending.push((rel.into(), open));
         }
     }
 
-    /// Every internal link that resolves to no file written, as errors. `base_url` is
-    /// the site's; `source_of` gives, for an output file (`van-ban/index.html`) and a
-    /// dead link on it, the place in the content file it was rendered from, when there
-    /// is one ([`line_of`] finds the line).
-    pub fn check(&self, base_url: &str, source_of: &SourceOf) -> Diagnostics {
-        self.check_with(base_url, source_of, &|_| false)
+    /// Every internal link that resolves to no file written, as errors. `source_of`
+    /// gives, for an output file (`van-ban/index.html`) and a dead link on it, the
+    /// place in the content file it was rendered from, when there is one ([`line_of`]
+    /// finds the line).
+    pub fn check(&self, source_of: &SourceOf) -> Diagnostics {
+        self.check_with(source_of, &|_| false)
     }
 
     /// [`LinkSink::check`], where a link also resolves to a file `exists` knows of:
     /// `serve`'s fast path renders a few pages and checks their links against the files
     /// it wrote and the last full build's output on disk.
-    pub fn check_with(
-        &self,
-        base_url: &str,
-        source_of: &SourceOf,
-        exists: &dyn Fn(&str) -> bool,
-    ) -> Diagnostics {
+    pub fn check_with(&self, source_of: &SourceOf, exists: &dyn Fn(&str) -> bool) -> Diagnostics {
         // Read in place (the build has stopped writing): no copy of every link.
-        let Ok(written) = self.written.lock() else {
+        let Ok(state) = self.state.lock() else {
             return Diagnostics::new();
         };
-        let Ok(links) = self.links.lock() else {
-            return Diagnostics::new();
-        };
-        let base = Base::of(base_url);
+        let written = &state.written;
         // dead link → pages carrying it (sorted, deduplicated)
         let mut dead: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (page, found) in links.iter() {
+        for (page, found) in &state.pending {
             for link in found {
-                let Some(path) = base.site_path(link, page) else {
+                let Some(path) = self.base.site_path(link, page) else {
                     continue;
                 };
                 if !resolves(&path, &|f| written.contains(f) || exists(f)) {
-                    dead.entry(link.clone()).or_default().insert(page.clone());
+                    dead.entry(link.to_string())
+                        .or_default()
+                        .insert(page.to_string());
                 }
             }
         }
@@ -525,7 +544,7 @@ mod tests {
     #[test]
     fn dead_links_are_reported_once_with_their_pages() {
         let null = Null;
-        let s = LinkSink::new(&null);
+        let s = LinkSink::new(&null, "https://x.vn");
         let page = |links: &str| format!("<html><body>{links}</body></html>");
         s.write(
             "index.html",
@@ -543,7 +562,7 @@ mod tests {
         s.copy("p0/tep.pdf", Path::new("x")).unwrap();
         let source =
             |p: &str, _: &str| (p == "index.html").then(|| Location::file("content/_index.md"));
-        let d = s.check("https://x.vn", &source);
+        let d = s.check(&source);
         let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(d.iter().count(), 2, "{msgs:?}");
         let mat = d.iter().find(|d| d.message.contains("/mat/")).unwrap();
@@ -559,22 +578,39 @@ mod tests {
         assert!(!pdf.message.contains("/p0/"), "{}", pdf.message);
     }
 
+    /// Only links to files not written yet are kept for the check: whichever comes
+    /// first, the page or its target, the verdict is the same.
+    #[test]
+    fn links_resolved_when_written_are_not_kept() {
+        let null = Null;
+        let s = LinkSink::new(&null, "https://x.vn/");
+        s.write("a/index.html", b"<p>a</p>").unwrap();
+        let links = br#"<a href="/a/">.</a><a href="https://x.vn/b/">.</a><a href="./">.</a><a href="https://khac.vn/">.</a>"#;
+        s.write("c/index.html", links).unwrap();
+        let pending = |s: &LinkSink| s.state.lock().unwrap().pending.clone();
+        let want: Box<[Box<str>]> = Box::new(["https://x.vn/b/".into()]);
+        assert_eq!(pending(&s), [("c/index.html".into(), want)]);
+        assert_eq!(s.check(&|_, _| None).iter().count(), 1);
+        s.write("b/index.html", b"<p>b</p>").unwrap();
+        assert!(s.check(&|_, _| None).is_empty());
+    }
+
     #[test]
     fn links_resolve_to_files_already_on_disk_too() {
         let null = Null;
-        let s = LinkSink::new(&null);
+        let s = LinkSink::new(&null, "https://x.vn");
         s.write(
             "a/index.html",
             br#"<a href="/b/">.</a><a href="/c.pdf">.</a><a href="/mat/">.</a>"#,
         )
         .unwrap();
         let on_disk = |f: &str| f == "b/index.html" || f == "c.pdf";
-        let d = s.check_with("https://x.vn", &|_, _| None, &on_disk);
+        let d = s.check_with(&|_, _| None, &on_disk);
         let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(msgs.len(), 1, "{msgs:?}");
         assert!(msgs[0].contains("/mat/"), "{msgs:?}");
         // Without the files on disk all three are dead.
-        assert_eq!(s.check("https://x.vn", &|_, _| None).iter().count(), 3);
+        assert_eq!(s.check(&|_, _| None).iter().count(), 3);
     }
 
     #[test]
@@ -590,13 +626,13 @@ mod tests {
     #[test]
     fn thousands_of_dead_targets_end_in_one_summary_line() {
         let null = Null;
-        let s = LinkSink::new(&null);
+        let s = LinkSink::new(&null, "https://x.vn");
         for i in 0..500 {
             let html = format!("<a href=\"/mat-{i}/\">.</a>");
             s.write(&format!("p{i}/index.html"), html.as_bytes())
                 .unwrap();
         }
-        let d = s.check("https://x.vn", &|_, _| None);
+        let d = s.check(&|_, _| None);
         assert_eq!(d.iter().count(), SHOWN_LINKS + 1);
         let last = d.iter().last().unwrap();
         assert!(

@@ -67,7 +67,9 @@ pub enum FileSource {
 pub struct PageModel {
     pub page: Page,
     pub status: Status,
-    pub approval: Option<Approval>,
+    /// Boxed (memory, 100,000-page benchmark): 80 bytes inline in every page model,
+    /// and a plain site's pages have none.
+    pub approval: Option<Box<Approval>>,
     pub kind: Option<&'static str>,
     pub kind_label: Option<&'static str>,
     pub template: String,
@@ -328,7 +330,7 @@ impl Model {
             .into_par_iter()
             .map(|page| {
                 let approval = publication::effective_approval(
-                    page.fm.approval.as_ref(),
+                    page.fm.approval.as_deref(),
                     section_approval(&page.section),
                     publication::is_data_page(&page.fm),
                 );
@@ -531,7 +533,7 @@ impl Model {
         }
         let [fresh] = one;
         let approval = publication::effective_approval(
-            fresh.fm.approval.as_ref(),
+            fresh.fm.approval.as_deref(),
             self.sections
                 .get(&fresh.section)
                 .and_then(|s| s.section.fm.approval.as_ref()),
@@ -597,7 +599,7 @@ fn build_page(
 
     let mut model = PageModel {
         status,
-        approval,
+        approval: approval.map(Box::new),
         kind: kind.map(|k| k.name()),
         kind_label: kind.map(|k| k.label()),
         template,
@@ -1535,7 +1537,7 @@ fn data_package(
         homepage: &config.permalink(&model.page.path),
         license: &config.open_data,
         keywords,
-        approval: model.approval.as_ref(),
+        approval: model.approval.as_deref(),
         publish_from: fm.publish_from,
         publish_until: fm.publish_until,
         personal_data,

@@ -196,7 +196,7 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
         .collect();
     let assets: Vec<String> = pm.assets.iter().map(|(rel, _)| format!("/{rel}")).collect();
     let portal = cfg.is_portal();
-    let approval = portal.then(|| approval_view(pm.approval.as_ref(), docs, Some(&permalink)));
+    let approval = portal.then(|| approval_view(pm.approval.as_deref(), docs, Some(&permalink)));
     let toc = shared.list_or_empty(&pm.toc.nested(&permalink), pm.toc.is_empty());
     let view = PageView {
         relative_path: &p.rel,
@@ -1142,7 +1142,7 @@ fn render_page(ctx: &Ctx, pm: &PageModel, value: &Value) -> Result<(), Diagnosti
                 "parent": parent,
                 "kind": pm.kind,
                 "kind_label": pm.kind_label,
-                "approval": approval_view(pm.approval.as_ref(), ctx.documents, None),
+                "approval": approval_view(pm.approval.as_deref(), ctx.documents, None),
                 "publish_from": iso(p.fm.publish_from),
                 "publish_until": iso(p.fm.publish_until),
                 "status": pm.status,

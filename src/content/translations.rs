@@ -201,7 +201,7 @@ pub fn follow_originals(pages: &mut [Page], config: &Config, diags: &mut Diagnos
             );
             continue;
         }
-        if page.fm.approval.is_none() || page.fm.approval != o.approval {
+        if page.fm.approval.is_none() || page.fm.approval.as_deref() != o.approval.as_ref() {
             diags.push(
                 Diagnostic::error(format!(
                     "bản dịch của hồ sơ {original_file} phải ghi đúng phê duyệt của bản gốc ([approval]: by, role, decision, date)"
@@ -246,7 +246,7 @@ impl OriginalFacts {
             publish_from: p.fm.publish_from,
             publish_until: p.fm.publish_until,
             kind: p.fm.kind.clone(),
-            approval: p.fm.approval.clone(),
+            approval: p.fm.approval.as_deref().cloned(),
             record: p.fm.record.clone(),
         }
     }

@@ -143,7 +143,7 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
             decision: a.decision.clone(),
             date: iso(a.date),
         };
-        let approval = pm.approval.as_ref().map(record);
+        let approval = pm.approval.as_deref().map(record);
         let base = Item {
             url: p.path.clone(),
             kind: "page".into(),
