@@ -24,6 +24,9 @@ pub struct LinkSink<'a> {
     state: Mutex<Recorded>,
 }
 
+/// A page's links as written in it.
+type Links = Box<[Box<str>]>;
+
 #[derive(Default)]
 struct Recorded {
     written: BTreeSet<String>,
@@ -32,7 +35,7 @@ struct Recorded {
     /// link that resolves when its page is written resolves for good (files are only
     /// added), so it is not kept; and the page's name once, not once per link.
     /// Each exactly sized (boxed): kept to the end of the build.
-    pending: Vec<(Box<str>, Box<[Box<str>]>)>,
+    pending: Vec<(Box<str>, Links)>,
 }
 
 impl<'a> LinkSink<'a> {
@@ -75,7 +78,7 @@ impl<'a> LinkSink<'a> {
         };
         // The page itself first: a link to itself (`./`) resolves.
         state.written.insert(rel.to_string());
-        let open: Box<[Box<str>]> = found
+        let open: Links = found
             .into_iter()
             .filter(|(_, path)| !resolves(path, &|f| state.written.contains(f)))
             .map(|(link, _)| link.into_boxed_str())
