@@ -207,7 +207,7 @@ fn generate_keep(
             .with_config_file(model.config.source_file());
     // links: every internal link of every page must resolve (checked after the last stage).
     let link_sink = &crate::links::LinkSink::new(sink, &model.config.base_url);
-    let sink = &render::Counted::new(link_sink);
+    let sink = &render::Guarded::new(link_sink);
     let signer = if opts.record_history && !opts.drafts && model.config.is_portal() {
         crate::trust::publish::load_signer(&model.config, opts.secret_key.as_deref())?
     } else {
@@ -238,7 +238,7 @@ fn generate_keep(
     } else if dead.has_errors() {
         return Err(dead);
     }
-    let mut summary = Summary::of(&model, trust.pending, sink.files());
+    let mut summary = Summary::of(&model, trust.pending, link_sink.files_written());
     warnings.extend(trust.warnings);
     summary.warnings = warnings.sorted();
     Ok((summary, Incremental { model, renderer }))

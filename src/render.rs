@@ -917,50 +917,27 @@ fn prepare_tera(
     Ok((tera, lookup, templates::sources_key(sources)))
 }
 
-/// The sink every generated file passes: refuses scripted SVG and symbolic links, and
-/// remembers which files were written (each path once). Counting as files are written:
-/// walking 10,000 output folders afterwards just to count them took longer than
-/// writing the sitemap.
-pub struct Counted<'a> {
+/// The sink every generated file passes: refuses scripted SVG and symbolic links. (The
+/// files written are counted by the link check's sink, which keeps their names anyway:
+/// `links::LinkSink::files_written`.)
+pub struct Guarded<'a> {
     inner: &'a dyn Sink,
-    paths: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-impl<'a> Counted<'a> {
-    pub fn new(inner: &'a dyn Sink) -> Counted<'a> {
-        Counted {
-            inner,
-            paths: std::sync::Mutex::new(std::collections::HashSet::new()),
-        }
-    }
-
-    /// How many distinct files were written (0 when the sink writes no folder).
-    pub fn files(&self) -> usize {
-        match self.inner.dir() {
-            Some(_) => self.paths.lock().map_or(0, |p| p.len()),
-            None => 0,
-        }
-    }
-
-    fn note(&self, rel: &str) {
-        if let Ok(mut p) = self.paths.lock() {
-            p.insert(rel.to_string());
-        }
+impl<'a> Guarded<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Guarded<'a> {
+        Guarded { inner }
     }
 }
 
-impl Sink for Counted<'_> {
+impl Sink for Guarded<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         check_svg(rel, bytes, std::path::Path::new(rel))?;
-        self.inner.write(rel, bytes)?;
-        self.note(rel);
-        Ok(())
+        self.inner.write(rel, bytes)
     }
     fn write_text(&self, rel: &str, text: &str) -> Result<(), Diagnostic> {
         check_svg(rel, text.as_bytes(), std::path::Path::new(rel))?;
-        self.inner.write_text(rel, text)?;
-        self.note(rel);
-        Ok(())
+        self.inner.write_text(rel, text)
     }
     fn copy(&self, rel: &str, source: &std::path::Path) -> Result<(), Diagnostic> {
         check_not_a_link(source)?;
@@ -970,9 +947,7 @@ impl Sink for Counted<'_> {
             })?;
             check_svg(rel, &bytes, source)?;
         }
-        self.inner.copy(rel, source)?;
-        self.note(rel);
-        Ok(())
+        self.inner.copy(rel, source)
     }
     fn dir(&self) -> Option<&std::path::Path> {
         self.inner.dir()
