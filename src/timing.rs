@@ -25,8 +25,23 @@ pub fn phase(label: &str, since: Instant) {
                 .and_then(|v| v.parse::<u64>().ok())
                 .map_or(String::new(), |kb| format!("{} MiB", kb / 1024))
         };
+        // The process's CPU time so far (user + system, all threads; Linux): the
+        // difference between two phases against their wall time shows how busy the
+        // cores were.
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|stat| {
+                // Fields after the command name, which is in parentheses.
+                let rest = &stat[stat.rfind(')')? + 2..];
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                let ticks = |k: usize| f.get(k).and_then(|v| v.parse::<u64>().ok());
+                // utime and stime: fields 14 and 15 of the line, in clock ticks of
+                // 1/100 s (Linux's USER_HZ).
+                Some((ticks(11)? + ticks(12)?) * 10)
+            })
+            .map_or(String::new(), |ms| format!("; CPU {ms} ms"));
         eprintln!(
-            "[thời gian] {label}: {} ms; RSS {}, đỉnh {}",
+            "[thời gian] {label}: {} ms; RSS {}, đỉnh {}{cpu}",
             since.elapsed().as_millis(),
             field("VmRSS:"),
             field("VmHWM:")
