@@ -49,27 +49,66 @@ pub struct Heading {
 /// A text's table of contents as kept in the model: its headings in document order.
 ///
 /// Memory (100,000-page benchmark, docs/architecture.md "Memory"): kept for every page
-/// for the whole build, the nested [`Heading`]s with a permalink each took ~380 bytes
-/// a page (a vector per level and a URL per heading); the flat list is one allocation.
-/// The nested form is made when a template value needs it ([`Toc::nested`]).
+/// for the whole build. Nested [`Heading`]s with a permalink each took ~380 bytes a page
+/// (a vector per level, a URL per heading); a list of entries with their own strings
+/// ~190. Here every heading is packed in one allocation: its level (one byte), then its
+/// id and its title, each after its length (four bytes, little-endian). The nested
+/// form is made when a template value needs it ([`Toc::nested`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Toc(Box<[TocEntry]>);
+pub struct Toc(Box<[u8]>);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TocEntry {
+/// One heading of a [`Toc`], borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TocEntry<'a> {
     pub level: u32,
-    pub id: String,
-    pub title: String,
+    pub id: &'a str,
+    pub title: &'a str,
 }
 
 impl Toc {
+    /// The table of contents of these headings (level, id, title), in document order.
+    pub fn new<'a>(headings: impl IntoIterator<Item = (u32, &'a str, &'a str)>) -> Toc {
+        let mut packed = Vec::new();
+        for (level, id, title) in headings {
+            // Heading levels are 1 to 6; ids and titles are far below 4 GiB (the
+            // Markdown file's size is bounded), and a longer one is cut at a character.
+            packed.push(u8::try_from(level).unwrap_or(u8::MAX));
+            for text in [id, title] {
+                let mut end = text.len().min(u32::MAX as usize);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                packed.extend_from_slice(&(end as u32).to_le_bytes());
+                packed.extend_from_slice(&text.as_bytes()[..end]);
+            }
+        }
+        Toc(packed.into_boxed_slice())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The headings in document order (the order of [`Toc::nested`] read depth first).
-    pub fn entries(&self) -> &[TocEntry] {
-        &self.0
+    pub fn entries(&self) -> impl Iterator<Item = TocEntry<'_>> + '_ {
+        // A length-prefixed text at the start of `b`, and what follows it.
+        fn text(b: &[u8]) -> Option<(&str, &[u8])> {
+            let (len, b) = b.split_first_chunk::<4>()?;
+            let (text, rest) = b.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+            Some((std::str::from_utf8(text).ok()?, rest))
+        }
+        let mut rest: &[u8] = &self.0;
+        std::iter::from_fn(move || {
+            let (&level, tail) = rest.split_first()?;
+            let (id, tail) = text(tail)?;
+            let (title, tail) = text(tail)?;
+            rest = tail;
+            Some(TocEntry {
+                level: u32::from(level),
+                id,
+                title,
+            })
+        })
     }
 
     /// Zola's `toc`: each heading with the deeper headings after it as its children,
@@ -85,17 +124,18 @@ impl Toc {
                 let children = take(flat, i, h.level + 1, permalink);
                 out.push(Heading {
                     level: h.level,
-                    id: h.id.clone(),
-                    title: h.title.clone(),
+                    id: h.id.to_string(),
+                    title: h.title.to_string(),
                     permalink: format!("{permalink}#{}", h.id),
                     children,
                 });
             }
             out
         }
-        let min = self.0.iter().map(|h| h.level).min().unwrap_or(1);
+        let flat: Vec<TocEntry> = self.entries().collect();
+        let min = flat.iter().map(|h| h.level).min().unwrap_or(1);
         let mut i = 0;
-        take(&self.0, &mut i, min, permalink)
+        take(&flat, &mut i, min, permalink)
     }
 }
 
@@ -310,10 +350,10 @@ pub fn render(source: &str, opts: &RenderOptions) -> Rendered {
     } else {
         html_out
     };
-    out.toc = Toc(flat
-        .into_iter()
-        .map(|(level, id, title)| TocEntry { level, id, title })
-        .collect());
+    out.toc = Toc::new(
+        flat.iter()
+            .map(|(l, id, title)| (*l, id.as_str(), title.as_str())),
+    );
     out
 }
 
@@ -1099,16 +1139,29 @@ mod tests {
         assert_eq!(toc.len(), 1);
         assert_eq!(toc[0].children.len(), 2);
         assert_eq!(toc[0].children[1].permalink, "https://x.vn/p/#muc-dich-1");
-        let flat: Vec<_> = out
-            .toc
-            .entries()
-            .iter()
-            .map(|h| (h.level, h.id.as_str()))
-            .collect();
+        let flat: Vec<_> = out.toc.entries().map(|h| (h.level, h.id)).collect();
         assert_eq!(
             flat,
             [(1, "de-an-sap-xep"), (2, "muc-dich"), (2, "muc-dich-1")]
         );
+    }
+
+    /// The packed table of contents gives back exactly what was put in: empty texts,
+    /// any characters, several headings.
+    #[test]
+    fn toc_packs_and_reads_back_every_heading() {
+        let headings = [
+            (1, "", ""),
+            (2, "muc-1", "Mục 1: “hộ nghèo” \u{0}\t|\n"),
+            (6, "x".repeat(70_000).leak() as &str, "ỹ"),
+            (3, "a", ""),
+        ];
+        let toc = Toc::new(headings);
+        let back: Vec<(u32, &str, &str)> =
+            toc.entries().map(|h| (h.level, h.id, h.title)).collect();
+        assert_eq!(back, headings);
+        assert!(Toc::new([]).is_empty());
+        assert_eq!(Toc::new([]).entries().count(), 0);
     }
 
     /// `Toc::nested` as Zola nests `page.toc`: deeper headings become the children of
@@ -1156,12 +1209,11 @@ mod tests {
             let flat: Vec<String> = out
                 .toc
                 .entries()
-                .iter()
                 .map(|h| format!("{} https://x.vn/p/#{}", h.id, h.id))
                 .collect();
             assert_eq!(order, flat, "{levels:?}");
             let ids: Vec<String> = (0..levels.len()).map(|i| format!("t{i}")).collect();
-            let got: Vec<&str> = out.toc.entries().iter().map(|h| h.id.as_str()).collect();
+            let got: Vec<&str> = out.toc.entries().map(|h| h.id).collect();
             assert_eq!(got, ids, "{levels:?}");
         }
     }

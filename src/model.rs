@@ -1004,11 +1004,11 @@ fn check_anchors(
             let Some((toc, html)) = targets.get(target.as_str()) else {
                 continue;
             };
-            if toc.entries().iter().any(|h| h.id == *anchor) || has_id(html, anchor) {
+            if toc.entries().any(|h| h.id == *anchor) || has_id(html, anchor) {
                 continue;
             }
             // Sorted and once each, as the message lists them.
-            let mut known: Vec<&str> = toc.entries().iter().map(|h| h.id.as_str()).collect();
+            let mut known: Vec<&str> = toc.entries().map(|h| h.id).collect();
             known.sort_unstable();
             known.dedup();
             let mut d = Diagnostic::error(format!(

@@ -396,7 +396,7 @@ fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
 }
 
 fn flatten(toc: &Toc, out: &mut Vec<String>) {
-    out.extend(toc.entries().iter().map(|h| h.title.clone()));
+    out.extend(toc.entries().map(|h| h.title.to_string()));
 }
 
 /// Build the index files for `docs`.
