@@ -1435,6 +1435,41 @@ struct SitemapEntry {
     updated: Option<String>,
 }
 
+/// Entries from which the sitemap is split, as Zola `next` splits it: `sitemap1.xml`,
+/// `sitemap2.xml`, … of this many entries each, listed by `sitemap.xml` (a sitemap index).
+/// The sitemaps protocol allows 50,000 addresses in one file; a province's archive has
+/// more. Memory (100,000-page benchmark): the text of one file at a time, and the
+/// privacy scan's copy of it, instead of 10 MB of XML at the build's peak.
+const SITEMAP_LIMIT: usize = 30_000;
+
+/// The sitemap's files (name, bytes): `sitemap.xml` alone below `limit` entries, else
+/// the numbered parts of `limit` entries and `sitemap.xml` listing their addresses
+/// (`permalink` of a file name).
+fn sitemap_files(
+    entries: &[SitemapEntry],
+    limit: usize,
+    permalink: &dyn Fn(&str) -> String,
+) -> Vec<(String, Vec<u8>)> {
+    if entries.len() < limit {
+        return vec![("sitemap.xml".to_string(), sitemap_xml(entries))];
+    }
+    let mut files = Vec::new();
+    let mut index: Vec<u8> = Vec::from(
+        &b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"[..],
+    );
+    for (i, part) in entries.chunks(limit.max(1)).enumerate() {
+        let name = format!("sitemap{}.xml", i + 1);
+        index.extend_from_slice(b"\n    <sitemap>\n        <loc>");
+        // Writing into a Vec cannot fail.
+        let _ = tera::escape_html(&permalink(&name), &mut index);
+        index.extend_from_slice(b"</loc>\n    </sitemap>");
+        files.push((name, sitemap_xml(part)));
+    }
+    index.extend_from_slice(b"\n</sitemapindex>\n");
+    files.push(("sitemap.xml".to_string(), index));
+    files
+}
+
 /// The sitemap, byte for byte what the built-in template `__congkhai/sitemap.xml`
 /// renders for `entries` (the unit test `sitemap_writer_matches_its_template` renders
 /// both): memory (100,000-page benchmark, docs/benchmarks.md), the template needed every
@@ -1505,9 +1540,9 @@ fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
             }
         }
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
-        let xml = sitemap_xml(&entries);
-        drop(entries);
-        ctx.sink.write("sitemap.xml", &xml)?;
+        for (name, xml) in sitemap_files(&entries, SITEMAP_LIMIT, &|n| cfg.permalink(n)) {
+            ctx.sink.write(&name, &xml)?;
+        }
     }
     if cfg.generate_robots_txt {
         let name = if ctx.tera.get_template_names().any(|n| n == "robots.txt") {
@@ -1977,6 +2012,47 @@ mod tests {
         let mut want = want;
         want.insert("tin/cu.md".into(), "https://x.example.vn/tin/cu/".into());
         assert_eq!(*urls, want);
+    }
+
+    /// Below the limit one `sitemap.xml`; from it, numbered parts of `limit` entries and
+    /// an index listing them, as Zola `next` writes them.
+    #[test]
+    fn sitemap_splits_into_parts_and_an_index_from_the_limit() {
+        let entries: Vec<SitemapEntry> = (0..5)
+            .map(|i| SitemapEntry {
+                permalink: format!("https://x.vn/p{i}/"),
+                updated: None,
+            })
+            .collect();
+        let permalink = |n: &str| format!("https://x.vn/{n}");
+        let one = sitemap_files(&entries, 6, &permalink);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0], ("sitemap.xml".to_string(), sitemap_xml(&entries)));
+        let split = sitemap_files(&entries, 2, &permalink);
+        let names: Vec<&str> = split.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap1.xml",
+                "sitemap2.xml",
+                "sitemap3.xml",
+                "sitemap.xml"
+            ]
+        );
+        assert_eq!(split[0].1, sitemap_xml(&entries[0..2]));
+        assert_eq!(split[2].1, sitemap_xml(&entries[4..5]));
+        let index = String::from_utf8(split[3].1.clone()).unwrap();
+        assert_eq!(
+            index,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n    \
+             <sitemap>\n        <loc>https://x.vn/sitemap1.xml</loc>\n    </sitemap>\n    \
+             <sitemap>\n        <loc>https://x.vn/sitemap2.xml</loc>\n    </sitemap>\n    \
+             <sitemap>\n        <loc>https://x.vn/sitemap3.xml</loc>\n    </sitemap>\n\
+             </sitemapindex>\n"
+        );
+        // Exactly the limit already splits (Zola: fewer than 30,000 stay in one file).
+        assert_eq!(sitemap_files(&entries, 5, &permalink).len(), 2);
     }
 
     #[test]
