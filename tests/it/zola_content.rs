@@ -398,3 +398,34 @@ fn per_section_page_values_give_the_same_output() {
     assert!(full_log.contains("page values: all kept"), "{full_log}");
     crate::common::assert_same_output(&lean, &full);
 }
+
+/// A plain site's page past `publish_until` is the built-in notice, which links to the
+/// change history and the catalogue only on a portal: a plain site has neither, and its
+/// build refused the notice's dead links.
+#[test]
+fn withdrawn_page_on_a_plain_site_is_a_notice_without_portal_links() {
+    let site = Site::new(&format!("base_url = \"{BASE}\"\ntitle = \"Thử\"\n"));
+    site.write("templates/index.html", "<main>{{ section.title }}</main>");
+    site.write("templates/section.html", "<main>{{ section.title }}</main>");
+    site.write(
+        "templates/page.html",
+        "<main>{{ page.content | safe }}</main>",
+    );
+    site.write("content/tin/_index.md", "+++\ntitle = \"Tin\"\n+++\n");
+    site.write(
+        "content/tin/cu.md",
+        "+++\ntitle = \"Thông báo cũ\"\npublish_from = 2026-01-01\npublish_until = 2026-06-01\n+++\nNội dung đã gỡ.\n",
+    );
+    let out = site.run(&["build", "--now", NOW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("public/tin/cu/index.html");
+    assert_eq!(texts(&doc, "h1"), ["Thông báo cũ"]);
+    let text = texts(&doc, "main").join(" ");
+    assert!(text.contains("hết thời hạn công khai"), "{text}");
+    assert!(!text.contains("Nội dung đã gỡ"), "{text}");
+    assert!(
+        attr(&doc, "a", "href").is_empty(),
+        "{:?}",
+        attr(&doc, "a", "href")
+    );
+}
