@@ -1,7 +1,8 @@
 //! Dead internal links fail the build. [`LinkSink`] wraps the build's sink: it remembers
 //! every file written and, in each HTML file, every `href`/`src` that points inside the
-//! site (relative, root-relative, or absolute under `base_url`). After the last stage,
-//! [`LinkSink::check`] resolves each one against the files written: a link to a page,
+//! site (relative, root-relative, or absolute under `base_url`) and to no file written
+//! so far. After the last stage, [`LinkSink::check`] resolves each of those against the
+//! files written: a link to a page,
 //! file or folder the build did not make is an error naming the link and the pages
 //! that carry it, whether it came from content (Markdown, `@/` links), a template or the
 //! theme. One error per dead link, with the number of pages and the first few.
