@@ -11,7 +11,6 @@ fuzz_target!(|data: &[u8]| {
     };
     let resolve = |p: &str| (p.len() % 2 == 0).then(|| format!("/{p}/"));
     let opts = RenderOptions {
-        permalink: "https://phuong.example.vn/trang/",
         footnote_prefix: "t",
         anchors: AnchorLinks::Left,
         resolve: &resolve,
@@ -19,6 +18,13 @@ fuzz_target!(|data: &[u8]| {
         lang: "vi",
     };
     let rendered = render(text, &opts);
+    // The table of contents as templates see it (nested, with permalinks), and the
+    // word count against the standard library's.
+    let _ = rendered.toc.nested("https://phuong.example.vn/trang/");
+    assert_eq!(
+        congkhai::text::word_count(text),
+        text.split_whitespace().count()
+    );
     // As a page is published: wrapped in a document, then minified (with its guard).
     let page = format!(
         "<!doctype html><html><body><main>{}</main><footer></footer></body></html>",
