@@ -455,7 +455,9 @@ impl Staging {
         }
         self.unlink_for_write(&path);
         // A copied file is hashed by the manifest from disk.
-        if let Ok(mut d) = self.digests.lock() {
+        if self.hash_written
+            && let Ok(mut d) = self.digests.lock()
+        {
             d.remove(&rel_path(&path, self.dir.path()));
         }
         let same = |old: &Path, m: &fs::Metadata| {

@@ -1442,18 +1442,18 @@ struct SitemapEntry {
 /// privacy scan's copy of it, instead of 10 MB of XML at the build's peak.
 const SITEMAP_LIMIT: usize = 30_000;
 
-/// The sitemap's files (name, bytes): `sitemap.xml` alone below `limit` entries, else
-/// the numbered parts of `limit` entries and `sitemap.xml` listing their addresses
-/// (`permalink` of a file name).
-fn sitemap_files(
+/// Writes the sitemap's files with `write` (name, bytes), one at a time: `sitemap.xml`
+/// alone below `limit` entries, else the numbered parts of `limit` entries, then
+/// `sitemap.xml` listing their addresses (`permalink` of a file name).
+fn write_sitemap(
     entries: &[SitemapEntry],
     limit: usize,
     permalink: &dyn Fn(&str) -> String,
-) -> Vec<(String, Vec<u8>)> {
+    mut write: impl FnMut(&str, &[u8]) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
     if entries.len() < limit {
-        return vec![("sitemap.xml".to_string(), sitemap_xml(entries))];
+        return write("sitemap.xml", &sitemap_xml(entries));
     }
-    let mut files = Vec::new();
     let mut index: Vec<u8> = Vec::from(
         &b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"[..],
     );
@@ -1463,11 +1463,10 @@ fn sitemap_files(
         // Writing into a Vec cannot fail.
         let _ = tera::escape_html(&permalink(&name), &mut index);
         index.extend_from_slice(b"</loc>\n    </sitemap>");
-        files.push((name, sitemap_xml(part)));
+        write(&name, &sitemap_xml(part))?;
     }
     index.extend_from_slice(b"\n</sitemapindex>\n");
-    files.push(("sitemap.xml".to_string(), index));
-    files
+    write("sitemap.xml", &index)
 }
 
 /// The sitemap, byte for byte what the built-in template `__congkhai/sitemap.xml`
@@ -1540,9 +1539,12 @@ fn render_extras(ctx: &Ctx, pages: &PageFn) -> Result<(), Diagnostic> {
             }
         }
         entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
-        for (name, xml) in sitemap_files(&entries, SITEMAP_LIMIT, &|n| cfg.permalink(n)) {
-            ctx.sink.write(&name, &xml)?;
-        }
+        write_sitemap(
+            &entries,
+            SITEMAP_LIMIT,
+            &|n| cfg.permalink(n),
+            |name, xml| ctx.sink.write(name, xml),
+        )?;
     }
     if cfg.generate_robots_txt {
         let name = if ctx.tera.get_template_names().any(|n| n == "robots.txt") {
@@ -2025,10 +2027,19 @@ mod tests {
             })
             .collect();
         let permalink = |n: &str| format!("https://x.vn/{n}");
-        let one = sitemap_files(&entries, 6, &permalink);
+        let sitemap_files = |entries: &[SitemapEntry], limit: usize| {
+            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+            write_sitemap(entries, limit, &permalink, |name, xml| {
+                files.push((name.to_string(), xml.to_vec()));
+                Ok(())
+            })
+            .unwrap();
+            files
+        };
+        let one = sitemap_files(&entries, 6);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0], ("sitemap.xml".to_string(), sitemap_xml(&entries)));
-        let split = sitemap_files(&entries, 2, &permalink);
+        let split = sitemap_files(&entries, 2);
         let names: Vec<&str> = split.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -2052,7 +2063,15 @@ mod tests {
              </sitemapindex>\n"
         );
         // Exactly the limit already splits (Zola: fewer than 30,000 stay in one file).
-        assert_eq!(sitemap_files(&entries, 5, &permalink).len(), 2);
+        assert_eq!(sitemap_files(&entries, 5).len(), 2);
+        // A failed write stops the sitemap there.
+        let mut names = Vec::new();
+        let failed = write_sitemap(&entries, 2, &permalink, |name, _| {
+            names.push(name.to_string());
+            Err(Diagnostic::error("đầy"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(names, ["sitemap1.xml"]);
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn phase(label: &str, since: Instant) {
             .ok()
             .and_then(|stat| {
                 // Fields after the command name, which is in parentheses.
-                let rest = &stat[stat.rfind(')')? + 2..];
+                let rest = stat.get(stat.rfind(')')? + 2..)?;
                 let f: Vec<&str> = rest.split_whitespace().collect();
                 let ticks = |k: usize| f.get(k).and_then(|v| v.parse::<u64>().ok());
                 // utime and stime: fields 14 and 15 of the line, in clock ticks of

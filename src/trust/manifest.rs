@@ -388,21 +388,10 @@ pub fn scan_known(
     Ok(Scan { files, odd })
 }
 
-/// Size and SHA-256 of every file under `dir` (sorted), except the manifest and the
-/// preview marker. A symbolic link or special file is an error.
-pub fn hash_files(dir: &Path) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
-    hash_files_where(dir, &|_| true)
-}
-
-/// [`hash_files`] restricted to the site paths `keep` accepts.
-pub fn hash_files_where(
-    dir: &Path,
-    keep: &(dyn Fn(&str) -> bool + Sync),
-) -> Result<BTreeMap<String, FileHash>, Diagnostic> {
-    hash_files_known(dir, keep, &|_| None)
-}
-
-/// [`hash_files_where`] with the hashes `known` already has ([`scan_known`]).
+/// Size and SHA-256 of every file under `dir` (sorted) whose site path `keep` accepts,
+/// except the manifest and the preview marker, taking those `known` has (the files this
+/// build wrote, hashed as they were written, [`scan_known`]) instead of reading them. A
+/// symbolic link or special file is an error.
 pub fn hash_files_known(
     dir: &Path,
     keep: &(dyn Fn(&str) -> bool + Sync),
