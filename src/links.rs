@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
 
+use indexmap::IndexSet;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::Sink;
 
@@ -25,18 +28,63 @@ pub struct LinkSink<'a> {
     state: Mutex<Recorded>,
 }
 
-/// A page's links as written in it.
-type Links = Box<[Box<str>]>;
-
 #[derive(Default)]
 struct Recorded {
-    written: BTreeSet<String>,
-    /// (output file of a page, its links that pointed to no file written yet when the
-    /// page was written), as written in the page. Memory (100,000-page benchmark): a
-    /// link that resolves when its page is written resolves for good (files are only
-    /// added), so it is not kept; and the page's name once, not once per link.
-    /// Each exactly sized (boxed): kept to the end of the build.
-    pending: Vec<(Box<str>, Links)>,
+    /// Every file written, in the order written. A page's index here is its id in
+    /// [`Recorded::pending`]: its name is kept once however many links it carries.
+    written: IndexSet<Box<str>, FxBuildHasher>,
+    /// Links that point to no file written so far: the site path they point to →
+    /// each spelling of the link and the pages (ids) that carry it.
+    ///
+    /// Memory (100,000-page benchmark, docs/benchmarks.md): a link leaves this map as
+    /// soon as a file it resolves to is written ([`Recorded::fulfil`]), so it holds the
+    /// links to pages still to come and, at the end, the dead ones: not every link of
+    /// every page (24 MB at 100,000 pages when each page linked to the next section
+    /// and to the home page, written last). A link carried by every page (a template's)
+    /// costs four bytes a page.
+    pending: FxHashMap<Box<str>, Vec<PendingLink>>,
+}
+
+/// One spelling of a link that points to no file written yet, and its pages.
+struct PendingLink {
+    link: Box<str>,
+    /// Ids of the pages carrying it ([`Recorded::written`]), in the order written.
+    pages: Vec<u32>,
+}
+
+impl Recorded {
+    /// The file `rel` was written: the links waiting for it resolve now, for good
+    /// (files are only added). The inverse of [`resolves`]: a link to `a/b` resolves
+    /// to `a/b` or `a/b/index.html`, to `a/` by `a/index.html`, to the root by
+    /// `index.html`.
+    fn fulfil(&mut self, rel: &str) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.pending.remove(rel);
+        if rel == "index.html" {
+            self.pending.remove("");
+        } else if let Some(dir) = rel.strip_suffix("/index.html") {
+            self.pending.remove(dir);
+            self.pending.remove(&rel[..=dir.len()]);
+        }
+    }
+
+    /// Keeps `link` (pointing to `path`, which resolves to no file yet) of page `page`.
+    fn wait(&mut self, path: String, link: String, page: u32) {
+        let links = self.pending.entry(path.into_boxed_str()).or_default();
+        match links.iter_mut().find(|p| *p.link == *link) {
+            Some(p) => {
+                if p.pages.last() != Some(&page) {
+                    p.pages.push(page);
+                }
+            }
+            None => links.push(PendingLink {
+                link: link.into_boxed_str(),
+                pages: vec![page],
+            }),
+        }
+    }
 }
 
 impl<'a> LinkSink<'a> {
@@ -78,15 +126,15 @@ impl<'a> LinkSink<'a> {
             return;
         };
         // The page itself first: a link to itself (`./`) resolves.
-        state.written.insert(rel.to_string());
-        let open: Links = found
-            .into_iter()
-            .filter(|(_, path)| !resolves(path, &|f| state.written.contains(f)))
-            .map(|(link, _)| link.into_boxed_str())
-            .collect::<Vec<_>>()
-            .into_boxed_slice();
-        if !open.is_empty() {
-            state.pending.push((rel.into(), open));
+        let (id, _) = state.written.insert_full(rel.into());
+        state.fulfil(rel);
+        // Ids past u32 (four billion files) cannot happen; such a page would be named
+        // by no id, and its dead links still reported (without it in the list).
+        let page = u32::try_from(id).unwrap_or(u32::MAX);
+        for (link, path) in found {
+            if !resolves(&path, &|f| state.written.contains(f)) {
+                state.wait(path, link, page);
+            }
         }
     }
 
@@ -118,25 +166,27 @@ impl<'a> LinkSink<'a> {
         };
         let written = &state.written;
         // dead link → pages carrying it (sorted, deduplicated)
-        let mut dead: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (page, found) in &state.pending {
-            for link in found {
-                let Some(path) = self.base.site_path(link, page) else {
-                    continue;
-                };
-                if !resolves(&path, &|f| written.contains(f) || exists(f)) {
-                    dead.entry(link.to_string())
-                        .or_default()
-                        .insert(page.to_string());
+        let mut dead: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+        for (path, links) in &state.pending {
+            // Nothing written resolves a pending link (see `fulfil`); `exists` may.
+            if resolves(path, &|f| written.contains(f) || exists(f)) {
+                continue;
+            }
+            for pending in links {
+                let pages = dead.entry(pending.link.to_string()).or_default();
+                for &id in &pending.pages {
+                    if let Some(name) = written.get_index(id as usize) {
+                        pages.insert(name);
+                    }
                 }
             }
         }
         let mut out = Diagnostics::new();
         let total = dead.len();
         for (link, pages) in dead.into_iter().take(SHOWN_LINKS) {
-            let first = pages.iter().next().cloned().unwrap_or_default();
-            let location = source_of(&first, &link)
-                .unwrap_or_else(|| Location::file(Path::new("public").join(&first)));
+            let first = pages.iter().next().copied().unwrap_or_default();
+            let location = source_of(first, &link)
+                .unwrap_or_else(|| Location::file(Path::new("public").join(first)));
             let shown: Vec<String> = pages
                 .iter()
                 .take(SHOWN_PAGES)
@@ -601,12 +651,63 @@ mod tests {
         s.write("a/index.html", b"<p>a</p>").unwrap();
         let links = br#"<a href="/a/">.</a><a href="https://x.vn/b/">.</a><a href="./">.</a><a href="https://khac.vn/">.</a>"#;
         s.write("c/index.html", links).unwrap();
-        let pending = |s: &LinkSink| s.state.lock().unwrap().pending.clone();
-        let want: Box<[Box<str>]> = Box::new(["https://x.vn/b/".into()]);
-        assert_eq!(pending(&s), [("c/index.html".into(), want)]);
+        let want = vec![(
+            "b/".to_string(),
+            "https://x.vn/b/".to_string(),
+            vec!["c/index.html".to_string()],
+        )];
+        assert_eq!(pending(&s), want);
         assert_eq!(s.check(&|_, _| None).iter().count(), 1);
         s.write("b/index.html", b"<p>b</p>").unwrap();
+        // Written at last: the link left the pending map at once, not at the check.
+        assert!(pending(&s).is_empty());
         assert!(s.check(&|_, _| None).is_empty());
+    }
+
+    /// Every pending link as (site path, link, pages), sorted.
+    fn pending(s: &LinkSink) -> Vec<(String, String, Vec<String>)> {
+        let state = s.state.lock().unwrap();
+        let mut all = Vec::new();
+        for (path, links) in &state.pending {
+            for p in links {
+                let pages = p
+                    .pages
+                    .iter()
+                    .map(|&id| state.written[id as usize].to_string());
+                all.push((path.to_string(), p.link.to_string(), pages.collect()));
+            }
+        }
+        all.sort();
+        all
+    }
+
+    /// Each way a link names a file (`resolves`) is released by the write of that file
+    /// and by no other, whichever order: the pending map is `resolves` inverted.
+    #[test]
+    fn a_pending_link_leaves_when_its_file_is_written() {
+        for (link, file, other) in [
+            ("/a", "a", "a/b.html"),
+            ("/a", "a/index.html", "ab/index.html"),
+            ("/a/", "a/index.html", "a"),
+            ("/", "index.html", "a/index.html"),
+            ("https://x.vn", "index.html", "x/index.html"),
+            ("/a/b.pdf", "a/b.pdf", "a/b.pdf/x"),
+            ("../c/", "c/index.html", "p/c/index.html"),
+        ] {
+            let null = Null;
+            let s = LinkSink::new(&null, "https://x.vn/");
+            let html = format!(r#"<a href="{link}">.</a>"#);
+            s.write("p/index.html", html.as_bytes()).unwrap();
+            s.write("q/index.html", html.as_bytes()).unwrap();
+            let waiting = pending(&s);
+            assert_eq!(waiting.len(), 1, "{link}: {waiting:?}");
+            assert_eq!(waiting[0].2, ["p/index.html", "q/index.html"], "{link}");
+            s.write(other, b"x").unwrap();
+            assert_eq!(pending(&s).len(), 1, "{link} released by {other}");
+            s.write(file, b"x").unwrap();
+            assert!(pending(&s).is_empty(), "{link} not released by {file}");
+            assert!(s.check(&|_, _| None).is_empty(), "{link}");
+        }
     }
 
     #[test]
