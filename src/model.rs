@@ -65,14 +65,18 @@ pub enum FileSource {
 }
 
 pub struct PageModel {
+    /// The page as loaded; its `front_matter` text is dropped (see `front_matter_digest`).
     pub page: Page,
+    /// [`crate::content::front_matter_digest`] of the page's front matter text.
+    pub front_matter_digest: u64,
     pub status: Status,
     /// Boxed (memory, 100,000-page benchmark): 80 bytes inline in every page model,
     /// and a plain site's pages have none.
     pub approval: Option<Box<Approval>>,
     pub kind: Option<&'static str>,
     pub kind_label: Option<&'static str>,
-    pub template: String,
+    /// Memory: `page.html`, a site's usual page template, is not copied into every page.
+    pub template: std::borrow::Cow<'static, str>,
     /// Boxed: most pages are plain documents, and the record's output is a quarter of
     /// a page model's size.
     pub record: Option<Box<RecordOutput>>,
@@ -512,7 +516,7 @@ impl Model {
         fresh.section = old.page.section.clone();
         fresh.path = old.page.path.clone();
         fresh.lang = old.page.lang.clone();
-        fresh.canonical = old.page.canonical.clone();
+        fresh.original = old.page.original.clone();
         fresh.orphan = old.page.orphan;
         fresh.section_template = old.page.section_template.clone();
         fresh.section_anchor_links = old.page.section_anchor_links.clone();
@@ -595,9 +599,15 @@ fn build_page(
         .clone()
         .or_else(|| kind.map(|k| k.template()))
         .or_else(|| page.section_template.clone())
-        .unwrap_or_else(|| "page.html".to_string());
+        .map_or(
+            std::borrow::Cow::Borrowed("page.html"),
+            std::borrow::Cow::Owned,
+        );
 
+    let front_matter_digest = crate::content::front_matter_digest(&page.front_matter);
+    page.front_matter = String::new();
     let mut model = PageModel {
+        front_matter_digest,
         status,
         approval: approval.map(Box::new),
         kind: kind.map(|k| k.name()),

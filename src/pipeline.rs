@@ -802,11 +802,12 @@ impl Incremental {
         &self.model
     }
 
-    /// The front matter text of the page at `content/<rel>`, if it is a page of the model.
-    pub fn front_matter(&self, rel: &str) -> Option<&str> {
+    /// The digest of the front matter text of the page at `content/<rel>`
+    /// ([`crate::content::front_matter_digest`]), if it is a page of the model.
+    pub fn front_matter_digest(&self, rel: &str) -> Option<u64> {
         self.model
             .page_index(rel)
-            .map(|i| self.model.pages[i].page.front_matter.as_str())
+            .map(|i| self.model.pages[i].front_matter_digest)
     }
 
     /// Rebuild the pages at `content/<rel>` for each of `rels` from disk and write their
@@ -837,7 +838,8 @@ impl Incremental {
                 return Ok(Update::NeedsFull);
             };
             let page = crate::content::parse_page(&root, rel)?;
-            if page.front_matter != self.model.pages[i].page.front_matter {
+            let digest = crate::content::front_matter_digest(&page.front_matter);
+            if digest != self.model.pages[i].front_matter_digest {
                 return Ok(Update::NeedsFull);
             }
             fresh.push((i, page));

@@ -218,7 +218,7 @@ fn page_value(model: &Model, i: usize, shared: &SharedValues, docs: &DocumentUrl
         ancestors,
         components,
         lang: &p.lang,
-        translations: shared.translations(&p.canonical),
+        translations: shared.translations(p.canonical()),
         // A plain Zola site's pages carry only Zola's fields: that is what Zola templates
         // expect, and a smaller map (measured: 18 MB less on the 10,000-page benchmark).
         kind: portal.then_some(pm.kind),
@@ -834,10 +834,10 @@ fn values(model: &Model, pages: &PageFn, lean: bool, docs: &DocumentUrls) -> Val
     };
     lookup.urls = template_urls(model);
     for (i, p) in model.pages.iter().enumerate() {
-        if p.page.canonical != p.page.rel {
+        if let Some(original) = &p.page.original {
             lookup
                 .canonical
-                .insert(p.page.rel.clone(), p.page.canonical.clone());
+                .insert(p.page.rel.clone(), original.clone());
         }
         if p.is_listed() && !lean {
             lookup.pages.insert(p.page.rel.clone(), pages(i));

@@ -56,13 +56,17 @@ pub struct Page {
     pub assets: Vec<String>,
     /// Date from the front matter or the file name (`2026-06-10-ten.md`).
     pub date: Option<String>,
-    /// The front matter text as written (NFC), so `serve` can tell a body-only edit.
+    /// The front matter text as written (NFC), for records that read another page's
+    /// (`Model::loaded`). A page model keeps only its [`front_matter_digest`], so that
+    /// `serve` can tell a body-only edit: not the text of every page (memory,
+    /// 100,000-page benchmark).
     pub front_matter: String,
     /// Language code: the site's default, or `xx` for a translation `name.xx.md`.
     pub lang: String,
-    /// `rel` of the default-language original (`van-ban/a.md` for `van-ban/a.en.md`);
-    /// the page's own `rel` when it is in the default language.
-    pub canonical: String,
+    /// `rel` of the default-language original (`van-ban/a.md` for `van-ban/a.en.md`)
+    /// when it differs from the page's own; see [`Page::canonical`]. Memory: most
+    /// pages are their own original, and a copy of `rel` each was 3 MB at 100,000.
+    pub original: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +103,16 @@ pub struct Content {
     pub spill: Option<spill::Spill>,
     /// The site was big enough for the low-memory way.
     pub low_memory: bool,
+}
+
+/// What `serve` compares to tell a body-only edit from a front matter edit: a 64-bit
+/// hash of the text (SipHash, std's default; the same in one process, which is all a
+/// comparison with the last build in memory needs).
+pub fn front_matter_digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 enum Source {
@@ -429,6 +443,12 @@ fn defer_body(parsed: Parsed, spill: &spill::Spill) -> Parsed {
 }
 
 impl Page {
+    /// `rel` of the default-language original: `van-ban/a.md` for `van-ban/a.en.md`,
+    /// the page's own `rel` when it is in the default language.
+    pub fn canonical(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.rel)
+    }
+
     /// Take back the body [`defer_body`] put in `spill` (a no-op for a body kept in
     /// memory). An error naming the file when it cannot be read back.
     pub fn load_body(&mut self, spill: Option<&spill::Spill>) -> Result<(), Diagnostics> {
@@ -581,7 +601,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 date,
                 front_matter,
                 lang: lang.clone().unwrap_or_default(),
-                canonical,
+                original: (canonical != *rel).then_some(canonical),
             }))
         }
     }

@@ -149,7 +149,7 @@ pub fn follow_originals(pages: &mut [Page], config: &Config, diags: &mut Diagnos
         .iter()
         .map(|p| {
             (p.lang != config.default_language)
-                .then(|| originals.get(&p.canonical))
+                .then(|| originals.get(p.canonical()))
                 .flatten()
                 .map(|&i| OriginalFacts::of(&pages[i]))
         })
@@ -164,7 +164,7 @@ pub fn follow_originals(pages: &mut [Page], config: &Config, diags: &mut Diagnos
                     Diagnostic::error(format!(
                         "bản dịch có kind = \u{201c}{}\u{201d} nhưng không có bản gốc content/{}",
                         page.fm.kind.as_deref().unwrap_or_default(),
-                        page.canonical
+                        page.canonical()
                     ))
                     .at(Location::file(&page.file).with_field("kind"))
                     .hint("một hồ sơ (kind) chỉ được dịch khi đã có bản gốc tiếng Việt được phê duyệt; tạo bản gốc trước, hoặc bỏ dòng kind khỏi bản dịch"),

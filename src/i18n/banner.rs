@@ -67,7 +67,7 @@ pub fn site_banners(model: &Model) -> SiteBanners {
         }
         let translation = model.pages.iter().find(|p| {
             p.page.lang == *code
-                && p.page.canonical == page.page.canonical
+                && p.page.canonical() == page.page.canonical()
                 && p.status == Status::Published
         });
         let b = match translation {

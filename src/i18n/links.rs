@@ -36,7 +36,7 @@ pub fn translation_links(model: &Model) -> BTreeMap<String, Vec<TranslationLink>
         if p.fm.render == Some(false) {
             continue;
         }
-        out.entry(p.canonical.clone()).or_default().push(link(
+        out.entry(p.canonical().to_string()).or_default().push(link(
             &p.lang,
             &p.path,
             &p.rel,

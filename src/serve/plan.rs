@@ -5,14 +5,15 @@ use crate::pipeline;
 
 /// Decide whether a batch of changed files can take the fast path. `changed` holds each
 /// file's path relative to the site root (`content/tin-tuc/a.md`) and its new text
-/// (`None` when unreadable); `cached_front_matter` gives the front matter text of a page
+/// (`None` when unreadable); `cached_front_matter` gives the digest of the front matter
+/// text ([`crate::content::front_matter_digest`]) of a page
 /// of the last build by its path relative to `content/`. Returns those content paths
 /// when every file is a page (not an `_index.md`) known to the last build whose front
 /// matter text is unchanged, at most [`pipeline::MAX_FAST_PAGES`] of them; `None` means a
 /// full build.
-pub(super) fn plan_fast_path<'c>(
+pub(super) fn plan_fast_path(
     changed: &[(String, Option<String>)],
-    cached_front_matter: impl Fn(&str) -> Option<&'c str>,
+    cached_front_matter: impl Fn(&str) -> Option<u64>,
 ) -> Option<Vec<String>> {
     let mut rels: Vec<String> = Vec::new();
     for (path, text) in changed {
@@ -23,7 +24,7 @@ pub(super) fn plan_fast_path<'c>(
         }
         let text = crate::text::nfc(text.as_deref()?);
         let (fm, _, _) = crate::content::frontmatter::split(&text)?;
-        if cached_front_matter(rel)? != fm {
+        if cached_front_matter(rel)? != crate::content::front_matter_digest(fm) {
             return None;
         }
         if !rels.iter().any(|r| r == rel) {
@@ -48,8 +49,9 @@ mod tests {
     }
 
     /// The last build knew one page, `tin-tuc/a.md`, with front matter `title = "A"\n`.
-    fn cached(rel: &str) -> Option<&'static str> {
-        (rel == "tin-tuc/a.md" || rel == "tin-tuc/b/index.md").then_some("title = \"A\"\n")
+    fn cached(rel: &str) -> Option<u64> {
+        (rel == "tin-tuc/a.md" || rel == "tin-tuc/b/index.md")
+            .then(|| crate::content::front_matter_digest("title = \"A\"\n"))
     }
 
     #[test]
@@ -114,6 +116,11 @@ mod tests {
         let many: Vec<(String, Option<String>)> = (0..=pipeline::MAX_FAST_PAGES)
             .map(|i| (format!("content/p{i}.md"), body.map(str::to_string)))
             .collect();
-        assert!(plan_fast_path(&many, |_| Some("title = \"A\"\n")).is_none());
+        assert!(
+            plan_fast_path(&many, |_| {
+                Some(crate::content::front_matter_digest("title = \"A\"\n"))
+            })
+            .is_none()
+        );
     }
 }

@@ -167,7 +167,7 @@ impl Rebuilder {
             let text = std::fs::read_to_string(self.root_abs.join(&rel)).ok();
             changed.push((rel, text));
         }
-        let Some(rels) = plan_fast_path(&changed, |rel| cache.front_matter(rel)) else {
+        let Some(rels) = plan_fast_path(&changed, |rel| cache.front_matter_digest(rel)) else {
             return Fast::NotApplicable;
         };
         if !self.failed_pages.iter().all(|f| rels.contains(f)) {
