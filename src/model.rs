@@ -596,7 +596,8 @@ fn build_page(
     let template = page
         .fm
         .template
-        .clone()
+        .as_deref()
+        .map(str::to_string)
         .or_else(|| kind.map(|k| k.template()))
         .or_else(|| page.section_template.clone())
         .map_or(

@@ -317,7 +317,7 @@ fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
         }
         let mut headings = Vec::new();
         flatten(&pm.toc, &mut headings);
-        let description = p.fm.description.clone().unwrap_or_default();
+        let description = p.fm.description.as_deref().unwrap_or_default().to_string();
         let meta = pm
             .record
             .as_ref()
@@ -327,7 +327,7 @@ fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
         if list_of_people {
             docs.push(Doc {
                 path: p.path.clone(),
-                title: p.fm.title.clone().unwrap_or_else(|| p.slug.clone()),
+                title: p.fm.title.as_deref().unwrap_or(&p.slug).to_string(),
                 description,
                 meta,
                 section,
@@ -338,7 +338,7 @@ fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
         }
         docs.push(Doc {
             path: p.path.clone(),
-            title: p.fm.title.clone().unwrap_or_else(|| p.slug.clone()),
+            title: p.fm.title.as_deref().unwrap_or(&p.slug).to_string(),
             headings,
             description,
             meta,
@@ -352,7 +352,7 @@ fn docs_in(model: &Model, lang: &str) -> Vec<Doc> {
                     path: sp.path.clone(),
                     title: sp.title.clone(),
                     body: sp.search_text.clone(),
-                    section: p.fm.title.clone().unwrap_or_else(|| section.clone()),
+                    section: p.fm.title.as_deref().unwrap_or(&section).to_string(),
                     date: p.date.as_ref().map(|d| d.chars().take(10).collect()),
                     ..Doc::default()
                 });
@@ -665,7 +665,7 @@ pub fn lookups_from_model(model: &Model) -> Vec<(String, String)> {
         .map(|pm| {
             let p = &pm.page;
             (
-                p.fm.title.clone().unwrap_or_else(|| p.slug.clone()),
+                p.fm.title.as_deref().unwrap_or(&p.slug).to_string(),
                 // Relative to the site root, like the documents' paths.
                 p.path.trim_start_matches('/').to_string(),
             )

@@ -96,16 +96,16 @@ pub struct AttachmentSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct PageFrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
+    pub title: Option<Box<str>>,
+    pub description: Option<Box<str>>,
     #[serde(with = "opt_datetime")]
     pub date: Option<String>,
     #[serde(with = "opt_datetime")]
     pub updated: Option<String>,
     pub draft: bool,
-    pub slug: Option<String>,
-    pub path: Option<String>,
-    pub template: Option<String>,
+    pub slug: Option<Box<str>>,
+    pub path: Option<Box<str>>,
+    pub template: Option<Box<str>>,
     pub weight: Option<i64>,
     pub aliases: Vec<String>,
     pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,
@@ -113,7 +113,7 @@ pub struct PageFrontMatter {
     pub authors: Vec<String>,
     pub in_search_index: Option<bool>,
     pub render: Option<bool>,
-    pub kind: Option<String>,
+    pub kind: Option<Box<str>>,
     pub record: toml::Table,
     /// Boxed (memory, 100,000-page benchmark): most pages take their section's.
     pub approval: Option<Box<Approval>>,
@@ -126,7 +126,7 @@ pub struct PageFrontMatter {
     /// Why a published record changed ("Đính chính"): required when what staff supplied
     /// for an already published page changes (`trust::publish`), shown on the page and in
     /// the change history.
-    pub correction: Option<String>,
+    pub correction: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

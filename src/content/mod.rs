@@ -387,7 +387,7 @@ pub fn load_with(
             let stem = slug_stem(&page.rel, page.bundle_dir.is_some());
             let (_, undated) = split_date_prefix(&stem);
             let base = match &page.fm.slug {
-                Some(s) => s.as_str(),
+                Some(s) => &**s,
                 None if config.slugify.paths_keep_dates => stem.as_str(),
                 None => undated,
             };

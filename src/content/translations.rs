@@ -233,7 +233,7 @@ struct OriginalFacts {
     draft: bool,
     publish_from: Option<chrono::NaiveDate>,
     publish_until: Option<chrono::NaiveDate>,
-    kind: Option<String>,
+    kind: Option<Box<str>>,
     approval: Option<super::frontmatter::Approval>,
     record: toml::Table,
 }

@@ -77,8 +77,8 @@ pub fn site_banners(model: &Model) -> SiteBanners {
                     // the theme names the severity with `trans()`, the translation's
                     // `description` is its summary.
                     severity_label: String::new(),
-                    title: t.page.fm.title.clone().unwrap_or_default(),
-                    summary: t.page.fm.description.clone().unwrap_or_default(),
+                    title: t.page.fm.title.as_deref().unwrap_or_default().to_string(),
+                    summary: t.page.fm.description.as_deref().unwrap_or_default().to_string(),
                     url: cfg.permalink(&t.page.path),
                     ..banner.clone()
                 },

@@ -25,10 +25,10 @@ pub fn translation_links(model: &Model) -> BTreeMap<String, Vec<TranslationLink>
     if !cfg.is_multilingual() {
         return out;
     }
-    let link = |lang: &str, site_path: &str, rel: &str, title: &Option<String>| TranslationLink {
+    let link = |lang: &str, site_path: &str, rel: &str, title: Option<&str>| TranslationLink {
         lang: lang.to_string(),
         permalink: cfg.permalink(site_path),
-        title: title.clone(),
+        title: title.map(str::to_string),
         path: rel.to_string(),
     };
     for pm in model.pages.iter().filter(|p| p.is_listed()) {
@@ -40,7 +40,7 @@ pub fn translation_links(model: &Model) -> BTreeMap<String, Vec<TranslationLink>
             &p.lang,
             &p.path,
             &p.rel,
-            &p.fm.title,
+            p.fm.title.as_deref(),
         ));
     }
     for s in model.sections.values() {
@@ -54,7 +54,7 @@ pub fn translation_links(model: &Model) -> BTreeMap<String, Vec<TranslationLink>
             &sec.lang,
             &sec.path,
             &sec.rel,
-            &sec.fm.title,
+            sec.fm.title.as_deref(),
         ));
     }
     for links in out.values_mut() {

@@ -85,7 +85,7 @@ pub fn dataset<'a>(config: &Config, pm: &'a PageModel) -> Option<Dataset<'a>> {
         return None;
     }
     let p = &pm.page;
-    let title = p.fm.title.clone().unwrap_or_else(|| p.slug.clone());
+    let title = p.fm.title.as_deref().unwrap_or(&p.slug).to_string();
     let kind_label = pm.kind_label.unwrap_or("Dữ liệu").to_string();
     let decision = pm
         .approval

@@ -148,7 +148,7 @@ pub fn items(model: &Model) -> Result<Vec<Item>, Diagnostic> {
             url: p.path.clone(),
             kind: "page".into(),
             record_kind: pm.kind.map(str::to_string),
-            title: p.fm.title.clone().unwrap_or_default(),
+            title: p.fm.title.as_deref().unwrap_or_default().to_string(),
             status: status.into(),
             approval,
             publish_from: iso(p.fm.publish_from),

@@ -105,8 +105,9 @@ impl CommuneSummary {
                 .page
                 .fm
                 .title
-                .clone()
-                .unwrap_or_else(|| pm.page.slug.clone()),
+                .as_deref()
+                .unwrap_or(&pm.page.slug)
+                .to_string(),
             url: config.permalink(&pm.page.path),
             date,
             kind: pm.kind_label.unwrap_or("Bài viết").to_string(),
