@@ -66,7 +66,8 @@ pub enum FileSource {
 
 pub struct PageModel {
     /// The page as loaded; its `front_matter` text is dropped (see `front_matter_digest`).
-    pub page: Page,
+    /// Boxed since parsing ([`crate::content::Content::pages`]).
+    pub page: Box<Page>,
     /// [`crate::content::front_matter_digest`] of the page's front matter text.
     pub front_matter_digest: u64,
     pub status: Status,
@@ -168,7 +169,7 @@ pub struct Correction {
 /// withdrawn on the build date is no link target: a link would reveal its future URL or
 /// lead to a notice (drafts are not loaded at all).
 fn link_targets(
-    pages: &[Page],
+    pages: &[Box<Page>],
     sections: &BTreeMap<String, Section>,
     config: &Config,
     today: NaiveDate,
@@ -194,7 +195,7 @@ fn link_targets(
 
 /// The front matter of every loaded page and section, sorted by file (the order a
 /// record's lookup by code depends on), for [`KindContext::pages`].
-fn loaded_pages(pages: &[Page], sections: &BTreeMap<String, Section>) -> Vec<LoadedPage> {
+fn loaded_pages(pages: &[Box<Page>], sections: &BTreeMap<String, Section>) -> Vec<LoadedPage> {
     let mut out: Vec<LoadedPage> = pages
         .iter()
         .map(|p| LoadedPage {
@@ -497,7 +498,7 @@ impl Model {
     pub fn rebuild_page(
         &self,
         i: usize,
-        mut fresh: Page,
+        mut fresh: Box<Page>,
     ) -> Result<Option<(PageModel, Diagnostics)>, Diagnostics> {
         let Some(old) = self.pages.get(i) else {
             return Ok(None);
@@ -574,7 +575,7 @@ impl Model {
 }
 
 fn build_page(
-    mut page: Page,
+    mut page: Box<Page>,
     approval: Option<Approval>,
     ctx: &KindContext,
     registry: &[Box<dyn RecordKind>],

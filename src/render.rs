@@ -2099,8 +2099,22 @@ mod tests {
     #[test]
     fn paths_sort_as_their_permalinks() {
         let paths = [
-            "/", "", "a", "/a", "a/", "/a/", "/a/b/", "a-b/", "/a-b/", "/Z/", "z", "/tin-tức/",
-            "tin/", "/ti", "ti/", "/!",
+            "/",
+            "",
+            "a",
+            "/a",
+            "a/",
+            "/a/",
+            "/a/b/",
+            "a-b/",
+            "/a-b/",
+            "/Z/",
+            "z",
+            "/tin-tức/",
+            "tin/",
+            "/ti",
+            "ti/",
+            "/!",
         ];
         let permalink = |p: &str| {
             let sep = if p.starts_with('/') { "" } else { "/" };
@@ -2158,7 +2172,10 @@ mod tests {
             let mut c = Context::new();
             c.insert("entries", &values);
             let want = tera.render("__congkhai/sitemap.xml", &c).unwrap();
-            assert_eq!(String::from_utf8(sitemap_xml(base, &entries)).unwrap(), want);
+            assert_eq!(
+                String::from_utf8(sitemap_xml(base, &entries)).unwrap(),
+                want
+            );
         }
     }
 }

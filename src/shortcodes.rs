@@ -47,7 +47,7 @@ pub struct Site<'a> {
 /// engine) when no body holds `{{` or `{%`: the usual portal never pays for this.
 pub fn apply(
     site: &Site,
-    pages: &mut [Page],
+    pages: &mut [Box<Page>],
     sections: &mut BTreeMap<String, Section>,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();

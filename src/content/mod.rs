@@ -21,9 +21,8 @@ pub struct Page {
     pub file: PathBuf,
     /// Relative to `content/`, as Zola's `relative_path`: `van-ban/ke-hoach.md`.
     pub rel: String,
-    /// Memory (100,000-page benchmark): boxed. A page is moved from the content
-    /// stage's vector into its model, and both vectors are alive while the pages are
-    /// built; the front matter is half of a page's size.
+    /// Memory (100,000-page benchmark): boxed; the front matter is half of a page's
+    /// size, and most pages use a few of its fields.
     pub fm: Box<PageFrontMatter>,
     pub body: String,
     /// Memory (low-memory builds, `[build] low_memory_pages`): the body went to the
@@ -94,7 +93,7 @@ pub struct Section {
 
 #[derive(Debug, Default)]
 pub struct Content {
-    pub pages: Vec<Page>,
+    pub pages: Vec<Box<Page>>,
     /// Keyed by `rel`, so iteration is sorted and deterministic.
     pub sections: BTreeMap<String, Section>,
     /// Built the low-memory way (`[build] low_memory_pages`): page bodies in this
@@ -275,7 +274,7 @@ pub fn load_with(
     // parse results' own allocation (std's in-place `collect` of a `filter_map` over
     // `into_iter`): a second vector of every page beside the first was a spike of
     // ~100 MB at 100,000 pages. Never sized by doubling either.
-    let mut pages: Vec<Page> = parsed
+    let mut pages: Vec<Box<Page>> = parsed
         .into_iter()
         .filter_map(|p| match p {
             Ok(Parsed::Section(s)) if in_draft(&s.rel) => None,
@@ -474,7 +473,7 @@ impl Page {
 /// Read and parse one page file again (`rel` relative to `content/`, not an `_index.md`),
 /// for `serve`'s single-page rebuild. `section` and `path` are left empty: the caller
 /// keeps those of the page it replaces, which only change with the front matter.
-pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
+pub fn parse_page(root: &Path, rel: &str) -> Result<Box<Page>, Diagnostics> {
     let abs = root.join("content").join(rel);
     let bundle = rel.rsplit('/').next() == Some("index.md");
     match parse_source(
@@ -499,7 +498,11 @@ pub fn parse_page(root: &Path, rel: &str) -> Result<Page, Diagnostics> {
 // page vector (see `Section`).
 #[allow(clippy::large_enum_variant)]
 enum Parsed {
-    Page(Page),
+    /// Boxed (memory, 100,000-page benchmark): a page keeps this allocation, made on
+    /// the thread that parsed it, from here to its page model. Inline, the vector of
+    /// every page (~40 MB at 100,000 pages) was freed as a whole once the model was
+    /// built, and the allocator held on to it through the render.
+    Page(Box<Page>),
     /// Memory (100,000-page benchmark): boxed. The parse results are collected in
     /// place into the pages, so a result must be no larger than a page (a section is
     /// almost twice a page's size).
@@ -583,7 +586,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 bundle.then(|| abs.parent().map(Path::to_path_buf).unwrap_or_default());
             let assets = bundle_dir.as_deref().map(list_assets).unwrap_or_default();
             let date = fm.date.clone().or(file_date);
-            Ok(Parsed::Page(Page {
+            Ok(Parsed::Page(Box::new(Page {
                 file,
                 rel: rel.clone(),
                 fm: Box::new(fm),
@@ -602,7 +605,7 @@ fn parse_source(root: &Path, source: &Source) -> Result<Parsed, Diagnostics> {
                 front_matter,
                 lang: lang.clone().unwrap_or_default(),
                 original: (canonical != *rel).then_some(canonical),
-            }))
+            })))
         }
     }
 }

@@ -135,7 +135,7 @@ pub fn add_language_roots(content: &mut Content, config: &Config, content_dir: &
 /// - a record is translated only by a file with the same `kind` and the same
 ///   `[approval]`; it publishes the original's `[record]` (a different one is an error);
 ///   a translation cannot add a `kind` the original does not have.
-pub fn follow_originals(pages: &mut [Page], config: &Config, diags: &mut Diagnostics) {
+pub fn follow_originals(pages: &mut [Box<Page>], config: &Config, diags: &mut Diagnostics) {
     if !config.is_multilingual() {
         return;
     }

@@ -78,7 +78,13 @@ pub fn site_banners(model: &Model) -> SiteBanners {
                     // `description` is its summary.
                     severity_label: String::new(),
                     title: t.page.fm.title.as_deref().unwrap_or_default().to_string(),
-                    summary: t.page.fm.description.as_deref().unwrap_or_default().to_string(),
+                    summary: t
+                        .page
+                        .fm
+                        .description
+                        .as_deref()
+                        .unwrap_or_default()
+                        .to_string(),
                     url: cfg.permalink(&t.page.path),
                     ..banner.clone()
                 },
