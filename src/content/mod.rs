@@ -229,6 +229,7 @@ pub fn load_with(
     if let Some(s) = &spill {
         s.flush();
     }
+    crate::timing::phase("content: read and parse", t_walk);
     let mut content = Content {
         spill,
         low_memory,
@@ -361,8 +362,11 @@ pub fn load_with(
     // Page bundles: sibling files of index.md are its assets.
     // Memory (100,000-page benchmark): the pages are finished in place and then moved
     // into `content`; copying them into a second vector kept two copies of every page
-    // (~85 MB at 100,000 pages) at the content stage's peak.
-    for page in &mut pages {
+    // (~85 MB at 100,000 pages) at the content stage's peak. Speed: in parallel, each
+    // page on its own (slugified folder names, a path and a section each): one core
+    // took 70 ms of the 100,000-page build's wall time here.
+    let sections = &content.sections;
+    pages.par_iter_mut().for_each(|page| {
         let bundle = parent_rel(&page.rel);
         page.assets.retain(|a| kept(&bundle, a));
         let dir = parent_rel(&page.rel);
@@ -376,9 +380,8 @@ pub fn load_with(
         page.section = nearest_section(&section_dir, &dirs_with_index);
         page.orphan = parent_rel(&page.section) != section_dir;
         if !page.orphan {
-            page.section_template = inherited_page_template(&content.sections, &page.section);
-            page.section_anchor_links = content
-                .sections
+            page.section_template = inherited_page_template(sections, &page.section);
+            page.section_anchor_links = sections
                 .get(&page.section)
                 .and_then(|s| s.fm.insert_anchor_links.clone());
         }
@@ -407,7 +410,7 @@ pub fn load_with(
             );
             page.path = translations::localise_path(&page.path, &page.lang);
         }
-    }
+    });
     content.pages = pages;
     for (i, page) in content.pages.iter().enumerate().filter(|(_, p)| !p.orphan) {
         // A transparent section also lists its pages in its parent (and further up
@@ -672,7 +675,9 @@ fn list_assets(dir: &Path) -> Vec<String> {
 }
 
 fn check_duplicate_paths(content: &Content, diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    // A hash map (FxHash: the site's own paths): 100,000 inserts into a B-tree were
+    // 20 ms on one core in the 100,000-page benchmark.
+    let mut seen: rustc_hash::FxHashMap<&str, &Path> = rustc_hash::FxHashMap::default();
     for s in content.sections.values() {
         seen.insert(&s.path, &s.file);
     }
