@@ -41,16 +41,13 @@ struct Recorded {
     /// links to pages still to come and, at the end, the dead ones: not every link of
     /// every page (24 MB at 100,000 pages when each page linked to the next section
     /// and to the home page, written last). A link carried by every page (a template's)
-    /// costs four bytes a page.
-    pending: FxHashMap<Box<str>, Vec<PendingLink>>,
+    /// costs four bytes a page. Spellings in a map: a page may link one path in
+    /// thousands of ways (`?q=…`), and each must cost the same.
+    pending: FxHashMap<Box<str>, FxHashMap<Box<str>, PageIds>>,
 }
 
-/// One spelling of a link that points to no file written yet, and its pages.
-struct PendingLink {
-    link: Box<str>,
-    /// Ids of the pages carrying it ([`Recorded::written`]), in the order written.
-    pages: Vec<u32>,
-}
+/// Ids of the pages carrying a link ([`Recorded::written`]), in the order written.
+type PageIds = Vec<u32>;
 
 impl Recorded {
     /// The file `rel` was written: the links waiting for it resolve now, for good
@@ -72,17 +69,16 @@ impl Recorded {
 
     /// Keeps `link` (pointing to `path`, which resolves to no file yet) of page `page`.
     fn wait(&mut self, path: String, link: String, page: u32) {
-        let links = self.pending.entry(path.into_boxed_str()).or_default();
-        match links.iter_mut().find(|p| *p.link == *link) {
-            Some(p) => {
-                if p.pages.last() != Some(&page) {
-                    p.pages.push(page);
+        let spellings = self.pending.entry(path.into_boxed_str()).or_default();
+        match spellings.get_mut(link.as_str()) {
+            Some(pages) => {
+                if pages.last() != Some(&page) {
+                    pages.push(page);
                 }
             }
-            None => links.push(PendingLink {
-                link: link.into_boxed_str(),
-                pages: vec![page],
-            }),
+            None => {
+                spellings.insert(link.into_boxed_str(), vec![page]);
+            }
         }
     }
 }
@@ -172,9 +168,9 @@ impl<'a> LinkSink<'a> {
             if resolves(path, &|f| written.contains(f) || exists(f)) {
                 continue;
             }
-            for pending in links {
-                let pages = dead.entry(pending.link.to_string()).or_default();
-                for &id in &pending.pages {
+            for (link, ids) in links {
+                let pages = dead.entry(link.to_string()).or_default();
+                for &id in ids {
                     if let Some(name) = written.get_index(id as usize) {
                         pages.insert(name);
                     }
@@ -669,12 +665,9 @@ mod tests {
         let state = s.state.lock().unwrap();
         let mut all = Vec::new();
         for (path, links) in &state.pending {
-            for p in links {
-                let pages = p
-                    .pages
-                    .iter()
-                    .map(|&id| state.written[id as usize].to_string());
-                all.push((path.to_string(), p.link.to_string(), pages.collect()));
+            for (link, ids) in links {
+                let pages = ids.iter().map(|&id| state.written[id as usize].to_string());
+                all.push((path.to_string(), link.to_string(), pages.collect()));
             }
         }
         all.sort();
@@ -755,5 +748,27 @@ mod tests {
             "{}",
             last.message
         );
+    }
+
+    /// One page links a missing page in 20,000 spellings (a query each): each
+    /// spelling is its own dead link, and writing the page releases them all.
+    #[test]
+    fn many_spellings_of_one_missing_page() {
+        let null = Null;
+        let html: String = (0..20_000)
+            .map(|i| format!("<a href=\"/tim-kiem/?q={i}\">.</a>"))
+            .collect();
+        let s = LinkSink::new(&null, "https://x.vn");
+        s.write("a/index.html", html.as_bytes()).unwrap();
+        s.write("b/index.html", html.as_bytes()).unwrap();
+        let d = s.check(&|_, _| None);
+        assert_eq!(d.iter().count(), SHOWN_LINKS + 1);
+        let first = d.iter().next().unwrap();
+        assert!(first.message.contains("(2 trang"), "{}", first.message);
+        let last = d.iter().last().unwrap();
+        assert!(last.message.contains("20000"), "{}", last.message);
+        s.write("tim-kiem/index.html", b"x").unwrap();
+        assert!(pending(&s).is_empty());
+        assert!(s.check(&|_, _| None).is_empty());
     }
 }
