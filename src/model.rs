@@ -492,6 +492,11 @@ impl Model {
         self.spill.as_ref().is_some_and(Spill::failed)
     }
 
+    /// What the system said when the spill file failed ([`Model::spill_failed`]).
+    pub fn spill_failure(&self) -> Option<String> {
+        self.spill.as_ref().and_then(Spill::failure)
+    }
+
     /// Dead `@/page.md#anchor` links from or to the pages at `content/<rel>` for each of
     /// `rels` (`serve`'s fast path, after re-rendering them; a full build checks all).
     pub fn anchor_problems(&self, rels: &[String]) -> Diagnostics {

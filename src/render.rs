@@ -787,8 +787,12 @@ pub fn render_with(
     crate::timing::phase("static", t);
     let mut errors = errors.into_inner().unwrap_or_default();
     if model.spill_failed() {
+        let reason = model
+            .spill_failure()
+            .map(|r| format!(" (hệ thống báo: {r})"))
+            .unwrap_or_default();
         errors.push(
-            Diagnostic::error("không ghi hoặc đọc lại được nội dung trang trong tệp tạm của lần tạo trang")
+            Diagnostic::error(format!("không ghi hoặc đọc lại được nội dung trang trong tệp tạm của lần tạo trang{reason}"))
                 .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra (hoặc thư mục tạm, biến TMPDIR) rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml"),
         );
     }

@@ -463,9 +463,13 @@ impl Page {
                 self.body_spilled = None;
                 Ok(())
             }
-            None => Err(Diagnostic::error(
-                "không đọc lại được nội dung trang từ tệp tạm của lần tạo trang",
-            )
+            None => Err(Diagnostic::error(format!(
+                "không đọc lại được nội dung trang từ tệp tạm của lần tạo trang{}",
+                spill
+                    .and_then(spill::Spill::failure)
+                    .map(|r| format!(" (hệ thống báo: {r})"))
+                    .unwrap_or_default()
+            ))
             .in_file(&self.file)
             .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml")
             .into()),
@@ -862,6 +866,15 @@ mod tests {
         let err = page.load_body(None).unwrap_err();
         let text = format!("{err:?}");
         assert!(text.contains("tệp tạm") && text.contains("a.md"), "{text}");
+        // A read that fails (here: never flushed to the file) says what the system said.
+        let other = spill::Spill::new(Some(dir.path())).unwrap();
+        let again = parse_page(dir.path(), "a.md").unwrap();
+        let Parsed::Page(mut unflushed) = defer_body(Parsed::Page(again), &other) else {
+            panic!("a page");
+        };
+        let err = unflushed.load_body(Some(&other)).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(text.contains("hệ thống báo"), "{text}");
     }
 
     #[test]

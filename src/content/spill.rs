@@ -41,6 +41,8 @@ pub struct Spill {
     /// A write or read that failed: the build turns it into an error (never a page
     /// with an empty body).
     failed: AtomicBool,
+    /// What the system said of the first failure, for the error message.
+    reason: Mutex<Option<String>>,
 }
 
 impl Spill {
@@ -57,6 +59,7 @@ impl Spill {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             pending: Mutex::new((Vec::with_capacity(BUFFER), 0)),
             failed: AtomicBool::new(false),
+            reason: Mutex::new(None),
         })
     }
 
@@ -75,8 +78,8 @@ impl Spill {
 
     fn write_out(&self, buf: &mut Vec<u8>, start: &mut u64) {
         use std::io::Write;
-        if (&self.file).write_all(buf).is_err() {
-            self.failed.store(true, Ordering::Relaxed);
+        if let Err(e) = (&self.file).write_all(buf) {
+            self.fail(e.to_string());
         }
         *start += buf.len() as u64;
         buf.clear();
@@ -107,16 +110,40 @@ impl Spill {
         }
         let r = WINDOW.with(|w| {
             let mut w = w.borrow_mut();
-            let range = w.range_of(self.id, s).or_else(|| {
-                w.fill(self, s).ok()?;
-                w.range_of(self.id, s)
-            })?;
-            simdutf8::basic::from_utf8(&w.bytes[range]).ok().map(f)
+            let range = match w.range_of(self.id, s) {
+                Some(range) => range,
+                None => {
+                    if let Err(e) = w.fill(self, s) {
+                        return Err(e.to_string());
+                    }
+                    w.range_of(self.id, s)
+                        .ok_or_else(|| "đọc thiếu".to_string())?
+                }
+            };
+            match simdutf8::basic::from_utf8(&w.bytes[range]) {
+                Ok(text) => Ok(f(text)),
+                Err(_) => Err("nội dung đọc lại không phải UTF-8".to_string()),
+            }
         });
-        if r.is_none() {
-            self.failed.store(true, Ordering::Relaxed);
+        r.map_err(|reason| self.fail(reason)).ok()
+    }
+
+    /// Mark the spill file failed, keeping the first reason.
+    fn fail(&self, reason: String) {
+        self.failed.store(true, Ordering::Relaxed);
+        if let Ok(mut r) = self.reason.lock()
+            && r.is_none()
+        {
+            *r = Some(reason);
         }
-        r
+    }
+
+    /// Why the first write or read failed, as the system said it (`None` if none did).
+    pub fn failure(&self) -> Option<String> {
+        if !self.failed() {
+            return None;
+        }
+        self.reason.lock().ok().and_then(|r| r.clone())
     }
 
     /// Whether a write or read failed (the output would lack a page's body).
@@ -216,6 +243,9 @@ mod tests {
         };
         assert_eq!(spill.with(beyond, str::to_string), None);
         assert!(spill.failed());
+        // With what the system said, for the message.
+        let reason = spill.failure().unwrap();
+        assert!(!reason.is_empty(), "{reason}");
     }
 
     /// Read forward, backward, at random and from two files in turn on one thread:
