@@ -851,6 +851,12 @@ fn config_date(v: &toml::Value) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()
 }
 
+/// What [`Config::permalink`] puts between the base URL and a site path: a `/` when
+/// the path has none. The sitemap writes permalinks in pieces with it.
+pub fn permalink_separator(path: &str) -> &'static str {
+    if path.starts_with('/') { "" } else { "/" }
+}
+
 impl Config {
     /// The URL part of a taxonomy (`categories`), under `[slugify] taxonomies`.
     pub fn taxonomy_slug(&self, t: &TaxonomyConfig) -> String {
@@ -987,9 +993,7 @@ impl Config {
         let base = self.base();
         let mut out = String::with_capacity(base.len() + path.len() + 1);
         out.push_str(base);
-        if !path.starts_with('/') {
-            out.push('/');
-        }
+        out.push_str(permalink_separator(path));
         out.push_str(path);
         out
     }

@@ -178,27 +178,32 @@ fn link_targets(
     // Speed (100,000-page benchmark): the permalinks are made in parallel and the map
     // built from them at once (sorted, then filled node by node), not by 100,000
     // inserts on one thread.
-    let reasons: Vec<Option<&'static str>> = pages
+    let targets: Vec<(String, Result<String, &'static str>)> = pages
         .par_iter()
-        .map(|p| unpublished_reason(p.fm.publish_from, p.fm.publish_until, today, preview))
+        .map(|p| {
+            let target =
+                match unpublished_reason(p.fm.publish_from, p.fm.publish_until, today, preview) {
+                    Some(reason) => Err(reason),
+                    None => Ok(config.permalink(&p.path)),
+                };
+            (p.rel.clone(), target)
+        })
         .collect();
-    let page_urls: Vec<(String, String)> = pages
-        .par_iter()
-        .zip(&reasons)
-        .filter(|(_, reason)| reason.is_none())
-        .map(|(p, _)| (p.rel.clone(), config.permalink(&p.path)))
-        .collect();
-    let urls: BTreeMap<String, String> = sections
+    let mut urls: Vec<(String, String)> = sections
         .values()
         .map(|s| (s.rel.clone(), config.permalink(&s.path)))
-        .chain(page_urls)
         .collect();
-    let unpublished: BTreeMap<String, &'static str> = pages
-        .iter()
-        .zip(reasons)
-        .filter_map(|(p, reason)| Some((p.rel.clone(), reason?)))
-        .collect();
-    (urls, unpublished)
+    let mut unpublished = Vec::new();
+    for (rel, target) in targets {
+        match target {
+            Ok(url) => urls.push((rel, url)),
+            Err(reason) => unpublished.push((rel, reason)),
+        }
+    }
+    (
+        urls.into_iter().collect(),
+        unpublished.into_iter().collect(),
+    )
 }
 
 /// The front matter of every loaded page and section, sorted by file (the order a
@@ -486,15 +491,10 @@ impl Model {
         }
     }
 
-    /// Whether a page's HTML could not be written to or read back from the spill file
-    /// (the output would lack a body: the build fails).
-    pub fn spill_failed(&self) -> bool {
-        self.spill.as_ref().is_some_and(Spill::failed)
-    }
-
-    /// What the system said when the spill file failed ([`Model::spill_failed`]).
-    pub fn spill_failure(&self) -> Option<String> {
-        self.spill.as_ref().and_then(Spill::failure)
+    /// The error when a page's HTML could not be written to or read back from the
+    /// spill file (the output would lack a body: the build fails).
+    pub fn spill_error(&self) -> Option<Diagnostic> {
+        self.spill.as_ref().and_then(Spill::error)
     }
 
     /// Dead `@/page.md#anchor` links from or to the pages at `content/<rel>` for each of
@@ -1398,19 +1398,17 @@ pub fn output_collisions(config: &Config, claims: &[Claim]) -> Diagnostics {
     // a hash map keyed by them in place (FxHash: the keys are the site's own paths).
     let keys: Vec<String> = claims.par_iter().map(|c| output_key(&c.path)).collect();
     let mut seen: rustc_hash::FxHashMap<&str, &Claim> = rustc_hash::FxHashMap::default();
-    let subtrees: Vec<(String, &Claim)> = claims
+    let subtrees: Vec<(&str, &Claim)> = claims
         .iter()
-        .filter(|c| c.subtree)
-        .map(|c| {
-            let key = output_key(&c.path);
-            (key.trim_end_matches("index.html").to_string(), c)
-        })
+        .zip(&keys)
+        .filter(|(c, _)| c.subtree)
+        .map(|(c, key)| (key.trim_end_matches("index.html"), c))
         .collect();
     for (c, key) in claims.iter().zip(&keys) {
         let clash = seen.get(key.as_str()).copied().or_else(|| {
             subtrees
                 .iter()
-                .find(|(prefix, owner)| *owner != c && key.starts_with(prefix.as_str()))
+                .find(|(prefix, owner)| *owner != c && key.starts_with(prefix))
                 .map(|(_, owner)| *owner)
         });
         match clash {

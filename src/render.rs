@@ -786,15 +786,8 @@ pub fn render_with(
     }
     crate::timing::phase("static", t);
     let mut errors = errors.into_inner().unwrap_or_default();
-    if model.spill_failed() {
-        let reason = model
-            .spill_failure()
-            .map(|r| format!(" (hệ thống báo: {r})"))
-            .unwrap_or_default();
-        errors.push(
-            Diagnostic::error(format!("không ghi hoặc đọc lại được nội dung trang trong tệp tạm của lần tạo trang{reason}"))
-                .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra (hoặc thư mục tạm, biến TMPDIR) rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml"),
-        );
+    if let Some(d) = model.spill_error() {
+        errors.push(d);
     }
     if errors.has_errors() {
         return Err(errors.sorted());
@@ -1459,8 +1452,9 @@ struct SitemapEntry<'a> {
     updated: Option<&'a str>,
 }
 
-/// Orders site paths as their permalinks: [`Config::permalink`] puts a `/` before a
-/// path that has none, and the base URL in front of both.
+/// Orders site paths as their permalinks: [`Config::permalink`] puts the base URL in
+/// front of both and a `/` before a path that has none
+/// ([`crate::config::permalink_separator`]).
 fn permalink_order(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.strip_prefix('/'), b.strip_prefix('/')) {
         (Some(_), Some(_)) | (None, None) => a.cmp(b),
@@ -1520,9 +1514,7 @@ fn sitemap_xml(base: &str, entries: &[SitemapEntry]) -> Vec<u8> {
         // Writing into a Vec cannot fail.
         // Escaped piece by piece, as the whole address would be (character by character).
         let _ = tera::escape_html(base, &mut out);
-        if !e.path.starts_with('/') {
-            out.push(b'/');
-        }
+        out.extend_from_slice(crate::config::permalink_separator(e.path).as_bytes());
         let _ = tera::escape_html(e.path, &mut out);
         out.extend_from_slice(b"</loc>");
         if let Some(u) = e.updated.filter(|u| !u.is_empty()) {
@@ -2117,6 +2109,19 @@ mod tests {
         assert_eq!(names, ["sitemap1.xml"]);
     }
 
+    /// A site's configuration with this base URL (and a trailing slash).
+    fn config_with_base(base: &str) -> crate::config::Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            format!("base_url = \"{base}/\"\ntitle = \"T\"\n"),
+        )
+        .unwrap();
+        let (config, _) = crate::config::Config::load(dir.path()).unwrap();
+        assert_eq!(config.base(), base);
+        config
+    }
+
     /// The sitemap is sorted by address without making the addresses: the order of
     /// the paths is that of their permalinks, with or without a leading slash.
     #[test]
@@ -2139,10 +2144,8 @@ mod tests {
             "ti/",
             "/!",
         ];
-        let permalink = |p: &str| {
-            let sep = if p.starts_with('/') { "" } else { "/" };
-            format!("https://x.vn{sep}{p}")
-        };
+        let config = config_with_base("https://x.vn");
+        let permalink = |p: &str| config.permalink(p);
         for a in paths {
             for b in paths {
                 assert_eq!(
@@ -2166,14 +2169,7 @@ mod tests {
         let entry = |path, updated| SitemapEntry { path, updated };
         let base = "https://phuong.example.vn/x&y";
         // The template's entries: the addresses as Config::permalink makes them.
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config.toml"),
-            format!("base_url = \"{base}/\"\ntitle = \"T\"\n"),
-        )
-        .unwrap();
-        let (config, _) = crate::config::Config::load(dir.path()).unwrap();
-        assert_eq!(config.base(), base);
+        let config = config_with_base(base);
         for entries in [
             vec![],
             vec![

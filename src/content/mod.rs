@@ -208,6 +208,7 @@ pub fn load_with(
     let t_walk = std::time::Instant::now();
     let (sources, dirs_with_index) = walk_sources(&content_dir, config, &mut diags);
     crate::timing::phase("content: walk", t_walk);
+    let t_parse = std::time::Instant::now();
     // Parse in parallel; results keep the walk order, which is sorted.
     let low_memory = config.build.low_memory(sources.len());
     let spill = if low_memory {
@@ -229,7 +230,7 @@ pub fn load_with(
     if let Some(s) = &spill {
         s.flush();
     }
-    crate::timing::phase("content: read and parse", t_walk);
+    crate::timing::phase("content: read and parse", t_parse);
     let mut content = Content {
         spill,
         low_memory,
@@ -463,16 +464,9 @@ impl Page {
                 self.body_spilled = None;
                 Ok(())
             }
-            None => Err(Diagnostic::error(format!(
-                "không đọc lại được nội dung trang từ tệp tạm của lần tạo trang{}",
-                spill
-                    .and_then(spill::Spill::failure)
-                    .map(|r| format!(" (hệ thống báo: {r})"))
-                    .unwrap_or_default()
-            ))
-            .in_file(&self.file)
-            .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml")
-            .into()),
+            None => Err(spill::failure_error(spill.and_then(spill::Spill::failure))
+                .in_file(&self.file)
+                .into()),
         }
     }
 }

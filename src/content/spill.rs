@@ -13,6 +13,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::diagnostics::Diagnostic;
+
 /// Memory: the spill file is written a megabyte at a time.
 const BUFFER: usize = 1 << 20;
 
@@ -146,10 +148,28 @@ impl Spill {
         self.reason.lock().ok().and_then(|r| r.clone())
     }
 
+    /// The build's error when a write or read failed (the output would lack a page's
+    /// body), with what the system said; `None` when none did.
+    pub fn error(&self) -> Option<Diagnostic> {
+        self.failed().then(|| failure_error(self.failure()))
+    }
+
     /// Whether a write or read failed (the output would lack a page's body).
     pub fn failed(&self) -> bool {
         self.failed.load(Ordering::Relaxed)
     }
+}
+
+/// The error of a spill file that failed: a page's body or HTML could not be written
+/// or read back. `reason`: what the system said ([`Spill::failure`]).
+pub fn failure_error(reason: Option<String>) -> Diagnostic {
+    let reason = reason
+        .map(|r| format!(" (hệ thống báo: {r})"))
+        .unwrap_or_default();
+    Diagnostic::error(format!(
+        "không ghi hoặc đọc lại được nội dung trang trong tệp tạm của lần tạo trang{reason}"
+    ))
+    .hint("kiểm tra chỗ trống trên ổ đĩa và quyền ghi của thư mục đầu ra (hoặc thư mục tạm, biến TMPDIR) rồi chạy lại; hoặc đặt [build] low_memory_pages lớn hơn số trang trong config.toml")
 }
 
 /// The bytes a thread read last from a spill file: `bytes` from offset `at` of the
@@ -235,7 +255,7 @@ mod tests {
         for (t, s) in texts.iter().zip(&at) {
             assert_eq!(spill.with(*s, str::to_string).as_deref(), Some(*t));
         }
-        assert!(!spill.failed());
+        assert!(!spill.failed() && spill.error().is_none());
         // Past the end of what was written: no text, and the build is marked failed.
         let beyond = Spilled {
             at: at[5].at + 10,
@@ -246,6 +266,18 @@ mod tests {
         // With what the system said, for the message.
         let reason = spill.failure().unwrap();
         assert!(!reason.is_empty(), "{reason}");
+        let error = spill.error().unwrap();
+        assert!(
+            error.message.contains(&format!("(hệ thống báo: {reason})")),
+            "{}",
+            error.message
+        );
+        assert!(
+            error
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("low_memory_pages"))
+        );
     }
 
     /// Read forward, backward, at random and from two files in turn on one thread:
